@@ -1,0 +1,43 @@
+// Who may read what: resolves `~` and path ids against the caller, and checks app and user permissions
+// in RingCentral's order (app scope → CMN-401, user permission → CMN-408, another extension → CMN-419).
+
+import { errors, scopeGrants, userPermissions, type Extension } from '../domain/index.ts';
+import type { AuthContext } from '../auth/index.ts';
+import type { Store } from '../store/index.ts';
+
+const NUMERIC_ID = /^\d{1,19}$/;
+
+export function requireAppPermission(auth: AuthContext, permission: string): void {
+  if (!scopeGrants(auth.scope, permission)) throw errors.appPermission(permission);
+}
+
+export function requireUserPermission(auth: AuthContext, permission: string): void {
+  if (!userPermissions(auth.role).has(permission)) throw errors.userPermission(permission);
+}
+
+/** The account a path names: `~` is the caller's; another account is not found for this caller. */
+export function resolveAccountId(auth: AuthContext, accountIdParam: string): string {
+  if (accountIdParam === '~') return auth.accountId;
+  if (!NUMERIC_ID.test(accountIdParam)) throw errors.invalidParameter('accountId', accountIdParam);
+  if (accountIdParam !== auth.accountId) throw errors.notFound('accountId');
+  return accountIdParam;
+}
+
+/**
+ * The extension a path names within the caller's account. A user may name only themselves; an admin may
+ * name any extension of the account.
+ */
+export async function resolveExtension(
+  store: Store,
+  auth: AuthContext,
+  accountId: string,
+  extensionIdParam: string,
+  permission: string,
+): Promise<Extension> {
+  const id = extensionIdParam === '~' ? auth.extensionId : extensionIdParam;
+  if (!NUMERIC_ID.test(id)) throw errors.invalidParameter('extensionId', extensionIdParam);
+  if (id !== auth.extensionId && auth.role !== 'admin') throw errors.extendedScope(permission);
+  const extension = await store.getExtension(id);
+  if (!extension || extension.accountId !== accountId) throw errors.notFound('extensionId');
+  return extension;
+}

@@ -1,0 +1,101 @@
+// Builds the HTTP server: RingCentral's paths (with and without /restapi/v1.0), body parsing, CORS, and the
+// one error handler that turns every failure into RingCentral's envelope.
+
+import cors from '@fastify/cors';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { ApiError, OAuthError, errors } from '../domain/index.ts';
+import type { ApiContext } from './context.ts';
+import { callLogRoutes } from './call-log.ts';
+import { directoryApiRoutes, directoryRoutes } from './directory.ts';
+import { oauthRoutes } from './oauth.ts';
+import { recordingRoutes } from './recordings.ts';
+
+export interface AppOptions {
+  logger?: boolean;
+}
+
+function sendError(reply: FastifyReply, err: ApiError | OAuthError): FastifyReply {
+  if (err instanceof ApiError) reply.headers(err.headers);
+  return reply.code(err.status).type('application/json; charset=utf-8').send(JSON.stringify(err.body()));
+}
+
+/** Maps Fastify's own errors (bad JSON, unsupported media type, body too large, bad URL) to the envelope. */
+function frameworkError(err: FastifyError): ApiError {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return errors.jsonUnparsable();
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return errors.unsupportedMediaType(String(err.message));
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(413, { errorCode: 'CMN-104', message: 'Cannot parse request: body too large' });
+    default:
+      if ((err.statusCode ?? 500) < 500) {
+        return new ApiError(err.statusCode ?? 400, { errorCode: 'CMN-104', message: 'Cannot parse request' });
+      }
+      return errors.internal();
+  }
+}
+
+export async function createApp(ctx: ApiContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: 'info' } : false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
+    bodyLimit: 1024 * 1024,
+    frameworkErrors: (err, _request, reply) => {
+      sendError(reply, err.code === 'FST_ERR_BAD_URL' ? errors.routeNotFound() : frameworkError(err));
+    },
+  });
+
+  await app.register(cors, {
+    origin: true,
+    credentials: true,
+    allowedHeaders: ['Authorization', 'Content-Type', 'Client-Id', 'X-User-Agent', 'Range', 'Accept'],
+    exposedHeaders: [
+      'Retry-After', 'X-Rate-Limit-Group', 'X-Rate-Limit-Limit', 'X-Rate-Limit-Remaining', 'X-Rate-Limit-Window',
+      'Content-Type', 'Content-Length', 'Content-Range', 'Accept-Ranges', 'RCRequestId',
+    ],
+  });
+
+  // GET and DELETE bodies are ignored (the SDKs send `Content-Type: application/json` with no or `null` body).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = String(body).trim();
+    if (request.method === 'GET' || request.method === 'DELETE' || request.method === 'HEAD' || text === '') {
+      return done(null, undefined);
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(errors.jsonUnparsable(), undefined);
+    }
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
+
+  app.setErrorHandler((err: unknown, request, reply) => {
+    if (err instanceof ApiError || err instanceof OAuthError) return sendError(reply, err);
+    const fastifyError = err as FastifyError;
+    if (fastifyError.code?.startsWith('FST_')) return sendError(reply, frameworkError(fastifyError));
+    request.log.error({ err }, 'unhandled error');
+    return sendError(reply, errors.internal());
+  });
+  app.setNotFoundHandler((_request, reply) => sendError(reply, errors.routeNotFound()));
+
+  oauthRoutes(app, ctx);
+  directoryRoutes(app, ctx);
+  // @rc-ex/core sends /restapi/v1.0/...; @ringcentral/sdk 4+ sends paths as written, often without the prefix.
+  for (const prefix of ['/restapi/v1.0', '']) {
+    await app.register(
+      async (scope) => {
+        directoryApiRoutes(scope, ctx);
+        callLogRoutes(scope, ctx);
+        recordingRoutes(scope, ctx);
+      },
+      { prefix },
+    );
+  }
+  return app;
+}

@@ -1,0 +1,112 @@
+// Call-log resources: account- and extension-level list, single record and bulk (207) reads.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import {
+  enumValue, errors, parseCallLogQuery, withBase, VIEWS,
+  type CallLogQuery, type RawQuery,
+} from '../domain/index.ts';
+import type { RecordPage } from '../store/index.ts';
+import { authenticate, type ApiContext } from './context.ts';
+import { requireAppPermission, requireUserPermission, resolveAccountId, resolveExtension } from './access.ts';
+import { baseUrl, sendPreparedJson, serializeQuery } from './http-helpers.ts';
+import { resource } from './resource.ts';
+
+const BATCH_LIMIT = 50;
+const RECORD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+type Level = 'account' | 'extension';
+interface Params {
+  accountId: string;
+  extensionId?: string;
+  callRecordId?: string;
+}
+
+/** The log a request reads, after authentication and permission checks. */
+async function resolveLog(ctx: ApiContext, request: FastifyRequest, level: Level) {
+  const auth = await authenticate(ctx, request);
+  requireAppPermission(auth, 'ReadCallLog');
+  const params = request.params as Params;
+  const accountId = resolveAccountId(auth, params.accountId);
+  if (level === 'account') {
+    requireUserPermission(auth, 'FullCompanyCallLog');
+    return { accountId, extensionId: null, path: `/restapi/v1.0/account/${accountId}/call-log` };
+  }
+  requireUserPermission(auth, 'ReadCallLog');
+  const extension = await resolveExtension(ctx.store, auth, accountId, params.extensionId ?? '~', 'ReadCallLog');
+  return {
+    accountId,
+    extensionId: extension.id,
+    path: `/restapi/v1.0/account/${accountId}/extension/${extension.id}/call-log`,
+  };
+}
+
+/** The list envelope: records, paging and navigation with absolute URIs. */
+export function listEnvelope(base: string, path: string, raw: RawQuery, q: CallLogQuery, page: RecordPage): string {
+  const rest = serializeQuery(raw, ['page', 'perPage', 'access_token']);
+  const pageUri = (n: number) => `${base}${path}?${rest ? `${rest}&` : ''}page=${n}&perPage=${q.perPage}`;
+  const first = (q.page - 1) * q.perPage;
+  const paging = page.records.length
+    ? { page: q.page, perPage: q.perPage, pageStart: first, pageEnd: first + page.records.length - 1 }
+    : { page: q.page, perPage: q.perPage };
+  const navigation: Record<string, { uri: string }> = { firstPage: { uri: pageUri(1) } };
+  if (page.hasMore) navigation.nextPage = { uri: pageUri(q.page + 1) };
+  if (q.page > 1) navigation.previousPage = { uri: pageUri(q.page - 1) };
+  return `{"uri":${JSON.stringify(pageUri(q.page))},"records":[${page.records.join(',')}],"paging":${JSON.stringify(
+    paging,
+  )},"navigation":${JSON.stringify(navigation)}}`;
+}
+
+async function list(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {
+  const log = await resolveLog(ctx, request, level);
+  const raw = request.query as RawQuery;
+  const query = parseCallLogQuery(raw, log, ctx.now());
+  const page = await ctx.store.listRecords(query);
+  const base = baseUrl(request, ctx.http);
+  return sendPreparedJson(reply, 200, listEnvelope(base, log.path, raw, query, page), base);
+}
+
+async function read(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {
+  const log = await resolveLog(ctx, request, level);
+  const raw = request.query as RawQuery;
+  const view = enumValue(raw, 'view', VIEWS) ?? 'Simple';
+  const idParam = (request.params as Params).callRecordId ?? '';
+  const ids = idParam.split(',').map((s) => s.trim());
+  if (ids.length > BATCH_LIMIT) throw errors.batchLimit(BATCH_LIMIT);
+  for (const id of ids) if (!RECORD_ID.test(id)) throw errors.invalidParameter('callRecordId', id);
+  const found = await ctx.store.getRecords(log.accountId, log.extensionId, [...new Set(ids)], view);
+  const base = baseUrl(request, ctx.http);
+  if (ids.length === 1) {
+    const json = found.get(ids[0]);
+    if (json === undefined) throw errors.notFound('callRecordId');
+    return sendPreparedJson(reply, 200, json, base);
+  }
+  const parts = ids.map((id) => {
+    const json = found.get(id);
+    const href = `${base}${log.path}/${id}`;
+    if (json !== undefined) return { id, href, status: 200, description: 'OK', body: withBase(json, base) };
+    const error = errors.notFound('callRecordId');
+    return { id, href, status: error.status, description: 'Not Found', body: JSON.stringify(error.body()) };
+  });
+  const accept = request.headers.accept ?? '';
+  if (accept.includes('application/vnd.ringcentral.multipart+json')) {
+    const items = parts.map((p) => `{"resourceId":${JSON.stringify(p.id)},"status":${p.status},"body":${p.body}}`);
+    return reply.code(207).type('application/vnd.ringcentral.multipart+json').send(`[${items.join(',')}]`);
+  }
+  const boundary = `Boundary_${randomBytes(12).toString('hex')}`;
+  const summary = JSON.stringify({
+    response: parts.map((p) => ({ href: p.href, status: p.status, responseDescription: p.description })),
+  });
+  const section = (body: string) => `--${boundary}\r\nContent-Type: application/json\r\n\r\n${body}\r\n`;
+  const text = section(summary) + parts.map((p) => section(p.body)).join('') + `--${boundary}--\r\n`;
+  return reply.code(207).type(`multipart/mixed; boundary=${boundary}`).send(text);
+}
+
+export function callLogRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  for (const level of ['account', 'extension'] as const) {
+    const prefix = level === 'account' ? '/account/:accountId' : '/account/:accountId/extension/:extensionId';
+    resource(app, `${prefix}/call-log`, { GET: (req, reply) => list(ctx, req, reply, level) });
+    resource(app, `${prefix}/call-log/:callRecordId`, { GET: (req, reply) => read(ctx, req, reply, level) });
+  }
+}
+

@@ -1,0 +1,34 @@
+// Small HTTP helpers shared by the resource files: the base URL of a request, query re-serialisation,
+// and sending prepared JSON.
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { withBase, type RawQuery } from '../domain/index.ts';
+
+export interface HttpOptions {
+  /** Overrides the base URL derived from the request (e.g. behind a proxy). */
+  publicUrl?: string;
+}
+
+export function baseUrl(request: FastifyRequest, options: HttpOptions): string {
+  if (options.publicUrl) return options.publicUrl.replace(/\/$/, '');
+  return `${request.protocol}://${request.host}`;
+}
+
+/** The query as RingCentral writes it back in `uri`s: repeated keys, empty values dropped, `skip` left out. */
+export function serializeQuery(raw: RawQuery, skip: readonly string[] = []): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(raw)) {
+    if (skip.includes(key) || value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) if (v !== '') params.append(key, v);
+  }
+  return params.toString();
+}
+
+/** Sends JSON text prepared with the base-URL mark. */
+export function sendPreparedJson(reply: FastifyReply, status: number, json: string, base: string): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(withBase(json, base));
+}
+
+export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+}

@@ -1,0 +1,26 @@
+// What other modules may use from the API: building the HTTP app and running it.
+
+import type { FastifyInstance } from 'fastify';
+import { createApp } from './app.ts';
+import type { ApiContext } from './context.ts';
+import { synthesizeRecording } from '../telephony/index.ts';
+
+export { createApp, type AppOptions } from './app.ts';
+export type { ApiContext } from './context.ts';
+
+/** Starts listening; resolves with the running app and its base URL (`http://host:port`). */
+export async function listen(
+  ctx: ApiContext,
+  host: string,
+  port: number,
+  logger = false,
+): Promise<{ app: FastifyInstance; url: string }> {
+  // Builds the recording-audio segment pool now (about half a second) rather than on the first play.
+  synthesizeRecording('warm-up', 0).read(0, 0).destroy();
+  const app = await createApp(ctx, { logger });
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return { app, url: `http://${shownHost}:${actualPort}` };
+}

@@ -1,0 +1,45 @@
+// OAuth resources: POST /restapi/oauth/token and /restapi/oauth/revoke (form-encoded, RingCentral's shapes).
+
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { oauthErrors, type RawQuery } from '../domain/index.ts';
+import type { ApiContext } from './context.ts';
+import { sendJson } from './http-helpers.ts';
+import { resource } from './resource.ts';
+
+/** The form fields of a token request: a form body (or a JSON object), plus the query string. */
+function formOf(request: FastifyRequest): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const add = (source: unknown) => {
+    if (!source || typeof source !== 'object') return;
+    for (const [k, v] of Object.entries(source as RawQuery)) {
+      const value = Array.isArray(v) ? v[0] : v;
+      if (typeof value === 'string' && fields[k] === undefined) fields[k] = value;
+      else if (typeof value === 'number' && fields[k] === undefined) fields[k] = String(value);
+    }
+  };
+  add(request.body);
+  add(request.query);
+  return fields;
+}
+
+function isForm(request: FastifyRequest): boolean {
+  const type = request.headers['content-type'];
+  return type === undefined || /application\/(x-www-form-urlencoded|json)/i.test(type);
+}
+
+export function oauthRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  resource(app, '/restapi/oauth/token', {
+    POST: async (request, reply) => {
+      if (!isForm(request)) throw oauthErrors.unsupportedMediaType();
+      const token = await ctx.tokens.token(formOf(request), request.headers.authorization);
+      reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
+      return sendJson(reply, 200, token);
+    },
+  });
+  resource(app, '/restapi/oauth/revoke', {
+    POST: async (request, reply) => {
+      await ctx.tokens.revoke(formOf(request).token);
+      return reply.code(200).send();
+    },
+  });
+}

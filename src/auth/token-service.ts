@@ -1,0 +1,243 @@
+// OAuth token endpoint (password, JWT bearer and refresh grants), revocation, and access-token checks.
+// Tokens are opaque random strings stored hashed; a refresh rotates the pair and kills the used one.
+
+import { randomUUID } from 'node:crypto';
+import {
+  errors, GRANT_TYPES, oauthErrors, phoneDigits,
+  type App, type Extension, type GrantType, type Role,
+} from '../domain/index.ts';
+import type { Store, StoredToken } from '../store/index.ts';
+import { verifyJwtCredential } from './jwt-credential.ts';
+import { hashToken, randomToken, verifyPassword } from './secrets.ts';
+
+export interface TokenConfig {
+  /** Default (and maximum) access-token life, seconds. */
+  accessTtl: number;
+  /** Shortest access-token life a client may ask for, seconds. */
+  minAccessTtl: number;
+  /** Default (and maximum) refresh-token life, seconds. */
+  refreshTtl: number;
+}
+
+export const RINGCENTRAL_TOKEN_CONFIG: TokenConfig = { accessTtl: 3600, minAccessTtl: 600, refreshTtl: 604800 };
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'bearer';
+  expires_in: number;
+  refresh_token?: string;
+  refresh_token_expires_in?: number;
+  scope: string;
+  owner_id: string;
+  endpoint_id: string;
+  session_id: string;
+}
+
+/** Who is calling: the token owner and what the token allows. */
+export interface AuthContext {
+  accountId: string;
+  extensionId: string;
+  role: Role;
+  scope: string[];
+  clientId: string;
+}
+
+export const JWT_SECRET_SETTING = 'jwt-secret';
+
+export class TokenService {
+  constructor(
+    private readonly store: Store,
+    private readonly config: TokenConfig = RINGCENTRAL_TOKEN_CONFIG,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The database's signing secret (created on first use, shared by every server on the database). */
+  secret(): Promise<string> {
+    return this.store.initSetting(JWT_SECRET_SETTING, randomToken(48));
+  }
+
+  /** Answers POST /restapi/oauth/token. Throws OAuthError. */
+  async token(form: Record<string, string>, authorization: string | undefined): Promise<TokenResponse> {
+    const app = await this.authenticateClient(form, authorization);
+    const grant = form.grant_type;
+    if (!grant) throw oauthErrors.invalidRequest('grant_type');
+    if (!Object.values(GRANT_TYPES).includes(grant as GrantType)) throw oauthErrors.unsupportedGrant(grant);
+    if (!app.grantTypes.includes(grant as GrantType)) throw oauthErrors.unauthorizedGrant();
+
+    if (grant === GRANT_TYPES.refresh) return this.refresh(app, form);
+    const owner = grant === GRANT_TYPES.password ? await this.passwordOwner(form) : await this.jwtOwner(form);
+    const scope = requestedScope(app, form.scope);
+    return this.issue(app, owner, scope, randomUUID(), form);
+  }
+
+  /** Answers POST /restapi/oauth/revoke: kills the token's whole session; unknown tokens are ignored. */
+  async revoke(token: string | undefined): Promise<void> {
+    if (!token) return;
+    const found = await this.store.getToken(hashToken(token));
+    if (found) await this.store.revokeSession(found.sessionId);
+  }
+
+  /** Checks the access token of an API request. Throws ApiError (401). */
+  async authenticate(authorization: string | undefined, queryToken: string | undefined): Promise<AuthContext> {
+    let token: string | undefined;
+    if (authorization !== undefined && authorization !== '') {
+      const match = /^(\S+)\s+(\S+)\s*$/.exec(authorization);
+      if (!match) throw errors.authHeaderInvalid();
+      if (match[1].toLowerCase() !== 'bearer') throw errors.authMethodNotSupported();
+      token = match[2];
+    } else if (queryToken) {
+      token = queryToken;
+    } else {
+      throw errors.authHeaderMissing();
+    }
+    const stored = await this.store.getToken(hashToken(token));
+    if (!stored || stored.kind !== 'access') throw errors.tokenNotFound();
+    if (stored.expiresAt <= this.now()) throw errors.tokenExpired();
+    const extension = await this.store.getExtension(stored.extensionId);
+    if (!extension || extension.status === 'Disabled') throw errors.tokenNotFound();
+    return {
+      accountId: stored.accountId,
+      extensionId: stored.extensionId,
+      role: extension.role,
+      scope: stored.scope,
+      clientId: stored.clientId,
+    };
+  }
+
+  private async authenticateClient(form: Record<string, string>, authorization: string | undefined): Promise<App> {
+    let clientId = form.client_id;
+    let secret: string | undefined = form.client_secret;
+    if (authorization) {
+      const match = /^basic\s+(\S+)$/i.exec(authorization.trim());
+      if (!match) throw oauthErrors.clientAuthRequired();
+      const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon < 0) throw oauthErrors.clientAuthRequired();
+      clientId = decoded.slice(0, colon);
+      secret = decoded.slice(colon + 1);
+      if (form.client_id && form.client_id !== clientId) throw oauthErrors.invalidClientCredentials();
+    }
+    if (!clientId) throw oauthErrors.clientAuthRequired();
+    const app = await this.store.getApp(clientId);
+    if (!app) throw oauthErrors.invalidClient(clientId);
+    if (app.clientSecret !== '') {
+      if (secret === undefined) throw oauthErrors.clientAuthRequired();
+      if (secret !== app.clientSecret) throw oauthErrors.invalidClientCredentials();
+    }
+    return app;
+  }
+
+  private async passwordOwner(form: Record<string, string>): Promise<Extension> {
+    const { password } = form;
+    if (!form.username) throw oauthErrors.invalidRequest('username');
+    if (!password) throw oauthErrors.invalidRequest('password');
+    // @ringcentral/sdk sends `number*extension`; others send `extension` separately.
+    const [numberPart, starExtension] = form.username.split('*', 2);
+    const extensionNumber = starExtension || form.extension || undefined;
+    const digits = phoneDigits(numberPart);
+    const owner = digits ? await this.findLoginExtension(digits, extensionNumber) : null;
+    if (!owner || owner.status === 'Disabled') throw oauthErrors.invalidOwnerCredentials();
+    const hash = await this.store.getPasswordHash(owner.id);
+    if (!hash || !(await verifyPassword(password, hash))) throw oauthErrors.invalidOwnerCredentials();
+    return owner;
+  }
+
+  /** The extension a phone number (+ optional extension number) logs in as. */
+  private async findLoginExtension(digits: string, extensionNumber: string | undefined): Promise<Extension | null> {
+    const account = await this.store.findAccountByMainNumber(digits);
+    if (account) {
+      if (extensionNumber) return this.store.findExtensionByNumber(account.id, extensionNumber);
+      // A company number without an extension logs in as the main (first) administrator.
+      const extensions = await this.store.listExtensions(account.id);
+      return extensions.find((e) => e.role === 'admin') ?? null;
+    }
+    const direct = await this.store.findExtensionByDirectNumber(digits);
+    if (direct && extensionNumber && direct.extensionNumber !== extensionNumber) return null;
+    return direct;
+  }
+
+  private async jwtOwner(form: Record<string, string>): Promise<Extension> {
+    if (!form.assertion) throw oauthErrors.invalidRequest('assertion');
+    const claims = await verifyJwtCredential(await this.secret(), form.assertion);
+    if (!claims) throw oauthErrors.invalidAssertion();
+    const credential = await this.store.getJwtCredential(claims.credentialId);
+    if (!credential || credential.revoked || credential.extensionId !== claims.extensionId) {
+      throw oauthErrors.invalidAssertion();
+    }
+    const owner = await this.store.getExtension(claims.extensionId);
+    if (!owner || owner.accountId !== claims.accountId || owner.status === 'Disabled') {
+      throw oauthErrors.invalidAssertion();
+    }
+    return owner;
+  }
+
+  private async refresh(app: App, form: Record<string, string>): Promise<TokenResponse> {
+    if (!form.refresh_token) throw oauthErrors.invalidRequest('refresh_token');
+    const hash = hashToken(form.refresh_token);
+    const peek = await this.store.getToken(hash);
+    if (!peek || peek.kind !== 'refresh' || peek.clientId !== app.clientId) throw oauthErrors.refreshTokenInvalid();
+    // Taking the session is atomic: of two concurrent refreshes (on any server) only one succeeds.
+    const used = await this.store.takeTokenSession(hash);
+    if (!used) throw oauthErrors.refreshTokenInvalid();
+    if (used.expiresAt <= this.now()) throw oauthErrors.refreshTokenExpired();
+    const owner = await this.store.getExtension(used.extensionId);
+    if (!owner || owner.status === 'Disabled') throw oauthErrors.refreshTokenInvalid();
+    return this.issue(app, owner, used.scope, used.sessionId, form, used.endpointId);
+  }
+
+  private async issue(
+    app: App,
+    owner: Extension,
+    scope: string[],
+    sessionId: string,
+    form: Record<string, string>,
+    endpointId = form.endpoint_id || randomToken(16),
+  ): Promise<TokenResponse> {
+    const now = this.now();
+    const accessTtl = clampTtl(form.access_token_ttl, this.config.minAccessTtl, this.config.accessTtl);
+    const refreshTtl = clampTtl(form.refresh_token_ttl, 1, this.config.refreshTtl);
+    const access = randomToken();
+    const base = {
+      sessionId,
+      clientId: app.clientId,
+      accountId: owner.accountId,
+      extensionId: owner.id,
+      scope,
+      issuedAt: now,
+      endpointId,
+    };
+    const tokens: StoredToken[] = [{ ...base, hash: hashToken(access), kind: 'access', expiresAt: now + accessTtl * 1000 }];
+    const response: TokenResponse = {
+      access_token: access,
+      token_type: 'bearer',
+      expires_in: accessTtl,
+      scope: scope.join(' '),
+      owner_id: owner.id,
+      endpoint_id: endpointId,
+      session_id: sessionId,
+    };
+    if (app.issueRefreshTokens) {
+      const refresh = randomToken();
+      tokens.push({ ...base, hash: hashToken(refresh), kind: 'refresh', expiresAt: now + refreshTtl * 1000 });
+      response.refresh_token = refresh;
+      response.refresh_token_expires_in = refreshTtl;
+    }
+    await this.store.putTokens(tokens);
+    return response;
+  }
+}
+
+/** RingCentral's rule: below the minimum → the minimum; above the maximum or not a number → the default. */
+export function clampTtl(requested: string | undefined, min: number, max: number): number {
+  const n = requested === undefined || requested === '' ? NaN : Number(requested);
+  if (!Number.isFinite(n) || n > max) return max;
+  return Math.max(Math.floor(n), min);
+}
+
+/** The scope a token gets: the requested permissions the app has, or all of the app's. */
+function requestedScope(app: App, scope: string | undefined): string[] {
+  const requested = scope?.split(/[\s,]+/).filter(Boolean);
+  if (!requested?.length) return app.permissions;
+  const granted = requested.filter((p) => app.permissions.includes(p));
+  return granted.length ? granted : app.permissions;
+}

@@ -1,0 +1,132 @@
+// The `ringlog` command: parses flags into a Config and runs demo, serve, seed or credentials.
+
+import { Command, Option } from 'commander';
+import { listen } from '../api/index.ts';
+import { ensureCredentials, type Credentials } from '../auth/index.ts';
+import { buildConfig, type CommonFlags, type Config } from './config.ts';
+import { openRuntime } from './runtime.ts';
+import { DEFAULT_SEED, seedStore } from './seed.ts';
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+function dbOption() {
+  return new Option('--db <location>', 'SQLite file (default ./ringlog.db; env RINGLOG_DB)');
+}
+
+function serverOptions(cmd: Command): Command {
+  return cmd
+    .addOption(dbOption())
+    .option('--port <n>', 'port to listen on, 0 for any free one (default 8080; env RINGLOG_PORT)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1; env RINGLOG_HOST)')
+    .option('--public-url <url>', 'base URL to write into URIs (env RINGLOG_PUBLIC_URL)')
+    .option('--access-token-ttl <seconds>', 'access token life (default 3600); short values for testing expiry')
+    .option('--refresh-token-ttl <seconds>', 'refresh token life (default 604800)')
+    .option('--log', 'log every request (pino, on stdout)');
+}
+
+function integer(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number, not "${value}"`);
+  return Number(value);
+}
+
+async function serve(config: Config, afterStart?: (url: string) => Promise<void>): Promise<void> {
+  const runtime = await openRuntime(config);
+  const { app, url } = await listen(runtime.ctx, config.host, config.port, config.logger);
+  out(url);
+  if (afterStart) await afterStart(url);
+  const stop = async () => {
+    await app.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function printCredentials(url: string, c: Credentials): void {
+  out();
+  out(`Account ${c.accountId}`);
+  out(`  clientId      ${c.clientId}`);
+  out(`  clientSecret  ${c.clientSecret}`);
+  for (const [label, u] of [['admin', c.admin], ['user', c.user]] as const) {
+    out(`  ${label.padEnd(5)} ext ${u.extensionNumber} (id ${u.extensionId})  username ${u.username}  password ${u.password}`);
+    out(`        jwt ${u.jwt}`);
+  }
+  out();
+  out('Try it with the official SDK (npm install @ringcentral/sdk), in an .mjs file:');
+  out();
+  out(`  import { SDK } from '@ringcentral/sdk';`);
+  out(`  const sdk = new SDK({ server: '${url}', clientId: '${c.clientId}', clientSecret: '${c.clientSecret}' });`);
+  out(`  const platform = sdk.platform();`);
+  out(`  await platform.login({ jwt: '${c.admin.jwt}' });`);
+  out(`  const res = await platform.get('/restapi/v1.0/account/~/call-log', { view: 'Detailed', perPage: 10 });`);
+  out(`  console.log((await res.json()).records);`);
+  out();
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('ringlog')
+    .description("A self-hosted Call Log service that speaks RingCentral's Call Log API")
+    .showHelpAfterError();
+
+  serverOptions(program.command('serve').description('serve the call-log API')).action(async (flags: CommonFlags) => {
+    await serve(buildConfig(flags, process.env));
+  });
+
+  serverOptions(program.command('demo').description('seed a 30-day company if empty, serve it, print credentials'))
+    .action(async (flags: CommonFlags) => {
+      const config = buildConfig(flags, process.env);
+      const runtime = await openRuntime(config);
+      if ((await runtime.store.listAccounts()).length === 0) {
+        process.stderr.write('Empty database: seeding a 30-day company (ringlog seed --seed 1)...\n');
+        const summary = await seedStore(runtime.store, { ...DEFAULT_SEED, endTime: Date.now() });
+        process.stderr.write(`Seeded ${summary.records} records in ${summary.seconds.toFixed(1)}s\n`);
+      }
+      const credentials = await ensureCredentials(runtime.store, runtime.tokens);
+      await runtime.close();
+      await serve(config, async (url) => printCredentials(url, credentials));
+    });
+
+  program
+    .command('seed')
+    .description('generate a deterministic company and its call log')
+    .addOption(dbOption())
+    .option('--seed <n>', 'random seed', String(DEFAULT_SEED.seed))
+    .option('--extensions <n>', 'number of extensions', String(DEFAULT_SEED.extensions))
+    .option('--days <n>', 'days of history, ending now', String(DEFAULT_SEED.days))
+    .option('--calls-per-day <n>', 'average calls per weekday', String(DEFAULT_SEED.callsPerDay))
+    .option('--json', 'print a JSON summary only')
+    .action(async (flags: CommonFlags & Record<string, string | boolean | undefined>) => {
+      const config = buildConfig(flags, process.env);
+      const runtime = await openRuntime(config);
+      const options = {
+        seed: integer('--seed', flags.seed as string, DEFAULT_SEED.seed),
+        extensions: integer('--extensions', flags.extensions as string, DEFAULT_SEED.extensions),
+        days: integer('--days', flags.days as string, DEFAULT_SEED.days),
+        callsPerDay: integer('--calls-per-day', flags.callsPerDay as string, DEFAULT_SEED.callsPerDay),
+        endTime: Date.now(),
+      };
+      if (options.extensions < 2) throw new Error('--extensions must be at least 2 (an admin and a user)');
+      const summary = await seedStore(runtime.store, options, !flags.json);
+      await runtime.close();
+      if (flags.json) out(JSON.stringify(summary));
+      else out(`Seeded account ${summary.accountId}: ${summary.extensions} extensions, ${summary.records} records, ${summary.recordings} recordings in ${summary.seconds.toFixed(1)}s (${Math.round(summary.records / summary.seconds)} records/s)`);
+    });
+
+  program
+    .command('credentials')
+    .description('print an app and JWT/password credentials for an admin and a user')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON object')
+    .action(async (flags: CommonFlags & { json?: boolean }) => {
+      const config = buildConfig(flags, process.env);
+      const runtime = await openRuntime(config);
+      const credentials = await ensureCredentials(runtime.store, runtime.tokens);
+      await runtime.close();
+      if (flags.json) out(JSON.stringify(credentials));
+      else printCredentials(`http://${config.host}:${config.port}`, credentials);
+    });
+
+  await program.parseAsync(argv);
+}

@@ -1,0 +1,21 @@
+// Wires the modules together for a command: store, token service, blob store and API context.
+
+import { TokenService } from '../auth/index.ts';
+import type { ApiContext } from '../api/index.ts';
+import { createDiskBlobStore, defaultBlobDir, openStore, type Store } from '../store/index.ts';
+import type { Config } from './config.ts';
+
+export interface Runtime {
+  store: Store;
+  tokens: TokenService;
+  ctx: ApiContext;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config): Promise<Runtime> {
+  const store = await openStore(config.db);
+  const tokens = new TokenService(store, config.tokens);
+  const http = config.publicUrl ? { publicUrl: config.publicUrl } : {};
+  const ctx: ApiContext = { store, tokens, blobs: createDiskBlobStore(defaultBlobDir(config.db)), http, now: Date.now };
+  return { store, tokens, ctx, close: () => store.close() };
+}

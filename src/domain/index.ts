@@ -1,0 +1,8 @@
+// What other modules may use from the domain: the record model, enumerations, query model, directory and errors.
+export * from './enums.ts';
+export * from './errors.ts';
+export * from './date-time.ts';
+export * from './call-log-record.ts';
+export * from './call-log-query.ts';
+export * from './directory.ts';
+export * from './recording.ts';

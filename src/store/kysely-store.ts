@@ -1,0 +1,471 @@
+// The Store written once over Kysely; the SQLite and PostgreSQL stores differ only in how they connect.
+
+import { sql, type Kysely, type Selectable } from 'kysely';
+import {
+  prepareRecordJson, phoneDigits,
+  type Account, type App, type CallLogQuery, type CallLogRecord, type Extension, type GrantType,
+  type RecordingMeta, type View,
+} from '../domain/index.ts';
+import type { Dialect } from './migrations.ts';
+import type { CallLogTable, Database, ExtensionsTable, TokensTable } from './schema.ts';
+import type { JwtCredential, RecordPage, Store, StoredToken } from './store.ts';
+
+const UPSERT_BATCH = 500;
+
+/** The log key of a record: its extension id, or '' for the company log. */
+const logKey = (extensionId: string | null) => extensionId ?? '';
+
+function toExtension(row: Selectable<ExtensionsTable>): Extension {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    extensionNumber: row.extension_number,
+    name: row.name,
+    type: row.type,
+    status: row.status as Extension['status'],
+    role: row.role as Extension['role'],
+    phoneNumbers: JSON.parse(row.phone_numbers) as string[],
+  };
+}
+
+function toToken(row: Selectable<TokensTable>): StoredToken {
+  return {
+    hash: row.hash,
+    kind: row.kind as StoredToken['kind'],
+    sessionId: row.session_id,
+    clientId: row.client_id,
+    accountId: row.account_id,
+    extensionId: row.extension_id,
+    scope: row.scope ? row.scope.split(' ') : [],
+    issuedAt: Number(row.issued_at),
+    expiresAt: Number(row.expires_at),
+    endpointId: row.endpoint_id,
+  };
+}
+
+export function toCallLogRow(r: CallLogRecord): CallLogTable {
+  const json = prepareRecordJson(r);
+  return {
+    account_id: r.accountId,
+    extension_id: logKey(r.extensionId),
+    start_time: r.startTime,
+    id: r.id,
+    session_id: r.sessionId,
+    telephony_session_id: r.telephonySessionId,
+    last_modified: r.lastModifiedTime,
+    deleted: r.deleted ? 1 : 0,
+    direction: r.direction,
+    type: r.type,
+    transport: r.transport,
+    result: r.result,
+    recording_type: r.recording?.type ?? null,
+    recording_id: r.recording?.id ?? null,
+    from_digits: phoneDigits(r.from.phoneNumber),
+    to_digits: phoneDigits(r.to.phoneNumber),
+    simple_json: json.simple,
+    detailed_json: json.detailed,
+  };
+}
+
+export class KyselyStore implements Store {
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+  ) {}
+
+  async putAccount(a: Account): Promise<void> {
+    const row = { id: a.id, name: a.name, main_number: a.mainNumber, created_at: a.createdAt };
+    await this.db
+      .insertInto('accounts')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet({ name: row.name, main_number: row.main_number }))
+      .execute();
+  }
+
+  async getAccount(id: string): Promise<Account | null> {
+    const row = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? { id: row.id, name: row.name, mainNumber: row.main_number, createdAt: Number(row.created_at) } : null;
+  }
+
+  async listAccounts(): Promise<Account[]> {
+    const rows = await this.db.selectFrom('accounts').selectAll().orderBy('created_at').orderBy('id').execute();
+    return rows.map((row) => ({
+      id: row.id, name: row.name, mainNumber: row.main_number, createdAt: Number(row.created_at),
+    }));
+  }
+
+  async findAccountByMainNumber(digits: string): Promise<Account | null> {
+    const row = await this.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('main_number', '=', `+${digits}`)
+      .executeTakeFirst();
+    return row ? this.getAccount(row.id) : null;
+  }
+
+  async putExtensions(extensions: Extension[]): Promise<void> {
+    if (!extensions.length) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const e of extensions) {
+        const row = {
+          id: e.id,
+          account_id: e.accountId,
+          extension_number: e.extensionNumber,
+          name: e.name,
+          type: e.type,
+          status: e.status,
+          role: e.role,
+          phone_numbers: JSON.stringify(e.phoneNumbers),
+        };
+        await trx
+          .insertInto('extensions')
+          .values({ ...row, password_hash: null })
+          .onConflict((oc) => oc.column('id').doUpdateSet(row))
+          .execute();
+      }
+    });
+  }
+
+  async getExtension(id: string): Promise<Extension | null> {
+    const row = await this.db.selectFrom('extensions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toExtension(row) : null;
+  }
+
+  async findExtensionByNumber(accountId: string, extensionNumber: string): Promise<Extension | null> {
+    const row = await this.db
+      .selectFrom('extensions')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('extension_number', '=', extensionNumber)
+      .executeTakeFirst();
+    return row ? toExtension(row) : null;
+  }
+
+  async findExtensionByDirectNumber(digits: string): Promise<Extension | null> {
+    const row = await this.db
+      .selectFrom('extensions')
+      .selectAll()
+      .where('phone_numbers', 'like', `%"+${digits}"%`)
+      .executeTakeFirst();
+    return row ? toExtension(row) : null;
+  }
+
+  async listExtensions(accountId: string): Promise<Extension[]> {
+    const rows = await this.db
+      .selectFrom('extensions')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('extension_number')
+      .execute();
+    return rows.map(toExtension);
+  }
+
+  async setPasswordHash(extensionId: string, hash: string): Promise<void> {
+    await this.db.updateTable('extensions').set({ password_hash: hash }).where('id', '=', extensionId).execute();
+  }
+
+  async getPasswordHash(extensionId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('extensions')
+      .select('password_hash')
+      .where('id', '=', extensionId)
+      .executeTakeFirst();
+    return row?.password_hash ?? null;
+  }
+
+  async putApp(app: App): Promise<void> {
+    const row = {
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      name: app.name,
+      permissions: app.permissions.join(' '),
+      grant_types: app.grantTypes.join(' '),
+      issue_refresh_tokens: app.issueRefreshTokens ? 1 : 0,
+    };
+    await this.db
+      .insertInto('apps')
+      .values(row)
+      .onConflict((oc) => oc.column('client_id').doUpdateSet(row))
+      .execute();
+  }
+
+  async getApp(clientId: string): Promise<App | null> {
+    const row = await this.db.selectFrom('apps').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+    return row ? toApp(row) : null;
+  }
+
+  async listApps(): Promise<App[]> {
+    const rows = await this.db.selectFrom('apps').selectAll().orderBy('name').execute();
+    return rows.map(toApp);
+  }
+
+  async putJwtCredential(c: JwtCredential): Promise<void> {
+    await this.db
+      .insertInto('jwt_credentials')
+      .values({
+        id: c.id,
+        account_id: c.accountId,
+        extension_id: c.extensionId,
+        created_at: c.createdAt,
+        revoked: c.revoked ? 1 : 0,
+      })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ revoked: c.revoked ? 1 : 0 }))
+      .execute();
+  }
+
+  async getJwtCredential(id: string): Promise<JwtCredential | null> {
+    const row = await this.db.selectFrom('jwt_credentials').selectAll().where('id', '=', id).executeTakeFirst();
+    return row
+      ? {
+          id: row.id,
+          accountId: row.account_id,
+          extensionId: row.extension_id,
+          createdAt: Number(row.created_at),
+          revoked: row.revoked === 1,
+        }
+      : null;
+  }
+
+  async putTokens(tokens: StoredToken[]): Promise<void> {
+    if (!tokens.length) return;
+    await this.db
+      .insertInto('tokens')
+      .values(
+        tokens.map((t) => ({
+          hash: t.hash,
+          kind: t.kind,
+          session_id: t.sessionId,
+          client_id: t.clientId,
+          account_id: t.accountId,
+          extension_id: t.extensionId,
+          scope: t.scope.join(' '),
+          issued_at: t.issuedAt,
+          expires_at: t.expiresAt,
+          endpoint_id: t.endpointId,
+        })),
+      )
+      .execute();
+  }
+
+  async getToken(hash: string): Promise<StoredToken | null> {
+    const row = await this.db.selectFrom('tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
+    return row ? toToken(row) : null;
+  }
+
+  async takeTokenSession(hash: string): Promise<StoredToken | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.deleteFrom('tokens').where('hash', '=', hash).returningAll().executeTakeFirst();
+      if (!row) return null;
+      await trx.deleteFrom('tokens').where('session_id', '=', row.session_id).execute();
+      return toToken(row);
+    });
+  }
+
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.db.deleteFrom('tokens').where('session_id', '=', sessionId).execute();
+  }
+
+  async deleteExpiredTokens(now: number): Promise<number> {
+    const result = await this.db.deleteFrom('tokens').where('expires_at', '<', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async getSetting(key: string): Promise<string | null> {
+    const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value ?? null;
+  }
+
+  async initSetting(key: string, value: string): Promise<string> {
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    return (await this.getSetting(key)) ?? value;
+  }
+
+  async upsertRecords(records: CallLogRecord[]): Promise<void> {
+    if (!records.length) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < records.length; i += UPSERT_BATCH) {
+        const rows = records.slice(i, i + UPSERT_BATCH).map(toCallLogRow);
+        await trx
+          .insertInto('call_log')
+          .values(rows)
+          .onConflict((oc) =>
+            oc
+              .column('id')
+              .doUpdateSet((eb) => ({
+                account_id: eb.ref('excluded.account_id'),
+                extension_id: eb.ref('excluded.extension_id'),
+                start_time: eb.ref('excluded.start_time'),
+                session_id: eb.ref('excluded.session_id'),
+                telephony_session_id: eb.ref('excluded.telephony_session_id'),
+                last_modified: eb.ref('excluded.last_modified'),
+                deleted: eb.ref('excluded.deleted'),
+                direction: eb.ref('excluded.direction'),
+                type: eb.ref('excluded.type'),
+                transport: eb.ref('excluded.transport'),
+                result: eb.ref('excluded.result'),
+                recording_type: eb.ref('excluded.recording_type'),
+                recording_id: eb.ref('excluded.recording_id'),
+                from_digits: eb.ref('excluded.from_digits'),
+                to_digits: eb.ref('excluded.to_digits'),
+                simple_json: eb.ref('excluded.simple_json'),
+                detailed_json: eb.ref('excluded.detailed_json'),
+              }))
+              .whereRef('excluded.last_modified', '>', 'call_log.last_modified'),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async listRecords(q: CallLogQuery): Promise<RecordPage> {
+    const column = q.view === 'Detailed' ? 'detailed_json' : 'simple_json';
+    let query = this.db
+      .selectFrom('call_log')
+      .select(sql<string>`${sql.ref(column)}`.as('json'))
+      .where('account_id', '=', q.accountId)
+      .where('extension_id', '=', logKey(q.extensionId))
+      .where('start_time', '>=', q.dateFrom)
+      .where('start_time', '<=', q.dateTo);
+    if (!q.showDeleted) query = query.where('deleted', '=', 0);
+    if (!q.showBlocked) query = query.where('result', '<>', 'Blocked');
+    if (q.direction) query = query.where('direction', 'in', q.direction);
+    if (q.type) query = query.where('type', 'in', q.type);
+    if (q.transport) query = query.where('transport', 'in', q.transport);
+    if (q.recordingType === 'All') query = query.where('recording_type', 'is not', null);
+    else if (q.recordingType) query = query.where('recording_type', '=', q.recordingType);
+    if (q.sessionId !== undefined) query = query.where('session_id', '=', q.sessionId);
+    if (q.telephonySessionId !== undefined) query = query.where('telephony_session_id', '=', q.telephonySessionId);
+    if (q.phoneNumber !== undefined) {
+      const digits = q.phoneNumber;
+      query = query.where((eb) => eb.or([eb('from_digits', '=', digits), eb('to_digits', '=', digits)]));
+    }
+    if (q.extensionNumber !== undefined) {
+      const { accountId, extensionNumber } = q;
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('call_log as other')
+            .innerJoin('extensions', 'extensions.id', 'other.extension_id')
+            .select(sql.lit(1).as('one'))
+            .whereRef('other.session_id', '=', 'call_log.session_id')
+            .where('extensions.account_id', '=', accountId)
+            .where('extensions.extension_number', '=', extensionNumber),
+        ),
+      );
+    }
+    const rows = await query
+      .orderBy('start_time', 'desc')
+      .orderBy('id', 'desc')
+      .limit(q.perPage + 1)
+      .offset((q.page - 1) * q.perPage)
+      .execute();
+    const hasMore = rows.length > q.perPage;
+    return { records: (hasMore ? rows.slice(0, q.perPage) : rows).map((r) => r.json), hasMore };
+  }
+
+  async getRecords(
+    accountId: string,
+    extensionId: string | null,
+    ids: string[],
+    view: View,
+  ): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (!ids.length) return found;
+    const rows = await this.db
+      .selectFrom('call_log')
+      .select(['id', view === 'Detailed' ? 'detailed_json as json' : 'simple_json as json'])
+      .where('id', 'in', ids)
+      .where('account_id', '=', accountId)
+      .where('extension_id', '=', logKey(extensionId))
+      .execute();
+    for (const row of rows) found.set(row.id, row.json);
+    return found;
+  }
+
+  async countRecords(): Promise<number> {
+    const row = await this.db
+      .selectFrom('call_log')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async upsertRecordings(recordings: RecordingMeta[]): Promise<void> {
+    if (!recordings.length) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < recordings.length; i += UPSERT_BATCH) {
+        const rows = recordings.slice(i, i + UPSERT_BATCH).map((r) => ({
+          id: r.id,
+          account_id: r.accountId,
+          type: r.type,
+          content_type: r.contentType,
+          duration: r.duration,
+          blob_key: r.blobKey,
+          created_at: r.createdAt,
+        }));
+        await trx
+          .insertInto('recordings')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet((eb) => ({
+              type: eb.ref('excluded.type'),
+              content_type: eb.ref('excluded.content_type'),
+              duration: eb.ref('excluded.duration'),
+              blob_key: eb.ref('excluded.blob_key'),
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async getRecording(accountId: string, id: string): Promise<RecordingMeta | null> {
+    const row = await this.db
+      .selectFrom('recordings')
+      .selectAll()
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return row
+      ? {
+          id: row.id,
+          accountId: row.account_id,
+          type: row.type as RecordingMeta['type'],
+          contentType: row.content_type as RecordingMeta['contentType'],
+          duration: row.duration,
+          blobKey: row.blob_key,
+          createdAt: Number(row.created_at),
+        }
+      : null;
+  }
+
+  async logHasRecording(accountId: string, extensionId: string, recordingId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('call_log')
+      .select('id')
+      .where('recording_id', '=', recordingId)
+      .where('extension_id', '=', extensionId)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+function toApp(row: Selectable<Database['apps']>): App {
+  return {
+    clientId: row.client_id,
+    clientSecret: row.client_secret,
+    name: row.name,
+    permissions: row.permissions ? row.permissions.split(' ') : [],
+    grantTypes: (row.grant_types ? row.grant_types.split(' ') : []) as GrantType[],
+    issueRefreshTokens: row.issue_refresh_tokens === 1,
+  };
+}

@@ -1,0 +1,141 @@
+// Versioned schema migrations, written once for both dialects with Kysely's schema builder.
+
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+function initial(dialect: Dialect): Migration {
+  // Epoch milliseconds need 64 bits in PostgreSQL; SQLite integers are 64-bit already.
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('main_number', 'text', (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('accounts_main_number').on('accounts').column('main_number').execute();
+
+      await db.schema
+        .createTable('extensions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_number', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('phone_numbers', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text')
+        .execute();
+      await db.schema
+        .createIndex('extensions_number')
+        .on('extensions')
+        .columns(['account_id', 'extension_number'])
+        .unique()
+        .execute();
+
+      await db.schema
+        .createTable('apps')
+        .addColumn('client_id', 'text', (c) => c.primaryKey())
+        .addColumn('client_secret', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('permissions', 'text', (c) => c.notNull())
+        .addColumn('grant_types', 'text', (c) => c.notNull())
+        .addColumn('issue_refresh_tokens', 'integer', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('jwt_credentials')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .addColumn('revoked', 'integer', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('tokens')
+        .addColumn('hash', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_id', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('issued_at', ms, (c) => c.notNull())
+        .addColumn('expires_at', ms, (c) => c.notNull())
+        .addColumn('endpoint_id', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('tokens_session').on('tokens').column('session_id').execute();
+      await db.schema.createIndex('tokens_expiry').on('tokens').column('expires_at').execute();
+
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+
+      // A log's page is one range of the primary key: (account, log, startTime) keeps each log's records
+      // together and in time order. SQLite stores the rows in that order (WITHOUT ROWID).
+      let callLog = db.schema
+        .createTable('call_log')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_id', 'text', (c) => c.notNull())
+        .addColumn('start_time', ms, (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('telephony_session_id', 'text', (c) => c.notNull())
+        .addColumn('last_modified', ms, (c) => c.notNull())
+        .addColumn('deleted', 'integer', (c) => c.notNull())
+        .addColumn('direction', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('transport', 'text', (c) => c.notNull())
+        .addColumn('result', 'text', (c) => c.notNull())
+        .addColumn('recording_type', 'text')
+        .addColumn('recording_id', 'text')
+        .addColumn('from_digits', 'text')
+        .addColumn('to_digits', 'text')
+        .addColumn('simple_json', 'text', (c) => c.notNull())
+        .addColumn('detailed_json', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('call_log_pk', ['account_id', 'extension_id', 'start_time', 'id']);
+      if (dialect === 'sqlite') callLog = callLog.modifyEnd(sql`without rowid`);
+      await callLog.execute();
+      await db.schema.createIndex('call_log_id').on('call_log').column('id').unique().execute();
+      await db.schema
+        .createIndex('call_log_session')
+        .on('call_log')
+        .columns(['session_id', 'extension_id'])
+        .execute();
+
+      await db.schema
+        .createIndex('call_log_recording')
+        .on('call_log')
+        .columns(['recording_id', 'extension_id'])
+        .where(sql.ref('recording_id'), 'is not', null)
+        .execute();
+
+      await db.schema
+        .createTable('recordings')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('content_type', 'text', (c) => c.notNull())
+        .addColumn('duration', 'integer', (c) => c.notNull())
+        .addColumn('blob_key', 'text')
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
+/** The migrations of a dialect, by name; names sort in the order they apply. */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      return { '0001-initial': initial(dialect) };
+    },
+  };
+}

@@ -1,0 +1,102 @@
+// Table shapes as Kysely sees them, shared by the SQLite and PostgreSQL stores.
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  main_number: string;
+  created_at: number;
+}
+
+export interface ExtensionsTable {
+  id: string;
+  account_id: string;
+  extension_number: string;
+  name: string;
+  type: string;
+  status: string;
+  role: string;
+  /** JSON array of E.164 numbers. */
+  phone_numbers: string;
+  password_hash: string | null;
+}
+
+export interface AppsTable {
+  client_id: string;
+  client_secret: string;
+  name: string;
+  /** Space-separated app permissions. */
+  permissions: string;
+  /** Space-separated grant types. */
+  grant_types: string;
+  issue_refresh_tokens: number;
+}
+
+export interface JwtCredentialsTable {
+  id: string;
+  account_id: string;
+  extension_id: string;
+  created_at: number;
+  revoked: number;
+}
+
+export interface TokensTable {
+  /** SHA-256 of the token, hex. */
+  hash: string;
+  kind: string;
+  session_id: string;
+  client_id: string;
+  account_id: string;
+  extension_id: string;
+  scope: string;
+  issued_at: number;
+  expires_at: number;
+  endpoint_id: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface CallLogTable {
+  account_id: string;
+  /** The log's extension id; '' for the company log. */
+  extension_id: string;
+  start_time: number;
+  id: string;
+  session_id: string;
+  telephony_session_id: string;
+  last_modified: number;
+  deleted: number;
+  direction: string;
+  type: string;
+  transport: string;
+  result: string;
+  recording_type: string | null;
+  recording_id: string | null;
+  from_digits: string | null;
+  to_digits: string | null;
+  simple_json: string;
+  detailed_json: string;
+}
+
+export interface RecordingsTable {
+  id: string;
+  account_id: string;
+  type: string;
+  content_type: string;
+  duration: number;
+  blob_key: string | null;
+  created_at: number;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  extensions: ExtensionsTable;
+  apps: AppsTable;
+  jwt_credentials: JwtCredentialsTable;
+  tokens: TokensTable;
+  settings: SettingsTable;
+  call_log: CallLogTable;
+  recordings: RecordingsTable;
+}

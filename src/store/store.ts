@@ -1,0 +1,84 @@
+// The Store interface: the one API through which every source writes and every outlet reads.
+// Implemented once over Kysely (kysely-store.ts) for SQLite and PostgreSQL.
+
+import type { Account, App, CallLogQuery, CallLogRecord, Extension, RecordingMeta, View } from '../domain/index.ts';
+import type { Dialect } from './migrations.ts';
+
+export interface StoredToken {
+  /** SHA-256 of the token, hex; the token itself is never stored. */
+  hash: string;
+  kind: 'access' | 'refresh';
+  /** OAuth session: the tokens issued together and by the refreshes that followed. */
+  sessionId: string;
+  clientId: string;
+  accountId: string;
+  extensionId: string;
+  scope: string[];
+  issuedAt: number;
+  expiresAt: number;
+  endpointId: string;
+}
+
+export interface JwtCredential {
+  id: string;
+  accountId: string;
+  extensionId: string;
+  createdAt: number;
+  revoked: boolean;
+}
+
+/** A page of prepared record JSON (with the base-URL mark), newest first. */
+export interface RecordPage {
+  records: string[];
+  hasMore: boolean;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+
+  putAccount(account: Account): Promise<void>;
+  getAccount(id: string): Promise<Account | null>;
+  /** The accounts, oldest first. */
+  listAccounts(): Promise<Account[]>;
+  findAccountByMainNumber(digits: string): Promise<Account | null>;
+
+  putExtensions(extensions: Extension[]): Promise<void>;
+  getExtension(id: string): Promise<Extension | null>;
+  findExtensionByNumber(accountId: string, extensionNumber: string): Promise<Extension | null>;
+  /** The extension whose direct number this is (digits only). */
+  findExtensionByDirectNumber(digits: string): Promise<Extension | null>;
+  listExtensions(accountId: string): Promise<Extension[]>;
+  setPasswordHash(extensionId: string, hash: string): Promise<void>;
+  getPasswordHash(extensionId: string): Promise<string | null>;
+
+  putApp(app: App): Promise<void>;
+  getApp(clientId: string): Promise<App | null>;
+  listApps(): Promise<App[]>;
+  putJwtCredential(credential: JwtCredential): Promise<void>;
+  getJwtCredential(id: string): Promise<JwtCredential | null>;
+
+  putTokens(tokens: StoredToken[]): Promise<void>;
+  getToken(hash: string): Promise<StoredToken | null>;
+  /** Removes the token's whole session and returns the token if it existed; atomic, so one caller wins a race. */
+  takeTokenSession(hash: string): Promise<StoredToken | null>;
+  revokeSession(sessionId: string): Promise<void>;
+  deleteExpiredTokens(now: number): Promise<number>;
+
+  getSetting(key: string): Promise<string | null>;
+  /** Stores the value unless the key exists; returns the value in force. */
+  initSetting(key: string, value: string): Promise<string>;
+
+  /** Inserts or updates by record id; an update applies only if lastModifiedTime moves forward. */
+  upsertRecords(records: CallLogRecord[]): Promise<void>;
+  listRecords(query: CallLogQuery): Promise<RecordPage>;
+  /** Prepared JSON of the records with these ids in the given log (extensionId null = company log). */
+  getRecords(accountId: string, extensionId: string | null, ids: string[], view: View): Promise<Map<string, string>>;
+  countRecords(): Promise<number>;
+
+  upsertRecordings(recordings: RecordingMeta[]): Promise<void>;
+  getRecording(accountId: string, id: string): Promise<RecordingMeta | null>;
+  /** Whether the extension's log holds a record with this recording (users may fetch their own recordings). */
+  logHasRecording(accountId: string, extensionId: string, recordingId: string): Promise<boolean>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,58 @@
+// Starts a real ringlog server on a free loopback port over a fresh SQLite database seeded with a small
+// deterministic company, for end-to-end tests. Everything is removed on close().
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listen } from '../../src/api/index.ts';
+import { ensureCredentials, RINGCENTRAL_TOKEN_CONFIG, TokenService, type Credentials, type TokenConfig } from '../../src/auth/index.ts';
+import { seedStore } from '../../src/cli/seed.ts';
+import { createDiskBlobStore, openStore, type Store } from '../../src/store/index.ts';
+import type { SeedOptions } from '../../src/telephony/index.ts';
+
+export interface TestServer {
+  url: string;
+  store: Store;
+  tokens: TokenService;
+  credentials: Credentials;
+  seed: SeedOptions;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** A fixed end of the generated history, so data (and the default 24 h window) is reproducible. */
+export const TEST_END_TIME = Date.UTC(2026, 10, 20, 12, 0, 0);
+
+export const SMALL_COMPANY: SeedOptions = { seed: 7, extensions: 12, days: 10, callsPerDay: 60, endTime: TEST_END_TIME };
+
+export async function startTestServer(
+  options: { seed?: Partial<SeedOptions>; tokens?: Partial<TokenConfig>; now?: () => number } = {},
+): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'ringlog-test-'));
+  const store = await openStore(join(dir, 'ringlog.db'));
+  const seed = { ...SMALL_COMPANY, ...options.seed };
+  await seedStore(store, seed, false);
+  const tokens = new TokenService(store, { ...RINGCENTRAL_TOKEN_CONFIG, ...options.tokens });
+  const credentials = await ensureCredentials(store, tokens);
+  const ctx = {
+    store,
+    tokens,
+    blobs: createDiskBlobStore(join(dir, 'blobs')),
+    http: {},
+    now: options.now ?? Date.now,
+  };
+  const { app, url } = await listen(ctx, '127.0.0.1', 0);
+  return {
+    url,
+    store,
+    tokens,
+    credentials,
+    seed,
+    dir,
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
