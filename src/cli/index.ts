@@ -111,7 +111,7 @@ export async function main(argv: string[]): Promise<void> {
       const summary = await seedStore(runtime.store, options, !flags.json);
       await runtime.close();
       if (flags.json) out(JSON.stringify(summary));
-      else out(`Seeded account ${summary.accountId}: ${summary.extensions} extensions, ${summary.records} records, ${summary.recordings} recordings in ${summary.seconds.toFixed(1)}s (${Math.round(summary.records / summary.seconds)} records/s)`);
+      else out(`Seeded account ${summary.accountId}: ${summary.users} users, ${summary.extensions - summary.users} call queues, ${summary.records} records, ${summary.recordings} recordings in ${summary.seconds.toFixed(1)}s (${Math.round(summary.records / summary.seconds)} records/s)`);
     });
 
   program

@@ -6,7 +6,9 @@ import { createProgress } from './progress.ts';
 
 export interface SeedSummary {
   accountId: string;
+  /** All extensions: the users plus the call queues. */
   extensions: number;
+  users: number;
   records: number;
   recordings: number;
   seconds: number;
@@ -34,6 +36,7 @@ export async function seedStore(store: Store, options: SeedOptions, showProgress
   return {
     accountId: company.account.id,
     extensions: company.extensions.length,
+    users: company.extensions.filter((e) => e.type === 'User').length,
     records,
     recordings,
     seconds: (performance.now() - started) / 1000,
