@@ -1,20 +1,24 @@
 // What other modules may use from the store: the Store interface, opening a store by location, the blob store.
 
+import { openPostgresStore } from './postgres-store.ts';
 import { openSqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export type { Store, StoredToken, JwtCredential, RecordPage } from './store.ts';
 export { createDiskBlobStore, type BlobStore } from './blob-store.ts';
 
-/** Opens the store named by `location`: a SQLite file path (or ':memory:'). */
+export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
+
+/** Opens the store named by `location`: a postgres:// URL, or a SQLite file path (or ':memory:'). */
 export async function openStore(location: string): Promise<Store> {
-  if (/^postgres(ql)?:\/\//.test(location)) {
-    throw new Error('PostgreSQL is not supported by this build yet; use a SQLite file for --db');
-  }
-  return openSqliteStore(location);
+  return isPostgresUrl(location) ? openPostgresStore(location) : openSqliteStore(location);
 }
 
-/** Where a store's recording blobs live by default: beside the database file. */
+/** Where a store's recording blobs live unless configured: beside a SQLite file, else ./ringlog-blobs. */
 export function defaultBlobDir(location: string): string {
-  return location === ':memory:' ? `${process.cwd()}/.ringlog-blobs` : `${location}.blobs`;
+  if (isPostgresUrl(location)) return resolve('ringlog-blobs');
+  if (location === ':memory:') return join(tmpdir(), `ringlog-blobs-${process.pid}`);
+  return `${location}.blobs`;
 }

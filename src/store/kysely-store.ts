@@ -294,9 +294,8 @@ export class KyselyStore implements Store {
           .values(rows)
           .onConflict((oc) =>
             oc
-              .column('id')
+              .columns(['account_id', 'id'])
               .doUpdateSet((eb) => ({
-                account_id: eb.ref('excluded.account_id'),
                 extension_id: eb.ref('excluded.extension_id'),
                 start_time: eb.ref('excluded.start_time'),
                 session_id: eb.ref('excluded.session_id'),
@@ -351,6 +350,7 @@ export class KyselyStore implements Store {
             .selectFrom('call_log as other')
             .innerJoin('extensions', 'extensions.id', 'other.extension_id')
             .select(sql.lit(1).as('one'))
+            .whereRef('other.account_id', '=', 'call_log.account_id')
             .whereRef('other.session_id', '=', 'call_log.session_id')
             .where('extensions.account_id', '=', accountId)
             .where('extensions.extension_number', '=', extensionNumber),
@@ -447,9 +447,9 @@ export class KyselyStore implements Store {
     const row = await this.db
       .selectFrom('call_log')
       .select('id')
+      .where('account_id', '=', accountId)
       .where('recording_id', '=', recordingId)
       .where('extension_id', '=', extensionId)
-      .where('account_id', '=', accountId)
       .executeTakeFirst();
     return row !== undefined;
   }

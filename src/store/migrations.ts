@@ -85,7 +85,8 @@ function initial(dialect: Dialect): Migration {
         .addColumn('account_id', 'text', (c) => c.notNull())
         .addColumn('extension_id', 'text', (c) => c.notNull())
         .addColumn('start_time', ms, (c) => c.notNull())
-        .addColumn('id', 'text', (c) => c.notNull())
+        // Ids order bytewise on both backends (newest first, then id descending), whatever the locale.
+        .addColumn('id', 'text', (c) => (dialect === 'postgres' ? c.notNull().modifyEnd(sql`collate "C"`) : c.notNull()))
         .addColumn('session_id', 'text', (c) => c.notNull())
         .addColumn('telephony_session_id', 'text', (c) => c.notNull())
         .addColumn('last_modified', ms, (c) => c.notNull())
@@ -103,17 +104,17 @@ function initial(dialect: Dialect): Migration {
         .addPrimaryKeyConstraint('call_log_pk', ['account_id', 'extension_id', 'start_time', 'id']);
       if (dialect === 'sqlite') callLog = callLog.modifyEnd(sql`without rowid`);
       await callLog.execute();
-      await db.schema.createIndex('call_log_id').on('call_log').column('id').unique().execute();
+      // Every key of call_log leads with account_id, so Citus can distribute the table by account.
+      await db.schema.createIndex('call_log_id').on('call_log').columns(['account_id', 'id']).unique().execute();
       await db.schema
         .createIndex('call_log_session')
         .on('call_log')
-        .columns(['session_id', 'extension_id'])
+        .columns(['account_id', 'session_id', 'extension_id'])
         .execute();
-
       await db.schema
         .createIndex('call_log_recording')
         .on('call_log')
-        .columns(['recording_id', 'extension_id'])
+        .columns(['account_id', 'recording_id', 'extension_id'])
         .where(sql.ref('recording_id'), 'is not', null)
         .execute();
 

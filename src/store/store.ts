@@ -68,7 +68,7 @@ export interface Store {
   /** Stores the value unless the key exists; returns the value in force. */
   initSetting(key: string, value: string): Promise<string>;
 
-  /** Inserts or updates by record id; an update applies only if lastModifiedTime moves forward. */
+  /** Inserts or updates by (account, record id); an update applies only if lastModifiedTime moves forward. */
   upsertRecords(records: CallLogRecord[]): Promise<void>;
   listRecords(query: CallLogQuery): Promise<RecordPage>;
   /** Prepared JSON of the records with these ids in the given log (extensionId null = company log). */

@@ -1,14 +1,13 @@
 // Starts a real ringlog server on a free loopback port over a fresh SQLite database seeded with a small
 // deterministic company, for end-to-end tests. Everything is removed on close().
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listen } from '../../src/api/index.ts';
 import { ensureCredentials, RINGCENTRAL_TOKEN_CONFIG, TokenService, type Credentials, type TokenConfig } from '../../src/auth/index.ts';
 import { seedStore } from '../../src/cli/seed.ts';
 import { createDiskBlobStore, openStore, type Store } from '../../src/store/index.ts';
 import type { SeedOptions } from '../../src/telephony/index.ts';
+import { createTestDatabase, type BackendName, type TestDatabase } from './backends.ts';
 
 export interface TestServer {
   url: string;
@@ -16,7 +15,7 @@ export interface TestServer {
   tokens: TokenService;
   credentials: Credentials;
   seed: SeedOptions;
-  dir: string;
+  database: TestDatabase;
   close(): Promise<void>;
 }
 
@@ -26,10 +25,15 @@ export const TEST_END_TIME = Date.UTC(2026, 10, 20, 12, 0, 0);
 export const SMALL_COMPANY: SeedOptions = { seed: 7, extensions: 12, days: 10, callsPerDay: 60, endTime: TEST_END_TIME };
 
 export async function startTestServer(
-  options: { seed?: Partial<SeedOptions>; tokens?: Partial<TokenConfig>; now?: () => number } = {},
+  options: {
+    backend?: BackendName;
+    seed?: Partial<SeedOptions>;
+    tokens?: Partial<TokenConfig>;
+    now?: () => number;
+  } = {},
 ): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'ringlog-test-'));
-  const store = await openStore(join(dir, 'ringlog.db'));
+  const database = await createTestDatabase(options.backend ?? 'sqlite');
+  const store = await openStore(database.location);
   const seed = { ...SMALL_COMPANY, ...options.seed };
   await seedStore(store, seed, false);
   const tokens = new TokenService(store, { ...RINGCENTRAL_TOKEN_CONFIG, ...options.tokens });
@@ -37,7 +41,7 @@ export async function startTestServer(
   const ctx = {
     store,
     tokens,
-    blobs: createDiskBlobStore(join(dir, 'blobs')),
+    blobs: createDiskBlobStore(join(database.dir, 'blobs')),
     http: {},
     now: options.now ?? Date.now,
   };
@@ -48,11 +52,11 @@ export async function startTestServer(
     tokens,
     credentials,
     seed,
-    dir,
+    database,
     async close() {
       await app.close();
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }
