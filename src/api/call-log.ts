@@ -23,8 +23,8 @@ interface Params {
 }
 
 /** The log a request reads, after authentication and permission checks. */
-async function resolveLog(ctx: ApiContext, request: FastifyRequest, level: Level) {
-  const auth = await authenticate(ctx, request);
+async function resolveLog(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {
+  const auth = await authenticate(ctx, request, reply, 'Heavy');
   requireAppPermission(auth, 'ReadCallLog');
   const params = request.params as Params;
   const accountId = resolveAccountId(auth, params.accountId);
@@ -58,7 +58,7 @@ export function listEnvelope(base: string, path: string, raw: RawQuery, q: CallL
 }
 
 async function list(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {
-  const log = await resolveLog(ctx, request, level);
+  const log = await resolveLog(ctx, request, reply, level);
   const raw = request.query as RawQuery;
   const query = parseCallLogQuery(raw, log, ctx.now());
   const page = await ctx.store.listRecords(query);
@@ -67,7 +67,7 @@ async function list(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
 }
 
 async function read(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {
-  const log = await resolveLog(ctx, request, level);
+  const log = await resolveLog(ctx, request, reply, level);
   const raw = request.query as RawQuery;
   const view = enumValue(raw, 'view', VIEWS) ?? 'Simple';
   const idParam = (request.params as Params).callRecordId ?? '';

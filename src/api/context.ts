@@ -1,22 +1,35 @@
 // What every resource handler is given: the store, the token service, the blob store and HTTP options.
 
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext, TokenService } from '../auth/index.ts';
-import type { RawQuery } from '../domain/index.ts';
+import type { RateGroup, RateLimits, RawQuery } from '../domain/index.ts';
 import type { BlobStore, Store } from '../store/index.ts';
 import type { HttpOptions } from './http-helpers.ts';
+import { applyRateLimit } from './rate-limit.ts';
 
 export interface ApiContext {
   store: Store;
   tokens: TokenService;
   blobs: BlobStore;
   http: HttpOptions;
+  /** Limits per group; empty = no limits (the default of `serve`). */
+  rateLimits: RateLimits;
   now: () => number;
 }
 
-/** Authenticates an API request by its Bearer header or `access_token` query parameter. */
-export function authenticate(ctx: ApiContext, request: FastifyRequest): Promise<AuthContext> {
+/**
+ * Authenticates an API request by its Bearer header or `access_token` query parameter, then counts it
+ * in its rate-limit group for that user and app.
+ */
+export async function authenticate(
+  ctx: ApiContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  group: RateGroup,
+): Promise<AuthContext> {
   const query = request.query as RawQuery;
   const queryToken = Array.isArray(query.access_token) ? query.access_token[0] : query.access_token;
-  return ctx.tokens.authenticate(request.headers.authorization, queryToken);
+  const auth = await ctx.tokens.authenticate(request.headers.authorization, queryToken);
+  await applyRateLimit(ctx, reply, group, `${auth.extensionId}:${auth.clientId}`);
+  return auth;
 }

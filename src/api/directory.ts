@@ -46,7 +46,7 @@ export function directoryRoutes(app: FastifyInstance, ctx: ApiContext): void {
 export function directoryApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
   resource(app, '/account/:accountId', {
     GET: async (request, reply) => {
-      const auth = await authenticate(ctx, request);
+      const auth = await authenticate(ctx, request, reply, 'Light');
       requireAppPermission(auth, 'ReadAccounts');
       const accountId = resolveAccountId(auth, (request.params as { accountId: string }).accountId);
       const account = await ctx.store.getAccount(accountId);
@@ -63,7 +63,7 @@ export function directoryApiRoutes(app: FastifyInstance, ctx: ApiContext): void 
   });
   resource(app, '/account/:accountId/extension/:extensionId', {
     GET: async (request, reply) => {
-      const auth = await authenticate(ctx, request);
+      const auth = await authenticate(ctx, request, reply, 'Light');
       requireAppPermission(auth, 'ReadAccounts');
       const params = request.params as { accountId: string; extensionId: string };
       const accountId = resolveAccountId(auth, params.accountId);

@@ -1,7 +1,7 @@
 // Recording resources: metadata and content (audio with Content-Length and HTTP Range), account level.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { enumValue, errors, singleValue, type RawQuery, type RecordingMeta } from '../domain/index.ts';
 import { parseByteRange, synthesizeRecording } from '../telephony/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
@@ -11,8 +11,8 @@ import { resource } from './resource.ts';
 
 const RECORDING_ID = /^\d{1,19}$/;
 
-async function findRecording(ctx: ApiContext, request: FastifyRequest): Promise<RecordingMeta> {
-  const auth = await authenticate(ctx, request);
+async function findRecording(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply): Promise<RecordingMeta> {
+  const auth = await authenticate(ctx, request, reply, 'Heavy');
   requireAppPermission(auth, 'ReadCallRecording');
   const params = request.params as { accountId: string; recordingId: string };
   const accountId = resolveAccountId(auth, params.accountId);
@@ -41,7 +41,7 @@ async function contentOf(ctx: ApiContext, recording: RecordingMeta): Promise<Con
 }
 
 async function sendContent(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
-  const recording = await findRecording(ctx, request);
+  const recording = await findRecording(ctx, request, reply);
   const query = request.query as RawQuery;
   const disposition = enumValue(query, 'contentDisposition', ['Inline', 'Attachment'] as const) ?? 'Inline';
   const extension = recording.contentType === 'audio/mpeg' ? 'mp3' : 'wav';
@@ -58,14 +58,15 @@ async function sendContent(ctx: ApiContext, request: FastifyRequest, reply: Fast
   if (range) reply.code(206).header('Content-Range', `bytes ${start}-${end}/${content.size}`);
   else reply.code(200);
   reply.header('Content-Length', String(end - start + 1));
-  if (request.method === 'HEAD') return reply.send();
+  // An empty stream, not an empty body: Fastify's HEAD handling keeps the Content-Length of a stream.
+  if (request.method === 'HEAD') return reply.send(Readable.from([]));
   return reply.send(content.read(start, end));
 }
 
 export function recordingRoutes(app: FastifyInstance, ctx: ApiContext): void {
   resource(app, '/account/:accountId/recording/:recordingId', {
     GET: async (request, reply) => {
-      const recording = await findRecording(ctx, request);
+      const recording = await findRecording(ctx, request, reply);
       const base = baseUrl(request, ctx.http);
       const uri = `${base}/restapi/v1.0/account/${recording.accountId}/recording/${recording.id}`;
       return sendJson(reply, 200, {

@@ -1,6 +1,8 @@
 // The one typed configuration object, built from command-line flags and RINGLOG_* environment variables.
 
+import { readFileSync } from 'node:fs';
 import { RINGCENTRAL_TOKEN_CONFIG, type TokenConfig } from '../auth/index.ts';
+import { parseRateLimits, RINGCENTRAL_RATE_LIMITS, type RateLimits } from '../domain/index.ts';
 
 export interface Config {
   /** SQLite file path (or a postgres:// URL once that store exists). */
@@ -10,6 +12,7 @@ export interface Config {
   /** Base URL written into URIs instead of the request's own (for proxies). */
   publicUrl?: string;
   tokens: TokenConfig;
+  rateLimits: RateLimits;
   logger: boolean;
 }
 
@@ -20,7 +23,25 @@ export interface CommonFlags {
   publicUrl?: string;
   accessTokenTtl?: string;
   refreshTokenTtl?: string;
+  rateLimits?: string;
   log?: boolean;
+}
+
+/** `--rate-limits`: `ringcentral` (RingCentral's default groups), `off`, or a JSON file of custom counts. */
+export function rateLimitsFrom(value: string): RateLimits {
+  if (value === 'ringcentral') return RINGCENTRAL_RATE_LIMITS;
+  if (value === 'off') return {};
+  let text: string;
+  try {
+    text = readFileSync(value, 'utf8');
+  } catch {
+    throw new Error(`--rate-limits must be "ringcentral", "off" or a readable JSON file, not "${value}"`);
+  }
+  try {
+    return parseRateLimits(JSON.parse(text));
+  } catch (err) {
+    throw new Error(`--rate-limits ${value}: ${(err as Error).message}`);
+  }
 }
 
 function positiveInteger(name: string, value: string): number {
@@ -28,7 +49,8 @@ function positiveInteger(name: string, value: string): number {
   return Number(value);
 }
 
-export function buildConfig(flags: CommonFlags, env: NodeJS.ProcessEnv): Config {
+/** `defaultRateLimits` differs by command: `serve` limits nothing unless asked, `demo` behaves like RingCentral. */
+export function buildConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaultRateLimits = 'off'): Config {
   const port = positiveInteger('--port', flags.port ?? env.RINGLOG_PORT ?? '8080');
   if (port > 65535) throw new Error(`--port must be at most 65535, not ${port}`);
   const tokens = { ...RINGCENTRAL_TOKEN_CONFIG };
@@ -45,6 +67,7 @@ export function buildConfig(flags: CommonFlags, env: NodeJS.ProcessEnv): Config 
     host: flags.host ?? env.RINGLOG_HOST ?? '127.0.0.1',
     port,
     tokens,
+    rateLimits: rateLimitsFrom(flags.rateLimits ?? env.RINGLOG_RATE_LIMITS ?? defaultRateLimits),
     logger: flags.log ?? false,
   };
   const publicUrl = flags.publicUrl ?? env.RINGLOG_PUBLIC_URL;

@@ -21,6 +21,7 @@ function serverOptions(cmd: Command): Command {
     .option('--public-url <url>', 'base URL to write into URIs (env RINGLOG_PUBLIC_URL)')
     .option('--access-token-ttl <seconds>', 'access token life (default 3600); short values for testing expiry')
     .option('--refresh-token-ttl <seconds>', 'refresh token life (default 604800)')
+    .option('--rate-limits <ringcentral|off|file>', 'rate-limit groups (serve: off, demo: ringcentral; env RINGLOG_RATE_LIMITS)')
     .option('--log', 'log every request (pino, on stdout)');
 }
 
@@ -76,7 +77,7 @@ export async function main(argv: string[]): Promise<void> {
 
   serverOptions(program.command('demo').description('seed a 30-day company if empty, serve it, print credentials'))
     .action(async (flags: CommonFlags) => {
-      const config = buildConfig(flags, process.env);
+      const config = buildConfig(flags, process.env, 'ringcentral');
       const runtime = await openRuntime(config);
       if ((await runtime.store.listAccounts()).length === 0) {
         process.stderr.write('Empty database: seeding a 30-day company (ringlog seed --seed 1)...\n');

@@ -16,6 +16,13 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   const store = await openStore(config.db);
   const tokens = new TokenService(store, config.tokens);
   const http = config.publicUrl ? { publicUrl: config.publicUrl } : {};
-  const ctx: ApiContext = { store, tokens, blobs: createDiskBlobStore(defaultBlobDir(config.db)), http, now: Date.now };
+  const ctx: ApiContext = {
+    store,
+    tokens,
+    blobs: createDiskBlobStore(defaultBlobDir(config.db)),
+    http,
+    rateLimits: config.rateLimits,
+    now: Date.now,
+  };
   return { store, tokens, ctx, close: () => store.close() };
 }

@@ -6,3 +6,4 @@ export * from './call-log-record.ts';
 export * from './call-log-query.ts';
 export * from './directory.ts';
 export * from './recording.ts';
+export * from './rate-limits.ts';

@@ -2,7 +2,7 @@
 
 import { sql, type Kysely, type Selectable } from 'kysely';
 import {
-  prepareRecordJson, phoneDigits,
+  countRequest, prepareRecordJson, phoneDigits, type RateDecision, type RateRule,
   type Account, type App, type CallLogQuery, type CallLogRecord, type Extension, type GrantType,
   type RecordingMeta, type View,
 } from '../domain/index.ts';
@@ -43,7 +43,7 @@ function toToken(row: Selectable<TokensTable>): StoredToken {
   };
 }
 
-export function toCallLogRow(r: CallLogRecord): CallLogTable {
+export function toCallLogRow(r: CallLogRecord, changedAt = Date.now()): CallLogTable {
   const json = prepareRecordJson(r);
   return {
     account_id: r.accountId,
@@ -64,6 +64,7 @@ export function toCallLogRow(r: CallLogRecord): CallLogTable {
     to_digits: phoneDigits(r.to.phoneNumber),
     simple_json: json.simple,
     detailed_json: json.detailed,
+    changed_at: changedAt,
   };
 }
 
@@ -288,7 +289,8 @@ export class KyselyStore implements Store {
     if (!records.length) return;
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < records.length; i += UPSERT_BATCH) {
-        const rows = records.slice(i, i + UPSERT_BATCH).map(toCallLogRow);
+        const changedAt = Date.now();
+        const rows = records.slice(i, i + UPSERT_BATCH).map((r) => toCallLogRow(r, changedAt));
         await trx
           .insertInto('call_log')
           .values(rows)
@@ -312,6 +314,7 @@ export class KyselyStore implements Store {
                 to_digits: eb.ref('excluded.to_digits'),
                 simple_json: eb.ref('excluded.simple_json'),
                 detailed_json: eb.ref('excluded.detailed_json'),
+                changed_at: eb.ref('excluded.changed_at'),
               }))
               .whereRef('excluded.last_modified', '>', 'call_log.last_modified'),
           )
@@ -452,6 +455,31 @@ export class KyselyStore implements Store {
       .where('extension_id', '=', extensionId)
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  async countRateLimited(key: string, rule: RateRule, now: number): Promise<RateDecision> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('rate_limits')
+        .values({ key, hits: '[]', penalty_until: 0 })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+      let select = trx.selectFrom('rate_limits').selectAll().where('key', '=', key);
+      // Several servers on one PostgreSQL count the same window: lock the row for the read-modify-write.
+      if (this.dialect === 'postgres') select = select.forUpdate();
+      const row = await select.executeTakeFirstOrThrow();
+      const counted = countRequest(
+        { hits: JSON.parse(row.hits) as number[], penaltyUntil: Number(row.penalty_until) },
+        rule,
+        now,
+      );
+      await trx
+        .updateTable('rate_limits')
+        .set({ hits: JSON.stringify(counted.window.hits), penalty_until: counted.window.penaltyUntil })
+        .where('key', '=', key)
+        .execute();
+      return counted.decision;
+    });
   }
 
   async close(): Promise<void> {

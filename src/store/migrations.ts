@@ -132,11 +132,32 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
+/** Change tracking for call-log-sync (when the server last wrote each record) and rate-limit windows. */
+function syncAndRateLimits(dialect: Dialect): Migration {
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('call_log').addColumn('changed_at', ms, (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .createIndex('call_log_changed')
+        .on('call_log')
+        .columns(['account_id', 'extension_id', 'changed_at'])
+        .execute();
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('hits', 'text', (c) => c.notNull())
+        .addColumn('penalty_until', ms, (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 /** The migrations of a dialect, by name; names sort in the order they apply. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '0001-initial': initial(dialect) };
+      return { '0001-initial': initial(dialect), '0002-sync-and-rate-limits': syncAndRateLimits(dialect) };
     },
   };
 }

@@ -78,6 +78,15 @@ export interface CallLogTable {
   to_digits: string | null;
   simple_json: string;
   detailed_json: string;
+  /** When this server last wrote the record (epoch ms); call-log-sync reads changes by it. */
+  changed_at: number;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  /** JSON array of the request times (epoch ms) inside the window. */
+  hits: string;
+  penalty_until: number;
 }
 
 export interface RecordingsTable {
@@ -99,4 +108,5 @@ export interface Database {
   settings: SettingsTable;
   call_log: CallLogTable;
   recordings: RecordingsTable;
+  rate_limits: RateLimitsTable;
 }

@@ -1,7 +1,9 @@
 // The Store interface: the one API through which every source writes and every outlet reads.
 // Implemented once over Kysely (kysely-store.ts) for SQLite and PostgreSQL.
 
-import type { Account, App, CallLogQuery, CallLogRecord, Extension, RecordingMeta, View } from '../domain/index.ts';
+import type {
+  Account, App, CallLogQuery, CallLogRecord, Extension, RateDecision, RateRule, RecordingMeta, View,
+} from '../domain/index.ts';
 import type { Dialect } from './migrations.ts';
 
 export interface StoredToken {
@@ -79,6 +81,9 @@ export interface Store {
   getRecording(accountId: string, id: string): Promise<RecordingMeta | null>;
   /** Whether the extension's log holds a record with this recording (users may fetch their own recordings). */
   logHasRecording(accountId: string, extensionId: string, recordingId: string): Promise<boolean>;
+
+  /** Counts one request of `key` (caller and group) against `rule`, atomically across servers. */
+  countRateLimited(key: string, rule: RateRule, now: number): Promise<RateDecision>;
 
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { ensureCredentials, RINGCENTRAL_TOKEN_CONFIG, TokenService, type Credent
 import { seedStore } from '../../src/cli/seed.ts';
 import { createDiskBlobStore, openStore, type Store } from '../../src/store/index.ts';
 import type { SeedOptions } from '../../src/telephony/index.ts';
+import type { RateLimits } from '../../src/domain/index.ts';
 import { createTestDatabase, type BackendName, type TestDatabase } from './backends.ts';
 
 export interface TestServer {
@@ -29,6 +30,7 @@ export async function startTestServer(
     backend?: BackendName;
     seed?: Partial<SeedOptions>;
     tokens?: Partial<TokenConfig>;
+    rateLimits?: RateLimits;
     now?: () => number;
   } = {},
 ): Promise<TestServer> {
@@ -43,6 +45,7 @@ export async function startTestServer(
     tokens,
     blobs: createDiskBlobStore(join(database.dir, 'blobs')),
     http: {},
+    rateLimits: options.rateLimits ?? {},
     now: options.now ?? Date.now,
   };
   const { app, url } = await listen(ctx, '127.0.0.1', 0);
