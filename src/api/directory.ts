@@ -1,7 +1,7 @@
 // Directory resources the SDK samples call first: API version, account and extension info.
 
 import type { FastifyInstance } from 'fastify';
-import type { Extension } from '../domain/index.ts';
+import { pageValue, perPageValue, type Extension, type RawQuery } from '../domain/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { requireAppPermission, resolveAccountId, resolveExtension } from './access.ts';
 import { baseUrl, sendJson } from './http-helpers.ts';
@@ -19,7 +19,7 @@ function extensionInfo(base: string, e: Extension) {
     name: e.name,
     type: e.type,
     status: e.status,
-    contact: { firstName, lastName: rest.join(' ') },
+    contact: { firstName, lastName: rest.join(' '), ...(e.phoneNumbers[0] ? { businessPhone: e.phoneNumbers[0] } : {}) },
     permissions: { admin: { enabled: e.role === 'admin' }, internationalCalling: { enabled: true } },
     account: { uri: accountUri, id: e.accountId },
   };
@@ -58,6 +58,36 @@ export function directoryApiRoutes(app: FastifyInstance, ctx: ApiContext): void 
         status: 'Confirmed',
         serviceInfo: { brand: { id: '1210', name: 'RingCentral' } },
         companyName: account?.name,
+      });
+    },
+  });
+  resource(app, '/account/:accountId/extension', {
+    GET: async (request, reply) => {
+      const auth = await authenticate(ctx, request, reply, 'Medium');
+      requireAppPermission(auth, 'ReadAccounts');
+      const accountId = resolveAccountId(auth, (request.params as { accountId: string }).accountId);
+      const raw = request.query as RawQuery;
+      const page = pageValue(raw);
+      const perPage = perPageValue(raw);
+      const all = await ctx.store.listExtensions(accountId);
+      const records = all.slice((page - 1) * perPage, page * perPage);
+      const base = baseUrl(request, ctx.http);
+      const listUri = (n: number) => `${base}/restapi/v1.0/account/${accountId}/extension?page=${n}&perPage=${perPage}`;
+      const totalPages = Math.max(1, Math.ceil(all.length / perPage));
+      const navigation: Record<string, { uri: string }> = { firstPage: { uri: listUri(1) }, lastPage: { uri: listUri(totalPages) } };
+      if (page < totalPages) navigation.nextPage = { uri: listUri(page + 1) };
+      if (page > 1) navigation.previousPage = { uri: listUri(page - 1) };
+      return sendJson(reply, 200, {
+        uri: listUri(page),
+        records: records.map((e) => extensionInfo(base, e)),
+        paging: {
+          page,
+          totalPages,
+          perPage,
+          totalElements: all.length,
+          ...(records.length ? { pageStart: (page - 1) * perPage, pageEnd: (page - 1) * perPage + records.length - 1 } : {}),
+        },
+        navigation,
       });
     },
   });

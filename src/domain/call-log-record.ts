@@ -97,10 +97,17 @@ export interface CallLogRecord {
 export const BASE_MARK = '\u0000';
 export const BASE_MARK_JSON = '\\u0000';
 
+/** A `\u0000` escape that is not itself escaped (a text `\\u0000` in a name is left alone). */
+const MARK_PATTERN = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
 /** Puts the base URL (`http://host:port`) into JSON prepared with BASE_MARK. */
 export function withBase(preparedJson: string, base: string): string {
-  return preparedJson.includes(BASE_MARK_JSON) ? preparedJson.replaceAll(BASE_MARK_JSON, base) : preparedJson;
+  if (!preparedJson.includes(BASE_MARK_JSON)) return preparedJson;
+  return preparedJson.replace(MARK_PATTERN, (_match, slashes: string) => slashes + base);
 }
+
+/** Free text never carries BASE_MARK: a NUL from outside (import, sync) is dropped. */
+const text = (value: string): string => (value.includes(BASE_MARK) ? value.replaceAll(BASE_MARK, '') : value);
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -128,11 +135,11 @@ function messageRef(accountId: string, extensionId: string | undefined, msg: Mes
 
 function party(p: PartyInfo): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (p.phoneNumber !== undefined) out.phoneNumber = p.phoneNumber;
-  if (p.extensionNumber !== undefined) out.extensionNumber = p.extensionNumber;
-  if (p.extensionId !== undefined) out.extensionId = p.extensionId;
-  if (p.location !== undefined) out.location = p.location;
-  if (p.name !== undefined) out.name = p.name;
+  if (p.phoneNumber !== undefined) out.phoneNumber = text(p.phoneNumber);
+  if (p.extensionNumber !== undefined) out.extensionNumber = text(p.extensionNumber);
+  if (p.extensionId !== undefined) out.extensionId = text(p.extensionId);
+  if (p.location !== undefined) out.location = text(p.location);
+  if (p.name !== undefined) out.name = text(p.name);
   if (p.device !== undefined) out.device = { uri: `${BASE_MARK}/restapi/v1.0/device/${p.device.id}`, id: p.device.id };
   return out;
 }
@@ -149,7 +156,7 @@ function renderLeg(accountId: string, leg: CallLogLeg): Record<string, unknown> 
   out.action = leg.action;
   out.result = leg.result;
   if (leg.reason) out.reason = leg.reason;
-  if (leg.reasonDescription) out.reasonDescription = leg.reasonDescription;
+  if (leg.reasonDescription) out.reasonDescription = text(leg.reasonDescription);
   out.to = party(leg.to);
   out.from = party(leg.from);
   if (leg.extensionId) {
@@ -160,7 +167,7 @@ function renderLeg(accountId: string, leg: CallLogLeg): Record<string, unknown> 
   if (leg.recording) out.recording = recordingRef(accountId, leg.recording);
   if (leg.shortRecording) out.shortRecording = true;
   if (leg.message) out.message = messageRef(accountId, leg.extensionId, leg.message);
-  if (leg.delegate) out.delegate = leg.delegate;
+  if (leg.delegate) out.delegate = { id: leg.delegate.id, name: text(leg.delegate.name) };
   if (leg.billing) out.billing = leg.billing;
   out.legType = leg.legType;
   if (leg.master) out.master = true;
@@ -185,7 +192,7 @@ export function renderRecord(r: CallLogRecord, view: View): Record<string, unkno
   out.action = r.action;
   out.result = r.result;
   if (r.reason) out.reason = r.reason;
-  if (r.reasonDescription) out.reasonDescription = r.reasonDescription;
+  if (r.reasonDescription) out.reasonDescription = text(r.reasonDescription);
   out.to = party(r.to);
   out.from = party(r.from);
   const owner = r.extensionId ?? r.ownerExtensionId;
@@ -193,7 +200,7 @@ export function renderRecord(r: CallLogRecord, view: View): Record<string, unkno
   if (r.recording) out.recording = recordingRef(r.accountId, r.recording);
   if (r.shortRecording) out.shortRecording = true;
   if (r.message) out.message = messageRef(r.accountId, owner, r.message);
-  if (r.delegate) out.delegate = r.delegate;
+  if (r.delegate) out.delegate = { id: r.delegate.id, name: text(r.delegate.name) };
   if (r.deleted) out.deleted = true;
   if (view === 'Detailed') {
     out.transport = r.transport;

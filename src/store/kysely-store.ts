@@ -285,7 +285,15 @@ export class KyselyStore implements Store {
     return (await this.getSetting(key)) ?? value;
   }
 
-  async upsertRecords(records: CallLogRecord[]): Promise<void> {
+  async upsertRecords(input: CallLogRecord[]): Promise<void> {
+    // One statement may not touch a row twice (PostgreSQL refuses): keep each id's newest version.
+    const newest = new Map<string, CallLogRecord>();
+    for (const r of input) {
+      const key = `${r.accountId}/${r.id}`;
+      const seen = newest.get(key);
+      if (!seen || r.lastModifiedTime > seen.lastModifiedTime) newest.set(key, r);
+    }
+    const records = newest.size === input.length ? input : [...newest.values()];
     if (!records.length) return;
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < records.length; i += UPSERT_BATCH) {
@@ -397,7 +405,8 @@ export class KyselyStore implements Store {
     return Number(row.n);
   }
 
-  async upsertRecordings(recordings: RecordingMeta[]): Promise<void> {
+  async upsertRecordings(input: RecordingMeta[]): Promise<void> {
+    const recordings = [...new Map(input.map((r) => [r.id, r])).values()];
     if (!recordings.length) return;
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < recordings.length; i += UPSERT_BATCH) {

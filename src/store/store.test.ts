@@ -1,35 +1,34 @@
-// Tests for the Store over a SQLite file: migrations on reopen, idempotent and monotonic record upserts, the
+// Tests for the Store on SQLite and PostgreSQL: migrations on reopen, idempotent and monotonic record upserts, the
 // list query (ordering, paging, every filter, views) and agreement with the domain's reference semantics,
 // per-log record lookup, tokens, settings, recordings and directory lookups.
 
-import { test, before, after } from 'node:test';
+import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   compareNewestFirst, matchesFilter, phoneDigits, prepareRecordJson, withBase,
   type CallLogQuery, type CallLogRecord, type Extension, type RecordingMeta,
 } from '../domain/index.ts';
 import { openStore, type Store, type StoredToken } from './index.ts';
+import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
 
 const T0 = Date.UTC(2024, 4, 20, 12, 0, 0);
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-let dir: string;
+let database: TestDatabase;
 let file: string;
 let store: Store;
 
+for (const backend of await backends()) describe(`store (${backend})`, () => {
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ringlog-store-'));
-  file = join(dir, 'ringlog.db');
+  database = await createTestDatabase(backend);
+  file = database.location;
   store = await openStore(file);
 });
 
 after(async () => {
   await store.close();
-  await rm(dir, { recursive: true, force: true });
+  await database.drop();
 });
 
 let seq = 0;
@@ -603,4 +602,5 @@ test('accounts are found by main number digits; extensions by direct number and 
   assert.equal(await store.findExtensionByNumber(account, '999'), null);
 
   assert.deepEqual(await store.listExtensions(account), [e101, e102]);
+});
 });

@@ -1,0 +1,183 @@
+// Tests for parseDateTime: the date-time forms RingCentral accepts in `dateFrom`/`dateTo`, what it rejects,
+// and the conversion of zone offsets to UTC.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseDateTime } from './date-time.ts';
+
+/** The parsed instant as an ISO string, or null when rejected. */
+function parsed(input: string): string | null {
+  const ms = parseDateTime(input);
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+test('a year alone means its first instant, UTC', () => {
+  assert.equal(parsed('2024'), '2024-01-01T00:00:00.000Z');
+});
+
+test('a year and month mean the first day of the month', () => {
+  assert.equal(parsed('2024-03'), '2024-03-01T00:00:00.000Z');
+  assert.equal(parsed('2024-12'), '2024-12-01T00:00:00.000Z');
+});
+
+test('a date means its midnight, UTC', () => {
+  assert.equal(parsed('2024-03-15'), '2024-03-15T00:00:00.000Z');
+});
+
+test('a date with hours and minutes, without a zone, is UTC', () => {
+  assert.equal(parsed('2024-03-15T10:20'), '2024-03-15T10:20:00.000Z');
+});
+
+test('a space may separate the date and the time', () => {
+  assert.equal(parsed('2024-03-15 10:20:30'), '2024-03-15T10:20:30.000Z');
+});
+
+test('seconds are read', () => {
+  assert.equal(parsed('2024-03-15T10:20:30'), '2024-03-15T10:20:30.000Z');
+});
+
+test('fractions of a second are read to the millisecond', () => {
+  assert.equal(parsed('2024-03-15T10:20:30.5'), '2024-03-15T10:20:30.500Z');
+  assert.equal(parsed('2024-03-15T10:20:30.25'), '2024-03-15T10:20:30.250Z');
+  assert.equal(parsed('2024-03-15T10:20:30.123'), '2024-03-15T10:20:30.123Z');
+  assert.equal(parsed('2024-03-15T10:20:30.001'), '2024-03-15T10:20:30.001Z');
+  assert.equal(parsed('2024-03-15T10:20:30.999'), '2024-03-15T10:20:30.999Z');
+});
+
+test('digits beyond the millisecond are truncated, not rounded', () => {
+  assert.equal(parsed('2024-03-15T10:20:30.123999'), '2024-03-15T10:20:30.123Z');
+  assert.equal(parsed('2024-03-15T10:20:30.999999999'), '2024-03-15T10:20:30.999Z');
+});
+
+test('Z (either case) means UTC', () => {
+  assert.equal(parsed('2024-03-15T10:20:30Z'), '2024-03-15T10:20:30.000Z');
+  assert.equal(parsed('2024-03-15T10:20:30.534Z'), '2024-03-15T10:20:30.534Z');
+  assert.equal(parsed('2024-03-15T10:20z'), '2024-03-15T10:20:00.000Z');
+});
+
+test('a positive offset hh:mm is converted to UTC', () => {
+  assert.equal(parsed('2024-03-15T10:20:30+05:30'), '2024-03-15T04:50:30.000Z');
+});
+
+test('a negative offset hh:mm is converted to UTC', () => {
+  assert.equal(parsed('2024-03-15T10:20:30-07:00'), '2024-03-15T17:20:30.000Z');
+});
+
+test('an offset without a colon (hhmm) is converted to UTC', () => {
+  assert.equal(parsed('2024-03-15T10:20:30+0530'), '2024-03-15T04:50:30.000Z');
+  assert.equal(parsed('2024-03-15T10:20:30-0800'), '2024-03-15T18:20:30.000Z');
+});
+
+test('an offset of hours only (hh) is converted to UTC', () => {
+  assert.equal(parsed('2024-03-15T10:20:30+02'), '2024-03-15T08:20:30.000Z');
+  assert.equal(parsed('2024-03-15T10:20-03'), '2024-03-15T13:20:00.000Z');
+});
+
+test('an offset may follow hours and minutes without seconds', () => {
+  assert.equal(parsed('2024-03-15T10:20+01:00'), '2024-03-15T09:20:00.000Z');
+});
+
+test('an offset may follow a fraction of a second', () => {
+  assert.equal(parsed('2024-03-15T10:20:30.250-01:00'), '2024-03-15T11:20:30.250Z');
+});
+
+test("a space in place of the offset's sign stands for an unencoded '+'", () => {
+  assert.equal(parsed('2024-03-15T10:20:30 05:30'), '2024-03-15T04:50:30.000Z');
+  assert.equal(parsed('2024-03-15T10:20:30 0530'), '2024-03-15T04:50:30.000Z');
+  assert.equal(parsed('2024-03-15T10:20:30 02'), '2024-03-15T08:20:30.000Z');
+  assert.equal(parsed('2024-03-15T10:20:30 05:30'), parsed('2024-03-15T10:20:30+05:30'));
+});
+
+test('an offset may move the instant to another day, month or year', () => {
+  assert.equal(parsed('2024-01-01T01:00:00+02:00'), '2023-12-31T23:00:00.000Z');
+  assert.equal(parsed('2024-02-29T23:30:00-01:00'), '2024-03-01T00:30:00.000Z');
+});
+
+test('a zero offset equals UTC', () => {
+  assert.equal(parsed('2024-03-15T10:20:30+00:00'), parsed('2024-03-15T10:20:30Z'));
+  assert.equal(parsed('2024-03-15T10:20:30-00:00'), parsed('2024-03-15T10:20:30Z'));
+});
+
+test('returns epoch milliseconds', () => {
+  assert.equal(parseDateTime('1970-01-01T00:00:00Z'), 0);
+  assert.equal(parseDateTime('1970-01-01T00:00:01.5Z'), 1500);
+  assert.equal(parseDateTime('2016-03-10T18:07:52.534Z'), Date.UTC(2016, 2, 10, 18, 7, 52, 534));
+});
+
+test('the last day of each month is accepted, February 29 only in leap years', () => {
+  assert.equal(parsed('2024-01-31'), '2024-01-31T00:00:00.000Z');
+  assert.equal(parsed('2024-04-30'), '2024-04-30T00:00:00.000Z');
+  assert.equal(parsed('2024-02-29'), '2024-02-29T00:00:00.000Z');
+  assert.equal(parsed('2000-02-29'), '2000-02-29T00:00:00.000Z');
+  assert.equal(parsed('2023-02-29'), null);
+  assert.equal(parsed('1900-02-29'), null);
+});
+
+test('the extremes of each time field are accepted', () => {
+  assert.equal(parsed('2024-12-31T23:59:59.999Z'), '2024-12-31T23:59:59.999Z');
+  assert.equal(parsed('2024-01-01T00:00:00Z'), '2024-01-01T00:00:00.000Z');
+});
+
+test('years before 100 are not read as 19xx', () => {
+  assert.equal(parsed('0050-06-15'), '0050-06-15T00:00:00.000Z');
+  assert.equal(parsed('0001'), '0001-01-01T00:00:00.000Z');
+  assert.equal(parsed('0004-02-29'), '0004-02-29T00:00:00.000Z');
+});
+
+test('rejects month 0 and month 13', () => {
+  assert.equal(parseDateTime('2024-13'), null);
+  assert.equal(parseDateTime('2024-13-01'), null);
+  assert.equal(parseDateTime('2024-00-10'), null);
+});
+
+test('rejects days that the month does not have', () => {
+  assert.equal(parseDateTime('2024-02-30'), null);
+  assert.equal(parseDateTime('2024-04-31'), null);
+  assert.equal(parseDateTime('2024-01-32'), null);
+  assert.equal(parseDateTime('2024-01-00'), null);
+});
+
+test('rejects hour 24, minute 60 and second 60', () => {
+  assert.equal(parseDateTime('2024-03-15T24:00'), null);
+  assert.equal(parseDateTime('2024-03-15T24:00:00Z'), null);
+  assert.equal(parseDateTime('2024-03-15T10:60'), null);
+  assert.equal(parseDateTime('2024-03-15T10:20:60'), null);
+});
+
+test('rejects offsets out of range', () => {
+  assert.equal(parseDateTime('2024-03-15T10:20:30+24:00'), null);
+  assert.equal(parseDateTime('2024-03-15T10:20:30+05:60'), null);
+});
+
+test('rejects garbage and the empty string', () => {
+  for (const input of ['', ' ', 'yesterday', 'abc', '2024-03-15Tnoon', 'null', 'NaN', '1710497430000']) {
+    assert.equal(parseDateTime(input), null, JSON.stringify(input));
+  }
+});
+
+test('rejects incomplete or unpadded forms', () => {
+  for (const input of ['24', '2024-3', '2024-03-5', '2024-03-15T10', '2024-03-15T1:20', '2024-03-15T', '24-03-15']) {
+    assert.equal(parseDateTime(input), null, input);
+  }
+});
+
+test('rejects trailing and leading junk', () => {
+  for (const input of [
+    '2024-03-15x',
+    '2024-03-15T10:20:30Zjunk',
+    '2024-03-15T10:20:30+05:30:00',
+    '2024-03-15T10:20:30+5',
+    '2024-03-15T10:20:30.',
+    '2024-03-15 ',
+    ' 2024-03-15',
+    '2024-03-15T10:20:30Z ',
+    'x2024',
+  ]) {
+    assert.equal(parseDateTime(input), null, JSON.stringify(input));
+  }
+});
+
+test('rejects a zone on a date without a time', () => {
+  assert.equal(parseDateTime('2024-03-15Z'), null);
+  assert.equal(parseDateTime('2024-03-15+05:00'), null);
+});
