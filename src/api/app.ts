@@ -7,11 +7,13 @@ import { ApiError, OAuthError, errors } from '../domain/index.ts';
 import type { ApiContext } from './context.ts';
 import { callLogRoutes } from './call-log.ts';
 import { directoryApiRoutes, directoryRoutes } from './directory.ts';
+import { installFaults, NO_FAULTS, type FaultConfig } from './faults.ts';
 import { oauthRoutes } from './oauth.ts';
 import { recordingRoutes } from './recordings.ts';
 
 export interface AppOptions {
   logger?: boolean;
+  faults?: FaultConfig;
 }
 
 function sendError(reply: FastifyReply, err: ApiError | OAuthError): FastifyReply {
@@ -84,6 +86,7 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, errors.routeNotFound()));
 
+  installFaults(app, ctx, options.faults ?? NO_FAULTS);
   oauthRoutes(app, ctx);
   directoryRoutes(app, ctx);
   // @rc-ex/core sends /restapi/v1.0/...; @ringcentral/sdk 4+ sends paths as written, often without the prefix.

@@ -1,11 +1,12 @@
 // What other modules may use from the API: building the HTTP app and running it.
 
 import type { FastifyInstance } from 'fastify';
-import { createApp } from './app.ts';
+import { createApp, type AppOptions } from './app.ts';
 import type { ApiContext } from './context.ts';
 import { synthesizeRecording } from '../telephony/index.ts';
 
 export { createApp, type AppOptions } from './app.ts';
+export { NO_FAULTS, type FaultConfig } from './faults.ts';
 export type { ApiContext } from './context.ts';
 
 /** Starts listening; resolves with the running app and its base URL (`http://host:port`). */
@@ -13,11 +14,11 @@ export async function listen(
   ctx: ApiContext,
   host: string,
   port: number,
-  logger = false,
+  options: AppOptions = {},
 ): Promise<{ app: FastifyInstance; url: string }> {
   // Builds the recording-audio segment pool now (about half a second) rather than on the first play.
   synthesizeRecording('warm-up', 0).read(0, 0).destroy();
-  const app = await createApp(ctx, { logger });
+  const app = await createApp(ctx, options);
   await app.listen({ host, port });
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;

@@ -77,6 +77,11 @@ export class TokenService {
     if (found) await this.store.revokeSession(found.sessionId);
   }
 
+  /** Ends an access token before its time (fault injection); its refresh token keeps working. */
+  async expireAccessToken(token: string): Promise<void> {
+    await this.store.deleteToken(hashToken(token));
+  }
+
   /** Checks the access token of an API request. Throws ApiError (401). */
   async authenticate(authorization: string | undefined, queryToken: string | undefined): Promise<AuthContext> {
     let token: string | undefined;

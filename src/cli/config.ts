@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { RINGCENTRAL_TOKEN_CONFIG, type TokenConfig } from '../auth/index.ts';
+import { NO_FAULTS, type FaultConfig } from '../api/index.ts';
 import { parseRateLimits, RINGCENTRAL_RATE_LIMITS, type RateLimits } from '../domain/index.ts';
 
 export interface Config {
@@ -13,6 +14,7 @@ export interface Config {
   publicUrl?: string;
   tokens: TokenConfig;
   rateLimits: RateLimits;
+  faults: FaultConfig;
   logger: boolean;
 }
 
@@ -24,7 +26,30 @@ export interface CommonFlags {
   accessTokenTtl?: string;
   refreshTokenTtl?: string;
   rateLimits?: string;
+  faults?: string;
   log?: boolean;
+}
+
+/** `--faults "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7"`: shares of requests to fail, and latency. */
+export function faultsFrom(spec: string | undefined): FaultConfig {
+  const faults = { ...NO_FAULTS };
+  if (!spec) return faults;
+  const keys: Record<string, keyof FaultConfig> = {
+    '429': 'rate429', '5xx': 'rate5xx', expire: 'tokenExpiryRate', latency: 'latencyMs', seed: 'seed',
+  };
+  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [name, value] = part.split('=');
+    const key = keys[name];
+    const n = Number(value);
+    if (!key || value === undefined || !Number.isFinite(n) || n < 0) {
+      throw new Error(`--faults: "${part}" is not one of 429=SHARE, 5xx=SHARE, expire=SHARE, latency=MS, seed=N`);
+    }
+    if (key.startsWith('rate') || key === 'tokenExpiryRate') {
+      if (n > 1) throw new Error(`--faults: ${name} is a share between 0 and 1, not ${value}`);
+    }
+    faults[key] = n;
+  }
+  return faults;
 }
 
 /** `--rate-limits`: `ringcentral` (RingCentral's default groups), `off`, or a JSON file of custom counts. */
@@ -68,6 +93,7 @@ export function buildConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaultR
     port,
     tokens,
     rateLimits: rateLimitsFrom(flags.rateLimits ?? env.RINGLOG_RATE_LIMITS ?? defaultRateLimits),
+    faults: faultsFrom(flags.faults ?? env.RINGLOG_FAULTS),
     logger: flags.log ?? false,
   };
   const publicUrl = flags.publicUrl ?? env.RINGLOG_PUBLIC_URL;

@@ -22,6 +22,7 @@ function serverOptions(cmd: Command): Command {
     .option('--access-token-ttl <seconds>', 'access token life (default 3600); short values for testing expiry')
     .option('--refresh-token-ttl <seconds>', 'refresh token life (default 604800)')
     .option('--rate-limits <ringcentral|off|file>', 'rate-limit groups (serve: off, demo: ringcentral; env RINGLOG_RATE_LIMITS)')
+    .option('--faults <spec>', 'inject faults, e.g. "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7" (env RINGLOG_FAULTS)')
     .option('--log', 'log every request (pino, on stdout)');
 }
 
@@ -33,7 +34,10 @@ function integer(name: string, value: string | undefined, fallback: number): num
 
 async function serve(config: Config, afterStart?: (url: string) => Promise<void>): Promise<void> {
   const runtime = await openRuntime(config);
-  const { app, url } = await listen(runtime.ctx, config.host, config.port, config.logger);
+  const { app, url } = await listen(runtime.ctx, config.host, config.port, {
+    logger: config.logger,
+    faults: config.faults,
+  });
   out(url);
   if (afterStart) await afterStart(url);
   const stop = async () => {

@@ -7,3 +7,4 @@ export * from './call-log-query.ts';
 export * from './directory.ts';
 export * from './recording.ts';
 export * from './rate-limits.ts';
+export * from './call-log-wire.ts';

@@ -266,6 +266,10 @@ export class KyselyStore implements Store {
     await this.db.deleteFrom('tokens').where('session_id', '=', sessionId).execute();
   }
 
+  async deleteToken(hash: string): Promise<void> {
+    await this.db.deleteFrom('tokens').where('hash', '=', hash).execute();
+  }
+
   async deleteExpiredTokens(now: number): Promise<number> {
     const result = await this.db.deleteFrom('tokens').where('expires_at', '<', now).executeTakeFirst();
     return Number(result.numDeletedRows);

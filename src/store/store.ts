@@ -64,6 +64,7 @@ export interface Store {
   /** Removes the token's whole session and returns the token if it existed; atomic, so one caller wins a race. */
   takeTokenSession(hash: string): Promise<StoredToken | null>;
   revokeSession(sessionId: string): Promise<void>;
+  deleteToken(hash: string): Promise<void>;
   deleteExpiredTokens(now: number): Promise<number>;
 
   getSetting(key: string): Promise<string | null>;

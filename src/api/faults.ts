@@ -1,0 +1,54 @@
+// Fault injection for emulation: refuses or delays a configured share of requests (429, 5xx, latency) and
+// kills access tokens early, so clients can be tested against a hostile upstream. Off unless configured.
+
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errors } from '../domain/index.ts';
+import type { ApiContext } from './context.ts';
+
+export interface FaultConfig {
+  /** Shares (0..1) of requests answered 429 CMN-301, 503 CMN-201, or whose access token expires early. */
+  rate429: number;
+  rate5xx: number;
+  tokenExpiryRate: number;
+  /** Added latency per request, milliseconds (uniform in [0, latencyMs]). */
+  latencyMs: number;
+  /** Seed of the fault sequence, so a failing run can be replayed. */
+  seed: number;
+}
+
+export const NO_FAULTS: FaultConfig = { rate429: 0, rate5xx: 0, tokenExpiryRate: 0, latencyMs: 0, seed: 1 };
+
+/** A small seeded generator (mulberry32): the fault sequence is reproducible. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function hasFaults(f: FaultConfig): boolean {
+  return f.rate429 > 0 || f.rate5xx > 0 || f.tokenExpiryRate > 0 || f.latencyMs > 0;
+}
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  return /^bearer\s+(\S+)$/i.exec(request.headers.authorization?.trim() ?? '')?.[1];
+}
+
+export function installFaults(app: FastifyInstance, ctx: ApiContext, faults: FaultConfig): void {
+  if (!hasFaults(faults)) return;
+  const next = random(faults.seed);
+  app.addHook('onRequest', async (request) => {
+    if (request.method === 'OPTIONS') return;
+    if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, next() * faults.latencyMs));
+    if (next() < faults.rate5xx) throw errors.serviceUnavailable();
+    if (next() < faults.rate429) throw errors.rateLimited(1);
+    const token = bearerToken(request);
+    if (token && next() < faults.tokenExpiryRate) {
+      await ctx.tokens.expireAccessToken(token);
+    }
+  });
+}
