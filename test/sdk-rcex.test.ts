@@ -8,6 +8,7 @@ import type RestException from '@rc-ex/core/RestException';
 import { parseBuffer } from 'music-metadata';
 import { assertSchema } from './support/rc-schema.ts';
 import { startTestServer, TEST_END_TIME, type TestServer } from './support/test-server.ts';
+import { backends } from './support/backends.ts';
 import {
   checkCallLogList, checkRecord, historyWindow,
   type CallLogRecordBody, type Level, type ListRequest, type View,
@@ -28,7 +29,7 @@ function looksLikeMp3(bytes: Uint8Array): boolean {
   return id3 || frameSync;
 }
 
-describe('@rc-ex/core against ringlog', () => {
+for (const backend of await backends()) describe(`@rc-ex/core against ringlog (${backend})`, () => {
   let server: TestServer;
   let rc: RingCentral;
   /** A recorded call of the company log, and its recording id. */
@@ -45,7 +46,7 @@ describe('@rc-ex/core against ringlog', () => {
   });
 
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ backend });
     rc = new RingCentral({
       server: server.url,
       clientId: server.credentials.clientId,

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SDK, type ApiError } from '@ringcentral/sdk';
 import { startTestServer, TEST_END_TIME, type TestServer } from './support/test-server.ts';
+import { backends } from './support/backends.ts';
 import {
   checkCallLogList, checkRecord, historyWindow,
   type CallLogListBody, type CallLogRecordBody, type ListRequest, type View,
@@ -90,7 +91,7 @@ async function readAllPages(
   return pages;
 }
 
-describe('@ringcentral/sdk against ringlog', () => {
+for (const backend of await backends()) describe(`@ringcentral/sdk against ringlog (${backend})`, () => {
   let server: TestServer;
   let admin: SDK;
 
@@ -105,7 +106,7 @@ describe('@ringcentral/sdk against ringlog', () => {
   });
 
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ backend });
     admin = await jwtLogin(server);
   });
   after(() => server?.close());
@@ -253,11 +254,11 @@ describe('@ringcentral/sdk against ringlog', () => {
   });
 });
 
-describe('@ringcentral/sdk with access tokens that live 2 seconds', () => {
+for (const backend of await backends()) describe(`@ringcentral/sdk with access tokens that live 2 seconds (${backend})`, () => {
   let server: TestServer;
 
   before(async () => {
-    server = await startTestServer({
+    server = await startTestServer({ backend,
       tokens: { accessTtl: 2, minAccessTtl: 1 },
       seed: { extensions: 4, days: 2, callsPerDay: 20 },
     });

@@ -2,6 +2,7 @@
 // one error handler that turns every failure into RingCentral's envelope.
 
 import cors from '@fastify/cors';
+import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { ApiError, OAuthError, errors } from '../domain/index.ts';
 import type { ApiContext } from './context.ts';
@@ -44,6 +45,16 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
     logger: options.logger ? { level: 'info' } : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
     bodyLimit: 1024 * 1024,
+    // Requests Node cannot parse at all (bad request line, huge headers) still get RingCentral's envelope.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      const body = JSON.stringify(new ApiError(status, { errorCode: 'CMN-104', message: 'Cannot parse request' }).body());
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
     frameworkErrors: (err, _request, reply) => {
       sendError(reply, err.code === 'FST_ERR_BAD_URL' ? errors.routeNotFound() : frameworkError(err));
     },

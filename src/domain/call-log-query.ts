@@ -31,6 +31,8 @@ export interface CallLogFilter {
   recordingType?: RecordingTypeFilter;
   sessionId?: string;
   telephonySessionId?: string;
+  /** Only these results (call-log-sync's statusGroup). */
+  results?: string[];
   showBlocked: boolean;
   showDeleted: boolean;
 }
@@ -199,6 +201,7 @@ export function matchesFilter(r: CallLogRecord, f: CallLogFilter, involved: (r: 
     if (!r.recording) return false;
     if (f.recordingType !== 'All' && r.recording.type !== f.recordingType) return false;
   }
+  if (f.results && !f.results.includes(r.result)) return false;
   if (f.sessionId !== undefined && r.sessionId !== f.sessionId) return false;
   if (f.telephonySessionId !== undefined && r.telephonySessionId !== f.telephonySessionId) return false;
   if (f.phoneNumber !== undefined) {

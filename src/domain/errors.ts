@@ -121,11 +121,11 @@ export const errors = {
       'InsufficientPermissions',
     ),
   userPermission: (permissionName: string) =>
-    new ApiError(403, {
-      errorCode: 'CMN-408',
-      message: `In order to call this API endpoint, user needs to have [${permissionName}] permission for requested resource.`,
-      permissionName,
-    }),
+    new ApiError(
+      403,
+      { errorCode: 'CMN-408', message: `[${permissionName}] permission required`, permissionName },
+      'InsufficientPermissions',
+    ),
   extendedScope: (permissionName: string) =>
     new ApiError(403, {
       errorCode: 'CMN-419',

@@ -8,3 +8,4 @@ export * from './directory.ts';
 export * from './recording.ts';
 export * from './rate-limits.ts';
 export * from './call-log-wire.ts';
+export * from './prepared-json-edits.ts';

@@ -6,7 +6,7 @@ import type { Store } from './store.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export type { Store, StoredToken, JwtCredential, RecordPage } from './store.ts';
+export type { Store, StoredToken, JwtCredential, RecordPage, ExportFilter, LogKey, ChangeQuery } from './store.ts';
 export { createDiskBlobStore, type BlobStore } from './blob-store.ts';
 
 export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);

@@ -2,13 +2,14 @@
 
 import { sql, type Kysely, type Selectable } from 'kysely';
 import {
-  countRequest, prepareRecordJson, phoneDigits, type RateDecision, type RateRule,
+  countRequest, markDeletedJson, prepareRecordJson, phoneDigits, withoutRecordingJson,
+  type RateDecision, type RateRule,
   type Account, type App, type CallLogQuery, type CallLogRecord, type Extension, type GrantType,
   type RecordingMeta, type View,
 } from '../domain/index.ts';
 import type { Dialect } from './migrations.ts';
 import type { CallLogTable, Database, ExtensionsTable, TokensTable } from './schema.ts';
-import type { JwtCredential, RecordPage, Store, StoredToken } from './store.ts';
+import type { ChangeQuery, ExportFilter, JwtCredential, LogKey, RecordPage, Store, StoredToken } from './store.ts';
 
 const UPSERT_BATCH = 500;
 
@@ -351,6 +352,7 @@ export class KyselyStore implements Store {
     if (q.transport) query = query.where('transport', 'in', q.transport);
     if (q.recordingType === 'All') query = query.where('recording_type', 'is not', null);
     else if (q.recordingType) query = query.where('recording_type', '=', q.recordingType);
+    if (q.results) query = query.where('result', 'in', q.results);
     if (q.sessionId !== undefined) query = query.where('session_id', '=', q.sessionId);
     if (q.telephonySessionId !== undefined) query = query.where('telephony_session_id', '=', q.telephonySessionId);
     if (q.phoneNumber !== undefined) {
@@ -382,6 +384,121 @@ export class KyselyStore implements Store {
     return { records: (hasMore ? rows.slice(0, q.perPage) : rows).map((r) => r.json), hasMore };
   }
 
+  async listChangedRecords(q: ChangeQuery): Promise<string[]> {
+    let query = this.db
+      .selectFrom('call_log')
+      .select(q.view === 'Detailed' ? 'detailed_json as json' : 'simple_json as json')
+      .where('account_id', '=', q.accountId)
+      .where('extension_id', '=', logKey(q.extensionId))
+      .where('changed_at', '>', q.changedAfter);
+    if (!q.showDeleted) query = query.where('deleted', '=', 0);
+    if (q.results) query = query.where('result', 'in', q.results);
+    const rows = await query.orderBy('start_time', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+    return rows.map((r) => r.json);
+  }
+
+  async deleteLogRecords(accountId: string, extensionId: string, before: number, now: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('call_log')
+        .select(['id', 'simple_json', 'detailed_json'])
+        .where('account_id', '=', accountId)
+        .where('extension_id', '=', extensionId)
+        .where('start_time', '<', before)
+        .where('deleted', '=', 0)
+        .limit(UPSERT_BATCH)
+        .execute();
+      if (!rows.length) return deleted;
+      await this.db.transaction().execute(async (trx) => {
+        for (const row of rows) {
+          await trx
+            .updateTable('call_log')
+            .set({
+              deleted: 1,
+              last_modified: now,
+              changed_at: now,
+              simple_json: markDeletedJson(row.simple_json, now),
+              detailed_json: markDeletedJson(row.detailed_json, now),
+            })
+            .where('account_id', '=', accountId)
+            .where('id', '=', row.id)
+            .execute();
+        }
+      });
+      deleted += rows.length;
+    }
+  }
+
+  async listLogs(): Promise<LogKey[]> {
+    const accounts = await this.db.selectFrom('accounts').select('id').orderBy('id').execute();
+    const extensions = await this.db.selectFrom('extensions').select(['account_id', 'id']).orderBy('id').execute();
+    return [
+      ...accounts.map((a) => ({ accountId: a.id, extensionId: null })),
+      ...extensions.map((e) => ({ accountId: e.account_id, extensionId: e.id })),
+    ];
+  }
+
+  async purgeLog(log: LogKey, before: number, limit: number): Promise<number> {
+    const victims = this.db
+      .selectFrom('call_log')
+      .select('id')
+      .where('account_id', '=', log.accountId)
+      .where('extension_id', '=', logKey(log.extensionId))
+      .where('start_time', '<', before)
+      .limit(limit);
+    const result = await this.db
+      .deleteFrom('call_log')
+      .where('account_id', '=', log.accountId)
+      .where('id', 'in', victims)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async expireRecordings(before: number, limit: number): Promise<RecordingMeta[]> {
+    const rows = await this.db
+      .selectFrom('recordings')
+      .selectAll()
+      .where('created_at', '<', before)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    if (!rows.length) return [];
+    await this.db.transaction().execute(async (trx) => {
+      for (const rec of rows) {
+        const records = await trx
+          .selectFrom('call_log')
+          .select(['id', 'simple_json', 'detailed_json'])
+          .where('account_id', '=', rec.account_id)
+          .where('recording_id', '=', rec.id)
+          .execute();
+        for (const r of records) {
+          await trx
+            .updateTable('call_log')
+            .set({
+              recording_id: null,
+              recording_type: null,
+              simple_json: withoutRecordingJson(r.simple_json),
+              detailed_json: withoutRecordingJson(r.detailed_json),
+            })
+            .where('account_id', '=', rec.account_id)
+            .where('id', '=', r.id)
+            .execute();
+        }
+        await trx.deleteFrom('recordings').where('id', '=', rec.id).execute();
+      }
+    });
+    return rows.map((row) => ({
+      id: row.id,
+      accountId: row.account_id,
+      type: row.type as RecordingMeta['type'],
+      contentType: row.content_type as RecordingMeta['contentType'],
+      duration: row.duration,
+      blobKey: row.blob_key,
+      createdAt: Number(row.created_at),
+    }));
+  }
+
   async getRecords(
     accountId: string,
     extensionId: string | null,
@@ -401,12 +518,59 @@ export class KyselyStore implements Store {
     return found;
   }
 
-  async countRecords(): Promise<number> {
-    const row = await this.db
-      .selectFrom('call_log')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .executeTakeFirstOrThrow();
+  async countRecords(filter?: ExportFilter): Promise<number> {
+    let query = this.db.selectFrom('call_log').select((eb) => eb.fn.countAll<number | string>().as('n'));
+    if (filter) {
+      query = query
+        .where('account_id', '=', filter.accountId)
+        .where('start_time', '>=', filter.dateFrom)
+        .where('start_time', '<=', filter.dateTo);
+      if (filter.extensionId !== undefined) query = query.where('extension_id', '=', logKey(filter.extensionId));
+    }
+    const row = await query.executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  async *exportRecords(filter: ExportFilter, batchSize: number): AsyncIterable<string[]> {
+    const logs = filter.extensionId === undefined ? await this.logKeys(filter.accountId) : [logKey(filter.extensionId)];
+    for (const log of logs) yield* this.exportLog(filter, log, batchSize);
+  }
+
+  /** The account's logs that hold records ('' = the company log first), found by skipping along the key. */
+  private async logKeys(accountId: string): Promise<string[]> {
+    const { rows } = await sql<{ e: string }>`
+      with recursive logs(e) as (
+        select min(extension_id) from call_log where account_id = ${accountId}
+        union all
+        select (select min(extension_id) from call_log where account_id = ${accountId} and extension_id > logs.e)
+        from logs where logs.e is not null
+      )
+      select e from logs where e is not null`.execute(this.db);
+    return rows.map((r) => r.e);
+  }
+
+  /** One log's records in the range, oldest first, a page at a time after the last (start_time, id) sent. */
+  private async *exportLog(filter: ExportFilter, log: string, batchSize: number): AsyncIterable<string[]> {
+    const json = filter.view === 'Detailed' ? 'detailed_json' : 'simple_json';
+    let after: { start: number; id: string } | null = null;
+    for (;;) {
+      let query = this.db
+        .selectFrom('call_log')
+        .select(['start_time', 'id', sql<string>`${sql.ref(json)}`.as('json')])
+        .where('account_id', '=', filter.accountId)
+        .where('extension_id', '=', log)
+        .where('start_time', '>=', filter.dateFrom)
+        .where('start_time', '<=', filter.dateTo);
+      if (after) {
+        const { start, id } = after;
+        query = query.where((eb) => eb(eb.refTuple('start_time', 'id'), '>', eb.tuple(start, id)));
+      }
+      const rows = await query.orderBy('start_time').orderBy('id').limit(batchSize).execute();
+      if (rows.length) yield rows.map((r) => r.json);
+      if (rows.length < batchSize) return;
+      const last = rows[rows.length - 1];
+      after = { start: Number(last.start_time), id: last.id };
+    }
   }
 
   async upsertRecordings(input: RecordingMeta[]): Promise<void> {

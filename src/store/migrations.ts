@@ -143,6 +143,7 @@ function syncAndRateLimits(dialect: Dialect): Migration {
         .on('call_log')
         .columns(['account_id', 'extension_id', 'changed_at'])
         .execute();
+      await db.schema.createIndex('recordings_created').on('recordings').column('created_at').execute();
       await db.schema
         .createTable('rate_limits')
         .addColumn('key', 'text', (c) => c.primaryKey())

@@ -35,6 +35,31 @@ export interface RecordPage {
   hasMore: boolean;
 }
 
+/** What an export reads: one account's logs in a startTime range (inclusive bounds, epoch ms). */
+export interface ExportFilter {
+  accountId: string;
+  /** One log (null = the company log), or undefined for every log of the account. */
+  extensionId?: string | null;
+  dateFrom: number;
+  dateTo: number;
+  view: View;
+}
+
+/** One call log: an extension's, or the company's (extensionId null). */
+export interface LogKey {
+  accountId: string;
+  extensionId: string | null;
+}
+
+/** The records of a log that this server wrote after `changedAfter` (call-log-sync's ISync). */
+export interface ChangeQuery extends LogKey {
+  changedAfter: number;
+  results?: string[];
+  showDeleted: boolean;
+  view: View;
+  limit: number;
+}
+
 export interface Store {
   readonly dialect: Dialect;
 
@@ -76,7 +101,14 @@ export interface Store {
   listRecords(query: CallLogQuery): Promise<RecordPage>;
   /** Prepared JSON of the records with these ids in the given log (extensionId null = company log). */
   getRecords(accountId: string, extensionId: string | null, ids: string[], view: View): Promise<Map<string, string>>;
-  countRecords(): Promise<number>;
+  /** All records, or those an export of `filter` reads. */
+  countRecords(filter?: ExportFilter): Promise<number>;
+  /**
+   * Prepared JSON (with the base-URL mark) of every record of the filter's logs in its date range, deleted ones
+   * included, in pages of up to `batchSize`: log by log (company log first), oldest first within a log. Pages by
+   * keyset on (startTime, id), so memory stays flat whatever the range.
+   */
+  exportRecords(filter: ExportFilter, batchSize: number): AsyncIterable<string[]>;
 
   upsertRecordings(recordings: RecordingMeta[]): Promise<void>;
   getRecording(accountId: string, id: string): Promise<RecordingMeta | null>;
