@@ -7,6 +7,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import { ApiError, OAuthError, errors } from '../domain/index.ts';
 import type { ApiContext } from './context.ts';
 import { callLogRoutes } from './call-log.ts';
+import { callLogSyncRoutes } from './call-log-sync.ts';
 import { directoryApiRoutes, directoryRoutes } from './directory.ts';
 import { installFaults, NO_FAULTS, type FaultConfig } from './faults.ts';
 import { oauthRoutes } from './oauth.ts';
@@ -106,6 +107,7 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
       async (scope) => {
         directoryApiRoutes(scope, ctx);
         callLogRoutes(scope, ctx);
+        callLogSyncRoutes(scope, ctx);
         recordingRoutes(scope, ctx);
       },
       { prefix },

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import {
-  enumValue, errors, parseCallLogQuery, withBase, VIEWS,
+  dateValue, enumValue, errors, parseCallLogQuery, withBase, VIEWS,
   type CallLogQuery, type RawQuery,
 } from '../domain/index.ts';
 import type { RecordPage } from '../store/index.ts';
@@ -102,10 +102,27 @@ async function read(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
   return reply.code(207).type(`multipart/mixed; boundary=${boundary}`).send(text);
 }
 
+/** DELETE an extension's call log up to `dateTo` (default now): the records become `deleted`. */
+async function remove(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
+  const auth = await authenticate(ctx, request, reply, 'Heavy');
+  requireAppPermission(auth, 'EditCallLog');
+  const params = request.params as Params;
+  const accountId = resolveAccountId(auth, params.accountId);
+  requireUserPermission(auth, 'EditCallLog');
+  const extension = await resolveExtension(ctx.store, auth, accountId, params.extensionId ?? '~', 'EditCallLog');
+  const now = ctx.now();
+  const dateTo = dateValue(request.query as RawQuery, 'dateTo') ?? now;
+  await ctx.store.deleteLogRecords(accountId, extension.id, dateTo, now);
+  return reply.code(204).send();
+}
+
 export function callLogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   for (const level of ['account', 'extension'] as const) {
     const prefix = level === 'account' ? '/account/:accountId' : '/account/:accountId/extension/:extensionId';
-    resource(app, `${prefix}/call-log`, { GET: (req, reply) => list(ctx, req, reply, level) });
+    resource(app, `${prefix}/call-log`, {
+      GET: (req, reply) => list(ctx, req, reply, level),
+      ...(level === 'extension' ? { DELETE: (req: FastifyRequest, reply: FastifyReply) => remove(ctx, req, reply) } : {}),
+    });
     resource(app, `${prefix}/call-log/:callRecordId`, { GET: (req, reply) => read(ctx, req, reply, level) });
   }
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { RINGCENTRAL_TOKEN_CONFIG, type TokenConfig } from '../auth/index.ts';
 import { NO_FAULTS, type FaultConfig } from '../api/index.ts';
+import { parseRetention, type RetentionPolicy } from '../domain/index.ts';
 import { parseRateLimits, RINGCENTRAL_RATE_LIMITS, type RateLimits } from '../domain/index.ts';
 
 export interface Config {
@@ -15,6 +16,7 @@ export interface Config {
   tokens: TokenConfig;
   rateLimits: RateLimits;
   faults: FaultConfig;
+  retention: RetentionPolicy;
   logger: boolean;
 }
 
@@ -27,6 +29,7 @@ export interface CommonFlags {
   refreshTokenTtl?: string;
   rateLimits?: string;
   faults?: string;
+  retention?: string;
   log?: boolean;
 }
 
@@ -74,8 +77,12 @@ function positiveInteger(name: string, value: string): number {
   return Number(value);
 }
 
-/** `defaultRateLimits` differs by command: `serve` limits nothing unless asked, `demo` behaves like RingCentral. */
-export function buildConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaultRateLimits = 'off'): Config {
+/** Defaults differ by command: `serve` limits and drops nothing unless asked, `demo` behaves like RingCentral. */
+export function buildConfig(
+  flags: CommonFlags,
+  env: NodeJS.ProcessEnv,
+  defaults: { rateLimits: string; retention: string } = { rateLimits: 'off', retention: 'archive' },
+): Config {
   const port = positiveInteger('--port', flags.port ?? env.RINGLOG_PORT ?? '8080');
   if (port > 65535) throw new Error(`--port must be at most 65535, not ${port}`);
   const tokens = { ...RINGCENTRAL_TOKEN_CONFIG };
@@ -92,7 +99,8 @@ export function buildConfig(flags: CommonFlags, env: NodeJS.ProcessEnv, defaultR
     host: flags.host ?? env.RINGLOG_HOST ?? '127.0.0.1',
     port,
     tokens,
-    rateLimits: rateLimitsFrom(flags.rateLimits ?? env.RINGLOG_RATE_LIMITS ?? defaultRateLimits),
+    rateLimits: rateLimitsFrom(flags.rateLimits ?? env.RINGLOG_RATE_LIMITS ?? defaults.rateLimits),
+    retention: parseRetention(flags.retention ?? env.RINGLOG_RETENTION ?? defaults.retention),
     faults: faultsFrom(flags.faults ?? env.RINGLOG_FAULTS),
     logger: flags.log ?? false,
   };

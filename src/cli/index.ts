@@ -5,6 +5,7 @@ import { listen } from '../api/index.ts';
 import { ensureCredentials, type Credentials } from '../auth/index.ts';
 import { buildConfig, type CommonFlags, type Config } from './config.ts';
 import { openRuntime } from './runtime.ts';
+import { startRetentionJob } from '../store/index.ts';
 import { DEFAULT_SEED, seedStore } from './seed.ts';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -22,6 +23,7 @@ function serverOptions(cmd: Command): Command {
     .option('--access-token-ttl <seconds>', 'access token life (default 3600); short values for testing expiry')
     .option('--refresh-token-ttl <seconds>', 'refresh token life (default 604800)')
     .option('--rate-limits <ringcentral|off|file>', 'rate-limit groups (serve: off, demo: ringcentral; env RINGLOG_RATE_LIMITS)')
+    .option('--retention <spec>', 'archive (keep all), ringcentral (log 365 d, recordings 90 d) or log=DAYS,recordings=DAYS (env RINGLOG_RETENTION)')
     .option('--faults <spec>', 'inject faults, e.g. "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7" (env RINGLOG_FAULTS)')
     .option('--log', 'log every request (pino, on stdout)');
 }
@@ -39,8 +41,13 @@ async function serve(config: Config, afterStart?: (url: string) => Promise<void>
     faults: config.faults,
   });
   out(url);
+  const retention = startRetentionJob(runtime.store, runtime.ctx.blobs, config.retention, {
+    intervalMs: 3600_000,
+    onError: (err) => process.stderr.write(`retention: ${(err as Error).message}\n`),
+  });
   if (afterStart) await afterStart(url);
   const stop = async () => {
+    await retention.stop();
     await app.close();
     await runtime.close();
     process.exit(0);
@@ -81,7 +88,7 @@ export async function main(argv: string[]): Promise<void> {
 
   serverOptions(program.command('demo').description('seed a 30-day company if empty, serve it, print credentials'))
     .action(async (flags: CommonFlags) => {
-      const config = buildConfig(flags, process.env, 'ringcentral');
+      const config = buildConfig(flags, process.env, { rateLimits: 'ringcentral', retention: 'ringcentral' });
       const runtime = await openRuntime(config);
       if ((await runtime.store.listAccounts()).length === 0) {
         process.stderr.write('Empty database: seeding a 30-day company (ringlog seed --seed 1)...\n');

@@ -64,6 +64,8 @@ function optString(o: Json, key: string, path: string): string | undefined {
   const v = o[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') fail(at(path, key), 'must be a string');
+  // NUL stands for the base URL in prepared JSON (and PostgreSQL text cannot hold it); only a uri may carry it.
+  if (key !== 'uri' && v.includes('\u0000')) fail(at(path, key), 'must not contain NUL characters');
   return v;
 }
 
@@ -138,7 +140,7 @@ function extensionRefId(value: unknown, path: string): string | undefined {
   const o = objectAt(value, path);
   const uri = optString(o, 'uri', path);
   const fromUri = uri === undefined ? undefined : EXTENSION_PATH.exec(uri)?.[1];
-  return fromUri ?? required(optId(o, 'id', path), at(path, 'id'));
+  return fromUri === undefined ? required(optId(o, 'id', path), at(path, 'id')) : checkedId(fromUri, at(path, 'uri'));
 }
 
 function recording(value: unknown, path: string): RecordingRef | undefined {

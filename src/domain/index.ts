@@ -9,3 +9,4 @@ export * from './recording.ts';
 export * from './rate-limits.ts';
 export * from './call-log-wire.ts';
 export * from './prepared-json-edits.ts';
+export * from './retention-policy.ts';

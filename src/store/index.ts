@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 
 export type { Store, StoredToken, JwtCredential, RecordPage, ExportFilter, LogKey, ChangeQuery } from './store.ts';
 export { createDiskBlobStore, type BlobStore } from './blob-store.ts';
+export { applyRetention, startRetentionJob, type RetentionResult } from './retention.ts';
 
 export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
 

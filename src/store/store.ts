@@ -109,6 +109,16 @@ export interface Store {
    * keyset on (startTime, id), so memory stays flat whatever the range.
    */
   exportRecords(filter: ExportFilter, batchSize: number): AsyncIterable<string[]>;
+  /** Changed records, newest first (prepared JSON). */
+  listChangedRecords(query: ChangeQuery): Promise<string[]>;
+  /** Marks an extension's records that started before `before` deleted; returns how many. */
+  deleteLogRecords(accountId: string, extensionId: string, before: number, now: number): Promise<number>;
+  /** Every log of every account (the company logs and the extensions'). */
+  listLogs(): Promise<LogKey[]>;
+  /** Removes up to `limit` records of a log that started before `before` (retention); returns how many. */
+  purgeLog(log: LogKey, before: number, limit: number): Promise<number>;
+  /** Drops up to `limit` recordings created before `before` from the records and the store; returns them. */
+  expireRecordings(before: number, limit: number): Promise<RecordingMeta[]>;
 
   upsertRecordings(recordings: RecordingMeta[]): Promise<void>;
   getRecording(accountId: string, id: string): Promise<RecordingMeta | null>;

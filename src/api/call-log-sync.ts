@@ -1,0 +1,152 @@
+// call-log-sync: FSync defines a sync frame (the newest records) and issues a token; ISync returns what the
+// server wrote since the token's time, plus older records that extend the frame. Tokens are signed, carry
+// the frame (log, view, statusGroup, time, oldest start), and are bound to the log they were issued for.
+
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  ApiError, booleanValue, dateValue, enumValue, enumValues, errors, iso, singleValue, VIEWS,
+  type RawQuery, type View,
+} from '../domain/index.ts';
+import { authenticate, type ApiContext } from './context.ts';
+import { requireAppPermission, requireUserPermission, resolveAccountId, resolveExtension } from './access.ts';
+import { baseUrl, sendPreparedJson, serializeQuery } from './http-helpers.ts';
+import { resource } from './resource.ts';
+
+/** At most this many records per sync answer; more changes than this since a token → FSync again. */
+export const MAX_SYNC_RECORDS = 250;
+/** Writes this recent may still be committing: the next ISync reads them again (records are idempotent). */
+export const SYNC_SAFETY_MS = 5000;
+const MISSED_RESULTS = ['Missed', 'Voicemail'];
+
+interface SyncFrame {
+  a: string;
+  /** '' for the company log. */
+  e: string;
+  v: View;
+  missed: boolean;
+  /** Changes after this time (epoch ms) are new to the holder of the token. */
+  t: number;
+  /** The oldest startTime the frame covers (0 = the whole history). */
+  f: number;
+}
+
+function sign(secret: string, payload: string): string {
+  return createHmac('sha256', secret).update(`sync:${payload}`).digest('base64url').slice(0, 22);
+}
+
+export function encodeSyncToken(secret: string, frame: SyncFrame): string {
+  const payload = Buffer.from(JSON.stringify(frame)).toString('base64url');
+  return `${payload}.${sign(secret, payload)}`;
+}
+
+function tokenError(level: 'account' | 'extension', message = 'Sync token expired, call log was reset') {
+  return new ApiError(400, {
+    errorCode: level === 'account' ? 'CLG-101' : 'CLG-104',
+    message: `Parameter [syncToken] is invalid [${message}]`,
+    parameterName: 'syncToken',
+  });
+}
+
+export function decodeSyncToken(secret: string, token: string): SyncFrame | null {
+  const [payload, signature] = token.split('.');
+  if (!payload || !signature) return null;
+  const expected = Buffer.from(sign(secret, payload));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  try {
+    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SyncFrame;
+  } catch {
+    return null;
+  }
+}
+
+const startTimeOf = (json: string): number => Date.parse(/"startTime":"([^"]+)"/.exec(json)?.[1] ?? '');
+
+function recordCountValue(raw: RawQuery, required: boolean): number | undefined {
+  const v = singleValue(raw, 'recordCount');
+  if (v === undefined) {
+    if (required) throw errors.invalidParameter('recordCount');
+    return undefined;
+  }
+  if (!/^\d{1,9}$/.test(v) || Number(v) < 1) throw errors.invalidParameter('recordCount', v);
+  return Math.min(Number(v), MAX_SYNC_RECORDS);
+}
+
+async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: 'account' | 'extension') {
+  const auth = await authenticate(ctx, request, reply, 'Heavy');
+  requireAppPermission(auth, 'ReadCallLog');
+  const params = request.params as { accountId: string; extensionId?: string };
+  const accountId = resolveAccountId(auth, params.accountId);
+  let extensionId: string | null = null;
+  if (level === 'account') {
+    requireUserPermission(auth, 'FullCompanyCallLog');
+  } else {
+    requireUserPermission(auth, 'ReadCallLog');
+    extensionId = (await resolveExtension(ctx.store, auth, accountId, params.extensionId ?? '~', 'ReadCallLog')).id;
+  }
+  const raw = request.query as RawQuery;
+  const syncType = enumValue(raw, 'syncType', ['FSync', 'ISync'] as const) ?? 'FSync';
+  const secret = await ctx.tokens.secret();
+  const now = ctx.now();
+  const log = { accountId, extensionId };
+
+  let frame: SyncFrame;
+  let records: string[];
+  if (syncType === 'FSync') {
+    const recordCount = recordCountValue(raw, true) as number;
+    const statusGroup = enumValues(raw, 'statusGroup', ['Missed', 'All'] as const);
+    const missed = statusGroup !== undefined && !statusGroup.includes('All');
+    const view = enumValue(raw, 'view', VIEWS) ?? 'Simple';
+    const dateFrom = dateValue(raw, 'dateFrom') ?? 0;
+    if (dateFrom > now) throw errors.invalidParameter('dateFrom', singleValue(raw, 'dateFrom'));
+    const page = await ctx.store.listRecords({
+      ...log, view, dateFrom, dateTo: now, showBlocked: true, showDeleted: false, page: 1, perPage: recordCount,
+      ...(missed ? { results: MISSED_RESULTS } : {}),
+    });
+    records = page.records;
+    const oldest = page.hasMore ? startTimeOf(records[records.length - 1]) : dateFrom;
+    frame = { a: accountId, e: extensionId ?? '', v: view, missed, t: now - SYNC_SAFETY_MS, f: oldest };
+  } else {
+    const token = singleValue(raw, 'syncToken');
+    if (token === undefined) throw errors.invalidParameter('syncToken');
+    const previous = decodeSyncToken(secret, token);
+    if (!previous || previous.a !== accountId || previous.e !== (extensionId ?? '')) throw tokenError(level);
+    const showDeleted = booleanValue(raw, 'showDeleted', false);
+    const recordCount = recordCountValue(raw, false);
+    const results = previous.missed ? { results: MISSED_RESULTS } : {};
+    const changed = await ctx.store.listChangedRecords({
+      ...log, ...results, changedAfter: previous.t, showDeleted, view: previous.v, limit: MAX_SYNC_RECORDS + 1,
+    });
+    if (changed.length > MAX_SYNC_RECORDS) throw tokenError(level, 'max sync record number limit is exceeded');
+    let oldest = previous.f;
+    let older: string[] = [];
+    const room = Math.min(recordCount ?? 0, MAX_SYNC_RECORDS - changed.length);
+    if (room > 0 && previous.f > 0) {
+      const page = await ctx.store.listRecords({
+        ...log, ...results, view: previous.v, dateFrom: 0, dateTo: previous.f - 1, showBlocked: true,
+        showDeleted: false, page: 1, perPage: room,
+      });
+      older = page.records;
+      oldest = page.hasMore ? startTimeOf(older[older.length - 1]) : 0;
+    }
+    records = [...changed, ...older];
+    frame = { ...previous, t: now - SYNC_SAFETY_MS, f: oldest };
+  }
+
+  const base = baseUrl(request, ctx.http);
+  const path = extensionId === null
+    ? `/restapi/v1.0/account/${accountId}/call-log-sync`
+    : `/restapi/v1.0/account/${accountId}/extension/${extensionId}/call-log-sync`;
+  const query = serializeQuery(raw, ['access_token']);
+  const syncInfo = { syncType, syncToken: encodeSyncToken(secret, frame), syncTime: iso(now) };
+  const json = `{"uri":${JSON.stringify(`${base}${path}${query ? `?${query}` : ''}`)},"records":[${records.join(',')}],"syncInfo":${JSON.stringify(syncInfo)}}`;
+  return sendPreparedJson(reply, 200, json, base);
+}
+
+export function callLogSyncRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  resource(app, '/account/:accountId/call-log-sync', { GET: (req, reply) => sync(ctx, req, reply, 'account') });
+  resource(app, '/account/:accountId/extension/:extensionId/call-log-sync', {
+    GET: (req, reply) => sync(ctx, req, reply, 'extension'),
+  });
+}
