@@ -3,6 +3,7 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../domain/index.ts';
+import { SeededRandom } from '../telephony/index.ts';
 import type { ApiContext } from './context.ts';
 
 export interface FaultConfig {
@@ -18,18 +19,6 @@ export interface FaultConfig {
 
 export const NO_FAULTS: FaultConfig = { rate429: 0, rate5xx: 0, tokenExpiryRate: 0, latencyMs: 0, seed: 1 };
 
-/** A small seeded generator (mulberry32): the fault sequence is reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function hasFaults(f: FaultConfig): boolean {
   return f.rate429 > 0 || f.rate5xx > 0 || f.tokenExpiryRate > 0 || f.latencyMs > 0;
 }
@@ -40,7 +29,8 @@ function bearerToken(request: FastifyRequest): string | undefined {
 
 export function installFaults(app: FastifyInstance, ctx: ApiContext, faults: FaultConfig): void {
   if (!hasFaults(faults)) return;
-  const next = random(faults.seed);
+  const random = new SeededRandom(faults.seed);
+  const next = () => random.next();
   app.addHook('onRequest', async (request) => {
     if (request.method === 'OPTIONS') return;
     if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, next() * faults.latencyMs));

@@ -1,4 +1,4 @@
-// The `ringlog` command: parses flags into a Config and runs demo, serve, seed or credentials.
+// The `ringlog` command: parses flags into a Config and runs demo, serve, seed, credentials, import or export.
 
 import { Command, Option } from 'commander';
 import { listen } from '../api/index.ts';
@@ -7,6 +7,9 @@ import { buildConfig, type CommonFlags, type Config } from './config.ts';
 import { openRuntime } from './runtime.ts';
 import { startRetentionJob } from '../store/index.ts';
 import { DEFAULT_SEED, seedStore } from './seed.ts';
+import { runImport, type ImportFlags } from './import-command.ts';
+import { runExport, type ExportFlags } from './export-command.ts';
+import { DEFAULT_BASE_URL } from '../transfer/index.ts';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -138,6 +141,33 @@ export async function main(argv: string[]): Promise<void> {
       await runtime.close();
       if (flags.json) out(JSON.stringify(credentials));
       else printCredentials(`http://${config.host}:${config.port}`, credentials);
+    });
+
+  program
+    .command('import')
+    .description('import call-log records: NDJSON as the API returns them, or CSV (see docs/import-export.md)')
+    .argument('<file>', 'file to read, or - for stdin')
+    .addOption(dbOption())
+    .option('--format <format>', 'ndjson or csv (default: csv for a .csv file, else ndjson)')
+    .option('--account <id>', 'account of records that do not name one (default: the only account)')
+    .action(async (file: string, flags: ImportFlags) => {
+      process.exitCode = await runImport(file, flags);
+    });
+
+  program
+    .command('export')
+    .description('export call-log records of a date range as NDJSON or CSV (see docs/import-export.md)')
+    .addOption(dbOption())
+    .option('--format <format>', 'ndjson or csv (default: csv for a .csv --out file, else ndjson)')
+    .option('--from <date>', 'first startTime included, e.g. 2026-11-01 (default: the beginning)')
+    .option('--to <date>', 'last startTime included (default: no end)')
+    .option('--extension <id|number>', "one extension's log (by id or number), or `company` for the company log")
+    .option('--account <id>', 'one account (default: every account)')
+    .option('--view <view>', 'Simple or Detailed, for NDJSON (default Detailed)')
+    .option('--out <file>', 'file to write, or - for stdout (default -)')
+    .option('--base-url <url>', `base URL written into URIs (default ${DEFAULT_BASE_URL})`)
+    .action(async (flags: ExportFlags) => {
+      process.exitCode = await runExport(flags);
     });
 
   await program.parseAsync(argv);

@@ -8,7 +8,9 @@ import {
   type RecordingMeta, type View,
 } from '../domain/index.ts';
 import type { Dialect } from './migrations.ts';
-import type { CallLogTable, Database, ExtensionsTable, TokensTable } from './schema.ts';
+import type {
+  AccountsTable, CallLogTable, Database, ExtensionsTable, RecordingsTable, TokensTable,
+} from './schema.ts';
 import type { ChangeQuery, ExportFilter, JwtCredential, LogKey, RecordPage, Store, StoredToken } from './store.ts';
 
 const UPSERT_BATCH = 500;
@@ -26,6 +28,22 @@ function toExtension(row: Selectable<ExtensionsTable>): Extension {
     status: row.status as Extension['status'],
     role: row.role as Extension['role'],
     phoneNumbers: JSON.parse(row.phone_numbers) as string[],
+  };
+}
+
+function toAccount(row: Selectable<AccountsTable>): Account {
+  return { id: row.id, name: row.name, mainNumber: row.main_number, createdAt: Number(row.created_at) };
+}
+
+function toRecording(row: Selectable<RecordingsTable>): RecordingMeta {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    type: row.type as RecordingMeta['type'],
+    contentType: row.content_type as RecordingMeta['contentType'],
+    duration: Number(row.duration),
+    blobKey: row.blob_key,
+    createdAt: Number(row.created_at),
   };
 }
 
@@ -86,14 +104,12 @@ export class KyselyStore implements Store {
 
   async getAccount(id: string): Promise<Account | null> {
     const row = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? { id: row.id, name: row.name, mainNumber: row.main_number, createdAt: Number(row.created_at) } : null;
+    return row ? toAccount(row) : null;
   }
 
   async listAccounts(): Promise<Account[]> {
     const rows = await this.db.selectFrom('accounts').selectAll().orderBy('created_at').orderBy('id').execute();
-    return rows.map((row) => ({
-      id: row.id, name: row.name, mainNumber: row.main_number, createdAt: Number(row.created_at),
-    }));
+    return rows.map(toAccount);
   }
 
   async findAccountByMainNumber(digits: string): Promise<Account | null> {
@@ -488,15 +504,7 @@ export class KyselyStore implements Store {
         await trx.deleteFrom('recordings').where('id', '=', rec.id).execute();
       }
     });
-    return rows.map((row) => ({
-      id: row.id,
-      accountId: row.account_id,
-      type: row.type as RecordingMeta['type'],
-      contentType: row.content_type as RecordingMeta['contentType'],
-      duration: row.duration,
-      blobKey: row.blob_key,
-      createdAt: Number(row.created_at),
-    }));
+    return rows.map(toRecording);
   }
 
   async getRecords(
@@ -610,17 +618,7 @@ export class KyselyStore implements Store {
       .where('id', '=', id)
       .where('account_id', '=', accountId)
       .executeTakeFirst();
-    return row
-      ? {
-          id: row.id,
-          accountId: row.account_id,
-          type: row.type as RecordingMeta['type'],
-          contentType: row.content_type as RecordingMeta['contentType'],
-          duration: row.duration,
-          blobKey: row.blob_key,
-          createdAt: Number(row.created_at),
-        }
-      : null;
+    return row ? toRecording(row) : null;
   }
 
   async logHasRecording(accountId: string, extensionId: string, recordingId: string): Promise<boolean> {

@@ -4,3 +4,4 @@ export {
   generateCompany, generateTraffic,
   type SeedOptions, type GeneratedCompany, type TrafficBatch, type CallQueue, type UserCallSettings,
 } from './company-generator.ts';
+export { SeededRandom } from './seeded-random.ts';
