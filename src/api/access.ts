@@ -37,7 +37,7 @@ export async function resolveExtension(
   const id = extensionIdParam === '~' ? auth.extensionId : extensionIdParam;
   if (!NUMERIC_ID.test(id)) throw errors.invalidParameter('extensionId', extensionIdParam);
   if (id !== auth.extensionId && auth.role !== 'admin') throw errors.extendedScope(permission);
-  const extension = await store.getExtension(id);
+  const extension = id === auth.extensionId ? auth.owner : await store.getExtension(id);
   if (!extension || extension.accountId !== accountId) throw errors.notFound('extensionId');
   return extension;
 }

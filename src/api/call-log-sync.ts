@@ -29,6 +29,8 @@ interface SyncFrame {
   t: number;
   /** The oldest startTime the frame covers (0 = the whole history). */
   f: number;
+  /** The id of the oldest record sent at `f` ('' = none yet), so records of the same second are not lost. */
+  i?: string;
 }
 
 function sign(secret: string, payload: string): string {
@@ -62,6 +64,14 @@ export function decodeSyncToken(secret: string, token: string): SyncFrame | null
 }
 
 const startTimeOf = (json: string): number => Date.parse(/"startTime":"([^"]+)"/.exec(json)?.[1] ?? '');
+const idOf = (json: string): string => /"id":"([^"]+)"/.exec(json)?.[1] ?? '';
+
+/** The frame's oldest edge after sending `records` (newest first) of a page that may have more. */
+function frameEdge(records: string[], hasMore: boolean, whenComplete: number): { f: number; i: string } {
+  if (!hasMore || !records.length) return { f: whenComplete, i: '' };
+  const last = records[records.length - 1];
+  return { f: startTimeOf(last), i: idOf(last) };
+}
 
 function recordCountValue(raw: RawQuery, required: boolean): number | undefined {
   const v = singleValue(raw, 'recordCount');
@@ -105,8 +115,8 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
       ...(missed ? { results: MISSED_RESULTS } : {}),
     });
     records = page.records;
-    const oldest = page.hasMore ? startTimeOf(records[records.length - 1]) : dateFrom;
-    frame = { a: accountId, e: extensionId ?? '', v: view, missed, t: now - SYNC_SAFETY_MS, f: oldest };
+    const edge = frameEdge(records, page.hasMore, dateFrom);
+    frame = { a: accountId, e: extensionId ?? '', v: view, missed, t: now - SYNC_SAFETY_MS, ...edge };
   } else {
     const token = singleValue(raw, 'syncToken');
     if (token === undefined) throw errors.invalidParameter('syncToken');
@@ -119,19 +129,22 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
       ...log, ...results, changedAfter: previous.t, showDeleted, view: previous.v, limit: MAX_SYNC_RECORDS + 1,
     });
     if (changed.length > MAX_SYNC_RECORDS) throw tokenError(level, 'max sync record number limit is exceeded');
-    let oldest = previous.f;
+    let edge = { f: previous.f, i: previous.i ?? '' };
     let older: string[] = [];
     const room = Math.min(recordCount ?? 0, MAX_SYNC_RECORDS - changed.length);
     if (room > 0 && previous.f > 0) {
       const page = await ctx.store.listRecords({
-        ...log, ...results, view: previous.v, dateFrom: 0, dateTo: previous.f - 1, showBlocked: true,
+        ...log, ...results, view: previous.v, dateFrom: 0, dateTo: previous.f, showBlocked: true,
         showDeleted: false, page: 1, perPage: room,
+        ...(previous.i ? { before: { startTime: previous.f, id: previous.i } } : { dateTo: previous.f - 1 }),
       });
-      older = page.records;
-      oldest = page.hasMore ? startTimeOf(older[older.length - 1]) : 0;
+      edge = frameEdge(page.records, page.hasMore, 0);
+      // A record older than the frame may also have changed since the token: send it once.
+      const changedIds = new Set(changed.map(idOf));
+      older = page.records.filter((json) => !changedIds.has(idOf(json)));
     }
     records = [...changed, ...older];
-    frame = { ...previous, t: now - SYNC_SAFETY_MS, f: oldest };
+    frame = { ...previous, t: now - SYNC_SAFETY_MS, ...edge };
   }
 
   const base = baseUrl(request, ctx.http);

@@ -522,6 +522,7 @@ test('authenticate returns who is calling and what the token allows', async () =
   assert.deepEqual(await service.authenticate(bearer(t.access_token), undefined), {
     accountId: ACCOUNT_ID,
     extensionId: admin.id,
+    owner: admin,
     role: 'admin',
     scope: ['ReadCallLog', 'ReadCallRecording'],
     clientId: confidential.clientId,

@@ -37,6 +37,8 @@ export interface TokenResponse {
 export interface AuthContext {
   accountId: string;
   extensionId: string;
+  /** The token owner's extension, as read when the token was checked. */
+  owner: Extension;
   role: Role;
   scope: string[];
   clientId: string;
@@ -103,6 +105,7 @@ export class TokenService {
     return {
       accountId: stored.accountId,
       extensionId: stored.extensionId,
+      owner: extension,
       role: extension.role,
       scope: stored.scope,
       clientId: stored.clientId,

@@ -35,11 +35,16 @@ export async function runImport(file: string, flags: ImportFlags): Promise<numbe
   const started = performance.now();
   try {
     const progress = input.size ? createProgress('importing (bytes)', input.size) : null;
+    let shown = 0;
+    // Bytes advance a chunk at a time; updating only then keeps the bar's ETA from seeing stalls.
+    const showProgress = (bytes: number) => {
+      if (bytes !== shown) progress?.update((shown = bytes));
+    };
     const summary = await importCallLog(store, input.stream, {
       format,
       accountId: await defaultAccount(store, flags.account),
       onReject: (line, reason) => process.stderr.write(`line ${line}: ${reason}\n`),
-      onProgress: (bytes) => progress?.update(bytes),
+      onProgress: showProgress,
     });
     progress?.stop();
     const seconds = (performance.now() - started) / 1000;

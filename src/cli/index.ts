@@ -7,6 +7,7 @@ import { buildConfig, type CommonFlags, type Config } from './config.ts';
 import { openRuntime } from './runtime.ts';
 import { startRetentionJob } from '../store/index.ts';
 import { DEFAULT_SEED, seedStore } from './seed.ts';
+import { runSyncCommand, type SyncFlags } from './sync-command.ts';
 import { runImport, type ImportFlags } from './import-command.ts';
 import { runExport, type ExportFlags } from './export-command.ts';
 import { DEFAULT_BASE_URL } from '../transfer/index.ts';
@@ -168,6 +169,27 @@ export async function main(argv: string[]): Promise<void> {
     .option('--base-url <url>', `base URL written into URIs (default ${DEFAULT_BASE_URL})`)
     .action(async (flags: ExportFlags) => {
       process.exitCode = await runExport(flags);
+    });
+
+  program
+    .command('sync')
+    .description("copy a company's call log (and recordings) from RingCentral or a compatible server into --db")
+    .addOption(dbOption())
+    .option('--from <url>', 'upstream base URL, e.g. https://platform.ringcentral.com (env RINGLOG_SYNC_FROM)')
+    .option('--client-id <id>', 'upstream app client id (env RINGLOG_SYNC_CLIENT_ID)')
+    .option('--client-secret <secret>', 'upstream app client secret (env RINGLOG_SYNC_CLIENT_SECRET)')
+    .option('--jwt <jwt>', "an upstream administrator's JWT credential (env RINGLOG_SYNC_JWT)")
+    .option('--config <file>', 'JSON file with any of the settings above (env RINGLOG_SYNC_CONFIG)')
+    .option('--since <date>', 'first run: start of the history to copy (default 13 months ago)')
+    .option('--lookback <days>', 'later runs: days before the last sync to read again for late changes (default 14)')
+    .option('--recordings', 'copy recording audio too')
+    .option('--per-page <n>', 'records per upstream request, 1-1000 (default 1000)')
+    .option('--verify', 'compare the archive with the upstream per day instead of syncing; exit 1 on differences')
+    .option('--date-from <date>', 'with --verify: first day (default 30 days before --date-to)')
+    .option('--date-to <date>', 'with --verify: last day (default now)')
+    .option('--json', 'print the summary or the verify report as one JSON object')
+    .action(async (flags: SyncFlags) => {
+      process.exitCode = await runSyncCommand(flags, process.env);
     });
 
   await program.parseAsync(argv);

@@ -41,6 +41,8 @@ export interface CallLogQuery extends CallLogFilter {
   view: View;
   page: number;
   perPage: number;
+  /** Keyset paging: only records after this one in newest-first order (older, or as old with a smaller id). */
+  before?: { startTime: number; id: string };
 }
 
 /** The values of a parameter: repeated keys and comma-joined values both count; empty values are absent. */

@@ -103,6 +103,8 @@ const MARK_PATTERN = /(?<!\\)((?:\\\\)*)\\u0000/g;
 /** Puts the base URL (`http://host:port`) into JSON prepared with BASE_MARK. */
 export function withBase(preparedJson: string, base: string): string {
   if (!preparedJson.includes(BASE_MARK_JSON)) return preparedJson;
+  // Fast path: no text in the JSON ends in a backslash before `u0000`, so every `\u0000` is a mark.
+  if (!preparedJson.includes(`\\${BASE_MARK_JSON}`)) return preparedJson.split(BASE_MARK_JSON).join(base);
   return preparedJson.replace(MARK_PATTERN, (_match, slashes: string) => slashes + base);
 }
 

@@ -369,6 +369,12 @@ export class KyselyStore implements Store {
     if (q.recordingType === 'All') query = query.where('recording_type', 'is not', null);
     else if (q.recordingType) query = query.where('recording_type', '=', q.recordingType);
     if (q.results) query = query.where('result', 'in', q.results);
+    if (q.before) {
+      const { startTime, id } = q.before;
+      query = query.where((eb) =>
+        eb.or([eb('start_time', '<', startTime), eb.and([eb('start_time', '=', startTime), eb('id', '<', id)])]),
+      );
+    }
     if (q.sessionId !== undefined) query = query.where('session_id', '=', q.sessionId);
     if (q.telephonySessionId !== undefined) query = query.where('telephony_session_id', '=', q.telephonySessionId);
     if (q.phoneNumber !== undefined) {
@@ -447,12 +453,13 @@ export class KyselyStore implements Store {
   }
 
   async listLogs(): Promise<LogKey[]> {
+    // From the records themselves: a log may hold records of an extension the directory does not know.
     const accounts = await this.db.selectFrom('accounts').select('id').orderBy('id').execute();
-    const extensions = await this.db.selectFrom('extensions').select(['account_id', 'id']).orderBy('id').execute();
-    return [
-      ...accounts.map((a) => ({ accountId: a.id, extensionId: null })),
-      ...extensions.map((e) => ({ accountId: e.account_id, extensionId: e.id })),
-    ];
+    const logs: LogKey[] = [];
+    for (const a of accounts) {
+      for (const e of await this.logKeys(a.id)) logs.push({ accountId: a.id, extensionId: e === '' ? null : e });
+    }
+    return logs;
   }
 
   async purgeLog(log: LogKey, before: number, limit: number): Promise<number> {

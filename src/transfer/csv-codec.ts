@@ -2,6 +2,7 @@
 // the line each row starts on, and the writer (CRLF, quoting only where needed).
 
 import { StringDecoder } from 'node:string_decoder';
+import type { Chunks } from './line-reader.ts';
 
 export interface CsvRow {
   cells: string[];
@@ -104,7 +105,7 @@ export class CsvParser {
 }
 
 /** Parses a byte stream (UTF-8, a leading BOM dropped) row by row, with the bytes read so far for progress. */
-export async function* readCsvRows(input: AsyncIterable<Buffer | string>): AsyncGenerator<CsvRow & { bytesRead: number }> {
+export async function* readCsvRows(input: Chunks): AsyncGenerator<CsvRow & { bytesRead: number }> {
   const decoder = new StringDecoder('utf8');
   const parser = new CsvParser();
   let bytesRead = 0;

@@ -13,7 +13,10 @@ interface Sheet {
 interface Column {
   name: string;
   write(record: Json): string;
-  /** Called with a non-empty cell. `loose` gathers values finished after the row (Date, Time, Phone Number, Name). */
+  /**
+   * Called with a cell that is not blank; text keeps its spaces (RFC 4180 takes fields as they are). `loose`
+   * gathers what is finished after the whole row (Date, Time, Phone Number, Name).
+   */
   read(value: string, record: Json, loose: Record<string, string>, sheet: Sheet): void;
 }
 
@@ -43,15 +46,15 @@ const text = (name: string, path: string): Column => ({
 const numeric = (name: string, path: string): Column => ({
   name,
   write: (r) => cell(get(r, path)),
-  read: (v, r) => set(r, path, toNumber(name, v.replace(/^\$/, ''))),
+  read: (v, r) => set(r, path, toNumber(name, v.trim().replace(/^\$/, ''))),
 });
 
 const flag = (name: string, path: string): Column => ({
   name,
   write: (r) => (get(r, path) === true ? 'true' : ''),
   read: (v, r) => {
-    if (/^(true|yes|1)$/i.test(v)) set(r, path, true);
-    else if (!/^(false|no|0)$/i.test(v)) throw new Error(`${name} "${v}" is not true or false`);
+    if (/^\s*(true|yes|1)\s*$/i.test(v)) set(r, path, true);
+    else if (!/^\s*(false|no|0)\s*$/i.test(v)) throw new Error(`${name} "${v}" is not true or false`);
   },
 });
 
@@ -64,8 +67,9 @@ function toNumber(column: string, v: string): number {
 /** A short number without `+` is an extension number in RingCentral's portal export, else a phone number. */
 function partyNumber(side: 'from' | 'to', own: string) {
   return (v: string, r: Json, _loose: Record<string, string>, sheet: Sheet) => {
-    const isExtension = !sheet.has(own) && /^\d{1,6}$/.test(v);
-    set(r, `${side}.${isExtension ? 'extensionNumber' : 'phoneNumber'}`, v);
+    const isExtension = !sheet.has(own) && /^\s*\d{1,6}\s*$/.test(v);
+    if (isExtension) set(r, `${side}.extensionNumber`, v.trim());
+    else set(r, `${side}.phoneNumber`, v);
   };
 }
 
@@ -105,7 +109,8 @@ function hms(seconds: unknown): string {
   return `${Math.floor(seconds / 3600)}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
 }
 
-function parseDuration(v: string): number {
+function parseDuration(cell: string): number {
+  const v = cell.trim();
   if (/^\d+$/.test(v)) return Number(v);
   const m = /^(?:(\d+):)?(\d{1,2}):(\d{2})$/.exec(v);
   if (!m) throw new Error(`Duration "${v}" is not h:mm:ss or seconds`);
@@ -135,7 +140,7 @@ const DIRECTION_WORDS: Record<string, string> = { incoming: 'Inbound', outgoing:
 /** Every column, in the order ringlog writes them. */
 export const CSV_COLUMNS: readonly Column[] = [
   text('Type', 'type'),
-  { name: 'Direction', write: (r) => cell(r.direction), read: (v, r) => set(r, 'direction', DIRECTION_WORDS[v.toLowerCase()] ?? v) },
+  { name: 'Direction', write: (r) => cell(r.direction), read: (v, r) => set(r, 'direction', DIRECTION_WORDS[v.trim().toLowerCase()] ?? v.trim()) },
   { name: 'From', write: (r) => cell(get(r, 'from.phoneNumber')), read: partyNumber('from', 'from extension') },
   text('From Name', 'from.name'),
   { name: 'To', write: (r) => cell(get(r, 'to.phoneNumber')), read: partyNumber('to', 'to extension') },
@@ -152,7 +157,7 @@ export const CSV_COLUMNS: readonly Column[] = [
   text('Record Id', 'id'),
   text('Session Id', 'sessionId'),
   text('Telephony Session Id', 'telephonySessionId'),
-  text('Record URI', 'uri'),
+  { name: 'Record URI', write: (r) => cell(r.uri).replace(/\?.*$/, ''), read: (v, r) => set(r, 'uri', v) },
   text('Start Time', 'startTime'),
   numeric('Duration Ms', 'durationMs'),
   text('Last Modified Time', 'lastModifiedTime'),
@@ -217,8 +222,8 @@ export function csvLayout(header: string[]): CsvLayout {
       const record: Json = {};
       const loose: Record<string, string> = {};
       columns.forEach((column, i) => {
-        const value = (cells[i] ?? '').trim();
-        if (column && value !== '') column.read(value, record, loose, sheet);
+        const value = cells[i] ?? '';
+        if (column && value.trim() !== '') column.read(value, record, loose, sheet);
       });
       finish(record, loose, cells);
       return record;

@@ -5,6 +5,7 @@ import type { CallLogRecord } from '../domain/index.ts';
 import type { Store } from '../store/index.ts';
 import { DirectoryPlaceholders } from './directory-placeholders.ts';
 import { csvItems, ndjsonItems, type ImportFormat } from './import-sources.ts';
+import type { Chunks } from './line-reader.ts';
 
 export interface ImportOptions {
   format: ImportFormat;
@@ -33,7 +34,7 @@ export const IMPORT_BATCH = 1000;
 /** Imports a stream; idempotent, and lastModifiedTime never goes back (both kept by the store's upsert). */
 export async function importCallLog(
   store: Store,
-  input: AsyncIterable<Buffer | string>,
+  input: Chunks,
   options: ImportOptions,
 ): Promise<ImportSummary> {
   const summary: ImportSummary = {
@@ -42,12 +43,17 @@ export async function importCallLog(
   const directory = new DirectoryPlaceholders(store);
   const batchSize = options.batchSize ?? IMPORT_BATCH;
   let batch: CallLogRecord[] = [];
+  // One batch is written while the next is read and parsed (PostgreSQL works meanwhile); at most two are held.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     if (!batch.length) return;
-    await directory.ensure(batch);
-    await store.upsertRecords(batch);
-    summary.imported += batch.length;
+    const full = batch;
     batch = [];
+    await directory.ensure(full);
+    await writing;
+    writing = store.upsertRecords(full);
+    writing.catch(() => {}); // awaited at the next flush or the end; this only keeps it from counting as unhandled
+    summary.imported += full.length;
   };
   const context = { accountId: options.accountId, logExtensionId: null };
   const items = options.format === 'csv'
@@ -64,6 +70,7 @@ export async function importCallLog(
     options.onProgress?.(item.bytesRead);
   }
   await flush();
+  await writing;
   summary.createdAccounts = directory.createdAccounts;
   summary.createdExtensions = directory.createdExtensions;
   return summary;

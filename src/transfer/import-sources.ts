@@ -4,7 +4,7 @@
 import { fromWire, type CallLogRecord, type WireContext } from '../domain/index.ts';
 import { readCsvRows } from './csv-codec.ts';
 import { csvLayout } from './csv-columns.ts';
-import { readLines } from './line-reader.ts';
+import { readLines, type Chunks } from './line-reader.ts';
 
 export type ImportFormat = 'ndjson' | 'csv';
 
@@ -30,7 +30,7 @@ function recordsOfLine(json: unknown): { json: unknown; label: string }[] {
 }
 
 /** NDJSON: one record per line as the list endpoint returns them (or one list response per line); blank lines skipped. */
-export async function* ndjsonItems(input: AsyncIterable<Buffer | string>, context: WireContext): AsyncGenerator<ImportItem> {
+export async function* ndjsonItems(input: Chunks, context: WireContext): AsyncGenerator<ImportItem> {
   for await (const { text, number, bytesRead } of readLines(input)) {
     if (!text.trim()) continue;
     let json: unknown;
@@ -52,7 +52,7 @@ export async function* ndjsonItems(input: AsyncIterable<Buffer | string>, contex
  * is an item with its error. `onHeader` hears which header cells are ignored.
  */
 export async function* csvItems(
-  input: AsyncIterable<Buffer | string>,
+  input: Chunks,
   context: WireContext,
   onHeader?: (ignored: string[]) => void,
 ): AsyncGenerator<ImportItem> {

@@ -6,4 +6,3 @@ export {
   exportCallLog, countExport, DEFAULT_BASE_URL, EXPORT_BATCH, type ExportFormat, type ExportOptions,
 } from './export-records.ts';
 export { openInput, openOutput, Output, type Input } from './file-streams.ts';
-export { CSV_COLUMNS, csvHeader } from './csv-columns.ts';

@@ -3,6 +3,9 @@
 
 import { StringDecoder } from 'node:string_decoder';
 
+/** Bytes (or text) as a stream or any iterable yields them. */
+export type Chunks = AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
+
 export interface Line {
   text: string;
   /** 1-based. */
@@ -14,7 +17,7 @@ export interface Line {
 /** Longest line accepted: a line longer than this is a broken file, not something to buffer. */
 export const MAX_LINE_CHARS = 64 * 1024 * 1024;
 
-export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGenerator<Line> {
+export async function* readLines(input: Chunks): AsyncGenerator<Line> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let number = 0;

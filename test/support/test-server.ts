@@ -2,7 +2,7 @@
 // deterministic company, for end-to-end tests. Everything is removed on close().
 
 import { join } from 'node:path';
-import { listen } from '../../src/api/index.ts';
+import { listen, NO_FAULTS, type FaultConfig } from '../../src/api/index.ts';
 import { ensureCredentials, RINGCENTRAL_TOKEN_CONFIG, TokenService, type Credentials, type TokenConfig } from '../../src/auth/index.ts';
 import { seedStore } from '../../src/cli/seed.ts';
 import { createDiskBlobStore, openStore, type Store } from '../../src/store/index.ts';
@@ -32,6 +32,8 @@ export async function startTestServer(
     tokens?: Partial<TokenConfig>;
     rateLimits?: RateLimits;
     now?: () => number;
+    /** Fault injection (429, 5xx, early token expiry, latency); none by default. */
+    faults?: Partial<FaultConfig>;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(options.backend ?? 'sqlite');
@@ -48,7 +50,7 @@ export async function startTestServer(
     rateLimits: options.rateLimits ?? {},
     now: options.now ?? Date.now,
   };
-  const { app, url } = await listen(ctx, '127.0.0.1', 0);
+  const { app, url } = await listen(ctx, '127.0.0.1', 0, { faults: { ...NO_FAULTS, ...options.faults } });
   return {
     url,
     store,

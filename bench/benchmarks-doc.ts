@@ -1,0 +1,50 @@
+// docs/benchmarks.md: a "how to run" part and one section per benchmark; a run replaces the section of the
+// same benchmark and leaves the others.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './ringlog-cli.ts';
+
+export const BENCHMARKS_DOC = join(ROOT, 'docs/benchmarks.md');
+
+const HEADER = `# Benchmarks
+
+Measured figures, written by \`npm run bench\` (bench/): each section says the machine, the commit and the
+date it was measured on; a run replaces the sections of the benchmarks it ran and keeps the others. The
+text outside the sections comes from bench/benchmarks-doc.ts.
+
+## How to run
+
+\`\`\`sh
+npm run bench                        # build, then every benchmark on 1,000,000 records (about 5 minutes on 2 cores)
+npm run bench -- --only seed         # or --only list
+npm run bench -- --records 100000 --duration 5   # a quicker, smaller run
+\`\`\`
+
+- \`--records N\` (default 1000000): the data set is \`ringlog seed --seed 1 --extensions 100 --days 60\` with
+  \`--calls-per-day\` chosen to give about N records, its history ending on 2026-10-01.
+- \`--duration S\` (default 10): seconds of load per list scenario (after a warm-up of up to 2 s).
+- \`ringlog seed\` runs with \`Date.now()\` pinned to that end (bench/pinned-clock.mjs), so the raw baseline can
+  generate the very same records.
+- The seeded database is cached in \`bench/out/\` (gitignored) under a name made of its seed options and of the
+  store's layout (page size and schema: a new layout means a new database); the seed benchmark refreshes it,
+  the list benchmark reuses it (or seeds it, untimed, when missing).
+- The list benchmark installs \`@stoplight/prism-cli@5.14.2\` into \`bench/out/prism\` on first use (npm
+  registry access needed once; later versions need node 24).
+- Run it on an otherwise idle machine: the figures are only comparable within a section (each compares
+  ringlog with a baseline measured in the same run). Tests never run benchmarks.
+`;
+
+const SECTION = /<!-- bench:([\w-]+) -->[\s\S]*?<!-- \/bench:\1 -->/g;
+
+/**
+ * Writes `markdown` as the section `id` (e.g. "seed"), replacing the previous one and keeping the other
+ * sections; the text around the sections is this file's HEADER.
+ */
+export function writeSection(id: string, markdown: string, file = BENCHMARKS_DOC): void {
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const block = `<!-- bench:${id} -->\n${markdown.trim()}\n<!-- /bench:${id} -->`;
+  const sections = [...old.matchAll(SECTION)].map((m) => (m[1] === id ? block : m[0]));
+  if (!sections.includes(block)) sections.push(block);
+  writeFileSync(file, `${HEADER}\n${sections.join('\n\n')}\n`);
+}

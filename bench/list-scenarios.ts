@@ -1,0 +1,87 @@
+// The list scenarios (extension- and account-level, Simple and Detailed, 100 per page, random page 1..10 over
+// the whole data set) and the random page picks shared by the HTTP load and the raw-query baseline.
+
+import Database from 'better-sqlite3';
+
+export type View = 'Simple' | 'Detailed';
+export type Level = 'extension' | 'account';
+
+export interface ListScenario {
+  name: string;
+  level: Level;
+  view: View;
+}
+
+export const LIST_SCENARIOS: ListScenario[] = [
+  { name: 'extension, Simple', level: 'extension', view: 'Simple' },
+  { name: 'extension, Detailed', level: 'extension', view: 'Detailed' },
+  { name: 'account, Simple', level: 'account', view: 'Simple' },
+  { name: 'account, Detailed', level: 'account', view: 'Detailed' },
+];
+
+export const PER_PAGE = 100;
+export const MAX_PAGE = 10;
+
+/** What the scenarios read: the account, its user extensions, and the span of start times. */
+export interface Dataset {
+  accountId: string;
+  userIds: string[];
+  firstStart: number;
+  lastStart: number;
+}
+
+export function readDataset(file: string): Dataset {
+  const db = new Database(file, { readonly: true });
+  try {
+    const account = db.prepare('SELECT id FROM accounts ORDER BY created_at, id LIMIT 1').pluck().get() as string;
+    const userIds = db
+      .prepare("SELECT id FROM extensions WHERE account_id = ? AND type = 'User' ORDER BY extension_number")
+      .pluck()
+      .all(account) as string[];
+    const span = db
+      .prepare("SELECT min(start_time) AS first, max(start_time) AS last FROM call_log WHERE account_id = ? AND extension_id = ''")
+      .get(account) as { first: number; last: number };
+    return { accountId: account, userIds, firstStart: span.first, lastStart: span.last };
+  } finally {
+    db.close();
+  }
+}
+
+/** One page to read: an extension's log (or the company log when null) and a page number. */
+export interface PagePick {
+  extensionId: string | null;
+  page: number;
+}
+
+/** mulberry32: a small seeded generator, so every run reads the same sequence of pages. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function pagePicker(dataset: Dataset, level: Level, seed = 1): () => PagePick {
+  const random = seededRandom(seed);
+  return () => ({
+    extensionId: level === 'account' ? null : dataset.userIds[Math.floor(random() * dataset.userIds.length)],
+    page: 1 + Math.floor(random() * MAX_PAGE),
+  });
+}
+
+/** The request path of a pick, with dateFrom/dateTo spanning the whole data set. */
+export function listPath(dataset: Dataset, view: View, pick: PagePick): string {
+  const log = pick.extensionId === null ? '' : `/extension/${pick.extensionId}`;
+  const query = new URLSearchParams({
+    view,
+    dateFrom: new Date(dataset.firstStart).toISOString(),
+    dateTo: new Date(dataset.lastStart).toISOString(),
+    perPage: String(PER_PAGE),
+    page: String(pick.page),
+  });
+  return `/restapi/v1.0/account/~${log}/call-log?${query}`;
+}

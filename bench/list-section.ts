@@ -1,0 +1,70 @@
+// The list benchmark's section of docs/benchmarks.md.
+
+import type { ListFigures } from './list-benchmark.ts';
+import { MAX_PAGE, PER_PAGE } from './list-scenarios.ts';
+import { runInfoLine, type RunInfo } from './machine-info.ts';
+import { fixed, goal, int, percent, table } from './markdown.ts';
+import { mib } from './process-memory.ts';
+import { PRISM_VERSION } from './prism-mock.ts';
+import { describeSettings } from './store-settings.ts';
+
+const kb = (bytes: number) => `${int(bytes / 1000)} KB`;
+/** autocannon's latencies are whole milliseconds; the raw loop's are timed with performance.now(). */
+const wholeMs = (n: number) => int(n);
+const ms = (n: number) => fixed(n, n < 10 ? 2 : 1);
+
+export function listSection(f: ListFigures, info: RunInfo): string {
+  const d = f.dataset;
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const ringlogRows = f.scenarios.map((s) => {
+    const ratio = s.ringlog.requestsPerSecond / s.raw.pagesPerSecond;
+    return [
+      s.scenario.name,
+      `**${int(s.ringlog.requestsPerSecond)}**`, wholeMs(s.ringlog.p50Ms), wholeMs(s.ringlog.p99Ms), kb(s.ringlog.responseBytes),
+      `${int(s.raw.pagesPerSecond)} (${ms(s.raw.p50Ms)} / ${ms(s.raw.p99Ms)})`,
+      `**${percent(ratio)}** ${goal(ratio >= 0.5, '≥ 50%')}`,
+      s.ringlog.failures ? `**${int(s.ringlog.failures)}**` : '0',
+    ];
+  });
+  const prismRows = f.prism.map((p) => {
+    const ours = f.scenarios.find((s) => s.scenario.level === 'extension' && s.scenario.view === p.view)!;
+    const ratio = ours.ringlog.requestsPerSecond / p.load.requestsPerSecond;
+    return [
+      `extension, ${p.view}`, `**${int(p.load.requestsPerSecond)}**`, wholeMs(p.load.p50Ms), wholeMs(p.load.p99Ms), kb(p.load.responseBytes),
+      `${int(ours.ringlog.requestsPerSecond)}`, `**${fixed(ratio, 2)}×** ${goal(ratio > 1, '> 1×')}`, `${mib(p.peakRssKiB)} MiB`,
+    ];
+  });
+  const peak = Math.max(...f.scenarios.map((s) => s.peakRssKiB));
+  const peakAnon = Math.max(...f.scenarios.map((s) => s.peakAnonKiB));
+  return `## List: ${PER_PAGE}-record pages on ${int(f.records)} records
+
+${runInfoLine(info)}
+
+The cached seed database (${int(f.records)} records, ${d.userIds.length} users, ${day(d.firstStart)} to ${day(d.lastStart)}), served by
+\`ringlog serve\` in a child process and read by an admin (JWT bearer grant) over loopback with autocannon:
+${f.connections} connections, ${f.seconds} s per scenario after a ${f.warmupSeconds} s warm-up. Each request reads page 1..${MAX_PAGE}
+(at random) of a random user's log (\`/restapi/v1.0/account/~/extension/{id}/call-log\`) or of the company
+log (\`/restapi/v1.0/account/~/call-log\`), \`perPage=${PER_PAGE}\`, with \`dateFrom\`/\`dateTo\` spanning the whole data
+set. Every page a scenario may read is read once beforehand, so both sides start from a warm OS page
+cache. The raw baseline reads pages drawn the same way (same generator, same seeds) in a tight loop in one
+process: better-sqlite3 with the store's settings (${describeSettings(f.settings)}), the store's SQL
+shape (\`… ORDER BY start_time DESC, id DESC LIMIT ${PER_PAGE + 1} OFFSET ?\`) and a string join of the prepared JSON.
+
+${table(['scenario', 'ringlog req/s', 'p50 ms', 'p99 ms', 'response', 'raw pages/s (p50 / p99 ms)', 'ringlog / raw', 'failed'], ringlogRows)}
+
+Against a mock: Prism ${PRISM_VERSION} (\`prism mock\`, defaults) serving a minimal OpenAPI document whose extension
+call-log response examples are real ringlog first pages (the \`Prefer: example=…\` header picks the view), under
+the same load and paths:
+
+${table(['Prism mock', 'req/s', 'p50 ms', 'p99 ms', 'response', 'ringlog req/s', 'ringlog / Prism', 'Prism peak RSS'], prismRows)}
+
+Server memory (\`/proc/PID/status\` of the \`ringlog serve\` child, sampled every 100 ms; RSS counts the pages of a
+memory-mapped database file it has touched, RssAnon only the process's own heap and buffers):
+
+${table(['', 'VmRSS', 'RssAnon'], [
+  ['before the load', `${mib(f.serverIdle?.rssKiB ?? 0)} MiB`, `${mib(f.serverIdle?.anonKiB ?? 0)} MiB`],
+  ...f.scenarios.map((s) => [`peak during ${s.scenario.name}`, `${mib(s.peakRssKiB)} MiB`, `${mib(s.peakAnonKiB)} MiB`]),
+  ['**peak under load**', `**${mib(peak)} MiB** (VmHWM ${mib(f.serverEnd?.hwmKiB ?? 0)} MiB)`, `**${mib(peakAnon)} MiB**`],
+  ['at the end of the load', `${mib(f.serverEnd?.rssKiB ?? 0)} MiB`, `${mib(f.serverEnd?.anonKiB ?? 0)} MiB`],
+])}`;
+}

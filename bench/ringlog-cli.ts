@@ -1,0 +1,110 @@
+// Runs the built `ringlog` command (bin/ringlog.js over dist/) in child processes: one-shot commands, and a
+// server whose URL is the first line it prints.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createInterface } from 'node:readline';
+import type { Credentials } from '../src/auth/index.ts';
+import { watchMemory, type Memory } from './process-memory.ts';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RINGLOG = fileURLToPath(new URL('../bin/ringlog.js', import.meta.url));
+const PINNED_CLOCK = pathToFileURL(fileURLToPath(new URL('./pinned-clock.mjs', import.meta.url))).href;
+
+export interface CliRun {
+  stdout: string;
+  /** From spawn to exit. */
+  wallSeconds: number;
+  /** Highest VmRSS and RssAnon sampled, and the last reading (with VmHWM), of the child. */
+  peakRssKiB: number;
+  peakAnonKiB: number;
+  memory: Memory | null;
+}
+
+/** Runs `ringlog ARGS`; with `pinnedNow`, Date.now() in the child is pinned to that time (see pinned-clock.mjs). */
+export async function runRinglog(args: string[], options: { pinnedNow?: number; showStderr?: boolean } = {}): Promise<CliRun> {
+  const nodeArgs = options.pinnedNow === undefined ? [] : ['--import', PINNED_CLOCK];
+  const env = options.pinnedNow === undefined ? process.env : { ...process.env, RINGLOG_BENCH_NOW: String(options.pinnedNow) };
+  const started = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, RINGLOG, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', options.showStderr ? 'inherit' : 'pipe'],
+  });
+  const memory = watchMemory(child.pid ?? 0, 250);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const wallSeconds = (performance.now() - started) / 1000;
+  memory.stop();
+  if (code !== 0) throw new Error(`ringlog ${args.join(' ')} exited with ${code}: ${stderr.trim()}`);
+  return { stdout, wallSeconds, peakRssKiB: memory.peakKiB(), peakAnonKiB: memory.peakAnonKiB(), memory: memory.last() };
+}
+
+export async function ringlogCredentials(db: string): Promise<Credentials> {
+  const { stdout } = await runRinglog(['credentials', '--json', '--db', db]);
+  return JSON.parse(stdout) as Credentials;
+}
+
+export interface RunningServer {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts a child server and resolves once it has printed its URL. */
+export async function startChild(command: string[], urlFromLine: (line: string) => string | null, timeoutMs = 60_000): Promise<RunningServer> {
+  const child: ChildProcess = spawn(process.execPath, command, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${command.join(' ')}: no URL within ${timeoutMs} ms`)), timeoutMs);
+    lines.on('line', (line) => {
+      const found = urlFromLine(line);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${command.join(' ')} exited with ${code}: ${stderr.trim()}`));
+    });
+  });
+  // Keep draining stdout (a request log must never block the server on a full pipe).
+  return {
+    url,
+    pid: child.pid ?? 0,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function startRinglogServer(db: string): Promise<RunningServer> {
+  return startChild([RINGLOG, 'serve', '--db', db, '--port', '0'], (line) => (/^http:\/\/\S+$/.test(line.trim()) ? line.trim() : null));
+}
+
+/** An access token for `creds`' admin, through the JWT bearer grant. */
+export async function adminToken(url: string, creds: Credentials): Promise<string> {
+  const res = await fetch(`${url}/restapi/oauth/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: creds.admin.jwt }),
+  });
+  const body = (await res.json()) as { access_token?: string };
+  if (!res.ok || !body.access_token) throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}

@@ -1,0 +1,62 @@
+// `npm run bench`: runs the seed and list benchmarks on about --records call-log records and writes their
+// figures, with the machine, commit and date, into docs/benchmarks.md. Not a test: nothing here asserts.
+
+import { parseArgs } from 'node:util';
+import { benchSeedOptions, ensureSeededDb } from './bench-dataset.ts';
+import { runListBenchmark } from './list-benchmark.ts';
+import { listSection } from './list-section.ts';
+import { describeRun } from './machine-info.ts';
+import { BENCHMARKS_DOC, writeSection } from './benchmarks-doc.ts';
+import { runSeedBenchmark } from './seed-benchmark.ts';
+import { seedSection } from './seed-section.ts';
+
+const USAGE = 'usage: npm run bench -- [--records N] [--duration S] [--only seed|list]';
+
+function positive(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${value}"\n${USAGE}`);
+  return n;
+}
+
+function parseFlags(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      records: { type: 'string', default: '1000000' },
+      duration: { type: 'string', default: '10' },
+      only: { type: 'string' },
+    },
+  });
+  if (values.only !== undefined && values.only !== 'seed' && values.only !== 'list') {
+    throw new Error(`--only must be seed or list, not "${values.only}"\n${USAGE}`);
+  }
+  return {
+    records: Math.round(positive('--records', values.records)),
+    duration: positive('--duration', values.duration),
+    only: values.only as 'seed' | 'list' | undefined,
+  };
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const started = performance.now();
+  const options = benchSeedOptions(flags.records);
+
+  if (flags.only !== 'list') {
+    const info = describeRun();
+    writeSection('seed', seedSection(await runSeedBenchmark(options), info));
+    process.stderr.write(`seed: written to ${BENCHMARKS_DOC}\n`);
+  }
+  if (flags.only !== 'seed') {
+    const db = await ensureSeededDb(options);
+    const info = describeRun();
+    writeSection('list', listSection(await runListBenchmark(db, flags.duration), info));
+    process.stderr.write(`list: written to ${BENCHMARKS_DOC}\n`);
+  }
+  process.stderr.write(`bench: done in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});
