@@ -97,15 +97,18 @@ export interface CallLogRecord {
 export const BASE_MARK = '\u0000';
 export const BASE_MARK_JSON = '\\u0000';
 
-/** A `\u0000` escape that is not itself escaped (a text `\\u0000` in a name is left alone). */
-const MARK_PATTERN = /(?<!\\)((?:\\\\)*)\\u0000/g;
+/**
+ * JSON text for storage in which `\u0000` can only be BASE_MARK: a backslash inside text is written as the
+ * equivalent escape `\u005c` instead of `\\`, so no text can end in a backslash before `u0000`.
+ * (Read left to right, every `\\` pair in JSON text is one escaped backslash.)
+ */
+export function preparedStringify(value: unknown): string {
+  return JSON.stringify(value).replaceAll('\\\\', '\\u005c');
+}
 
 /** Puts the base URL (`http://host:port`) into JSON prepared with BASE_MARK. */
 export function withBase(preparedJson: string, base: string): string {
-  if (!preparedJson.includes(BASE_MARK_JSON)) return preparedJson;
-  // Fast path: no text in the JSON ends in a backslash before `u0000`, so every `\u0000` is a mark.
-  if (!preparedJson.includes(`\\${BASE_MARK_JSON}`)) return preparedJson.split(BASE_MARK_JSON).join(base);
-  return preparedJson.replace(MARK_PATTERN, (_match, slashes: string) => slashes + base);
+  return preparedJson.replaceAll(BASE_MARK_JSON, base.replaceAll('$', '$$$$'));
 }
 
 /** Free text never carries BASE_MARK: a NUL from outside (import, sync) is dropped. */
@@ -215,7 +218,10 @@ export function renderRecord(r: CallLogRecord, view: View): Record<string, unkno
 
 /** Prepared JSON of both views, as the store keeps them. */
 export function prepareRecordJson(r: CallLogRecord): { simple: string; detailed: string } {
-  return { simple: JSON.stringify(renderRecord(r, 'Simple')), detailed: JSON.stringify(renderRecord(r, 'Detailed')) };
+  return {
+    simple: preparedStringify(renderRecord(r, 'Simple')),
+    detailed: preparedStringify(renderRecord(r, 'Detailed')),
+  };
 }
 
 /** Digits of a phone number without `+` or formatting, as the `phoneNumber` filter compares them. */

@@ -17,6 +17,9 @@ const types = {
 
 export async function openPostgresStore(url: string, poolSize = 10): Promise<KyselyStore> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  // An idle connection the server closes (restart, failover, admin) is dropped from the pool and replaced
+  // on the next query; without a listener the 'error' event would end the process.
+  pool.on('error', () => {});
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   await migrate(db, 'postgres');
   return new KyselyStore(db, 'postgres');
