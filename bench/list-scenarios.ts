@@ -2,6 +2,7 @@
 // the whole data set) and the random page picks shared by the HTTP load and the raw-query baseline.
 
 import Database from 'better-sqlite3';
+import { SeededRandom } from '../src/telephony/index.ts';
 
 export type View = 'Simple' | 'Detailed';
 export type Level = 'extension' | 'account';
@@ -53,20 +54,9 @@ export interface PagePick {
   page: number;
 }
 
-/** mulberry32: a small seeded generator, so every run reads the same sequence of pages. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function pagePicker(dataset: Dataset, level: Level, seed = 1): () => PagePick {
-  const random = seededRandom(seed);
+  const generator = new SeededRandom(seed);
+  const random = () => generator.next();
   return () => ({
     extensionId: level === 'account' ? null : dataset.userIds[Math.floor(random() * dataset.userIds.length)],
     page: 1 + Math.floor(random() * MAX_PAGE),

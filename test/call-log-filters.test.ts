@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CallLogRecord, Extension } from '../src/domain/index.ts';
-import { generateCompany, generateTraffic, type GeneratedCompany } from '../src/telephony/index.ts';
+import { generateCompany, generateTraffic, SeededRandom, type GeneratedCompany } from '../src/telephony/index.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { backends } from './support/backends.ts';
 
@@ -18,21 +18,11 @@ const SEED_OVERRIDE = { callsPerDay: 150 };
 // ---------------------------------------------------------------------------------------------------------------
 // Deterministic choices
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Choices {
   private readonly next: () => number;
   constructor(seed: number) {
-    this.next = mulberry32(seed);
+    const generator = new SeededRandom(seed);
+    this.next = () => generator.next();
   }
   chance(p: number): boolean {
     return this.next() < p;

@@ -14,9 +14,9 @@ import { generateCompany, generateTraffic, type SeedOptions } from '../src/telep
 import { backends } from './support/backends.ts';
 import { assertSchema } from './support/rc-schema.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
+import { JWT_GRANT, jwtAccessToken } from './support/oauth.ts';
 
 const API = '/restapi/v1.0';
-const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** A `dateFrom` before all the generated history (the list's default window is the last 24 h). */
 const EVER = 'dateFrom=2000-01-01T00:00:00.000Z';
 const MISSED = new Set(['Missed', 'Voicemail']);
@@ -68,23 +68,13 @@ async function call<T>(server: TestServer, path: string, token: string, method =
   return { status: response.status, headers: response.headers, text, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-async function login(
+function login(
   server: TestServer,
   jwt: string,
   clientId = server.credentials.clientId,
   clientSecret = server.credentials.clientSecret,
 ): Promise<string> {
-  const response = await fetch(`${server.url}/restapi/oauth/token`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: JWT_GRANT, assertion: jwt }),
-  });
-  const body = (await response.json()) as { access_token: string };
-  assert.equal(response.status, 200, JSON.stringify(body));
-  return body.access_token;
+  return jwtAccessToken(server, jwt, { clientId, clientSecret });
 }
 
 /** `~` (the caller's own log), an extension id, or null for the company log. */

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backends } from './support/backends.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
+import { JWT_GRANT, tokenRequest } from './support/oauth.ts';
 
 const HEAVY = { requests: 3, windowSec: 10, penaltySec: 20 };
 const AUTH = { requests: 4, windowSec: 60, penaltySec: 60 };
@@ -16,17 +17,7 @@ for (const backend of await backends()) {
     let adminToken: string;
     let userToken: string;
 
-    async function login(jwt: string): Promise<Response> {
-      const { clientId, clientSecret } = server.credentials;
-      return fetch(`${server.url}/restapi/oauth/token`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-          'Content-Type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwt }),
-      });
-    }
+    const login = (jwt: string) => tokenRequest(server, { grant_type: JWT_GRANT, assertion: jwt });
 
     const list = (token: string) =>
       fetch(`${server.url}/restapi/v1.0/account/~/extension/~/call-log`, { headers: { Authorization: `Bearer ${token}` } });

@@ -12,10 +12,10 @@ import { applyRetention, createDiskBlobStore, startRetentionJob, type BlobStore 
 import { generateCompany, generateTraffic } from '../src/telephony/index.ts';
 import { backends } from './support/backends.ts';
 import { startTestServer, TEST_END_TIME, type TestServer } from './support/test-server.ts';
+import { jwtAccessToken } from './support/oauth.ts';
 
 const API = '/restapi/v1.0';
 const DAY = 86_400_000;
-const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Wider than the whole generated history. */
 const EVERYTHING = `dateFrom=2000-01-01T00:00:00.000Z&dateTo=${new Date(TEST_END_TIME + DAY).toISOString()}`;
 const POLICY = { logDays: 4, recordingDays: 2 };
@@ -37,20 +37,7 @@ type View = 'Simple' | 'Detailed';
 /** Every log's records (showDeleted), by log: '' for the company log, else the extension id. */
 type Snapshot = Map<string, RecordBody[]>;
 
-async function login(server: TestServer, jwt: string): Promise<string> {
-  const { clientId, clientSecret } = server.credentials;
-  const response = await fetch(`${server.url}/restapi/oauth/token`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: JWT_GRANT, assertion: jwt }),
-  });
-  const body = (await response.json()) as { access_token: string };
-  assert.equal(response.status, 200, JSON.stringify(body));
-  return body.access_token;
-}
+const login = (server: TestServer, jwt: string): Promise<string> => jwtAccessToken(server, jwt);
 
 const recordingIds = (r: RecordBody): string[] =>
   [r.recording?.id, ...(r.legs ?? []).map((leg) => leg.recording?.id)].filter((id): id is string => id !== undefined);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SDK, type ApiError } from '@ringcentral/sdk';
 import { startTestServer, TEST_END_TIME, type TestServer } from './support/test-server.ts';
+import { tokenRequest } from './support/oauth.ts';
 import { backends } from './support/backends.ts';
 import {
   checkCallLogList, checkRecord, historyWindow,
@@ -51,18 +52,6 @@ async function passwordLogin(sdk: SDK, credential: { username: string; extension
   }
 }
 
-/** The token endpoint answered directly (not through the SDK), as a second client would. */
-async function tokenRequest(server: TestServer, form: Record<string, string>): Promise<Response> {
-  const { clientId, clientSecret } = server.credentials;
-  return fetch(`${server.url}/restapi/oauth/token`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams(form),
-  });
-}
 
 async function statusWithToken(server: TestServer, accessToken: string): Promise<number> {
   const res = await fetch(`${server.url}${MY_LOG}?dateFrom=${WINDOW.dateFrom}&dateTo=${WINDOW.dateTo}`, {
