@@ -53,9 +53,18 @@ export class TokenService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The database's signing secret (created on first use, shared by every server on the database). */
+  private secretInForce: Promise<string> | undefined;
+
+  /**
+   * The database's signing secret (created on first use, shared by every server on the database). Once set
+   * it never changes, so it is read once per process.
+   */
   secret(): Promise<string> {
-    return this.store.initSetting(JWT_SECRET_SETTING, randomToken(48));
+    this.secretInForce ??= this.store.initSetting(JWT_SECRET_SETTING, randomToken(48)).catch((err) => {
+      this.secretInForce = undefined;
+      throw err;
+    });
+    return this.secretInForce;
   }
 
   /** Answers POST /restapi/oauth/token. Throws OAuthError. */

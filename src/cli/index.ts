@@ -49,8 +49,16 @@ async function serve(config: Config, afterStart?: (url: string) => Promise<void>
     intervalMs: 3600_000,
     onError: (err) => process.stderr.write(`retention: ${(err as Error).message}\n`),
   });
+  // Expired tokens are useless; sweep them hourly so the tokens table does not grow without end.
+  const tokenSweep = setInterval(() => {
+    runtime.store.deleteExpiredTokens(Date.now()).catch((err) => {
+      process.stderr.write(`token sweep: ${(err as Error).message}\n`);
+    });
+  }, 3600_000);
+  tokenSweep.unref();
   if (afterStart) await afterStart(url);
   const stop = async () => {
+    clearInterval(tokenSweep);
     await retention.stop();
     await app.close();
     await runtime.close();

@@ -89,12 +89,6 @@ export const errors = {
       errorCode: 'CMN-104',
       message: `Cannot parse request: unsupported content type [${type}]`,
     }),
-  sessionIdConflict: (parameterName: string) =>
-    new ApiError(400, {
-      errorCode: 'CLG-110',
-      message: `Parameter [sessionId] is not allowed for usage along with parameter [${parameterName}]`,
-      parameterName,
-    }),
   parametersConflict: (parameterName: string, other: string) =>
     new ApiError(400, {
       errorCode: 'CMN-101',

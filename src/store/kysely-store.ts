@@ -212,11 +212,6 @@ export class KyselyStore implements Store {
     return row ? toApp(row) : null;
   }
 
-  async listApps(): Promise<App[]> {
-    const rows = await this.db.selectFrom('apps').selectAll().orderBy('name').execute();
-    return rows.map(toApp);
-  }
-
   async putJwtCredential(c: JwtCredential): Promise<void> {
     await this.db
       .insertInto('jwt_credentials')

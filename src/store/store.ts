@@ -80,7 +80,6 @@ export interface Store {
 
   putApp(app: App): Promise<void>;
   getApp(clientId: string): Promise<App | null>;
-  listApps(): Promise<App[]>;
   putJwtCredential(credential: JwtCredential): Promise<void>;
   getJwtCredential(id: string): Promise<JwtCredential | null>;
 
