@@ -3,6 +3,7 @@
 import type {
   Action, CallType, Direction, InternalType, LegAction, LegType, Reason, RecordingType, Result, Transport, View,
 } from './enums.ts';
+import { isoDateTime } from './date-time.ts';
 
 export interface PartyInfo {
   phoneNumber?: string;
@@ -114,114 +115,129 @@ export function withBase(preparedJson: string, base: string): string {
 /** Free text never carries BASE_MARK: a NUL from outside (import, sync) is dropped. */
 const text = (value: string): string => (value.includes(BASE_MARK) ? value.replaceAll(BASE_MARK, '') : value);
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+export const iso = isoDateTime;
 
-const accountPath = (accountId: string) => `${BASE_MARK}/restapi/v1.0/account/${accountId}`;
+// Prepared JSON is written as text rather than built as objects and given to JSON.stringify: it is what every
+// write (seed, import, sync) spends most of its time on, and text is about 4x faster (measured). The order of the
+// fields is RingCentral's; the test beside this file checks the text against JSON.stringify of the same fields.
 
-export function recordPath(r: Pick<CallLogRecord, 'accountId' | 'extensionId' | 'id'>): string {
-  return r.extensionId === null
-    ? `${accountPath(r.accountId)}/call-log/${r.id}`
-    : `${accountPath(r.accountId)}/extension/${r.extensionId}/call-log/${r.id}`;
+/** What JSON.stringify would need to escape, plus surrogates (a lone one must be escaped, not mangled). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string literal of `s`, as preparedStringify writes it. */
+function str(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? preparedStringify(s) : `"${s}"`;
 }
 
-function extensionRef(accountId: string, extensionId: string) {
-  return { uri: `${accountPath(accountId)}/extension/${extensionId}`, id: Number(extensionId) };
+/** A string placed inside a JSON string literal (a piece of a URI). */
+function inner(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? preparedStringify(s).slice(1, -1) : s;
 }
 
-function recordingRef(accountId: string, rec: RecordingRef) {
-  const uri = `${accountPath(accountId)}/recording/${rec.id}`;
-  return { uri, id: rec.id, type: rec.type, contentUri: `${uri}/content` };
+/** A JSON number as JSON.stringify writes it (null for NaN and infinities). */
+const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+
+/** The JSON string of a URI under the base URL: BASE_MARK, then the path. */
+const uri = (path: string) => `"${BASE_MARK_JSON}${path}"`;
+
+const accountPath = (accountId: string) => `/restapi/v1.0/account/${inner(accountId)}`;
+
+function recordUri(r: Pick<CallLogRecord, 'accountId' | 'extensionId' | 'id'>, view: View): string {
+  const log = r.extensionId === null ? '' : `/extension/${inner(r.extensionId)}`;
+  return uri(`${accountPath(r.accountId)}${log}/call-log/${inner(r.id)}?view=${view}`);
 }
 
-function messageRef(accountId: string, extensionId: string | undefined, msg: MessageRef) {
-  const owner = extensionId ? `/extension/${extensionId}` : '';
-  return { id: msg.id, type: msg.type, uri: `${accountPath(accountId)}${owner}/message-store/${msg.id}` };
+function extensionRef(accountId: string, extensionId: string): string {
+  return `{"uri":${uri(`${accountPath(accountId)}/extension/${inner(extensionId)}`)},"id":${num(Number(extensionId))}}`;
 }
 
-function party(p: PartyInfo): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (p.phoneNumber !== undefined) out.phoneNumber = text(p.phoneNumber);
-  if (p.extensionNumber !== undefined) out.extensionNumber = text(p.extensionNumber);
-  if (p.extensionId !== undefined) out.extensionId = text(p.extensionId);
-  if (p.location !== undefined) out.location = text(p.location);
-  if (p.name !== undefined) out.name = text(p.name);
-  if (p.device !== undefined) out.device = { uri: `${BASE_MARK}/restapi/v1.0/device/${p.device.id}`, id: p.device.id };
-  return out;
+function recordingRef(accountId: string, rec: RecordingRef): string {
+  const path = `${accountPath(accountId)}/recording/${inner(rec.id)}`;
+  return `{"uri":${uri(path)},"id":${str(rec.id)},"type":${str(rec.type)},"contentUri":${uri(`${path}/content`)}}`;
 }
 
-function renderLeg(accountId: string, leg: CallLogLeg): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    startTime: iso(leg.startTime),
-    duration: leg.duration,
-    durationMs: leg.durationMs,
-    type: leg.type,
-  };
-  if (leg.internalType) out.internalType = leg.internalType;
-  out.direction = leg.direction;
-  out.action = leg.action;
-  out.result = leg.result;
-  if (leg.reason) out.reason = leg.reason;
-  if (leg.reasonDescription) out.reasonDescription = text(leg.reasonDescription);
-  out.to = party(leg.to);
-  out.from = party(leg.from);
-  if (leg.extensionId) {
-    out.extension = extensionRef(accountId, leg.extensionId);
+function messageRef(accountId: string, extensionId: string | undefined, msg: MessageRef): string {
+  const owner = extensionId ? `/extension/${inner(extensionId)}` : '';
+  return `{"id":${str(msg.id)},"type":${str(msg.type)},"uri":${uri(`${accountPath(accountId)}${owner}/message-store/${inner(msg.id)}`)}}`;
+}
+
+function party(p: PartyInfo): string {
+  let out = '';
+  if (p.phoneNumber !== undefined) out += `,"phoneNumber":${str(text(p.phoneNumber))}`;
+  if (p.extensionNumber !== undefined) out += `,"extensionNumber":${str(text(p.extensionNumber))}`;
+  if (p.extensionId !== undefined) out += `,"extensionId":${str(text(p.extensionId))}`;
+  if (p.location !== undefined) out += `,"location":${str(text(p.location))}`;
+  if (p.name !== undefined) out += `,"name":${str(text(p.name))}`;
+  if (p.device !== undefined) {
+    out += `,"device":{"uri":${uri(`/restapi/v1.0/device/${inner(p.device.id)}`)},"id":${str(p.device.id)}}`;
   }
-  if (leg.telephonySessionId) out.telephonySessionId = leg.telephonySessionId;
-  out.transport = leg.transport;
-  if (leg.recording) out.recording = recordingRef(accountId, leg.recording);
-  if (leg.shortRecording) out.shortRecording = true;
-  if (leg.message) out.message = messageRef(accountId, leg.extensionId, leg.message);
-  if (leg.delegate) out.delegate = { id: leg.delegate.id, name: text(leg.delegate.name) };
-  if (leg.billing) out.billing = leg.billing;
-  out.legType = leg.legType;
-  if (leg.master) out.master = true;
+  return out ? `{${out.slice(1)}}` : '{}';
+}
+
+const delegate = (d: { id: string; name: string }) => `{"id":${str(d.id)},"name":${str(text(d.name))}}`;
+const billing = (b: Billing) => `{"costIncluded":${num(b.costIncluded)},"costPurchased":${num(b.costPurchased)}}`;
+
+/** The fields of a leg, from startTime (no braces). */
+function legFields(accountId: string, leg: CallLogLeg): string {
+  let out = `"startTime":"${iso(leg.startTime)}","duration":${num(leg.duration)},"durationMs":${num(leg.durationMs)},"type":${str(leg.type)}`;
+  if (leg.internalType) out += `,"internalType":${str(leg.internalType)}`;
+  out += `,"direction":${str(leg.direction)},"action":${str(leg.action)},"result":${str(leg.result)}`;
+  if (leg.reason) out += `,"reason":${str(leg.reason)}`;
+  if (leg.reasonDescription) out += `,"reasonDescription":${str(text(leg.reasonDescription))}`;
+  out += `,"to":${party(leg.to)},"from":${party(leg.from)}`;
+  if (leg.extensionId) out += `,"extension":${extensionRef(accountId, leg.extensionId)}`;
+  if (leg.telephonySessionId) out += `,"telephonySessionId":${str(leg.telephonySessionId)}`;
+  out += `,"transport":${str(leg.transport)}`;
+  if (leg.recording) out += `,"recording":${recordingRef(accountId, leg.recording)}`;
+  if (leg.shortRecording) out += ',"shortRecording":true';
+  if (leg.message) out += `,"message":${messageRef(accountId, leg.extensionId, leg.message)}`;
+  if (leg.delegate) out += `,"delegate":${delegate(leg.delegate)}`;
+  if (leg.billing) out += `,"billing":${billing(leg.billing)}`;
+  out += `,"legType":${str(leg.legType)}`;
+  if (leg.master) out += ',"master":true';
   return out;
+}
+
+/** The fields both views share, after `uri` (no braces). */
+function commonFields(r: CallLogRecord): string {
+  let out = `"id":${str(r.id)},"sessionId":${str(r.sessionId)},"telephonySessionId":${str(r.telephonySessionId)}`;
+  if (r.partyId) out += `,"partyId":${str(r.partyId)}`;
+  out += `,"startTime":"${iso(r.startTime)}","duration":${num(r.duration)},"durationMs":${num(r.durationMs)},"type":${str(r.type)}`;
+  if (r.internalType) out += `,"internalType":${str(r.internalType)}`;
+  out += `,"direction":${str(r.direction)},"action":${str(r.action)},"result":${str(r.result)}`;
+  if (r.reason) out += `,"reason":${str(r.reason)}`;
+  if (r.reasonDescription) out += `,"reasonDescription":${str(text(r.reasonDescription))}`;
+  out += `,"to":${party(r.to)},"from":${party(r.from)}`;
+  const owner = r.extensionId ?? r.ownerExtensionId;
+  if (owner) out += `,"extension":${extensionRef(r.accountId, owner)}`;
+  if (r.recording) out += `,"recording":${recordingRef(r.accountId, r.recording)}`;
+  if (r.shortRecording) out += ',"shortRecording":true';
+  if (r.message) out += `,"message":${messageRef(r.accountId, owner, r.message)}`;
+  if (r.delegate) out += `,"delegate":${delegate(r.delegate)}`;
+  if (r.deleted) out += ',"deleted":true';
+  return out;
+}
+
+/** The fields only the Detailed view has (no braces). */
+function detailedFields(r: CallLogRecord): string {
+  let out = `"transport":${str(r.transport)},"lastModifiedTime":"${iso(r.lastModifiedTime)}"`;
+  if (r.billing) out += `,"billing":${billing(r.billing)}`;
+  return `${out},"legs":[${r.legs.map((leg) => `{${legFields(r.accountId, leg)}}`).join(',')}]`;
+}
+
+/** Prepared JSON of both views, as the store keeps them (BASE_MARK where the base URL goes). */
+export function prepareRecordJson(r: CallLogRecord): { simple: string; detailed: string } {
+  const common = commonFields(r);
+  return {
+    simple: `{"uri":${recordUri(r, 'Simple')},${common}}`,
+    detailed: `{"uri":${recordUri(r, 'Detailed')},${common},${detailedFields(r)}}`,
+  };
 }
 
 /** The record as RingCentral sends it in `view`, with BASE_MARK where the base URL goes. */
 export function renderRecord(r: CallLogRecord, view: View): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    uri: `${recordPath(r)}?view=${view}`,
-    id: r.id,
-    sessionId: r.sessionId,
-    telephonySessionId: r.telephonySessionId,
-  };
-  if (r.partyId) out.partyId = r.partyId;
-  out.startTime = iso(r.startTime);
-  out.duration = r.duration;
-  out.durationMs = r.durationMs;
-  out.type = r.type;
-  if (r.internalType) out.internalType = r.internalType;
-  out.direction = r.direction;
-  out.action = r.action;
-  out.result = r.result;
-  if (r.reason) out.reason = r.reason;
-  if (r.reasonDescription) out.reasonDescription = text(r.reasonDescription);
-  out.to = party(r.to);
-  out.from = party(r.from);
-  const owner = r.extensionId ?? r.ownerExtensionId;
-  if (owner) out.extension = extensionRef(r.accountId, owner);
-  if (r.recording) out.recording = recordingRef(r.accountId, r.recording);
-  if (r.shortRecording) out.shortRecording = true;
-  if (r.message) out.message = messageRef(r.accountId, owner, r.message);
-  if (r.delegate) out.delegate = { id: r.delegate.id, name: text(r.delegate.name) };
-  if (r.deleted) out.deleted = true;
-  if (view === 'Detailed') {
-    out.transport = r.transport;
-    out.lastModifiedTime = iso(r.lastModifiedTime);
-    if (r.billing) out.billing = r.billing;
-    out.legs = r.legs.map((leg) => renderLeg(r.accountId, leg));
-  }
-  return out;
-}
-
-/** Prepared JSON of both views, as the store keeps them. */
-export function prepareRecordJson(r: CallLogRecord): { simple: string; detailed: string } {
-  return {
-    simple: preparedStringify(renderRecord(r, 'Simple')),
-    detailed: preparedStringify(renderRecord(r, 'Detailed')),
-  };
+  const json = prepareRecordJson(r);
+  return JSON.parse(view === 'Simple' ? json.simple : json.detailed) as Record<string, unknown>;
 }
 
 /** Digits of a phone number without `+` or formatting, as the `phoneNumber` filter compares them. */

@@ -114,28 +114,25 @@ function optEnum(o: Json, key: string, allowed: readonly string[], path: string,
   return found;
 }
 
-/**
- * A copy without the keys whose value is undefined, so optional fields are absent rather than present-but-undefined
- * (copied rather than deleted from: `delete` would leave a slow dictionary-mode object behind).
- */
-function compact<T extends object>(o: T): T {
-  const out: Record<string, unknown> = {};
-  for (const key in o) if (o[key] !== undefined) out[key] = o[key];
-  return out as T;
+/** Sets `key` on `out` only when there is a value, so optional fields are absent rather than present-but-undefined. */
+function put<T extends object, K extends keyof T>(out: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) out[key] = value;
 }
 
 function party(value: unknown, path: string): PartyInfo {
   if (value === undefined || value === null) return {};
   const o = objectAt(value, path);
-  const device = o.device === undefined ? undefined : objectAt(o.device, at(path, 'device'));
-  return compact({
-    phoneNumber: optString(o, 'phoneNumber', path),
-    extensionNumber: optId(o, 'extensionNumber', path),
-    extensionId: optId(o, 'extensionId', path),
-    name: optString(o, 'name', path),
-    location: optString(o, 'location', path),
-    device: device && { id: required(optId(device, 'id', at(path, 'device')), at(path, 'device.id')) },
-  });
+  const out: PartyInfo = {};
+  put(out, 'phoneNumber', optString(o, 'phoneNumber', path));
+  put(out, 'extensionNumber', optId(o, 'extensionNumber', path));
+  put(out, 'extensionId', optId(o, 'extensionId', path));
+  put(out, 'name', optString(o, 'name', path));
+  put(out, 'location', optString(o, 'location', path));
+  if (o.device !== undefined) {
+    const device = objectAt(o.device, at(path, 'device'));
+    out.device = { id: required(optId(device, 'id', at(path, 'device')), at(path, 'device.id')) };
+  }
+  return out;
 }
 
 /** The extension id of an `{ id, uri }` reference, read from its uri when it has one (exact for any id). */
@@ -174,15 +171,6 @@ function billing(value: unknown, path: string): Billing | undefined {
   return { costIncluded: optNumber(o, 'costIncluded', path) ?? 0, costPurchased: optNumber(o, 'costPurchased', path) ?? 0 };
 }
 
-/** `duration` (s) and `durationMs`; either one gives the other. */
-function durations(o: Json, path: string): { duration: number; durationMs: number } {
-  const duration = optCount(o, 'duration', path);
-  const durationMs = optCount(o, 'durationMs', path);
-  return {
-    duration: duration ?? Math.round((durationMs ?? 0) / 1000),
-    durationMs: durationMs ?? (duration ?? 0) * 1000,
-  };
-}
 
 const hasExtension = (p: PartyInfo) => p.extensionId !== undefined || p.extensionNumber !== undefined;
 
@@ -191,40 +179,50 @@ export function transportOf(from: PartyInfo, to: PartyInfo): 'PSTN' | 'VoIP' {
   return hasExtension(from) && hasExtension(to) ? 'VoIP' : 'PSTN';
 }
 
-/** The fields records and legs share. */
-function callFields(o: Json, path: string) {
+type CallFields = Omit<CallLogLeg, 'action' | 'legType' | 'extensionId' | 'master' | 'telephonySessionId'>;
+
+/** The fields records and legs share (the required ones; `addOptionalCallFields` adds the rest). */
+function callFields(o: Json, path: string): CallFields {
   const from = party(o.from, at(path, 'from'));
   const to = party(o.to, at(path, 'to'));
+  const duration = optCount(o, 'duration', path);
+  const durationMs = optCount(o, 'durationMs', path);
   return {
     startTime: required(optTime(o, 'startTime', path), at(path, 'startTime')),
-    ...durations(o, path),
+    // `duration` (s) and `durationMs`: either one gives the other.
+    duration: duration ?? Math.round((durationMs ?? 0) / 1000),
+    durationMs: durationMs ?? (duration ?? 0) * 1000,
     type: required(optEnum(o, 'type', CALL_TYPES, path, 'type'), at(path, 'type')) as CallLogRecord['type'],
     direction: required(optEnum(o, 'direction', DIRECTIONS, path, 'direction'), at(path, 'direction')) as CallLogRecord['direction'],
     result: (optEnum(o, 'result', WIRE_RESULTS, path, 'result') ?? 'Unknown') as Result,
-    reason: optEnum(o, 'reason', WIRE_REASONS, path, 'reason') as Reason | undefined,
-    reasonDescription: optString(o, 'reasonDescription', path),
-    internalType: optEnum(o, 'internalType', WIRE_INTERNAL_TYPES, path, 'internalType') as InternalType | undefined,
     from,
     to,
     transport: (optEnum(o, 'transport', TRANSPORTS, path, 'transport') as 'PSTN' | 'VoIP' | undefined) ?? transportOf(from, to),
-    billing: billing(o.billing, at(path, 'billing')),
-    recording: recording(o.recording, at(path, 'recording')),
-    shortRecording: o.shortRecording === true ? true : undefined,
-    message: message(o.message, at(path, 'message')),
-    delegate: delegate(o.delegate, at(path, 'delegate')),
   };
+}
+
+/** The optional fields records and legs share, set on `out` when present. */
+function addOptionalCallFields(out: Partial<CallFields>, o: Json, path: string): void {
+  put(out, 'reason', optEnum(o, 'reason', WIRE_REASONS, path, 'reason') as Reason | undefined);
+  put(out, 'reasonDescription', optString(o, 'reasonDescription', path));
+  put(out, 'internalType', optEnum(o, 'internalType', WIRE_INTERNAL_TYPES, path, 'internalType') as InternalType | undefined);
+  put(out, 'billing', billing(o.billing, at(path, 'billing')));
+  put(out, 'recording', recording(o.recording, at(path, 'recording')));
+  if (o.shortRecording === true) out.shortRecording = true;
+  put(out, 'message', message(o.message, at(path, 'message')));
+  put(out, 'delegate', delegate(o.delegate, at(path, 'delegate')));
 }
 
 function leg(value: unknown, path: string): CallLogLeg {
   const o = objectAt(value, path);
-  return compact({
-    ...callFields(o, path),
-    action: required(optEnum(o, 'action', WIRE_ACTIONS, path, 'action'), at(path, 'action')) as LegAction,
-    legType: required(optEnum(o, 'legType', WIRE_LEG_TYPES, path, 'legType'), at(path, 'legType')) as LegType,
-    extensionId: extensionRefId(o.extension, at(path, 'extension')) ?? optId(o, 'extensionId', path),
-    master: o.master === true ? true : undefined,
-    telephonySessionId: optString(o, 'telephonySessionId', path),
-  });
+  const out = callFields(o, path) as CallLogLeg;
+  out.action = required(optEnum(o, 'action', WIRE_ACTIONS, path, 'action'), at(path, 'action')) as LegAction;
+  out.legType = required(optEnum(o, 'legType', WIRE_LEG_TYPES, path, 'legType'), at(path, 'legType')) as LegType;
+  addOptionalCallFields(out, o, path);
+  put(out, 'extensionId', extensionRefId(o.extension, at(path, 'extension')) ?? optId(o, 'extensionId', path));
+  if (o.master === true) out.master = true;
+  put(out, 'telephonySessionId', optString(o, 'telephonySessionId', path));
+  return out;
 }
 
 function legs(value: unknown): CallLogLeg[] {
@@ -239,6 +237,7 @@ function checkedId(value: string, what: string): string {
 }
 
 function decoded(part: string, uri: string): string {
+  if (!part.includes('%')) return part;
   try {
     return decodeURIComponent(part);
   } catch {
@@ -272,18 +271,18 @@ export function fromWire(json: unknown, context: WireContext = {}): CallLogRecor
   const o = objectAt(json, 'record');
   const id = checkedId(required(optString(o, 'id', ''), 'id'), 'id');
   const log = logOf(o, id, context);
-  const call = callFields(o, '');
-  return compact({
-    id,
-    ...log,
-    ownerExtensionId: extensionRefId(o.extension, 'extension'),
-    sessionId: optId(o, 'sessionId', '') ?? '',
-    telephonySessionId: optString(o, 'telephonySessionId', '') ?? '',
-    partyId: optString(o, 'partyId', ''),
-    ...call,
-    action: required(optEnum(o, 'action', WIRE_ACTIONS, '', 'action'), 'action') as Action,
-    legs: legs(o.legs),
-    lastModifiedTime: optTime(o, 'lastModifiedTime', '') ?? call.startTime + call.durationMs,
-    deleted: o.deleted === true,
-  });
+  const out = callFields(o, '') as CallLogRecord;
+  out.id = id;
+  out.accountId = log.accountId;
+  out.extensionId = log.extensionId;
+  out.sessionId = optId(o, 'sessionId', '') ?? '';
+  out.telephonySessionId = optString(o, 'telephonySessionId', '') ?? '';
+  out.action = required(optEnum(o, 'action', WIRE_ACTIONS, '', 'action'), 'action') as Action;
+  out.legs = legs(o.legs);
+  out.lastModifiedTime = optTime(o, 'lastModifiedTime', '') ?? out.startTime + out.durationMs;
+  out.deleted = o.deleted === true;
+  put(out, 'ownerExtensionId', extensionRefId(o.extension, 'extension'));
+  put(out, 'partyId', optString(o, 'partyId', ''));
+  addOptionalCallFields(out, o, '');
+  return out;
 }

@@ -1,9 +1,9 @@
 // Tests for parseDateTime: the date-time forms RingCentral accepts in `dateFrom`/`dateTo`, what it rejects,
-// and the conversion of zone offsets to UTC.
+// and the conversion of zone offsets to UTC; and isoDateTime, the fast toISOString.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDateTime } from './date-time.ts';
+import { isoDateTime, parseDateTime } from './date-time.ts';
 
 /** The parsed instant as an ISO string, or null when rejected. */
 function parsed(input: string): string | null {
@@ -180,4 +180,34 @@ test('rejects trailing and leading junk', () => {
 test('rejects a zone on a date without a time', () => {
   assert.equal(parseDateTime('2024-03-15Z'), null);
   assert.equal(parseDateTime('2024-03-15+05:00'), null);
+});
+
+test('the common form YYYY-MM-DDThh:mm:ss[.sss]Z reads the same as Date.parse, across days and months', () => {
+  let ms = Date.UTC(2023, 11, 30, 22, 0, 0, 0);
+  for (let i = 0; i < 2000; i++, ms += 3_600_000 * 7 + 61_001 + i) {
+    const text = new Date(ms).toISOString();
+    assert.equal(parseDateTime(text), ms, text);
+    assert.equal(parseDateTime(text.replace(/\.\d{3}Z$/, 'Z')), Math.floor(ms / 1000) * 1000, text);
+  }
+});
+
+test('the common form refuses what the general pattern refuses', () => {
+  for (const input of [
+    '2024-02-30T10:20:30Z', '2024-13-01T10:20:30Z', '2024-03-15T24:00:00Z', '2024-03-15T10:60:00Z',
+    '2024-03-15T10:20:60.000Z', '2024-03-15T1a:20:30Z', '2024-03-15T10:20:30.1x3Z', '2024/03/15T10:20:30Z',
+    '2024-03-15T10:20:30,123Z',
+  ]) {
+    assert.equal(parseDateTime(input), null, input);
+  }
+  assert.equal(parseDateTime('2023-02-28T10:20:30Z'), Date.UTC(2023, 1, 28, 10, 20, 30));
+  assert.equal(parseDateTime('2024-02-29T23:59:59.999Z'), Date.UTC(2024, 1, 29, 23, 59, 59, 999));
+});
+
+test('isoDateTime writes what toISOString writes', () => {
+  const values = [0, -1, 1, 86_399_999, 86_400_000, -86_400_001, Date.UTC(1969, 11, 31, 23, 59, 59, 999),
+    Date.UTC(2024, 1, 29, 12, 0, 0, 7), Date.UTC(10000, 0, 1), Date.UTC(-1, 5, 6, 7, 8, 9, 10), 1.5, -0.5];
+  let ms = Date.UTC(2025, 0, 1);
+  for (let i = 0; i < 3000; i++) values.push((ms += 1_234_567 + i * 17));
+  for (const v of values) assert.equal(isoDateTime(v), new Date(v).toISOString(), String(v));
+  assert.throws(() => isoDateTime(Number.NaN), RangeError);
 });

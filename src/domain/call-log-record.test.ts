@@ -1,0 +1,169 @@
+// Tests of the prepared JSON text: it must be exactly what JSON.stringify writes for RingCentral's fields in
+// RingCentral's order. The reference below builds those fields as objects, the plain way; prepareRecordJson
+// writes text directly for speed, and every generated record and every awkward string must come out the same.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateCompany, generateTraffic } from '../telephony/index.ts';
+import {
+  BASE_MARK, iso, preparedStringify, prepareRecordJson, renderRecord,
+  type CallLogLeg, type CallLogRecord, type MessageRef, type PartyInfo, type RecordingRef,
+} from './call-log-record.ts';
+import type { View } from './enums.ts';
+
+const text = (value: string): string => (value.includes(BASE_MARK) ? value.replaceAll(BASE_MARK, '') : value);
+
+// ---- the reference: the fields as objects, in RingCentral's order ----
+
+const accountPath = (accountId: string) => `${BASE_MARK}/restapi/v1.0/account/${accountId}`;
+
+function recordPath(r: Pick<CallLogRecord, 'accountId' | 'extensionId' | 'id'>): string {
+  return r.extensionId === null
+    ? `${accountPath(r.accountId)}/call-log/${r.id}`
+    : `${accountPath(r.accountId)}/extension/${r.extensionId}/call-log/${r.id}`;
+}
+
+function extensionRef(accountId: string, extensionId: string) {
+  return { uri: `${accountPath(accountId)}/extension/${extensionId}`, id: Number(extensionId) };
+}
+
+function recordingRef(accountId: string, rec: RecordingRef) {
+  const uri = `${accountPath(accountId)}/recording/${rec.id}`;
+  return { uri, id: rec.id, type: rec.type, contentUri: `${uri}/content` };
+}
+
+function messageRef(accountId: string, extensionId: string | undefined, msg: MessageRef) {
+  const owner = extensionId ? `/extension/${extensionId}` : '';
+  return { id: msg.id, type: msg.type, uri: `${accountPath(accountId)}${owner}/message-store/${msg.id}` };
+}
+
+function party(p: PartyInfo): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (p.phoneNumber !== undefined) out.phoneNumber = text(p.phoneNumber);
+  if (p.extensionNumber !== undefined) out.extensionNumber = text(p.extensionNumber);
+  if (p.extensionId !== undefined) out.extensionId = text(p.extensionId);
+  if (p.location !== undefined) out.location = text(p.location);
+  if (p.name !== undefined) out.name = text(p.name);
+  if (p.device !== undefined) out.device = { uri: `${BASE_MARK}/restapi/v1.0/device/${p.device.id}`, id: p.device.id };
+  return out;
+}
+
+function renderLeg(accountId: string, leg: CallLogLeg): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    startTime: iso(leg.startTime),
+    duration: leg.duration,
+    durationMs: leg.durationMs,
+    type: leg.type,
+  };
+  if (leg.internalType) out.internalType = leg.internalType;
+  out.direction = leg.direction;
+  out.action = leg.action;
+  out.result = leg.result;
+  if (leg.reason) out.reason = leg.reason;
+  if (leg.reasonDescription) out.reasonDescription = text(leg.reasonDescription);
+  out.to = party(leg.to);
+  out.from = party(leg.from);
+  if (leg.extensionId) {
+    out.extension = extensionRef(accountId, leg.extensionId);
+  }
+  if (leg.telephonySessionId) out.telephonySessionId = leg.telephonySessionId;
+  out.transport = leg.transport;
+  if (leg.recording) out.recording = recordingRef(accountId, leg.recording);
+  if (leg.shortRecording) out.shortRecording = true;
+  if (leg.message) out.message = messageRef(accountId, leg.extensionId, leg.message);
+  if (leg.delegate) out.delegate = { id: leg.delegate.id, name: text(leg.delegate.name) };
+  if (leg.billing) out.billing = leg.billing;
+  out.legType = leg.legType;
+  if (leg.master) out.master = true;
+  return out;
+}
+
+/** The record as RingCentral sends it in `view`, with BASE_MARK where the base URL goes. */
+function referenceRender(r: CallLogRecord, view: View): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    uri: `${recordPath(r)}?view=${view}`,
+    id: r.id,
+    sessionId: r.sessionId,
+    telephonySessionId: r.telephonySessionId,
+  };
+  if (r.partyId) out.partyId = r.partyId;
+  out.startTime = iso(r.startTime);
+  out.duration = r.duration;
+  out.durationMs = r.durationMs;
+  out.type = r.type;
+  if (r.internalType) out.internalType = r.internalType;
+  out.direction = r.direction;
+  out.action = r.action;
+  out.result = r.result;
+  if (r.reason) out.reason = r.reason;
+  if (r.reasonDescription) out.reasonDescription = text(r.reasonDescription);
+  out.to = party(r.to);
+  out.from = party(r.from);
+  const owner = r.extensionId ?? r.ownerExtensionId;
+  if (owner) out.extension = extensionRef(r.accountId, owner);
+  if (r.recording) out.recording = recordingRef(r.accountId, r.recording);
+  if (r.shortRecording) out.shortRecording = true;
+  if (r.message) out.message = messageRef(r.accountId, owner, r.message);
+  if (r.delegate) out.delegate = { id: r.delegate.id, name: text(r.delegate.name) };
+  if (r.deleted) out.deleted = true;
+  if (view === 'Detailed') {
+    out.transport = r.transport;
+    out.lastModifiedTime = iso(r.lastModifiedTime);
+    if (r.billing) out.billing = r.billing;
+    out.legs = r.legs.map((leg) => renderLeg(r.accountId, leg));
+  }
+  return out;
+}
+
+
+function assertSameJson(r: CallLogRecord, what: string) {
+  const json = prepareRecordJson(r);
+  assert.equal(json.simple, preparedStringify(referenceRender(r, 'Simple')), `${what} Simple`);
+  assert.equal(json.detailed, preparedStringify(referenceRender(r, 'Detailed')), `${what} Detailed`);
+}
+
+const OPTIONS = { seed: 5, extensions: 12, days: 4, callsPerDay: 200, endTime: Date.UTC(2026, 2, 3, 18) };
+const generated: CallLogRecord[] = [...generateTraffic(generateCompany(OPTIONS), OPTIONS)].flatMap((b) => b.records);
+
+test('every generated record is written exactly as JSON.stringify writes its fields', () => {
+  assert.ok(generated.length > 500, `${generated.length} records`);
+  assert.ok(generated.some((r) => r.legs.length > 1 && r.recording && r.extensionId === null));
+  for (const r of generated) assertSameJson(r, r.id);
+});
+
+const AWKWARD = [
+  'plain', '', 'quote " inside', 'back\\slash', 'ends with \\', 'tab\there', 'new\nline', 'bell \u0007', 'del \u007f',
+  'nul \u0000 dropped', 'looks like the mark \\u0000', 'emoji \u{1F4DE}', 'lone high \ud800', 'lone low \udc00 x',
+  'line sep \u2028', 'é ü ß 日本', '</script>',
+];
+
+test('awkward strings in every free-text and id field come out as JSON.stringify writes them', () => {
+  const base = generated.find((r) => r.legs.length > 0 && r.recording)!;
+  for (const s of AWKWARD) {
+    const party: PartyInfo = { phoneNumber: s, extensionNumber: s, extensionId: s, name: s, location: s, device: { id: s } };
+    const leg: CallLogLeg = {
+      ...base.legs[0], from: party, to: party, reasonDescription: s, extensionId: s, telephonySessionId: s,
+      recording: { id: s, type: 'OnDemand' }, message: { id: s, type: s }, delegate: { id: s, name: s },
+      billing: { costIncluded: 1.5, costPurchased: 0 }, shortRecording: true, reason: 'Hang Up', internalType: 'Local',
+    };
+    const r: CallLogRecord = {
+      ...base, id: s, sessionId: s, telephonySessionId: s, partyId: s, accountId: s, extensionId: s, from: party, to: party,
+      reasonDescription: s, recording: { id: s, type: 'Automatic' }, message: { id: s, type: s }, delegate: { id: s, name: s },
+      legs: [leg, { ...leg, master: true }], deleted: true, billing: { costIncluded: 0.1 + 0.2, costPurchased: 1e21 },
+    };
+    assertSameJson(r, JSON.stringify(s));
+    assertSameJson({ ...r, extensionId: null, ownerExtensionId: s }, `${JSON.stringify(s)} company`);
+    assertSameJson({ ...r, extensionId: null, ownerExtensionId: undefined }, `${JSON.stringify(s)} unowned`);
+  }
+});
+
+test('numbers JSON cannot hold are written as null, as JSON.stringify does', () => {
+  const r = { ...generated[0], duration: Number.NaN, billing: { costIncluded: Infinity, costPurchased: -0 }, ownerExtensionId: 'x' };
+  assertSameJson(r, 'odd numbers');
+});
+
+test('renderRecord is the prepared JSON as an object', () => {
+  for (const r of generated.slice(0, 50)) {
+    for (const view of ['Simple', 'Detailed'] as const) assert.deepEqual(renderRecord(r, view), referenceRender(r, view));
+  }
+});
