@@ -10,13 +10,10 @@ import Database from 'better-sqlite3';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { openStore } from '../src/store/index.ts';
+import { CALL_LOG_COLUMNS } from '../src/store/record-writers.ts';
 import { applyStoreSettings, storeSettings } from './store-settings.ts';
 
-export const IMPORT_COLUMNS = [
-  'account_id', 'extension_id', 'start_time', 'id', 'session_id', 'telephony_session_id', 'last_modified', 'deleted',
-  'direction', 'type', 'transport', 'result', 'recording_type', 'recording_id', 'from_digits', 'to_digits',
-  'simple_json', 'detailed_json', 'changed_at',
-];
+const IMPORT_COLUMNS = CALL_LOG_COLUMNS;
 
 function* sourceRows(file: string, batch = 5000): Generator<Record<string, unknown>[]> {
   // One streaming read in the order `ringlog export` writes the records (log by log, oldest first), i.e. the

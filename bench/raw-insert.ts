@@ -4,7 +4,8 @@
 
 import Database from 'better-sqlite3';
 import { openStore } from '../src/store/index.ts';
-import { toCallLogRow } from '../src/store/kysely-store.ts';
+import { prepareRecord } from '../src/store/index.ts';
+import { CALL_LOG_COLUMNS } from '../src/store/record-writers.ts';
 import type { CallLogTable } from '../src/store/schema.ts';
 import { generateCompany, generateTraffic, type SeedOptions } from '../src/telephony/index.ts';
 import { applyStoreSettings, storeSettings } from './store-settings.ts';
@@ -15,15 +16,11 @@ export interface RawInsertFigures {
   insertSeconds: number;
   /** generateTraffic: the simulated calls, as CallLogRecord objects. */
   trafficSeconds: number;
-  /** toCallLogRow: the indexed columns and the Simple/Detailed JSON of each record. */
+  /** prepareRecord: the indexed columns and the Simple/Detailed JSON of each record. */
   rowSeconds: number;
 }
 
-const COLUMNS: (keyof CallLogTable)[] = [
-  'account_id', 'extension_id', 'start_time', 'id', 'session_id', 'telephony_session_id', 'last_modified', 'deleted',
-  'direction', 'type', 'transport', 'result', 'recording_type', 'recording_id', 'from_digits', 'to_digits',
-  'simple_json', 'detailed_json',
-];
+const COLUMNS = CALL_LOG_COLUMNS;
 
 export async function rawBatchedInsert(file: string, options: SeedOptions, rowsPerTransaction = 5000): Promise<RawInsertFigures> {
   await (await openStore(file)).close();
@@ -49,7 +46,8 @@ export async function rawBatchedInsert(file: string, options: SeedOptions, rowsP
     figures.trafficSeconds += (performance.now() - started) / 1000;
     if (day.done) break;
     started = performance.now();
-    const rows = day.value.records.map(toCallLogRow);
+    const changedAt = Date.now();
+    const rows = day.value.records.map((r) => ({ ...prepareRecord(r), changed_at: changedAt }));
     figures.rowSeconds += (performance.now() - started) / 1000;
     pending = pending.concat(rows);
     while (pending.length >= rowsPerTransaction) {

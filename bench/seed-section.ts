@@ -21,7 +21,7 @@ ${runInfoLine(info)}
 \`${command}\` (history ending ${new Date(o.endTime).toISOString().slice(0, 10)}):
 ${s.users} users, ${s.extensions - s.users} call queues, ${int(s.records)} call-log records, ${int(s.recordings)} recordings.
 The raw baseline generates the same records in the benchmark process and inserts the same rows
-(\`toCallLogRow\`) into a fresh database made by the store's migrations, with the store's settings
+(\`prepareRecord\`) into a fresh database made by the store's migrations, with the store's settings
 (${describeSettings(f.settings)}): one prepared \`INSERT\` per row,
 ${int(f.rowsPerTransaction)} rows per transaction, insert time only. Same rows in both databases:
 ${f.sameRows ? 'yes' : '**no**'} (count, sum of start times, highest id).
@@ -37,7 +37,7 @@ Where ringlog's time goes (the same records generated again in the benchmark pro
 
 ${table(['step', 'seconds', 'records/s', 'share of `seedStore`'], [
   ['`generateTraffic`: simulating the calls', fixed(raw.trafficSeconds), rate(raw.trafficSeconds), percent(raw.trafficSeconds / s.seconds)],
-  ['`toCallLogRow`: Simple and Detailed JSON, index columns', fixed(raw.rowSeconds), rate(raw.rowSeconds), percent(raw.rowSeconds / s.seconds)],
+  ['`prepareRecord`: Simple and Detailed JSON, index columns', fixed(raw.rowSeconds), rate(raw.rowSeconds), percent(raw.rowSeconds / s.seconds)],
   ['the rest: the store (Kysely upserts of 500 rows, recordings, SQLite)', fixed(storeShare), rate(storeShare), percent(storeShare / s.seconds)],
   ['for comparison: the raw insert of the same rows', fixed(raw.insertSeconds), int(rawRate), ''],
 ])}

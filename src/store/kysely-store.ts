@@ -2,12 +2,14 @@
 
 import { sql, type Kysely, type Selectable } from 'kysely';
 import {
-  countRequest, markDeletedJson, prepareRecordJson, phoneDigits, withoutRecordingJson,
+  countRequest, markDeletedJson, phoneDigits, withoutRecordingJson,
   type RateDecision, type RateRule,
   type Account, type App, type CallLogQuery, type CallLogRecord, type Extension, type GrantType,
   type RecordingMeta, type View,
 } from '../domain/index.ts';
 import type { Dialect } from './migrations.ts';
+import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
+import type { RecordWriter } from './record-writers.ts';
 import type {
   AccountsTable, CallLogTable, Database, ExtensionsTable, RecordingsTable, TokensTable,
 } from './schema.ts';
@@ -62,35 +64,12 @@ function toToken(row: Selectable<TokensTable>): StoredToken {
   };
 }
 
-export function toCallLogRow(r: CallLogRecord, changedAt = Date.now()): CallLogTable {
-  const json = prepareRecordJson(r);
-  return {
-    account_id: r.accountId,
-    extension_id: logKey(r.extensionId),
-    start_time: r.startTime,
-    id: r.id,
-    session_id: r.sessionId,
-    telephony_session_id: r.telephonySessionId,
-    last_modified: r.lastModifiedTime,
-    deleted: r.deleted ? 1 : 0,
-    direction: r.direction,
-    type: r.type,
-    transport: r.transport,
-    result: r.result,
-    recording_type: r.recording?.type ?? null,
-    recording_id: r.recording?.id ?? null,
-    from_digits: phoneDigits(r.from.phoneNumber),
-    to_digits: phoneDigits(r.to.phoneNumber),
-    simple_json: json.simple,
-    detailed_json: json.detailed,
-    changed_at: changedAt,
-  };
-}
-
 export class KyselyStore implements Store {
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
+    /** The backend's bulk write of call-log rows (record-writers.ts). */
+    private readonly writeRows: RecordWriter,
   ) {}
 
   async putAccount(a: Account): Promise<void> {
@@ -301,50 +280,22 @@ export class KyselyStore implements Store {
     return (await this.getSetting(key)) ?? value;
   }
 
-  async upsertRecords(input: CallLogRecord[]): Promise<void> {
+  async upsertRecords(records: CallLogRecord[]): Promise<void> {
+    await this.upsertPrepared(records.map(prepareRecord));
+  }
+
+  async upsertPrepared(input: PreparedRecord[]): Promise<void> {
     // One statement may not touch a row twice (PostgreSQL refuses): keep each id's newest version.
-    const newest = new Map<string, CallLogRecord>();
+    const newest = new Map<string, PreparedRecord>();
     for (const r of input) {
-      const key = `${r.accountId}/${r.id}`;
+      const key = `${r.account_id}/${r.id}`;
       const seen = newest.get(key);
-      if (!seen || r.lastModifiedTime > seen.lastModifiedTime) newest.set(key, r);
+      if (!seen || r.last_modified > seen.last_modified) newest.set(key, r);
     }
-    const records = newest.size === input.length ? input : [...newest.values()];
-    if (!records.length) return;
-    await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < records.length; i += UPSERT_BATCH) {
-        const changedAt = Date.now();
-        const rows = records.slice(i, i + UPSERT_BATCH).map((r) => toCallLogRow(r, changedAt));
-        await trx
-          .insertInto('call_log')
-          .values(rows)
-          .onConflict((oc) =>
-            oc
-              .columns(['account_id', 'id'])
-              .doUpdateSet((eb) => ({
-                extension_id: eb.ref('excluded.extension_id'),
-                start_time: eb.ref('excluded.start_time'),
-                session_id: eb.ref('excluded.session_id'),
-                telephony_session_id: eb.ref('excluded.telephony_session_id'),
-                last_modified: eb.ref('excluded.last_modified'),
-                deleted: eb.ref('excluded.deleted'),
-                direction: eb.ref('excluded.direction'),
-                type: eb.ref('excluded.type'),
-                transport: eb.ref('excluded.transport'),
-                result: eb.ref('excluded.result'),
-                recording_type: eb.ref('excluded.recording_type'),
-                recording_id: eb.ref('excluded.recording_id'),
-                from_digits: eb.ref('excluded.from_digits'),
-                to_digits: eb.ref('excluded.to_digits'),
-                simple_json: eb.ref('excluded.simple_json'),
-                detailed_json: eb.ref('excluded.detailed_json'),
-                changed_at: eb.ref('excluded.changed_at'),
-              }))
-              .whereRef('excluded.last_modified', '>', 'call_log.last_modified'),
-          )
-          .execute();
-      }
-    });
+    const rows = newest.size === input.length ? input : [...newest.values()];
+    if (!rows.length) return;
+    const changedAt = Date.now();
+    await this.writeRows(rows.map((r) => ({ ...r, changed_at: changedAt })));
   }
 
   async listRecords(q: CallLogQuery): Promise<RecordPage> {

@@ -4,6 +4,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { KyselyStore } from './kysely-store.ts';
+import { postgresRecordWriter } from './record-writers.ts';
 import type { Database as Schema } from './schema.ts';
 import { migrate } from './sqlite-store.ts';
 
@@ -22,5 +23,5 @@ export async function openPostgresStore(url: string, poolSize = 10): Promise<Kys
   pool.on('error', () => {});
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   await migrate(db, 'postgres');
-  return new KyselyStore(db, 'postgres');
+  return new KyselyStore(db, 'postgres', postgresRecordWriter(pool));
 }

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KyselyStore } from './kysely-store.ts';
 import { migrationProvider } from './migrations.ts';
+import { sqliteRecordWriter } from './record-writers.ts';
 import type { Database as Schema } from './schema.ts';
 
 /** Opens (creating if needed) the SQLite database at `file` (':memory:' for a private in-memory one). */
@@ -24,7 +25,7 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
   sqlite.pragma('mmap_size = 2147483648');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db, 'sqlite');
-  return new KyselyStore(db, 'sqlite');
+  return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite));
 }
 
 const STATEMENT_CACHE_SIZE = 256;

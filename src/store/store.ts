@@ -4,6 +4,7 @@
 import type {
   Account, App, CallLogQuery, CallLogRecord, Extension, RateDecision, RateRule, RecordingMeta, View,
 } from '../domain/index.ts';
+import type { PreparedRecord } from './call-log-row.ts';
 import type { Dialect } from './migrations.ts';
 
 export interface StoredToken {
@@ -97,6 +98,8 @@ export interface Store {
 
   /** Inserts or updates by (account, record id); an update applies only if lastModifiedTime moves forward. */
   upsertRecords(records: CallLogRecord[]): Promise<void>;
+  /** `upsertRecords` of records already prepared (prepareRecord), as bulk writers build them off the main thread. */
+  upsertPrepared(records: PreparedRecord[]): Promise<void>;
   listRecords(query: CallLogQuery): Promise<RecordPage>;
   /** Prepared JSON of the records with these ids in the given log (extensionId null = company log). */
   getRecords(accountId: string, extensionId: string | null, ids: string[], view: View): Promise<Map<string, string>>;

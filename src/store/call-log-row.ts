@@ -1,0 +1,32 @@
+// A record as the call_log table keeps it: its index columns and its two views as prepared JSON. Building it is
+// the costly part of every write, so it is separate from the store: an import builds rows in worker threads.
+
+import { phoneDigits, prepareRecordJson, type CallLogRecord } from '../domain/index.ts';
+import type { CallLogTable } from './schema.ts';
+
+/** A call_log row before the store stamps when it wrote it. */
+export type PreparedRecord = Omit<CallLogTable, 'changed_at'>;
+
+export function prepareRecord(r: CallLogRecord): PreparedRecord {
+  const json = prepareRecordJson(r);
+  return {
+    account_id: r.accountId,
+    extension_id: r.extensionId ?? '',
+    start_time: r.startTime,
+    id: r.id,
+    session_id: r.sessionId,
+    telephony_session_id: r.telephonySessionId,
+    last_modified: r.lastModifiedTime,
+    deleted: r.deleted ? 1 : 0,
+    direction: r.direction,
+    type: r.type,
+    transport: r.transport,
+    result: r.result,
+    recording_type: r.recording?.type ?? null,
+    recording_id: r.recording?.id ?? null,
+    from_digits: phoneDigits(r.from.phoneNumber),
+    to_digits: phoneDigits(r.to.phoneNumber),
+    simple_json: json.simple,
+    detailed_json: json.detailed,
+  };
+}
