@@ -10,6 +10,12 @@ interface Hint {
   name?: string;
 }
 
+/** What a batch of records names: accounts (with their first call) and extensions (with hints for placeholders). */
+export interface DirectoryRefs {
+  accounts: Map<string, number>;
+  extensions: Map<string, Hint>;
+}
+
 /** The extensions a record names (its log, its owner, the parties of the record and its legs), with hints. */
 function referencedExtensions(r: CallLogRecord, found: Map<string, Hint>): void {
   const note = (id: string | undefined | null, party?: PartyInfo) => {
@@ -33,6 +39,14 @@ function referencedExtensions(r: CallLogRecord, found: Map<string, Hint>): void 
   note(r.ownerExtensionId);
 }
 
+export const emptyRefs = (): DirectoryRefs => ({ accounts: new Map(), extensions: new Map() });
+
+/** Adds the account and extensions `r` names to `refs` (plain data, so a decoder thread can collect it). */
+export function noteReferences(r: CallLogRecord, refs: DirectoryRefs): void {
+  refs.accounts.set(r.accountId, Math.min(refs.accounts.get(r.accountId) ?? Infinity, r.startTime));
+  referencedExtensions(r, refs.extensions);
+}
+
 export class DirectoryPlaceholders {
   private readonly knownAccounts = new Set<string>();
   private readonly knownExtensions = new Set<string>();
@@ -41,15 +55,9 @@ export class DirectoryPlaceholders {
 
   constructor(private readonly store: Store) {}
 
-  /** Creates what the records need and the directory lacks. */
-  async ensure(records: CallLogRecord[]): Promise<void> {
-    const accounts = new Map<string, number>();
-    const extensions = new Map<string, Hint>();
-    for (const r of records) {
-      if (!this.knownAccounts.has(r.accountId)) accounts.set(r.accountId, Math.min(accounts.get(r.accountId) ?? Infinity, r.startTime));
-      referencedExtensions(r, extensions);
-    }
-    for (const [id, firstCall] of accounts) await this.ensureAccount(id, firstCall);
+  /** Creates what the records (their `directoryRefs`) need and the directory lacks. */
+  async ensure({ accounts, extensions }: DirectoryRefs): Promise<void> {
+    for (const [id, firstCall] of accounts) if (!this.knownAccounts.has(id)) await this.ensureAccount(id, firstCall);
     const missing: Extension[] = [];
     for (const [id, hint] of extensions) {
       if (this.knownExtensions.has(id)) continue;

@@ -70,3 +70,36 @@ test('the newest copy of a record wins, before or after an older one in the same
     await store.close();
   }
 });
+
+test('inline decoding and one or more decoder threads import the same, in file order', async () => {
+  const r = records[1];
+  const newer = { ...r, result: 'Missed' as const, lastModifiedTime: r.lastModifiedTime + 60_000 };
+  const same = { ...r, result: 'Busy' as const }; // same lastModifiedTime as r: the first in the file stays
+  const lines = records.map((x) => line(x));
+  lines.splice(7, 0, 'not json', line(same));
+  lines.splice(40, 0, line(newer), JSON.stringify({ id: 'x' }));
+  const text = lines.join('\n');
+  const answers: unknown[] = [];
+  for (const decoders of [0, 1, 3]) {
+    const store = await openStore(':memory:');
+    const rejected: [number, string][] = [];
+    const summary = await importCallLog(store, [text], {
+      format: 'ndjson', batchSize: 3, decoders, onReject: (n, reason) => rejected.push([n, reason]),
+    });
+    const stored = await store.getRecords(r.accountId, r.extensionId, [r.id], 'Detailed');
+    answers.push({ summary, rejected, count: await store.countRecords(), result: JSON.parse(stored.get(r.id)!).result });
+    await store.close();
+  }
+  assert.deepEqual((answers[0] as { rejected: unknown[] }).rejected.map((x) => (x as [number])[0]), [8, 42]);
+  assert.equal((answers[0] as { result: string }).result, 'Missed');
+  assert.deepEqual(answers[1], answers[0]);
+  assert.deepEqual(answers[2], answers[0]);
+});
+
+test('a same-time copy later in the file does not replace the first', async () => {
+  const r = records[2];
+  const { store } = await run([line(r), line({ ...r, result: 'Busy' as const })].join('\n'), { batchSize: 1 });
+  const json = (await store.getRecords(r.accountId, r.extensionId, [r.id], 'Detailed')).get(r.id)!;
+  assert.equal(JSON.parse(json).result, r.result);
+  await store.close();
+});
