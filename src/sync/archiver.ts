@@ -2,6 +2,7 @@
 // every extension's log up to the run's start, each from its checkpoint minus the lookback.
 
 import type { BlobStore, Store } from '../store/index.ts';
+import { createDecoderPool } from '../transfer/index.ts';
 import { Checkpoints, nextPass, startPass, type PlanOptions } from './checkpoint.ts';
 import { copyDirectory } from './directory-copy.ts';
 import { runPass, type PassContext } from './log-pass.ts';
@@ -29,6 +30,8 @@ export interface SyncOptions {
   /** Stops after the page in hand is stored; the run can be resumed. */
   signal?: AbortSignal;
   observer?: SyncObserver;
+  /** Decoder threads for the pages (default: one per spare core); 0 decodes on the calling thread. */
+  decoders?: number;
 }
 
 /** What a progress display reads while a sync runs. */
@@ -155,10 +158,12 @@ async function archive(options: SyncOptions, session: UpstreamSession, runStart:
   const logs = [null, ...directory.extensions.map((e) => e.id)];
   status.logsTotal = logs.length;
   status.stage = 'call log';
+  const decoder = createDecoderPool(options.decoders);
   const ctx: PassContext = {
     client,
     store: options.store,
     blobs: options.recordings ? (options.blobs ?? null) : null,
+    decoder,
     checkpoints: new Checkpoints(options.store, outcome.accountId),
     accountId: outcome.accountId,
     perPage: options.perPage ?? DEFAULT_PER_PAGE,
@@ -177,7 +182,11 @@ async function archive(options: SyncOptions, session: UpstreamSession, runStart:
     lookbackMs: (options.lookbackDays ?? DEFAULT_LOOKBACK_DAYS) * DAY_MS,
     runStart,
   };
-  await readLogs(ctx, logs, plan, status, outcome);
+  try {
+    await readLogs(ctx, logs, plan, status, outcome);
+  } finally {
+    await decoder.close();
+  }
   status.stage = outcome.aborted ? 'stopped' : 'done';
 }
 

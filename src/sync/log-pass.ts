@@ -2,7 +2,8 @@
 // fetching the next page while the current one is stored, and moving the log's checkpoint after each page.
 
 import { fromWire, type CallLogRecord } from '../domain/index.ts';
-import type { BlobStore, Store } from '../store/index.ts';
+import type { BlobStore, PreparedRecord, Store } from '../store/index.ts';
+import type { DecodeJob, DecodedBatch, DecoderPool } from '../transfer/index.ts';
 import { advancePass, completePass, type Checkpoints, type LogCheckpoint, type Pass } from './checkpoint.ts';
 import { copyRecordings, type RecordingStats } from './recordings-copy.ts';
 import type { UpstreamClient } from './upstream-client.ts';
@@ -17,6 +18,8 @@ export interface PassContext {
   store: Store;
   /** Where recording audio goes; null = records only. */
   blobs: BlobStore | null;
+  /** Where pages are parsed, checked and rendered (decoder threads). */
+  decoder: DecoderPool;
   checkpoints: Checkpoints;
   accountId: string;
   perPage: number;
@@ -59,18 +62,83 @@ function unwrap<T>(s: Settled<T>): T {
   throw s.error;
 }
 
-function readRecords(ctx: PassContext, extensionId: string | null, items: unknown[]): CallLogRecord[] {
-  const records: CallLogRecord[] = [];
-  for (const item of items) {
-    try {
-      records.push(fromWire(item, { accountId: ctx.accountId, logExtensionId: extensionId }));
-    } catch (err) {
-      ctx.counts.rejected += 1;
-      const id = (item as { id?: unknown } | null)?.id;
-      ctx.warn(`record ${typeof id === 'string' ? id : '?'} not stored: ${(err as Error).message}`);
-    }
+const NAVIGATION_KEY = '"navigation":';
+
+/**
+ * The next page's URI of a list response, read without parsing the whole page when `navigation` is its last
+ * member (as RingCentral and ringlog send it): the text after the last `"navigation":` up to the closing brace is
+ * then exactly its value (a quote inside a JSON string is escaped, so the key cannot be matched inside one, and a
+ * value that parses up to the last brace can only belong to the outer object). Otherwise the page is parsed.
+ */
+export function nextPageUri(text: string): string | undefined {
+  const trimmed = text.trimEnd();
+  const at = trimmed.lastIndexOf(NAVIGATION_KEY);
+  let page: ListPage;
+  try {
+    page = at !== -1 && trimmed.endsWith('}')
+      ? { navigation: JSON.parse(trimmed.slice(at + NAVIGATION_KEY.length, -1)) as ListPage['navigation'] }
+      : (JSON.parse(text) as ListPage);
+  } catch {
+    page = JSON.parse(text) as ListPage;
   }
-  return records;
+  const uri = page.navigation?.nextPage?.uri;
+  return typeof uri === 'string' ? uri : undefined;
+}
+
+interface Page {
+  batch: DecodedBatch;
+  /** The next page's URI; undefined on the last page. */
+  next: string | undefined;
+}
+
+/** Pages read ahead of the one being stored (decoding on the decoder threads meanwhile). */
+const PAGES_AHEAD = 2;
+
+/**
+ * The pages of one pass, fetched back to back and decoded on the decoder threads while earlier pages are stored:
+ * a page's next URI is read from its text as soon as it arrives, so the next fetch need not wait for decoding.
+ */
+class PageReader {
+  private readonly ready: Promise<Settled<Page>>[] = [];
+  private nextUrl: URL | null;
+  private fetching = false;
+  private pageNumber = 0;
+
+  constructor(private readonly ctx: PassContext, private readonly job: DecodeJob, first: URL) {
+    this.nextUrl = first;
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.fetching || !this.nextUrl || this.ready.length >= PAGES_AHEAD || this.ctx.signal?.aborted) return;
+    const url = this.nextUrl;
+    this.nextUrl = null;
+    this.fetching = true;
+    const line = ++this.pageNumber;
+    const page = this.ctx.client.getText(url).then(async (text): Promise<Page> => {
+      const next = nextPageUri(text);
+      this.nextUrl = next === undefined ? null : this.ctx.client.url(next);
+      this.fetching = false;
+      this.pump();
+      return { batch: await this.ctx.decoder.decode(this.job, [{ line, bytesRead: 0, text }]), next };
+    });
+    // A failed fetch leaves `fetching` set: nothing is read past it, and take() throws its error.
+    this.ready.push(settle(page));
+  }
+
+  /** The next page in order, or null when the pass has no more (or the signal stopped the reading). */
+  async take(): Promise<Page | null> {
+    const settled = this.ready.shift();
+    if (!settled) return null;
+    const page = unwrap(await settled);
+    this.pump();
+    return page;
+  }
+}
+
+/** The records of rows that name a recording (copying one needs the record's times). */
+function withRecordings(rows: PreparedRecord[]): CallLogRecord[] {
+  return rows.filter((r) => r.recording_id !== null).map((r) => fromWire(JSON.parse(r.detailed_json)));
 }
 
 /**
@@ -83,33 +151,31 @@ export async function runPass(ctx: PassContext, extensionId: string | null, star
   const pass = cp.pass as Pass;
   let oldest = Infinity;
   let ordered = true;
-  let next: Promise<Settled<ListPage>> | null = settle(ctx.client.getJson<ListPage>(listUrl(ctx, extensionId, pass.from, pass.cursor)));
-  while (next) {
-    const page: ListPage = unwrap(await next);
-    const items = Array.isArray(page.records) ? page.records : [];
-    const nextUri = items.length ? page.navigation?.nextPage?.uri : undefined;
-    const go = nextUri !== undefined && !ctx.signal?.aborted;
-    next = go ? settle(ctx.client.getJson<ListPage>(ctx.client.url(nextUri))) : null;
-
-    const records = readRecords(ctx, extensionId, items);
-    await ctx.store.upsertRecords(records);
-    if (ctx.blobs) await copyRecordings(ctx.client, ctx.store, ctx.blobs, records, ctx.recordings);
-    for (const r of records) {
-      if (r.startTime > oldest) ordered = false;
-      oldest = Math.min(oldest, r.startTime);
+  const job: DecodeJob = { context: { accountId: ctx.accountId, logExtensionId: extensionId } };
+  const reader = new PageReader(ctx, job, listUrl(ctx, extensionId, pass.from, pass.cursor));
+  for (let page = await reader.take(); page; page = await reader.take()) {
+    const { rows, rejects } = page.batch;
+    for (const { error } of rejects) ctx.warn(`a record of page ${ctx.counts.pages + 1} was not stored: ${error}`);
+    ctx.counts.rejected += rejects.length;
+    await ctx.store.upsertPrepared(rows);
+    if (ctx.blobs) await copyRecordings(ctx.client, ctx.store, ctx.blobs, withRecordings(rows), ctx.recordings);
+    for (const r of rows) {
+      if (r.start_time > oldest) ordered = false;
+      oldest = Math.min(oldest, r.start_time);
     }
-    ctx.counts.records += records.length;
+    ctx.counts.records += rows.length;
     ctx.counts.pages += 1;
-    if (nextUri === undefined) break;
+    if (page.next === undefined || rows.length + rejects.length === 0) {
+      cp = completePass(cp);
+      await ctx.checkpoints.save(extensionId, cp);
+      await ctx.onPage(1);
+      return cp;
+    }
     if (ordered && Number.isFinite(oldest)) {
       cp = advancePass(cp, oldest);
       await ctx.checkpoints.save(extensionId, cp);
     }
     await ctx.onPage(shareDone(pass, cp.pass?.cursor ?? pass.to));
-    if (!go) return cp;
   }
-  cp = completePass(cp);
-  await ctx.checkpoints.save(extensionId, cp);
-  await ctx.onPage(1);
-  return cp;
+  return cp; // stopped by the signal: the pass stays under way
 }

@@ -145,8 +145,12 @@ export class UpstreamClient {
 
   /** GET with the bearer token; JSON answer. Throws UpstreamError on refusals. */
   async getJson<T>(url: URL): Promise<T> {
-    const answer = await this.authorized(url, 'application/json', 'text');
-    return JSON.parse(String(answer.body)) as T;
+    return JSON.parse(await this.getText(url)) as T;
+  }
+
+  /** GET with the bearer token; the JSON answer's text, unparsed. Throws UpstreamError on refusals. */
+  async getText(url: URL): Promise<string> {
+    return String((await this.authorized(url, 'application/json', 'text')).body);
   }
 
   /** GET binary content (recordings). */

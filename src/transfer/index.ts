@@ -6,3 +6,5 @@ export {
   exportCallLog, countExport, DEFAULT_BASE_URL, EXPORT_BATCH, type ExportFormat, type ExportOptions,
 } from './export-records.ts';
 export { openInput, openOutput, Output, type Input } from './file-streams.ts';
+export { createDecoderPool, defaultDecoders, type DecoderPool } from './decoder-pool.ts';
+export type { DecodedBatch, DecodeJob } from './record-decoder.ts';
