@@ -24,22 +24,41 @@ const UPDATED = CALL_LOG_COLUMNS.filter((c) => c !== 'account_id' && c !== 'id')
 const onConflict = `ON CONFLICT (account_id, id) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}
   WHERE excluded.last_modified > call_log.last_modified`;
 
+/** Rows written between two turns of the event loop, so timers (a sync's pacing) are not held up by a big write. */
+const SQLITE_ROWS_PER_TURN = 250;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * SQLite: one prepared upsert run per row inside one transaction. It runs on Kysely's single connection (held for
- * the whole write), so it never lands inside a transaction Kysely has open on it.
+ * SQLite: one prepared upsert run per row inside one transaction, giving the event loop a turn every few hundred
+ * rows. It runs on Kysely's single connection (held for the whole write), so nothing else runs inside it and it
+ * never lands inside a transaction Kysely has open.
  */
 export function sqliteRecordWriter(db: Kysely<Schema>, sqlite: Database.Database): RecordWriter {
   const upsert = sqlite.prepare(
     `INSERT INTO call_log (${CALL_LOG_COLUMNS.join(', ')}) VALUES (${CALL_LOG_COLUMNS.map(() => '?').join(', ')}) ${onConflict}`,
   );
   const values = new Array<unknown>(CALL_LOG_COLUMNS.length);
-  const writeAll = sqlite.transaction((rows: CallLogTable[]) => {
-    for (const row of rows) {
-      for (let i = 0; i < CALL_LOG_COLUMNS.length; i++) values[i] = row[CALL_LOG_COLUMNS[i]];
+  const writeSome = (rows: CallLogTable[], from: number, to: number) => {
+    for (let r = from; r < to; r++) {
+      for (let i = 0; i < CALL_LOG_COLUMNS.length; i++) values[i] = rows[r][CALL_LOG_COLUMNS[i]];
       upsert.run(values);
     }
-  });
-  return (rows) => db.connection().execute(async () => writeAll(rows));
+  };
+  return (rows) =>
+    db.connection().execute(async () => {
+      sqlite.exec('BEGIN');
+      try {
+        for (let from = 0; from < rows.length; from += SQLITE_ROWS_PER_TURN) {
+          if (from > 0) await nextTurn();
+          writeSome(rows, from, Math.min(rows.length, from + SQLITE_ROWS_PER_TURN));
+        }
+        sqlite.exec('COMMIT');
+      } catch (err) {
+        if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+        throw err;
+      }
+    });
 }
 
 /** COPY's text format: tab-separated, `\N` for null, and backslash escapes for `\`, tab and line breaks. */

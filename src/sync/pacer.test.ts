@@ -65,6 +65,21 @@ test('a server that counts more than we sent (another client, an earlier run) sl
   assert.ok(times[1] - times[0] >= 60_000);
 });
 
+test("a slow answer's Remaining, counted when the request arrived, is not taken for another client", async () => {
+  const clock = fakeClock();
+  const pacer = new Pacer(clock);
+  pacer.release(await pacer.acquire('heavy'), heavy(2, 1, 6), true);
+  clock.advance(5_890);
+  const slow = await pacer.acquire('heavy');
+  // The server counted it on arrival with the first one still in its window; the answer comes 600 ms later,
+  // when the first one has left the window.
+  clock.advance(600);
+  pacer.release(slow, heavy(2, 0, 6), true);
+  const before = clock.now();
+  await pacer.acquire('heavy');
+  assert.equal(clock.now(), before, 'one slot is free at once');
+});
+
 test('a 429 blocks the group for Retry-After; other groups go on', async () => {
   const clock = fakeClock();
   const pacer = new Pacer(clock);

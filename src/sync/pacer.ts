@@ -77,10 +77,11 @@ const monotonicNow = () => performance.timeOrigin + performance.now();
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Time left after a window before its oldest hit stops counting: the server counts a request when it arrives,
- * which is between our send and our receipt of the answer, so windows are measured from the receipt.
+ * Time left after a window before its oldest hit stops counting. The server counts a request when it arrives,
+ * before it answers, and windows are measured from the receipt of the answer's headers, so they already end
+ * after the server's; the margin only absorbs timer and clock jitter.
  */
-export const marginMs = (windowMs: number) => Math.max(50, windowMs * 0.005);
+export const marginMs = (windowMs: number) => Math.max(15, windowMs * 0.001);
 
 export class Pacer {
   private readonly groups = new Map<string, GroupState>();
@@ -102,7 +103,7 @@ export class Pacer {
       const wait = this.waitFor(state, this.now());
       if (wait === 0) {
         state.inFlight += 1;
-        return { kind, state };
+        return { kind, state, sentAt: this.now() };
       }
       // Blocked by our own requests still in flight: their answers free or fill the window.
       await (Number.isFinite(wait) ? this.sleep(wait) : this.changed.promise);
@@ -116,9 +117,9 @@ export class Pacer {
     const now = this.now();
     const target = this.learn(kind, state, rate, ok);
     // A request that may have reached the server counts, whatever the answer.
-    this.prune(target, now);
     target.hits.push(now);
-    if (rate?.remaining !== undefined && target.known) this.align(target, rate.remaining, now);
+    if (rate?.remaining !== undefined && target.known) this.align(target, rate.remaining, ticket.sentAt, now);
+    this.prune(target, now);
     this.wake();
   }
 
@@ -216,11 +217,17 @@ export class Pacer {
     return target;
   }
 
-  /** The server counted more than we did (other clients, or an earlier run): count the difference as of now. */
-  private align(state: GroupState, serverRemaining: number, now: number): void {
-    this.prune(state, now);
-    const ours = state.limit - state.hits.length - state.inFlight;
-    for (let i = serverRemaining; i < ours; i += 1) state.hits.push(now);
+  /**
+   * The server counted more than we can have sent (other clients, an earlier run): the difference counts as of now.
+   * The server's Remaining is as of the request's arrival, some time after `sentAt`; of ours it can have counted at
+   * most the answers received after `sentAt` less a window, those in flight, and this one. (Comparing with our
+   * count as of now instead would take requests that left the server's window since as someone else's.)
+   */
+  private align(state: GroupState, serverRemaining: number, sentAt: number, now: number): void {
+    const horizon = sentAt - state.windowMs;
+    let countable = state.inFlight;
+    for (let i = state.hits.length - 1; i >= 0 && state.hits[i] > horizon; i -= 1) countable += 1;
+    for (let unknown = state.limit - serverRemaining - countable; unknown > 0; unknown -= 1) state.hits.push(now);
   }
 
   private prune(state: GroupState, now: number): void {
@@ -252,6 +259,8 @@ export class Pacer {
 export interface Ticket {
   readonly kind: string;
   readonly state: GroupState;
+  /** When the request was let go. */
+  readonly sentAt: number;
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
