@@ -294,8 +294,7 @@ export class KyselyStore implements Store {
     }
     const rows = newest.size === input.length ? input : [...newest.values()];
     if (!rows.length) return;
-    const changedAt = Date.now();
-    await this.writeRows(rows.map((r) => ({ ...r, changed_at: changedAt })));
+    await this.writeRows(rows, Date.now());
   }
 
   async listRecords(q: CallLogQuery): Promise<RecordPage> {

@@ -8,16 +8,20 @@ import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import type { PreparedRecord } from './call-log-row.ts';
 import type { CallLogTable, Database as Schema } from './schema.ts';
 
-/** Writes rows, at most one per (account_id, id), in one transaction. */
-export type RecordWriter = (rows: CallLogTable[]) => Promise<void>;
+/** Writes rows, at most one per (account_id, id), in one transaction, stamped `changed_at`. */
+export type RecordWriter = (rows: PreparedRecord[], changedAt: number) => Promise<void>;
 
 export const CALL_LOG_COLUMNS = [
   'account_id', 'extension_id', 'start_time', 'id', 'session_id', 'telephony_session_id', 'last_modified', 'deleted',
   'direction', 'type', 'transport', 'result', 'recording_type', 'recording_id', 'from_digits', 'to_digits',
   'simple_json', 'detailed_json', 'changed_at',
 ] as const satisfies readonly (keyof CallLogTable)[];
+
+/** The columns a prepared record carries: all but changed_at, which is last. */
+const PREPARED_COLUMNS = CALL_LOG_COLUMNS.slice(0, -1) as Exclude<(typeof CALL_LOG_COLUMNS)[number], 'changed_at'>[];
 
 const UPDATED = CALL_LOG_COLUMNS.filter((c) => c !== 'account_id' && c !== 'id');
 
@@ -39,14 +43,15 @@ export function sqliteRecordWriter(db: Kysely<Schema>, sqlite: Database.Database
     `INSERT INTO call_log (${CALL_LOG_COLUMNS.join(', ')}) VALUES (${CALL_LOG_COLUMNS.map(() => '?').join(', ')}) ${onConflict}`,
   );
   const values = new Array<unknown>(CALL_LOG_COLUMNS.length);
-  const writeSome = (rows: CallLogTable[], from: number, to: number) => {
+  const writeSome = (rows: PreparedRecord[], from: number, to: number) => {
     for (let r = from; r < to; r++) {
-      for (let i = 0; i < CALL_LOG_COLUMNS.length; i++) values[i] = rows[r][CALL_LOG_COLUMNS[i]];
+      for (let i = 0; i < PREPARED_COLUMNS.length; i++) values[i] = rows[r][PREPARED_COLUMNS[i]];
       upsert.run(values);
     }
   };
-  return (rows) =>
+  return (rows, changedAt) =>
     db.connection().execute(async () => {
+      values[PREPARED_COLUMNS.length] = changedAt;
       sqlite.exec('BEGIN');
       try {
         for (let from = 0; from < rows.length; from += SQLITE_ROWS_PER_TURN) {
@@ -71,13 +76,13 @@ function copyField(value: string | number | null): string {
   return COPY_SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : value;
 }
 
-function* copyLines(rows: CallLogTable[], linesPerChunk = 64): Generator<string> {
+function* copyLines(rows: PreparedRecord[], changedAt: number, linesPerChunk = 64): Generator<string> {
   let chunk = '';
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
-    let line = copyField(row[CALL_LOG_COLUMNS[0]]);
-    for (let i = 1; i < CALL_LOG_COLUMNS.length; i++) line += `\t${copyField(row[CALL_LOG_COLUMNS[i]])}`;
-    chunk += `${line}\n`;
+    let line = '';
+    for (const column of PREPARED_COLUMNS) line += `${copyField(row[column])}\t`;
+    chunk += `${line}${changedAt}\n`;
     if ((r + 1) % linesPerChunk === 0) {
       yield chunk;
       chunk = '';
@@ -93,7 +98,7 @@ function* copyLines(rows: CallLogTable[], linesPerChunk = 64): Generator<string>
 export function postgresRecordWriter(pool: pg.Pool): RecordWriter {
   const columns = CALL_LOG_COLUMNS.join(', ');
   const prepared = new WeakSet<pg.PoolClient>();
-  return async (rows) => {
+  return async (rows, changedAt) => {
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
@@ -105,7 +110,7 @@ export function postgresRecordWriter(pool: pg.Pool): RecordWriter {
       }
       await client.query('BEGIN');
       try {
-        await pipeline(Readable.from(copyLines(rows)), client.query(copyStreams.from(`COPY call_log_incoming (${columns}) FROM STDIN`)));
+        await pipeline(Readable.from(copyLines(rows, changedAt)), client.query(copyStreams.from(`COPY call_log_incoming (${columns}) FROM STDIN`)));
         await client.query(`INSERT INTO call_log (${columns}) SELECT ${columns} FROM call_log_incoming ${onConflict}`);
         await client.query('COMMIT');
       } catch (err) {
