@@ -106,10 +106,10 @@ export class TokenService {
     } else {
       throw errors.authHeaderMissing();
     }
-    const stored = await this.store.getToken(hashToken(token));
-    if (!stored || stored.kind !== 'access') throw errors.tokenNotFound();
+    const found = await this.store.getTokenWithOwner(hashToken(token));
+    if (!found || found.token.kind !== 'access') throw errors.tokenNotFound();
+    const { token: stored, owner: extension } = found;
     if (stored.expiresAt <= this.now()) throw errors.tokenExpired();
-    const extension = await this.store.getExtension(stored.extensionId);
     if (!extension || extension.status === 'Disabled') throw errors.tokenNotFound();
     return {
       accountId: stored.accountId,

@@ -480,6 +480,17 @@ test('putTokens and getToken round-trip a token', async () => {
   assert.equal(await store.getToken('h-unknown'), null);
 });
 
+test('getTokenWithOwner returns the token with the extension it was issued to', async () => {
+  const owner = extension('1', { id: '62000777', extensionNumber: '777', role: 'admin', phoneNumbers: ['+16505550777'] });
+  await store.putExtensions([owner]);
+  const t = token({ hash: 'h-owner', sessionId: 'sess-owner', extensionId: owner.id });
+  const orphan = token({ hash: 'h-orphan', sessionId: 'sess-orphan', extensionId: '62000778', kind: 'refresh' });
+  await store.putTokens([t, orphan]);
+  assert.deepEqual(await store.getTokenWithOwner('h-owner'), { token: t, owner });
+  assert.deepEqual(await store.getTokenWithOwner('h-orphan'), { token: orphan, owner: null });
+  assert.equal(await store.getTokenWithOwner('h-unknown'), null);
+});
+
 test('takeTokenSession removes the whole session and only the first take wins', async () => {
   await store.putTokens([
     token({ hash: 'h-take-access', sessionId: 'sess-take', kind: 'access' }),

@@ -86,6 +86,8 @@ export interface Store {
 
   putTokens(tokens: StoredToken[]): Promise<void>;
   getToken(hash: string): Promise<StoredToken | null>;
+  /** The token and the extension it was issued to (null if that extension is gone), in one read. */
+  getTokenWithOwner(hash: string): Promise<{ token: StoredToken; owner: Extension | null } | null>;
   /** Removes the token's whole session and returns the token if it existed; atomic, so one caller wins a race. */
   takeTokenSession(hash: string): Promise<StoredToken | null>;
   revokeSession(sessionId: string): Promise<void>;
