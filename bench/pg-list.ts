@@ -61,7 +61,10 @@ async function rawPgLoop(url: string, dataset: Dataset, s: ListScenario, nextPic
       const end = performance.now() + ms;
       await Promise.all(clients.map(async (c) => {
         for (let now = performance.now(); now < end; ) {
-          chars += (await readPage(c, nextPick())).length;
+          // Read the page before adding: `chars += await …` would add to the total as it was before the await,
+          // losing what the other connections added meanwhile.
+          const page = await readPage(c, nextPick());
+          chars += page.length;
           const after = performance.now();
           latencies?.push(after - now);
           now = after;
