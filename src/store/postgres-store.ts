@@ -1,7 +1,8 @@
 // The PostgreSQL store: `pg` under Kysely, migrations applied on open (Kysely's migration lock makes
 // concurrent starts of several servers safe).
 
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { KyselyStore } from './kysely-store.ts';
 import { postgresRecordWriter } from './record-writers.ts';
@@ -16,12 +17,49 @@ const types = {
   },
 };
 
+/** Distinct SQL texts prepared by name; texts past this many (a long tail of one-offs) run unnamed. */
+const PREPARED_TEXTS = 500;
+
+/** Statements PostgreSQL prepares (not BEGIN, COMMIT or DDL). */
+const DML = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * The pool as Kysely sees it, running every query (SELECT, INSERT, UPDATE, DELETE) as a named prepared statement:
+ * pg prepares a name once per connection and PostgreSQL plans it once instead of on every request (the same few
+ * texts run for every API request). Named by a hash of the text, so one text has one name on every connection.
+ * A migration that changes a table's columns can make a running server's prepared `SELECT *` fail ("cached plan
+ * must not change result type"): restart servers after upgrading the schema.
+ */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    const known = names.get(text);
+    if (known !== undefined || names.size >= PREPARED_TEXTS || !DML.test(text)) return known;
+    const name = `rl_${createHash('sha1').update(text).digest('base64url')}`;
+    names.set(text, name);
+    return name;
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      return {
+        query: ((query: unknown, parameters?: readonly unknown[]) =>
+          typeof query === 'string'
+            ? client.query({ name: nameOf(query), text: query, values: parameters as unknown[] })
+            : client.query(query as pg.Submittable)) as never,
+        release: () => client.release(),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
 export async function openPostgresStore(url: string, poolSize = 10): Promise<KyselyStore> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
   // An idle connection the server closes (restart, failover, admin) is dropped from the pool and replaced
   // on the next query; without a listener the 'error' event would end the process.
   pool.on('error', () => {});
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   await migrate(db, 'postgres');
   return new KyselyStore(db, 'postgres', postgresRecordWriter(pool));
 }

@@ -8,7 +8,9 @@ import {
   compareNewestFirst, matchesFilter, phoneDigits, prepareRecordJson, withBase,
   type CallLogQuery, type CallLogRecord, type Extension, type RecordingMeta,
 } from '../domain/index.ts';
+import { sql } from 'kysely';
 import { openStore, type Store, type StoredToken } from './index.ts';
+import { openPostgresStore } from './postgres-store.ts';
 import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
 
 const T0 = Date.UTC(2024, 4, 20, 12, 0, 0);
@@ -535,6 +537,22 @@ test('deleteExpiredTokens removes tokens expired before now and counts them', as
   assert.notEqual(await store.getToken('h-exp-live'), null);
   assert.equal(await store.deleteExpiredTokens(far), 0);
 });
+
+if (backend === 'postgres') {
+  test('PostgreSQL prepares each query text once per connection and reuses it', async () => {
+    const one = await openPostgresStore(file, 1);
+    try {
+      await one.getAccount('800000000001');
+      await one.getAccount('800000000002');
+      const { rows } = await sql<{ name: string; statement: string }>`
+        select name, statement from pg_prepared_statements where statement like ${'%from "accounts"%'}`.execute(one.db);
+      assert.equal(rows.length, 1, JSON.stringify(rows));
+      assert.match(rows[0].name, /^rl_/);
+    } finally {
+      await one.close();
+    }
+  });
+}
 
 // ---- settings ----
 
