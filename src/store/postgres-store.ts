@@ -17,8 +17,12 @@ const types = {
   },
 };
 
-/** Distinct SQL texts prepared by name; texts past this many (a long tail of one-offs) run unnamed. */
-const PREPARED_TEXTS = 500;
+/**
+ * Distinct SQL texts prepared by name; texts past this many, and long ones (multi-row inserts, long `in` lists:
+ * rarely the same twice, and costly to keep prepared on every connection), run unnamed.
+ */
+const PREPARED_TEXTS = 200;
+const PREPARED_TEXT_MAX_LENGTH = 2000;
 
 /** Statements PostgreSQL prepares (not BEGIN, COMMIT or DDL). */
 const DML = /^\s*(select|insert|update|delete|with)\b/i;
@@ -34,7 +38,9 @@ function preparingPool(pool: pg.Pool): PostgresPool {
   const names = new Map<string, string>();
   const nameOf = (text: string): string | undefined => {
     const known = names.get(text);
-    if (known !== undefined || names.size >= PREPARED_TEXTS || !DML.test(text)) return known;
+    if (known !== undefined || names.size >= PREPARED_TEXTS || text.length > PREPARED_TEXT_MAX_LENGTH || !DML.test(text)) {
+      return known;
+    }
     const name = `rl_${createHash('sha1').update(text).digest('base64url')}`;
     names.set(text, name);
     return name;
