@@ -38,16 +38,16 @@ export async function rawBatchedInsert(file: string, options: SeedOptions, rowsP
   };
 
   const company = generateCompany(options);
-  const days = generateTraffic(company, options);
+  const batches = generateTraffic(company, options);
   let pending: CallLogTable[] = [];
   for (;;) {
     let started = performance.now();
-    const day = days.next();
+    const batch = batches.next();
     figures.trafficSeconds += (performance.now() - started) / 1000;
-    if (day.done) break;
+    if (batch.done) break;
     started = performance.now();
     const changedAt = Date.now();
-    const rows = day.value.records.map((r) => ({ ...prepareRecord(r), changed_at: changedAt }));
+    const rows = batch.value.records.map((r) => ({ ...prepareRecord(r), changed_at: changedAt }));
     figures.rowSeconds += (performance.now() - started) / 1000;
     pending = pending.concat(rows);
     while (pending.length >= rowsPerTransaction) {

@@ -24,13 +24,12 @@ export async function seedStore(store: Store, options: SeedOptions, showProgress
   const progress = showProgress ? createProgress('seeding days', options.days) : null;
   let records = 0;
   let recordings = 0;
-  let day = 0;
   for (const batch of generateTraffic(company, options)) {
     await store.upsertRecordings(batch.recordings);
     await store.upsertRecords(batch.records);
     records += batch.records.length;
     recordings += batch.recordings.length;
-    progress?.update(Math.min(++day, options.days));
+    if (batch.endsDay) progress?.update(batch.day + 1);
   }
   progress?.stop();
   return {

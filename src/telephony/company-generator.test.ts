@@ -7,7 +7,7 @@ import {
   ACTIONS, CALL_TYPES, DIRECTIONS, INTERNAL_TYPES, LEG_ACTIONS, LEG_TYPES, MIN_RECORDING_SECONDS, REASONS, RESULTS,
   TRANSPORTS, renderRecord, type CallLogRecord, type RecordingMeta,
 } from '../domain/index.ts';
-import { generateCompany, generateTraffic, type SeedOptions } from './company-generator.ts';
+import { generateCompany, generateTraffic, TRAFFIC_BATCH_RECORDS, type SeedOptions } from './company-generator.ts';
 import { localClock } from './traffic-calendar.ts';
 
 const DAY = 86_400_000;
@@ -265,3 +265,22 @@ test('a company of two users still generates every scenario without error', () =
   assert.equal(tiny.company.extensions.filter((e) => e.type === 'User').length, 2);
   assert.ok(tiny.records.length > 0);
 });
+
+test('a busy day comes in batches of about TRAFFIC_BATCH_RECORDS records, each call whole in one of them', () => {
+  const opts = { ...OPTIONS, days: 2, callsPerDay: 15_000 };
+  const batches = [...generateTraffic(generateCompany(opts), opts)];
+  assert.ok(batches.length >= 4, `${batches.length} batches`);
+  assert.deepEqual(batches.filter((b) => b.endsDay).map((b) => b.day), [0, 1]);
+  assert.deepEqual(batches.map((b) => b.day), [...batches.map((b) => b.day)].sort());
+  const sessionsSeen = new Set<string>();
+  for (const b of batches) {
+    // Cut after the call that reaches the limit: over it by at most one call's records.
+    assert.ok(b.records.length < TRAFFIC_BATCH_RECORDS + 20, `${b.records.length} records`);
+    const sessionsHere = new Set(b.records.map((r) => r.sessionId));
+    for (const id of sessionsHere) assert.ok(!sessionsSeen.has(id), `session ${id} split across batches`);
+    for (const id of sessionsHere) sessionsSeen.add(id);
+    const recordingIds = new Set(b.records.map((r) => r.recording?.id).filter((id) => id !== undefined));
+    for (const recording of b.recordings) assert.ok(recordingIds.has(recording.id), `recording ${recording.id} without its records`);
+  }
+});
+

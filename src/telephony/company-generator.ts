@@ -51,7 +51,17 @@ export interface GeneratedCompany {
 export interface TrafficBatch {
   records: CallLogRecord[];
   recordings: RecordingMeta[];
+  /** The day (0 = the first) whose calls these are. */
+  day: number;
+  /** Whether this is the day's last batch. */
+  endsDay: boolean;
 }
+
+/**
+ * A batch is cut after the call that brings it to this many records (a call's records and recording stay in one
+ * batch), so memory does not grow with the calls per day.
+ */
+export const TRAFFIC_BATCH_RECORDS = 20_000;
 
 const DAY_MS = 86_400_000;
 const COMPANY_STREAM = 1;
@@ -202,13 +212,17 @@ function* dailyBatches(company: GeneratedCompany, opts: SeedOptions): Generator<
   const firstDay = opts.endTime - opts.days * DAY_MS;
   for (let day = 0; day < opts.days; day++) {
     const from = firstDay + day * DAY_MS;
-    const batch: TrafficBatch = { records: [], recordings: [] };
+    let batch: TrafficBatch = { records: [], recordings: [], day, endsDay: false };
     for (const start of callStartTimes(rng, from, from + DAY_MS, opts.callsPerDay)) {
       const session = playSession(ctx, start);
       if (!session.finish()) continue;
       for (const record of session.records) batch.records.push(record);
       if (session.recording) batch.recordings.push(session.recording);
+      if (batch.records.length >= TRAFFIC_BATCH_RECORDS) {
+        yield batch;
+        batch = { records: [], recordings: [], day, endsDay: false };
+      }
     }
-    yield batch;
+    yield { ...batch, endsDay: true };
   }
 }
