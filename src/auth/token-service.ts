@@ -108,14 +108,14 @@ export class TokenService {
     }
     const found = await this.store.getTokenWithOwner(hashToken(token));
     if (!found || found.token.kind !== 'access') throw errors.tokenNotFound();
-    const { token: stored, owner: extension } = found;
+    const { token: stored, owner } = found;
     if (stored.expiresAt <= this.now()) throw errors.tokenExpired();
-    if (!extension || extension.status === 'Disabled') throw errors.tokenNotFound();
+    if (!owner || owner.status === 'Disabled') throw errors.tokenNotFound();
     return {
       accountId: stored.accountId,
       extensionId: stored.extensionId,
-      owner: extension,
-      role: extension.role,
+      owner,
+      role: owner.role,
       scope: stored.scope,
       clientId: stored.clientId,
     };
