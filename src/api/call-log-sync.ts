@@ -10,7 +10,7 @@ import {
 } from '../domain/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { requireAppPermission, requireUserPermission, resolveAccountId, resolveExtension } from './access.ts';
-import { baseUrl, sendPreparedJson, serializeQuery } from './http-helpers.ts';
+import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
 import { resource } from './resource.ts';
 
 /** At most this many records per sync answer; more changes than this since a token → FSync again. */
@@ -153,8 +153,8 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
     : `/restapi/v1.0/account/${accountId}/extension/${extensionId}/call-log-sync`;
   const query = serializeQuery(raw, ['access_token']);
   const syncInfo = { syncType, syncToken: encodeSyncToken(secret, frame), syncTime: iso(now) };
-  const json = `{"uri":${JSON.stringify(`${base}${path}${query ? `?${query}` : ''}`)},"records":[${records.join(',')}],"syncInfo":${JSON.stringify(syncInfo)}}`;
-  return sendPreparedJson(reply, 200, json, base);
+  const head = `{"uri":${JSON.stringify(`${base}${path}${query ? `?${query}` : ''}`)},"records":[`;
+  return sendRecordsJson(reply, head, records, `],"syncInfo":${JSON.stringify(syncInfo)}}`, base);
 }
 
 export function callLogSyncRoutes(app: FastifyInstance, ctx: ApiContext): void {

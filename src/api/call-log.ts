@@ -9,7 +9,7 @@ import {
 import type { RecordPage } from '../store/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { requireAppPermission, requireUserPermission, resolveAccountId, resolveExtension } from './access.ts';
-import { baseUrl, sendPreparedJson, serializeQuery } from './http-helpers.ts';
+import { baseUrl, sendPreparedJson, sendRecordsJson, serializeQuery } from './http-helpers.ts';
 import { resource } from './resource.ts';
 
 const BATCH_LIMIT = 50;
@@ -41,8 +41,8 @@ async function resolveLog(ctx: ApiContext, request: FastifyRequest, reply: Fasti
   };
 }
 
-/** The list envelope: records, paging and navigation with absolute URIs. */
-export function listEnvelope(base: string, path: string, raw: RawQuery, q: CallLogQuery, page: RecordPage): string {
+/** The list envelope around the records: paging and navigation with absolute URIs. */
+export function listEnvelope(base: string, path: string, raw: RawQuery, q: CallLogQuery, page: RecordPage) {
   const rest = serializeQuery(raw, ['page', 'perPage', 'access_token']);
   const pageUri = (n: number) => `${base}${path}?${rest ? `${rest}&` : ''}page=${n}&perPage=${q.perPage}`;
   const first = (q.page - 1) * q.perPage;
@@ -52,9 +52,10 @@ export function listEnvelope(base: string, path: string, raw: RawQuery, q: CallL
   const navigation: Record<string, { uri: string }> = { firstPage: { uri: pageUri(1) } };
   if (page.hasMore) navigation.nextPage = { uri: pageUri(q.page + 1) };
   if (q.page > 1) navigation.previousPage = { uri: pageUri(q.page - 1) };
-  return `{"uri":${JSON.stringify(pageUri(q.page))},"records":[${page.records.join(',')}],"paging":${JSON.stringify(
-    paging,
-  )},"navigation":${JSON.stringify(navigation)}}`;
+  return {
+    head: `{"uri":${JSON.stringify(pageUri(q.page))},"records":[`,
+    tail: `],"paging":${JSON.stringify(paging)},"navigation":${JSON.stringify(navigation)}}`,
+  };
 }
 
 async function list(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {
@@ -63,7 +64,8 @@ async function list(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
   const query = parseCallLogQuery(raw, log, ctx.now());
   const page = await ctx.store.listRecords(query);
   const base = baseUrl(request, ctx.http);
-  return sendPreparedJson(reply, 200, listEnvelope(base, log.path, raw, query, page), base);
+  const { head, tail } = listEnvelope(base, log.path, raw, query, page);
+  return sendRecordsJson(reply, head, page.records, tail, base);
 }
 
 async function read(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {

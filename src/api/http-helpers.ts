@@ -2,7 +2,7 @@
 // and sending prepared JSON.
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { withBase, type RawQuery } from '../domain/index.ts';
+import { recordsJsonBuffer, withBase, type RawQuery } from '../domain/index.ts';
 
 export interface HttpOptions {
   /** Overrides the base URL derived from the request (e.g. behind a proxy). */
@@ -27,6 +27,17 @@ export function serializeQuery(raw: RawQuery, skip: readonly string[] = []): str
 /** Sends JSON text prepared with the base-URL mark. */
 export function sendPreparedJson(reply: FastifyReply, status: number, json: string, base: string): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(withBase(json, base));
+}
+
+/** Sends a JSON object around a `records` array of prepared JSON (see recordsJsonBuffer). */
+export function sendRecordsJson(
+  reply: FastifyReply,
+  head: string,
+  records: readonly string[],
+  tail: string,
+  base: string,
+): FastifyReply {
+  return reply.code(200).type('application/json; charset=utf-8').send(recordsJsonBuffer(head, records, tail, base));
 }
 
 export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
