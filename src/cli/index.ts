@@ -1,11 +1,10 @@
 // The `ringlog` command: parses flags into a Config and runs demo, serve, seed, credentials, import or export.
 
 import { Command, Option } from 'commander';
-import { listen } from '../api/index.ts';
 import { ensureCredentials, type Credentials } from '../auth/index.ts';
-import { buildConfig, type CommonFlags, type Config } from './config.ts';
+import { buildConfig, type CommonFlags } from './config.ts';
 import { openRuntime } from './runtime.ts';
-import { startRetentionJob } from '../store/index.ts';
+import { serve } from './serve.ts';
 import { DEFAULT_SEED, seedStore } from './seed.ts';
 import { runSyncCommand, type SyncFlags } from './sync-command.ts';
 import { runImport, type ImportFlags } from './import-command.ts';
@@ -36,36 +35,6 @@ function integer(name: string, value: string | undefined, fallback: number): num
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number, not "${value}"`);
   return Number(value);
-}
-
-async function serve(config: Config, afterStart?: (url: string) => Promise<void>): Promise<void> {
-  const runtime = await openRuntime(config);
-  const { app, url } = await listen(runtime.ctx, config.host, config.port, {
-    logger: config.logger,
-    faults: config.faults,
-  });
-  out(url);
-  const retention = startRetentionJob(runtime.store, runtime.ctx.blobs, config.retention, {
-    intervalMs: 3600_000,
-    onError: (err) => process.stderr.write(`retention: ${(err as Error).message}\n`),
-  });
-  // Expired tokens are useless; sweep them hourly so the tokens table does not grow without end.
-  const tokenSweep = setInterval(() => {
-    runtime.store.deleteExpiredTokens(Date.now()).catch((err) => {
-      process.stderr.write(`token sweep: ${(err as Error).message}\n`);
-    });
-  }, 3600_000);
-  tokenSweep.unref();
-  if (afterStart) await afterStart(url);
-  const stop = async () => {
-    clearInterval(tokenSweep);
-    await retention.stop();
-    await app.close();
-    await runtime.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 function printCredentials(url: string, c: Credentials): void {

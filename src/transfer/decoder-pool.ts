@@ -2,7 +2,8 @@
 // store's writes. Results come back in the order the batches went in; with no workers it decodes inline.
 
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads/index.ts';
 import type { SourceItem } from './import-sources.ts';
 import { decodeBatch, type DecodeJob, type DecodedBatch } from './record-decoder.ts';
 
@@ -23,14 +24,7 @@ export function defaultDecoders(): number {
 const LIMITS = { maxYoungGenerationSizeMb: 96 };
 
 function startDecoder(): Worker {
-  if (import.meta.url.endsWith('.ts')) {
-    // Running under tsx (tests, benchmarks): Node 20 gives workers no loader hooks, so the thread registers tsx
-    // itself before it loads the TypeScript worker.
-    const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-    const entry = JSON.stringify(new URL('./decode-worker.ts', import.meta.url).href);
-    return new Worker(`import(${tsx}).then((m) => { m.register(); return import(${entry}); })`, { eval: true, resourceLimits: LIMITS });
-  }
-  return new Worker(new URL('./decode-worker.js', import.meta.url), { resourceLimits: LIMITS });
+  return startWorker(new URL('./decode-worker', import.meta.url), { resourceLimits: LIMITS });
 }
 
 interface Pending {

@@ -1,0 +1,3 @@
+// Starting worker threads from this package's own modules, compiled or not.
+
+export { startWorker } from './start-worker.ts';
