@@ -11,9 +11,10 @@ import type { Config } from './config.ts';
 import type { ServerMessage } from './server-worker.ts';
 
 /**
- * 192 MB of young generation = 64 MB semi-spaces. Measured on 1M records in PostgreSQL, 10 connections: list
- * requests/s +3-18% (Simple) and +21-37% (Detailed) over the default. V8 grows the young generation only as far as
- * the load needs: an idle server stays small.
+ * 192 MB of young generation = 64 MB semi-spaces. Measured on 1M records in PostgreSQL with 10 connections, against
+ * the same server on the main thread: list requests/s +12-17% (Simple pages) and +20-30% (Detailed); 96 MB did as
+ * well within the noise. V8 grows the young generation only as far as the load needs: an idle server stays small,
+ * a loaded one peaked at 250-290 MiB RSS instead of 190-230.
  */
 const SERVER_LIMITS = { maxYoungGenerationSizeMb: 192 };
 
