@@ -468,6 +468,37 @@ for (const backend of await backends()) describe(`call-log API errors (${backend
       }
     });
 
+    test('an unknown extension is reported before a bad query parameter', async () => {
+      const path = `${API}/account/~/extension/999999999999/call-log?perPage=abc`;
+      assertEnvelope(await call(path, { token: admin }), { status: 404, code: 'CMN-102', parameterName: 'extensionId' }, path);
+      const known = `${API}/account/~/extension/${otherExtensionId}/call-log?perPage=abc`;
+      assertEnvelope(await call(known, { token: admin }), { status: 400, code: 'CMN-101', parameterName: 'perPage' }, known);
+    });
+
+    test("an extension's log with records is listed without reading the directory; an empty page reads it", async () => {
+      const store = server.store;
+      const getExtension = store.getExtension;
+      const asked: string[] = [];
+      store.getExtension = (id: string) => {
+        asked.push(id);
+        return getExtension.call(store, id);
+      };
+      const { admin: adminLogin, user: userLogin } = server.credentials;
+      const third = (await store.listExtensions(accountId)).find(
+        (e) => e.type === 'User' && e.id !== adminLogin.extensionId && e.id !== userLogin.extensionId,
+      )!;
+      try {
+        const log = `${API}/account/~/extension/${third.id}/call-log`;
+        assert.ok((await list(`${log}?${WINDOW}`, admin)).records.length > 0);
+        assert.deepEqual(asked, [], 'a page with records');
+        const before = `dateFrom=2001-01-01T00:00:00.000Z&dateTo=2001-01-02T00:00:00.000Z`;
+        assert.equal((await list(`${log}?${before}`, admin)).records.length, 0);
+        assert.deepEqual(asked, [third.id], 'an empty page');
+      } finally {
+        store.getExtension = getExtension;
+      }
+    });
+
     test("another account's id is 404 CMN-102 accountId, and its extensions are not found", async () => {
       // A second company on the same server.
       const other = { id: '499999999008', name: 'Other Company', mainNumber: '+16509990000', createdAt: TEST_END_TIME - 100 * DAY };

@@ -24,6 +24,24 @@ export function resolveAccountId(auth: AuthContext, accountIdParam: string): str
 }
 
 /**
+ * The id of the extension a path names, checked against the caller without reading the store: a user may name
+ * only themselves, an admin any extension (whether the account has it is for confirmExtension).
+ */
+export function namedExtensionId(auth: AuthContext, extensionIdParam: string, permission: string): string {
+  const id = extensionIdParam === '~' ? auth.extensionId : extensionIdParam;
+  if (!NUMERIC_ID.test(id)) throw errors.invalidParameter('extensionId', extensionIdParam);
+  if (id !== auth.extensionId && auth.role !== 'admin') throw errors.extendedScope(permission);
+  return id;
+}
+
+/** The extension `id` of the caller's account (404 if the account has none). */
+export async function confirmExtension(store: Store, auth: AuthContext, accountId: string, id: string): Promise<Extension> {
+  const extension = id === auth.extensionId ? auth.owner : await store.getExtension(id);
+  if (!extension || extension.accountId !== accountId) throw errors.notFound('extensionId');
+  return extension;
+}
+
+/**
  * The extension a path names within the caller's account. A user may name only themselves; an admin may
  * name any extension of the account.
  */
@@ -34,10 +52,5 @@ export async function resolveExtension(
   extensionIdParam: string,
   permission: string,
 ): Promise<Extension> {
-  const id = extensionIdParam === '~' ? auth.extensionId : extensionIdParam;
-  if (!NUMERIC_ID.test(id)) throw errors.invalidParameter('extensionId', extensionIdParam);
-  if (id !== auth.extensionId && auth.role !== 'admin') throw errors.extendedScope(permission);
-  const extension = id === auth.extensionId ? auth.owner : await store.getExtension(id);
-  if (!extension || extension.accountId !== accountId) throw errors.notFound('extensionId');
-  return extension;
+  return confirmExtension(store, auth, accountId, namedExtensionId(auth, extensionIdParam, permission));
 }

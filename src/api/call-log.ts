@@ -8,7 +8,9 @@ import {
 } from '../domain/index.ts';
 import type { RecordPage } from '../store/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
-import { requireAppPermission, requireUserPermission, resolveAccountId, resolveExtension } from './access.ts';
+import {
+  confirmExtension, namedExtensionId, requireAppPermission, requireUserPermission, resolveAccountId, resolveExtension,
+} from './access.ts';
 import { baseUrl, sendPreparedJson, sendRecordsJson, serializeQuery } from './http-helpers.ts';
 import { resource } from './resource.ts';
 
@@ -22,22 +24,28 @@ interface Params {
   callRecordId?: string;
 }
 
-/** The log a request reads, after authentication and permission checks. */
-async function resolveLog(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {
+/**
+ * The log a request names, after authentication and permission checks. `confirm` rejects with 404 when the path
+ * names an extension the account does not have; it reads the directory only for another extension than the caller's.
+ */
+async function namedLog(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
   requireAppPermission(auth, 'ReadCallLog');
   const params = request.params as Params;
   const accountId = resolveAccountId(auth, params.accountId);
   if (level === 'account') {
     requireUserPermission(auth, 'FullCompanyCallLog');
-    return { accountId, extensionId: null, path: `/restapi/v1.0/account/${accountId}/call-log` };
+    return { accountId, extensionId: null, path: `/restapi/v1.0/account/${accountId}/call-log`, confirm: async () => {} };
   }
   requireUserPermission(auth, 'ReadCallLog');
-  const extension = await resolveExtension(ctx.store, auth, accountId, params.extensionId ?? '~', 'ReadCallLog');
+  const extensionId = namedExtensionId(auth, params.extensionId ?? '~', 'ReadCallLog');
   return {
     accountId,
-    extensionId: extension.id,
-    path: `/restapi/v1.0/account/${accountId}/extension/${extension.id}/call-log`,
+    extensionId,
+    path: `/restapi/v1.0/account/${accountId}/extension/${extensionId}/call-log`,
+    confirm: async () => {
+      await confirmExtension(ctx.store, auth, accountId, extensionId);
+    },
   };
 }
 
@@ -59,17 +67,27 @@ export function listEnvelope(base: string, path: string, raw: RawQuery, q: CallL
 }
 
 async function list(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {
-  const log = await resolveLog(ctx, request, reply, level);
+  const log = await namedLog(ctx, request, reply, level);
   const raw = request.query as RawQuery;
-  const query = parseCallLogQuery(raw, log, ctx.now());
+  let query: CallLogQuery;
+  try {
+    query = parseCallLogQuery(raw, log, ctx.now());
+  } catch (err) {
+    await log.confirm(); // an unknown extension is reported before a bad parameter
+    throw err;
+  }
   const page = await ctx.store.listRecords(query);
+  // Records are written only into logs of their account's extensions, so a page with records needs no directory
+  // read (one query fewer per request); an empty one must tell an unknown extension (404) from an empty log.
+  if (page.records.length === 0) await log.confirm();
   const base = baseUrl(request, ctx.http);
   const { head, tail } = listEnvelope(base, log.path, raw, query, page);
   return sendRecordsJson(reply, head, page.records, tail, base);
 }
 
 async function read(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {
-  const log = await resolveLog(ctx, request, reply, level);
+  const log = await namedLog(ctx, request, reply, level);
+  await log.confirm();
   const raw = request.query as RawQuery;
   const view = enumValue(raw, 'view', VIEWS) ?? 'Simple';
   const idParam = (request.params as Params).callRecordId ?? '';
