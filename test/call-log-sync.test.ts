@@ -439,10 +439,12 @@ for (const backend of await backends()) {
       const first = await sync(server, admin, '~', 'syncType=FSync&recordCount=5');
       await writeClock();
       const modelRecord = model(list[0].id);
-      const base = Date.now() - 3_600_000;
+      // Newer than every record of the log, so none of them is also older than the frame (the seeded calls of the
+      // last hour vary with the time of day), and a millisecond apart, so all start before now.
+      const base = time(list[0]) + 1;
       const written = new Set<string>();
       const batch = (n: number) => Array.from({ length: n }, () => {
-        const record = newCall(modelRecord, newId(), base + serial * 1000);
+        const record = newCall(modelRecord, newId(), base + serial);
         written.add(record.id);
         return record;
       });
