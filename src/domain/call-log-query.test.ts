@@ -7,7 +7,7 @@ import {
   compareNewestFirst, matchesFilter, parseCallLogQuery,
   type CallLogFilter, type RawQuery,
 } from './call-log-query.ts';
-import { prepareRecordJson, recordsJsonBuffer, renderRecord, withBase, type CallLogRecord } from './call-log-record.ts';
+import { prepareRecordJson, renderRecord, withBase, type CallLogRecord } from './call-log-record.ts';
 import { ApiError } from './errors.ts';
 
 const ACCOUNT = '400151109008';
@@ -591,24 +591,4 @@ test('party names that look like the base-URL mark survive withBase', () => {
   // A NUL character from outside is dropped rather than mistaken for the base-URL mark.
   const nul = record({ from: { phoneNumber: '+16505550100', name: 'Odd\u0000Name' } });
   assert.equal((served(prepareRecordJson(nul).simple).from as { name: unknown }).name, 'OddName');
-});
-
-test('recordsJsonBuffer writes head, the records with the base URL and commas between, then tail', () => {
-  const records = [
-    prepareRecordJson(detailedRecord()).detailed,
-    prepareRecordJson(record({ id: 'X3', from: { phoneNumber: '+16505550100', name: 'Zoë 東京 \\u0000' } })).simple,
-    prepareRecordJson(record({ id: 'X4', extensionId: null })).simple,
-  ];
-  const base = 'http://h$&:1';
-  const head = '{"uri":"http://h/\\u0000?q","records":[';
-  const tail = '],"paging":{"page":1}}';
-  const buffer = recordsJsonBuffer(head, records, tail, base);
-  const text = buffer.toString('utf8');
-  assert.equal(text, `${head}${records.map((json) => withBase(json, base)).join(',')}${tail}`);
-  assert.equal(buffer.length, Buffer.byteLength(text));
-  const parsed = JSON.parse(text) as { uri: string; records: Record<string, unknown>[] };
-  assert.equal(parsed.uri, 'http://h/\u0000?q', 'the head is written as it is: no base URL in it');
-  assert.equal((parsed.records[1].from as { name: unknown }).name, 'Zoë 東京 \\u0000');
-  for (const uri of uris(parsed.records)) assert.ok(uri.startsWith('http://h$&:1/restapi/v1.0/'), uri);
-  assert.equal(recordsJsonBuffer('[', [], ']', base).toString(), '[]');
 });

@@ -112,26 +112,6 @@ export function withBase(preparedJson: string, base: string): string {
   return preparedJson.replaceAll(BASE_MARK_JSON, base.replaceAll('$', '$$$$'));
 }
 
-/**
- * `head`, then `records` (JSON prepared with BASE_MARK) with the base URL put in and joined by commas, then `tail`,
- * written into one buffer: no page-sized strings (joined, base put in, concatenated, then encoded on the socket;
- * 80 KB for 100 Simple records, 200 KB Detailed), which weighed in the API's garbage collection. `head` and `tail`
- * are written as they are.
- */
-export function recordsJsonBuffer(head: string, records: readonly string[], tail: string, base: string): Buffer {
-  const texts = records.map((json) => withBase(json, base));
-  let size = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(0, texts.length - 1);
-  for (const text of texts) size += Buffer.byteLength(text);
-  const out = Buffer.allocUnsafe(size);
-  let at = out.write(head, 0);
-  for (let r = 0; r < texts.length; r++) {
-    if (r > 0) out[at++] = 0x2c; // ,
-    at += out.write(texts[r], at);
-  }
-  out.write(tail, at);
-  return out;
-}
-
 /** Free text never carries BASE_MARK: a NUL from outside (import, sync) is dropped. */
 const text = (value: string): string => (value.includes(BASE_MARK) ? value.replaceAll(BASE_MARK, '') : value);
 

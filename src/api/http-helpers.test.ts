@@ -1,0 +1,33 @@
+// The response body of list and sync pages: records of prepared JSON get the base URL and sit between head and tail.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE_MARK, preparedStringify, withBase } from '../domain/index.ts';
+import { recordsJsonBuffer } from './http-helpers.ts';
+
+const prepared = (id: string, name: string) =>
+  preparedStringify({
+    uri: `${BASE_MARK}/restapi/v1.0/account/1/extension/2/call-log/${id}?view=Simple`,
+    id,
+    from: { name },
+    extension: { uri: `${BASE_MARK}/restapi/v1.0/account/1/extension/2`, id: 2 },
+  });
+
+test('recordsJsonBuffer writes head, the records with the base URL and commas between, then tail', () => {
+  const records = [prepared('A1', 'Ann'), prepared('B2', 'Zoë 東京 \\u0000 \\'), prepared('C3', '')];
+  const base = 'http://h$&:1';
+  const head = '{"uri":"http://h/\\u0000?q","records":[';
+  const tail = '],"paging":{"page":1}}';
+  const buffer = recordsJsonBuffer(head, records, tail, base);
+  const text = buffer.toString('utf8');
+  assert.equal(text, `${head}${records.map((json) => withBase(json, base)).join(',')}${tail}`);
+  assert.equal(buffer.length, Buffer.byteLength(text), 'the buffer is exactly the text');
+  const body = JSON.parse(text) as { uri: string; records: { uri: string; from: { name: string }; extension: { uri: string } }[] };
+  assert.equal(body.uri, 'http://h/\u0000?q', 'the head is written as it is: no base URL in it');
+  assert.deepEqual(body.records.map((r) => r.from.name), ['Ann', 'Zoë 東京 \\u0000 \\', '']);
+  for (const r of body.records) {
+    assert.ok(r.uri.startsWith('http://h$&:1/restapi/v1.0/account/1/extension/2/call-log/'), r.uri);
+    assert.equal(r.extension.uri, 'http://h$&:1/restapi/v1.0/account/1/extension/2');
+  }
+  assert.equal(recordsJsonBuffer('[', [], ']', base).toString(), '[]');
+});
