@@ -24,14 +24,16 @@ function startServer(config: Config): Promise<{ worker: Worker; url: string }> {
   return new Promise((resolve, reject) => {
     const failed = (err: Error) => reject(err);
     const exited = (code: number) => reject(new Error(`the server stopped before listening (exit code ${code})`));
-    worker.once('error', failed);
-    worker.once('exit', exited);
-    worker.once('message', (message: ServerMessage) => {
+    const listening = (message: ServerMessage) => {
       if (message.type !== 'listening') return;
+      worker.off('message', listening);
       worker.off('error', failed);
       worker.off('exit', exited);
       resolve({ worker, url: message.url });
-    });
+    };
+    worker.once('error', failed);
+    worker.once('exit', exited);
+    worker.on('message', listening);
   });
 }
 
