@@ -48,7 +48,7 @@ log (\`/restapi/v1.0/account/~/call-log\`), \`perPage=${PER_PAGE}\`, with \`date
 set. Every page a scenario may read is read once beforehand, so both sides start from a warm OS page
 cache. The raw baseline reads pages drawn the same way (same generator, same seeds) in a tight loop in one
 process: better-sqlite3 with the store's settings (${describeSettings(f.settings)}), the store's SQL
-shape (\`… ORDER BY start_time DESC, id DESC LIMIT ${PER_PAGE + 1} OFFSET ?\`) and a string join of the prepared JSON.
+(its default filters, not deleted and not \`Blocked\`; \`… ORDER BY start_time DESC, id DESC LIMIT ${PER_PAGE + 1} OFFSET ?\`) and a string join of the prepared JSON.
 
 ${table(['scenario', 'ringlog req/s', 'p50 ms', 'p99 ms', 'response', 'raw pages/s (p50 / p99 ms)', 'ringlog / raw', 'failed'], ringlogRows)}
 

@@ -19,7 +19,7 @@ const CONNECTIONS = 10;
 
 const SQL = (column: string) =>
   `SELECT ${column} AS json FROM call_log WHERE account_id = $1 AND extension_id = $2 AND start_time >= $3 ` +
-  'AND start_time <= $4 AND deleted = $5 ORDER BY start_time DESC, id DESC LIMIT $6 OFFSET $7';
+  'AND start_time <= $4 AND deleted = $5 AND result <> $6 ORDER BY start_time DESC, id DESC LIMIT $7 OFFSET $8';
 
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -51,7 +51,7 @@ async function rawPgLoop(url: string, dataset: Dataset, s: ListScenario, nextPic
     const { rows } = await c.query<{ json: string }>({
       name,
       text: SQL(column),
-      values: [dataset.accountId, pick.extensionId ?? '', dataset.firstStart, dataset.lastStart, 0, PER_PAGE + 1, (pick.page - 1) * PER_PAGE],
+      values: [dataset.accountId, pick.extensionId ?? '', dataset.firstStart, dataset.lastStart, 0, 'Blocked', PER_PAGE + 1, (pick.page - 1) * PER_PAGE],
     });
     return `[${(rows.length > PER_PAGE ? rows.slice(0, PER_PAGE) : rows).map((r) => r.json).join(',')}]`;
   };

@@ -15,7 +15,7 @@ export interface RawListFigures {
 
 const SQL = (column: string) =>
   `SELECT ${column} FROM call_log WHERE account_id = ? AND extension_id = ? AND start_time >= ? AND start_time <= ? ` +
-  'AND deleted = 0 ORDER BY start_time DESC, id DESC LIMIT ? OFFSET ?';
+  "AND deleted = 0 AND result <> 'Blocked' ORDER BY start_time DESC, id DESC LIMIT ? OFFSET ?";
 
 /**
  * Reads every page any scenario may ask for once (both views), so that ringlog and the raw loop both start
