@@ -3,7 +3,7 @@
 
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SeedOptions } from '../src/telephony/index.ts';
+import type { SeedOptions } from '../src/generator/index.ts';
 import { ROOT, runRinglog, type CliRun } from './ringlog-cli.ts';
 import { storeSettings } from './store-settings.ts';
 

@@ -7,7 +7,7 @@ import { openStore } from '../src/store/index.ts';
 import { prepareRecord } from '../src/store/index.ts';
 import { CALL_LOG_COLUMNS } from '../src/store/record-writers.ts';
 import type { CallLogTable } from '../src/store/schema.ts';
-import { generateCompany, generateTraffic, type SeedOptions } from '../src/telephony/index.ts';
+import { generateCompany, generateTraffic, type SeedOptions } from '../src/generator/index.ts';
 import { applyStoreSettings, storeSettings } from './store-settings.ts';
 
 export interface RawInsertFigures {

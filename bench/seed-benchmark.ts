@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { SeedSummary } from '../src/cli/seed.ts';
-import type { SeedOptions } from '../src/telephony/index.ts';
+import type { SeedOptions } from '../src/generator/index.ts';
 import { keepAsCached, OUT_DIR, removeDb, seedThroughCli } from './bench-dataset.ts';
 import { callLogFingerprint, rawBatchedInsert, type RawInsertFigures } from './raw-insert.ts';
 import { storeSettings, type StoreSettings } from './store-settings.ts';

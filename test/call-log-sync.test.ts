@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { MAX_SYNC_RECORDS, SYNC_SAFETY_MS } from '../src/api/call-log-sync.ts';
 import type { CallLogRecord } from '../src/domain/index.ts';
-import { generateCompany, generateTraffic, type SeedOptions } from '../src/telephony/index.ts';
+import { generateCompany, generateTraffic, type SeedOptions } from '../src/generator/index.ts';
 import { backends } from './support/backends.ts';
 import { assertSchema } from './support/rc-schema.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';

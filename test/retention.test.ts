@@ -9,7 +9,7 @@ import {
   ARCHIVE_RETENTION, RINGCENTRAL_RETENTION, parseRetention, type CallLogRecord, type RecordingMeta,
 } from '../src/domain/index.ts';
 import { applyRetention, createDiskBlobStore, startRetentionJob, type BlobStore } from '../src/store/index.ts';
-import { generateCompany, generateTraffic } from '../src/telephony/index.ts';
+import { generateCompany, generateTraffic } from '../src/generator/index.ts';
 import { backends } from './support/backends.ts';
 import { startTestServer, TEST_END_TIME, type TestServer } from './support/test-server.ts';
 import { jwtAccessToken } from './support/oauth.ts';

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createApp, type AppOptions } from './app.ts';
 import type { ApiContext } from './context.ts';
-import { synthesizeRecording } from '../telephony/index.ts';
+import { synthesizeRecording } from '../generator/index.ts';
 
 export { createApp, type AppOptions } from './app.ts';
 export { NO_FAULTS, type FaultConfig } from './faults.ts';

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { enumValue, errors, singleValue, type RawQuery, type RecordingMeta } from '../domain/index.ts';
-import { parseByteRange, synthesizeRecording } from '../telephony/index.ts';
+import { parseByteRange, synthesizeRecording } from '../generator/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { requireAppPermission, requireUserPermission, resolveAccountId } from './access.ts';
 import { baseUrl, sendJson } from './http-helpers.ts';

@@ -1,6 +1,6 @@
 // `ringlog seed`: writes a deterministic generated company and its call log into the store.
 
-import { generateCompany, generateTraffic, type SeedOptions } from '../telephony/index.ts';
+import { generateCompany, generateTraffic, type SeedOptions } from '../generator/index.ts';
 import type { Store } from '../store/index.ts';
 import { createProgress } from './progress.ts';
 

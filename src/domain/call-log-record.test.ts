@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateCompany, generateTraffic } from '../telephony/index.ts';
+import { generateCompany, generateTraffic } from '../generator/index.ts';
 import {
   BASE_MARK, iso, preparedStringify, prepareRecordJson, renderRecord,
   type CallLogLeg, type CallLogRecord, type MessageRef, type PartyInfo, type RecordingRef,

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromWire, prepareRecordJson, withBase, type CallLogRecord } from '../domain/index.ts';
-import { generateCompany, generateTraffic } from '../telephony/index.ts';
+import { generateCompany, generateTraffic } from '../generator/index.ts';
 import { CsvParser, csvLine } from './csv-codec.ts';
 import { csvCells, csvHeader, csvLayout } from './csv-columns.ts';
 

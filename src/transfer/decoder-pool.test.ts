@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prepareRecordJson, withBase, type CallLogRecord } from '../domain/index.ts';
-import { generateCompany, generateTraffic } from '../telephony/index.ts';
+import { generateCompany, generateTraffic } from '../generator/index.ts';
 import { createDecoderPool } from './decoder-pool.ts';
 import type { SourceItem } from './import-sources.ts';
 

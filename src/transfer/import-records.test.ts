@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prepareRecordJson, withBase, type CallLogRecord } from '../domain/index.ts';
 import { openStore } from '../store/index.ts';
-import { generateCompany, generateTraffic } from '../telephony/index.ts';
+import { generateCompany, generateTraffic } from '../generator/index.ts';
 import { importCallLog } from './import-records.ts';
 
 const OPTIONS = { seed: 3, extensions: 5, days: 2, callsPerDay: 40, endTime: Date.UTC(2026, 5, 1, 20) };

@@ -6,7 +6,7 @@ import { listen, NO_FAULTS, type FaultConfig } from '../../src/api/index.ts';
 import { ensureCredentials, RINGCENTRAL_TOKEN_CONFIG, TokenService, type Credentials, type TokenConfig } from '../../src/auth/index.ts';
 import { seedStore } from '../../src/cli/seed.ts';
 import { createDiskBlobStore, openStore, type Store } from '../../src/store/index.ts';
-import type { SeedOptions } from '../../src/telephony/index.ts';
+import type { SeedOptions } from '../../src/generator/index.ts';
 import type { RateLimits } from '../../src/domain/index.ts';
 import { createTestDatabase, type BackendName, type TestDatabase } from './backends.ts';
 

@@ -1,4 +1,4 @@
-// What other modules may use from telephony: recording audio synthesis and the company/traffic generator.
+// What other modules may use from the generator: recording audio synthesis and the synthetic company and its traffic.
 export { synthesizeRecording, parseByteRange, type AudioContent } from './recording-audio.ts';
 export {
   generateCompany, generateTraffic,
