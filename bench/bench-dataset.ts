@@ -23,19 +23,35 @@ export function benchSeedOptions(records: number): SeedOptions {
 }
 
 export function seedArgs(o: SeedOptions, db: string): string[] {
-  return ['seed', '--db', db, '--seed', String(o.seed), '--extensions', String(o.extensions), '--days', String(o.days),
-    '--calls-per-day', String(o.callsPerDay), '--json'];
+  return [
+    'seed',
+    '--db',
+    db,
+    '--seed',
+    String(o.seed),
+    '--extensions',
+    String(o.extensions),
+    '--days',
+    String(o.days),
+    '--calls-per-day',
+    String(o.callsPerDay),
+    '--json',
+  ];
 }
 
 /** The cached database's name: the seed options, and the store's layout (a new layout means a new database). */
 export async function cachedDbPath(o: SeedOptions): Promise<string> {
   const end = new Date(o.endTime).toISOString().slice(0, 10);
   const { layout } = await storeSettings();
-  return join(OUT_DIR, `seed${o.seed}-ext${o.extensions}-days${o.days}-cpd${o.callsPerDay}-end${end}-layout${layout}.db`);
+  return join(
+    OUT_DIR,
+    `seed${o.seed}-ext${o.extensions}-days${o.days}-cpd${o.callsPerDay}-end${end}-layout${layout}.db`,
+  );
 }
 
 export function removeDb(file: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal', '.blobs']) rmSync(file + suffix, { recursive: true, force: true });
+  for (const suffix of ['', '-wal', '-shm', '-journal', '.blobs'])
+    rmSync(file + suffix, { recursive: true, force: true });
 }
 
 /** Seeds a fresh database at `file` through the CLI (Date.now() pinned to the options' endTime). */

@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { OUT_DIR } from './bench-dataset.ts';
 import { runLoad, type LoadFigures } from './http-load.ts';
-import { LIST_SCENARIOS, PER_PAGE, listPath, pagePicker, readDataset, type Dataset, type ListScenario, type View } from './list-scenarios.ts';
+import {
+  LIST_SCENARIOS,
+  PER_PAGE,
+  listPath,
+  pagePicker,
+  readDataset,
+  type Dataset,
+  type ListScenario,
+  type View,
+} from './list-scenarios.ts';
 import { ensurePrism, startPrism, writeMockDocument } from './prism-mock.ts';
 import { readMemory, watchMemory, type Memory } from './process-memory.ts';
 import { rawListLoop, warmPageCache, type RawListFigures } from './raw-list.ts';
@@ -69,7 +78,12 @@ interface LoadSettings {
 }
 
 /** A warm-up, then the measured load, sampling the server's memory meanwhile. */
-async function measuredLoad(server: RunningServer, headers: Record<string, string>, nextPath: () => string, o: LoadSettings) {
+async function measuredLoad(
+  server: RunningServer,
+  headers: Record<string, string>,
+  nextPath: () => string,
+  o: LoadSettings,
+) {
   const { connections, seconds, warmupSeconds } = o;
   if (warmupSeconds > 0) await runLoad({ url: server.url, headers, nextPath, connections, seconds: warmupSeconds });
   const memory = watchMemory(server.pid);
@@ -96,7 +110,12 @@ async function loadRinglog(db: string, dataset: Dataset, o: LoadSettings) {
       process.stderr.write(`list: ringlog ${s.name} (${o.warmupSeconds} s warm-up + ${o.seconds} s)...\n`);
       const pick = pagePicker(dataset, s.level, i + 1);
       const measured = await measuredLoad(server, headers, () => listPath(dataset, s.view, pick()), o);
-      figures.push({ scenario: s, ringlog: measured.load, peakRssKiB: measured.peakRssKiB, peakAnonKiB: measured.peakAnonKiB });
+      figures.push({
+        scenario: s,
+        ringlog: measured.load,
+        peakRssKiB: measured.peakRssKiB,
+        peakAnonKiB: measured.peakAnonKiB,
+      });
     }
     return { figures, examples, idle, end: readMemory(server.pid) };
   } finally {

@@ -40,7 +40,9 @@ export function readDataset(file: string): Dataset {
       .pluck()
       .all(account) as string[];
     const span = db
-      .prepare("SELECT min(start_time) AS first, max(start_time) AS last FROM call_log WHERE account_id = ? AND extension_id = ''")
+      .prepare(
+        "SELECT min(start_time) AS first, max(start_time) AS last FROM call_log WHERE account_id = ? AND extension_id = ''",
+      )
       .get(account) as { first: number; last: number };
     return { accountId: account, userIds, firstStart: span.first, lastStart: span.last };
   } finally {

@@ -20,7 +20,10 @@ export function listSection(f: ListFigures, info: RunInfo): string {
     const ratio = s.ringlog.requestsPerSecond / s.raw.pagesPerSecond;
     return [
       s.scenario.name,
-      `**${int(s.ringlog.requestsPerSecond)}**`, wholeMs(s.ringlog.p50Ms), wholeMs(s.ringlog.p99Ms), kb(s.ringlog.responseBytes),
+      `**${int(s.ringlog.requestsPerSecond)}**`,
+      wholeMs(s.ringlog.p50Ms),
+      wholeMs(s.ringlog.p99Ms),
+      kb(s.ringlog.responseBytes),
       `${int(s.raw.pagesPerSecond)} (${ms(s.raw.p50Ms)} / ${ms(s.raw.p99Ms)})`,
       `**${percent(ratio)}** ${goal(ratio >= 0.5, '≥ 50%')}`,
       s.ringlog.failures ? `**${int(s.ringlog.failures)}**` : '0',
@@ -30,8 +33,14 @@ export function listSection(f: ListFigures, info: RunInfo): string {
     const ours = f.scenarios.find((s) => s.scenario.level === 'extension' && s.scenario.view === p.view)!;
     const ratio = ours.ringlog.requestsPerSecond / p.load.requestsPerSecond;
     return [
-      `extension, ${p.view}`, `**${int(p.load.requestsPerSecond)}**`, wholeMs(p.load.p50Ms), wholeMs(p.load.p99Ms), kb(p.load.responseBytes),
-      `${int(ours.ringlog.requestsPerSecond)}`, `**${fixed(ratio, 2)}×** ${goal(ratio > 1, '> 1×')}`, `${mib(p.peakRssKiB)} MiB`,
+      `extension, ${p.view}`,
+      `**${int(p.load.requestsPerSecond)}**`,
+      wholeMs(p.load.p50Ms),
+      wholeMs(p.load.p99Ms),
+      kb(p.load.responseBytes),
+      `${int(ours.ringlog.requestsPerSecond)}`,
+      `**${fixed(ratio, 2)}×** ${goal(ratio > 1, '> 1×')}`,
+      `${mib(p.peakRssKiB)} MiB`,
     ];
   });
   const peak = Math.max(...f.scenarios.map((s) => s.peakRssKiB));
@@ -61,10 +70,21 @@ ${table(['Prism mock', 'req/s', 'p50 ms', 'p99 ms', 'response', 'ringlog req/s',
 Server memory (\`/proc/PID/status\` of the \`ringlog serve\` child, sampled every 100 ms; RSS counts the pages of a
 memory-mapped database file it has touched, RssAnon only the process's own heap and buffers):
 
-${table(['', 'VmRSS', 'RssAnon'], [
-  ['before the load', `${mib(f.serverIdle?.rssKiB ?? 0)} MiB`, `${mib(f.serverIdle?.anonKiB ?? 0)} MiB`],
-  ...f.scenarios.map((s) => [`peak during ${s.scenario.name}`, `${mib(s.peakRssKiB)} MiB`, `${mib(s.peakAnonKiB)} MiB`]),
-  ['**peak under load**', `**${mib(peak)} MiB** (VmHWM ${mib(f.serverEnd?.hwmKiB ?? 0)} MiB)`, `**${mib(peakAnon)} MiB**`],
-  ['at the end of the load', `${mib(f.serverEnd?.rssKiB ?? 0)} MiB`, `${mib(f.serverEnd?.anonKiB ?? 0)} MiB`],
-])}`;
+${table(
+  ['', 'VmRSS', 'RssAnon'],
+  [
+    ['before the load', `${mib(f.serverIdle?.rssKiB ?? 0)} MiB`, `${mib(f.serverIdle?.anonKiB ?? 0)} MiB`],
+    ...f.scenarios.map((s) => [
+      `peak during ${s.scenario.name}`,
+      `${mib(s.peakRssKiB)} MiB`,
+      `${mib(s.peakAnonKiB)} MiB`,
+    ]),
+    [
+      '**peak under load**',
+      `**${mib(peak)} MiB** (VmHWM ${mib(f.serverEnd?.hwmKiB ?? 0)} MiB)`,
+      `**${mib(peakAnon)} MiB**`,
+    ],
+    ['at the end of the load', `${mib(f.serverEnd?.rssKiB ?? 0)} MiB`, `${mib(f.serverEnd?.anonKiB ?? 0)} MiB`],
+  ],
+)}`;
 }

@@ -39,6 +39,8 @@ export function describeRun(): RunInfo {
 
 export function runInfoLine(info: RunInfo): string {
   const commit = info.dirty ? `${info.commit} + uncommitted changes` : info.commit;
-  return `${info.date} · commit ${commit} · ${info.cpu}, ${info.cores} cores, ${info.ramGiB} GiB RAM · ` +
-    `load ${info.load.toFixed(2)} at start · node ${info.node}`;
+  return (
+    `${info.date} · commit ${commit} · ${info.cpu}, ${info.cores} cores, ${info.ramGiB} GiB RAM · ` +
+    `load ${info.load.toFixed(2)} at start · node ${info.node}`
+  );
 }

@@ -18,7 +18,10 @@ async function main() {
       const rows = db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
       for (const row of rows) {
         const cols = Object.keys(row);
-        const updates = cols.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
+        const updates = cols
+          .filter((c) => c !== 'id')
+          .map((c) => `${c} = excluded.${c}`)
+          .join(', ');
         await client.query(
           `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT (id) DO UPDATE SET ${updates}`,
           cols.map((c) => row[c]),
@@ -34,6 +37,6 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`pg-directory: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`pg-directory: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -11,7 +11,16 @@
 
 import pg from 'pg';
 import { runLoad, type LoadFigures } from './http-load.ts';
-import { LIST_SCENARIOS, PER_PAGE, listPath, pagePicker, readDataset, type Dataset, type ListScenario, type PagePick } from './list-scenarios.ts';
+import {
+  LIST_SCENARIOS,
+  PER_PAGE,
+  listPath,
+  pagePicker,
+  readDataset,
+  type Dataset,
+  type ListScenario,
+  type PagePick,
+} from './list-scenarios.ts';
 import { readMemory, watchMemory } from './process-memory.ts';
 import { adminToken, ringlogCredentials, startRinglogServer, type RunningServer } from './ringlog-cli.ts';
 
@@ -28,7 +37,8 @@ const types = {
   },
 };
 
-const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+const percentile = (sorted: Float64Array, p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
 interface RawFigures {
   pagesPerSecond: number;
@@ -39,19 +49,37 @@ interface RawFigures {
 }
 
 /** `connections` clients each reading pages back to back (one shared page sequence) for `seconds`. */
-async function rawPgLoop(url: string, dataset: Dataset, s: ListScenario, nextPick: () => PagePick, seconds: number, connections: number): Promise<RawFigures> {
+async function rawPgLoop(
+  url: string,
+  dataset: Dataset,
+  s: ListScenario,
+  nextPick: () => PagePick,
+  seconds: number,
+  connections: number,
+): Promise<RawFigures> {
   const column = s.view === 'Detailed' ? 'detailed_json' : 'simple_json';
   const name = `raw_list_${column}`;
-  const clients = await Promise.all(Array.from({ length: connections }, async () => {
-    const c = new pg.Client({ connectionString: url, types });
-    await c.connect();
-    return c;
-  }));
+  const clients = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const c = new pg.Client({ connectionString: url, types });
+      await c.connect();
+      return c;
+    }),
+  );
   const readPage = async (c: pg.Client, pick: PagePick): Promise<string> => {
     const { rows } = await c.query<{ json: string }>({
       name,
       text: SQL(column),
-      values: [dataset.accountId, pick.extensionId ?? '', dataset.firstStart, dataset.lastStart, 0, 'Blocked', PER_PAGE + 1, (pick.page - 1) * PER_PAGE],
+      values: [
+        dataset.accountId,
+        pick.extensionId ?? '',
+        dataset.firstStart,
+        dataset.lastStart,
+        0,
+        'Blocked',
+        PER_PAGE + 1,
+        (pick.page - 1) * PER_PAGE,
+      ],
     });
     return `[${(rows.length > PER_PAGE ? rows.slice(0, PER_PAGE) : rows).map((r) => r.json).join(',')}]`;
   };
@@ -59,17 +87,19 @@ async function rawPgLoop(url: string, dataset: Dataset, s: ListScenario, nextPic
     const run = async (ms: number, latencies: number[] | null) => {
       let chars = 0;
       const end = performance.now() + ms;
-      await Promise.all(clients.map(async (c) => {
-        for (let now = performance.now(); now < end; ) {
-          // Read the page before adding: `chars += await …` would add to the total as it was before the await,
-          // losing what the other connections added meanwhile.
-          const page = await readPage(c, nextPick());
-          chars += page.length;
-          const after = performance.now();
-          latencies?.push(after - now);
-          now = after;
-        }
-      }));
+      await Promise.all(
+        clients.map(async (c) => {
+          for (let now = performance.now(); now < end;) {
+            // Read the page before adding: `chars += await …` would add to the total as it was before the await,
+            // losing what the other connections added meanwhile.
+            const page = await readPage(c, nextPick());
+            chars += page.length;
+            const after = performance.now();
+            latencies?.push(after - now);
+            now = after;
+          }
+        }),
+      );
       return chars;
     };
     await run(2000, null);
@@ -78,7 +108,13 @@ async function rawPgLoop(url: string, dataset: Dataset, s: ListScenario, nextPic
     const chars = await run(seconds * 1000, latencies);
     const elapsed = (performance.now() - started) / 1000;
     const sorted = Float64Array.from(latencies).sort();
-    return { pagesPerSecond: latencies.length / elapsed, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), pageChars: chars / latencies.length, connections };
+    return {
+      pagesPerSecond: latencies.length / elapsed,
+      p50Ms: percentile(sorted, 0.5),
+      p99Ms: percentile(sorted, 0.99),
+      pageChars: chars / latencies.length,
+      connections,
+    };
   } finally {
     await Promise.all(clients.map((c) => c.end()));
   }
@@ -120,7 +156,10 @@ async function main() {
   const raw: { scenario: string; raw: RawFigures }[] = [];
   for (const [i, s] of LIST_SCENARIOS.entries()) {
     log(`raw pg ${s.name}`);
-    raw.push({ scenario: s.name, raw: await rawPgLoop(url, dataset, s, pagePicker(dataset, s.level, i + 1), seconds, CONNECTIONS) });
+    raw.push({
+      scenario: s.name,
+      raw: await rawPgLoop(url, dataset, s, pagePicker(dataset, s.level, i + 1), seconds, CONNECTIONS),
+    });
   }
 
   // 2. Two servers on one database vs one server (extension-level scenarios).
@@ -153,10 +192,24 @@ async function main() {
     await a.stop();
     await b.stop();
   }
-  process.stdout.write(JSON.stringify({ seconds, connections: CONNECTIONS, dataset: { ...dataset, userIds: dataset.userIds.length }, idle, ringlog, raw, two }, null, 1) + '\n');
+  process.stdout.write(
+    JSON.stringify(
+      {
+        seconds,
+        connections: CONNECTIONS,
+        dataset: { ...dataset, userIds: dataset.userIds.length },
+        idle,
+        ringlog,
+        raw,
+        two,
+      },
+      null,
+      1,
+    ) + '\n',
+  );
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`pg-list: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`pg-list: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -19,16 +19,22 @@ export function ensurePrism(outDir: string): string {
   if (!existsSync(bin)) {
     mkdirSync(prefix, { recursive: true });
     process.stderr.write(`installing @stoplight/prism-cli@${PRISM_VERSION} into ${prefix}...\n`);
-    execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', `@stoplight/prism-cli@${PRISM_VERSION}`], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      'npm',
+      ['install', '--prefix', prefix, '--no-audit', '--no-fund', `@stoplight/prism-cli@${PRISM_VERSION}`],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
   }
   return realpathSync(bin);
 }
 
 /** An OpenAPI 3 document with the extension call-log path only; one named example per view. */
 export function writeMockDocument(file: string, bodies: Record<View, string>): void {
-  const examples = Object.fromEntries(Object.entries(bodies).map(([view, body]) => [view, { value: JSON.parse(body) }]));
+  const examples = Object.fromEntries(
+    Object.entries(bodies).map(([view, body]) => [view, { value: JSON.parse(body) }]),
+  );
   const param = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
   const document = {
     openapi: '3.0.3',
@@ -39,7 +45,10 @@ export function writeMockDocument(file: string, bodies: Record<View, string>): v
           operationId: 'readUserCallLog',
           parameters: [param('accountId'), param('extensionId')],
           responses: {
-            '200': { description: 'A page of call-log records', content: { 'application/json': { schema: { type: 'object' }, examples } } },
+            '200': {
+              description: 'A page of call-log records',
+              content: { 'application/json': { schema: { type: 'object' }, examples } },
+            },
           },
         },
       },
@@ -63,5 +72,8 @@ const LISTENING = /listening on (http:\/\/\S+)/;
 /** Runs `prism mock -p PORT doc.yaml` and resolves once it listens. */
 export async function startPrism(bin: string, document: string): Promise<RunningServer> {
   const port = await freePort();
-  return startChild([bin, 'mock', '-p', String(port), document], (line) => LISTENING.exec(line.replace(ANSI_COLOUR, ''))?.[1] ?? null);
+  return startChild(
+    [bin, 'mock', '-p', String(port), document],
+    (line) => LISTENING.exec(line.replace(ANSI_COLOUR, ''))?.[1] ?? null,
+  );
 }

@@ -37,7 +37,9 @@ function* sourceRows(file: string, batch = 5000): Generator<Record<string, unkno
 async function rawSqlite(source: string, target: string) {
   await (await openStore(target)).close();
   const db = applyStoreSettings(new Database(target), await storeSettings());
-  const insert = db.prepare(`INSERT INTO call_log (${IMPORT_COLUMNS.join(', ')}) VALUES (${IMPORT_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+  const insert = db.prepare(
+    `INSERT INTO call_log (${IMPORT_COLUMNS.join(', ')}) VALUES (${IMPORT_COLUMNS.map((c) => `@${c}`).join(', ')})`,
+  );
   const insertAll = db.transaction((rows: Record<string, unknown>[]) => {
     for (const row of rows) insert.run(row);
   });
@@ -85,6 +87,6 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`raw-import: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`raw-import: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

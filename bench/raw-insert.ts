@@ -22,10 +22,16 @@ export interface RawInsertFigures {
 
 const COLUMNS = CALL_LOG_COLUMNS;
 
-export async function rawBatchedInsert(file: string, options: SeedOptions, rowsPerTransaction = 5000): Promise<RawInsertFigures> {
+export async function rawBatchedInsert(
+  file: string,
+  options: SeedOptions,
+  rowsPerTransaction = 5000,
+): Promise<RawInsertFigures> {
   await (await openStore(file)).close();
   const db = applyStoreSettings(new Database(file), await storeSettings());
-  const insert = db.prepare(`INSERT INTO call_log (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`);
+  const insert = db.prepare(
+    `INSERT INTO call_log (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
+  );
   const insertAll = db.transaction((rows: CallLogTable[]) => {
     for (const row of rows) insert.run(row);
   });

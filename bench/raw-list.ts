@@ -35,17 +35,29 @@ export function warmPageCache(file: string, dataset: Dataset, settings: StoreSet
   }
 }
 
-const percentile = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+const percentile = (sorted: Float64Array, p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
 export function rawListLoop(
-  file: string, settings: StoreSettings, dataset: Dataset, scenario: ListScenario, nextPick: () => PagePick, seconds: number,
+  file: string,
+  settings: StoreSettings,
+  dataset: Dataset,
+  scenario: ListScenario,
+  nextPick: () => PagePick,
+  seconds: number,
 ): RawListFigures {
   const db = applyStoreSettings(new Database(file, { readonly: true }), settings);
   const column = scenario.view === 'Detailed' ? 'detailed_json' : 'simple_json';
   const select = db.prepare(SQL(column)).pluck();
   const readPage = (pick: PagePick): string => {
-    const rows = select.all(dataset.accountId, pick.extensionId ?? '', dataset.firstStart, dataset.lastStart, PER_PAGE + 1,
-      (pick.page - 1) * PER_PAGE) as string[];
+    const rows = select.all(
+      dataset.accountId,
+      pick.extensionId ?? '',
+      dataset.firstStart,
+      dataset.lastStart,
+      PER_PAGE + 1,
+      (pick.page - 1) * PER_PAGE,
+    ) as string[];
     return `[${(rows.length > PER_PAGE ? rows.slice(0, PER_PAGE) : rows).join(',')}]`;
   };
   try {
@@ -55,7 +67,7 @@ export function rawListLoop(
     let chars = 0;
     const started = performance.now();
     const end = started + seconds * 1000;
-    for (let now = started; now < end; ) {
+    for (let now = started; now < end;) {
       chars += readPage(nextPick()).length;
       const after = performance.now();
       latencies.push(after - now);

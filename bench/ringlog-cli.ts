@@ -23,9 +23,13 @@ export interface CliRun {
 }
 
 /** Runs `ringlog ARGS`; with `pinnedNow`, Date.now() in the child is pinned to that time (see pinned-clock.mjs). */
-export async function runRinglog(args: string[], options: { pinnedNow?: number; showStderr?: boolean } = {}): Promise<CliRun> {
+export async function runRinglog(
+  args: string[],
+  options: { pinnedNow?: number; showStderr?: boolean } = {},
+): Promise<CliRun> {
   const nodeArgs = options.pinnedNow === undefined ? [] : ['--import', PINNED_CLOCK];
-  const env = options.pinnedNow === undefined ? process.env : { ...process.env, RINGLOG_BENCH_NOW: String(options.pinnedNow) };
+  const env =
+    options.pinnedNow === undefined ? process.env : { ...process.env, RINGLOG_BENCH_NOW: String(options.pinnedNow) };
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, RINGLOG, ...args], {
     cwd: ROOT,
@@ -41,7 +45,13 @@ export async function runRinglog(args: string[], options: { pinnedNow?: number; 
   const wallSeconds = (performance.now() - started) / 1000;
   memory.stop();
   if (code !== 0) throw new Error(`ringlog ${args.join(' ')} exited with ${code}: ${stderr.trim()}`);
-  return { stdout, wallSeconds, peakRssKiB: memory.peakKiB(), peakAnonKiB: memory.peakAnonKiB(), memory: memory.last() };
+  return {
+    stdout,
+    wallSeconds,
+    peakRssKiB: memory.peakKiB(),
+    peakAnonKiB: memory.peakAnonKiB(),
+    memory: memory.last(),
+  };
 }
 
 export async function ringlogCredentials(db: string): Promise<Credentials> {
@@ -56,7 +66,11 @@ export interface RunningServer {
 }
 
 /** Starts a child server and resolves once it has printed its URL. */
-export async function startChild(command: string[], urlFromLine: (line: string) => string | null, timeoutMs = 60_000): Promise<RunningServer> {
+export async function startChild(
+  command: string[],
+  urlFromLine: (line: string) => string | null,
+  timeoutMs = 60_000,
+): Promise<RunningServer> {
   const child: ChildProcess = spawn(process.execPath, command, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
@@ -91,7 +105,9 @@ export async function startChild(command: string[], urlFromLine: (line: string) 
 }
 
 export function startRinglogServer(db: string): Promise<RunningServer> {
-  return startChild([RINGLOG, 'serve', '--db', db, '--port', '0'], (line) => (/^http:\/\/\S+$/.test(line.trim()) ? line.trim() : null));
+  return startChild([RINGLOG, 'serve', '--db', db, '--port', '0'], (line) =>
+    /^http:\/\/\S+$/.test(line.trim()) ? line.trim() : null,
+  );
 }
 
 /** An access token for `creds`' admin, through the JWT bearer grant. */
@@ -102,7 +118,10 @@ export async function adminToken(url: string, creds: Credentials): Promise<strin
       'content-type': 'application/x-www-form-urlencoded',
       authorization: `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`,
     },
-    body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: creds.admin.jwt }),
+    body: new URLSearchParams({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion: creds.admin.jwt,
+    }),
   });
   const body = (await res.json()) as { access_token?: string };
   if (!res.ok || !body.access_token) throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);

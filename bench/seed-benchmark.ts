@@ -26,10 +26,14 @@ export interface SeedFigures {
 export async function runSeedBenchmark(options: SeedOptions, rowsPerTransaction = 5000): Promise<SeedFigures> {
   const cliDb = join(OUT_DIR, 'seed-cli.db');
   const rawDb = join(OUT_DIR, 'seed-raw.db');
-  process.stderr.write(`seed: ringlog seed (${options.extensions} users, ${options.days} days, ${options.callsPerDay} calls/day)...\n`);
+  process.stderr.write(
+    `seed: ringlog seed (${options.extensions} users, ${options.days} days, ${options.callsPerDay} calls/day)...\n`,
+  );
   const cli = await seedThroughCli(options, cliDb);
   const summary = JSON.parse(cli.stdout) as SeedSummary;
-  process.stderr.write(`seed: ${summary.records} records in ${cli.wallSeconds.toFixed(1)} s; raw better-sqlite3 insert of the same rows...\n`);
+  process.stderr.write(
+    `seed: ${summary.records} records in ${cli.wallSeconds.toFixed(1)} s; raw better-sqlite3 insert of the same rows...\n`,
+  );
   removeDb(rawDb);
   const raw = await rawBatchedInsert(rawDb, options, rowsPerTransaction);
   const sameRows = callLogFingerprint(cliDb) === callLogFingerprint(rawDb);

@@ -26,21 +26,54 @@ The raw baseline generates the same records in the benchmark process and inserts
 ${int(f.rowsPerTransaction)} rows per transaction, insert time only. Same rows in both databases:
 ${f.sameRows ? 'yes' : '**no**'} (count, sum of start times, highest id).
 
-${table(['', 'records/s', 'seconds'], [
-  ['`ringlog seed`, end to end (child process: start-up, migrations, generation, store, close)', `**${int(endToEnd)}**`, fixed(f.cliWallSeconds)],
-  ['… of which inside the command (`seedStore`: generation and store)', rate(s.seconds), fixed(s.seconds)],
-  ['raw better-sqlite3 batched insert of the same rows (insert only)', `**${int(rawRate)}**`, fixed(raw.insertSeconds)],
-  ['**ringlog end to end / raw insert**', `**${percent(endToEnd / rawRate)}** ${goal(endToEnd / rawRate >= 0.5, '≥ 50%')}`, ''],
-])}
+${table(
+  ['', 'records/s', 'seconds'],
+  [
+    [
+      '`ringlog seed`, end to end (child process: start-up, migrations, generation, store, close)',
+      `**${int(endToEnd)}**`,
+      fixed(f.cliWallSeconds),
+    ],
+    ['… of which inside the command (`seedStore`: generation and store)', rate(s.seconds), fixed(s.seconds)],
+    [
+      'raw better-sqlite3 batched insert of the same rows (insert only)',
+      `**${int(rawRate)}**`,
+      fixed(raw.insertSeconds),
+    ],
+    [
+      '**ringlog end to end / raw insert**',
+      `**${percent(endToEnd / rawRate)}** ${goal(endToEnd / rawRate >= 0.5, '≥ 50%')}`,
+      '',
+    ],
+  ],
+)}
 
 Where ringlog's time goes (the same records generated again in the benchmark process):
 
-${table(['step', 'seconds', 'records/s', 'share of `seedStore`'], [
-  ['`generateTraffic`: simulating the calls', fixed(raw.trafficSeconds), rate(raw.trafficSeconds), percent(raw.trafficSeconds / s.seconds)],
-  ['`prepareRecord`: Simple and Detailed JSON, index columns', fixed(raw.rowSeconds), rate(raw.rowSeconds), percent(raw.rowSeconds / s.seconds)],
-  ['the rest: the store (Kysely upserts of 500 rows, recordings, SQLite)', fixed(storeShare), rate(storeShare), percent(storeShare / s.seconds)],
-  ['for comparison: the raw insert of the same rows', fixed(raw.insertSeconds), int(rawRate), ''],
-])}
+${table(
+  ['step', 'seconds', 'records/s', 'share of `seedStore`'],
+  [
+    [
+      '`generateTraffic`: simulating the calls',
+      fixed(raw.trafficSeconds),
+      rate(raw.trafficSeconds),
+      percent(raw.trafficSeconds / s.seconds),
+    ],
+    [
+      '`prepareRecord`: Simple and Detailed JSON, index columns',
+      fixed(raw.rowSeconds),
+      rate(raw.rowSeconds),
+      percent(raw.rowSeconds / s.seconds),
+    ],
+    [
+      'the rest: the store (Kysely upserts of 500 rows, recordings, SQLite)',
+      fixed(storeShare),
+      rate(storeShare),
+      percent(storeShare / s.seconds),
+    ],
+    ['for comparison: the raw insert of the same rows', fixed(raw.insertSeconds), int(rawRate), ''],
+  ],
+)}
 
 Peak RSS of \`ringlog seed\` (VmHWM): ${mib(f.cliPeakRssKiB)} MiB; its anonymous part (heap, buffers; the rest are
 pages of the database file) peaked at ${mib(f.cliPeakAnonKiB)} MiB (sampled every 250 ms).`;

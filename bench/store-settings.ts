@@ -34,9 +34,14 @@ export async function storeSettings(): Promise<StoreSettings> {
     const connectionPragmas: string[] = [];
     for (const name of CONNECTION_PRAGMAS) connectionPragmas.push(`${name} = ${String(await pragma(name))}`);
     const pageSize = Number(await pragma('page_size'));
-    const { rows } = await sql<{ sql: string }>`SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name`.execute(store.db);
+    const { rows } = await sql<{
+      sql: string;
+    }>`SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name`.execute(store.db);
     await store.close();
-    const layout = createHash('sha256').update(`${pageSize}\n${rows.map((r) => r.sql).join('\n')}`).digest('hex').slice(0, 8);
+    const layout = createHash('sha256')
+      .update(`${pageSize}\n${rows.map((r) => r.sql).join('\n')}`)
+      .digest('hex')
+      .slice(0, 8);
     settings = { connectionPragmas, layout, pageSize };
     return settings;
   } finally {

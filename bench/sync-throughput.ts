@@ -47,16 +47,27 @@ async function ringlog(args: string[]): Promise<Run> {
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr = (stderr + c).slice(-4000)));
   const [status] = (await once(child, 'close')) as [number | null];
   memory.stop();
-  const run = { status, stdout, stderr, wallSeconds: (performance.now() - started) / 1000, peakRssKiB: Math.max(memory.peakKiB(), memory.last()?.hwmKiB ?? 0) };
+  const run = {
+    status,
+    stdout,
+    stderr,
+    wallSeconds: (performance.now() - started) / 1000,
+    peakRssKiB: Math.max(memory.peakKiB(), memory.last()?.hwmKiB ?? 0),
+  };
   if (status !== 0) throw new Error(`ringlog ${args[0]} exited with ${status}: ${stderr.trim()}`);
   return run;
 }
 
 /** Starts `ringlog serve` on a free port; resolves once it prints its URL. */
 async function serve(db: string, rateLimits: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--rate-limits', rateLimits], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [BIN, 'serve', '--db', db, '--port', '0', '--rate-limits', rateLimits],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (line) => resolve(line.trim()));
     child.once('exit', (code) => reject(new Error(`ringlog serve exited with ${code}`)));
@@ -74,11 +85,20 @@ async function serve(db: string, rateLimits: string): Promise<{ url: string; sto
 /** dist/ is what bin/ringlog.js runs: build it when older than the sources. */
 function ensureBuilt(): void {
   const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+      ),
+    );
   const built = join(ROOT, 'dist/cli/index.js');
   if (existsSync(join(ROOT, 'dist/sync/index.js')) && statSync(built).mtimeMs >= newest(join(ROOT, 'src'))) return;
   process.stderr.write('building dist/ ...\n');
-  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+    { stdio: 'inherit' },
+  );
 }
 
 function removeDb(file: string): void {
@@ -90,8 +110,20 @@ async function seedUpstream(file: string, records: number, extensions: number): 
   removeDb(file);
   const days = 30;
   const callsPerDay = Math.max(1, Math.round(records / RECORDS_PER_CALL / days));
-  const run = await ringlog(['seed', '--db', file, '--seed', '1', '--extensions', String(extensions), '--days', String(days),
-    '--calls-per-day', String(callsPerDay), '--json']);
+  const run = await ringlog([
+    'seed',
+    '--db',
+    file,
+    '--seed',
+    '1',
+    '--extensions',
+    String(extensions),
+    '--days',
+    String(days),
+    '--calls-per-day',
+    String(callsPerDay),
+    '--json',
+  ]);
   return JSON.parse(run.stdout) as { records: number };
 }
 
@@ -100,8 +132,20 @@ async function credentials(db: string): Promise<Credentials> {
 }
 
 async function syncInto(url: string, c: Credentials, db: string): Promise<{ summary: SyncSummary; run: Run }> {
-  const run = await ringlog(['sync', '--db', db, '--from', url, '--client-id', c.clientId, '--client-secret', c.clientSecret,
-    '--jwt', c.admin.jwt, '--json']);
+  const run = await ringlog([
+    'sync',
+    '--db',
+    db,
+    '--from',
+    url,
+    '--client-id',
+    c.clientId,
+    '--client-secret',
+    c.clientSecret,
+    '--jwt',
+    c.admin.jwt,
+    '--json',
+  ]);
   return { summary: JSON.parse(run.stdout) as SyncSummary, run };
 }
 
@@ -119,7 +163,8 @@ const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** The least time a sliding window of `limit` per `windowSec` allows for `requests` requests (answers taking no time). */
-export const minimumSeconds = (requests: number, limit: number, windowSec: number) => (Math.ceil(requests / limit) - 1) * windowSec;
+export const minimumSeconds = (requests: number, limit: number, windowSec: number) =>
+  (Math.ceil(requests / limit) - 1) * windowSec;
 
 async function paced(records: number): Promise<string[]> {
   const upstreamDb = join(OUT, 'paced-upstream.db');
@@ -131,7 +176,9 @@ async function paced(records: number): Promise<string[]> {
   try {
     const c = await credentials(upstreamDb);
     removeDb(localDb);
-    process.stderr.write(`paced: syncing ${n(seeded.records)} records under Heavy ${HEAVY.requests} per ${HEAVY.windowSec} s...\n`);
+    process.stderr.write(
+      `paced: syncing ${n(seeded.records)} records under Heavy ${HEAVY.requests} per ${HEAVY.windowSec} s...\n`,
+    );
     const { summary } = await syncInto(upstream.url, c, localDb);
     const heavy = summary.requestsByGroup.heavy ?? 0;
     const span = summary.sentBetween.heavy;
@@ -197,7 +244,10 @@ async function unlimited(records: number): Promise<string[]> {
 async function ceiling(upstreamDb: string, accountId: string): Promise<string> {
   const source = await openStore(upstreamDb);
   const pages: string[][] = [];
-  for await (const page of source.exportRecords({ accountId, dateFrom: 0, dateTo: Date.now() + 86_400_000, view: 'Detailed' }, 1000)) {
+  for await (const page of source.exportRecords(
+    { accountId, dateFrom: 0, dateTo: Date.now() + 86_400_000, view: 'Detailed' },
+    1000,
+  )) {
     pages.push(page);
   }
   await source.close();
@@ -209,7 +259,9 @@ async function ceiling(upstreamDb: string, accountId: string): Promise<string> {
   let records = 0;
   for (const page of pages) {
     let started = performance.now();
-    const rows: PreparedRecord[] = JSON.parse(`[${page.join(',')}]`).map((json: unknown) => prepareRecord(fromWire(json)));
+    const rows: PreparedRecord[] = JSON.parse(`[${page.join(',')}]`).map((json: unknown) =>
+      prepareRecord(fromWire(json)),
+    );
     decodeMs += performance.now() - started;
     started = performance.now();
     await target.upsertPrepared(rows);
@@ -219,14 +271,18 @@ async function ceiling(upstreamDb: string, accountId: string): Promise<string> {
   await target.close();
   removeDb(targetDb);
   const rate = (ms: number) => n(records / (ms / 1000));
-  return `Without HTTP, one thread (${n(records)} records): decoding (JSON.parse + fromWire + prepareRecord) ${rate(decodeMs)}/s, ` +
-    `store.upsertPrepared into SQLite ${rate(storeMs)}/s`;
+  return (
+    `Without HTTP, one thread (${n(records)} records): decoding (JSON.parse + fromWire + prepareRecord) ${rate(decodeMs)}/s, ` +
+    `store.upsertPrepared into SQLite ${rate(storeMs)}/s`
+  );
 }
 
 function describe(target: string, s: SyncSummary, run: Run): string {
-  return `Unlimited into ${target}: ${n(s.records)} records, ${s.requests} requests, ${s.seconds.toFixed(1)} s inside the command ` +
+  return (
+    `Unlimited into ${target}: ${n(s.records)} records, ${s.requests} requests, ${s.seconds.toFixed(1)} s inside the command ` +
     `= ${n(s.records / s.seconds)} records/s (${n(s.records / run.wallSeconds)}/s end to end, start-up included); ` +
-    `peak RSS ${mib(run.peakRssKiB)} MiB`;
+    `peak RSS ${mib(run.peakRssKiB)} MiB`
+  );
 }
 
 async function main(): Promise<void> {

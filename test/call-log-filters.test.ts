@@ -75,8 +75,19 @@ interface QuerySpec {
 }
 
 const FILTERS = [
-  'direction', 'type', 'transport', 'recordingType', 'withRecording', 'dateFrom', 'dateTo', 'sessionId',
-  'telephonySessionId', 'phoneNumber', 'extensionNumber', 'showBlocked', 'showDeleted',
+  'direction',
+  'type',
+  'transport',
+  'recordingType',
+  'withRecording',
+  'dateFrom',
+  'dateTo',
+  'sessionId',
+  'telephonySessionId',
+  'phoneNumber',
+  'extensionNumber',
+  'showBlocked',
+  'showDeleted',
 ] as const;
 type FilterName = (typeof FILTERS)[number];
 
@@ -182,7 +193,8 @@ class Oracle {
       if (s.type && !s.type.includes(r.type)) continue;
       if (s.transport && !s.transport.includes(r.transport)) continue;
       if (recordingType === 'All' && !r.recording) continue;
-      if ((recordingType === 'Automatic' || recordingType === 'OnDemand') && r.recording?.type !== recordingType) continue;
+      if ((recordingType === 'Automatic' || recordingType === 'OnDemand') && r.recording?.type !== recordingType)
+        continue;
       if (s.sessionId !== undefined && r.sessionId !== s.sessionId) continue;
       if (s.telephonySessionId !== undefined && r.telephonySessionId !== s.telephonySessionId) continue;
       if (s.phoneNumber) {
@@ -240,11 +252,20 @@ function busiestNumber(log: CallLogRecord[]): string {
 /** Each filter alone (and a few documented interplays) over the whole generated span. */
 function singleFilterSpecs(world: World, target: Target, c: Choices): QuerySpec[] {
   const log = world.oracle.log(target.extensionId);
-  const full = { target, multiStyle: 'repeat' as const, dateStyle: 'iso-ms' as const, dateFrom: world.spanFrom, dateTo: world.spanTo };
+  const full = {
+    target,
+    multiStyle: 'repeat' as const,
+    dateStyle: 'iso-ms' as const,
+    dateFrom: world.spanFrom,
+    dateTo: world.spanTo,
+  };
   const anchor = c.pick(log);
   const number = busiestNumber(log);
   const otherExtension = world.company.extensions.find((e) => e.id !== target.extensionId && e.type === 'User');
-  const sessionMates = extensionNumbersInSession(world, c.pick(log.filter((r) => extensionNumbersInSession(world, r).length > 0)));
+  const sessionMates = extensionNumbersInSession(
+    world,
+    c.pick(log.filter((r) => extensionNumbersInSession(world, r).length > 0)),
+  );
   const boundary = c.pick(log);
   return [
     { ...full },
@@ -290,7 +311,12 @@ function singleFilterSpecs(world: World, target: Target, c: Choices): QuerySpec[
     { ...full, dateTo: boundary.startTime - 1 },
     { ...full, dateFrom: boundary.startTime - 1, dateTo: boundary.startTime + 1, dateStyle: 'offset' },
     { ...full, dateFrom: boundary.startTime, dateTo: boundary.startTime + 6 * HOUR, dateStyle: 'iso-seconds' },
-    { ...full, dateFrom: Math.floor(boundary.startTime / DAY) * DAY, dateTo: Math.ceil(boundary.startTime / DAY) * DAY, dateStyle: 'day' },
+    {
+      ...full,
+      dateFrom: Math.floor(boundary.startTime / DAY) * DAY,
+      dateTo: Math.ceil(boundary.startTime / DAY) * DAY,
+      dateStyle: 'day',
+    },
     // dateTo alone: the window is the 24 hours before it.
     { target, multiStyle: 'repeat', dateStyle: 'iso-ms', dateTo: boundary.startTime + 12 * HOUR },
     // dateFrom alone: up to now.
@@ -319,14 +345,22 @@ function randomSpec(world: World, target: Target, c: Choices): QuerySpec {
   };
   const matching = c.chance(0.85);
   if (c.chance(0.35)) {
-    spec.direction = matching ? (c.chance(0.6) ? [anchor.direction] : ['Inbound', 'Outbound']) : [c.pick(['Inbound', 'Outbound'])];
+    spec.direction = matching
+      ? c.chance(0.6)
+        ? [anchor.direction]
+        : ['Inbound', 'Outbound']
+      : [c.pick(['Inbound', 'Outbound'])];
   }
-  if (c.chance(0.25)) spec.type = matching ? (c.chance(0.6) ? [anchor.type] : ['Fax', 'Voice']) : [c.pick(['Voice', 'Fax'])];
+  if (c.chance(0.25))
+    spec.type = matching ? (c.chance(0.6) ? [anchor.type] : ['Fax', 'Voice']) : [c.pick(['Voice', 'Fax'])];
   if (c.chance(0.25)) spec.transport = matching ? [anchor.transport] : [c.pick(['PSTN', 'VoIP'])];
   if (c.chance(0.2)) {
-    spec.recordingType = anchor.recording && c.chance(0.8)
-      ? (c.chance(0.5) ? anchor.recording.type : 'All')
-      : c.pick(['Automatic', 'OnDemand', 'All'] as const);
+    spec.recordingType =
+      anchor.recording && c.chance(0.8)
+        ? c.chance(0.5)
+          ? anchor.recording.type
+          : 'All'
+        : c.pick(['Automatic', 'OnDemand', 'All'] as const);
   }
   if (c.chance(0.1)) spec.withRecording = c.chance(0.5);
   if (c.chance(0.4)) spec.view = c.pick(['Simple', 'Detailed'] as const);
@@ -336,7 +370,8 @@ function randomSpec(world: World, target: Target, c: Choices): QuerySpec {
   if (c.chance(0.2) && phones.length) spec.phoneNumber = { digits: c.pick(phones), plus: c.chance(0.5) };
   else if (c.chance(0.18)) {
     const mates = extensionNumbersInSession(world, anchor);
-    spec.extensionNumber = mates.length && c.chance(0.85) ? c.pick(mates) : c.pick(world.company.extensions).extensionNumber;
+    spec.extensionNumber =
+      mates.length && c.chance(0.85) ? c.pick(mates) : c.pick(world.company.extensions).extensionNumber;
   }
   if (c.chance(0.15)) spec.showBlocked = c.chance(0.5);
   if (c.chance(0.15)) spec.showDeleted = c.chance(0.5);
@@ -418,7 +453,8 @@ async function fetchAll(server: TestServer, token: string, spec: QuerySpec, foll
     assert.ok(body.navigation.firstPage, `navigation.firstPage of ${where}`);
     assert.equal(body.navigation.previousPage !== undefined, page > 1, `navigation.previousPage of ${where}`);
     const detailed = spec.view === 'Detailed';
-    for (const r of body.records) assert.equal(Array.isArray(r.legs), detailed, `legs in view ${spec.view ?? 'Simple'} on ${where}`);
+    for (const r of body.records)
+      assert.equal(Array.isArray(r.legs), detailed, `legs in view ${spec.view ?? 'Simple'} on ${where}`);
     ids.push(...body.records.map((r) => r.id));
     if (!body.navigation.nextPage) break;
     assert.equal(body.records.length, perPage, `a page before the last is full on ${where}`);
@@ -441,7 +477,12 @@ interface Outcome {
   failure?: string;
 }
 
-async function runQueries(server: TestServer, world: World, tokens: Record<'admin' | 'user', string>, specs: QuerySpec[]) {
+async function runQueries(
+  server: TestServer,
+  world: World,
+  tokens: Record<'admin' | 'user', string>,
+  specs: QuerySpec[],
+) {
   const outcomes: Outcome[] = [];
   let index = 0;
   const worker = async () => {
@@ -478,120 +519,202 @@ function describeFailures(outcomes: Outcome[]): string {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-for (const backend of await backends()) describe(`call-log list against an independent oracle (${backend})`, () => {
-  let server: TestServer;
-  let world: World;
-  let tokens: Record<'admin' | 'user', string>;
-  let targets: Target[];
-  const all: Outcome[] = [];
+for (const backend of await backends())
+  describe(`call-log list against an independent oracle (${backend})`, () => {
+    let server: TestServer;
+    let world: World;
+    let tokens: Record<'admin' | 'user', string>;
+    let targets: Target[];
+    const all: Outcome[] = [];
 
-  before(async () => {
-    server = await startTestServer({ backend, seed: SEED_OVERRIDE });
-    const company = generateCompany(server.seed);
-    const records = [...generateTraffic(company, server.seed)].flatMap((b) => b.records);
-    world = {
-      company,
-      oracle: new Oracle(records, company.extensions),
-      spanFrom: server.seed.endTime - server.seed.days * DAY,
-      spanTo: server.seed.endTime,
-    };
-    const { admin, user } = server.credentials;
-    tokens = { admin: await accessToken(server, admin.jwt), user: await accessToken(server, user.jwt) };
+    before(async () => {
+      server = await startTestServer({ backend, seed: SEED_OVERRIDE });
+      const company = generateCompany(server.seed);
+      const records = [...generateTraffic(company, server.seed)].flatMap((b) => b.records);
+      world = {
+        company,
+        oracle: new Oracle(records, company.extensions),
+        spanFrom: server.seed.endTime - server.seed.days * DAY,
+        spanTo: server.seed.endTime,
+      };
+      const { admin, user } = server.credentials;
+      tokens = { admin: await accessToken(server, admin.jwt), user: await accessToken(server, user.jwt) };
 
-    const accountId = company.account.id;
-    assert.equal(server.credentials.accountId, accountId, 'the regenerated company is the seeded one');
-    const extLog = (id: string) => records.filter((r) => r.extensionId === id);
-    const users = company.extensions.filter((e) => e.type === 'User');
-    const busiest = [...users].sort((a, b) => extLog(b.id).length - extLog(a.id).length)[0];
-    const queue = company.extensions.find((e) => e.type === 'Department');
-    const withDeleted = records.find((r) => r.deleted && r.extensionId !== null)?.extensionId;
-    const withBlocked = records.find((r) => r.result === 'Blocked' && r.extensionId !== null)?.extensionId;
-    const extPath = (account: string, ext: string) => `${API}/account/${account}/extension/${ext}/call-log`;
-    const candidates: Target[] = [
-      { label: 'company log (admin, ~)', who: 'admin', level: 'account', path: `${API}/account/~/call-log`, extensionId: null },
-      { label: 'company log (admin, account id)', who: 'admin', level: 'account', path: `${API}/account/${accountId}/call-log`, extensionId: null },
-      { label: `busiest user ${busiest.extensionNumber} (admin)`, who: 'admin', level: 'extension', path: extPath('~', busiest.id), extensionId: busiest.id },
-      { label: 'own log (admin, ~)', who: 'admin', level: 'extension', path: extPath('~', '~'), extensionId: admin.extensionId },
-      { label: 'own log (user, ~)', who: 'user', level: 'extension', path: extPath('~', '~'), extensionId: user.extensionId },
-      { label: 'own log (user, ids)', who: 'user', level: 'extension', path: extPath(accountId, user.extensionId), extensionId: user.extensionId },
-    ];
-    if (queue) candidates.push({ label: `call queue ${queue.extensionNumber} (admin)`, who: 'admin', level: 'extension', path: extPath(accountId, queue.id), extensionId: queue.id });
-    if (withDeleted) candidates.push({ label: 'log with a deleted record (admin)', who: 'admin', level: 'extension', path: extPath('~', withDeleted), extensionId: withDeleted });
-    if (withBlocked) candidates.push({ label: 'log with a blocked call (admin)', who: 'admin', level: 'extension', path: extPath('~', withBlocked), extensionId: withBlocked });
-    targets = candidates.filter((t, i) => candidates.findIndex((o) => o.path === t.path && o.who === t.who) === i);
-    for (const t of targets) assert.ok(world.oracle.log(t.extensionId).length > 0, `${t.label} has records`);
-  });
+      const accountId = company.account.id;
+      assert.equal(server.credentials.accountId, accountId, 'the regenerated company is the seeded one');
+      const extLog = (id: string) => records.filter((r) => r.extensionId === id);
+      const users = company.extensions.filter((e) => e.type === 'User');
+      const busiest = [...users].sort((a, b) => extLog(b.id).length - extLog(a.id).length)[0];
+      const queue = company.extensions.find((e) => e.type === 'Department');
+      const withDeleted = records.find((r) => r.deleted && r.extensionId !== null)?.extensionId;
+      const withBlocked = records.find((r) => r.result === 'Blocked' && r.extensionId !== null)?.extensionId;
+      const extPath = (account: string, ext: string) => `${API}/account/${account}/extension/${ext}/call-log`;
+      const candidates: Target[] = [
+        {
+          label: 'company log (admin, ~)',
+          who: 'admin',
+          level: 'account',
+          path: `${API}/account/~/call-log`,
+          extensionId: null,
+        },
+        {
+          label: 'company log (admin, account id)',
+          who: 'admin',
+          level: 'account',
+          path: `${API}/account/${accountId}/call-log`,
+          extensionId: null,
+        },
+        {
+          label: `busiest user ${busiest.extensionNumber} (admin)`,
+          who: 'admin',
+          level: 'extension',
+          path: extPath('~', busiest.id),
+          extensionId: busiest.id,
+        },
+        {
+          label: 'own log (admin, ~)',
+          who: 'admin',
+          level: 'extension',
+          path: extPath('~', '~'),
+          extensionId: admin.extensionId,
+        },
+        {
+          label: 'own log (user, ~)',
+          who: 'user',
+          level: 'extension',
+          path: extPath('~', '~'),
+          extensionId: user.extensionId,
+        },
+        {
+          label: 'own log (user, ids)',
+          who: 'user',
+          level: 'extension',
+          path: extPath(accountId, user.extensionId),
+          extensionId: user.extensionId,
+        },
+      ];
+      if (queue)
+        candidates.push({
+          label: `call queue ${queue.extensionNumber} (admin)`,
+          who: 'admin',
+          level: 'extension',
+          path: extPath(accountId, queue.id),
+          extensionId: queue.id,
+        });
+      if (withDeleted)
+        candidates.push({
+          label: 'log with a deleted record (admin)',
+          who: 'admin',
+          level: 'extension',
+          path: extPath('~', withDeleted),
+          extensionId: withDeleted,
+        });
+      if (withBlocked)
+        candidates.push({
+          label: 'log with a blocked call (admin)',
+          who: 'admin',
+          level: 'extension',
+          path: extPath('~', withBlocked),
+          extensionId: withBlocked,
+        });
+      targets = candidates.filter((t, i) => candidates.findIndex((o) => o.path === t.path && o.who === t.who) === i);
+      for (const t of targets) assert.ok(world.oracle.log(t.extensionId).length > 0, `${t.label} has records`);
+    });
 
-  after(async () => {
-    await server?.close();
-  });
+    after(async () => {
+      await server?.close();
+    });
 
-  test('the generated data covers what the filters select on', () => {
-    const records = world.oracle.records;
-    const companyLog = world.oracle.log(null);
-    assert.ok(companyLog.length > 1000, 'the company log spans more than one page of 1000');
-    for (const check of [
-      (r: CallLogRecord) => r.direction === 'Inbound', (r: CallLogRecord) => r.direction === 'Outbound',
-      (r: CallLogRecord) => r.type === 'Fax', (r: CallLogRecord) => r.transport === 'VoIP',
-      (r: CallLogRecord) => r.recording?.type === 'Automatic', (r: CallLogRecord) => r.recording?.type === 'OnDemand',
-      (r: CallLogRecord) => r.result === 'Blocked',
-    ]) {
-      assert.ok(companyLog.some(check), `company log has a record with ${check}`);
-    }
-    assert.ok(records.some((r) => r.deleted), 'some extension record is deleted');
-  });
-
-  test('each filter alone, at account and extension level', async () => {
-    const c = new Choices(1);
-    const specs = targets.flatMap((t) => singleFilterSpecs(world, t, c));
-    const outcomes = await runQueries(server, world, tokens, specs);
-    all.push(...outcomes);
-    assert.equal(outcomes.filter((o) => o.failure).length, 0, describeFailures(outcomes));
-  });
-
-  test('random combinations of filters, paging and date forms', async () => {
-    const c = new Choices(2);
-    const specs: QuerySpec[] = [];
-    for (let i = 0; i < 400; i++) specs.push(randomSpec(world, c.pick(targets), c));
-    const outcomes = await runQueries(server, world, tokens, specs);
-    all.push(...outcomes);
-    assert.equal(outcomes.filter((o) => o.failure).length, 0, describeFailures(outcomes));
-    const nonEmpty = outcomes.filter((o) => o.expected.length > 0).length;
-    assert.ok(nonEmpty >= outcomes.length * 0.6, `only ${nonEmpty} of ${outcomes.length} random queries select records`);
-  });
-
-  test('a page past the end is empty and says so', async () => {
-    const spec: QuerySpec = { target: targets[0], multiStyle: 'repeat', dateStyle: 'iso-ms', dateFrom: world.spanFrom, dateTo: world.spanTo, perPage: '1000' };
-    const params = queryParams(spec);
-    params.append('page', '50');
-    const res = await fetch(`${server.url}${spec.target.path}?${params}`, { headers: { Authorization: `Bearer ${tokens.admin}` } });
-    assert.equal(res.status, 200);
-    const body = (await res.json()) as ListBody;
-    assert.deepEqual(body.records, []);
-    assert.equal(body.paging.page, 50);
-    assert.equal(body.navigation.nextPage, undefined);
-    assert.ok(body.navigation.previousPage);
-  });
-
-  test('the queries exercised every filter on non-empty results where it made a difference', () => {
-    assert.ok(all.length > 300, `${all.length} queries ran`);
-    const now = Date.now();
-    for (const level of ['account', 'extension'] as const) {
-      for (const filter of FILTERS) {
-        // Deleted records exist only in extensions' logs.
-        if (level === 'account' && filter === 'showDeleted') continue;
-        const biting = all.filter(
-          (o) =>
-            o.spec.target.level === level &&
-            filtersUsed(o.spec).includes(filter) &&
-            o.expected.length > 0 &&
-            world.oracle.expect(o.spec, now, filter).length !== o.expected.length,
-        );
-        assert.ok(biting.length > 0, `no ${level}-level query where ${filter} selected a non-empty, different result`);
+    test('the generated data covers what the filters select on', () => {
+      const records = world.oracle.records;
+      const companyLog = world.oracle.log(null);
+      assert.ok(companyLog.length > 1000, 'the company log spans more than one page of 1000');
+      for (const check of [
+        (r: CallLogRecord) => r.direction === 'Inbound',
+        (r: CallLogRecord) => r.direction === 'Outbound',
+        (r: CallLogRecord) => r.type === 'Fax',
+        (r: CallLogRecord) => r.transport === 'VoIP',
+        (r: CallLogRecord) => r.recording?.type === 'Automatic',
+        (r: CallLogRecord) => r.recording?.type === 'OnDemand',
+        (r: CallLogRecord) => r.result === 'Blocked',
+      ]) {
+        assert.ok(companyLog.some(check), `company log has a record with ${check}`);
       }
-    }
-    const multiPage = all.filter((o) => o.expected.length > effectivePerPage(o.spec.perPage));
-    assert.ok(multiPage.length >= 10, 'several queries span more than one page');
-    assert.ok(all.some((o) => o.expected.length > 1000), 'some query spans more than 1000 records');
+      assert.ok(
+        records.some((r) => r.deleted),
+        'some extension record is deleted',
+      );
+    });
+
+    test('each filter alone, at account and extension level', async () => {
+      const c = new Choices(1);
+      const specs = targets.flatMap((t) => singleFilterSpecs(world, t, c));
+      const outcomes = await runQueries(server, world, tokens, specs);
+      all.push(...outcomes);
+      assert.equal(outcomes.filter((o) => o.failure).length, 0, describeFailures(outcomes));
+    });
+
+    test('random combinations of filters, paging and date forms', async () => {
+      const c = new Choices(2);
+      const specs: QuerySpec[] = [];
+      for (let i = 0; i < 400; i++) specs.push(randomSpec(world, c.pick(targets), c));
+      const outcomes = await runQueries(server, world, tokens, specs);
+      all.push(...outcomes);
+      assert.equal(outcomes.filter((o) => o.failure).length, 0, describeFailures(outcomes));
+      const nonEmpty = outcomes.filter((o) => o.expected.length > 0).length;
+      assert.ok(
+        nonEmpty >= outcomes.length * 0.6,
+        `only ${nonEmpty} of ${outcomes.length} random queries select records`,
+      );
+    });
+
+    test('a page past the end is empty and says so', async () => {
+      const spec: QuerySpec = {
+        target: targets[0],
+        multiStyle: 'repeat',
+        dateStyle: 'iso-ms',
+        dateFrom: world.spanFrom,
+        dateTo: world.spanTo,
+        perPage: '1000',
+      };
+      const params = queryParams(spec);
+      params.append('page', '50');
+      const res = await fetch(`${server.url}${spec.target.path}?${params}`, {
+        headers: { Authorization: `Bearer ${tokens.admin}` },
+      });
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as ListBody;
+      assert.deepEqual(body.records, []);
+      assert.equal(body.paging.page, 50);
+      assert.equal(body.navigation.nextPage, undefined);
+      assert.ok(body.navigation.previousPage);
+    });
+
+    test('the queries exercised every filter on non-empty results where it made a difference', () => {
+      assert.ok(all.length > 300, `${all.length} queries ran`);
+      const now = Date.now();
+      for (const level of ['account', 'extension'] as const) {
+        for (const filter of FILTERS) {
+          // Deleted records exist only in extensions' logs.
+          if (level === 'account' && filter === 'showDeleted') continue;
+          const biting = all.filter(
+            (o) =>
+              o.spec.target.level === level &&
+              filtersUsed(o.spec).includes(filter) &&
+              o.expected.length > 0 &&
+              world.oracle.expect(o.spec, now, filter).length !== o.expected.length,
+          );
+          assert.ok(
+            biting.length > 0,
+            `no ${level}-level query where ${filter} selected a non-empty, different result`,
+          );
+        }
+      }
+      const multiPage = all.filter((o) => o.expected.length > effectivePerPage(o.spec.perPage));
+      assert.ok(multiPage.length >= 10, 'several queries span more than one page');
+      assert.ok(
+        all.some((o) => o.expected.length > 1000),
+        'some query spans more than 1000 records',
+      );
+    });
   });
-});

@@ -103,7 +103,13 @@ async function fullList(server: TestServer, token: string, log: Log, query = '')
   return reply.body.records;
 }
 
-function assertError(reply: Reply<ErrorBody>, status: number, codes: RegExp, parameterName: string | undefined, what: string) {
+function assertError(
+  reply: Reply<ErrorBody>,
+  status: number,
+  codes: RegExp,
+  parameterName: string | undefined,
+  what: string,
+) {
   assert.equal(reply.status, status, `${what}: ${reply.text.slice(0, 300)}`);
   assert.match(reply.body.errorCode, codes, what);
   assert.match(reply.body.errors[0].errorCode, codes, what);
@@ -140,8 +146,13 @@ function touched(r: CallLogRecord): CallLogRecord {
 function newCall(model: CallLogRecord, id: string, startTime: number): CallLogRecord {
   const copy = structuredClone(model);
   return {
-    ...copy, id, sessionId: `9${id.replace(/\D/g, '')}0001`, telephonySessionId: `s-${id}`,
-    startTime, lastModifiedTime: startTime + copy.durationMs + 1000, deleted: false,
+    ...copy,
+    id,
+    sessionId: `9${id.replace(/\D/g, '')}0001`,
+    telephonySessionId: `s-${id}`,
+    startTime,
+    lastModifiedTime: startTime + copy.durationMs + 1000,
+    deleted: false,
     legs: copy.legs.map((leg) => ({ ...leg, startTime })),
   };
 }
@@ -175,8 +186,16 @@ for (const backend of await backends()) {
           assert.equal(uri.origin, server.url, what);
           const extension = log === null ? '' : `/extension/${server.credentials.admin.extensionId}`;
           assert.equal(uri.pathname, `${API}/account/${server.credentials.accountId}${extension}/call-log-sync`, what);
-          if (view === 'Detailed') assert.ok(body.records.every((r) => Array.isArray(r.legs)), what);
-          else assert.ok(body.records.every((r) => r.legs === undefined), what);
+          if (view === 'Detailed')
+            assert.ok(
+              body.records.every((r) => Array.isArray(r.legs)),
+              what,
+            );
+          else
+            assert.ok(
+              body.records.every((r) => r.legs === undefined),
+              what,
+            );
         }
       }
     });
@@ -196,8 +215,14 @@ for (const backend of await backends()) {
 
     test('a missing or invalid recordCount is 400 CMN-101 recordCount', async () => {
       for (const log of ['~', null]) {
-        for (const query of ['syncType=FSync', 'syncType=FSync&recordCount=0', 'syncType=FSync&recordCount=abc',
-          'syncType=FSync&recordCount=-5', 'syncType=FSync&recordCount=2.5', 'recordCount=']) {
+        for (const query of [
+          'syncType=FSync',
+          'syncType=FSync&recordCount=0',
+          'syncType=FSync&recordCount=abc',
+          'syncType=FSync&recordCount=-5',
+          'syncType=FSync&recordCount=2.5',
+          'recordCount=',
+        ]) {
           const reply = await call<ErrorBody>(server, syncPath(log, query), admin);
           assertError(reply, 400, /^CMN-101$/, 'recordCount', `${log ?? 'company'} ${query}`);
         }
@@ -236,7 +261,10 @@ for (const backend of await backends()) {
     });
 
     test('the view is fixed at FSync: ISync answers in it whatever view it asks for', async () => {
-      for (const [fixed, asked] of [['Detailed', 'Simple'], ['Simple', 'Detailed']]) {
+      for (const [fixed, asked] of [
+        ['Detailed', 'Simple'],
+        ['Simple', 'Detailed'],
+      ]) {
         const first = await sync(server, admin, '~', `syncType=FSync&recordCount=3&view=${fixed}`);
         const next = await isync(server, admin, '~', first.syncInfo.syncToken, `recordCount=3&view=${asked}`);
         assert.equal(next.syncInfo.syncType, 'ISync');
@@ -303,7 +331,12 @@ for (const backend of await backends()) {
       await write([fresh, changed]);
       const deleteTime = clock;
       const doomed = list.slice(-3);
-      const del = await call(server, `${API}/account/~/extension/~/call-log?dateTo=${list[list.length - 4].startTime}`, admin, 'DELETE');
+      const del = await call(
+        server,
+        `${API}/account/~/extension/~/call-log?dateTo=${list[list.length - 4].startTime}`,
+        admin,
+        'DELETE',
+      );
       assert.equal(del.status, 204, del.text);
 
       await syncClock();
@@ -314,7 +347,10 @@ for (const backend of await backends()) {
       assertNewestFirst(next.records, 'ISync');
       const mine = next.records.find((r) => r.id === changed.id);
       assert.equal(mine?.lastModifiedTime, new Date(changed.lastModifiedTime).toISOString());
-      assert.ok(next.records.every((r) => Array.isArray(r.legs)), 'the Detailed view of the FSync');
+      assert.ok(
+        next.records.every((r) => Array.isArray(r.legs)),
+        'the Detailed view of the FSync',
+      );
 
       const withDeleted = await isync(server, admin, '~', first.syncInfo.syncToken, 'showDeleted=true');
       assert.deepEqual(new Set(ids(withDeleted.records)), new Set([fresh.id, changed.id, ...ids(doomed)]));
@@ -360,7 +396,10 @@ for (const backend of await backends()) {
       await syncClock();
       const first = await sync(server, admin, '~', 'syncType=FSync&recordCount=1');
       assert.equal(first.records.length, 1);
-      assert.ok(twins.some((t) => t.id === first.records[0].id), 'the newest record is one of the twins');
+      assert.ok(
+        twins.some((t) => t.id === first.records[0].id),
+        'the newest record is one of the twins',
+      );
       await syncClock();
       const next = await isync(server, admin, '~', first.syncInfo.syncToken, 'recordCount=5');
       const seen = [...ids(first.records), ...ids(next.records)];
@@ -414,7 +453,10 @@ for (const backend of await backends()) {
         for (const r of body.records) assert.ok(time(r) < oldestSoFar, `${r.id} is older than the frame`);
         answers.push(body.records);
       }
-      assert.deepEqual(answers.map((a) => a.length), [5, 10, 10, list.length - 25, 0]);
+      assert.deepEqual(
+        answers.map((a) => a.length),
+        [5, 10, 10, list.length - 25, 0],
+      );
       assert.deepEqual(answers.flat(), list);
     });
 
@@ -443,11 +485,12 @@ for (const backend of await backends()) {
       // last hour vary with the time of day), and a millisecond apart, so all start before now.
       const base = time(list[0]) + 1;
       const written = new Set<string>();
-      const batch = (n: number) => Array.from({ length: n }, () => {
-        const record = newCall(modelRecord, newId(), base + serial);
-        written.add(record.id);
-        return record;
-      });
+      const batch = (n: number) =>
+        Array.from({ length: n }, () => {
+          const record = newCall(modelRecord, newId(), base + serial);
+          written.add(record.id);
+          return record;
+        });
       await write(batch(MAX_SYNC_RECORDS - 10));
       await syncClock();
       const full = await isync(server, admin, '~', first.syncInfo.syncToken, 'recordCount=40');
@@ -458,7 +501,11 @@ for (const backend of await backends()) {
       await writeClock();
       await write(batch(11));
       await syncClock();
-      const reply = await call<ErrorBody>(server, syncPath('~', `syncType=ISync&syncToken=${encodeURIComponent(first.syncInfo.syncToken)}`), admin);
+      const reply = await call<ErrorBody>(
+        server,
+        syncPath('~', `syncType=ISync&syncToken=${encodeURIComponent(first.syncInfo.syncToken)}`),
+        admin,
+      );
       assertError(reply, 400, /^CLG-104$/, 'syncToken', 'too many changes');
       assert.match(reply.body.message, /max sync record number limit is exceeded/);
 
@@ -481,7 +528,11 @@ for (const backend of await backends()) {
         Array.from({ length: MAX_SYNC_RECORDS + 1 }, (_, i) => newCall(modelRecord, newId(), base + i * 1000)),
       );
       await syncClock();
-      const reply = await call<ErrorBody>(server, syncPath(null, `syncType=ISync&syncToken=${encodeURIComponent(first.syncInfo.syncToken)}`), admin);
+      const reply = await call<ErrorBody>(
+        server,
+        syncPath(null, `syncType=ISync&syncToken=${encodeURIComponent(first.syncInfo.syncToken)}`),
+        admin,
+      );
       assertError(reply, 400, /^CLG-101$/, 'syncToken', 'too many changes in the company log');
       assert.match(reply.body.message, /max sync record number limit is exceeded/);
     });
@@ -505,7 +556,7 @@ for (const backend of await backends()) {
     const isyncReply = (token: string, log: Log, syncToken: string) =>
       call<ErrorBody>(server, syncPath(log, `syncType=ISync&syncToken=${encodeURIComponent(syncToken)}`), token);
 
-    test("a token of another log is 400 CLG-10x for syncToken", async () => {
+    test('a token of another log is 400 CLG-10x for syncToken', async () => {
       const userLog = server.credentials.user.extensionId;
       const ofUser = (await sync(server, admin, userLog, 'recordCount=1')).syncInfo.syncToken;
       const ofAdmin = (await sync(server, admin, '~', 'recordCount=1')).syncInfo.syncToken;
@@ -529,13 +580,28 @@ for (const backend of await backends()) {
         forged({ v: 'Detailed' }),
         `${payload}.${flip(signature, 3)}`,
         `${flip(payload, 5)}.${signature}`,
-        'garbage', 'a.b', '.', `${good}x`,
+        'garbage',
+        'a.b',
+        '.',
+        `${good}x`,
       ];
       for (const token of bad) {
-        assertError(await isyncReply(admin, '~', token), 400, /^CLG-10[1-5]$/, 'syncToken', `token ${token.slice(0, 40)}`);
+        assertError(
+          await isyncReply(admin, '~', token),
+          400,
+          /^CLG-10[1-5]$/,
+          'syncToken',
+          `token ${token.slice(0, 40)}`,
+        );
       }
       for (const token of ['garbage', forged({ t: 0 })]) {
-        assertError(await isyncReply(admin, null, token), 400, /^CLG-10[1-5]$/, 'syncToken', `company: ${token.slice(0, 40)}`);
+        assertError(
+          await isyncReply(admin, null, token),
+          400,
+          /^CLG-10[1-5]$/,
+          'syncToken',
+          `company: ${token.slice(0, 40)}`,
+        );
       }
       const missing = await call<ErrorBody>(server, syncPath('~', 'syncType=ISync'), admin);
       assert.equal(missing.status, 400, missing.text);
@@ -556,7 +622,9 @@ for (const backend of await backends()) {
       const companyISync = await isyncReply(user, null, first.syncInfo.syncToken);
       assert.equal(companyISync.status, 403, companyISync.text);
       const other = await call<ErrorBody>(
-        server, syncPath(server.credentials.admin.extensionId, 'syncType=FSync&recordCount=3'), user,
+        server,
+        syncPath(server.credentials.admin.extensionId, 'syncType=FSync&recordCount=3'),
+        user,
       );
       assert.equal(other.status, 403, other.text);
       assert.equal(other.body.errors[0].errorCode, 'CMN-419');
@@ -568,7 +636,8 @@ for (const backend of await backends()) {
     let clock = Date.now();
     let admin: string;
     let user: string;
-    const deletePath = (log: string, query = '') => `${API}/account/~/extension/${log}/call-log${query ? `?${query}` : ''}`;
+    const deletePath = (log: string, query = '') =>
+      `${API}/account/~/extension/${log}/call-log${query ? `?${query}` : ''}`;
 
     before(async () => {
       server = await startTestServer({ backend, now: () => clock, seed: recentSeed() });
@@ -593,7 +662,10 @@ for (const backend of await backends()) {
       assert.equal(reply.status, 204, reply.text);
       assert.equal(reply.text, '');
 
-      assert.deepEqual(await fullList(server, admin, '~', 'view=Detailed'), kept.filter((r) => !r.deleted));
+      assert.deepEqual(
+        await fullList(server, admin, '~', 'view=Detailed'),
+        kept.filter((r) => !r.deleted),
+      );
       const shown = await fullList(server, admin, '~', 'view=Detailed&showDeleted=true');
       assert.deepEqual(ids(shown), ids(earlier));
       for (const r of shown) {
@@ -603,17 +675,27 @@ for (const backend of await backends()) {
         } else if (!was.deleted) {
           assert.equal(r.deleted, true, r.id);
           assert.equal(r.lastModifiedTime, new Date(clock).toISOString(), r.id);
-          assert.deepEqual({ ...r, lastModifiedTime: undefined, deleted: undefined },
-            { ...was, lastModifiedTime: undefined, deleted: undefined }, `${r.id} is otherwise unchanged`);
+          assert.deepEqual(
+            { ...r, lastModifiedTime: undefined, deleted: undefined },
+            { ...was, lastModifiedTime: undefined, deleted: undefined },
+            `${r.id} is otherwise unchanged`,
+          );
         }
       }
       assert.ok(gone.length > 0);
       const simple = await fullList(server, admin, '~', 'showDeleted=true');
       for (const r of simple) assert.equal(r.deleted, time(r) < Date.parse(dateTo) ? true : undefined, r.id);
 
-      assert.deepEqual(await fullList(server, admin, null, 'view=Detailed&showDeleted=true'), company, 'the company log is untouched');
-      assert.deepEqual(await fullList(server, admin, server.credentials.user.extensionId, 'view=Detailed'), userLog,
-        "another extension's log is untouched");
+      assert.deepEqual(
+        await fullList(server, admin, null, 'view=Detailed&showDeleted=true'),
+        company,
+        'the company log is untouched',
+      );
+      assert.deepEqual(
+        await fullList(server, admin, server.credentials.user.extensionId, 'view=Detailed'),
+        userLog,
+        "another extension's log is untouched",
+      );
       const fsync = await sync(server, admin, '~', 'recordCount=250');
       assert.deepEqual(ids(fsync.records), ids(kept.filter((r) => !r.deleted)), 'FSync leaves deleted records out');
     });
@@ -635,8 +717,12 @@ for (const backend of await backends()) {
       const clientId = 'read-only-app';
       const clientSecret = 'read-only-secret';
       await server.store.putApp({
-        clientId, clientSecret, name: 'read only', permissions: ['ReadCallLog', 'ReadCallRecording'],
-        grantTypes: [JWT_GRANT], issueRefreshTokens: false,
+        clientId,
+        clientSecret,
+        name: 'read only',
+        permissions: ['ReadCallLog', 'ReadCallRecording'],
+        grantTypes: [JWT_GRANT],
+        issueRefreshTokens: false,
       });
       const readOnly = await login(server, server.credentials.user.jwt, clientId, clientSecret);
       const earlier = await fullList(server, user, '~');

@@ -25,7 +25,20 @@ describe('ringlog command', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('seed --json reports what it wrote and is deterministic', () => {
-    const args = ['seed', '--db', db, '--seed', '3', '--extensions', '5', '--days', '2', '--calls-per-day', '20', '--json'];
+    const args = [
+      'seed',
+      '--db',
+      db,
+      '--seed',
+      '3',
+      '--extensions',
+      '5',
+      '--days',
+      '2',
+      '--calls-per-day',
+      '20',
+      '--json',
+    ];
     const first = ringlog(args);
     assert.equal(first.status, 0, first.stderr);
     const summary = JSON.parse(first.stdout);
@@ -52,7 +65,9 @@ describe('ringlog command', () => {
 
   test('serve --port 0 prints the URL first and answers the token endpoint', async () => {
     const credentials = JSON.parse(ringlog(['credentials', '--json', '--db', db]).stdout);
-    const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       const firstLine = await new Promise<string>((resolve, reject) => {
         const lines = createInterface({ input: child.stdout! });

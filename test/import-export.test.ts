@@ -9,7 +9,13 @@ import { after, before, describe, test } from 'node:test';
 import { listen, type ApiContext } from '../src/api/index.ts';
 import { ensureCredentials, RINGCENTRAL_TOKEN_CONFIG, TokenService, type Credentials } from '../src/auth/index.ts';
 import { createDiskBlobStore, openStore, type Store } from '../src/store/index.ts';
-import { exportCallLog, importCallLog, openOutput, type ExportFormat, type ImportSummary } from '../src/transfer/index.ts';
+import {
+  exportCallLog,
+  importCallLog,
+  openOutput,
+  type ExportFormat,
+  type ImportSummary,
+} from '../src/transfer/index.ts';
 import { backends, createTestDatabase, type BackendName, type TestDatabase } from './support/backends.ts';
 import { historyWindow } from './support/call-log-envelope.ts';
 import { startTestServer, TEST_END_TIME, type TestServer } from './support/test-server.ts';
@@ -37,7 +43,12 @@ async function adminToken(url: string, c: Credentials): Promise<string> {
 }
 
 /** The API's answer as text, with the server's own URL replaced so two servers compare. */
-async function answer(server: ApiServer, path: string, query: Record<string, string> = {}, accept?: string): Promise<string> {
+async function answer(
+  server: ApiServer,
+  path: string,
+  query: Record<string, string> = {},
+  accept?: string,
+): Promise<string> {
   const url = `${server.url}/restapi/v1.0${path}?${new URLSearchParams(query)}`;
   const headers: Record<string, string> = { Authorization: `Bearer ${server.token}` };
   if (accept) headers.Accept = accept;
@@ -56,12 +67,19 @@ async function emptyCopy(backend: BackendName, source: TestServer) {
   const tokens = new TokenService(store, RINGCENTRAL_TOKEN_CONFIG);
   const credentials = await ensureCredentials(store, tokens);
   const ctx: ApiContext = {
-    store, tokens, blobs: createDiskBlobStore(join(database.dir, 'blobs')), http: {}, rateLimits: {}, now: Date.now,
+    store,
+    tokens,
+    blobs: createDiskBlobStore(join(database.dir, 'blobs')),
+    http: {},
+    rateLimits: {},
+    now: Date.now,
   };
   const { app, url } = await listen(ctx, '127.0.0.1', 0);
   const api: ApiServer = { url, token: await adminToken(url, credentials) };
   return {
-    database, store, api,
+    database,
+    store,
+    api,
     async close() {
       await app.close();
       await store.close();
@@ -70,10 +88,18 @@ async function emptyCopy(backend: BackendName, source: TestServer) {
   };
 }
 
-async function exportTo(store: Store, file: string, format: ExportFormat, accountId: string, base: string): Promise<number> {
+async function exportTo(
+  store: Store,
+  file: string,
+  format: ExportFormat,
+  accountId: string,
+  base: string,
+): Promise<number> {
   const out = openOutput(file);
   const { records } = await exportCallLog(store, out, {
-    format, baseUrl: base, filters: [{ accountId, dateFrom: 0, dateTo: 8.64e15, view: 'Detailed' }],
+    format,
+    baseUrl: base,
+    filters: [{ accountId, dateFrom: 0, dateTo: 8.64e15, view: 'Detailed' }],
   });
   await out.close();
   return records;
@@ -82,7 +108,8 @@ async function exportTo(store: Store, file: string, format: ExportFormat, accoun
 async function importFile(store: Store, file: string, format: ExportFormat = 'ndjson') {
   const rejected: number[] = [];
   const summary: ImportSummary = await importCallLog(store, createReadStream(file), {
-    format, onReject: (line) => rejected.push(line),
+    format,
+    onReject: (line) => rejected.push(line),
   });
   return { summary, rejected };
 }
@@ -105,14 +132,21 @@ for (const backend of await backends()) {
       sourceApi = { url: source.url, token: await adminToken(source.url, source.credentials) };
       exportFile = join(source.database.dir, 'export.ndjson');
       exported = await exportTo(source.store, exportFile, 'ndjson', accountId, 'https://platform.ringcentral.com');
-      lines = readFileSync(exportFile, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+      lines = readFileSync(exportFile, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       const extensions = await source.store.listExtensions(accountId);
       const withDeleted = lines.find((r) => r.deleted === true && /\/extension\//.test(String(r.uri)))!;
       const deletedLog = /\/extension\/(\d+)\//.exec(String(withDeleted.uri))![1];
-      logs = [...new Set([
-        source.credentials.admin.extensionId, source.credentials.user.extensionId,
-        extensions.find((e) => e.type !== 'User')!.id, deletedLog,
-      ])];
+      logs = [
+        ...new Set([
+          source.credentials.admin.extensionId,
+          source.credentials.user.extensionId,
+          extensions.find((e) => e.type !== 'User')!.id,
+          deletedLog,
+        ]),
+      ];
       target = await emptyCopy(backend, source);
       const { summary, rejected } = await importFile(target.store, exportFile);
       assert.deepEqual(rejected, []);
@@ -125,7 +159,10 @@ for (const backend of await backends()) {
 
     /** The same requests to both servers give the same answers. */
     async function assertSameAnswers(copy: ApiServer, views: string[], withSingles: boolean): Promise<void> {
-      const paths = [`/account/${accountId}/call-log`, ...logs.map((e) => `/account/${accountId}/extension/${e}/call-log`)];
+      const paths = [
+        `/account/${accountId}/call-log`,
+        ...logs.map((e) => `/account/${accountId}/extension/${e}/call-log`),
+      ];
       for (const path of paths) {
         for (const view of views) {
           for (const showDeleted of ['false', 'true']) {
@@ -140,7 +177,10 @@ for (const backend of await backends()) {
         const ids: string[] = page.records.map((r: { id: string }) => r.id);
         for (const id of ids) {
           for (const view of views) {
-            assert.equal(await answer(copy, `${path}/${id}`, { view }), await answer(sourceApi, `${path}/${id}`, { view }));
+            assert.equal(
+              await answer(copy, `${path}/${id}`, { view }),
+              await answer(sourceApi, `${path}/${id}`, { view }),
+            );
           }
         }
         const bulk = `${path}/${ids.slice(0, 3).join(',')},missing1`;
@@ -151,7 +191,10 @@ for (const backend of await backends()) {
 
     test('an export imported into an empty database answers the API as the original', async () => {
       assert.equal(exported, await source.store.countRecords());
-      assert.ok(lines.some((r) => r.deleted === true), 'deleted records travel too');
+      assert.ok(
+        lines.some((r) => r.deleted === true),
+        'deleted records travel too',
+      );
       await assertSameAnswers(target.api, ['Simple', 'Detailed'], true);
     });
 
@@ -187,7 +230,9 @@ for (const backend of await backends()) {
 
     test('bad lines are reported by number and the good lines around them are imported', async () => {
       const fresh = lines.slice(0, 3).map((r) => ({
-        ...r, id: `${String(r.id)}N`, uri: String(r.uri).replace(/\/call-log\/([^/?]+)/, '/call-log/$1N'),
+        ...r,
+        id: `${String(r.id)}N`,
+        uri: String(r.uri).replace(/\/call-log\/([^/?]+)/, '/call-log/$1N'),
       }));
       const text = [
         JSON.stringify(fresh[0]),
@@ -210,7 +255,10 @@ for (const backend of await backends()) {
 
     test('a CSV export imported into an empty database keeps the Simple answers', async () => {
       const csvFile = join(source.database.dir, 'export.csv');
-      assert.equal(await exportTo(source.store, csvFile, 'csv', accountId, 'https://platform.ringcentral.com'), exported);
+      assert.equal(
+        await exportTo(source.store, csvFile, 'csv', accountId, 'https://platform.ringcentral.com'),
+        exported,
+      );
       const copy = await emptyCopy(backend, source);
       try {
         const { summary, rejected } = await importFile(copy.store, csvFile, 'csv');
@@ -237,7 +285,20 @@ describe('ringlog import and export commands', () => {
   before(async () => {
     database = await createTestDatabase('sqlite');
     db = join(database.dir, 'source.db');
-    const seeded = ringlog(['seed', '--db', db, '--seed', '4', '--extensions', '4', '--days', '3', '--calls-per-day', '40', '--json']);
+    const seeded = ringlog([
+      'seed',
+      '--db',
+      db,
+      '--seed',
+      '4',
+      '--extensions',
+      '4',
+      '--days',
+      '3',
+      '--calls-per-day',
+      '40',
+      '--json',
+    ]);
     assert.equal(seeded.status, 0, seeded.stderr);
     records = JSON.parse(seeded.stdout).records;
   });

@@ -51,13 +51,29 @@ describe('two servers on one PostgreSQL', { skip: !available.includes('postgres'
 
   before(async () => {
     database = await createTestDatabase('postgres');
-    const seed = spawnSync(process.execPath, [
-      BIN, 'seed', '--db', database.location, '--seed', String(SMALL_COMPANY.seed), '--extensions', '6',
-      '--days', '3', '--calls-per-day', '30', '--json',
-    ], { encoding: 'utf8' });
+    const seed = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'seed',
+        '--db',
+        database.location,
+        '--seed',
+        String(SMALL_COMPANY.seed),
+        '--extensions',
+        '6',
+        '--days',
+        '3',
+        '--calls-per-day',
+        '30',
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(seed.status, 0, seed.stderr);
     credentials = JSON.parse(
-      spawnSync(process.execPath, [BIN, 'credentials', '--json', '--db', database.location], { encoding: 'utf8' }).stdout,
+      spawnSync(process.execPath, [BIN, 'credentials', '--json', '--db', database.location], { encoding: 'utf8' })
+        .stdout,
     );
     [a, b] = await Promise.all([startServe(database.location), startServe(database.location)]);
     store = await openStore(database.location);

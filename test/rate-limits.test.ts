@@ -20,7 +20,9 @@ for (const backend of await backends()) {
     const login = (jwt: string) => tokenRequest(server, { grant_type: JWT_GRANT, assertion: jwt });
 
     const list = (token: string) =>
-      fetch(`${server.url}/restapi/v1.0/account/~/extension/~/call-log`, { headers: { Authorization: `Bearer ${token}` } });
+      fetch(`${server.url}/restapi/v1.0/account/~/extension/~/call-log`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
     const info = (token: string) =>
       fetch(`${server.url}/restapi/v1.0/account/~/extension/~`, { headers: { Authorization: `Bearer ${token}` } });
 

@@ -6,7 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  ARCHIVE_RETENTION, RINGCENTRAL_RETENTION, parseRetention, type CallLogRecord, type RecordingMeta,
+  ARCHIVE_RETENTION,
+  RINGCENTRAL_RETENTION,
+  parseRetention,
+  type CallLogRecord,
+  type RecordingMeta,
 } from '../src/domain/index.ts';
 import { applyRetention, createDiskBlobStore, startRetentionJob, type BlobStore } from '../src/store/index.ts';
 import { generateCompany, generateTraffic } from '../src/generator/index.ts';
@@ -90,7 +94,9 @@ for (const backend of await backends()) {
     /** Every recording the records refer to, with its metadata from the store. */
     async function referencedRecordings(records: Snapshot): Promise<RecordingMeta[]> {
       const ids = new Set([...records.values()].flat().flatMap(recordingIds));
-      const metas = await Promise.all([...ids].map((id) => server.store.getRecording(server.credentials.accountId, id)));
+      const metas = await Promise.all(
+        [...ids].map((id) => server.store.getRecording(server.credentials.accountId, id)),
+      );
       return metas.filter((m): m is RecordingMeta => m !== null);
     }
 
@@ -122,7 +128,10 @@ for (const backend of await backends()) {
     test('the archive policy changes nothing, however old the data', async () => {
       const earlier = await snapshot('Detailed');
       const later = TEST_END_TIME + 3650 * DAY;
-      assert.deepEqual(await applyRetention(server.store, blobs, ARCHIVE_RETENTION, later), { records: 0, recordings: 0 });
+      assert.deepEqual(await applyRetention(server.store, blobs, ARCHIVE_RETENTION, later), {
+        records: 0,
+        recordings: 0,
+      });
       const job = startRetentionJob(server.store, blobs, ARCHIVE_RETENTION, { intervalMs: 5, now: () => later });
       await job.stop();
       assert.deepEqual(await snapshot('Detailed'), earlier);
@@ -153,17 +162,32 @@ for (const backend of await backends()) {
 
       const gone = new Set(expired.map((m) => m.id));
       let stripped = 0;
-      for (const [view, earlier] of [['Detailed', detailed], ['Simple', simple]] as const) {
+      for (const [view, earlier] of [
+        ['Detailed', detailed],
+        ['Simple', simple],
+      ] as const) {
         const now = await snapshot(view);
         for (const log of logs) {
           const what = `${view} log ${log || 'company'}`;
           const records = now.get(log)!;
           const expected = earlier.get(log)!.filter((r) => time(r) >= LOG_CUTOFF);
-          assert.deepEqual(records.map((r) => r.id), expected.map((r) => r.id), what);
+          assert.deepEqual(
+            records.map((r) => r.id),
+            expected.map((r) => r.id),
+            what,
+          );
           records.forEach((r, i) => {
-            assert.deepEqual(withoutRecordings(r), withoutRecordings(expected[i]), `${what} ${r.id} is otherwise unchanged`);
+            assert.deepEqual(
+              withoutRecordings(r),
+              withoutRecordings(expected[i]),
+              `${what} ${r.id} is otherwise unchanged`,
+            );
             const before = recordingIds(expected[i]);
-            assert.deepEqual(recordingIds(r), before.filter((id) => !gone.has(id)), `${what} ${r.id} recordings`);
+            assert.deepEqual(
+              recordingIds(r),
+              before.filter((id) => !gone.has(id)),
+              `${what} ${r.id} recordings`,
+            );
             if (before.some((id) => gone.has(id))) stripped++;
           });
         }
@@ -176,10 +200,17 @@ for (const backend of await backends()) {
       }
       for (const meta of kept) assert.equal((await get(recordingPath(meta.id))).status, 200, `metadata of ${meta.id}`);
       assert.equal(await blobs.stat(oldBlob.key), null, 'the expired audio is deleted from disk');
-      assert.deepEqual((await get(`${recordingPath(kept[0].id)}/content`)).body, newBlob.bytes, 'newer audio still plays');
+      assert.deepEqual(
+        (await get(`${recordingPath(kept[0].id)}/content`)).body,
+        newBlob.bytes,
+        'newer audio still plays',
+      );
 
-      assert.deepEqual(await applyRetention(server.store, blobs, POLICY, TEST_END_TIME), { records: 0, recordings: 0 },
-        'a second run finds nothing more');
+      assert.deepEqual(
+        await applyRetention(server.store, blobs, POLICY, TEST_END_TIME),
+        { records: 0, recordings: 0 },
+        'a second run finds nothing more',
+      );
     });
 
     test('records of a log the directory does not know are purged too', async () => {
@@ -199,7 +230,12 @@ for (const backend of await backends()) {
       await server.store.upsertRecords([stray]);
       /** What an export of the account (`ringlog export`) holds from before the cutoff. */
       const exportedOld = async () => {
-        const filter = { accountId: server.credentials.accountId, dateFrom: 0, dateTo: LOG_CUTOFF - 1, view: 'Simple' as const };
+        const filter = {
+          accountId: server.credentials.accountId,
+          dateFrom: 0,
+          dateTo: LOG_CUTOFF - 1,
+          view: 'Simple' as const,
+        };
         const ids: string[] = [];
         for await (const page of server.store.exportRecords(filter, 100)) {
           for (const json of page) ids.push((JSON.parse(json) as { id: string }).id);
@@ -221,7 +257,13 @@ for (const backend of await backends()) {
       await job.stop();
       const now = await snapshot('Simple');
       for (const log of logs) {
-        assert.deepEqual(now.get(log)!.map((r) => r.id), earlier.get(log)!.filter((r) => time(r) >= cutoff).map((r) => r.id));
+        assert.deepEqual(
+          now.get(log)!.map((r) => r.id),
+          earlier
+            .get(log)!
+            .filter((r) => time(r) >= cutoff)
+            .map((r) => r.id),
+        );
       }
       const stillThere = recordings.filter((m) => [...now.values()].flat().some((r) => recordingIds(r).includes(m.id)));
       assert.ok(stillThere.length > 0);

@@ -95,8 +95,15 @@ async function assertSameAnswers(upstream: TestServer, archive: Archive): Promis
 
 async function upstreamRecords(server: TestServer, extensionId: string | null): Promise<CallLogRecord[]> {
   const page = await server.store.listRecords({
-    accountId: server.credentials.accountId, extensionId, view: 'Detailed', dateFrom: 0, dateTo: Date.now() + DAY,
-    showBlocked: true, showDeleted: true, page: 1, perPage: 1000,
+    accountId: server.credentials.accountId,
+    extensionId,
+    view: 'Detailed',
+    dateFrom: 0,
+    dateTo: Date.now() + DAY,
+    showBlocked: true,
+    showDeleted: true,
+    page: 1,
+    perPage: 1000,
   });
   return page.records.map((json) => fromWire(JSON.parse(json)));
 }
@@ -143,10 +150,18 @@ describe('ringlog sync', () => {
           const get = async (base: string, token: string, suffix = '') => {
             const response = await fetch(`${base}${path}${suffix}`, { headers: { Authorization: `Bearer ${token}` } });
             assert.equal(response.status, 200);
-            return suffix ? Buffer.from(await response.arrayBuffer()) : ((await response.json()) as Record<string, unknown>);
+            return suffix
+              ? Buffer.from(await response.arrayBuffer())
+              : ((await response.json()) as Record<string, unknown>);
           };
-          const [upMeta, localMeta] = [await get(upstream.url, upToken), await get(server.url, localToken)] as Record<string, unknown>[];
-          assert.deepEqual([localMeta.id, localMeta.contentType, localMeta.duration], [upMeta.id, upMeta.contentType, upMeta.duration]);
+          const [upMeta, localMeta] = [await get(upstream.url, upToken), await get(server.url, localToken)] as Record<
+            string,
+            unknown
+          >[];
+          assert.deepEqual(
+            [localMeta.id, localMeta.contentType, localMeta.duration],
+            [upMeta.id, upMeta.contentType, upMeta.duration],
+          );
           assert.deepEqual(await get(server.url, localToken, '/content'), await get(upstream.url, upToken, '/content'));
         }
       } finally {
@@ -196,7 +211,10 @@ describe('ringlog sync', () => {
   });
 
   test('through 5xx answers, 429s and access tokens that expire early, the archive still ends identical', async () => {
-    const upstream = await startTestServer({ seed: SMALL, faults: { rate5xx: 0.15, rate429: 0.1, tokenExpiryRate: 0.15, seed: 5 } });
+    const upstream = await startTestServer({
+      seed: SMALL,
+      faults: { rate5xx: 0.15, rate429: 0.1, tokenExpiryRate: 0.15, seed: 5 },
+    });
     const archive = await openArchive();
     try {
       const summary = await sync(upstream, archive, { perPage: 40 });
@@ -211,7 +229,11 @@ describe('ringlog sync', () => {
   });
 
   test('short-lived tokens are refreshed before they expire, and the rotated refresh token serves the next run', async () => {
-    const upstream = await startTestServer({ seed: SMALL, tokens: { accessTtl: 2, minAccessTtl: 1 }, faults: { latencyMs: 200 } });
+    const upstream = await startTestServer({
+      seed: SMALL,
+      tokens: { accessTtl: 2, minAccessTtl: 1 },
+      faults: { latencyMs: 200 },
+    });
     const archive = await openArchive();
     try {
       const first = await sync(upstream, archive, { perPage: 15 });
@@ -227,7 +249,10 @@ describe('ringlog sync', () => {
   });
 
   test('under a Heavy limit of 10 requests per 3 s the sync paces itself: no 429 at all', async () => {
-    const upstream = await startTestServer({ seed: SMALL, rateLimits: { Heavy: { requests: 10, windowSec: 3, penaltySec: 3 } } });
+    const upstream = await startTestServer({
+      seed: SMALL,
+      rateLimits: { Heavy: { requests: 10, windowSec: 3, penaltySec: 3 } },
+    });
     const archive = await openArchive();
     try {
       const summary = await sync(upstream, archive, { perPage: 15 });
@@ -249,8 +274,23 @@ describe('ringlog sync', () => {
     const upstream = await startTestServer({ seed: SMALL, faults: { latencyMs: 40 }, rateLimits: { Heavy: heavy } });
     const archive = await openArchive();
     const u = upstreamOf(upstream);
-    const args = ['sync', '--db', archive.database.location, '--from', u.url, '--client-id', u.clientId,
-      '--client-secret', u.clientSecret, '--jwt', u.jwt, '--per-page', '30', '--lookback', String(LOOKBACK_DAYS)];
+    const args = [
+      'sync',
+      '--db',
+      archive.database.location,
+      '--from',
+      u.url,
+      '--client-id',
+      u.clientId,
+      '--client-secret',
+      u.clientSecret,
+      '--jwt',
+      u.jwt,
+      '--per-page',
+      '30',
+      '--lookback',
+      String(LOOKBACK_DAYS),
+    ];
     try {
       let stored = 0;
       for (const atLeast of [1, 100]) {
@@ -308,11 +348,18 @@ async function waitForRecords(store: Store, child: ChildProcess, count: number):
 function ensureBuilt(): void {
   const built = join(ROOT, 'dist/sync/index.js');
   const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
-      const path = join(dir, entry.name);
-      return entry.isDirectory() ? newest(path) : statSync(path).mtimeMs;
-    }));
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
+        const path = join(dir, entry.name);
+        return entry.isDirectory() ? newest(path) : statSync(path).mtimeMs;
+      }),
+    );
   if (existsSync(built) && statSync(join(ROOT, 'dist/cli/index.js')).mtimeMs >= newest(join(ROOT, 'src'))) return;
-  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+    { stdio: 'inherit' },
+  );
   assert.ok(existsSync(built), 'npm run build');
 }

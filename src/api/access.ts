@@ -35,7 +35,12 @@ export function namedExtensionId(auth: AuthContext, extensionIdParam: string, pe
 }
 
 /** The extension `id` of the caller's account (404 if the account has none). */
-export async function confirmExtension(store: Store, auth: AuthContext, accountId: string, id: string): Promise<Extension> {
+export async function confirmExtension(
+  store: Store,
+  auth: AuthContext,
+  accountId: string,
+  id: string,
+): Promise<Extension> {
   const extension = id === auth.extensionId ? auth.owner : await store.getExtension(id);
   if (!extension || extension.accountId !== accountId) throw errors.notFound('extensionId');
   return extension;

@@ -50,7 +50,9 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
     clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
       if (err.code === 'ECONNRESET' || socket.destroyed) return;
       const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      const body = JSON.stringify(new ApiError(status, { errorCode: 'CMN-104', message: 'Cannot parse request' }).body());
+      const body = JSON.stringify(
+        new ApiError(status, { errorCode: 'CMN-104', message: 'Cannot parse request' }).body(),
+      );
       socket.end(
         `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
           `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -66,8 +68,16 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
     credentials: true,
     allowedHeaders: ['Authorization', 'Content-Type', 'Client-Id', 'X-User-Agent', 'Range', 'Accept'],
     exposedHeaders: [
-      'Retry-After', 'X-Rate-Limit-Group', 'X-Rate-Limit-Limit', 'X-Rate-Limit-Remaining', 'X-Rate-Limit-Window',
-      'Content-Type', 'Content-Length', 'Content-Range', 'Accept-Ranges', 'RCRequestId',
+      'Retry-After',
+      'X-Rate-Limit-Group',
+      'X-Rate-Limit-Limit',
+      'X-Rate-Limit-Remaining',
+      'X-Rate-Limit-Window',
+      'Content-Type',
+      'Content-Length',
+      'Content-Range',
+      'Accept-Ranges',
+      'RCRequestId',
     ],
   });
 

@@ -5,8 +5,17 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  ApiError, booleanValue, dateValue, enumValue, enumValues, errors, iso, singleValue, VIEWS,
-  type RawQuery, type View,
+  ApiError,
+  booleanValue,
+  dateValue,
+  enumValue,
+  enumValues,
+  errors,
+  iso,
+  singleValue,
+  VIEWS,
+  type RawQuery,
+  type View,
 } from '../domain/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { requireAppPermission, requireUserPermission, resolveAccountId, resolveExtension } from './access.ts';
@@ -111,7 +120,14 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
     const dateFrom = dateValue(raw, 'dateFrom') ?? 0;
     if (dateFrom > now) throw errors.invalidParameter('dateFrom', singleValue(raw, 'dateFrom'));
     const page = await ctx.store.listRecords({
-      ...log, view, dateFrom, dateTo: now, showBlocked: true, showDeleted: false, page: 1, perPage: recordCount,
+      ...log,
+      view,
+      dateFrom,
+      dateTo: now,
+      showBlocked: true,
+      showDeleted: false,
+      page: 1,
+      perPage: recordCount,
       ...(missed ? { results: MISSED_RESULTS } : {}),
     });
     records = page.records;
@@ -126,7 +142,12 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
     const recordCount = recordCountValue(raw, false);
     const results = previous.missed ? { results: MISSED_RESULTS } : {};
     const changed = await ctx.store.listChangedRecords({
-      ...log, ...results, changedAfter: previous.t, showDeleted, view: previous.v, limit: MAX_SYNC_RECORDS + 1,
+      ...log,
+      ...results,
+      changedAfter: previous.t,
+      showDeleted,
+      view: previous.v,
+      limit: MAX_SYNC_RECORDS + 1,
     });
     if (changed.length > MAX_SYNC_RECORDS) throw tokenError(level, 'max sync record number limit is exceeded');
     let edge = { f: previous.f, i: previous.i ?? '' };
@@ -134,8 +155,15 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
     const room = Math.min(recordCount ?? 0, MAX_SYNC_RECORDS - changed.length);
     if (room > 0 && previous.f > 0) {
       const page = await ctx.store.listRecords({
-        ...log, ...results, view: previous.v, dateFrom: 0, dateTo: previous.f, showBlocked: true,
-        showDeleted: false, page: 1, perPage: room,
+        ...log,
+        ...results,
+        view: previous.v,
+        dateFrom: 0,
+        dateTo: previous.f,
+        showBlocked: true,
+        showDeleted: false,
+        page: 1,
+        perPage: room,
         ...(previous.i ? { before: { startTime: previous.f, id: previous.i } } : { dateTo: previous.f - 1 }),
       });
       edge = frameEdge(page.records, page.hasMore, 0);
@@ -148,9 +176,10 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
   }
 
   const base = baseUrl(request, ctx.http);
-  const path = extensionId === null
-    ? `/restapi/v1.0/account/${accountId}/call-log-sync`
-    : `/restapi/v1.0/account/${accountId}/extension/${extensionId}/call-log-sync`;
+  const path =
+    extensionId === null
+      ? `/restapi/v1.0/account/${accountId}/call-log-sync`
+      : `/restapi/v1.0/account/${accountId}/extension/${extensionId}/call-log-sync`;
   const query = serializeQuery(raw, ['access_token']);
   const syncInfo = { syncType, syncToken: encodeSyncToken(secret, frame), syncTime: iso(now) };
   const head = `{"uri":${JSON.stringify(`${base}${path}${query ? `?${query}` : ''}`)},"records":[`;

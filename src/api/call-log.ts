@@ -3,13 +3,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import {
-  dateValue, enumValue, errors, parseCallLogQuery, withBase, VIEWS,
-  type CallLogQuery, type RawQuery,
+  dateValue,
+  enumValue,
+  errors,
+  parseCallLogQuery,
+  withBase,
+  VIEWS,
+  type CallLogQuery,
+  type RawQuery,
 } from '../domain/index.ts';
 import type { RecordPage } from '../store/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import {
-  confirmExtension, namedExtensionId, requireAppPermission, requireUserPermission, resolveAccountId, resolveExtension,
+  confirmExtension,
+  namedExtensionId,
+  requireAppPermission,
+  requireUserPermission,
+  resolveAccountId,
+  resolveExtension,
 } from './access.ts';
 import { baseUrl, sendPreparedJson, sendRecordsJson, serializeQuery } from './http-helpers.ts';
 import { resource } from './resource.ts';
@@ -35,7 +46,12 @@ async function namedLog(ctx: ApiContext, request: FastifyRequest, reply: Fastify
   const accountId = resolveAccountId(auth, params.accountId);
   if (level === 'account') {
     requireUserPermission(auth, 'FullCompanyCallLog');
-    return { accountId, extensionId: null, path: `/restapi/v1.0/account/${accountId}/call-log`, confirm: async () => {} };
+    return {
+      accountId,
+      extensionId: null,
+      path: `/restapi/v1.0/account/${accountId}/call-log`,
+      confirm: async () => {},
+    };
   }
   requireUserPermission(auth, 'ReadCallLog');
   const extensionId = namedExtensionId(auth, params.extensionId ?? '~', 'ReadCallLog');
@@ -111,7 +127,10 @@ async function read(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
   const accept = request.headers.accept ?? '';
   if (accept.includes('application/vnd.ringcentral.multipart+json')) {
     const items = parts.map((p) => `{"resourceId":${JSON.stringify(p.id)},"status":${p.status},"body":${p.body}}`);
-    return reply.code(207).type('application/vnd.ringcentral.multipart+json').send(`[${items.join(',')}]`);
+    return reply
+      .code(207)
+      .type('application/vnd.ringcentral.multipart+json')
+      .send(`[${items.join(',')}]`);
   }
   const boundary = `Boundary_${randomBytes(12).toString('hex')}`;
   const summary = JSON.stringify({
@@ -141,9 +160,10 @@ export function callLogRoutes(app: FastifyInstance, ctx: ApiContext): void {
     const prefix = level === 'account' ? '/account/:accountId' : '/account/:accountId/extension/:extensionId';
     resource(app, `${prefix}/call-log`, {
       GET: (req, reply) => list(ctx, req, reply, level),
-      ...(level === 'extension' ? { DELETE: (req: FastifyRequest, reply: FastifyReply) => remove(ctx, req, reply) } : {}),
+      ...(level === 'extension'
+        ? { DELETE: (req: FastifyRequest, reply: FastifyReply) => remove(ctx, req, reply) }
+        : {}),
     });
     resource(app, `${prefix}/call-log/:callRecordId`, { GET: (req, reply) => read(ctx, req, reply, level) });
   }
 }
-

@@ -19,7 +19,11 @@ function extensionInfo(base: string, e: Extension) {
     name: e.name,
     type: e.type,
     status: e.status,
-    contact: { firstName, lastName: rest.join(' '), ...(e.phoneNumbers[0] ? { businessPhone: e.phoneNumbers[0] } : {}) },
+    contact: {
+      firstName,
+      lastName: rest.join(' '),
+      ...(e.phoneNumbers[0] ? { businessPhone: e.phoneNumbers[0] } : {}),
+    },
     permissions: { admin: { enabled: e.role === 'admin' }, internationalCalling: { enabled: true } },
     account: { uri: accountUri, id: e.accountId },
   };
@@ -38,7 +42,8 @@ export function directoryRoutes(app: FastifyInstance, ctx: ApiContext): void {
     },
   });
   resource(app, '/restapi/v1.0', {
-    GET: (request, reply) => sendJson(reply, 200, { uri: `${baseUrl(request, ctx.http)}/restapi/v1.0`, ...API_VERSION }),
+    GET: (request, reply) =>
+      sendJson(reply, 200, { uri: `${baseUrl(request, ctx.http)}/restapi/v1.0`, ...API_VERSION }),
   });
 }
 
@@ -74,7 +79,10 @@ export function directoryApiRoutes(app: FastifyInstance, ctx: ApiContext): void 
       const base = baseUrl(request, ctx.http);
       const listUri = (n: number) => `${base}/restapi/v1.0/account/${accountId}/extension?page=${n}&perPage=${perPage}`;
       const totalPages = Math.max(1, Math.ceil(all.length / perPage));
-      const navigation: Record<string, { uri: string }> = { firstPage: { uri: listUri(1) }, lastPage: { uri: listUri(totalPages) } };
+      const navigation: Record<string, { uri: string }> = {
+        firstPage: { uri: listUri(1) },
+        lastPage: { uri: listUri(totalPages) },
+      };
       if (page < totalPages) navigation.nextPage = { uri: listUri(page + 1) };
       if (page > 1) navigation.previousPage = { uri: listUri(page - 1) };
       return sendJson(reply, 200, {
@@ -85,7 +93,9 @@ export function directoryApiRoutes(app: FastifyInstance, ctx: ApiContext): void 
           totalPages,
           perPage,
           totalElements: all.length,
-          ...(records.length ? { pageStart: (page - 1) * perPage, pageEnd: (page - 1) * perPage + records.length - 1 } : {}),
+          ...(records.length
+            ? { pageStart: (page - 1) * perPage, pageEnd: (page - 1) * perPage + records.length - 1 }
+            : {}),
         },
         navigation,
       });

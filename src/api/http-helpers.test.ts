@@ -22,9 +22,15 @@ test('recordsJsonBuffer writes head, the records with the base URL and commas be
   const text = buffer.toString('utf8');
   assert.equal(text, `${head}${records.map((json) => withBase(json, base)).join(',')}${tail}`);
   assert.equal(buffer.length, Buffer.byteLength(text), 'the buffer is exactly the text');
-  const body = JSON.parse(text) as { uri: string; records: { uri: string; from: { name: string }; extension: { uri: string } }[] };
+  const body = JSON.parse(text) as {
+    uri: string;
+    records: { uri: string; from: { name: string }; extension: { uri: string } }[];
+  };
   assert.equal(body.uri, 'http://h/\u0000?q', 'the head is written as it is: no base URL in it');
-  assert.deepEqual(body.records.map((r) => r.from.name), ['Ann', 'Zoë 東京 \\u0000 \\', '']);
+  assert.deepEqual(
+    body.records.map((r) => r.from.name),
+    ['Ann', 'Zoë 東京 \\u0000 \\', ''],
+  );
   for (const r of body.records) {
     assert.ok(r.uri.startsWith('http://h$&:1/restapi/v1.0/account/1/extension/2/call-log/'), r.uri);
     assert.equal(r.extension.uri, 'http://h$&:1/restapi/v1.0/account/1/extension/2');

@@ -57,7 +57,10 @@ export function sendRecordsJson(
   tail: string,
   base: string,
 ): FastifyReply {
-  return reply.code(200).type('application/json; charset=utf-8').send(recordsJsonBuffer(head, records, tail, base));
+  return reply
+    .code(200)
+    .type('application/json; charset=utf-8')
+    .send(recordsJsonBuffer(head, records, tail, base));
 }
 
 export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {

@@ -8,7 +8,12 @@ import { derive, hashPassword, verifyPassword } from './secrets.ts';
 import type { TokenService } from './token-service.ts';
 
 export const DEMO_APP_PERMISSIONS = [
-  'ReadAccounts', 'ReadCallLog', 'ReadCallRecording', 'EditCallLog', 'CallControl', 'SubscriptionWebhook',
+  'ReadAccounts',
+  'ReadCallLog',
+  'ReadCallRecording',
+  'EditCallLog',
+  'CallControl',
+  'SubscriptionWebhook',
   'WebSocketsSubscription',
 ];
 
@@ -60,7 +65,11 @@ export async function ensureCredentials(store: Store, tokens: TokenService): Pro
     const credentialId = derive(secret, `jwt:${ext.id}`, 20);
     if (!(await store.getJwtCredential(credentialId))) {
       await store.putJwtCredential({
-        id: credentialId, accountId: account.id, extensionId: ext.id, createdAt: account.createdAt, revoked: false,
+        id: credentialId,
+        accountId: account.id,
+        extensionId: ext.id,
+        createdAt: account.createdAt,
+        revoked: false,
       });
     }
     const jwt = await signJwtCredential(

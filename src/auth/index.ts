@@ -1,5 +1,12 @@
 // What other modules may use from auth: the token service, credentials provisioning and JWT credentials.
-export { TokenService, RINGCENTRAL_TOKEN_CONFIG, clampTtl, type AuthContext, type TokenConfig, type TokenResponse } from './token-service.ts';
+export {
+  TokenService,
+  RINGCENTRAL_TOKEN_CONFIG,
+  clampTtl,
+  type AuthContext,
+  type TokenConfig,
+  type TokenResponse,
+} from './token-service.ts';
 export { ensureCredentials, DEMO_APP_PERMISSIONS, type Credentials, type UserCredential } from './demo-credentials.ts';
 export { signJwtCredential } from './jwt-credential.ts';
 export { hashPassword } from './secrets.ts';

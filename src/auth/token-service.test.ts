@@ -28,7 +28,12 @@ function extension(overrides: Partial<Extension> & Pick<Extension, 'id' | 'exten
 
 const admin = extension({ id: '400151111008', extensionNumber: '101', role: 'admin', phoneNumbers: ['+16505550101'] });
 const user = extension({ id: '400151112008', extensionNumber: '102', phoneNumbers: ['+16505550102'] });
-const disabled = extension({ id: '400151113008', extensionNumber: '103', status: 'Disabled', phoneNumbers: ['+16505550103'] });
+const disabled = extension({
+  id: '400151113008',
+  extensionNumber: '103',
+  status: 'Disabled',
+  phoneNumbers: ['+16505550103'],
+});
 
 function app(overrides: Partial<App> & Pick<App, 'clientId'>): App {
   return {
@@ -78,14 +83,28 @@ before(async () => {
   const secret = await service.secret();
   const issuedAt = Math.floor(Date.UTC(2024, 0, 1) / 1000);
   await store.putJwtCredential({
-    id: 'cred-user', accountId: ACCOUNT_ID, extensionId: user.id, createdAt: Date.UTC(2024, 0, 1), revoked: false,
+    id: 'cred-user',
+    accountId: ACCOUNT_ID,
+    extensionId: user.id,
+    createdAt: Date.UTC(2024, 0, 1),
+    revoked: false,
   });
   await store.putJwtCredential({
-    id: 'cred-revoked', accountId: ACCOUNT_ID, extensionId: user.id, createdAt: Date.UTC(2024, 0, 1), revoked: true,
+    id: 'cred-revoked',
+    accountId: ACCOUNT_ID,
+    extensionId: user.id,
+    createdAt: Date.UTC(2024, 0, 1),
+    revoked: true,
   });
-  userJwt = await signJwtCredential(secret, { credentialId: 'cred-user', accountId: ACCOUNT_ID, extensionId: user.id }, issuedAt);
+  userJwt = await signJwtCredential(
+    secret,
+    { credentialId: 'cred-user', accountId: ACCOUNT_ID, extensionId: user.id },
+    issuedAt,
+  );
   revokedJwt = await signJwtCredential(
-    secret, { credentialId: 'cred-revoked', accountId: ACCOUNT_ID, extensionId: user.id }, issuedAt,
+    secret,
+    { credentialId: 'cred-revoked', accountId: ACCOUNT_ID, extensionId: user.id },
+    issuedAt,
   );
 });
 
@@ -227,7 +246,9 @@ test('a tampered JWT is refused', async () => {
 
 test('a JWT signed with another secret is refused', async () => {
   const foreign = await signJwtCredential(
-    'some-other-secret', { credentialId: 'cred-user', accountId: ACCOUNT_ID, extensionId: user.id }, 1704067200,
+    'some-other-secret',
+    { credentialId: 'cred-user', accountId: ACCOUNT_ID, extensionId: user.id },
+    1704067200,
   );
   await rejectsOAuth(
     service.token({ grant_type: GRANT_TYPES.jwt, assertion: foreign }, confidentialAuth),
@@ -274,7 +295,12 @@ test('Basic auth with a different client_id in the body is refused', async () =>
 test('an app with a secret cannot authenticate with client_id in the body alone', async () => {
   await rejectsOAuth(
     service.token(
-      { grant_type: 'password', username: `${MAIN_NUMBER}*102`, password: USER_PASSWORD, client_id: confidential.clientId },
+      {
+        grant_type: 'password',
+        username: `${MAIN_NUMBER}*102`,
+        password: USER_PASSWORD,
+        client_id: confidential.clientId,
+      },
       undefined,
     ),
     'invalid_client',
@@ -465,7 +491,10 @@ test('an unknown refresh token, or an access token sent as one, is refused with 
 test("another app cannot use an app's refresh token", async () => {
   const t = await passwordLogin();
   await rejectsOAuth(
-    service.token({ grant_type: 'refresh_token', refresh_token: t.refresh_token!, client_id: publicApp.clientId }, undefined),
+    service.token(
+      { grant_type: 'refresh_token', refresh_token: t.refresh_token!, client_id: publicApp.clientId },
+      undefined,
+    ),
     'invalid_grant',
   );
   assert.ok((await refresh(t.refresh_token!)).access_token);
@@ -589,7 +618,7 @@ test('the access token may come as ?access_token=', async () => {
   assert.equal((await service.authenticate('', t.access_token)).extensionId, user.id);
 });
 
-test("a token stops working when its extension is disabled", async () => {
+test('a token stops working when its extension is disabled', async () => {
   const temp = extension({ id: '400151114008', extensionNumber: '104' });
   await store.putExtensions([temp]);
   await store.setPasswordHash(temp.id, await hashPassword(USER_PASSWORD));

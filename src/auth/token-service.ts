@@ -3,8 +3,14 @@
 
 import { randomUUID } from 'node:crypto';
 import {
-  errors, GRANT_TYPES, oauthErrors, phoneDigits,
-  type App, type Extension, type GrantType, type Role,
+  errors,
+  GRANT_TYPES,
+  oauthErrors,
+  phoneDigits,
+  type App,
+  type Extension,
+  type GrantType,
+  type Role,
 } from '../domain/index.ts';
 import type { Store, StoredToken } from '../store/index.ts';
 import { verifyJwtCredential } from './jwt-credential.ts';
@@ -223,7 +229,9 @@ export class TokenService {
       issuedAt: now,
       endpointId,
     };
-    const tokens: StoredToken[] = [{ ...base, hash: hashToken(access), kind: 'access', expiresAt: now + accessTtl * 1000 }];
+    const tokens: StoredToken[] = [
+      { ...base, hash: hashToken(access), kind: 'access', expiresAt: now + accessTtl * 1000 },
+    ];
     const response: TokenResponse = {
       access_token: access,
       token_type: 'bearer',

@@ -38,9 +38,16 @@ export function faultsFrom(spec: string | undefined): FaultConfig {
   const faults = { ...NO_FAULTS };
   if (!spec) return faults;
   const keys: Record<string, keyof FaultConfig> = {
-    '429': 'rate429', '5xx': 'rate5xx', expire: 'tokenExpiryRate', latency: 'latencyMs', seed: 'seed',
+    '429': 'rate429',
+    '5xx': 'rate5xx',
+    expire: 'tokenExpiryRate',
+    latency: 'latencyMs',
+    seed: 'seed',
   };
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, value] = part.split('=');
     const key = keys[name];
     const n = Number(value);

@@ -30,7 +30,8 @@ function exportFormat(out: string, flag: string | undefined): ExportFormat {
 function time(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const ms = parseDateTime(value);
-  if (ms === null) throw new Error(`${name} must be a date or date-time like 2026-11-20 or 2026-11-20T08:00:00Z, not "${value}"`);
+  if (ms === null)
+    throw new Error(`${name} must be a date or date-time like 2026-11-20 or 2026-11-20T08:00:00Z, not "${value}"`);
   return ms;
 }
 
@@ -41,9 +42,13 @@ function viewOf(flag: string | undefined): View {
 }
 
 /** The logs to export, per account: --extension picks one log (an id, a number, or `company`), else every log. */
-async function logsToExport(store: Store, flags: ExportFlags): Promise<{ accountId: string; extensionId?: string | null }[]> {
+async function logsToExport(
+  store: Store,
+  flags: ExportFlags,
+): Promise<{ accountId: string; extensionId?: string | null }[]> {
   const accounts = flags.account ? [flags.account] : (await store.listAccounts()).map((a) => a.id);
-  if (flags.account && !(await store.getAccount(flags.account))) throw new Error(`no account ${flags.account} in the database`);
+  if (flags.account && !(await store.getAccount(flags.account)))
+    throw new Error(`no account ${flags.account} in the database`);
   const wanted = flags.extension;
   if (wanted === undefined) return accounts.map((accountId) => ({ accountId }));
   if (wanted.toLowerCase() === 'company') return accounts.map((accountId) => ({ accountId, extensionId: null }));
@@ -55,7 +60,9 @@ async function logsToExport(store: Store, flags: ExportFlags): Promise<{ account
     if (byNumber) found.push({ accountId, extensionId: byNumber.id });
   }
   if (found.length !== 1) {
-    throw new Error(found.length ? `extension number ${wanted} is in several accounts: add --account` : `no extension ${wanted}`);
+    throw new Error(
+      found.length ? `extension number ${wanted} is in several accounts: add --account` : `no extension ${wanted}`,
+    );
   }
   return found;
 }
@@ -69,18 +76,28 @@ export async function runExport(flags: ExportFlags): Promise<number> {
   const dateTo = time('--to', flags.to, END_OF_TIME);
   const store = await openStore(buildConfig(flags, process.env).db);
   try {
-    const filters: ExportFilter[] = (await logsToExport(store, flags)).map((log) => ({ ...log, dateFrom, dateTo, view }));
+    const filters: ExportFilter[] = (await logsToExport(store, flags)).map((log) => ({
+      ...log,
+      dateFrom,
+      dateTo,
+      view,
+    }));
     const progress = createProgress('exporting (records)', await countExport(store, filters));
     const out = openOutput(target);
     const started = performance.now();
     try {
       const { records } = await exportCallLog(store, out, {
-        format, filters, baseUrl: flags.baseUrl ?? DEFAULT_BASE_URL, onProgress: (n) => progress.update(n),
+        format,
+        filters,
+        baseUrl: flags.baseUrl ?? DEFAULT_BASE_URL,
+        onProgress: (n) => progress.update(n),
       });
       await out.close();
       progress.stop();
       const seconds = (performance.now() - started) / 1000;
-      process.stderr.write(`Exported ${records} records in ${seconds.toFixed(1)}s (${Math.round(records / seconds)} records/s)\n`);
+      process.stderr.write(
+        `Exported ${records} records in ${seconds.toFixed(1)}s (${Math.round(records / seconds)} records/s)\n`,
+      );
     } catch (err) {
       // A reader that stops early (`ringlog export | head`) is not a failure of the export.
       if ((err as NodeJS.ErrnoException).code === 'EPIPE') return 0;

@@ -49,9 +49,13 @@ export async function runImport(file: string, flags: ImportFlags): Promise<numbe
     progress?.stop();
     const seconds = (performance.now() - started) / 1000;
     const out = (line: string) => process.stdout.write(`${line}\n`);
-    out(`Imported ${summary.imported} of ${summary.read} records (${summary.rejected} rejected) in ${seconds.toFixed(1)}s (${Math.round(summary.read / seconds)} records/s)`);
+    out(
+      `Imported ${summary.imported} of ${summary.read} records (${summary.rejected} rejected) in ${seconds.toFixed(1)}s (${Math.round(summary.read / seconds)} records/s)`,
+    );
     if (summary.createdAccounts || summary.createdExtensions) {
-      out(`Created placeholders for ${summary.createdAccounts} accounts and ${summary.createdExtensions} extensions missing from the directory`);
+      out(
+        `Created placeholders for ${summary.createdAccounts} accounts and ${summary.createdExtensions} extensions missing from the directory`,
+      );
     }
     if (summary.ignoredColumns.length) out(`Ignored CSV columns: ${summary.ignoredColumns.join(', ')}`);
     return summary.rejected ? EXIT_REJECTED : 0;

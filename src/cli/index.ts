@@ -25,9 +25,18 @@ function serverOptions(cmd: Command): Command {
     .option('--public-url <url>', 'base URL to write into URIs (env RINGLOG_PUBLIC_URL)')
     .option('--access-token-ttl <seconds>', 'access token life (default 3600); short values for testing expiry')
     .option('--refresh-token-ttl <seconds>', 'refresh token life (default 604800)')
-    .option('--rate-limits <ringcentral|off|file>', 'rate-limit groups (serve: off, demo: ringcentral; env RINGLOG_RATE_LIMITS)')
-    .option('--retention <spec>', 'archive (keep all), ringcentral (log 365 d, recordings 90 d) or log=DAYS,recordings=DAYS (env RINGLOG_RETENTION)')
-    .option('--faults <spec>', 'inject faults, e.g. "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7" (env RINGLOG_FAULTS)')
+    .option(
+      '--rate-limits <ringcentral|off|file>',
+      'rate-limit groups (serve: off, demo: ringcentral; env RINGLOG_RATE_LIMITS)',
+    )
+    .option(
+      '--retention <spec>',
+      'archive (keep all), ringcentral (log 365 d, recordings 90 d) or log=DAYS,recordings=DAYS (env RINGLOG_RETENTION)',
+    )
+    .option(
+      '--faults <spec>',
+      'inject faults, e.g. "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7" (env RINGLOG_FAULTS)',
+    )
     .option('--log', 'log every request (pino, on stdout)');
 }
 
@@ -42,8 +51,13 @@ function printCredentials(url: string, c: Credentials): void {
   out(`Account ${c.accountId}`);
   out(`  clientId      ${c.clientId}`);
   out(`  clientSecret  ${c.clientSecret}`);
-  for (const [label, u] of [['admin', c.admin], ['user', c.user]] as const) {
-    out(`  ${label.padEnd(5)} ext ${u.extensionNumber} (id ${u.extensionId})  username ${u.username}  password ${u.password}`);
+  for (const [label, u] of [
+    ['admin', c.admin],
+    ['user', c.user],
+  ] as const) {
+    out(
+      `  ${label.padEnd(5)} ext ${u.extensionNumber} (id ${u.extensionId})  username ${u.username}  password ${u.password}`,
+    );
     out(`        jwt ${u.jwt}`);
   }
   out();
@@ -67,19 +81,20 @@ export async function main(argv: string[]): Promise<void> {
     await serve(buildConfig(flags, process.env));
   });
 
-  serverOptions(program.command('demo').description('seed a 30-day company if empty, serve it, print credentials'))
-    .action(async (flags: CommonFlags) => {
-      const config = buildConfig(flags, process.env, { rateLimits: 'ringcentral', retention: 'ringcentral' });
-      const runtime = await openRuntime(config);
-      if ((await runtime.store.listAccounts()).length === 0) {
-        process.stderr.write('Empty database: seeding a 30-day company (ringlog seed --seed 1)...\n');
-        const summary = await seedStore(runtime.store, { ...DEFAULT_SEED, endTime: Date.now() });
-        process.stderr.write(`Seeded ${summary.records} records in ${summary.seconds.toFixed(1)}s\n`);
-      }
-      const credentials = await ensureCredentials(runtime.store, runtime.tokens);
-      await runtime.close();
-      await serve(config, async (url) => printCredentials(url, credentials));
-    });
+  serverOptions(
+    program.command('demo').description('seed a 30-day company if empty, serve it, print credentials'),
+  ).action(async (flags: CommonFlags) => {
+    const config = buildConfig(flags, process.env, { rateLimits: 'ringcentral', retention: 'ringcentral' });
+    const runtime = await openRuntime(config);
+    if ((await runtime.store.listAccounts()).length === 0) {
+      process.stderr.write('Empty database: seeding a 30-day company (ringlog seed --seed 1)...\n');
+      const summary = await seedStore(runtime.store, { ...DEFAULT_SEED, endTime: Date.now() });
+      process.stderr.write(`Seeded ${summary.records} records in ${summary.seconds.toFixed(1)}s\n`);
+    }
+    const credentials = await ensureCredentials(runtime.store, runtime.tokens);
+    await runtime.close();
+    await serve(config, async (url) => printCredentials(url, credentials));
+  });
 
   program
     .command('seed')
@@ -104,7 +119,10 @@ export async function main(argv: string[]): Promise<void> {
       const summary = await seedStore(runtime.store, options, !flags.json);
       await runtime.close();
       if (flags.json) out(JSON.stringify(summary));
-      else out(`Seeded account ${summary.accountId}: ${summary.users} users, ${summary.extensions - summary.users} call queues, ${summary.records} records, ${summary.recordings} recordings in ${summary.seconds.toFixed(1)}s (${Math.round(summary.records / summary.seconds)} records/s)`);
+      else
+        out(
+          `Seeded account ${summary.accountId}: ${summary.users} users, ${summary.extensions - summary.users} call queues, ${summary.records} records, ${summary.recordings} recordings in ${summary.seconds.toFixed(1)}s (${Math.round(summary.records / summary.seconds)} records/s)`,
+        );
     });
 
   program

@@ -20,7 +20,10 @@ const SERVER_LIMITS = { maxYoungGenerationSizeMb: 192 };
 
 /** Starts the server thread; resolves with its base URL once it listens, rejects if it cannot start. */
 function startServer(config: Config): Promise<{ worker: Worker; url: string }> {
-  const worker = startWorker(new URL('./server-worker', import.meta.url), { workerData: config, resourceLimits: SERVER_LIMITS });
+  const worker = startWorker(new URL('./server-worker', import.meta.url), {
+    workerData: config,
+    resourceLimits: SERVER_LIMITS,
+  });
   return new Promise((resolve, reject) => {
     const failed = (err: Error) => reject(err);
     const exited = (code: number) => reject(new Error(`the server stopped before listening (exit code ${code})`));

@@ -12,7 +12,10 @@ export type ServerMessage = { type: 'listening'; url: string } | { type: 'stoppe
 const port = parentPort!;
 const config = workerData as Config;
 const runtime = await openRuntime(config);
-const { app, url } = await listen(runtime.ctx, config.host, config.port, { logger: config.logger, faults: config.faults });
+const { app, url } = await listen(runtime.ctx, config.host, config.port, {
+  logger: config.logger,
+  faults: config.faults,
+});
 const retention = startRetentionJob(runtime.store, runtime.ctx.blobs, config.retention, {
   intervalMs: 3600_000,
   onError: (err) => process.stderr.write(`retention: ${(err as Error).message}\n`),

@@ -6,15 +6,25 @@ import assert from 'node:assert/strict';
 import { buildSyncConfig } from './sync-command.ts';
 
 const FILE = JSON.stringify({
-  from: 'https://file.example.com', clientId: 'file-id', clientSecret: 'file-secret', jwt: 'file-jwt',
-  db: 'file.db', lookbackDays: 30, recordings: true,
+  from: 'https://file.example.com',
+  clientId: 'file-id',
+  clientSecret: 'file-secret',
+  jwt: 'file-jwt',
+  db: 'file.db',
+  lookbackDays: 30,
+  recordings: true,
 });
 const read = () => FILE;
 
 test('flags win over the environment, which wins over the file', () => {
   const env = { RINGLOG_SYNC_CLIENT_ID: 'env-id', RINGLOG_SYNC_JWT: 'env-jwt' };
   const config = buildSyncConfig({ config: 'sync.json', jwt: 'flag-jwt' }, env, 0, read);
-  assert.deepEqual(config.upstream, { url: 'https://file.example.com', clientId: 'env-id', clientSecret: 'file-secret', jwt: 'flag-jwt' });
+  assert.deepEqual(config.upstream, {
+    url: 'https://file.example.com',
+    clientId: 'env-id',
+    clientSecret: 'file-secret',
+    jwt: 'flag-jwt',
+  });
   assert.equal(config.db, 'file.db');
   assert.equal(config.lookbackDays, 30);
   assert.equal(config.recordings, true);
@@ -23,8 +33,14 @@ test('flags win over the environment, which wins over the file', () => {
 });
 
 test('missing credentials are named with their variables', () => {
-  assert.throws(() => buildSyncConfig({ from: 'https://x.example.com' }, {}), /--client-id \(or RINGLOG_SYNC_CLIENT_ID\), --client-secret .*, --jwt/);
-  assert.throws(() => buildSyncConfig({ from: 'ftp://x', clientId: 'a', clientSecret: 'b', jwt: 'c' }, {}), /--from must be an http\(s\) URL/);
+  assert.throws(
+    () => buildSyncConfig({ from: 'https://x.example.com' }, {}),
+    /--client-id \(or RINGLOG_SYNC_CLIENT_ID\), --client-secret .*, --jwt/,
+  );
+  assert.throws(
+    () => buildSyncConfig({ from: 'ftp://x', clientId: 'a', clientSecret: 'b', jwt: 'c' }, {}),
+    /--from must be an http\(s\) URL/,
+  );
 });
 
 test('--verify: dates are whole days; by default the last 30 days', () => {

@@ -5,7 +5,12 @@ import { readFileSync } from 'node:fs';
 import { parseDateTime } from '../domain/index.ts';
 import { createDiskBlobStore, defaultBlobDir, openStore } from '../store/index.ts';
 import {
-  createSyncProgress, formatVerifyReport, runSync, verify, DEFAULT_LOOKBACK_DAYS, DEFAULT_PER_PAGE,
+  createSyncProgress,
+  formatVerifyReport,
+  runSync,
+  verify,
+  DEFAULT_LOOKBACK_DAYS,
+  DEFAULT_PER_PAGE,
   type UpstreamCredentials,
 } from '../sync/index.ts';
 
@@ -61,7 +66,8 @@ function readSyncFile(path: string | undefined, read: (path: string) => string):
   } catch (err) {
     throw new Error(`--config ${path}: ${(err as Error).message}`);
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`--config ${path}: must be a JSON object`);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error(`--config ${path}: must be a JSON object`);
   return parsed as SyncFile;
 }
 
@@ -74,7 +80,8 @@ function date(name: string, value: string, endOfDay = false): number {
 function count(name: string, value: string | number | undefined, fallback: number, max = Infinity): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${name} must be a whole number${max < Infinity ? ` up to ${max}` : ''}, not "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new Error(`${name} must be a whole number${max < Infinity ? ` up to ${max}` : ''}, not "${value}"`);
   return n;
 }
 
@@ -93,8 +100,10 @@ export function buildSyncConfig(
     jwt: flags.jwt ?? env.RINGLOG_SYNC_JWT ?? file.jwt,
   };
   const missing = [
-    ['--from', 'RINGLOG_SYNC_FROM', upstream.url], ['--client-id', 'RINGLOG_SYNC_CLIENT_ID', upstream.clientId],
-    ['--client-secret', 'RINGLOG_SYNC_CLIENT_SECRET', upstream.clientSecret], ['--jwt', 'RINGLOG_SYNC_JWT', upstream.jwt],
+    ['--from', 'RINGLOG_SYNC_FROM', upstream.url],
+    ['--client-id', 'RINGLOG_SYNC_CLIENT_ID', upstream.clientId],
+    ['--client-secret', 'RINGLOG_SYNC_CLIENT_SECRET', upstream.clientSecret],
+    ['--jwt', 'RINGLOG_SYNC_JWT', upstream.jwt],
   ].filter(([, , value]) => !value);
   if (missing.length) {
     throw new Error(`sync needs ${missing.map(([flag, variable]) => `${flag} (or ${variable})`).join(', ')}`);
@@ -104,7 +113,9 @@ export function buildSyncConfig(
   let verifyRange: SyncConfig['verify'] = null;
   if (flags.verify) {
     const dateTo = flags.dateTo ? date('--date-to', flags.dateTo, true) : now;
-    const dateFrom = flags.dateFrom ? date('--date-from', flags.dateFrom) : Math.floor(dateTo / DAY_MS) * DAY_MS - 29 * DAY_MS;
+    const dateFrom = flags.dateFrom
+      ? date('--date-from', flags.dateFrom)
+      : Math.floor(dateTo / DAY_MS) * DAY_MS - 29 * DAY_MS;
     if (dateFrom > dateTo) throw new Error('--date-from must not be after --date-to');
     verifyRange = { dateFrom, dateTo };
   }
@@ -148,7 +159,10 @@ export async function runSyncCommand(flags: SyncFlags, env: NodeJS.ProcessEnv): 
   try {
     if (config.verify) {
       const report = await verify({
-        store, upstream: config.upstream, ...config.verify, perPage: config.perPage,
+        store,
+        upstream: config.upstream,
+        ...config.verify,
+        perPage: config.perPage,
         onLog: (log, i, total) => process.stderr.write(`verify: ${log} (${i + 1}/${total})\n`),
       });
       out(config.json ? JSON.stringify(report) : formatVerifyReport(report));
@@ -167,11 +181,17 @@ export async function runSyncCommand(flags: SyncFlags, env: NodeJS.ProcessEnv): 
         signal: stop.signal,
         observer: createSyncProgress(),
       });
-      out(config.json ? JSON.stringify(summary) : `Synced account ${summary.accountId}: ${summary.logs} logs, ` +
-        `${summary.records} records, ${summary.recordings.copied} recordings, ${summary.requests} requests ` +
-        `(${summary.rateLimited} × 429) in ${summary.seconds.toFixed(1)} s${summary.aborted ? ' (stopped; run again to resume)' : ''}`);
-      if (summary.rejected) process.stderr.write(`ringlog: ${summary.rejected} upstream records could not be stored (see the warnings)\n`);
-      if (summary.skippedLogs) process.stderr.write(`ringlog: ${summary.skippedLogs} extension logs were skipped (see the warnings)\n`);
+      out(
+        config.json
+          ? JSON.stringify(summary)
+          : `Synced account ${summary.accountId}: ${summary.logs} logs, ` +
+              `${summary.records} records, ${summary.recordings.copied} recordings, ${summary.requests} requests ` +
+              `(${summary.rateLimited} × 429) in ${summary.seconds.toFixed(1)} s${summary.aborted ? ' (stopped; run again to resume)' : ''}`,
+      );
+      if (summary.rejected)
+        process.stderr.write(`ringlog: ${summary.rejected} upstream records could not be stored (see the warnings)\n`);
+      if (summary.skippedLogs)
+        process.stderr.write(`ringlog: ${summary.skippedLogs} extension logs were skipped (see the warnings)\n`);
       return summary.aborted ? 130 : summary.rejected || summary.skippedLogs ? 1 : 0;
     } finally {
       stop.dispose();

@@ -4,8 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  compareNewestFirst, matchesFilter, parseCallLogQuery,
-  type CallLogFilter, type RawQuery,
+  compareNewestFirst,
+  matchesFilter,
+  parseCallLogQuery,
+  type CallLogFilter,
+  type RawQuery,
 } from './call-log-query.ts';
 import { prepareRecordJson, renderRecord, withBase, type CallLogRecord } from './call-log-record.ts';
 import { ApiError } from './errors.ts';
@@ -95,7 +98,13 @@ test('an empty query reads the last 24 hours, Simple view, first page of 100', (
   assert.equal(q.accountId, ACCOUNT);
   assert.equal(q.extensionId, EXTENSION);
   for (const key of [
-    'direction', 'type', 'transport', 'recordingType', 'sessionId', 'telephonySessionId', 'phoneNumber',
+    'direction',
+    'type',
+    'transport',
+    'recordingType',
+    'sessionId',
+    'telephonySessionId',
+    'phoneNumber',
     'extensionNumber',
   ] as const) {
     assert.equal(q[key], undefined, key);
@@ -187,9 +196,22 @@ test('booleans are read case-insensitively', () => {
 
 test('empty values (key=) are treated as absent', () => {
   const q = parse({
-    view: '', direction: '', type: '', transport: '', recordingType: '', withRecording: '', showBlocked: '',
-    showDeleted: '', dateFrom: '', dateTo: '', page: '', perPage: '', extensionNumber: '', phoneNumber: '',
-    sessionId: '', telephonySessionId: '',
+    view: '',
+    direction: '',
+    type: '',
+    transport: '',
+    recordingType: '',
+    withRecording: '',
+    showBlocked: '',
+    showDeleted: '',
+    dateFrom: '',
+    dateTo: '',
+    page: '',
+    perPage: '',
+    extensionNumber: '',
+    phoneNumber: '',
+    sessionId: '',
+    telephonySessionId: '',
   });
   assert.deepEqual(q, parse({}));
 });
@@ -437,7 +459,10 @@ test('records sort newest first, ties broken by id so that pages never overlap',
   const d = record({ id: 'D', startTime: 2000 });
   const sorted = [a, b, c, d].sort(compareNewestFirst).map((r) => r.id);
   assert.deepEqual(sorted, ['B', 'D', 'C', 'A']);
-  assert.deepEqual([d, c, b, a].sort(compareNewestFirst).map((r) => r.id), sorted);
+  assert.deepEqual(
+    [d, c, b, a].sort(compareNewestFirst).map((r) => r.id),
+    sorted,
+  );
   assert.equal(compareNewestFirst(c, c), 0);
 });
 

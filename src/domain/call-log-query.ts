@@ -49,7 +49,10 @@ export interface CallLogQuery extends CallLogFilter {
 export function multiValue(raw: RawQuery, name: string): string[] | undefined {
   const v = raw[name];
   if (v === undefined) return undefined;
-  const values = (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const values = (Array.isArray(v) ? v : [v])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   return values.length ? values : undefined;
 }
 

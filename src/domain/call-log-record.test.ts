@@ -6,8 +6,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateCompany, generateTraffic } from '../generator/index.ts';
 import {
-  BASE_MARK, iso, preparedStringify, prepareRecordJson, renderRecord,
-  type CallLogLeg, type CallLogRecord, type MessageRef, type PartyInfo, type RecordingRef,
+  BASE_MARK,
+  iso,
+  preparedStringify,
+  prepareRecordJson,
+  renderRecord,
+  type CallLogLeg,
+  type CallLogRecord,
+  type MessageRef,
+  type PartyInfo,
+  type RecordingRef,
 } from './call-log-record.ts';
 import type { View } from './enums.ts';
 
@@ -115,7 +123,6 @@ function referenceRender(r: CallLogRecord, view: View): Record<string, unknown> 
   return out;
 }
 
-
 function assertSameJson(r: CallLogRecord, what: string) {
   const json = prepareRecordJson(r);
   assert.equal(json.simple, preparedStringify(referenceRender(r, 'Simple')), `${what} Simple`);
@@ -132,24 +139,68 @@ test('every generated record is written exactly as JSON.stringify writes its fie
 });
 
 const AWKWARD = [
-  'plain', '', 'quote " inside', 'back\\slash', 'ends with \\', 'tab\there', 'new\nline', 'bell \u0007', 'del \u007f',
-  'nul \u0000 dropped', 'looks like the mark \\u0000', 'emoji \u{1F4DE}', 'lone high \ud800', 'lone low \udc00 x',
-  'line sep \u2028', 'é ü ß 日本', '</script>',
+  'plain',
+  '',
+  'quote " inside',
+  'back\\slash',
+  'ends with \\',
+  'tab\there',
+  'new\nline',
+  'bell \u0007',
+  'del \u007f',
+  'nul \u0000 dropped',
+  'looks like the mark \\u0000',
+  'emoji \u{1F4DE}',
+  'lone high \ud800',
+  'lone low \udc00 x',
+  'line sep \u2028',
+  'é ü ß 日本',
+  '</script>',
 ];
 
 test('awkward strings in every free-text and id field come out as JSON.stringify writes them', () => {
   const base = generated.find((r) => r.legs.length > 0 && r.recording)!;
   for (const s of AWKWARD) {
-    const party: PartyInfo = { phoneNumber: s, extensionNumber: s, extensionId: s, name: s, location: s, device: { id: s } };
+    const party: PartyInfo = {
+      phoneNumber: s,
+      extensionNumber: s,
+      extensionId: s,
+      name: s,
+      location: s,
+      device: { id: s },
+    };
     const leg: CallLogLeg = {
-      ...base.legs[0], from: party, to: party, reasonDescription: s, extensionId: s, telephonySessionId: s,
-      recording: { id: s, type: 'OnDemand' }, message: { id: s, type: s }, delegate: { id: s, name: s },
-      billing: { costIncluded: 1.5, costPurchased: 0 }, shortRecording: true, reason: 'Hang Up', internalType: 'Local',
+      ...base.legs[0],
+      from: party,
+      to: party,
+      reasonDescription: s,
+      extensionId: s,
+      telephonySessionId: s,
+      recording: { id: s, type: 'OnDemand' },
+      message: { id: s, type: s },
+      delegate: { id: s, name: s },
+      billing: { costIncluded: 1.5, costPurchased: 0 },
+      shortRecording: true,
+      reason: 'Hang Up',
+      internalType: 'Local',
     };
     const r: CallLogRecord = {
-      ...base, id: s, sessionId: s, telephonySessionId: s, partyId: s, accountId: s, extensionId: s, from: party, to: party,
-      reasonDescription: s, recording: { id: s, type: 'Automatic' }, message: { id: s, type: s }, delegate: { id: s, name: s },
-      legs: [leg, { ...leg, master: true }], deleted: true, billing: { costIncluded: 0.1 + 0.2, costPurchased: 1e21 },
+      ...base,
+      id: s,
+      sessionId: s,
+      telephonySessionId: s,
+      partyId: s,
+      accountId: s,
+      extensionId: s,
+      from: party,
+      to: party,
+      reasonDescription: s,
+      recording: { id: s, type: 'Automatic' },
+      message: { id: s, type: s },
+      delegate: { id: s, name: s },
+      legs: [leg, { ...leg, master: true }],
+      deleted: true,
+      billing: { costIncluded: 0.1 + 0.2, costPurchased: 1e21 },
     };
     assertSameJson(r, JSON.stringify(s));
     assertSameJson({ ...r, extensionId: null, ownerExtensionId: s }, `${JSON.stringify(s)} company`);
@@ -158,12 +209,18 @@ test('awkward strings in every free-text and id field come out as JSON.stringify
 });
 
 test('numbers JSON cannot hold are written as null, as JSON.stringify does', () => {
-  const r = { ...generated[0], duration: Number.NaN, billing: { costIncluded: Infinity, costPurchased: -0 }, ownerExtensionId: 'x' };
+  const r = {
+    ...generated[0],
+    duration: Number.NaN,
+    billing: { costIncluded: Infinity, costPurchased: -0 },
+    ownerExtensionId: 'x',
+  };
   assertSameJson(r, 'odd numbers');
 });
 
 test('renderRecord is the prepared JSON as an object', () => {
   for (const r of generated.slice(0, 50)) {
-    for (const view of ['Simple', 'Detailed'] as const) assert.deepEqual(renderRecord(r, view), referenceRender(r, view));
+    for (const view of ['Simple', 'Detailed'] as const)
+      assert.deepEqual(renderRecord(r, view), referenceRender(r, view));
   }
 });

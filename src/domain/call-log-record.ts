@@ -1,7 +1,17 @@
 // The call-log record model (what the store keeps) and its projection to RingCentral's Simple and Detailed views.
 
 import type {
-  Action, CallType, Direction, InternalType, LegAction, LegType, Reason, RecordingType, Result, Transport, View,
+  Action,
+  CallType,
+  Direction,
+  InternalType,
+  LegAction,
+  LegType,
+  Reason,
+  RecordingType,
+  Result,
+  Transport,
+  View,
 } from './enums.ts';
 import { isoDateTime } from './date-time.ts';
 

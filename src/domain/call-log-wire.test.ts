@@ -15,7 +15,9 @@ const wire = (r: CallLogRecord, view: 'simple' | 'detailed', base = 'https://pla
 
 test('every generated record comes back unchanged from its Detailed JSON, whatever the host', () => {
   assert.ok(records.some((r) => r.extensionId === null) && records.some((r) => r.extensionId !== null));
-  assert.ok(records.some((r) => r.deleted) && records.some((r) => r.recording) && records.some((r) => r.legs.length > 2));
+  assert.ok(
+    records.some((r) => r.deleted) && records.some((r) => r.recording) && records.some((r) => r.legs.length > 2),
+  );
   for (const [i, r] of records.entries()) {
     const base = i % 2 ? 'http://127.0.0.1:8080' : 'https://archive.example.com:8443/ringlog';
     assert.deepEqual(fromWire(wire(r, 'detailed', base)), r);
@@ -31,7 +33,10 @@ test('a Simple record gives the same Simple answer, with transport, legs and las
   for (const r of records) {
     const simple = wire(r, 'simple');
     const back = fromWire(simple);
-    assert.deepEqual(JSON.parse(withBase(JSON.stringify(renderRecord(back, 'Simple')), 'https://platform.ringcentral.com')), simple);
+    assert.deepEqual(
+      JSON.parse(withBase(JSON.stringify(renderRecord(back, 'Simple')), 'https://platform.ringcentral.com')),
+      simple,
+    );
     assert.deepEqual(back.legs, []);
     assert.equal(back.transport, r.transport);
     assert.equal(back.lastModifiedTime, r.startTime + r.durationMs);
@@ -71,9 +76,15 @@ test('bad records are refused with the field and the reason', () => {
     [{ ...good, duration: -3 }, /duration must be a whole number ≥ 0/],
     [{ ...good, uri: 'https://x/restapi/v1.0/account/1/call-log' }, /uri .* is not a call-log record URI/],
     [{ ...good, uri: 'https://x/restapi/v1.0/account/1/call-log/other' }, /uri names record other/],
-    [{ ...good, legs: [{ startTime: good.startTime, type: 'Voice', direction: 'Inbound', action: 'Phone Call' }] },
-      /legs\[0\]\.legType is missing/],
+    [
+      { ...good, legs: [{ startTime: good.startTime, type: 'Voice', direction: 'Inbound', action: 'Phone Call' }] },
+      /legs\[0\]\.legType is missing/,
+    ],
     [{ ...good, from: { phoneNumber: 16505550100 } }, /from\.phoneNumber must be a string/],
   ];
-  for (const [body, reason] of cases) assert.throws(() => fromWire(body), (err: Error) => reason.test(String(err)));
+  for (const [body, reason] of cases)
+    assert.throws(
+      () => fromWire(body),
+      (err: Error) => reason.test(String(err)),
+    );
 });

@@ -2,8 +2,21 @@
 // into the record model: the inverse of renderRecord, validating what an import must not take on trust.
 
 import {
-  ACTIONS, CALL_TYPES, DIRECTIONS, INTERNAL_TYPES, LEG_TYPES, REASONS, RECORDING_TYPES, RESULTS, TRANSPORTS,
-  type Action, type InternalType, type LegAction, type LegType, type Reason, type Result,
+  ACTIONS,
+  CALL_TYPES,
+  DIRECTIONS,
+  INTERNAL_TYPES,
+  LEG_TYPES,
+  REASONS,
+  RECORDING_TYPES,
+  RESULTS,
+  TRANSPORTS,
+  type Action,
+  type InternalType,
+  type LegAction,
+  type LegType,
+  type Reason,
+  type Result,
 } from './enums.ts';
 import type { Billing, CallLogLeg, CallLogRecord, MessageRef, PartyInfo, RecordingRef } from './call-log-record.ts';
 import { parseDateTime } from './date-time.ts';
@@ -20,19 +33,47 @@ export interface WireContext {
  * accepted on import so an archive of a real account loses nothing, and served back as they came.
  */
 const MORE_ACTIONS = [
-  'Barge In Call', 'FreeSPDL', 'Pickup', 'Sip Forwarding', 'VoiceChat Call', '411 Info', 'MeetingsCall',
+  'Barge In Call',
+  'FreeSPDL',
+  'Pickup',
+  'Sip Forwarding',
+  'VoiceChat Call',
+  '411 Info',
+  'MeetingsCall',
   'SilentMonitoring',
 ];
 const MORE_RESULTS = [
-  '911', '933', 'Carrier is not active', 'EDGE trunk misconfigured', 'Not Allowed', 'Phone Login',
-  'Sent to Voicemail', 'Answered Elsewhere', 'Callback requested',
+  '911',
+  '933',
+  'Carrier is not active',
+  'EDGE trunk misconfigured',
+  'Not Allowed',
+  'Phone Login',
+  'Sent to Voicemail',
+  'Answered Elsewhere',
+  'Callback requested',
 ];
 const MORE_REASONS = [
-  'Carrier is not active', 'EDGE trunk misconfigured', 'Emergency Address not defined', 'Internal Call Error',
-  'Line Busy', 'line Busy', 'Receive Error', 'Unknown', 'DescNoE911Address', 'Not Allowed',
+  'Carrier is not active',
+  'EDGE trunk misconfigured',
+  'Emergency Address not defined',
+  'Internal Call Error',
+  'Line Busy',
+  'line Busy',
+  'Receive Error',
+  'Unknown',
+  'DescNoE911Address',
+  'Not Allowed',
 ];
 const MORE_LEG_TYPES = [
-  'CallMeCallOut', 'MeetingsCall', 'SilentMonitoring', 'Pickup', 'ImsCall', 'JoinCall', 'TextRelay', 'IvaCall',
+  'CallMeCallOut',
+  'MeetingsCall',
+  'SilentMonitoring',
+  'Pickup',
+  'ImsCall',
+  'JoinCall',
+  'TextRelay',
+  'IvaCall',
   'VoiceChat',
 ];
 
@@ -149,14 +190,20 @@ function recording(value: unknown, path: string): RecordingRef | undefined {
   const o = objectAt(value, path);
   return {
     id: required(optId(o, 'id', path), at(path, 'id')),
-    type: required(optEnum(o, 'type', RECORDING_TYPES, path, 'recording type'), at(path, 'type')) as RecordingRef['type'],
+    type: required(
+      optEnum(o, 'type', RECORDING_TYPES, path, 'recording type'),
+      at(path, 'type'),
+    ) as RecordingRef['type'],
   };
 }
 
 function message(value: unknown, path: string): MessageRef | undefined {
   if (value === undefined || value === null) return undefined;
   const o = objectAt(value, path);
-  return { id: required(optId(o, 'id', path), at(path, 'id')), type: required(optString(o, 'type', path), at(path, 'type')) };
+  return {
+    id: required(optId(o, 'id', path), at(path, 'id')),
+    type: required(optString(o, 'type', path), at(path, 'type')),
+  };
 }
 
 function delegate(value: unknown, path: string): { id: string; name: string } | undefined {
@@ -168,9 +215,11 @@ function delegate(value: unknown, path: string): { id: string; name: string } | 
 function billing(value: unknown, path: string): Billing | undefined {
   if (value === undefined || value === null) return undefined;
   const o = objectAt(value, path);
-  return { costIncluded: optNumber(o, 'costIncluded', path) ?? 0, costPurchased: optNumber(o, 'costPurchased', path) ?? 0 };
+  return {
+    costIncluded: optNumber(o, 'costIncluded', path) ?? 0,
+    costPurchased: optNumber(o, 'costPurchased', path) ?? 0,
+  };
 }
-
 
 const hasExtension = (p: PartyInfo) => p.extensionId !== undefined || p.extensionNumber !== undefined;
 
@@ -193,11 +242,15 @@ function callFields(o: Json, path: string): CallFields {
     duration: duration ?? Math.round((durationMs ?? 0) / 1000),
     durationMs: durationMs ?? (duration ?? 0) * 1000,
     type: required(optEnum(o, 'type', CALL_TYPES, path, 'type'), at(path, 'type')) as CallLogRecord['type'],
-    direction: required(optEnum(o, 'direction', DIRECTIONS, path, 'direction'), at(path, 'direction')) as CallLogRecord['direction'],
+    direction: required(
+      optEnum(o, 'direction', DIRECTIONS, path, 'direction'),
+      at(path, 'direction'),
+    ) as CallLogRecord['direction'],
     result: (optEnum(o, 'result', WIRE_RESULTS, path, 'result') ?? 'Unknown') as Result,
     from,
     to,
-    transport: (optEnum(o, 'transport', TRANSPORTS, path, 'transport') as 'PSTN' | 'VoIP' | undefined) ?? transportOf(from, to),
+    transport:
+      (optEnum(o, 'transport', TRANSPORTS, path, 'transport') as 'PSTN' | 'VoIP' | undefined) ?? transportOf(from, to),
   };
 }
 
@@ -205,7 +258,11 @@ function callFields(o: Json, path: string): CallFields {
 function addOptionalCallFields(out: Partial<CallFields>, o: Json, path: string): void {
   put(out, 'reason', optEnum(o, 'reason', WIRE_REASONS, path, 'reason') as Reason | undefined);
   put(out, 'reasonDescription', optString(o, 'reasonDescription', path));
-  put(out, 'internalType', optEnum(o, 'internalType', WIRE_INTERNAL_TYPES, path, 'internalType') as InternalType | undefined);
+  put(
+    out,
+    'internalType',
+    optEnum(o, 'internalType', WIRE_INTERNAL_TYPES, path, 'internalType') as InternalType | undefined,
+  );
   put(out, 'billing', billing(o.billing, at(path, 'billing')));
   put(out, 'recording', recording(o.recording, at(path, 'recording')));
   if (o.shortRecording === true) out.shortRecording = true;

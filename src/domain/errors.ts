@@ -95,8 +95,7 @@ export const errors = {
       message: `Parameter [${parameterName}] is not allowed for usage along with parameter [${other}]`,
       parameterName,
     }),
-  routeNotFound: () =>
-    new ApiError(404, { errorCode: 'AGW-404', message: 'Resource not found' }, 'AGW-404', {}, true),
+  routeNotFound: () => new ApiError(404, { errorCode: 'AGW-404', message: 'Resource not found' }, 'AGW-404', {}, true),
   methodNotAllowed: (method: string, allow: string[]) =>
     new ApiError(
       405,
@@ -150,8 +149,7 @@ export const errors = {
     new ApiError(429, { errorCode: 'CMN-301', message: 'Request rate exceeded' }, 'CMN-301', {
       'Retry-After': String(retryAfterSec),
     }),
-  serviceUnavailable: () =>
-    new ApiError(503, { errorCode: 'CMN-201', message: 'Service Temporary Unavailable' }),
+  serviceUnavailable: () => new ApiError(503, { errorCode: 'CMN-201', message: 'Service Temporary Unavailable' }),
   internal: () => new ApiError(500, { errorCode: 'CMN-203', message: 'Internal Server Error' }),
 };
 
@@ -169,11 +167,15 @@ export const oauthErrors = {
     new OAuthError('invalid_request', 'OAU-101', `Parameter [${parameterName}] is missing or invalid`, 400, [
       { parameterName },
     ]),
-  invalidOwnerCredentials: () =>
-    new OAuthError('invalid_grant', 'OAU-140', 'Invalid resource owner credentials'),
+  invalidOwnerCredentials: () => new OAuthError('invalid_grant', 'OAU-140', 'Invalid resource owner credentials'),
   invalidAssertion: () => new OAuthError('invalid_grant', 'OAU-144', 'Invalid assertion signature or expired JWT'),
   refreshTokenExpired: () => new OAuthError('invalid_grant', 'OAU-210', 'Token expired'),
   refreshTokenInvalid: () => new OAuthError('invalid_grant', 'OAU-211', 'Token is revoked or not found'),
   unsupportedMediaType: () =>
-    new OAuthError('invalid_request', 'OAU-104', 'Unsupported content type: use application/x-www-form-urlencoded', 415),
+    new OAuthError(
+      'invalid_request',
+      'OAU-104',
+      'Unsupported content type: use application/x-www-form-urlencoded',
+      415,
+    ),
 };

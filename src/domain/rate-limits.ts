@@ -36,7 +36,11 @@ export interface RateDecision {
 }
 
 /** Counts one request at `now` against `rule`; returns the decision and the window to store. */
-export function countRequest(window: RateWindow, rule: RateRule, now: number): { decision: RateDecision; window: RateWindow } {
+export function countRequest(
+  window: RateWindow,
+  rule: RateRule,
+  now: number,
+): { decision: RateDecision; window: RateWindow } {
   const hits = window.hits.filter((t) => t > now - rule.windowSec * 1000);
   if (window.penaltyUntil > now || hits.length >= rule.requests) {
     const penaltyUntil = now + rule.penaltySec * 1000;

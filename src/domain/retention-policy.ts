@@ -16,7 +16,10 @@ export function parseRetention(spec: string): RetentionPolicy {
   if (spec === 'archive') return ARCHIVE_RETENTION;
   if (spec === 'ringcentral') return RINGCENTRAL_RETENTION;
   const policy: RetentionPolicy = { ...ARCHIVE_RETENTION };
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, value] = part.split('=');
     const days = value === 'forever' ? null : /^\d+$/.test(value ?? '') ? Number(value) : NaN;
     if ((name !== 'log' && name !== 'recordings') || Number.isNaN(days) || days === 0) {

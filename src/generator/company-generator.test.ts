@@ -4,14 +4,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ACTIONS, CALL_TYPES, DIRECTIONS, INTERNAL_TYPES, LEG_ACTIONS, LEG_TYPES, MIN_RECORDING_SECONDS, REASONS, RESULTS,
-  TRANSPORTS, renderRecord, type CallLogRecord, type RecordingMeta,
+  ACTIONS,
+  CALL_TYPES,
+  DIRECTIONS,
+  INTERNAL_TYPES,
+  LEG_ACTIONS,
+  LEG_TYPES,
+  MIN_RECORDING_SECONDS,
+  REASONS,
+  RESULTS,
+  TRANSPORTS,
+  renderRecord,
+  type CallLogRecord,
+  type RecordingMeta,
 } from '../domain/index.ts';
 import { generateCompany, generateTraffic, TRAFFIC_BATCH_RECORDS, type SeedOptions } from './company-generator.ts';
 import { localClock } from './traffic-calendar.ts';
 
 const DAY = 86_400_000;
-const OPTIONS: SeedOptions = { seed: 42, extensions: 30, days: 14, callsPerDay: 250, endTime: Date.UTC(2025, 2, 20, 17, 30) };
+const OPTIONS: SeedOptions = {
+  seed: 42,
+  extensions: 30,
+  days: 14,
+  callsPerDay: 250,
+  endTime: Date.UTC(2025, 2, 20, 17, 30),
+};
 
 function generate(opts: SeedOptions) {
   const company = generateCompany(opts);
@@ -46,7 +63,10 @@ test('the company has admin 101, user 102, numeric ids, 650 numbers and call que
   assert.match(account.mainNumber, /^\+1650\d{7}$/);
   const userExts = extensions.filter((e) => e.type === 'User');
   assert.equal(userExts.length, OPTIONS.extensions);
-  assert.deepEqual(userExts.map((e) => e.extensionNumber), userExts.map((_, i) => String(101 + i)));
+  assert.deepEqual(
+    userExts.map((e) => e.extensionNumber),
+    userExts.map((_, i) => String(101 + i)),
+  );
   assert.equal(extensions[0].role, 'admin');
   assert.equal(extensions[1].role, 'user');
   assert.ok(userExts.filter((e) => e.role === 'admin').length >= 2);
@@ -60,14 +80,23 @@ test('the company has admin 101, user 102, numeric ids, 650 numbers and call que
   assert.equal(new Set(extensions.map((e) => e.extensionNumber)).size, extensions.length);
   const departments = extensions.filter((e) => e.type === 'Department');
   assert.ok(departments.length >= 2);
-  assert.deepEqual(departments.slice(0, 2).map((d) => d.name), ['Sales', 'Support']);
+  assert.deepEqual(
+    departments.slice(0, 2).map((d) => d.name),
+    ['Sales', 'Support'],
+  );
   const userIds = new Set(userExts.map((e) => e.id));
-  assert.deepEqual(queues.map((q) => q.extensionId), departments.map((d) => d.id));
+  assert.deepEqual(
+    queues.map((q) => q.extensionId),
+    departments.map((d) => d.id),
+  );
   for (const q of queues) {
     assert.ok(q.memberIds.length >= 2);
     assert.ok(q.memberIds.every((id) => userIds.has(id)));
   }
-  assert.deepEqual(users.map((u) => u.extensionId), userExts.map((e) => e.id));
+  assert.deepEqual(
+    users.map((u) => u.extensionId),
+    userExts.map((e) => e.id),
+  );
   assert.ok(data.company.blockedNumbers.length > 0);
 });
 
@@ -144,7 +173,10 @@ test('records carry a recording only for 30 s or more of talk, with one Recordin
   for (const id of referenced) {
     const holders = data.records.filter((r) => r.recording?.id === id);
     assert.equal(holders.filter((r) => r.extensionId === null).length, 1, 'on the company record');
-    assert.ok(holders.some((r) => r.extensionId !== null), 'on the recording extension record');
+    assert.ok(
+      holders.some((r) => r.extensionId !== null),
+      'on the recording extension record',
+    );
     assert.equal(new Set(holders.map((r) => r.sessionId)).size, 1);
   }
   assert.ok(data.records.some((r) => r.shortRecording));
@@ -167,7 +199,18 @@ test('calls cluster in weekday business hours', () => {
 
 test('the results spread covers answered, missed, voicemail, failures, abandoned and blocked calls', () => {
   const results = new Set(data.records.map((r) => r.result));
-  for (const expected of ['Accepted', 'Call connected', 'Missed', 'Voicemail', 'Busy', 'No Answer', 'Rejected', 'Hang Up', 'Blocked', 'Abandoned']) {
+  for (const expected of [
+    'Accepted',
+    'Call connected',
+    'Missed',
+    'Voicemail',
+    'Busy',
+    'No Answer',
+    'Rejected',
+    'Hang Up',
+    'Blocked',
+    'Abandoned',
+  ]) {
     assert.ok(results.has(expected as CallLogRecord['result']), expected);
   }
   for (const r of data.records.filter((x) => x.result === 'Voicemail')) assert.equal(r.message?.type, 'VoiceMail');
@@ -235,23 +278,45 @@ test('parties: outside numbers in E.164 with some locations, internal ones with 
 });
 
 test('records render in both views with the fields RingCentral sends', () => {
-  const picks = [companyRecords[0], data.records.find((r) => r.recording)!, data.records.find((r) => r.type === 'Fax')!];
+  const picks = [
+    companyRecords[0],
+    data.records.find((r) => r.recording)!,
+    data.records.find((r) => r.type === 'Fax')!,
+  ];
   for (const r of picks) {
     const simple = renderRecord(r, 'Simple');
-    for (const key of ['uri', 'id', 'sessionId', 'telephonySessionId', 'startTime', 'duration', 'durationMs', 'type', 'direction', 'action', 'result', 'to', 'from', 'extension']) {
+    for (const key of [
+      'uri',
+      'id',
+      'sessionId',
+      'telephonySessionId',
+      'startTime',
+      'duration',
+      'durationMs',
+      'type',
+      'direction',
+      'action',
+      'result',
+      'to',
+      'from',
+      'extension',
+    ]) {
       assert.ok(key in simple, `Simple ${key}`);
     }
     assert.equal(simple.startTime, new Date(r.startTime).toISOString());
     assert.ok(!('legs' in simple));
     const detailed = renderRecord(r, 'Detailed');
-    for (const key of ['transport', 'lastModifiedTime', 'billing', 'legs']) assert.ok(key in detailed, `Detailed ${key}`);
+    for (const key of ['transport', 'lastModifiedTime', 'billing', 'legs'])
+      assert.ok(key in detailed, `Detailed ${key}`);
     const legs = detailed.legs as Record<string, unknown>[];
     assert.equal(legs[0].master, true);
     assert.ok(legs.every((l) => typeof l.legType === 'string' && typeof l.startTime === 'string'));
     assert.doesNotThrow(() => JSON.stringify(detailed));
   }
   const recorded = renderRecord(picks[1], 'Simple').recording as Record<string, unknown>;
-  assert.ok(typeof recorded.contentUri === 'string' && recorded.contentUri.endsWith(`/recording/${recorded.id}/content`));
+  assert.ok(
+    typeof recorded.contentUri === 'string' && recorded.contentUri.endsWith(`/recording/${recorded.id}/content`),
+  );
 });
 
 test('invalid options are refused', () => {
@@ -270,8 +335,14 @@ test('a busy day comes in batches of about TRAFFIC_BATCH_RECORDS records, each c
   const opts = { ...OPTIONS, days: 2, callsPerDay: 15_000 };
   const batches = [...generateTraffic(generateCompany(opts), opts)];
   assert.ok(batches.length >= 4, `${batches.length} batches`);
-  assert.deepEqual(batches.filter((b) => b.endsDay).map((b) => b.day), [0, 1]);
-  assert.deepEqual(batches.map((b) => b.day), batches.map((b) => b.day).sort((a, b) => a - b));
+  assert.deepEqual(
+    batches.filter((b) => b.endsDay).map((b) => b.day),
+    [0, 1],
+  );
+  assert.deepEqual(
+    batches.map((b) => b.day),
+    batches.map((b) => b.day).sort((a, b) => a - b),
+  );
   const sessionsSeen = new Set<string>();
   for (const b of batches) {
     // Cut after the call that reaches the limit: over it by at most one call's records.
@@ -280,6 +351,7 @@ test('a busy day comes in batches of about TRAFFIC_BATCH_RECORDS records, each c
     for (const id of sessionsHere) assert.ok(!sessionsSeen.has(id), `session ${id} split across batches`);
     for (const id of sessionsHere) sessionsSeen.add(id);
     const recordingIds = new Set(b.records.map((r) => r.recording?.id).filter((id) => id !== undefined));
-    for (const recording of b.recordings) assert.ok(recordingIds.has(recording.id), `recording ${recording.id} without its records`);
+    for (const recording of b.recordings)
+      assert.ok(recordingIds.has(recording.id), `recording ${recording.id} without its records`);
   }
 });

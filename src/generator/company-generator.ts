@@ -2,7 +2,16 @@
 // its call log over a span of days, yielded day by day. Same options, byte-identical output.
 
 import type { Account, CallLogRecord, Extension, RecordingMeta, Role } from '../domain/index.ts';
-import { COMPANY_SUFFIXES, COMPANY_TRADES, COMPANY_WORDS, CITIES, FIRST_NAMES, LAST_NAMES, LOCAL_CITY_COUNT, QUEUE_CATALOGUE } from './company-catalogue.ts';
+import {
+  COMPANY_SUFFIXES,
+  COMPANY_TRADES,
+  COMPANY_WORDS,
+  CITIES,
+  FIRST_NAMES,
+  LAST_NAMES,
+  LOCAL_CITY_COUNT,
+  QUEUE_CATALOGUE,
+} from './company-catalogue.ts';
 import { GeneratedIds } from './generated-ids.ts';
 import { SeededRandom } from './seeded-random.ts';
 import { callStartTimes, COMPANY_TIME_ZONE } from './traffic-calendar.ts';
@@ -82,7 +91,8 @@ function validate(opts: SeedOptions): void {
   if (!Number.isFinite(opts.seed)) throw new RangeError('seed must be a finite number');
   if (!wholeAtLeast(opts.extensions, 2)) throw new RangeError('extensions must be an integer of at least 2');
   if (!wholeAtLeast(opts.days, 0)) throw new RangeError('days must be a non-negative integer');
-  if (!(opts.callsPerDay >= 0 && Number.isFinite(opts.callsPerDay))) throw new RangeError('callsPerDay must be a non-negative number');
+  if (!(opts.callsPerDay >= 0 && Number.isFinite(opts.callsPerDay)))
+    throw new RangeError('callsPerDay must be a non-negative number');
   if (!Number.isFinite(opts.endTime)) throw new RangeError('endTime must be epoch milliseconds');
 }
 
@@ -105,7 +115,10 @@ class NumberPlan {
 /** Increasing numeric ids in RingCentral's 12-digit style (ending like the account's id). */
 class ExtensionIds {
   private current: number;
-  constructor(private readonly rng: SeededRandom, accountNumber: number) {
+  constructor(
+    private readonly rng: SeededRandom,
+    accountNumber: number,
+  ) {
     this.current = accountNumber + 1000 * (1000 + rng.int(1000));
   }
 
@@ -147,7 +160,9 @@ export function generateCompany(opts: SeedOptions): GeneratedCompany {
   const extIds = new ExtensionIds(rng, accountNumber);
   const firstDay = opts.endTime - opts.days * DAY_MS;
   const account: Account = {
-    id: accountId, name: companyName(rng), mainNumber: numbers.next(),
+    id: accountId,
+    name: companyName(rng),
+    mainNumber: numbers.next(),
     createdAt: Math.floor((firstDay - (30 + rng.int(700)) * DAY_MS) / 1000) * 1000,
   };
   const admins = adminIndexes(rng, opts.extensions);
@@ -157,18 +172,28 @@ export function generateCompany(opts: SeedOptions): GeneratedCompany {
   for (let i = 0; i < opts.extensions; i++) {
     const role: Role = admins.has(i) ? 'admin' : 'user';
     const ext: Extension = {
-      id: extIds.next(), accountId, extensionNumber: String(101 + i), name: personName(rng, taken), type: 'User',
-      status: 'Enabled', role, phoneNumbers: [numbers.next()],
+      id: extIds.next(),
+      accountId,
+      extensionNumber: String(101 + i),
+      name: personName(rng, taken),
+      type: 'User',
+      status: 'Enabled',
+      role,
+      phoneNumbers: [numbers.next()],
     };
     extensions.push(ext);
     users.push({
       extensionId: ext.id,
       autoRecord: rng.chance(COMPANY_SHAPE.autoRecordUserShare),
-      findMeNumber: rng.chance(COMPANY_SHAPE.findMeUserShare) ? usNumber(rng, rng.pick(CITIES.slice(0, LOCAL_CITY_COUNT)).areaCode) : null,
+      findMeNumber: rng.chance(COMPANY_SHAPE.findMeUserShare)
+        ? usNumber(rng, rng.pick(CITIES.slice(0, LOCAL_CITY_COUNT)).areaCode)
+        : null,
     });
   }
   const queues = makeQueues(rng, opts.extensions, extensions, { accountId, numbers, extIds });
-  const blockedNumbers = Array.from({ length: COMPANY_SHAPE.blockedNumbers(opts.extensions) }, () => usNumber(rng, rng.pick(CITIES).areaCode));
+  const blockedNumbers = Array.from({ length: COMPANY_SHAPE.blockedNumbers(opts.extensions) }, () =>
+    usNumber(rng, rng.pick(CITIES).areaCode),
+  );
   return { account, extensions, timeZone: COMPANY_TIME_ZONE, users, queues, blockedNumbers };
 }
 
@@ -184,8 +209,14 @@ function makeQueues(
   const size = Math.min(candidates.length, COMPANY_SHAPE.queueSize(userCount));
   return QUEUE_CATALOGUE.slice(0, COMPANY_SHAPE.queues(userCount)).map((q, i) => {
     const ext: Extension = {
-      id: ctx.extIds.next(), accountId: ctx.accountId, extensionNumber: String(base + 1 + i), name: q.name,
-      type: 'Department', status: 'Enabled', role: 'user', phoneNumbers: [ctx.numbers.next()],
+      id: ctx.extIds.next(),
+      accountId: ctx.accountId,
+      extensionNumber: String(base + 1 + i),
+      name: q.name,
+      type: 'Department',
+      status: 'Enabled',
+      role: 'user',
+      phoneNumbers: [ctx.numbers.next()],
     };
     extensions.push(ext);
     const pool = [...candidates];
@@ -206,7 +237,10 @@ export function generateTraffic(company: GeneratedCompany, opts: SeedOptions): G
 function* dailyBatches(company: GeneratedCompany, opts: SeedOptions): Generator<TrafficBatch> {
   const rng = new SeededRandom(opts.seed, TRAFFIC_STREAM);
   const ctx: ScenarioContext = {
-    rng, ids: new GeneratedIds(rng), accountId: company.account.id, endTime: opts.endTime,
+    rng,
+    ids: new GeneratedIds(rng),
+    accountId: company.account.id,
+    endTime: opts.endTime,
     world: new TrafficWorld(company, rng),
   };
   const firstDay = opts.endTime - opts.days * DAY_MS;

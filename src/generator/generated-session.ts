@@ -2,15 +2,35 @@
 // company-level record, its recording, and at the end each record's lastModifiedTime and deletion.
 
 import type {
-  Action, Billing, CallLogLeg, CallLogRecord, CallType, Direction, InternalType, LegAction, LegType, MessageRef,
-  PartyInfo, Reason, RecordingMeta, RecordingRef, RecordingType, Result, Transport,
+  Action,
+  Billing,
+  CallLogLeg,
+  CallLogRecord,
+  CallType,
+  Direction,
+  InternalType,
+  LegAction,
+  LegType,
+  MessageRef,
+  PartyInfo,
+  Reason,
+  RecordingMeta,
+  RecordingRef,
+  RecordingType,
+  Result,
+  Transport,
 } from '../domain/index.ts';
 import { MIN_RECORDING_SECONDS } from '../domain/index.ts';
 import type { GeneratedIds } from './generated-ids.ts';
 import type { SeededRandom } from './seeded-random.ts';
 import {
-  DELETED_SHARE, DELETION_DELAY, LAST_MODIFIED_DELAY, REASON_BY_RESULT, REASON_DESCRIPTIONS,
-  RECORDED_LAST_MODIFIED_DELAY, type SecondsRange,
+  DELETED_SHARE,
+  DELETION_DELAY,
+  LAST_MODIFIED_DELAY,
+  REASON_BY_RESULT,
+  REASON_DESCRIPTIONS,
+  RECORDED_LAST_MODIFIED_DELAY,
+  type SecondsRange,
 } from './traffic-mix.ts';
 
 export interface SessionContext {
@@ -103,15 +123,25 @@ export class GeneratedSession {
   recording: RecordingMeta | null = null;
   private readonly ends = new Map<CallLogRecord, number>();
 
-  constructor(private readonly ctx: SessionContext, readonly type: CallType, readonly start: number) {
+  constructor(
+    private readonly ctx: SessionContext,
+    readonly type: CallType,
+    readonly start: number,
+  ) {
     this.sessionId = ctx.ids.session();
     this.telephonySessionId = ctx.ids.telephonySession(wholeSecond(start));
   }
 
   leg(spec: LegSpec): CallLogLeg {
     const leg = {
-      type: this.type, direction: spec.direction, action: spec.action, from: spec.from, to: spec.to,
-      transport: spec.transport, legType: spec.legType, telephonySessionId: this.telephonySessionId,
+      type: this.type,
+      direction: spec.direction,
+      action: spec.action,
+      from: spec.from,
+      to: spec.to,
+      transport: spec.transport,
+      legType: spec.legType,
+      telephonySessionId: this.telephonySessionId,
     } as CallLogLeg;
     setTimes(leg, spec.start, spec.end);
     setResult(leg, spec.result, spec.reason);
@@ -130,10 +160,21 @@ export class GeneratedSession {
 
   record(spec: RecordSpec): CallLogRecord {
     const record = {
-      id: this.ctx.ids.record(), accountId: this.ctx.accountId, extensionId: spec.extensionId,
-      ownerExtensionId: spec.owner, sessionId: this.sessionId, telephonySessionId: this.telephonySessionId,
-      type: this.type, direction: spec.direction, action: spec.action, from: spec.from, to: spec.to,
-      transport: spec.transport, billing: spec.billing ?? NO_BILLING, legs: spec.legs, lastModifiedTime: 0,
+      id: this.ctx.ids.record(),
+      accountId: this.ctx.accountId,
+      extensionId: spec.extensionId,
+      ownerExtensionId: spec.owner,
+      sessionId: this.sessionId,
+      telephonySessionId: this.telephonySessionId,
+      type: this.type,
+      direction: spec.direction,
+      action: spec.action,
+      from: spec.from,
+      to: spec.to,
+      transport: spec.transport,
+      billing: spec.billing ?? NO_BILLING,
+      legs: spec.legs,
+      lastModifiedTime: 0,
       deleted: false,
     } as CallLogRecord;
     setTimes(record, spec.start, spec.end);
@@ -158,7 +199,12 @@ export class GeneratedSession {
     if (seconds < MIN_RECORDING_SECONDS) return { shortRecording: true };
     const id = this.ctx.ids.recording();
     this.recording = {
-      id, accountId: this.ctx.accountId, type, contentType: 'audio/mpeg', duration: seconds, blobKey: null,
+      id,
+      accountId: this.ctx.accountId,
+      type,
+      contentType: 'audio/mpeg',
+      duration: seconds,
+      blobKey: null,
       createdAt: wholeSecond(endsAt) + 1000 + this.ctx.rng.int(4000),
     };
     return { recording: { id, type } };

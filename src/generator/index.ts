@@ -1,7 +1,12 @@
 // What other modules may use from the generator: recording audio synthesis and the synthetic company and its traffic.
 export { synthesizeRecording, parseByteRange, type AudioContent } from './recording-audio.ts';
 export {
-  generateCompany, generateTraffic,
-  type SeedOptions, type GeneratedCompany, type TrafficBatch, type CallQueue, type UserCallSettings,
+  generateCompany,
+  generateTraffic,
+  type SeedOptions,
+  type GeneratedCompany,
+  type TrafficBatch,
+  type CallQueue,
+  type UserCallSettings,
 } from './company-generator.ts';
 export { SeededRandom } from './seeded-random.ts';

@@ -30,7 +30,10 @@ test('decoded duration is within 1 s of the requested duration', async () => {
     assert.equal(content.contentType, 'audio/mpeg');
     const decoded = await decodedDuration(mp3);
     assert.ok(decoded !== undefined && Math.abs(decoded - seconds) < 1, `${seconds} s decoded as ${decoded} s`);
-    assert.ok(Math.abs(content.durationSec - decoded) < 0.01, `durationSec ${content.durationSec} vs decoded ${decoded}`);
+    assert.ok(
+      Math.abs(content.durationSec - decoded) < 0.01,
+      `durationSec ${content.durationSec} vs decoded ${decoded}`,
+    );
   }
 });
 

@@ -89,7 +89,10 @@ export function synthesizeRecording(recordingId: string, durationSec: number): A
  * sent whole (no header, a malformed one, another unit, or several ranges), 'unsatisfiable' for
  * a 416 answer, or the single inclusive range to send with 206 (its end clamped to the body).
  */
-export function parseByteRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+export function parseByteRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | null {
   const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header ?? '');
   if (!match) return null;
   const [, first, last] = match;
@@ -109,7 +112,7 @@ export function parseByteRange(header: string | undefined, size: number): { star
 /** Yields bytes [start, end] of the recording with the given seed, in chunks of up to 64 KiB. */
 function* readChunks(seed: number, start: number, end: number): Generator<Buffer> {
   const pool = getSegmentPool();
-  for (let pos = start; pos <= end; ) {
+  for (let pos = start; pos <= end;) {
     const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, end - pos + 1));
     let filled = 0;
     while (filled < chunk.length) {
@@ -185,7 +188,10 @@ function addSyllable(out: Float64Array, start: number, length: number, voice: Vo
   const pitchFrom = voice.pitchHz * (0.9 + random() * 0.25);
   const pitchTo = pitchFrom * (0.85 + random() * 0.25);
   const harmonics = Math.floor(3600 / Math.max(pitchFrom, pitchTo));
-  const gains = Array.from({ length: harmonics }, (_, k) => harmonicGain((k + 1) * (pitchFrom + pitchTo) / 2, formants) / (k + 1));
+  const gains = Array.from(
+    { length: harmonics },
+    (_, k) => harmonicGain(((k + 1) * (pitchFrom + pitchTo)) / 2, formants) / (k + 1),
+  );
   const norm = 1 / gains.reduce((a, b) => a + b, 0);
   const consonant = random() < 0.5 ? Math.round((0.02 + random() * 0.04) * SAMPLE_RATE) : 0;
   let phase = 0;

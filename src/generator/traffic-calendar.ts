@@ -10,9 +10,30 @@ const DAY_MS = 86_400_000;
 
 /** Relative call intensity per local hour 0..23 (normalised to shares in HOUR_SHARES). */
 const HOUR_WEIGHTS = [
-  0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.2, 0.5, // 00-07
-  1.2, 2.2, 2.6, 2.5, 1.8, 2.2, 2.5, 2.4, 2.1, 1.4, // 08-17
-  0.6, 0.3, 0.2, 0.12, 0.08, 0.06, // 18-23
+  0.05,
+  0.05,
+  0.05,
+  0.05,
+  0.05,
+  0.05,
+  0.2,
+  0.5, // 00-07
+  1.2,
+  2.2,
+  2.6,
+  2.5,
+  1.8,
+  2.2,
+  2.5,
+  2.4,
+  2.1,
+  1.4, // 08-17
+  0.6,
+  0.3,
+  0.2,
+  0.12,
+  0.08,
+  0.06, // 18-23
 ];
 const HOUR_WEIGHT_TOTAL = HOUR_WEIGHTS.reduce((a, b) => a + b, 0);
 
@@ -71,7 +92,7 @@ interface Segment {
 function segments(from: number, to: number): Segment[] {
   const out: Segment[] = [];
   let cumulative = 0;
-  for (let t = from; t < to; ) {
+  for (let t = from; t < to;) {
     const end = Math.min(to, (Math.floor(t / HOUR_MS) + 1) * HOUR_MS);
     const { hour, weekday } = localClock(t);
     cumulative += (HOUR_SHARES[hour] * WEEKDAY_WEIGHTS[weekday] * (end - t)) / HOUR_MS;

@@ -3,7 +3,8 @@
 
 import type { Reason, Result } from '../domain/enums.ts';
 
-export type Scenario = 'inboundDirect' | 'inboundQueue' | 'inboundBlocked' | 'outbound' | 'internal' | 'faxIn' | 'faxOut';
+export type Scenario =
+  'inboundDirect' | 'inboundQueue' | 'inboundBlocked' | 'outbound' | 'internal' | 'faxIn' | 'faxOut';
 
 /** Share of sessions per scenario (sums to 1). */
 export const SCENARIO_SHARES: ReadonlyArray<readonly [Scenario, number]> = [
@@ -20,10 +21,18 @@ export type DirectOutcome = 'Accepted' | 'Voicemail' | 'Missed' | 'Hang Up' | 'R
 
 /** Inbound call to a user, during business hours and outside them. */
 export const DIRECT_OUTCOMES_OPEN: ReadonlyArray<readonly [DirectOutcome, number]> = [
-  ['Accepted', 0.64], ['Voicemail', 0.16], ['Missed', 0.12], ['Hang Up', 0.05], ['Rejected', 0.03],
+  ['Accepted', 0.64],
+  ['Voicemail', 0.16],
+  ['Missed', 0.12],
+  ['Hang Up', 0.05],
+  ['Rejected', 0.03],
 ];
 export const DIRECT_OUTCOMES_CLOSED: ReadonlyArray<readonly [DirectOutcome, number]> = [
-  ['Accepted', 0.2], ['Voicemail', 0.45], ['Missed', 0.25], ['Hang Up', 0.08], ['Rejected', 0.02],
+  ['Accepted', 0.2],
+  ['Voicemail', 0.45],
+  ['Missed', 0.25],
+  ['Hang Up', 0.08],
+  ['Rejected', 0.02],
 ];
 
 /** Of answered calls to a user with FindMe, the share picked up on the mobile rather than the desk phone. */
@@ -32,16 +41,22 @@ export const FIND_ME_MOBILE_ANSWER_SHARE = 0.38;
 export type QueueOutcome = 'Accepted' | 'Abandoned' | 'Voicemail';
 
 export const QUEUE_OUTCOMES_OPEN: ReadonlyArray<readonly [QueueOutcome, number]> = [
-  ['Accepted', 0.81], ['Abandoned', 0.12], ['Voicemail', 0.07],
+  ['Accepted', 0.81],
+  ['Abandoned', 0.12],
+  ['Voicemail', 0.07],
 ];
 /** After hours nobody is rung: the caller leaves a message or hangs up during the greeting. */
 export const QUEUE_OUTCOMES_CLOSED: ReadonlyArray<readonly [QueueOutcome, number]> = [
-  ['Voicemail', 0.7], ['Abandoned', 0.3],
+  ['Voicemail', 0.7],
+  ['Abandoned', 0.3],
 ];
 
 /** How many queue members ring out (Missed) before one answers; capped by the queue's size. */
 export const QUEUE_MISSES_BEFORE_ANSWER: ReadonlyArray<readonly [number, number]> = [
-  [0, 0.55], [1, 0.27], [2, 0.12], [3, 0.06],
+  [0, 0.55],
+  [1, 0.27],
+  [2, 0.12],
+  [3, 0.06],
 ];
 /** Members rung before the queue sends a caller to voicemail. */
 export const QUEUE_MEMBERS_RUNG_BEFORE_VOICEMAIL = 4;
@@ -49,14 +64,22 @@ export const QUEUE_MEMBERS_RUNG_BEFORE_VOICEMAIL = 4;
 /** Share of answered inbound calls (direct or queue) that the answerer transfers to another user. */
 export const TRANSFER_SHARE = 0.08;
 export const TRANSFER_OUTCOMES: ReadonlyArray<readonly [DirectOutcome, number]> = [
-  ['Accepted', 0.85], ['Voicemail', 0.1], ['Missed', 0.05],
+  ['Accepted', 0.85],
+  ['Voicemail', 0.1],
+  ['Missed', 0.05],
 ];
 
-export type OutboundOutcome = 'Call connected' | 'No Answer' | 'Busy' | 'Hang Up' | 'Rejected' | 'Wrong Number' | 'Call Failed';
+export type OutboundOutcome =
+  'Call connected' | 'No Answer' | 'Busy' | 'Hang Up' | 'Rejected' | 'Wrong Number' | 'Call Failed';
 
 export const OUTBOUND_OUTCOMES: ReadonlyArray<readonly [OutboundOutcome, number]> = [
-  ['Call connected', 0.7], ['No Answer', 0.13], ['Busy', 0.06], ['Hang Up', 0.06], ['Rejected', 0.03],
-  ['Wrong Number', 0.01], ['Call Failed', 0.01],
+  ['Call connected', 0.7],
+  ['No Answer', 0.13],
+  ['Busy', 0.06],
+  ['Hang Up', 0.06],
+  ['Rejected', 0.03],
+  ['Wrong Number', 0.01],
+  ['Call Failed', 0.01],
 ];
 /** Of connected outbound calls, the share answered by the far end's voicemail (reason `Connected`). */
 export const OUTBOUND_REACHED_VOICEMAIL_SHARE = 0.2;
@@ -64,17 +87,31 @@ export const OUTBOUND_REACHED_VOICEMAIL_SHARE = 0.2;
 export type InternalOutcome = 'Accepted' | 'Missed' | 'Voicemail' | 'Rejected';
 
 export const INTERNAL_OUTCOMES: ReadonlyArray<readonly [InternalOutcome, number]> = [
-  ['Accepted', 0.74], ['Missed', 0.13], ['Voicemail', 0.1], ['Rejected', 0.03],
+  ['Accepted', 0.74],
+  ['Missed', 0.13],
+  ['Voicemail', 0.1],
+  ['Rejected', 0.03],
 ];
 
 export const FAX_IN_RESULTS: ReadonlyArray<readonly [Result, number]> = [
-  ['Received', 0.88], ['Partial Receive', 0.05], ['Receive Error', 0.07],
+  ['Received', 0.88],
+  ['Partial Receive', 0.05],
+  ['Receive Error', 0.07],
 ];
 export const FAX_OUT_RESULTS: ReadonlyArray<readonly [Result, number]> = [
-  ['Sent', 0.85], ['Send Error', 0.06], ['Fax Partially Sent', 0.03], ['Fax Not Sent', 0.03], ['Fax Poor Line', 0.03],
+  ['Sent', 0.85],
+  ['Send Error', 0.06],
+  ['Fax Partially Sent', 0.03],
+  ['Fax Not Sent', 0.03],
+  ['Fax Poor Line', 0.03],
 ];
 /** Fax results that leave a fax message in the message store. */
-export const FAX_RESULTS_WITH_MESSAGE: ReadonlySet<Result> = new Set(['Received', 'Partial Receive', 'Sent', 'Fax Partially Sent']);
+export const FAX_RESULTS_WITH_MESSAGE: ReadonlySet<Result> = new Set([
+  'Received',
+  'Partial Receive',
+  'Sent',
+  'Fax Partially Sent',
+]);
 
 /** Reason attached to a record or leg result (results missing here carry no reason). */
 export const REASON_BY_RESULT: Partial<Record<Result, Reason>> = {
@@ -106,7 +143,8 @@ export const REASON_DESCRIPTIONS: Partial<Record<Reason, string>> = {
   'Wrong Number': 'The number you dialed has either been disconnected or is not a valid phone number.',
   'Failed Try Again': 'Call failed. Please try again.',
   'Number Blocked': 'This number is in your Blocked Numbers list.',
-  'Fax Not Received': "An incoming fax could not be received because a proper connection with the sender's fax machine could not be established.",
+  'Fax Not Received':
+    "An incoming fax could not be received because a proper connection with the sender's fax machine could not be established.",
   'Fax Send Error': 'An internal error occurred when sending the fax.',
   'Fax Partially Sent': 'The fax was only partially sent.',
   'Fax Not Sent': 'An attempt to send the fax was made, but could not connect with the receiving fax machine.',

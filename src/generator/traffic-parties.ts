@@ -4,8 +4,15 @@
 import type { Extension, InternalType, PartyInfo } from '../domain/index.ts';
 import type { GeneratedCompany } from './company-generator.ts';
 import {
-  BUSINESS_CONTACT_NAMES, CITIES, FIRST_NAMES, INTERNATIONAL_DESTINATIONS, LAST_NAMES, LOCAL_CITY_COUNT,
-  QUEUE_CATALOGUE, TOLL_FREE_PREFIXES, type City,
+  BUSINESS_CONTACT_NAMES,
+  CITIES,
+  FIRST_NAMES,
+  INTERNATIONAL_DESTINATIONS,
+  LAST_NAMES,
+  LOCAL_CITY_COUNT,
+  QUEUE_CATALOGUE,
+  TOLL_FREE_PREFIXES,
+  type City,
 } from './company-catalogue.ts';
 import { OUTSIDE, USER_ACTIVITY_SIGMA } from './traffic-mix.ts';
 import { WeightedChoice, type SeededRandom } from './seeded-random.ts';
@@ -144,7 +151,10 @@ export class TrafficWorld {
       members: q.memberIds.map((id) => userById.get(id)).filter((u): u is UserLine => u !== undefined),
     }));
     this.blocked = company.blockedNumbers.map((phoneNumber) => ({
-      party: { phoneNumber }, internalType: usInternalType(phoneNumber), ratePerMinute: 0, tollFree: false,
+      party: { phoneNumber },
+      internalType: usInternalType(phoneNumber),
+      ratePerMinute: 0,
+      tollFree: false,
     }));
     this.outside = new OutsideWorld(rng, this.users.length);
     this.userChoice = new WeightedChoice(this.users.map((u) => [u, rng.logNormal(1, USER_ACTIVITY_SIGMA)] as const));

@@ -2,15 +2,44 @@
 // call-queue hunting, blocked callers, outbound and internal calls, and faxes, each played as one session.
 
 import type { Billing, CallLogLeg, MessageRef, PartyInfo, Result } from '../domain/index.ts';
-import { drawMs, GeneratedSession, NO_BILLING, type LegSpec, type RecordingMark, type RecordSpec, type SessionContext } from './generated-session.ts';
+import {
+  drawMs,
+  GeneratedSession,
+  NO_BILLING,
+  type LegSpec,
+  type RecordingMark,
+  type RecordSpec,
+  type SessionContext,
+} from './generated-session.ts';
 import { WeightedChoice, type SeededRandom } from './seeded-random.ts';
 import { isBusinessTime } from './traffic-calendar.ts';
 import {
-  DIRECT_OUTCOMES_CLOSED, DIRECT_OUTCOMES_OPEN, DIRECT_VIA_MAIN_NUMBER_SHARE, FAX_IN_RESULTS, FAX_OUT_RESULTS,
-  FAX_RESULTS_WITH_MESSAGE, FIND_ME_MOBILE_ANSWER_SHARE, INTERNAL_OUTCOMES, ON_DEMAND_PORTION, ON_DEMAND_RECORDING_SHARE,
-  OUTBOUND_MAIN_CALLER_ID_SHARE, OUTBOUND_OUTCOMES, OUTBOUND_REACHED_VOICEMAIL_SHARE, QUEUE_MEMBERS_RUNG_BEFORE_VOICEMAIL,
-  QUEUE_MISSES_BEFORE_ANSWER, QUEUE_OUTCOMES_CLOSED, QUEUE_OUTCOMES_OPEN, QUEUE_VIA_MAIN_NUMBER_SHARE, SCENARIO_SHARES,
-  TALK, TIMES, TRANSFER_OUTCOMES, TRANSFER_SHARE, type DirectOutcome, type OutboundOutcome, type Scenario,
+  DIRECT_OUTCOMES_CLOSED,
+  DIRECT_OUTCOMES_OPEN,
+  DIRECT_VIA_MAIN_NUMBER_SHARE,
+  FAX_IN_RESULTS,
+  FAX_OUT_RESULTS,
+  FAX_RESULTS_WITH_MESSAGE,
+  FIND_ME_MOBILE_ANSWER_SHARE,
+  INTERNAL_OUTCOMES,
+  ON_DEMAND_PORTION,
+  ON_DEMAND_RECORDING_SHARE,
+  OUTBOUND_MAIN_CALLER_ID_SHARE,
+  OUTBOUND_OUTCOMES,
+  OUTBOUND_REACHED_VOICEMAIL_SHARE,
+  QUEUE_MEMBERS_RUNG_BEFORE_VOICEMAIL,
+  QUEUE_MISSES_BEFORE_ANSWER,
+  QUEUE_OUTCOMES_CLOSED,
+  QUEUE_OUTCOMES_OPEN,
+  QUEUE_VIA_MAIN_NUMBER_SHARE,
+  SCENARIO_SHARES,
+  TALK,
+  TIMES,
+  TRANSFER_OUTCOMES,
+  TRANSFER_SHARE,
+  type DirectOutcome,
+  type OutboundOutcome,
+  type Scenario,
 } from './traffic-mix.ts';
 import type { OutsideNumber, TrafficWorld, UserLine } from './traffic-parties.ts';
 
@@ -38,7 +67,13 @@ export function playSession(c: ScenarioContext, start: number): GeneratedSession
 }
 
 const PLAYS: Record<Scenario, (c: ScenarioContext, start: number) => GeneratedSession> = {
-  inboundDirect, inboundQueue, inboundBlocked, outbound, internal, faxIn, faxOut,
+  inboundDirect,
+  inboundQueue,
+  inboundBlocked,
+  outbound,
+  internal,
+  faxIn,
+  faxOut,
 };
 
 /** Talk time in ms: a share of quick calls, the rest log-normal. */
@@ -51,16 +86,27 @@ function talkMs(rng: SeededRandom): number {
 /** Ringing, then talk, message or greeting, for a call offered to a person. */
 function attempt(rng: SeededRandom, outcome: DirectOutcome): { ringMs: number; afterMs: number } {
   switch (outcome) {
-    case 'Accepted': return { ringMs: drawMs(rng, TIMES.ringBeforeAnswer), afterMs: talkMs(rng) };
-    case 'Voicemail': return { ringMs: drawMs(rng, TIMES.ringTimeout), afterMs: drawMs(rng, TIMES.voicemailMessage) };
-    case 'Missed': return { ringMs: drawMs(rng, TIMES.ringTimeout), afterMs: drawMs(rng, TIMES.voicemailHangUp) };
-    case 'Hang Up': return { ringMs: drawMs(rng, TIMES.hangUpRing), afterMs: 0 };
-    case 'Rejected': return { ringMs: drawMs(rng, TIMES.rejectRing), afterMs: 0 };
+    case 'Accepted':
+      return { ringMs: drawMs(rng, TIMES.ringBeforeAnswer), afterMs: talkMs(rng) };
+    case 'Voicemail':
+      return { ringMs: drawMs(rng, TIMES.ringTimeout), afterMs: drawMs(rng, TIMES.voicemailMessage) };
+    case 'Missed':
+      return { ringMs: drawMs(rng, TIMES.ringTimeout), afterMs: drawMs(rng, TIMES.voicemailHangUp) };
+    case 'Hang Up':
+      return { ringMs: drawMs(rng, TIMES.hangUpRing), afterMs: 0 };
+    case 'Rejected':
+      return { ringMs: drawMs(rng, TIMES.rejectRing), afterMs: 0 };
   }
 }
 
 /** Automatic recording for auto-recorded lines, else occasionally an on-demand one over part of the talk. */
-function recordAnswered(c: ScenarioContext, s: GeneratedSession, auto: boolean, talkStart: number, talk: number): RecordingMark | null {
+function recordAnswered(
+  c: ScenarioContext,
+  s: GeneratedSession,
+  auto: boolean,
+  talkStart: number,
+  talk: number,
+): RecordingMark | null {
   if (auto) return s.recordTalk('Automatic', talk, talkStart + talk);
   if (!c.rng.chance(ON_DEMAND_RECORDING_SHARE)) return null;
   return s.recordTalk('OnDemand', talk * c.rng.uniform(ON_DEMAND_PORTION[0], ON_DEMAND_PORTION[1]), talkStart + talk);
@@ -73,10 +119,27 @@ function callCost(callee: OutsideNumber, talk: number): Billing {
 }
 
 /** The master leg of a call from outside: PSTN, accepted by the account for the first extension it reaches. */
-function inboundMaster(start: number, result: Result, caller: OutsideNumber, dialed: PartyInfo, extensionId: string): LegSpec {
+function inboundMaster(
+  start: number,
+  result: Result,
+  caller: OutsideNumber,
+  dialed: PartyInfo,
+  extensionId: string,
+): LegSpec {
   return {
-    start, end: start, direction: 'Inbound', action: 'Phone Call', result, from: caller.party, to: dialed, extensionId,
-    transport: 'PSTN', legType: 'Accept', master: true, internalType: caller.internalType, billing: NO_BILLING,
+    start,
+    end: start,
+    direction: 'Inbound',
+    action: 'Phone Call',
+    result,
+    from: caller.party,
+    to: dialed,
+    extensionId,
+    transport: 'PSTN',
+    legType: 'Accept',
+    master: true,
+    internalType: caller.internalType,
+    billing: NO_BILLING,
   };
 }
 
@@ -102,15 +165,41 @@ function inboundDirect(c: ScenarioContext, start: number): GeneratedSession {
   const onMobile = answered && user.findMe !== null && rng.chance(FIND_ME_MOBILE_ANSWER_SHARE);
   const mark = answered ? recordAnswered(c, s, user.autoRecord, answeredAt, afterMs) : null;
   const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
-  const legs = [master, s.leg({
-    start, end: onMobile ? answeredAt : userEnd, direction: 'Inbound', action: 'Phone Call',
-    result: onMobile ? 'Missed' : outcome, reason: onMobile ? 'Stopped' : undefined, from: caller.party, to: user.party,
-    extensionId: user.id, transport: 'VoIP', legType: 'PstnToSip', mark: onMobile ? null : mark, message,
-  })];
-  if (user.findMe) legs.push(findMeLeg(c, s, user, user.findMe, caller, { start, answeredAt, userEnd, answered, onMobile, mark }));
+  const legs = [
+    master,
+    s.leg({
+      start,
+      end: onMobile ? answeredAt : userEnd,
+      direction: 'Inbound',
+      action: 'Phone Call',
+      result: onMobile ? 'Missed' : outcome,
+      reason: onMobile ? 'Stopped' : undefined,
+      from: caller.party,
+      to: user.party,
+      extensionId: user.id,
+      transport: 'VoIP',
+      legType: 'PstnToSip',
+      mark: onMobile ? null : mark,
+      message,
+    }),
+  ];
+  if (user.findMe)
+    legs.push(findMeLeg(c, s, user, user.findMe, caller, { start, answeredAt, userEnd, answered, onMobile, mark }));
   s.record({
-    extensionId: user.id, owner: user.id, start, end: userEnd, direction: 'Inbound', action: 'Phone Call',
-    result: outcome, from: caller.party, to: dialed, transport: 'PSTN', internalType: caller.internalType, legs, message, mark,
+    extensionId: user.id,
+    owner: user.id,
+    start,
+    end: userEnd,
+    direction: 'Inbound',
+    action: 'Phone Call',
+    result: outcome,
+    from: caller.party,
+    to: dialed,
+    transport: 'PSTN',
+    internalType: caller.internalType,
+    legs,
+    message,
+    mark,
   });
   const end = answered && rng.chance(TRANSFER_SHARE) ? transfer(c, s, caller, [user], userEnd) : userEnd;
   s.settleLeg(master, start, end, outcome);
@@ -128,18 +217,38 @@ interface FindMeTimes {
 }
 
 /** The FindMe leg ringing the user's mobile alongside the desk phone. */
-function findMeLeg(c: ScenarioContext, s: GeneratedSession, user: UserLine, mobile: PartyInfo, caller: OutsideNumber, t: FindMeTimes): CallLogLeg {
+function findMeLeg(
+  c: ScenarioContext,
+  s: GeneratedSession,
+  user: UserLine,
+  mobile: PartyInfo,
+  caller: OutsideNumber,
+  t: FindMeTimes,
+): CallLogLeg {
   const legStart = Math.min(t.answeredAt, t.start + drawMs(c.rng, TIMES.findMeDelay));
   const base = {
-    start: legStart, direction: 'Outbound', action: 'FindMe', from: caller.party, to: mobile, extensionId: user.id,
-    transport: 'PSTN', legType: 'FindMe', billing: NO_BILLING,
+    start: legStart,
+    direction: 'Outbound',
+    action: 'FindMe',
+    from: caller.party,
+    to: mobile,
+    extensionId: user.id,
+    transport: 'PSTN',
+    legType: 'FindMe',
+    billing: NO_BILLING,
   } as const;
   if (t.onMobile) return s.leg({ ...base, end: t.userEnd, result: 'Call connected', mark: t.mark });
   return s.leg({ ...base, end: t.answeredAt, result: 'No Answer', reason: t.answered ? 'Stopped' : undefined });
 }
 
 /** Transfers the caller at `at` to a user not yet involved; returns when the session ends. */
-function transfer(c: ScenarioContext, s: GeneratedSession, caller: OutsideNumber, involved: UserLine[], at: number): number {
+function transfer(
+  c: ScenarioContext,
+  s: GeneratedSession,
+  caller: OutsideNumber,
+  involved: UserLine[],
+  at: number,
+): number {
   const target = c.world.userExcept(c.rng, involved);
   if (!target) return at;
   const outcome = choice.transfer.pick(c.rng);
@@ -147,12 +256,32 @@ function transfer(c: ScenarioContext, s: GeneratedSession, caller: OutsideNumber
   const end = at + ringMs + afterMs;
   const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
   const leg = s.leg({
-    start: at, end, direction: 'Inbound', action: 'Transfer', result: outcome, from: caller.party, to: target.party,
-    extensionId: target.id, transport: 'VoIP', legType: 'TransferCall', message,
+    start: at,
+    end,
+    direction: 'Inbound',
+    action: 'Transfer',
+    result: outcome,
+    from: caller.party,
+    to: target.party,
+    extensionId: target.id,
+    transport: 'VoIP',
+    legType: 'TransferCall',
+    message,
   });
   s.record({
-    extensionId: target.id, owner: target.id, start: at, end, direction: 'Inbound', action: 'Transfer', result: outcome,
-    from: caller.party, to: target.party, transport: 'PSTN', internalType: caller.internalType, legs: [s.legs[0], leg], message,
+    extensionId: target.id,
+    owner: target.id,
+    start: at,
+    end,
+    direction: 'Inbound',
+    action: 'Transfer',
+    result: outcome,
+    from: caller.party,
+    to: target.party,
+    transport: 'PSTN',
+    internalType: caller.internalType,
+    legs: [s.legs[0], leg],
+    message,
   });
   return end;
 }
@@ -170,9 +299,20 @@ interface InboundSummary {
 /** The company-level record of an inbound session, carrying every leg. */
 function companyRecord(s: GeneratedSession, owner: string, x: InboundSummary): void {
   s.record({
-    extensionId: null, owner, start: x.start, end: x.end, direction: 'Inbound', action: 'Phone Call', result: x.result,
-    from: x.caller.party, to: x.dialed, transport: 'PSTN', internalType: x.caller.internalType, legs: s.legs,
-    message: x.message, mark: x.mark,
+    extensionId: null,
+    owner,
+    start: x.start,
+    end: x.end,
+    direction: 'Inbound',
+    action: 'Phone Call',
+    result: x.result,
+    from: x.caller.party,
+    to: x.dialed,
+    transport: 'PSTN',
+    internalType: x.caller.internalType,
+    legs: s.legs,
+    message: x.message,
+    mark: x.mark,
   });
 }
 
@@ -188,8 +328,17 @@ function inboundQueue(c: ScenarioContext, start: number): GeneratedSession {
   const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
   const master = s.leg(inboundMaster(start, outcome, caller, dialed, queue.id));
   const queueLeg = s.leg({
-    start, end: start, direction: 'Inbound', action: 'Phone Call', result: outcome, from: caller.party, to: queue.party,
-    extensionId: queue.id, transport: 'VoIP', legType: 'PstnToSip', message,
+    start,
+    end: start,
+    direction: 'Inbound',
+    action: 'Phone Call',
+    result: outcome,
+    from: caller.party,
+    to: queue.party,
+    extensionId: queue.id,
+    transport: 'VoIP',
+    legType: 'PstnToSip',
+    message,
   });
   const offset = rng.int(queue.members.length);
   const members = open ? [...queue.members.slice(offset), ...queue.members.slice(0, offset)] : [];
@@ -222,9 +371,20 @@ function inboundQueue(c: ScenarioContext, start: number): GeneratedSession {
   s.settleLeg(queueLeg, start, end, outcome);
   const queueMark = queue.autoRecord ? mark : null;
   s.record({
-    extensionId: queue.id, owner: queue.id, start, end, direction: 'Inbound', action: 'Phone Call', result: outcome,
-    from: caller.party, to: dialed, transport: 'PSTN', internalType: caller.internalType, legs: [master, queueLeg],
-    message, mark: queueMark,
+    extensionId: queue.id,
+    owner: queue.id,
+    start,
+    end,
+    direction: 'Inbound',
+    action: 'Phone Call',
+    result: outcome,
+    from: caller.party,
+    to: dialed,
+    transport: 'PSTN',
+    internalType: caller.internalType,
+    legs: [master, queueLeg],
+    message,
+    mark: queueMark,
   });
   companyRecord(s, queue.id, { start, end, result: outcome, caller, dialed, message, mark });
   return s;
@@ -240,17 +400,45 @@ class Hunt {
     public at: number,
   ) {}
 
-  ring(member: UserLine, durationMs: number, result: Result, mark: RecordingMark | null = null, reason?: 'Hang Up'): void {
+  ring(
+    member: UserLine,
+    durationMs: number,
+    result: Result,
+    mark: RecordingMark | null = null,
+    reason?: 'Hang Up',
+  ): void {
     const { s, caller } = this;
     const start = this.at;
     const end = start + durationMs;
     const leg = s.leg({
-      start, end, direction: 'Inbound', action: 'Phone Call', result, reason, from: caller.party, to: member.party,
-      extensionId: member.id, transport: 'VoIP', legType: 'Hunting', mark,
+      start,
+      end,
+      direction: 'Inbound',
+      action: 'Phone Call',
+      result,
+      reason,
+      from: caller.party,
+      to: member.party,
+      extensionId: member.id,
+      transport: 'VoIP',
+      legType: 'Hunting',
+      mark,
     });
     s.record({
-      extensionId: member.id, owner: member.id, start, end, direction: 'Inbound', action: 'Phone Call', result, reason,
-      from: caller.party, to: this.dialed, transport: 'PSTN', internalType: caller.internalType, legs: [s.legs[0], leg], mark,
+      extensionId: member.id,
+      owner: member.id,
+      start,
+      end,
+      direction: 'Inbound',
+      action: 'Phone Call',
+      result,
+      reason,
+      from: caller.party,
+      to: this.dialed,
+      transport: 'PSTN',
+      internalType: caller.internalType,
+      legs: [s.legs[0], leg],
+      mark,
     });
     this.at = end;
   }
@@ -266,8 +454,16 @@ function inboundBlocked(c: ScenarioContext, start: number): GeneratedSession {
   const end = start + drawMs(rng, TIMES.blocked);
   const leg = s.leg({ ...inboundMaster(start, 'Blocked', spammer, user.directParty, user.id), end });
   ownerAndCompany(s, user.id, {
-    start, end, direction: 'Inbound', action: 'Phone Call', result: 'Blocked', from: spammer.party,
-    to: user.directParty, transport: 'PSTN', internalType: spammer.internalType, legs: [leg],
+    start,
+    end,
+    direction: 'Inbound',
+    action: 'Phone Call',
+    result: 'Blocked',
+    from: spammer.party,
+    to: user.directParty,
+    transport: 'PSTN',
+    internalType: spammer.internalType,
+    legs: [leg],
   });
   return s;
 }
@@ -305,11 +501,23 @@ function outbound(c: ScenarioContext, start: number): GeneratedSession {
     end = start + drawMs(rng, OUTBOUND_FAILURE_TIMES[outcome]);
   }
   const common = {
-    start, end, direction: 'Outbound', result: outcome, reason, from, to: callee.party, transport: 'PSTN',
-    internalType: callee.internalType, billing, mark,
+    start,
+    end,
+    direction: 'Outbound',
+    result: outcome,
+    reason,
+    from,
+    to: callee.party,
+    transport: 'PSTN',
+    internalType: callee.internalType,
+    billing,
+    mark,
   } as const;
   const leg = s.leg({
-    ...common, action: 'VoIP Call', extensionId: user.id, master: true,
+    ...common,
+    action: 'VoIP Call',
+    extensionId: user.id,
+    master: true,
     legType: callee.tollFree ? 'SipToPstnUnmetered' : 'SipToPstnMetered',
   });
   ownerAndCompany(s, user.id, { ...common, action: 'VoIP Call', legs: [leg] });
@@ -317,7 +525,10 @@ function outbound(c: ScenarioContext, start: number): GeneratedSession {
 }
 
 const INTERNAL_CALLER_RESULT = {
-  Accepted: 'Call connected', Missed: 'No Answer', Voicemail: 'Call connected', Rejected: 'Rejected',
+  Accepted: 'Call connected',
+  Missed: 'No Answer',
+  Voicemail: 'Call connected',
+  Rejected: 'Rejected',
 } as const;
 
 /** One user calls another by extension number (VoIP only). */
@@ -332,8 +543,15 @@ function internal(c: ScenarioContext, start: number): GeneratedSession {
   const s = new GeneratedSession(c, 'Voice', start);
   const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
   const callerSide = {
-    start, end, direction: 'Outbound', action: 'VoIP Call', result: INTERNAL_CALLER_RESULT[outcome],
-    reason: outcome === 'Voicemail' ? 'Connected' : undefined, from: caller.party, to: callee.party, transport: 'VoIP',
+    start,
+    end,
+    direction: 'Outbound',
+    action: 'VoIP Call',
+    result: INTERNAL_CALLER_RESULT[outcome],
+    reason: outcome === 'Voicemail' ? 'Connected' : undefined,
+    from: caller.party,
+    to: callee.party,
+    transport: 'VoIP',
   } as const;
   const calleeSide = { ...callerSide, direction: 'Inbound', result: outcome, reason: undefined, message } as const;
   const master = s.leg({ ...callerSide, extensionId: caller.id, legType: 'ExtensionToExtension', master: true });
@@ -354,8 +572,17 @@ function faxIn(c: ScenarioContext, start: number): GeneratedSession {
   const end = start + drawMs(rng, result === 'Receive Error' ? TIMES.faxFailed : TIMES.faxReceived);
   const message = FAX_RESULTS_WITH_MESSAGE.has(result) ? s.message('Fax') : undefined;
   const common = {
-    start, end, direction: 'Inbound', action: 'Incoming Fax', result, from: sender.party, to: user.directParty,
-    transport: 'PSTN', internalType: sender.internalType, billing: NO_BILLING, message,
+    start,
+    end,
+    direction: 'Inbound',
+    action: 'Incoming Fax',
+    result,
+    from: sender.party,
+    to: user.directParty,
+    transport: 'PSTN',
+    internalType: sender.internalType,
+    billing: NO_BILLING,
+    message,
   } as const;
   const leg = s.leg({ ...common, extensionId: user.id, legType: 'Accept', master: true });
   ownerAndCompany(s, user.id, { ...common, legs: [leg] });
@@ -373,8 +600,17 @@ function faxOut(c: ScenarioContext, start: number): GeneratedSession {
   const end = start + drawMs(rng, delivered ? TIMES.faxSent : TIMES.faxFailed);
   const message = FAX_RESULTS_WITH_MESSAGE.has(result) ? s.message('Fax') : undefined;
   const common = {
-    start, end, direction: 'Outbound', action: 'Outgoing Fax', result, from: user.directParty, to: recipient.party,
-    transport: 'PSTN', internalType: recipient.internalType, billing: NO_BILLING, message,
+    start,
+    end,
+    direction: 'Outbound',
+    action: 'Outgoing Fax',
+    result,
+    from: user.directParty,
+    to: recipient.party,
+    transport: 'PSTN',
+    internalType: recipient.internalType,
+    billing: NO_BILLING,
+    message,
   } as const;
   const leg = s.leg({ ...common, extensionId: user.id, legType: 'FaxSent', master: true });
   ownerAndCompany(s, user.id, { ...common, legs: [leg] });

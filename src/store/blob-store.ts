@@ -67,7 +67,7 @@ async function writeFileSynced(path: string, data: Buffer | AsyncIterable<Buffer
   try {
     let size = 0;
     for await (const chunk of Buffer.isBuffer(data) ? [data] : data) {
-      for (let done = 0; done < chunk.length; ) {
+      for (let done = 0; done < chunk.length;) {
         done += (await file.write(chunk, done, chunk.length - done)).bytesWritten;
       }
       size += chunk.length;

@@ -2,17 +2,26 @@
 
 import { sql, type Compilable, type CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import {
-  countRequest, markDeletedJson, phoneDigits, withoutRecordingJson,
-  type RateDecision, type RateRule,
-  type Account, type App, type CallLogQuery, type CallLogRecord, type Extension, type GrantType,
-  type RecordingMeta, type View,
+  countRequest,
+  markDeletedJson,
+  phoneDigits,
+  withoutRecordingJson,
+  type RateDecision,
+  type RateRule,
+  type Account,
+  type App,
+  type CallLogQuery,
+  type CallLogRecord,
+  type Extension,
+  type GrantType,
+  type RecordingMeta,
+  type View,
 } from '../domain/index.ts';
 import type { Dialect } from './migrations.ts';
+import { EventLog } from './event-log.ts';
 import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 import type { RecordWriter } from './record-writers.ts';
-import type {
-  AccountsTable, CallLogTable, Database, ExtensionsTable, RecordingsTable, TokensTable,
-} from './schema.ts';
+import type { AccountsTable, CallLogTable, Database, ExtensionsTable, RecordingsTable, TokensTable } from './schema.ts';
 import type { ChangeQuery, ExportFilter, JwtCredential, LogKey, RecordPage, Store, StoredToken } from './store.ts';
 
 const UPSERT_BATCH = 500;
@@ -39,7 +48,8 @@ function toExtension(row: Omit<Selectable<ExtensionsTable>, 'password_hash'>): E
  */
 function compiledOnce<R>(query: Compilable<R>): (value: unknown) => CompiledQuery<R> {
   const compiled = query.compile();
-  if (compiled.parameters.length !== 1) throw new Error(`compiledOnce: ${compiled.parameters.length} parameters in ${compiled.sql}`);
+  if (compiled.parameters.length !== 1)
+    throw new Error(`compiledOnce: ${compiled.parameters.length} parameters in ${compiled.sql}`);
   return (value) => ({ ...compiled, parameters: [value] });
 }
 
@@ -96,6 +106,7 @@ function toToken(row: Selectable<TokensTable>): StoredToken {
 
 export class KyselyStore implements Store {
   private readonly tokenWithOwner: ReturnType<typeof compileTokenWithOwner>;
+  readonly eventLog: EventLog;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -104,6 +115,7 @@ export class KyselyStore implements Store {
     private readonly writeRows: RecordWriter,
   ) {
     this.tokenWithOwner = compileTokenWithOwner(db);
+    this.eventLog = new EventLog(db, dialect);
   }
 
   async putAccount(a: Account): Promise<void> {

@@ -86,7 +86,9 @@ function initial(dialect: Dialect): Migration {
         .addColumn('extension_id', 'text', (c) => c.notNull())
         .addColumn('start_time', ms, (c) => c.notNull())
         // Ids order bytewise on both backends (newest first, then id descending), whatever the locale.
-        .addColumn('id', 'text', (c) => (dialect === 'postgres' ? c.notNull().modifyEnd(sql`collate "C"`) : c.notNull()))
+        .addColumn('id', 'text', (c) =>
+          dialect === 'postgres' ? c.notNull().modifyEnd(sql`collate "C"`) : c.notNull(),
+        )
         .addColumn('session_id', 'text', (c) => c.notNull())
         .addColumn('telephony_session_id', 'text', (c) => c.notNull())
         .addColumn('last_modified', ms, (c) => c.notNull())
@@ -137,7 +139,10 @@ function syncAndRateLimits(dialect: Dialect): Migration {
   const ms = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
     async up(db: Kysely<any>) {
-      await db.schema.alterTable('call_log').addColumn('changed_at', ms, (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('call_log')
+        .addColumn('changed_at', ms, (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema
         .createIndex('call_log_changed')
         .on('call_log')
@@ -154,11 +159,40 @@ function syncAndRateLimits(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * The durable event log: every accepted telephony-session event and every finished call-log record, in the order
+ * they became visible, for the assembler's replay, WebHook and WebSocket delivery and fan-out between servers.
+ */
+function eventLog(dialect: Dialect): Migration {
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('event_log')
+        .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('session_id', 'text')
+        .addColumn('extension_ids', 'text', (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('event_log_created').on('event_log').column('created_at').execute();
+    },
+  };
+}
+
 /** The migrations of a dialect, by name; names sort in the order they apply. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '0001-initial': initial(dialect), '0002-sync-and-rate-limits': syncAndRateLimits(dialect) };
+      return {
+        '0001-initial': initial(dialect),
+        '0002-sync-and-rate-limits': syncAndRateLimits(dialect),
+        '0003-event-log': eventLog(dialect),
+      };
     },
   };
 }

@@ -38,7 +38,12 @@ function preparingPool(pool: pg.Pool): PostgresPool {
   const names = new Map<string, string>();
   const nameOf = (text: string): string | undefined => {
     const known = names.get(text);
-    if (known !== undefined || names.size >= PREPARED_TEXTS || text.length > PREPARED_TEXT_MAX_LENGTH || !DML.test(text)) {
+    if (
+      known !== undefined ||
+      names.size >= PREPARED_TEXTS ||
+      text.length > PREPARED_TEXT_MAX_LENGTH ||
+      !DML.test(text)
+    ) {
       return known;
     }
     const name = `rl_${createHash('sha1').update(text).digest('base64url')}`;

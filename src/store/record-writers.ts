@@ -15,9 +15,25 @@ import type { CallLogTable, Database as Schema } from './schema.ts';
 export type RecordWriter = (rows: PreparedRecord[], changedAt: number) => Promise<void>;
 
 export const CALL_LOG_COLUMNS = [
-  'account_id', 'extension_id', 'start_time', 'id', 'session_id', 'telephony_session_id', 'last_modified', 'deleted',
-  'direction', 'type', 'transport', 'result', 'recording_type', 'recording_id', 'from_digits', 'to_digits',
-  'simple_json', 'detailed_json', 'changed_at',
+  'account_id',
+  'extension_id',
+  'start_time',
+  'id',
+  'session_id',
+  'telephony_session_id',
+  'last_modified',
+  'deleted',
+  'direction',
+  'type',
+  'transport',
+  'result',
+  'recording_type',
+  'recording_id',
+  'from_digits',
+  'to_digits',
+  'simple_json',
+  'detailed_json',
+  'changed_at',
 ] as const satisfies readonly (keyof CallLogTable)[];
 
 /** The columns a prepared record carries: all but changed_at, which is last. */
@@ -110,7 +126,10 @@ export function postgresRecordWriter(pool: pg.Pool): RecordWriter {
       }
       await client.query('BEGIN');
       try {
-        await pipeline(Readable.from(copyLines(rows, changedAt)), client.query(copyStreams.from(`COPY call_log_incoming (${columns}) FROM STDIN`)));
+        await pipeline(
+          Readable.from(copyLines(rows, changedAt)),
+          client.query(copyStreams.from(`COPY call_log_incoming (${columns}) FROM STDIN`)),
+        );
         await client.query(`INSERT INTO call_log (${columns}) SELECT ${columns} FROM call_log_incoming ${onConflict}`);
         await client.query('COMMIT');
       } catch (err) {

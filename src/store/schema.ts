@@ -1,5 +1,7 @@
 // Table shapes as Kysely sees them, shared by the SQLite and PostgreSQL stores.
 
+import type { Generated } from 'kysely';
+
 export interface AccountsTable {
   id: string;
   name: string;
@@ -99,6 +101,19 @@ export interface RecordingsTable {
   created_at: number;
 }
 
+export interface EventLogTable {
+  id: Generated<number>;
+  account_id: string;
+  topic: string;
+  /** The telephony session the event belongs to, if any. */
+  session_id: string | null;
+  /** JSON array of the extension ids the event concerns. */
+  extension_ids: string;
+  created_at: number;
+  /** The event's JSON body. */
+  body: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   extensions: ExtensionsTable;
@@ -109,4 +124,5 @@ export interface Database {
   call_log: CallLogTable;
   recordings: RecordingsTable;
   rate_limits: RateLimitsTable;
+  event_log: EventLogTable;
 }

@@ -2,10 +2,19 @@
 // Implemented once over Kysely (kysely-store.ts) for SQLite and PostgreSQL.
 
 import type {
-  Account, App, CallLogQuery, CallLogRecord, Extension, RateDecision, RateRule, RecordingMeta, View,
+  Account,
+  App,
+  CallLogQuery,
+  CallLogRecord,
+  Extension,
+  RateDecision,
+  RateRule,
+  RecordingMeta,
+  View,
 } from '../domain/index.ts';
 import type { PreparedRecord } from './call-log-row.ts';
 import type { Dialect } from './migrations.ts';
+import type { EventLog } from './event-log.ts';
 
 export interface StoredToken {
   /** SHA-256 of the token, hex; the token itself is never stored. */
@@ -63,6 +72,8 @@ export interface ChangeQuery extends LogKey {
 
 export interface Store {
   readonly dialect: Dialect;
+  /** The durable event log (event-log.ts). */
+  readonly eventLog: EventLog;
 
   putAccount(account: Account): Promise<void>;
   getAccount(id: string): Promise<Account | null>;

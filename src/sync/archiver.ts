@@ -110,9 +110,19 @@ function refusedExtensionLog(err: unknown, extensionId: string | null): boolean 
 
 function newStatus(client: UpstreamClient, runStart: number): SyncStatus {
   return {
-    stage: 'login', startedAt: runStart, records: 0, rejected: 0, pages: 0,
-    recordings: { copied: 0, bytes: 0, unavailable: 0 }, client: client.stats,
-    logsDone: 0, logsTotal: 0, log: null, logDone: 0, finishedLogPages: [], limit: client.pacer.status('heavy'),
+    stage: 'login',
+    startedAt: runStart,
+    records: 0,
+    rejected: 0,
+    pages: 0,
+    recordings: { copied: 0, bytes: 0, unavailable: 0 },
+    client: client.stats,
+    logsDone: 0,
+    logsTotal: 0,
+    log: null,
+    logDone: 0,
+    finishedLogPages: [],
+    limit: client.pacer.status('heavy'),
   };
 }
 
@@ -124,7 +134,13 @@ interface Outcome {
 }
 
 /** Reads each log in turn; stops early when the signal aborts. */
-async function readLogs(ctx: PassContext, logs: (string | null)[], plan: PlanOptions, status: SyncStatus, outcome: Outcome) {
+async function readLogs(
+  ctx: PassContext,
+  logs: (string | null)[],
+  plan: PlanOptions,
+  status: SyncStatus,
+  outcome: Outcome,
+) {
   for (const extensionId of logs) {
     status.log = extensionId === null ? 'company' : `extension ${extensionId}`;
     status.logDone = 0;
@@ -147,7 +163,13 @@ async function readLogs(ctx: PassContext, logs: (string | null)[], plan: PlanOpt
 }
 
 /** Logs in, copies the directory, then reads every log. */
-async function archive(options: SyncOptions, session: UpstreamSession, runStart: number, status: SyncStatus, outcome: Outcome) {
+async function archive(
+  options: SyncOptions,
+  session: UpstreamSession,
+  runStart: number,
+  status: SyncStatus,
+  outcome: Outcome,
+) {
   const { client } = session;
   if (options.recordings && !options.blobs) throw new Error('recordings need a blob store');
   await client.tokens.accessToken();

@@ -29,7 +29,10 @@ test('asking for an earlier since reads from there', () => {
 });
 
 test('the cursor only moves back; completing joins the pass to what was covered', () => {
-  let cp = startPass({ covered: { from: 100 * DAY, to: 400 * DAY }, pass: null }, { from: 386 * DAY, to: 500 * DAY, cursor: 500 * DAY });
+  let cp = startPass(
+    { covered: { from: 100 * DAY, to: 400 * DAY }, pass: null },
+    { from: 386 * DAY, to: 500 * DAY, cursor: 500 * DAY },
+  );
   cp = advancePass(cp, 450 * DAY);
   cp = advancePass(cp, 460 * DAY);
   assert.equal(cp.pass?.cursor, 450 * DAY);

@@ -57,7 +57,9 @@ export function completePass(cp: LogCheckpoint): LogCheckpoint {
   if (!pass) throw new Error('no pass under way');
   const old = cp.covered;
   const joins = old !== null && pass.from <= old.to && pass.to >= old.from;
-  const covered = joins ? { from: Math.min(old.from, pass.from), to: Math.max(old.to, pass.to) } : { from: pass.from, to: pass.to };
+  const covered = joins
+    ? { from: Math.min(old.from, pass.from), to: Math.max(old.to, pass.to) }
+    : { from: pass.from, to: pass.to };
   return { covered, pass: null };
 }
 

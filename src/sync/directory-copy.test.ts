@@ -6,25 +6,51 @@ import assert from 'node:assert/strict';
 import { accountFromWire, extensionFromWire } from './directory-copy.ts';
 
 test('an account: id from its uri, company name and main number', () => {
-  const account = accountFromWire({ uri: 'https://platform.ringcentral.com/restapi/v1.0/account/37439510', id: 37439510, mainNumber: '+16505550100', companyName: 'Acme' }, 5);
+  const account = accountFromWire(
+    {
+      uri: 'https://platform.ringcentral.com/restapi/v1.0/account/37439510',
+      id: 37439510,
+      mainNumber: '+16505550100',
+      companyName: 'Acme',
+    },
+    5,
+  );
   assert.deepEqual(account, { id: '37439510', name: 'Acme', mainNumber: '+16505550100', createdAt: 5 });
 });
 
 test('an extension: role from permissions.admin, number from the contact', () => {
-  const e = extensionFromWire({
-    uri: 'https://platform.ringcentral.com/restapi/v1.0/account/1/extension/62264425006', id: 62264425006,
-    extensionNumber: '101', name: 'Ada Lovelace', type: 'User', status: 'Enabled',
-    contact: { firstName: 'Ada', lastName: 'Lovelace', businessPhone: '+16505550101' },
-    permissions: { admin: { enabled: true } },
-  }, '1', null);
+  const e = extensionFromWire(
+    {
+      uri: 'https://platform.ringcentral.com/restapi/v1.0/account/1/extension/62264425006',
+      id: 62264425006,
+      extensionNumber: '101',
+      name: 'Ada Lovelace',
+      type: 'User',
+      status: 'Enabled',
+      contact: { firstName: 'Ada', lastName: 'Lovelace', businessPhone: '+16505550101' },
+      permissions: { admin: { enabled: true } },
+    },
+    '1',
+    null,
+  );
   assert.deepEqual(e, {
-    id: '62264425006', accountId: '1', extensionNumber: '101', name: 'Ada Lovelace', type: 'User', status: 'Enabled',
-    role: 'admin', phoneNumbers: ['+16505550101'],
+    id: '62264425006',
+    accountId: '1',
+    extensionNumber: '101',
+    name: 'Ada Lovelace',
+    type: 'User',
+    status: 'Enabled',
+    role: 'admin',
+    phoneNumbers: ['+16505550101'],
   });
 });
 
 test('without permissions only the syncing user is an admin; unknown statuses are Disabled', () => {
-  const owner = extensionFromWire({ id: 7, extensionNumber: '101', contact: { firstName: 'A', lastName: 'B' } }, '1', '7');
+  const owner = extensionFromWire(
+    { id: 7, extensionNumber: '101', contact: { firstName: 'A', lastName: 'B' } },
+    '1',
+    '7',
+  );
   const other = extensionFromWire({ id: 8, extensionNumber: '102', status: 'Frozen' }, '1', '7');
   assert.equal(owner.role, 'admin');
   assert.equal(owner.name, 'A B');

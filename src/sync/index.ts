@@ -2,8 +2,14 @@
 // against the upstream, and the progress display.
 
 export {
-  runSync, thirteenMonthsBefore, DEFAULT_LOOKBACK_DAYS, DEFAULT_PER_PAGE,
-  type SyncOptions, type SyncSummary, type SyncStatus, type SyncObserver,
+  runSync,
+  thirteenMonthsBefore,
+  DEFAULT_LOOKBACK_DAYS,
+  DEFAULT_PER_PAGE,
+  type SyncOptions,
+  type SyncSummary,
+  type SyncStatus,
+  type SyncObserver,
 } from './archiver.ts';
 export { verify, formatVerifyReport, type VerifyOptions, type VerifyReport, type DayDifference } from './verify.ts';
 export { createSyncProgress } from './sync-progress.ts';

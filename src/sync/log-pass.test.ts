@@ -5,11 +5,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nextPageUri } from './log-pass.ts';
 
-const record = (name: string) => ({ id: 'A1', from: { name }, extra: { navigation: { nextPage: { uri: 'http://wrong/1' } } } });
-const page = (navigation: unknown, records = [record('x')]) => ({ uri: 'http://h/call-log?page=1', records, paging: { page: 1 }, navigation });
+const record = (name: string) => ({
+  id: 'A1',
+  from: { name },
+  extra: { navigation: { nextPage: { uri: 'http://wrong/1' } } },
+});
+const page = (navigation: unknown, records = [record('x')]) => ({
+  uri: 'http://h/call-log?page=1',
+  records,
+  paging: { page: 1 },
+  navigation,
+});
 
 test('the next page of a list response that ends with navigation', () => {
-  const text = JSON.stringify(page({ nextPage: { uri: 'http://h/call-log?page=2' }, firstPage: { uri: 'http://h/call-log?page=1' } }));
+  const text = JSON.stringify(
+    page({ nextPage: { uri: 'http://h/call-log?page=2' }, firstPage: { uri: 'http://h/call-log?page=1' } }),
+  );
   assert.equal(nextPageUri(text), 'http://h/call-log?page=2');
   assert.equal(nextPageUri(`${text} \r\n`), 'http://h/call-log?page=2');
   assert.equal(nextPageUri(JSON.stringify(page({ firstPage: { uri: 'x' } }))), undefined);

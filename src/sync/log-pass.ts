@@ -36,7 +36,12 @@ const floorSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 const secondAfter = (ms: number) => floorSecond(ms) + 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function listUrl(ctx: Pick<PassContext, 'client' | 'accountId' | 'perPage'>, extensionId: string | null, from: number, to: number): URL {
+export function listUrl(
+  ctx: Pick<PassContext, 'client' | 'accountId' | 'perPage'>,
+  extensionId: string | null,
+  from: number,
+  to: number,
+): URL {
   const log = extensionId === null ? '' : `/extension/${extensionId}`;
   return ctx.client.url(`/restapi/v1.0/account/${ctx.accountId}${log}/call-log`, {
     view: 'Detailed',
@@ -55,7 +60,10 @@ type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** A promise that never rejects, so a prefetch that fails while the current page is stored is not unhandled. */
 const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
-  p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+  p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 
 function unwrap<T>(s: Settled<T>): T {
   if (s.ok) return s.value;
@@ -75,9 +83,10 @@ export function nextPageUri(text: string): string | undefined {
   const at = trimmed.lastIndexOf(NAVIGATION_KEY);
   let page: ListPage;
   try {
-    page = at !== -1 && trimmed.endsWith('}')
-      ? { navigation: JSON.parse(trimmed.slice(at + NAVIGATION_KEY.length, -1)) as ListPage['navigation'] }
-      : (JSON.parse(text) as ListPage);
+    page =
+      at !== -1 && trimmed.endsWith('}')
+        ? { navigation: JSON.parse(trimmed.slice(at + NAVIGATION_KEY.length, -1)) as ListPage['navigation'] }
+        : (JSON.parse(text) as ListPage);
   } catch {
     page = JSON.parse(text) as ListPage;
   }
@@ -104,7 +113,11 @@ class PageReader {
   private fetching = false;
   private pageNumber = 0;
 
-  constructor(private readonly ctx: PassContext, private readonly job: DecodeJob, first: URL) {
+  constructor(
+    private readonly ctx: PassContext,
+    private readonly job: DecodeJob,
+    first: URL,
+  ) {
     this.nextUrl = first;
     this.pump();
   }
@@ -146,7 +159,11 @@ function withRecordings(rows: PreparedRecord[]): CallLogRecord[] {
  * Pages are expected newest first; if the upstream breaks that order the cursor stops moving for the pass, so a
  * resumed pass starts over rather than skip records.
  */
-export async function runPass(ctx: PassContext, extensionId: string | null, start: LogCheckpoint): Promise<LogCheckpoint> {
+export async function runPass(
+  ctx: PassContext,
+  extensionId: string | null,
+  start: LogCheckpoint,
+): Promise<LogCheckpoint> {
   let cp = start;
   const pass = cp.pass as Pass;
   let oldest = Infinity;

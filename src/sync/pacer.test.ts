@@ -16,10 +16,20 @@ function fakeClock(start = 1_000_000) {
   };
 }
 
-const heavy = (limit: number, remaining: number, windowSec: number): RateHeaders => ({ group: 'Heavy', limit, remaining, windowSec });
+const heavy = (limit: number, remaining: number, windowSec: number): RateHeaders => ({
+  group: 'Heavy',
+  limit,
+  remaining,
+  windowSec,
+});
 
 /** Sends `n` requests one after another, each answered at once with the given headers; returns their send times. */
-async function sendSequentially(pacer: Pacer, clock: ReturnType<typeof fakeClock>, n: number, answer: (i: number) => RateHeaders | null) {
+async function sendSequentially(
+  pacer: Pacer,
+  clock: ReturnType<typeof fakeClock>,
+  n: number,
+  answer: (i: number) => RateHeaders | null,
+) {
   const times: number[] = [];
   for (let i = 0; i < n; i += 1) {
     const ticket = await pacer.acquire('heavy');
@@ -32,9 +42,19 @@ async function sendSequentially(pacer: Pacer, clock: ReturnType<typeof fakeClock
 
 test('reads the X-Rate-Limit-* and Retry-After headers', () => {
   const headers = new Headers({
-    'X-Rate-Limit-Group': 'heavy', 'X-Rate-Limit-Limit': '10', 'X-Rate-Limit-Remaining': '7', 'X-Rate-Limit-Window': '60', 'Retry-After': '30',
+    'X-Rate-Limit-Group': 'heavy',
+    'X-Rate-Limit-Limit': '10',
+    'X-Rate-Limit-Remaining': '7',
+    'X-Rate-Limit-Window': '60',
+    'Retry-After': '30',
   });
-  assert.deepEqual(readRateHeaders(headers), { group: 'heavy', limit: 10, remaining: 7, windowSec: 60, retryAfterSec: 30 });
+  assert.deepEqual(readRateHeaders(headers), {
+    group: 'heavy',
+    limit: 10,
+    remaining: 7,
+    windowSec: 60,
+    retryAfterSec: 30,
+  });
 });
 
 test('a full window waits until its oldest answer has aged out', async () => {
@@ -42,7 +62,10 @@ test('a full window waits until its oldest answer has aged out', async () => {
   const pacer = new Pacer(clock);
   const times = await sendSequentially(pacer, clock, 13, (i) => heavy(10, Math.max(0, 9 - i), 6));
   const start = times[0];
-  assert.ok(times.slice(0, 10).every((t) => t - start < 200), 'ten go at once');
+  assert.ok(
+    times.slice(0, 10).every((t) => t - start < 200),
+    'ten go at once',
+  );
   // The eleventh waits for the first answer (at start + 10 ms) to be a window and a margin old.
   assert.equal(times[10], start + 10 + 6000 + marginMs(6000));
   const inAnyWindow = times.map((t) => times.filter((u) => u > t - 6000 && u <= t).length);

@@ -149,7 +149,11 @@ export class Pacer {
     const groups: PacerSnapshot['groups'] = {};
     for (const [name, s] of this.groups) {
       this.prune(s, this.now());
-      groups[name] = { limit: Number.isFinite(s.limit) ? s.limit : null, windowSec: s.windowMs / 1000, hits: [...s.hits] };
+      groups[name] = {
+        limit: Number.isFinite(s.limit) ? s.limit : null,
+        windowSec: s.windowMs / 1000,
+        hits: [...s.hits],
+      };
     }
     return { groups, aliases: Object.fromEntries(this.aliases) };
   }

@@ -38,7 +38,13 @@ function wanted(records: CallLogRecord[]): CallLogRecord[] {
   return [...byId.values()];
 }
 
-async function copyOne(client: UpstreamClient, store: Store, blobs: BlobStore, r: CallLogRecord, stats: RecordingStats) {
+async function copyOne(
+  client: UpstreamClient,
+  store: Store,
+  blobs: BlobStore,
+  r: CallLogRecord,
+  stats: RecordingStats,
+) {
   const id = r.recording!.id;
   const metaUrl = client.url(`/restapi/v1.0/account/${r.accountId}/recording/${id}`);
   let meta: RecordingWire;
@@ -55,15 +61,17 @@ async function copyOne(client: UpstreamClient, store: Store, blobs: BlobStore, r
   }
   const key = recordingBlobKey(id);
   await blobs.put(key, content.data);
-  await store.upsertRecordings([{
-    id,
-    accountId: r.accountId,
-    type: r.recording!.type,
-    contentType: contentTypeOf(meta.contentType, content.contentType),
-    duration: typeof meta.duration === 'number' ? meta.duration : r.duration,
-    blobKey: key,
-    createdAt: r.startTime + r.durationMs,
-  }]);
+  await store.upsertRecordings([
+    {
+      id,
+      accountId: r.accountId,
+      type: r.recording!.type,
+      contentType: contentTypeOf(meta.contentType, content.contentType),
+      duration: typeof meta.duration === 'number' ? meta.duration : r.duration,
+      blobKey: key,
+      createdAt: r.startTime + r.durationMs,
+    },
+  ]);
   stats.copied += 1;
   stats.bytes += content.data.length;
 }

@@ -32,7 +32,13 @@ function scripted(api: Reply[]) {
       calls.push({ url, form });
       if (form.get('refresh_token') === 'revoked') return Response.json({ error: 'invalid_grant' }, { status: 400 });
       issued += 1;
-      return Response.json({ access_token: `a${issued}`, expires_in: 3600, refresh_token: `r${issued}`, refresh_token_expires_in: 604800, owner_id: '7' });
+      return Response.json({
+        access_token: `a${issued}`,
+        expires_in: 3600,
+        refresh_token: `r${issued}`,
+        refresh_token_expires_in: 604800,
+        owner_id: '7',
+      });
     }
     calls.push({ url, auth: headers.get('authorization') ?? undefined });
     const reply = api.shift() ?? { status: 200, body: {} };
@@ -74,14 +80,22 @@ test('logs in with the JWT and sends the bearer token', async () => {
 });
 
 test('a 429 waits Retry-After, is counted, and the request is sent again', async () => {
-  const { c, sleeps } = client([{ status: 429, headers: { 'Retry-After': '7' } }, { status: 200, body: { ok: 2 } }]);
+  const { c, sleeps } = client([
+    { status: 429, headers: { 'Retry-After': '7' } },
+    { status: 200, body: { ok: 2 } },
+  ]);
   assert.deepEqual(await c.getJson(URL_A), { ok: 2 });
   assert.equal(c.stats.rateLimited, 1);
   assert.ok(sleeps.some((ms) => ms >= 7000));
 });
 
 test('5xx answers and network errors are retried with growing, jittered delays', async () => {
-  const { c, sleeps } = client([{ status: 503 }, new TypeError('fetch failed'), { status: 502 }, { status: 200, body: {} }]);
+  const { c, sleeps } = client([
+    { status: 503 },
+    new TypeError('fetch failed'),
+    { status: 502 },
+    { status: 200, body: {} },
+  ]);
   await c.getJson(URL_A);
   assert.equal(c.stats.serverErrors, 2);
   assert.equal(c.stats.networkErrors, 1);
@@ -89,12 +103,22 @@ test('5xx answers and network errors are retried with growing, jittered delays',
 });
 
 test('gives up after the last attempt with the upstream error', async () => {
-  const { c } = client(Array.from({ length: 8 }, () => ({ status: 500, body: { errorCode: 'CMN-201', message: 'down' } })));
+  const { c } = client(
+    Array.from({ length: 8 }, () => ({ status: 500, body: { errorCode: 'CMN-201', message: 'down' } })),
+  );
   await assert.rejects(c.getJson(URL_A), (err: UpstreamError) => err.status === 500 && err.errorCode === 'CMN-201');
 });
 
 test('other refusals are not retried', async () => {
-  const { c, calls } = client([{ status: 403, body: { errorCode: 'CMN-408', message: 'In order to call this API endpoint, user needs to have [FullCompanyCallLog] permission' } }]);
+  const { c, calls } = client([
+    {
+      status: 403,
+      body: {
+        errorCode: 'CMN-408',
+        message: 'In order to call this API endpoint, user needs to have [FullCompanyCallLog] permission',
+      },
+    },
+  ]);
   await assert.rejects(c.getJson(URL_A), /403 CMN-408/);
   assert.equal(calls.length, 2);
 });
@@ -125,34 +149,67 @@ test('refreshes about a minute before the access token expires', async () => {
   await c.getJson(URL_A);
   clock.now += 3600_000 - 59_000;
   await c.getJson(URL_A);
-  assert.deepEqual(calls.map((call) => call.form?.get('grant_type') ?? 'api'), [
-    'urn:ietf:params:oauth:grant-type:jwt-bearer', 'api', 'refresh_token', 'api',
-  ]);
+  assert.deepEqual(
+    calls.map((call) => call.form?.get('grant_type') ?? 'api'),
+    ['urn:ietf:params:oauth:grant-type:jwt-bearer', 'api', 'refresh_token', 'api'],
+  );
 });
 
 test('a refused refresh falls back to the JWT', async () => {
   const settings = memorySettings();
-  await settingsRegister(settings, 'token').write(JSON.stringify({
-    accessToken: 'old', accessExpiresAt: 0, refreshAt: 0, refreshToken: 'revoked', refreshExpiresAt: 9e15, ownerId: '7',
-  }));
+  await settingsRegister(settings, 'token').write(
+    JSON.stringify({
+      accessToken: 'old',
+      accessExpiresAt: 0,
+      refreshAt: 0,
+      refreshToken: 'revoked',
+      refreshExpiresAt: 9e15,
+      ownerId: '7',
+    }),
+  );
   const { c, calls } = client([{ status: 200 }], settings);
   await c.getJson(URL_A);
-  assert.deepEqual(calls.map((call) => call.form?.get('grant_type') ?? 'api'), [
-    'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'api',
-  ]);
+  assert.deepEqual(
+    calls.map((call) => call.form?.get('grant_type') ?? 'api'),
+    ['refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'api'],
+  );
 });
 
 test('URIs from the upstream stay on its host or a sibling https host', () => {
   const base = 'https://platform.ringcentral.com';
-  assert.equal(resolveUpstreamUrl(base, 'https://platform.ringcentral.com/restapi/v1.0/x?page=2').href, 'https://platform.ringcentral.com/restapi/v1.0/x?page=2');
-  assert.equal(resolveUpstreamUrl(base, 'https://media.ringcentral.com/restapi/v1.0/account/1/recording/2/content').host, 'media.ringcentral.com');
-  assert.equal(resolveUpstreamUrl(base, 'https://evil.example.com/restapi/v1.0/x?page=2').href, 'https://platform.ringcentral.com/restapi/v1.0/x?page=2');
-  assert.equal(resolveUpstreamUrl('http://127.0.0.1:9000/rl', 'http://localhost:8080/restapi/v1.0/x').href, 'http://127.0.0.1:9000/rl/restapi/v1.0/x');
+  assert.equal(
+    resolveUpstreamUrl(base, 'https://platform.ringcentral.com/restapi/v1.0/x?page=2').href,
+    'https://platform.ringcentral.com/restapi/v1.0/x?page=2',
+  );
+  assert.equal(
+    resolveUpstreamUrl(base, 'https://media.ringcentral.com/restapi/v1.0/account/1/recording/2/content').host,
+    'media.ringcentral.com',
+  );
+  assert.equal(
+    resolveUpstreamUrl(base, 'https://evil.example.com/restapi/v1.0/x?page=2').href,
+    'https://platform.ringcentral.com/restapi/v1.0/x?page=2',
+  );
+  assert.equal(
+    resolveUpstreamUrl('http://127.0.0.1:9000/rl', 'http://localhost:8080/restapi/v1.0/x').href,
+    'http://127.0.0.1:9000/rl/restapi/v1.0/x',
+  );
 });
 
 test('backoff grows to a cap, jittered between half and all of the step', () => {
-  assert.equal(backoffDelay(0, () => 0), 250);
-  assert.equal(backoffDelay(0, () => 1), 500);
-  assert.equal(backoffDelay(3, () => 1), 4000);
-  assert.equal(backoffDelay(20, () => 1), 30_000);
+  assert.equal(
+    backoffDelay(0, () => 0),
+    250,
+  );
+  assert.equal(
+    backoffDelay(0, () => 1),
+    500,
+  );
+  assert.equal(
+    backoffDelay(3, () => 1),
+    4000,
+  );
+  assert.equal(
+    backoffDelay(20, () => 1),
+    30_000,
+  );
 });

@@ -87,8 +87,11 @@ export function resolveUpstreamUrl(base: string, uri: string): URL {
   const baseUrl = new URL(base);
   const target = new URL(uri, baseUrl);
   if (target.origin === baseUrl.origin) return target;
-  const sibling = target.protocol === 'https:' && baseUrl.protocol === 'https:' &&
-    parentDomain(target.hostname) === parentDomain(baseUrl.hostname) && target.hostname.includes('.');
+  const sibling =
+    target.protocol === 'https:' &&
+    baseUrl.protocol === 'https:' &&
+    parentDomain(target.hostname) === parentDomain(baseUrl.hostname) &&
+    target.hostname.includes('.');
   if (sibling) return target;
   const at = target.pathname.indexOf('/restapi/');
   const path = at >= 0 ? target.pathname.slice(at) : target.pathname;
@@ -108,7 +111,15 @@ function errorOf(answer: Answer): { code: string | undefined; message: string } 
 }
 
 export class UpstreamClient {
-  readonly stats: ClientStats = { requests: 0, rateLimited: 0, serverErrors: 0, networkErrors: 0, unauthorized: 0, byGroup: {}, sentBetween: {} };
+  readonly stats: ClientStats = {
+    requests: 0,
+    rateLimited: 0,
+    serverErrors: 0,
+    networkErrors: 0,
+    unauthorized: 0,
+    byGroup: {},
+    sentBetween: {},
+  };
   readonly pacer: Pacer;
   readonly tokens: TokenKeeper;
   private readonly base: string;
@@ -138,7 +149,9 @@ export class UpstreamClient {
 
   /** The absolute URL of an API path (`/restapi/v1.0/...`) or of a URI the upstream returned. */
   url(pathOrUri: string, query: Record<string, string | number | boolean> = {}): URL {
-    const url = /^https?:\/\//.test(pathOrUri) ? resolveUpstreamUrl(this.base, pathOrUri) : new URL(this.base + pathOrUri);
+    const url = /^https?:\/\//.test(pathOrUri)
+      ? resolveUpstreamUrl(this.base, pathOrUri)
+      : new URL(this.base + pathOrUri);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
     return url;
   }
@@ -163,7 +176,11 @@ export class UpstreamClient {
   private async authorized(url: URL, accept: string, read: 'text' | 'bytes'): Promise<Answer> {
     for (let attempt = 0; ; attempt += 1) {
       const token = await this.tokens.accessToken();
-      const answer = await this.send(url, { method: 'GET', headers: { Authorization: `Bearer ${token}`, Accept: accept } }, read);
+      const answer = await this.send(
+        url,
+        { method: 'GET', headers: { Authorization: `Bearer ${token}`, Accept: accept } },
+        read,
+      );
       if (answer.status >= 200 && answer.status < 300) return answer;
       if (answer.status !== 401 || attempt >= 2) throw this.refusal(url, answer);
       // Expired or revoked early: refresh once; if that token is refused too, log in with the JWT.
@@ -185,18 +202,23 @@ export class UpstreamClient {
   private async requestToken(form: Record<string, string>): Promise<TokenResponse> {
     const { clientId, clientSecret } = this.options.credentials;
     const url = new URL(`${this.base}/restapi/oauth/token`);
-    const answer = await this.send(url, {
-      method: 'POST',
-      headers: {
-        Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Accept: 'application/json',
+    const answer = await this.send(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Accept: 'application/json',
+        },
+        body: new URLSearchParams(form).toString(),
       },
-      body: new URLSearchParams(form).toString(),
-    }, 'text');
+      'text',
+    );
     if (answer.status === 200) return JSON.parse(String(answer.body)) as TokenResponse;
     const { code, message } = errorOf(answer);
-    const text = `upstream token endpoint refused ${form.grant_type === 'refresh_token' ? 'the refresh' : 'the JWT login'}: ` +
+    const text =
+      `upstream token endpoint refused ${form.grant_type === 'refresh_token' ? 'the refresh' : 'the JWT login'}: ` +
       `${answer.status}${code ? ` ${code}` : ''}${message ? ` ${message}` : ''}`;
     throw new TokenRefused(answer.status, text);
   }
@@ -210,7 +232,12 @@ export class UpstreamClient {
   }
 
   /** One try: paced, and released as soon as the answer's headers say how the server counted it. */
-  private async attempt(url: URL, init: RequestInit, read: 'text' | 'bytes', kind: string): Promise<{ answer: Answer; rate: RateHeaders } | Error> {
+  private async attempt(
+    url: URL,
+    init: RequestInit,
+    read: 'text' | 'bytes',
+    kind: string,
+  ): Promise<{ answer: Answer; rate: RateHeaders } | Error> {
     const ticket = await this.pacer.acquire(kind);
     let released = false;
     try {

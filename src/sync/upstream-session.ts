@@ -35,15 +35,25 @@ export async function openUpstream(
   const previous = saved ? (JSON.parse(saved) as RunState) : null;
   const pacer = new Pacer();
   if (previous?.pacer) pacer.restore(previous.pacer, previous.state === 'finished');
-  await register.write(JSON.stringify({ state: 'running', at: now(), pacer: previous?.pacer ?? null } satisfies RunState));
-  const client = new UpstreamClient({ credentials, tokenRegister: tokenRegister(store, key), pacer, fetch: options.fetch, now });
+  await register.write(
+    JSON.stringify({ state: 'running', at: now(), pacer: previous?.pacer ?? null } satisfies RunState),
+  );
+  const client = new UpstreamClient({
+    credentials,
+    tokenRegister: tokenRegister(store, key),
+    pacer,
+    fetch: options.fetch,
+    now,
+  });
   return {
     client,
     async remember() {
       await register.write(JSON.stringify({ state: 'running', at: now(), pacer: pacer.snapshot() } satisfies RunState));
     },
     async close() {
-      await register.write(JSON.stringify({ state: 'finished', at: now(), pacer: pacer.snapshot() } satisfies RunState));
+      await register.write(
+        JSON.stringify({ state: 'finished', at: now(), pacer: pacer.snapshot() } satisfies RunState),
+      );
     },
   };
 }

@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import { compareLog, formatVerifyReport, type Entry } from './verify.ts';
 
 const at = (day: number, hour: number) => Date.UTC(2026, 10, day, hour);
-const entry = (id: string, startTime: number, lastModifiedTime = startTime + 60_000): Entry => ({ id, startTime, lastModifiedTime });
+const entry = (id: string, startTime: number, lastModifiedTime = startTime + 60_000): Entry => ({
+  id,
+  startTime,
+  lastModifiedTime,
+});
 
 test('equal sides: no differences', () => {
   const records = [entry('a', at(1, 9)), entry('b', at(2, 9))];
@@ -25,8 +29,16 @@ test('missing, extra and stale records, by day', () => {
 test('the report lists each differing day with its ids', () => {
   const differences = compareLog('company', [entry('a', at(1, 9))], []);
   const text = formatVerifyReport({
-    accountId: '1', dateFrom: at(1, 0), dateTo: at(2, 0), logs: 1, days: 2, upstreamRecords: 1, localRecords: 0,
-    differences, requests: 3, rateLimited: 0,
+    accountId: '1',
+    dateFrom: at(1, 0),
+    dateTo: at(2, 0),
+    logs: 1,
+    days: 2,
+    upstreamRecords: 1,
+    localRecords: 0,
+    differences,
+    requests: 3,
+    rateLimited: 0,
   });
   assert.match(text, /2026-11-01 {2}company: upstream 1, archive 0/);
   assert.match(text, /missing in the archive \(1\): a/);

@@ -96,7 +96,12 @@ export function compareLog(log: string, upstream: Entry[], local: Entry[]): DayD
   return differences;
 }
 
-async function upstreamEntries(client: UpstreamClient, accountId: string, extensionId: string | null, o: VerifyOptions) {
+async function upstreamEntries(
+  client: UpstreamClient,
+  accountId: string,
+  extensionId: string | null,
+  o: VerifyOptions,
+) {
   const ctx = { client, accountId, perPage: o.perPage ?? 1000 };
   const entries: Entry[] = [];
   let url: URL | null = listUrl(ctx, extensionId, o.dateFrom, o.dateTo);
@@ -114,10 +119,17 @@ async function upstreamEntries(client: UpstreamClient, accountId: string, extens
 async function localEntries(store: Store, accountId: string, extensionId: string | null, o: VerifyOptions) {
   const entries: Entry[] = [];
   const query: CallLogQuery = {
-    accountId, extensionId, dateFrom: o.dateFrom, dateTo: o.dateTo, view: 'Detailed',
-    showBlocked: true, showDeleted: true, page: 1, perPage: 1000,
+    accountId,
+    extensionId,
+    dateFrom: o.dateFrom,
+    dateTo: o.dateTo,
+    view: 'Detailed',
+    showBlocked: true,
+    showDeleted: true,
+    page: 1,
+    perPage: 1000,
   };
-  for (;; query.page += 1) {
+  for (; ; query.page += 1) {
     const page = await store.listRecords(query);
     for (const json of page.records) entries.push(entryOf(JSON.parse(json)));
     if (!page.hasMore) return entries;
@@ -140,9 +152,16 @@ async function compareAll(client: UpstreamClient, o: VerifyOptions): Promise<Ver
   const extensionIds = [...new Set([...directory.extensions.map((e) => e.id), ...local.map((e) => e.id)])];
   const logs: (string | null)[] = [null, ...extensionIds];
   const report: VerifyReport = {
-    accountId, dateFrom: o.dateFrom, dateTo: o.dateTo, logs: logs.length,
+    accountId,
+    dateFrom: o.dateFrom,
+    dateTo: o.dateTo,
+    logs: logs.length,
     days: Math.floor(o.dateTo / 86_400_000) - Math.floor(o.dateFrom / 86_400_000) + 1,
-    upstreamRecords: 0, localRecords: 0, differences: [], requests: 0, rateLimited: 0,
+    upstreamRecords: 0,
+    localRecords: 0,
+    differences: [],
+    requests: 0,
+    rateLimited: 0,
   };
   for (const [i, extensionId] of logs.entries()) {
     const name = extensionId === null ? 'company' : `extension ${extensionId}`;
@@ -158,7 +177,8 @@ async function compareAll(client: UpstreamClient, o: VerifyOptions): Promise<Ver
   return report;
 }
 
-const list = (ids: string[], max = 10) => ids.slice(0, max).join(', ') + (ids.length > max ? `, … (${ids.length - max} more)` : '');
+const list = (ids: string[], max = 10) =>
+  ids.slice(0, max).join(', ') + (ids.length > max ? `, … (${ids.length - max} more)` : '');
 
 /** The report as lines for a terminal: one per differing day and log, with the ids. */
 export function formatVerifyReport(r: VerifyReport): string {

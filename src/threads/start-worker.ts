@@ -12,7 +12,10 @@ export function startWorker(module: URL, options: WorkerOptions = {}): Worker {
     // itself before it loads the TypeScript worker.
     const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
     const entry = JSON.stringify(`${module.href}.ts`);
-    return new Worker(`import(${tsx}).then((m) => { m.register(); return import(${entry}); })`, { ...options, eval: true });
+    return new Worker(`import(${tsx}).then((m) => { m.register(); return import(${entry}); })`, {
+      ...options,
+      eval: true,
+    });
   }
   return new Worker(new URL(`${module.href}.js`), options);
 }

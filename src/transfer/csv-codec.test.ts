@@ -42,7 +42,10 @@ test('writer quotes only what needs it and its lines parse back to the same cell
   assert.equal(csvLine(['plain', '+16505550100', '']), 'plain,+16505550100,\r\n');
   assert.equal(csvLine(['a,b', 'say "hi"', ' pad']), '"a,b","say ""hi"""," pad"\r\n');
   const tricky = [['', ',', '"', '""', 'x\ny', 'x\r\ny', ' lead', 'trail ', 'Zoë ☎', 'plain']];
-  assert.deepEqual(parse(tricky.map(csvLine).join('')).map((r) => r.cells), tricky);
+  assert.deepEqual(
+    parse(tricky.map(csvLine).join('')).map((r) => r.cells),
+    tricky,
+  );
 });
 
 test('readCsvRows decodes UTF-8 split across chunks and drops a BOM', async () => {
@@ -50,6 +53,12 @@ test('readCsvRows decodes UTF-8 split across chunks and drops a BOM', async () =
   const chunks = [...bytes].map((b) => Buffer.from([b]));
   const rows = [];
   for await (const row of readCsvRows(chunks)) rows.push(row);
-  assert.deepEqual(rows.map((r) => r.cells), [['name', 'city'], ['Zoë', 'Zürich']]);
+  assert.deepEqual(
+    rows.map((r) => r.cells),
+    [
+      ['name', 'city'],
+      ['Zoë', 'Zürich'],
+    ],
+  );
   assert.equal(rows.at(-1)!.bytesRead, bytes.length);
 });

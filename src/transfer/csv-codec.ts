@@ -76,7 +76,9 @@ export class CsvParser {
     for (let nl = text.indexOf('\n', from); nl !== -1 && nl < end; nl = text.indexOf('\n', nl + 1)) this.line += 1;
     this.field += text.slice(from, end);
     if (this.field.length > MAX_FIELD_CHARS) {
-      throw new Error(`line ${this.rowLine}: a quoted field runs past ${MAX_FIELD_CHARS} characters (is a quote not closed?)`);
+      throw new Error(
+        `line ${this.rowLine}: a quoted field runs past ${MAX_FIELD_CHARS} characters (is a quote not closed?)`,
+      );
     }
     if (q === -1) return text.length - 1;
     this.state = 'quote';
@@ -93,7 +95,11 @@ export class CsvParser {
     const blank = this.row.length === 0 && this.state === 'start';
     if (!blank) {
       this.endField();
-      rows.push(this.error ? { cells: this.row, line: this.rowLine, error: this.error } : { cells: this.row, line: this.rowLine });
+      rows.push(
+        this.error
+          ? { cells: this.row, line: this.rowLine, error: this.error }
+          : { cells: this.row, line: this.rowLine },
+      );
     }
     this.row = [];
     this.field = '';

@@ -19,7 +19,10 @@ function throughText(rows: string[][]): string[][] {
 }
 
 test('a record written as a CSV row reads back the same, but for its legs', () => {
-  const rows = throughText([csvHeader(), ...records.map((r) => csvCells(JSON.parse(withBase(prepareRecordJson(r).detailed, 'http://h:1'))))]);
+  const rows = throughText([
+    csvHeader(),
+    ...records.map((r) => csvCells(JSON.parse(withBase(prepareRecordJson(r).detailed, 'http://h:1')))),
+  ]);
   const layout = csvLayout(rows[0]);
   assert.deepEqual(layout.ignored, []);
   rows.slice(1).forEach((cells, i) => {
@@ -27,10 +30,42 @@ test('a record written as a CSV row reads back the same, but for its legs', () =
   });
 });
 
-const PORTAL_HEADER = ['Type', 'Direction', 'From', 'From Name', 'To', 'To Name', 'Extension', 'Date', 'Time', 'Action',
-  'Action Result', 'Result Description', 'Duration (h:mm:ss)', 'Included', 'Purchased', 'Notes'];
-const PORTAL_ROW = ['Voice', 'Incoming', '(650) 555-0100', 'SAN MATEO, CA', '101', 'Alice Ng', '101', 'Tue 11/18/2025',
-  '1:05:09 PM', 'Phone Call', 'Accepted', 'Accepted', '0:02:05', '$0.00', '$0.10', 'called back'];
+const PORTAL_HEADER = [
+  'Type',
+  'Direction',
+  'From',
+  'From Name',
+  'To',
+  'To Name',
+  'Extension',
+  'Date',
+  'Time',
+  'Action',
+  'Action Result',
+  'Result Description',
+  'Duration (h:mm:ss)',
+  'Included',
+  'Purchased',
+  'Notes',
+];
+const PORTAL_ROW = [
+  'Voice',
+  'Incoming',
+  '(650) 555-0100',
+  'SAN MATEO, CA',
+  '101',
+  'Alice Ng',
+  '101',
+  'Tue 11/18/2025',
+  '1:05:09 PM',
+  'Phone Call',
+  'Accepted',
+  'Accepted',
+  '0:02:05',
+  '$0.00',
+  '$0.10',
+  'called back',
+];
 
 test("a row in the admin portal's layout reads with derived ids into the account's company log", () => {
   const layout = csvLayout(PORTAL_HEADER.map((h) => h.toUpperCase()));
@@ -52,13 +87,38 @@ test("a row in the admin portal's layout reads with derived ids into the account
 
   const again = fromWire(layout.toRecord([...PORTAL_ROW]), { accountId: '42' });
   assert.equal(again.id, record.id, 'the same row gets the same id');
-  const other = fromWire(layout.toRecord(PORTAL_ROW.map((c) => (c === '0:02:05' ? '0:02:06' : c))), { accountId: '42' });
+  const other = fromWire(layout.toRecord(PORTAL_ROW.map((c) => (c === '0:02:05' ? '0:02:06' : c))), {
+    accountId: '42',
+  });
   assert.notEqual(other.id, record.id);
 });
 
 test("the portal's Simple layout (Phone Number, Name) fills the other party", () => {
-  const layout = csvLayout(['Type', 'Direction', 'Phone Number', 'Name', 'Date', 'Time', 'Action', 'Action Result', 'Duration']);
-  const outbound = fromWire(layout.toRecord(['Voice', 'Outgoing', '+14155550123', 'Bob', '2025-11-18', '17:30', 'VoIP Call', 'Call connected', '61']), { accountId: '42' });
+  const layout = csvLayout([
+    'Type',
+    'Direction',
+    'Phone Number',
+    'Name',
+    'Date',
+    'Time',
+    'Action',
+    'Action Result',
+    'Duration',
+  ]);
+  const outbound = fromWire(
+    layout.toRecord([
+      'Voice',
+      'Outgoing',
+      '+14155550123',
+      'Bob',
+      '2025-11-18',
+      '17:30',
+      'VoIP Call',
+      'Call connected',
+      '61',
+    ]),
+    { accountId: '42' },
+  );
   assert.deepEqual(outbound.to, { phoneNumber: '+14155550123', name: 'Bob' });
   assert.deepEqual(outbound.from, {});
   assert.equal(new Date(outbound.startTime).toISOString(), '2025-11-18T17:30:00.000Z');
@@ -66,11 +126,20 @@ test("the portal's Simple layout (Phone Number, Name) fills the other party", ()
 });
 
 test('a header without what every record needs, and cells that cannot be read, are refused with the reason', () => {
-  assert.throws(() => csvLayout(['Type', 'From', 'To']), /the CSV header lacks direction, action, start time \(or date and time\)/);
+  assert.throws(
+    () => csvLayout(['Type', 'From', 'To']),
+    /the CSV header lacks direction, action, start time \(or date and time\)/,
+  );
   const layout = csvLayout(PORTAL_HEADER);
   const bad = (column: string, value: string) => PORTAL_ROW.map((c, i) => (PORTAL_HEADER[i] === column ? value : c));
   assert.throws(() => layout.toRecord(bad('Duration (h:mm:ss)', 'long')), /Duration "long" is not h:mm:ss or seconds/);
-  assert.throws(() => layout.toRecord(bad('Date', '18.11.2025')), /Date "18\.11\.2025" is not MM\/DD\/YYYY or YYYY-MM-DD/);
+  assert.throws(
+    () => layout.toRecord(bad('Date', '18.11.2025')),
+    /Date "18\.11\.2025" is not MM\/DD\/YYYY or YYYY-MM-DD/,
+  );
   assert.throws(() => layout.toRecord(bad('Included', 'free')), /Included "free" is not a number/);
-  assert.throws(() => fromWire(layout.toRecord(bad('Type', 'Carrier pigeon')), { accountId: '1' }), /type "Carrier pigeon" is not one of Voice, Fax/);
+  assert.throws(
+    () => fromWire(layout.toRecord(bad('Type', 'Carrier pigeon')), { accountId: '1' }),
+    /type "Carrier pigeon" is not one of Voice, Fax/,
+  );
 });

@@ -84,7 +84,8 @@ function ownerId(r: Json): string {
 function ownerNumber(r: Json): string {
   const id = ownerId(r);
   if (!id) return '';
-  for (const side of ['from', 'to']) if (get(r, `${side}.extensionId`) === id) return cell(get(r, `${side}.extensionNumber`));
+  for (const side of ['from', 'to'])
+    if (get(r, `${side}.extensionId`) === id) return cell(get(r, `${side}.extensionNumber`));
   return '';
 }
 
@@ -140,7 +141,11 @@ const DIRECTION_WORDS: Record<string, string> = { incoming: 'Inbound', outgoing:
 /** Every column, in the order ringlog writes them. */
 export const CSV_COLUMNS: readonly Column[] = [
   text('Type', 'type'),
-  { name: 'Direction', write: (r) => cell(r.direction), read: (v, r) => set(r, 'direction', DIRECTION_WORDS[v.trim().toLowerCase()] ?? v.trim()) },
+  {
+    name: 'Direction',
+    write: (r) => cell(r.direction),
+    read: (v, r) => set(r, 'direction', DIRECTION_WORDS[v.trim().toLowerCase()] ?? v.trim()),
+  },
   { name: 'From', write: (r) => cell(get(r, 'from.phoneNumber')), read: partyNumber('from', 'from extension') },
   text('From Name', 'from.name'),
   { name: 'To', write: (r) => cell(get(r, 'to.phoneNumber')), read: partyNumber('to', 'to extension') },
@@ -190,7 +195,11 @@ const READ_ONLY_COLUMNS: readonly Column[] = [
 
 /** Header names compare case-insensitively, ignoring punctuation and a parenthesized note: "Duration (h:mm:ss)". */
 export const normalizeColumn = (name: string) =>
-  name.replace(/\([^)]*\)/g, ' ').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  name
+    .replace(/\([^)]*\)/g, ' ')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 const BY_NAME = new Map([...CSV_COLUMNS, ...READ_ONLY_COLUMNS].map((c) => [normalizeColumn(c.name), c]));
 
@@ -235,11 +244,20 @@ export function csvLayout(header: string[]): CsvLayout {
 function finish(record: Json, loose: Record<string, string>, cells: string[]): void {
   if (record.startTime === undefined && loose.date) record.startTime = portalStartTime(loose.date, loose.time ?? '');
   const other = record.direction === 'Outbound' ? 'to' : 'from';
-  if (loose.phoneNumber && get(record, `${other}.phoneNumber`) === undefined && get(record, `${other}.extensionNumber`) === undefined) {
-    set(record, `${other}.${/^\d{1,6}$/.test(loose.phoneNumber) ? 'extensionNumber' : 'phoneNumber'}`, loose.phoneNumber);
+  if (
+    loose.phoneNumber &&
+    get(record, `${other}.phoneNumber`) === undefined &&
+    get(record, `${other}.extensionNumber`) === undefined
+  ) {
+    set(
+      record,
+      `${other}.${/^\d{1,6}$/.test(loose.phoneNumber) ? 'extensionNumber' : 'phoneNumber'}`,
+      loose.phoneNumber,
+    );
   }
   if (loose.name && get(record, `${other}.name`) === undefined) set(record, `${other}.name`, loose.name);
-  if (record.id === undefined && typeof record.uri === 'string') record.id = /\/call-log\/([^/?#]+)/.exec(record.uri)?.[1];
+  if (record.id === undefined && typeof record.uri === 'string')
+    record.id = /\/call-log\/([^/?#]+)/.exec(record.uri)?.[1];
   if (record.id === undefined || record.sessionId === undefined || record.telephonySessionId === undefined) {
     // A row without ids gets ids from its content, so importing the same file again finds the same records.
     const hash = createHash('sha256').update(cells.join('\u001f')).digest();

@@ -11,7 +11,9 @@ import type { SourceItem } from './import-sources.ts';
 const OPTIONS = { seed: 8, extensions: 4, days: 1, callsPerDay: 60, endTime: Date.UTC(2026, 3, 1, 20) };
 const records: CallLogRecord[] = [...generateTraffic(generateCompany(OPTIONS), OPTIONS)].flatMap((b) => b.records);
 const items: SourceItem[] = records.map((r, i) => ({
-  line: i + 1, bytesRead: i, text: withBase(prepareRecordJson(r).detailed, 'https://platform.ringcentral.com'),
+  line: i + 1,
+  bytesRead: i,
+  text: withBase(prepareRecordJson(r).detailed, 'https://platform.ringcentral.com'),
 }));
 const JOB = { context: {} };
 const batches = Array.from({ length: Math.ceil(items.length / 7) }, (_, i) => items.slice(i * 7, i * 7 + 7));
@@ -24,7 +26,10 @@ test('two decoder threads give what inline decoding gives, batch for batch', asy
     const got = await Promise.all(batches.map((b) => threads.decode(JOB, b)));
     assert.deepEqual(got, expected);
     assert.equal(got.flatMap((b) => b.rows).length, records.length);
-    assert.deepEqual(got.flatMap((b) => b.rows.map((r) => r.id)), records.map((r) => r.id));
+    assert.deepEqual(
+      got.flatMap((b) => b.rows.map((r) => r.id)),
+      records.map((r) => r.id),
+    );
   } finally {
     await inline.close();
     await threads.close();

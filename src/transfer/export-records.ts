@@ -38,7 +38,10 @@ export async function exportCallLog(store: Store, out: Output, options: ExportOp
   if (csv) await out.write(csvLine(csvHeader()));
   let records = 0;
   for (const filter of options.filters) {
-    const pages = store.exportRecords(csv ? { ...filter, view: 'Detailed' } : filter, options.batchSize ?? EXPORT_BATCH);
+    const pages = store.exportRecords(
+      csv ? { ...filter, view: 'Detailed' } : filter,
+      options.batchSize ?? EXPORT_BATCH,
+    );
     for await (const page of pages) {
       await out.write(csv ? csvPage(page, base) : ndjsonPage(page, base));
       records += page.length;

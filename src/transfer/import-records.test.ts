@@ -11,32 +11,57 @@ import { importCallLog } from './import-records.ts';
 const OPTIONS = { seed: 3, extensions: 5, days: 2, callsPerDay: 40, endTime: Date.UTC(2026, 5, 1, 20) };
 const company = generateCompany(OPTIONS);
 const records: CallLogRecord[] = [...generateTraffic(company, OPTIONS)].flatMap((b) => b.records);
-const line = (r: CallLogRecord, view: 'simple' | 'detailed' = 'detailed') => withBase(prepareRecordJson(r)[view], 'https://platform.ringcentral.com');
+const line = (r: CallLogRecord, view: 'simple' | 'detailed' = 'detailed') =>
+  withBase(prepareRecordJson(r)[view], 'https://platform.ringcentral.com');
 
 async function run(text: string, options: { batchSize?: number } = {}) {
   const store = await openStore(':memory:');
   const rejected: [number, string][] = [];
   const summary = await importCallLog(store, [text], {
-    format: 'ndjson', ...options, onReject: (n, reason) => rejected.push([n, reason]),
+    format: 'ndjson',
+    ...options,
+    onReject: (n, reason) => rejected.push([n, reason]),
   });
   return { store, summary, rejected };
 }
 
 test('bad lines are reported with their number and reason; every good line is imported', async () => {
   const good = records.slice(0, 5).map((r) => line(r));
-  const text = [good[0], 'not json', good[1], '', JSON.stringify({ ...JSON.parse(good[2]), direction: 'Up' }), good[3], '[]', good[4]].join('\n');
+  const text = [
+    good[0],
+    'not json',
+    good[1],
+    '',
+    JSON.stringify({ ...JSON.parse(good[2]), direction: 'Up' }),
+    good[3],
+    '[]',
+    good[4],
+  ].join('\n');
   const { store, summary, rejected } = await run(text, { batchSize: 2 });
-  assert.deepEqual(rejected.map(([n]) => n), [2, 5, 7]);
+  assert.deepEqual(
+    rejected.map(([n]) => n),
+    [2, 5, 7],
+  );
   assert.match(rejected[0][1], /^not valid JSON/);
   assert.match(rejected[1][1], /direction "Up" is not one of Inbound, Outbound/);
   assert.match(rejected[2][1], /record must be a JSON object/);
-  assert.deepEqual(summary, { read: 7, imported: 4, rejected: 3, createdAccounts: 1, createdExtensions: summary.createdExtensions, ignoredColumns: [] });
+  assert.deepEqual(summary, {
+    read: 7,
+    imported: 4,
+    rejected: 3,
+    createdAccounts: 1,
+    createdExtensions: summary.createdExtensions,
+    ignoredColumns: [],
+  });
   assert.equal(await store.countRecords(), 4);
   await store.close();
 });
 
 test('a line holding a whole list response imports its records', async () => {
-  const page = `{"uri":"x","records":[${records.slice(0, 3).map((r) => line(r, 'simple')).join(',')}],"paging":{},"navigation":{}}`;
+  const page = `{"uri":"x","records":[${records
+    .slice(0, 3)
+    .map((r) => line(r, 'simple'))
+    .join(',')}],"paging":{},"navigation":{}}`;
   const { store, summary } = await run(page);
   assert.equal(summary.imported, 3);
   const found = await store.getRecords(records[0].accountId, records[0].extensionId, [records[0].id], 'Simple');
@@ -49,7 +74,9 @@ test('the account and the extensions records name get placeholders, named from t
   assert.equal(summary.createdAccounts, 1);
   const account = await store.getAccount(company.account.id);
   assert.ok(account);
-  const named = new Set(records.flatMap((r) => [r.extensionId, r.ownerExtensionId, r.from.extensionId, r.to.extensionId]).filter(Boolean));
+  const named = new Set(
+    records.flatMap((r) => [r.extensionId, r.ownerExtensionId, r.from.extensionId, r.to.extensionId]).filter(Boolean),
+  );
   assert.equal(summary.createdExtensions, named.size);
   for (const real of company.extensions.filter((e) => named.has(e.id))) {
     const placeholder = await store.getExtension(real.id);
@@ -63,7 +90,10 @@ test('the account and the extensions records name get placeholders, named from t
 test('the newest copy of a record wins, before or after an older one in the same file', async () => {
   const r = records[0];
   const newer = { ...r, result: 'Missed' as const, lastModifiedTime: r.lastModifiedTime + 60_000 };
-  for (const order of [[r, newer], [newer, r]]) {
+  for (const order of [
+    [r, newer],
+    [newer, r],
+  ]) {
     const { store } = await run(order.map((x) => line(x)).join('\n'));
     const json = (await store.getRecords(r.accountId, r.extensionId, [r.id], 'Detailed')).get(r.id)!;
     assert.equal(JSON.parse(json).result, 'Missed');
@@ -84,13 +114,24 @@ test('inline decoding and one or more decoder threads import the same, in file o
     const store = await openStore(':memory:');
     const rejected: [number, string][] = [];
     const summary = await importCallLog(store, [text], {
-      format: 'ndjson', batchSize: 3, decoders, onReject: (n, reason) => rejected.push([n, reason]),
+      format: 'ndjson',
+      batchSize: 3,
+      decoders,
+      onReject: (n, reason) => rejected.push([n, reason]),
     });
     const stored = await store.getRecords(r.accountId, r.extensionId, [r.id], 'Detailed');
-    answers.push({ summary, rejected, count: await store.countRecords(), result: JSON.parse(stored.get(r.id)!).result });
+    answers.push({
+      summary,
+      rejected,
+      count: await store.countRecords(),
+      result: JSON.parse(stored.get(r.id)!).result,
+    });
     await store.close();
   }
-  assert.deepEqual((answers[0] as { rejected: unknown[] }).rejected.map((x) => (x as [number])[0]), [8, 42]);
+  assert.deepEqual(
+    (answers[0] as { rejected: unknown[] }).rejected.map((x) => (x as [number])[0]),
+    [8, 42],
+  );
   assert.equal((answers[0] as { result: string }).result, 'Missed');
   assert.deepEqual(answers[1], answers[0]);
   assert.deepEqual(answers[2], answers[0]);

@@ -46,24 +46,26 @@ const BATCHES_PER_WRITE = 5;
 const IN_FLIGHT = 2 * BATCHES_PER_WRITE;
 
 /** Imports a stream; idempotent, and lastModifiedTime never goes back (both kept by the store's upsert). */
-export async function importCallLog(
-  store: Store,
-  input: Chunks,
-  options: ImportOptions,
-): Promise<ImportSummary> {
+export async function importCallLog(store: Store, input: Chunks, options: ImportOptions): Promise<ImportSummary> {
   const summary: ImportSummary = {
-    read: 0, imported: 0, rejected: 0, createdAccounts: 0, createdExtensions: 0, ignoredColumns: [],
+    read: 0,
+    imported: 0,
+    rejected: 0,
+    createdAccounts: 0,
+    createdExtensions: 0,
+    ignoredColumns: [],
   };
   const directory = new DirectoryPlaceholders(store);
   const batchSize = options.batchSize ?? IMPORT_BATCH;
   const decoders = options.decoders ?? defaultDecoders();
   const job: DecodeJob = { context: { accountId: options.accountId, logExtensionId: null } };
-  const items = options.format === 'csv'
-    ? csvRows(input, (header) => {
-      summary.ignoredColumns = csvLayout(header).ignored; // throws on a header it cannot use
-      job.csvHeader = header;
-    })
-    : ndjsonLines(input);
+  const items =
+    options.format === 'csv'
+      ? csvRows(input, (header) => {
+          summary.ignoredColumns = csvLayout(header).ignored; // throws on a header it cannot use
+          job.csvHeader = header;
+        })
+      : ndjsonLines(input);
 
   let pool: DecoderPool | undefined;
   const inFlight: { decoded: Promise<DecodedBatch>; bytesRead: number }[] = [];

@@ -7,7 +7,9 @@ import { readLines, type Chunks } from './line-reader.ts';
 export type ImportFormat = 'ndjson' | 'csv';
 
 /** One NDJSON line or one CSV data row, where it starts, and how much of the input was read by then. */
-export type SourceItem = { line: number; bytesRead: number } & ({ text: string } | { cells: string[] } | { error: string });
+export type SourceItem = { line: number; bytesRead: number } & (
+  { text: string } | { cells: string[] } | { error: string }
+);
 
 /** NDJSON: the non-blank lines. */
 export async function* ndjsonLines(input: Chunks): AsyncGenerator<SourceItem> {

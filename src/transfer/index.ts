@@ -3,7 +3,12 @@
 export { importCallLog, IMPORT_BATCH, type ImportOptions, type ImportSummary } from './import-records.ts';
 export type { ImportFormat } from './import-sources.ts';
 export {
-  exportCallLog, countExport, DEFAULT_BASE_URL, EXPORT_BATCH, type ExportFormat, type ExportOptions,
+  exportCallLog,
+  countExport,
+  DEFAULT_BASE_URL,
+  EXPORT_BATCH,
+  type ExportFormat,
+  type ExportOptions,
 } from './export-records.ts';
 export { openInput, openOutput, Output, type Input } from './file-streams.ts';
 export { createDecoderPool, defaultDecoders, type DecoderPool } from './decoder-pool.ts';

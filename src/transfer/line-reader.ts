@@ -36,7 +36,8 @@ export async function* readLines(input: Chunks): AsyncGenerator<Line> {
       start = end + 1;
     }
     pending = pending.slice(start);
-    if (pending.length > MAX_LINE_CHARS) throw new Error(`line ${number + 1} is longer than ${MAX_LINE_CHARS} characters`);
+    if (pending.length > MAX_LINE_CHARS)
+      throw new Error(`line ${number + 1} is longer than ${MAX_LINE_CHARS} characters`);
   }
   pending += decoder.end();
   if (pending.length) yield line(pending);

@@ -59,7 +59,9 @@ export async function readWholeLog(url: string, token: string, extensionId: stri
 
 /** Ids of an extension list page: the directory `~` names on this server. */
 export async function extensionIds(url: string, token: string): Promise<string[]> {
-  const response = await fetch(`${url}/restapi/v1.0/account/~/extension?perPage=1000`, { headers: { Authorization: `Bearer ${token}` } });
+  const response = await fetch(`${url}/restapi/v1.0/account/~/extension?perPage=1000`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
   const body = (await response.json()) as { records: { id: number }[] };
   return body.records.map((e) => String(e.id));
 }

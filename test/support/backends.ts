@@ -29,7 +29,8 @@ async function probePostgres(): Promise<boolean> {
     await client.query('select 1');
     return true;
   } catch (err) {
-    const message = `\n!!! PostgreSQL is not reachable at ${ADMIN_URL} (${(err as Error).message}).\n` +
+    const message =
+      `\n!!! PostgreSQL is not reachable at ${ADMIN_URL} (${(err as Error).message}).\n` +
       '!!! PostgreSQL tests are NOT running. Start PostgreSQL or set RINGLOG_TEST_PG.\n';
     process.stderr.write(message);
     if (process.env.CI === 'true') throw new Error(`PostgreSQL is required under CI=true: ${message}`);

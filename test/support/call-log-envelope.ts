@@ -111,7 +111,8 @@ export function checkCallLogList(body: unknown, request: ListRequest): CallLogLi
     assert.equal(uri.pathname, logPath(request), `navigation.${name} path`);
     assert.deepEqual(pageOf(uri), { page: String(page), perPage: String(request.perPage) }, `navigation.${name}`);
     for (const [key, value] of self.searchParams) {
-      if (key !== 'page' && key !== 'perPage') assert.equal(uri.searchParams.get(key), value, `navigation.${name} keeps ${key}`);
+      if (key !== 'page' && key !== 'perPage')
+        assert.equal(uri.searchParams.get(key), value, `navigation.${name} keeps ${key}`);
     }
   };
   expectPage(firstPage, 1, 'firstPage');

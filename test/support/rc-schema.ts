@@ -38,7 +38,9 @@ export function assertSchema(schemaName: string, data: unknown): void {
     compiled.set(schemaName, validate);
   }
   if (!validate(data)) {
-    const list = (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+    const list = (validate.errors ?? [])
+      .slice(0, 10)
+      .map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
     throw new Error(`response does not satisfy ${schemaName}:\n${list.join('\n')}`);
   }
 }

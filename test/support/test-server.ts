@@ -3,7 +3,13 @@
 
 import { join } from 'node:path';
 import { listen, NO_FAULTS, type FaultConfig } from '../../src/api/index.ts';
-import { ensureCredentials, RINGCENTRAL_TOKEN_CONFIG, TokenService, type Credentials, type TokenConfig } from '../../src/auth/index.ts';
+import {
+  ensureCredentials,
+  RINGCENTRAL_TOKEN_CONFIG,
+  TokenService,
+  type Credentials,
+  type TokenConfig,
+} from '../../src/auth/index.ts';
 import { seedStore } from '../../src/cli/seed.ts';
 import { createDiskBlobStore, openStore, type Store } from '../../src/store/index.ts';
 import type { SeedOptions } from '../../src/generator/index.ts';
@@ -23,7 +29,13 @@ export interface TestServer {
 /** A fixed end of the generated history, so data (and the default 24 h window) is reproducible. */
 export const TEST_END_TIME = Date.UTC(2026, 10, 20, 12, 0, 0);
 
-export const SMALL_COMPANY: SeedOptions = { seed: 7, extensions: 12, days: 10, callsPerDay: 60, endTime: TEST_END_TIME };
+export const SMALL_COMPANY: SeedOptions = {
+  seed: 7,
+  extensions: 12,
+  days: 10,
+  callsPerDay: 60,
+  endTime: TEST_END_TIME,
+};
 
 export async function startTestServer(
   options: {

@@ -1,0 +1,114 @@
+// Tests for the durable event log on SQLite and PostgreSQL: ids in commit order, filters, a rolled-back
+// transaction leaves no event, concurrent appends on PostgreSQL become visible in id order, pruning.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { openStore, type NewEvent, type Store } from './index.ts';
+import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
+import type { KyselyStore } from './kysely-store.ts';
+
+const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
+
+function event(accountId: string, n: number, topic: NewEvent['topic'] = 'telephony-session'): NewEvent {
+  return {
+    accountId,
+    topic,
+    sessionId: `s-${n}`,
+    extensionIds: [`ext${n}`],
+    createdAt: T0 + n,
+    body: JSON.stringify({ sequence: n }),
+  };
+}
+
+for (const backend of await backends())
+  describe(`event log (${backend})`, () => {
+    let database: TestDatabase;
+    let store: Store;
+    before(async () => {
+      database = await createTestDatabase(backend);
+      store = await openStore(database.location);
+    });
+    after(async () => {
+      await store.close();
+      await database.drop();
+    });
+
+    test('appends return increasing ids and read back in order, with filters', async () => {
+      const start = await store.eventLog.lastId();
+      const ids = await store.eventLog.append([event('A1', 1), event('A2', 2), event('A1', 3, 'call-log-record')]);
+      assert.equal(ids.length, 3);
+      assert.ok(ids[0] > start && ids[1] > ids[0] && ids[2] > ids[1]);
+      const all = await store.eventLog.readAfter(start, 10);
+      assert.deepEqual(
+        all.map((e) => [e.accountId, e.topic, e.sessionId, e.extensionIds, e.createdAt, JSON.parse(e.body)]),
+        [
+          ['A1', 'telephony-session', 's-1', ['ext1'], T0 + 1, { sequence: 1 }],
+          ['A2', 'telephony-session', 's-2', ['ext2'], T0 + 2, { sequence: 2 }],
+          ['A1', 'call-log-record', 's-3', ['ext3'], T0 + 3, { sequence: 3 }],
+        ],
+      );
+      assert.deepEqual(
+        (await store.eventLog.readAfter(start, 10, { accountId: 'A1' })).map((e) => e.id),
+        [ids[0], ids[2]],
+      );
+      assert.deepEqual(
+        (await store.eventLog.readAfter(start, 10, { topic: 'call-log-record' })).map((e) => e.id),
+        [ids[2]],
+      );
+      assert.deepEqual(
+        (await store.eventLog.readAfter(ids[0], 1)).map((e) => e.id),
+        [ids[1]],
+      );
+      assert.equal(await store.eventLog.lastId(), ids[2]);
+    });
+
+    test('an event appended in a transaction that rolls back is not in the log', async () => {
+      const db = (store as KyselyStore).db;
+      const start = await store.eventLog.lastId();
+      await assert.rejects(
+        db.transaction().execute(async (trx) => {
+          await store.eventLog.append([event('B1', 10)], trx);
+          throw new Error('rolled back');
+        }),
+        /rolled back/,
+      );
+      assert.deepEqual(await store.eventLog.readAfter(start, 10), []);
+    });
+
+    test('a reader paging by id sees every event of concurrent appends, in id order', async () => {
+      const start = await store.eventLog.lastId();
+      const seen: number[] = [];
+      let cursor = start;
+      const writers = Array.from({ length: 8 }, (_, w) =>
+        (async () => {
+          for (let i = 0; i < 10; i++) await store.eventLog.append([event('C1', w * 100 + i)]);
+        })(),
+      );
+      const reading = (async () => {
+        while (seen.length < 80) {
+          const page = await store.eventLog.readAfter(cursor, 7, { accountId: 'C1' });
+          for (const e of page) {
+            assert.ok(e.id > cursor);
+            seen.push(e.id);
+            cursor = e.id;
+          }
+          if (page.length === 0) await new Promise((r) => setImmediate(r));
+        }
+      })();
+      await Promise.all([...writers, reading]);
+      assert.equal(new Set(seen).size, 80);
+    });
+
+    test('prune removes old events only', async () => {
+      const start = await store.eventLog.lastId();
+      await store.eventLog.append([
+        { ...event('D1', 1), createdAt: T0 - 10_000 },
+        { ...event('D1', 2), createdAt: T0 + 10_000 },
+      ]);
+      const removed = await store.eventLog.prune(T0, 1000);
+      assert.ok(removed >= 1);
+      assert.deepEqual(
+        (await store.eventLog.readAfter(start, 10, { accountId: 'D1' })).map((e) => e.createdAt),
+        [T0 + 10_000],
+      );
+    });
+  });
