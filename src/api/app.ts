@@ -12,6 +12,8 @@ import { directoryApiRoutes, directoryRoutes } from './directory.ts';
 import { installFaults, NO_FAULTS, type FaultConfig } from './faults.ts';
 import { oauthRoutes } from './oauth.ts';
 import { recordingRoutes } from './recordings.ts';
+import { subscriptionRoutes } from './subscriptions.ts';
+import { wsTokenRoutes } from './wstoken.ts';
 
 export interface AppOptions {
   logger?: boolean;
@@ -111,6 +113,19 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
   installFaults(app, ctx, options.faults ?? NO_FAULTS);
   oauthRoutes(app, ctx);
   directoryRoutes(app, ctx);
+  const notifications = ctx.notifications;
+  if (notifications) {
+    wsTokenRoutes(app, ctx, notifications);
+    app.addHook('onListen', async () => {
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const bound = typeof address === 'object' && address ? address.address : '127.0.0.1';
+      const host = bound === '0.0.0.0' || bound === '::' ? '127.0.0.1' : bound.includes(':') ? `[${bound}]` : bound;
+      notifications.setBaseUrl(ctx.http.publicUrl ?? `http://${host}:${port}`);
+      await notifications.start(app.server, app);
+    });
+    app.addHook('onClose', () => notifications.close());
+  }
   // @rc-ex/core sends /restapi/v1.0/...; @ringcentral/sdk 4+ sends paths as written, often without the prefix.
   for (const prefix of ['/restapi/v1.0', '']) {
     await app.register(
@@ -119,6 +134,7 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
         callLogRoutes(scope, ctx);
         callLogSyncRoutes(scope, ctx);
         recordingRoutes(scope, ctx);
+        if (notifications) subscriptionRoutes(scope, ctx, notifications);
       },
       { prefix },
     );

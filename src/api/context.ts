@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext, TokenService } from '../auth/index.ts';
 import type { RateGroup, RateLimits, RawQuery } from '../domain/index.ts';
 import type { BlobStore, Store } from '../store/index.ts';
+import type { Notifications } from '../events/index.ts';
 import type { HttpOptions } from './http-helpers.ts';
 import { applyRateLimit } from './rate-limit.ts';
 
@@ -15,6 +16,8 @@ export interface ApiContext {
   /** Limits per group; empty = no limits (the default of `serve`). */
   rateLimits: RateLimits;
   now: () => number;
+  /** Subscriptions, WebHook and WebSocket delivery; without it the subscription resources are not served. */
+  notifications?: Notifications;
 }
 
 /**

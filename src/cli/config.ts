@@ -18,6 +18,8 @@ export interface Config {
   faults: FaultConfig;
   retention: RetentionPolicy;
   logger: boolean;
+  /** `--allow-private-webhooks`: WebHook addresses may point at loopback and private ranges. */
+  allowPrivateWebhooks?: boolean;
 }
 
 export interface CommonFlags {
@@ -31,6 +33,7 @@ export interface CommonFlags {
   faults?: string;
   retention?: string;
   log?: boolean;
+  allowPrivateWebhooks?: boolean;
 }
 
 /** `--faults "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7"`: shares of requests to fail, and latency. */
@@ -113,5 +116,6 @@ export function buildConfig(
   };
   const publicUrl = flags.publicUrl ?? env.RINGLOG_PUBLIC_URL;
   if (publicUrl) config.publicUrl = publicUrl;
+  if (flags.allowPrivateWebhooks) config.allowPrivateWebhooks = true;
   return config;
 }

@@ -37,7 +37,8 @@ function serverOptions(cmd: Command): Command {
       '--faults <spec>',
       'inject faults, e.g. "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7" (env RINGLOG_FAULTS)',
     )
-    .option('--log', 'log every request (pino, on stdout)');
+    .option('--log', 'log every request (pino, on stdout)')
+    .option('--allow-private-webhooks', 'let WebHook addresses point at loopback and private ranges (off by default)');
 }
 
 function integer(name: string, value: string | undefined, fallback: number): number {

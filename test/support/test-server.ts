@@ -10,6 +10,7 @@ import {
   type Credentials,
   type TokenConfig,
 } from '../../src/auth/index.ts';
+import { Notifications, type NotificationOptions } from '../../src/events/index.ts';
 import { seedStore } from '../../src/cli/seed.ts';
 import { createDiskBlobStore, openStore, type Store } from '../../src/store/index.ts';
 import type { SeedOptions } from '../../src/generator/index.ts';
@@ -46,6 +47,8 @@ export async function startTestServer(
     now?: () => number;
     /** Fault injection (429, 5xx, early token expiry, latency); none by default. */
     faults?: Partial<FaultConfig>;
+    /** Serve subscriptions, WebHook and WebSocket delivery with these options. */
+    notifications?: Partial<NotificationOptions>;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(options.backend ?? 'sqlite');
@@ -61,6 +64,9 @@ export async function startTestServer(
     http: {},
     rateLimits: options.rateLimits ?? {},
     now: options.now ?? Date.now,
+    notifications: options.notifications
+      ? new Notifications(store, { location: database.location, ...options.notifications })
+      : undefined,
   };
   const { app, url } = await listen(ctx, '127.0.0.1', 0, { faults: { ...NO_FAULTS, ...options.faults } });
   return {
