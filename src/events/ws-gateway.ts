@@ -41,6 +41,11 @@ export const DEFAULT_GATEWAY: GatewayOptions = {
 export const WS_PATH = '/ws';
 const EVENT_BATCH = 500;
 const FLUSH_MS = 1000;
+/**
+ * Replayed notifications wait this long after ConnectionDetails: @rc-ex/ws attaches its subscription's listener only
+ * once it has read ConnectionDetails, and frames arriving in the same read are dispatched before that and lost.
+ */
+const REPLAY_DELAY_MS = 100;
 
 interface Session {
   id: string;
@@ -51,6 +56,8 @@ interface Session {
   subscription?: Deliverable;
   dirty: boolean;
   alive: boolean;
+  /** Notifications waiting until the client has read ConnectionDetails (see REPLAY_DELAY_MS). */
+  held: string[] | null;
   idle?: NodeJS.Timeout;
   absolute?: NodeJS.Timeout;
   ping?: NodeJS.Timeout;
@@ -195,7 +202,14 @@ export class WsGateway {
         ...(wsc && !replay ? { recoveryErrorCode: 'WSG-' + (recovered ? '904' : '905') } : {}),
       },
     );
-    for (const body of replay?.notifications ?? []) this.notify(session, body);
+    if (replay) {
+      session.held = [...replay.notifications];
+      setTimeout(() => {
+        const held = session.held ?? [];
+        session.held = null;
+        for (const body of held) this.notify(session, body);
+      }, REPLAY_DELAY_MS);
+    }
     this.watch(session, app);
     if (session.subscription) this.poke();
   }
@@ -207,7 +221,7 @@ export class WsGateway {
     sequence: number,
     lastEventId: number,
   ): Session {
-    return { id, owner, ws, sequence, lastEventId, dirty: false, alive: true };
+    return { id, owner, ws, sequence, lastEventId, dirty: false, alive: true, held: null };
   }
 
   /** The session a `wsc` token names, if this owner may still recover it. */
@@ -250,6 +264,10 @@ export class WsGateway {
   }
 
   private notify(session: Session, body: string): void {
+    if (session.held) {
+      session.held.push(body);
+      return;
+    }
     const messageId = randomUUID();
     if (session.ws.readyState !== session.ws.OPEN) return;
     session.sequence += 1;
