@@ -20,6 +20,8 @@ export interface Config {
   logger: boolean;
   /** `--allow-private-webhooks`: WebHook addresses may point at loopback and private ranges. */
   allowPrivateWebhooks?: boolean;
+  /** How long a server holds a claimed WebHook notification before another may deliver it (RINGLOG_WEBHOOK_LEASE_MS). */
+  webhookLeaseMs?: number;
 }
 
 export interface CommonFlags {
@@ -117,5 +119,8 @@ export function buildConfig(
   const publicUrl = flags.publicUrl ?? env.RINGLOG_PUBLIC_URL;
   if (publicUrl) config.publicUrl = publicUrl;
   if (flags.allowPrivateWebhooks) config.allowPrivateWebhooks = true;
+  if (env.RINGLOG_WEBHOOK_LEASE_MS) {
+    config.webhookLeaseMs = positiveInteger('RINGLOG_WEBHOOK_LEASE_MS', env.RINGLOG_WEBHOOK_LEASE_MS);
+  }
   return config;
 }

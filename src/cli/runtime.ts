@@ -28,6 +28,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     notifications: new Notifications(store, {
       location: config.db,
       allowPrivateWebhooks: config.allowPrivateWebhooks ?? false,
+      dispatcher: config.webhookLeaseMs ? { leaseMs: config.webhookLeaseMs } : {},
     }),
   };
   return { store, tokens, ctx, close: () => store.close() };

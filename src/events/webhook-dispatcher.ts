@@ -4,7 +4,14 @@
 // failing is Blacklisted, as RingCentral does.
 
 import type { Transaction } from 'kysely';
-import type { Database, LoggedEvent, NewOutboxRow, OutboxRow, SubscriptionsStore } from '../store/index.ts';
+import type {
+  Database,
+  LoggedEvent,
+  SubscriptionRow,
+  NewOutboxRow,
+  OutboxRow,
+  SubscriptionsStore,
+} from '../store/index.ts';
 import { eventReader, notificationsFor, type Deliverable } from './notifications.ts';
 import { SubscriptionService } from './subscription-service.ts';
 import type { WebhookClient } from './webhook-client.ts';
@@ -83,7 +90,13 @@ export class WebhookDispatcher {
       if (due === null || due > this.now()) break;
       const rows = await this.store.claim(this.now(), this.options.leaseMs, this.options.batch);
       if (!rows.length) break;
-      await Promise.all(rows.map((row) => this.deliver(row)));
+      const subscriptions = new Map<string, Promise<SubscriptionRow | undefined>>();
+      const subscription = (id: string) => {
+        let found = subscriptions.get(id);
+        if (!found) subscriptions.set(id, (found = this.store.get(id)));
+        return found;
+      };
+      await Promise.all(rows.map(async (row) => this.deliver(row, await subscription(row.subscription_id))));
     }
     await this.scheduleRetry();
   }
@@ -109,8 +122,7 @@ export class WebhookDispatcher {
     return rows;
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
-    const subscription = await this.store.get(row.subscription_id);
+  private async deliver(row: OutboxRow, subscription: SubscriptionRow | undefined): Promise<void> {
     if (!subscription || subscription.status !== 'Active' || subscription.expires_at <= this.now()) {
       await this.store.complete(row.id);
       return;

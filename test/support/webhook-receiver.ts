@@ -33,6 +33,8 @@ export interface WebhookReceiver {
   handshakes: number;
   /** How to answer: 'ok', a status to fail with, or a handshake fault. */
   mode: 'ok' | number | 'no-token' | 'huge' | 'slow';
+  /** Milliseconds to hold each notification before answering (it counts as received on arrival). */
+  delayMs: number;
   /** Resolves when `count` notifications have arrived (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<Received[]>;
   close(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     received: [],
     handshakes: 0,
     mode: 'ok',
+    delayMs: 0,
     waitFor(count, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -87,8 +90,9 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Notification,
         at: Date.now(),
       });
-      res.writeHead(200).end();
       for (const waiter of waiters.splice(0)) waiter();
+      if (receiver.delayMs) setTimeout(() => res.writeHead(200).end(), receiver.delayMs);
+      else res.writeHead(200).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
