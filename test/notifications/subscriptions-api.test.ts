@@ -296,7 +296,7 @@ for (const backend of await backends()) {
         ]),
       ]);
       let info: Body | undefined;
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < 300; i++) {
         info = (await call(admin, 'GET', `/restapi/v1.0/subscription/${sub.body!.id}`)).body;
         if (info?.status === 'Blacklisted') break;
         await new Promise((r) => setTimeout(r, 50));

@@ -229,3 +229,30 @@ for (const backend of await backends()) {
     });
   });
 }
+
+describe('WebSocket timeouts', () => {
+  test('a silent client gets WSG-902 when the idle timeout ends, and the socket closes', async () => {
+    const server = await startTestServer({
+      seed: { days: 1, callsPerDay: 2 },
+      notifications: { gateway: { idleTimeout: 1 } },
+    });
+    try {
+      const token = await jwtAccessToken(server, server.credentials.user.jwt);
+      const response = await fetch(`${server.url}/restapi/oauth/wstoken`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      const { uri, ws_access_token } = (await response.json()) as { uri: string; ws_access_token: string };
+      const socket = new WebSocket(`${uri}?access_token=${ws_access_token}`);
+      const frames: Frame[] = [];
+      socket.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString('utf8')) as Frame));
+      await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      assert.equal(frames[0][0].type, 'ConnectionDetails');
+      const last = frames[frames.length - 1];
+      assert.equal(last[0].type, 'Error');
+      assert.equal(last[1].errorCode, 'WSG-902');
+    } finally {
+      await server.close();
+    }
+  });
+});
