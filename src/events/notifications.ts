@@ -22,10 +22,19 @@ export function notificationUuid(subscriptionId: string, eventId: number, filter
   return digest.readBigUInt64BE(0).toString().slice(0, 19);
 }
 
-/** Parses an event body once, however many filters read it; call-log records become the Detailed wire record. */
-export function eventReader(event: LoggedEvent, baseUrl: string): () => unknown {
+/**
+ * Reads an event for its notifications: parses the body once, however many filters read it (call-log records
+ * become the Detailed wire record), and keeps each filter's match as JSON text, so a hundred subscribers of one
+ * filter cost one match and one stringify.
+ */
+export interface EventReader {
+  (): unknown;
+  matches: Map<string, { json?: string; flat?: Record<string, unknown> } | null>;
+}
+
+export function eventReader(event: LoggedEvent, baseUrl: string): EventReader {
   let value: unknown;
-  return () => {
+  const read = () => {
     if (value === undefined) {
       if (event.topic === 'call-log-record') {
         const record = JSON.parse(event.body) as CallLogRecord;
@@ -36,13 +45,19 @@ export function eventReader(event: LoggedEvent, baseUrl: string): () => unknown 
     }
     return value;
   };
+  return Object.assign(read, { matches: new Map() });
 }
 
 /** The notifications (JSON text) an event makes for a subscription. */
-export function notificationsFor(subscription: Deliverable, event: LoggedEvent, read: () => unknown): string[] {
+export function notificationsFor(subscription: Deliverable, event: LoggedEvent, read: EventReader): string[] {
   const out: string[] = [];
   for (const filter of subscription.filters) {
-    const match = deliverable(filter, event, read);
+    let match = read.matches.get(filter.filter);
+    if (match === undefined) {
+      const found = deliverable(filter, event, read);
+      match = found && (found.flat ? { flat: found.flat } : { json: JSON.stringify(found.body) });
+      read.matches.set(filter.filter, match);
+    }
     if (!match) continue;
     const head = {
       uuid: notificationUuid(subscription.id, event.id, filter.filter),
@@ -51,7 +66,8 @@ export function notificationsFor(subscription: Deliverable, event: LoggedEvent, 
       subscriptionId: subscription.id,
       ownerId: subscription.ownerId,
     };
-    out.push(JSON.stringify(match.flat ? { ...head, ...match.flat, pn_ttl: 30 } : { ...head, body: match.body }));
+    if (match.flat) out.push(JSON.stringify({ ...head, ...match.flat, pn_ttl: 30 }));
+    else out.push(`${JSON.stringify(head).slice(0, -1)},"body":${match.json}}`);
   }
   return out;
 }

@@ -96,7 +96,10 @@ export class WebhookDispatcher {
         if (!found) subscriptions.set(id, (found = this.store.get(id)));
         return found;
       };
-      await Promise.all(rows.map(async (row) => this.deliver(row, await subscription(row.subscription_id))));
+      const done = await Promise.all(
+        rows.map(async (row) => this.deliver(row, await subscription(row.subscription_id))),
+      );
+      await this.store.complete(rows.filter((_, i) => done[i]).map((row) => row.id));
     }
     await this.scheduleRetry();
   }
@@ -122,22 +125,18 @@ export class WebhookDispatcher {
     return rows;
   }
 
-  private async deliver(row: OutboxRow, subscription: SubscriptionRow | undefined): Promise<void> {
-    if (!subscription || subscription.status !== 'Active' || subscription.expires_at <= this.now()) {
-      await this.store.complete(row.id);
-      return;
-    }
+  /** POSTs a row; true when it is done with (taken, or its subscription is gone) and can be deleted. */
+  private async deliver(row: OutboxRow, subscription: SubscriptionRow | undefined): Promise<boolean> {
+    if (!subscription || subscription.status !== 'Active' || subscription.expires_at <= this.now()) return true;
     const failure = await this.client.deliver(subscription.address!, row.body, subscription.verification_token);
-    if (failure === null) {
-      await this.store.complete(row.id);
-      return;
-    }
+    if (failure === null) return true;
     if (row.attempts >= this.options.blacklistAfter) {
       await this.store.blacklist(subscription.id, failure, this.now());
-      return;
+      return false;
     }
     const delay = Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (row.attempts - 1));
     await this.store.retryLater(row.id, this.now() + delay, failure);
+    return false;
   }
 
   private async scheduleRetry(): Promise<void> {

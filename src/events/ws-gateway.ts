@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ApiError, isoDateTime, type Role } from '../domain/index.ts';
 import type { LoggedEvent, SubscriptionRow, SubscriptionsStore, WsSessionRow } from '../store/index.ts';
-import { eventReader, notificationsFor, type Deliverable } from './notifications.ts';
+import { eventReader, notificationsFor, type Deliverable, type EventReader } from './notifications.ts';
 import { SubscriptionService, type SubscriptionOwner } from './subscription-service.ts';
 
 export interface GatewayOptions {
@@ -476,7 +476,7 @@ export class WsGateway {
   }
 
   private dispatch(event: LoggedEvent): void {
-    let read: (() => unknown) | undefined;
+    let read: EventReader | undefined;
     for (const session of this.sessions.values()) {
       if (event.id <= session.lastEventId) continue;
       session.lastEventId = event.id;

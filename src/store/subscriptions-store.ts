@@ -216,8 +216,9 @@ export class SubscriptionsStore {
     });
   }
 
-  async complete(id: number): Promise<void> {
-    await this.db.deleteFrom('webhook_outbox').where('id', '=', id).execute();
+  /** Deletes delivered rows. */
+  async complete(ids: number[]): Promise<void> {
+    if (ids.length) await this.db.deleteFrom('webhook_outbox').where('id', 'in', ids).execute();
   }
 
   async retryLater(id: number, at: number, error: string): Promise<void> {
