@@ -35,6 +35,7 @@ export class Notifications {
   readonly gateway: WsGateway;
   readonly dispatcher: WebhookDispatcher;
   private readonly wakeUp: WakeUp;
+  private readonly client: WebhookClient;
   private base = 'http://127.0.0.1';
   private started = false;
 
@@ -42,11 +43,11 @@ export class Notifications {
     const now = options.now ?? Date.now;
     const onError = options.onError ?? ((err: unknown) => process.stderr.write(`notifications: ${String(err)}\n`));
     this.store = subscriptionsStore(store);
-    const client = new WebhookClient({
+    const client = (this.client = new WebhookClient({
       ...DEFAULT_WEBHOOK_CLIENT,
       allowPrivate: options.allowPrivateWebhooks ?? false,
       ...options.webhook,
-    });
+    }));
     this.subscriptions = new SubscriptionService(this.store, client, now);
     const baseUrl = () => this.base;
     this.dispatcher = new WebhookDispatcher(
@@ -105,5 +106,6 @@ export class Notifications {
     await this.wakeUp.stop();
     await this.dispatcher.stop();
     await this.gateway.close();
+    this.client.close();
   }
 }

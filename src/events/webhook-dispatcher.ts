@@ -33,7 +33,7 @@ export const DEFAULT_DISPATCHER: DispatcherOptions = {
   backoffMs: 1000,
   maxBackoffMs: 300_000,
   blacklistAfter: 10,
-  batch: 50,
+  batch: 100,
 };
 
 const FANOUT_BATCH = 500;
