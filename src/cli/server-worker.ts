@@ -3,6 +3,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { listen } from '../api/index.ts';
+import { warmRecordingAudio } from '../generator/index.ts';
 import { startRetentionJob } from '../store/index.ts';
 import type { Config } from './config.ts';
 import { openRuntime } from './runtime.ts';
@@ -12,6 +13,7 @@ export type ServerMessage = { type: 'listening'; url: string } | { type: 'stoppe
 const port = parentPort!;
 const config = workerData as Config;
 const runtime = await openRuntime(config);
+warmRecordingAudio();
 const { app, url } = await listen(runtime.ctx, config.host, config.port, {
   logger: config.logger,
   faults: config.faults,

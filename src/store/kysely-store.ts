@@ -21,8 +21,18 @@ import type { Dialect } from './migrations.ts';
 import { EventLog } from './event-log.ts';
 import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 import type { RecordWriter } from './record-writers.ts';
+import { syncStateTable } from './sync-state-store.ts';
 import type { AccountsTable, CallLogTable, Database, ExtensionsTable, RecordingsTable, TokensTable } from './schema.ts';
-import type { ChangeQuery, ExportFilter, JwtCredential, LogKey, RecordPage, Store, StoredToken } from './store.ts';
+import type {
+  ChangeQuery,
+  ExportFilter,
+  JwtCredential,
+  LogKey,
+  RecordPage,
+  Store,
+  StoredToken,
+  SyncStateStore,
+} from './store.ts';
 
 const UPSERT_BATCH = 500;
 
@@ -106,6 +116,7 @@ function toToken(row: Selectable<TokensTable>): StoredToken {
 
 export class KyselyStore implements Store {
   private readonly tokenWithOwner: ReturnType<typeof compileTokenWithOwner>;
+  private readonly syncState: SyncStateStore;
   readonly eventLog: EventLog;
 
   constructor(
@@ -116,6 +127,7 @@ export class KyselyStore implements Store {
   ) {
     this.tokenWithOwner = compileTokenWithOwner(db);
     this.eventLog = new EventLog(db, dialect);
+    this.syncState = syncStateTable(db);
   }
 
   async putAccount(a: Account): Promise<void> {
@@ -343,6 +355,14 @@ export class KyselyStore implements Store {
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
     return (await this.getSetting(key)) ?? value;
+  }
+
+  getSyncState(key: string): Promise<string | null> {
+    return this.syncState.getSyncState(key);
+  }
+
+  putSyncState(key: string, value: string): Promise<void> {
+    return this.syncState.putSyncState(key, value);
   }
 
   async upsertRecords(records: CallLogRecord[]): Promise<void> {

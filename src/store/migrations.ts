@@ -1,6 +1,7 @@
 // Versioned schema migrations, written once for both dialects with Kysely's schema builder.
 
-import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -184,6 +185,43 @@ function eventLog(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * Sync state as mutable rows, one a key: until now each write added a `key#n` row to the write-once settings and
+ * the highest n held the value, so every run added rows that nothing removed. The newest value of each key moves
+ * here and the old rows go.
+ */
+function syncState(dialect: Dialect): Migration {
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('sync_state')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('updated_at', ms, (c) => c.notNull())
+        .execute();
+      const old = await (db as Kysely<Database>)
+        .selectFrom('settings')
+        .select(['key', 'value'])
+        .where('key', 'like', 'sync.%#%')
+        .execute();
+      const newest = new Map<string, { n: number; value: string }>();
+      for (const row of old) {
+        const at = row.key.lastIndexOf('#');
+        const key = row.key.slice(0, at);
+        const n = Number(row.key.slice(at + 1));
+        if (!Number.isInteger(n)) continue;
+        if ((newest.get(key)?.n ?? 0) < n) newest.set(key, { n, value: row.value });
+      }
+      const now = Date.now();
+      for (const [key, { value }] of newest) {
+        await (db as Kysely<Database>).insertInto('sync_state').values({ key, value, updated_at: now }).execute();
+      }
+      await (db as Kysely<Database>).deleteFrom('settings').where('key', 'like', 'sync.%#%').execute();
+    },
+  };
+}
+
 /** The migrations of a dialect, by name; names sort in the order they apply. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -192,7 +230,20 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0001-initial': initial(dialect),
         '0002-sync-and-rate-limits': syncAndRateLimits(dialect),
         '0003-event-log': eventLog(dialect),
+        '0004-sync-state': syncState(dialect),
       };
     },
   };
+}
+
+/** Applies the migrations not yet applied, in order. */
+export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    migrationTableName: 'ringlog_migration',
+    migrationLockTableName: 'ringlog_migration_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }

@@ -60,6 +60,13 @@ export interface SettingsTable {
   value: string;
 }
 
+/** Mutable state by key (sync checkpoints, upstream tokens, run state): one row a key. */
+export interface SyncStateTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
 export interface CallLogTable {
   account_id: string;
   /** The log's extension id; '' for the company log. */
@@ -121,6 +128,7 @@ export interface Database {
   jwt_credentials: JwtCredentialsTable;
   tokens: TokensTable;
   settings: SettingsTable;
+  sync_state: SyncStateTable;
   call_log: CallLogTable;
   recordings: RecordingsTable;
   rate_limits: RateLimitsTable;

@@ -1,11 +1,11 @@
 // The SQLite store: better-sqlite3 under Kysely, WAL journal, migrations applied on open.
 
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KyselyStore } from './kysely-store.ts';
-import { migrationProvider } from './migrations.ts';
+import { migrate } from './migrations.ts';
 import { sqliteRecordWriter } from './record-writers.ts';
 import type { Database as Schema } from './schema.ts';
 
@@ -49,15 +49,4 @@ function withStatementCache(sqlite: Database.Database): SqliteDatabase {
       return statement;
     },
   };
-}
-
-export async function migrate(db: Kysely<Schema>, dialect: 'sqlite' | 'postgres'): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: migrationProvider(dialect),
-    migrationTableName: 'ringlog_migration',
-    migrationLockTableName: 'ringlog_migration_lock',
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
 }
