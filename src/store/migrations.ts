@@ -1,6 +1,7 @@
 // Versioned schema migrations, written once for both dialects with Kysely's schema builder.
 
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { hardening } from './hardening-migration.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -192,6 +193,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0001-initial': initial(dialect),
         '0002-sync-and-rate-limits': syncAndRateLimits(dialect),
         '0003-event-log': eventLog(dialect),
+        '0005-hardening': hardening(dialect),
       };
     },
   };
