@@ -7,6 +7,7 @@ export * from './call-log-query.ts';
 export * from './directory.ts';
 export * from './recording.ts';
 export * from './rate-limits.ts';
+export * from './auth-backoff.ts';
 export * from './call-log-wire.ts';
 export * from './prepared-json-edits.ts';
 export * from './retention-policy.ts';

@@ -9,6 +9,8 @@ export type PreparedRecord = Omit<CallLogTable, 'changed_at'>;
 
 export function prepareRecord(r: CallLogRecord): PreparedRecord {
   const json = prepareRecordJson(r);
+  const fromDigits = phoneDigits(r.from.phoneNumber);
+  const toDigits = phoneDigits(r.to.phoneNumber);
   return {
     account_id: r.accountId,
     extension_id: r.extensionId ?? '',
@@ -24,9 +26,16 @@ export function prepareRecord(r: CallLogRecord): PreparedRecord {
     result: r.result,
     recording_type: r.recording?.type ?? null,
     recording_id: r.recording?.id ?? null,
-    from_digits: phoneDigits(r.from.phoneNumber),
-    to_digits: phoneDigits(r.to.phoneNumber),
+    from_digits: fromDigits,
+    to_digits: toDigits,
+    from_rev: reversed(fromDigits),
+    to_rev: reversed(toDigits),
     simple_json: json.simple,
     detailed_json: json.detailed,
   };
+}
+
+/** A number's digits last to first (a suffix search becomes a prefix range); null stays null. */
+export function reversed(digits: string | null): string | null {
+  return digits === null ? null : [...digits].reverse().join('');
 }

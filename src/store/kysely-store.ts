@@ -19,6 +19,8 @@ import {
 } from '../domain/index.ts';
 import type { Dialect } from './migrations.ts';
 import { EventLog } from './event-log.ts';
+import { hashClientSecret } from './client-secret.ts';
+import { SecurityStore } from './security-store.ts';
 import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 import type { RecordWriter } from './record-writers.ts';
 import { syncStateTable } from './sync-state-store.ts';
@@ -118,6 +120,7 @@ export class KyselyStore implements Store {
   private readonly tokenWithOwner: ReturnType<typeof compileTokenWithOwner>;
   private readonly syncState: SyncStateStore;
   readonly eventLog: EventLog;
+  readonly security: SecurityStore;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -128,6 +131,7 @@ export class KyselyStore implements Store {
     this.tokenWithOwner = compileTokenWithOwner(db);
     this.eventLog = new EventLog(db, dialect);
     this.syncState = syncStateTable(db);
+    this.security = new SecurityStore(db, dialect);
   }
 
   async putAccount(a: Account): Promise<void> {
@@ -231,7 +235,7 @@ export class KyselyStore implements Store {
   async putApp(app: App): Promise<void> {
     const row = {
       client_id: app.clientId,
-      client_secret: app.clientSecret,
+      client_secret: hashClientSecret(app.clientSecret),
       name: app.name,
       permissions: app.permissions.join(' '),
       grant_types: app.grantTypes.join(' '),
@@ -292,6 +296,7 @@ export class KyselyStore implements Store {
           issued_at: t.issuedAt,
           expires_at: t.expiresAt,
           endpoint_id: t.endpointId,
+          used_at: null,
         })),
       )
       .execute();

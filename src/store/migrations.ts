@@ -2,6 +2,7 @@
 
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
+import { hardening } from './hardening-migration.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -231,6 +232,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0002-sync-and-rate-limits': syncAndRateLimits(dialect),
         '0003-event-log': eventLog(dialect),
         '0004-sync-state': syncState(dialect),
+        '0005-hardening': hardening(dialect),
       };
     },
   };

@@ -31,6 +31,8 @@ export const CALL_LOG_COLUMNS = [
   'recording_id',
   'from_digits',
   'to_digits',
+  'from_rev',
+  'to_rev',
   'simple_json',
   'detailed_json',
   'changed_at',

@@ -53,6 +53,8 @@ export interface TokensTable {
   issued_at: number;
   expires_at: number;
   endpoint_id: string;
+  /** When a refresh token was used (rotated); kept until it expires so that a reuse revokes its family. */
+  used_at: number | null;
 }
 
 export interface SettingsTable {
@@ -85,6 +87,9 @@ export interface CallLogTable {
   recording_id: string | null;
   from_digits: string | null;
   to_digits: string | null;
+  /** The digits reversed, so a suffix of the number is a prefix: phoneNumber search is one index range. */
+  from_rev: string | null;
+  to_rev: string | null;
   simple_json: string;
   detailed_json: string;
   /** When this server last wrote the record (epoch ms); call-log-sync reads changes by it. */
@@ -96,6 +101,14 @@ export interface RateLimitsTable {
   /** JSON array of the request times (epoch ms) inside the window. */
   hits: string;
   penalty_until: number;
+}
+
+export interface AuthFailuresTable {
+  /** `client:<client id>` or `user:<extension id>`: only known clients and users are counted. */
+  key: string;
+  failures: number;
+  last_failure: number;
+  blocked_until: number;
 }
 
 export interface RecordingsTable {
@@ -133,4 +146,5 @@ export interface Database {
   recordings: RecordingsTable;
   rate_limits: RateLimitsTable;
   event_log: EventLogTable;
+  auth_failures: AuthFailuresTable;
 }

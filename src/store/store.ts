@@ -15,6 +15,7 @@ import type {
 import type { PreparedRecord } from './call-log-row.ts';
 import type { Dialect } from './migrations.ts';
 import type { EventLog } from './event-log.ts';
+import type { SecurityStore } from './security-store.ts';
 
 export interface StoredToken {
   /** SHA-256 of the token, hex; the token itself is never stored. */
@@ -168,6 +169,8 @@ export interface Store
   readonly dialect: Dialect;
   /** The durable event log (event-log.ts). */
   readonly eventLog: EventLog;
+  /** Failed-authentication counters, refresh-token families, purges (security-store.ts). */
+  readonly security: SecurityStore;
 
   close(): Promise<void>;
 }
