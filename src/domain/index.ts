@@ -10,3 +10,4 @@ export * from './rate-limits.ts';
 export * from './call-log-wire.ts';
 export * from './prepared-json-edits.ts';
 export * from './retention-policy.ts';
+export * from './call-facts.ts';

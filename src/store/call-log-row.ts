@@ -1,7 +1,7 @@
 // A record as the call_log table keeps it: its index columns and its two views as prepared JSON. Building it is
 // the costly part of every write, so it is separate from the store: an import builds rows in worker threads.
 
-import { phoneDigits, prepareRecordJson, type CallLogRecord } from '../domain/index.ts';
+import { callFacts, phoneDigits, prepareRecordJson, type CallLogRecord } from '../domain/index.ts';
 import type { CallLogTable } from './schema.ts';
 
 /** A call_log row before the store stamps when it wrote it. */
@@ -9,6 +9,7 @@ export type PreparedRecord = Omit<CallLogTable, 'changed_at'>;
 
 export function prepareRecord(r: CallLogRecord): PreparedRecord {
   const json = prepareRecordJson(r);
+  const facts = callFacts(r);
   return {
     account_id: r.accountId,
     extension_id: r.extensionId ?? '',
@@ -28,5 +29,14 @@ export function prepareRecord(r: CallLogRecord): PreparedRecord {
     to_digits: phoneDigits(r.to.phoneNumber),
     simple_json: json.simple,
     detailed_json: json.detailed,
+    duration_ms: r.durationMs,
+    action: r.action,
+    owner_id: facts.ownerId,
+    entry_id: facts.entryId,
+    agent_id: facts.agentId,
+    answer_ms: facts.answerMs,
+    talk_ms: facts.talkMs,
+    transferred: facts.transferred ? 1 : 0,
+    contact_digits: facts.contactDigits,
   };
 }

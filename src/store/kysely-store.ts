@@ -19,6 +19,7 @@ import {
 } from '../domain/index.ts';
 import type { Dialect } from './migrations.ts';
 import { EventLog } from './event-log.ts';
+import { ReportStore } from './report-store.ts';
 import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 import type { RecordWriter } from './record-writers.ts';
 import type { AccountsTable, CallLogTable, Database, ExtensionsTable, RecordingsTable, TokensTable } from './schema.ts';
@@ -107,6 +108,7 @@ function toToken(row: Selectable<TokensTable>): StoredToken {
 export class KyselyStore implements Store {
   private readonly tokenWithOwner: ReturnType<typeof compileTokenWithOwner>;
   readonly eventLog: EventLog;
+  readonly reports: ReportStore;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -116,6 +118,7 @@ export class KyselyStore implements Store {
   ) {
     this.tokenWithOwner = compileTokenWithOwner(db);
     this.eventLog = new EventLog(db, dialect);
+    this.reports = new ReportStore(db);
   }
 
   async putAccount(a: Account): Promise<void> {

@@ -15,6 +15,7 @@ import type {
 import type { PreparedRecord } from './call-log-row.ts';
 import type { Dialect } from './migrations.ts';
 import type { EventLog } from './event-log.ts';
+import type { ReportStore } from './report-store.ts';
 
 export interface StoredToken {
   /** SHA-256 of the token, hex; the token itself is never stored. */
@@ -74,6 +75,8 @@ export interface Store {
   readonly dialect: Dialect;
   /** The durable event log (event-log.ts). */
   readonly eventLog: EventLog;
+  /** What reports read (report-store.ts). */
+  readonly reports: ReportStore;
 
   putAccount(account: Account): Promise<void>;
   getAccount(id: string): Promise<Account | null>;
