@@ -21,3 +21,13 @@ export {
   type Interval,
 } from './local-time.ts';
 export { billableSeconds, percentile, type BillingRule, type Rounding } from './report-math.ts';
+export { formatReport, reportCsv, reportTable, REPORT_FORMATS, type ReportFormat } from './report-format.ts';
+export {
+  analyticsAggregation,
+  analyticsTimeline,
+  parseAnalyticsRequest,
+  parseInterval,
+  ANALYTICS_SLA_SECONDS,
+  type AnalyticsRequest,
+  type Paging,
+} from './business-analytics.ts';

@@ -271,7 +271,7 @@ function describeFilters(req: ReportRequest): Record<string, string | string[]> 
   if (req.queue) f.queue = req.queue;
   if (req.phoneNumber) f.phoneNumber = req.phoneNumber;
   if (req.hours) f.hours = req.hours;
-  if (req.by) f.by = req.by;
+  if (req.by && ['volume', 'outcomes', 'durations'].includes(req.report)) f.by = req.by;
   if (req.report === 'queues') f.sla = String(req.slaSeconds);
   if (req.report === 'contacts') {
     f.rounding = req.billing.rounding;
