@@ -12,6 +12,8 @@ import { directoryApiRoutes, directoryRoutes } from './directory.ts';
 import { installFaults, NO_FAULTS, type FaultConfig } from './faults.ts';
 import { oauthRoutes } from './oauth.ts';
 import { recordingRoutes } from './recordings.ts';
+import { analyticsRoutes } from './analytics.ts';
+import { reportRoutes } from './reports.ts';
 
 export interface AppOptions {
   logger?: boolean;
@@ -111,6 +113,8 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
   installFaults(app, ctx, options.faults ?? NO_FAULTS);
   oauthRoutes(app, ctx);
   directoryRoutes(app, ctx);
+  analyticsRoutes(app, ctx);
+  reportRoutes(app, ctx);
   // @rc-ex/core sends /restapi/v1.0/...; @ringcentral/sdk 4+ sends paths as written, often without the prefix.
   for (const prefix of ['/restapi/v1.0', '']) {
     await app.register(

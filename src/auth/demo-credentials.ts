@@ -15,6 +15,7 @@ export const DEMO_APP_PERMISSIONS = [
   'CallControl',
   'SubscriptionWebhook',
   'WebSocketsSubscription',
+  'Analytics',
 ];
 
 export interface UserCredential {

@@ -11,6 +11,7 @@ import { runSyncCommand, type SyncFlags } from './sync-command.ts';
 import { runImport, type ImportFlags } from './import-command.ts';
 import { runExport, type ExportFlags } from './export-command.ts';
 import { DEFAULT_BASE_URL } from '../transfer/index.ts';
+import { reportCommand } from './report-command.ts';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -189,6 +190,8 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (flags: SyncFlags) => {
       process.exitCode = await runSyncCommand(flags, process.env);
     });
+
+  program.addCommand(reportCommand());
 
   await program.parseAsync(argv);
 }

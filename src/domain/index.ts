@@ -12,3 +12,4 @@ export * from './call-log-wire.ts';
 export * from './prepared-json-edits.ts';
 export * from './retention-policy.ts';
 export * from './seeded-random.ts';
+export * from './call-facts.ts';

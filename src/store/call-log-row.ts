@@ -1,7 +1,7 @@
 // A record as the call_log table keeps it: its index columns and its two views as prepared JSON. Building it is
 // the costly part of every write, so it is separate from the store: an import builds rows in worker threads.
 
-import { phoneDigits, prepareRecordJson, type CallLogRecord } from '../domain/index.ts';
+import { callFacts, phoneDigits, prepareRecordJson, type CallLogRecord } from '../domain/index.ts';
 import type { CallLogTable } from './schema.ts';
 
 /** A call_log row before the store stamps when it wrote it. */
@@ -11,6 +11,7 @@ export function prepareRecord(r: CallLogRecord): PreparedRecord {
   const json = prepareRecordJson(r);
   const fromDigits = phoneDigits(r.from.phoneNumber);
   const toDigits = phoneDigits(r.to.phoneNumber);
+  const facts = callFacts(r);
   return {
     account_id: r.accountId,
     extension_id: r.extensionId ?? '',
@@ -32,6 +33,15 @@ export function prepareRecord(r: CallLogRecord): PreparedRecord {
     to_rev: reversed(toDigits),
     simple_json: json.simple,
     detailed_json: json.detailed,
+    duration_ms: r.durationMs,
+    action: r.action,
+    owner_id: facts.ownerId,
+    entry_id: facts.entryId,
+    agent_id: facts.agentId,
+    answer_ms: facts.answerMs,
+    talk_ms: facts.talkMs,
+    transferred: facts.transferred ? 1 : 0,
+    contact_digits: facts.contactDigits,
   };
 }
 

@@ -24,6 +24,7 @@ export type {
 } from './store.ts';
 export { EventLog, type EventTopic, type NewEvent, type LoggedEvent, type EventFilter } from './event-log.ts';
 export { prepareRecord, type PreparedRecord } from './call-log-row.ts';
+export { ReportStore, type FactQuery, type FactRow } from './report-store.ts';
 export { createDiskBlobStore, type BlobStore } from './blob-store.ts';
 export { applyRetention, startRetentionJob, type RetentionResult } from './retention.ts';
 export { clientSecretMatches, hashClientSecret } from './client-secret.ts';

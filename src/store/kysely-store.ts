@@ -21,6 +21,7 @@ import type { Dialect } from './migrations.ts';
 import { EventLog } from './event-log.ts';
 import { hashClientSecret } from './client-secret.ts';
 import { SecurityStore } from './security-store.ts';
+import { ReportStore } from './report-store.ts';
 import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 import type { RecordWriter } from './record-writers.ts';
 import { syncStateTable } from './sync-state-store.ts';
@@ -121,6 +122,7 @@ export class KyselyStore implements Store {
   private readonly syncState: SyncStateStore;
   readonly eventLog: EventLog;
   readonly security: SecurityStore;
+  readonly reports: ReportStore;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -132,6 +134,7 @@ export class KyselyStore implements Store {
     this.eventLog = new EventLog(db, dialect);
     this.syncState = syncStateTable(db);
     this.security = new SecurityStore(db, dialect);
+    this.reports = new ReportStore(db);
   }
 
   async putAccount(a: Account): Promise<void> {

@@ -35,6 +35,15 @@ export const CALL_LOG_COLUMNS = [
   'to_rev',
   'simple_json',
   'detailed_json',
+  'duration_ms',
+  'action',
+  'owner_id',
+  'entry_id',
+  'agent_id',
+  'answer_ms',
+  'talk_ms',
+  'transferred',
+  'contact_digits',
   'changed_at',
 ] as const satisfies readonly (keyof CallLogTable)[];
 

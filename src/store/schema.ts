@@ -94,6 +94,17 @@ export interface CallLogTable {
   detailed_json: string;
   /** When this server last wrote the record (epoch ms); call-log-sync reads changes by it. */
   changed_at: number;
+  // What reports read (domain/call-facts.ts), kept beside the record so every write, deletion and purge of it
+  // changes them in the same statement (migration 0008-reports).
+  duration_ms: number;
+  action: string;
+  owner_id: string | null;
+  entry_id: string | null;
+  agent_id: string | null;
+  answer_ms: number | null;
+  talk_ms: number;
+  transferred: number;
+  contact_digits: string | null;
 }
 
 export interface RateLimitsTable {

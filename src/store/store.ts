@@ -16,6 +16,7 @@ import type { PreparedRecord } from './call-log-row.ts';
 import type { Dialect } from './migrations.ts';
 import type { EventLog } from './event-log.ts';
 import type { SecurityStore } from './security-store.ts';
+import type { ReportStore } from './report-store.ts';
 
 export interface StoredToken {
   /** SHA-256 of the token, hex; the token itself is never stored. */
@@ -171,6 +172,8 @@ export interface Store
   readonly eventLog: EventLog;
   /** Failed-authentication counters, refresh-token families, purges (security-store.ts). */
   readonly security: SecurityStore;
+  /** What reports read (report-store.ts). */
+  readonly reports: ReportStore;
 
   close(): Promise<void>;
 }
