@@ -11,7 +11,9 @@ import { callLogSyncRoutes } from './call-log-sync.ts';
 import { directoryApiRoutes, directoryRoutes } from './directory.ts';
 import { installFaults, NO_FAULTS, type FaultConfig } from './faults.ts';
 import { oauthRoutes } from './oauth.ts';
+import { authorizeRoutes } from './oauth-authorize.ts';
 import { recordingRoutes } from './recordings.ts';
+import { webAppRoutes } from './web-app.ts';
 
 export interface AppOptions {
   logger?: boolean;
@@ -110,6 +112,8 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
 
   installFaults(app, ctx, options.faults ?? NO_FAULTS);
   oauthRoutes(app, ctx);
+  authorizeRoutes(app, ctx);
+  await webAppRoutes(app, ctx);
   directoryRoutes(app, ctx);
   // @rc-ex/core sends /restapi/v1.0/...; @ringcentral/sdk 4+ sends paths as written, often without the prefix.
   for (const prefix of ['/restapi/v1.0', '']) {

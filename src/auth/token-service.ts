@@ -13,6 +13,7 @@ import {
   type Role,
 } from '../domain/index.ts';
 import type { Store, StoredToken } from '../store/index.ts';
+import { AuthorizationCodes } from './authorization-codes.ts';
 import { verifyJwtCredential } from './jwt-credential.ts';
 import { hashToken, randomToken, verifyPassword } from './secrets.ts';
 
@@ -60,6 +61,13 @@ export class TokenService {
   ) {}
 
   private secretInForce: Promise<string> | undefined;
+  private codesInForce: AuthorizationCodes | undefined;
+
+  /** The authorization code flow (authorization-codes.ts). */
+  get codes(): AuthorizationCodes {
+    this.codesInForce ??= new AuthorizationCodes(this.store, () => this.secret(), this.now);
+    return this.codesInForce;
+  }
 
   /**
    * The database's signing secret (created on first use, shared by every server on the database). Once set
@@ -82,6 +90,10 @@ export class TokenService {
     if (!app.grantTypes.includes(grant as GrantType)) throw oauthErrors.unauthorizedGrant();
 
     if (grant === GRANT_TYPES.refresh) return this.refresh(app, form);
+    if (grant === GRANT_TYPES.authorizationCode) {
+      const { owner, scope } = await this.codes.redeem(app, form);
+      return this.issue(app, owner, scope, randomUUID(), form);
+    }
     const owner = grant === GRANT_TYPES.password ? await this.passwordOwner(form) : await this.jwtOwner(form);
     const scope = requestedScope(app, form.scope);
     return this.issue(app, owner, scope, randomUUID(), form);
@@ -148,6 +160,11 @@ export class TokenService {
       if (secret !== app.clientSecret) throw oauthErrors.invalidClientCredentials();
     }
     return app;
+  }
+
+  /** The user a login page's number, extension and password name (as the password grant checks them). */
+  authenticateUser(username: string, extension: string, password: string): Promise<Extension> {
+    return this.passwordOwner({ username, extension, password });
   }
 
   private async passwordOwner(form: Record<string, string>): Promise<Extension> {

@@ -10,6 +10,7 @@ export type { Store, StoredToken, JwtCredential, RecordPage, ExportFilter, LogKe
 export { EventLog, type EventTopic, type NewEvent, type LoggedEvent, type EventFilter } from './event-log.ts';
 export { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 export { createDiskBlobStore, type BlobStore } from './blob-store.ts';
+export { AuthorizationStore, type AppAuthorization, type AuthorizationCode } from './authorization-store.ts';
 export { applyRetention, startRetentionJob, type RetentionResult } from './retention.ts';
 
 export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
