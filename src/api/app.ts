@@ -11,9 +11,11 @@ import { callLogSyncRoutes } from './call-log-sync.ts';
 import { directoryApiRoutes, directoryRoutes } from './directory.ts';
 import { installFaults, NO_FAULTS, type FaultConfig } from './faults.ts';
 import { oauthRoutes } from './oauth.ts';
+import { authorizeRoutes } from './oauth-authorize.ts';
 import { recordingRoutes } from './recordings.ts';
 import { analyticsRoutes } from './analytics.ts';
 import { reportRoutes } from './reports.ts';
+import { webAppRoutes } from './web-app.ts';
 
 export interface AppOptions {
   logger?: boolean;
@@ -112,6 +114,8 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
 
   installFaults(app, ctx, options.faults ?? NO_FAULTS);
   oauthRoutes(app, ctx);
+  authorizeRoutes(app, ctx);
+  await webAppRoutes(app, ctx);
   directoryRoutes(app, ctx);
   analyticsRoutes(app, ctx);
   reportRoutes(app, ctx);

@@ -13,6 +13,7 @@ import {
   type Role,
 } from '../domain/index.ts';
 import { clientSecretMatches, type Store, type StoredToken } from '../store/index.ts';
+import { AuthorizationCodes } from './authorization-codes.ts';
 import { verifyJwtCredential } from './jwt-credential.ts';
 import { LoginBackoff } from './login-backoff.ts';
 import { hashToken, randomToken, verifyPassword } from './secrets.ts';
@@ -75,6 +76,13 @@ export class TokenService {
 
   private readonly backoff: LoginBackoff;
   private secretInForce: Promise<string> | undefined;
+  private codesInForce: AuthorizationCodes | undefined;
+
+  /** The authorization code flow (authorization-codes.ts). */
+  get codes(): AuthorizationCodes {
+    this.codesInForce ??= new AuthorizationCodes(this.store, () => this.secret(), this.now);
+    return this.codesInForce;
+  }
 
   /**
    * The database's signing secret (created on first use, shared by every server on the database). Once set
@@ -101,6 +109,11 @@ export class TokenService {
     if (!app.grantTypes.includes(grant as GrantType)) throw oauthErrors.unauthorizedGrant();
 
     if (grant === GRANT_TYPES.refresh) return this.refresh(app, form, admit);
+    if (grant === GRANT_TYPES.authorizationCode) {
+      const { owner, scope } = await this.codes.redeem(app, form);
+      await admit(app.clientId, owner.id);
+      return this.issue(app, owner, scope, randomUUID(), form);
+    }
     const owner = grant === GRANT_TYPES.password ? await this.passwordOwner(form) : await this.jwtOwner(form);
     await admit(app.clientId, owner.id);
     const scope = requestedScope(app, form.scope);
@@ -181,6 +194,11 @@ export class TokenService {
       }
     }
     return app;
+  }
+
+  /** The user a login page's number, extension and password name (as the password grant checks them). */
+  authenticateUser(username: string, extension: string, password: string): Promise<Extension> {
+    return this.passwordOwner({ username, extension, password });
   }
 
   private async passwordOwner(form: Record<string, string>): Promise<Extension> {

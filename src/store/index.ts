@@ -26,6 +26,7 @@ export { EventLog, type EventTopic, type NewEvent, type LoggedEvent, type EventF
 export { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 export { ReportStore, type FactQuery, type FactRow } from './report-store.ts';
 export { createDiskBlobStore, type BlobStore } from './blob-store.ts';
+export { AuthorizationStore, type AppAuthorization, type AuthorizationCode } from './authorization-store.ts';
 export { applyRetention, startRetentionJob, type RetentionResult } from './retention.ts';
 export { clientSecretMatches, hashClientSecret } from './client-secret.ts';
 export { SecurityStore, type RefreshTake } from './security-store.ts';

@@ -327,6 +327,41 @@ async function backfillFacts(db: Kysely<any>): Promise<void> {
   }
 }
 
+/**
+ * The authorization code flow: each app's redirect URIs and whether it is first-party (no consent screen), and the
+ * issued authorization codes (hashed, single use, with their PKCE challenge).
+ */
+function authorizationCodes(dialect: Dialect): Migration {
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('app_authorization')
+        .addColumn('client_id', 'text', (c) => c.primaryKey())
+        .addColumn('redirect_uris', 'text', (c) => c.notNull())
+        .addColumn('first_party', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('authorization_codes')
+        .addColumn('hash', 'text', (c) => c.primaryKey())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_id', 'text', (c) => c.notNull())
+        .addColumn('redirect_uri', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('code_challenge', 'text')
+        .addColumn('code_challenge_method', 'text')
+        .addColumn('expires_at', ms, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('authorization_codes_expiry')
+        .on('authorization_codes')
+        .column('expires_at')
+        .execute();
+    },
+  };
+}
+
 /** The migrations of a dialect, by name; names sort in the order they apply. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -338,6 +373,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0004-sync-state': syncState(dialect),
         '0005-hardening': hardening(dialect),
         '0008-reports': reports(dialect),
+        '0009-authorization-codes': authorizationCodes(dialect),
       };
     },
   };
