@@ -8,9 +8,11 @@ import { ApiError, OAuthError, errors } from '../domain/index.ts';
 import type { ApiContext } from './context.ts';
 import { callLogRoutes } from './call-log.ts';
 import { callLogSyncRoutes } from './call-log-sync.ts';
+import { callLogExtractSyncRoutes } from './call-log-extract-sync.ts';
 import { directoryApiRoutes, directoryRoutes } from './directory.ts';
 import { installFaults, NO_FAULTS, type FaultConfig } from './faults.ts';
 import { oauthRoutes } from './oauth.ts';
+import { phoneNumberRoutes } from './phone-numbers.ts';
 import { recordingRoutes } from './recordings.ts';
 
 export interface AppOptions {
@@ -119,6 +121,8 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
         callLogRoutes(scope, ctx);
         callLogSyncRoutes(scope, ctx);
         recordingRoutes(scope, ctx);
+        phoneNumberRoutes(scope, ctx);
+        callLogExtractSyncRoutes(scope, ctx);
       },
       { prefix },
     );
