@@ -142,7 +142,8 @@ export interface TelephonySessionEventBody {
   serverId?: string;
   /** ISO 8601 with milliseconds. */
   eventTime: string;
-  origin: { type: OriginType | string };
+  /** An OriginType; unknown values are kept as sent. */
+  origin: { type: string };
   parties: TelephonyParty[];
 }
 
@@ -166,7 +167,9 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
 function fail(name: string, value?: unknown): never {
-  throw errors.invalidParameter(name, value === undefined || isObject(value) ? undefined : String(value));
+  const shown =
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  throw errors.invalidParameter(name, shown);
 }
 
 function optionalString(o: Json, key: string, path: string): void {
