@@ -10,3 +10,5 @@ export * from './rate-limits.ts';
 export * from './call-log-wire.ts';
 export * from './prepared-json-edits.ts';
 export * from './retention-policy.ts';
+export * from './telephony-event.ts';
+export * from './telephony-session.ts';
