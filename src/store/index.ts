@@ -26,3 +26,4 @@ export function defaultBlobDir(location: string): string {
   return `${location}.blobs`;
 }
 export { listWrittenAfter, type WriteCursor, type WrittenRecord, type ExtractQuery } from './extract-sync-store.ts';
+export { putSetting } from './settings-store.ts';
