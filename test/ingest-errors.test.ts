@@ -144,6 +144,11 @@ for (const backend of await backends())
       assert.equal(right.response.status, 400);
       assert.equal(right.body.parameterName, 'body.sequence');
 
+      const named = await post(body, { 'Validation-Token': info.verificationToken });
+      assert.equal(named.response.status, 400, 'a delivery (with a body) may carry the token as Validation-Token');
+      assert.equal(named.body.parameterName, 'body.sequence');
+      assert.equal((await post(body, { 'Validation-Token': 'not-the-token-at-all' })).response.status, 401);
+
       const custom = 'my-own-verification-token-0123456789';
       const put = await webhook('PUT', admin, { verificationToken: custom });
       assert.equal(put.status, 200);

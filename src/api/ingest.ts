@@ -108,20 +108,22 @@ export function eventBodies(payload: unknown, accountId: string): TelephonySessi
 async function ingest(ctx: LiveApiContext, request: FastifyRequest, reply: FastifyReply) {
   const accountIdParam = (request.params as { accountId: string }).accountId;
   const validationToken = header(request, 'validation-token');
-  if (validationToken !== undefined) {
-    // RingCentral's WebHook handshake: echo the token, 200, a short answer.
+  if (validationToken !== undefined && request.body === undefined) {
+    // RingCentral's WebHook handshake (no body): echo the token, 200, a short answer.
     if (!VALIDATION_TOKEN.test(validationToken)) throw errors.invalidParameter('Validation-Token');
     if (!NUMERIC_ID.test(accountIdParam)) throw errors.invalidParameter('accountId', accountIdParam);
     if (!(await ctx.store.getAccount(accountIdParam))) throw errors.notFound('accountId');
     return reply.code(200).header('Validation-Token', validationToken).type('application/json').send('');
   }
 
+  // Deliveries echo the subscription's verificationToken in Verification-Token; the current developer guide calls
+  // that header Validation-Token, so a delivery (it has a body) may carry the token under either name.
   let accountId: string;
-  const verificationToken = header(request, 'verification-token');
-  if (request.headers.authorization !== undefined || verificationToken === undefined) {
+  const deliveryToken = header(request, 'verification-token') ?? validationToken;
+  if (request.headers.authorization !== undefined || deliveryToken === undefined) {
     accountId = (await authenticateAdmin(ctx, request)).accountId;
   } else {
-    accountId = await verifyDelivery(ctx, accountIdParam, verificationToken);
+    accountId = await verifyDelivery(ctx, accountIdParam, deliveryToken);
   }
 
   const type = header(request, 'content-type') ?? '';
