@@ -13,6 +13,7 @@ export const DEMO_APP_PERMISSIONS = [
   'ReadCallRecording',
   'EditCallLog',
   'CallControl',
+  'ReadPresence',
   'SubscriptionWebhook',
   'WebSocketsSubscription',
   'Analytics',

@@ -13,3 +13,5 @@ export * from './prepared-json-edits.ts';
 export * from './retention-policy.ts';
 export * from './seeded-random.ts';
 export * from './call-facts.ts';
+export * from './telephony-event.ts';
+export * from './telephony-session.ts';

@@ -44,3 +44,5 @@ export function defaultBlobDir(location: string): string {
   if (location === ':memory:') return join(tmpdir(), `ringlog-blobs-${process.pid}`);
   return `${location}.blobs`;
 }
+export { listWrittenAfter, type WriteCursor, type WrittenRecord, type ExtractQuery } from './extract-sync-store.ts';
+export { putSetting } from './settings-store.ts';
