@@ -110,6 +110,21 @@ test('gives up after the last attempt with the upstream error', async () => {
   await assert.rejects(c.getJson(URL_A), (err: UpstreamError) => err.status === 500 && err.errorCode === 'CMN-201');
 });
 
+test('network failures past the last attempt are thrown with the failure as the cause', async () => {
+  const failure = new TypeError('fetch failed');
+  const { c } = client(Array.from({ length: 8 }, () => failure));
+  await assert.rejects(c.getJson(URL_A), (err: Error) => {
+    assert.match(err.message, /^upstream \/restapi\/v1\.0\/account\/~\/call-log: fetch failed$/);
+    assert.equal(err.cause, failure);
+    return true;
+  });
+});
+
+test('refusals are named UpstreamError', async () => {
+  const { c } = client([{ status: 404, body: { errorCode: 'CMN-102', message: 'gone' } }]);
+  await assert.rejects(c.getJson(URL_A), { name: 'UpstreamError', status: 404 });
+});
+
 test('other refusals are not retried', async () => {
   const { c, calls } = client([
     {

@@ -45,6 +45,8 @@ export interface ClientStats {
 
 /** A refusal the client does not retry (4xx other than 401 and 429, or retries exhausted). */
 export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+
   constructor(
     readonly status: number,
     readonly errorCode: string | undefined,
@@ -264,7 +266,8 @@ export class UpstreamClient {
       const result = await this.attempt(url, init, read, kind);
       if (result instanceof Error) {
         this.stats.networkErrors += 1;
-        if (++failures >= this.maxAttempts) throw new Error(`upstream ${url.pathname}: ${result.message}`);
+        if (++failures >= this.maxAttempts)
+          throw new Error(`upstream ${url.pathname}: ${result.message}`, { cause: result });
         await this.sleep(backoffDelay(failures - 1, this.random));
         continue;
       }
