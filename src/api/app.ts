@@ -3,7 +3,7 @@
 
 import cors from '@fastify/cors';
 import { STATUS_CODES } from 'node:http';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ApiError, OAuthError, errors } from '../domain/index.ts';
 import { createTelephony } from '../telephony/index.ts';
 import type { ApiContext, LiveApiContext } from './context.ts';
@@ -43,13 +43,31 @@ function frameworkError(err: FastifyError): ApiError {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return errors.unsupportedMediaType(String(err.message));
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError(413, { errorCode: 'CMN-104', message: 'Cannot parse request: body too large' });
+      return new ApiError({
+        status: 413,
+        detail: { errorCode: 'CMN-104', message: 'Cannot parse request: body too large' },
+      });
     default:
       if ((err.statusCode ?? 500) < 500) {
-        return new ApiError(err.statusCode ?? 400, { errorCode: 'CMN-104', message: 'Cannot parse request' });
+        return new ApiError({
+          status: err.statusCode ?? 400,
+          detail: { errorCode: 'CMN-104', message: 'Cannot parse request' },
+        });
       }
       return errors.internal();
   }
+}
+
+/** An unexpected failure (a 500) is always logged: through the request log with --log, else on stderr. */
+function logUnexpected(request: FastifyRequest, err: unknown, logger: boolean): void {
+  if (logger) {
+    request.log.error({ err }, 'unexpected error');
+    return;
+  }
+  // The path without the query, which may hold an access token.
+  const path = request.url.split('?')[0];
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`ringlog: ${request.method} ${path} failed (500): ${detail}\n`);
 }
 
 export async function createApp(given: ApiContext, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -67,7 +85,7 @@ export async function createApp(given: ApiContext, options: AppOptions = {}): Pr
       if (err.code === 'ECONNRESET' || socket.destroyed) return;
       const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
       const body = JSON.stringify(
-        new ApiError(status, { errorCode: 'CMN-104', message: 'Cannot parse request' }).body(),
+        new ApiError({ status: status, detail: { errorCode: 'CMN-104', message: 'Cannot parse request' } }).body(),
       );
       socket.end(
         `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
@@ -118,8 +136,12 @@ export async function createApp(given: ApiContext, options: AppOptions = {}): Pr
   app.setErrorHandler((err: unknown, request, reply) => {
     if (err instanceof ApiError || err instanceof OAuthError) return sendError(reply, err);
     const fastifyError = err as FastifyError;
-    if (fastifyError.code?.startsWith('FST_')) return sendError(reply, frameworkError(fastifyError));
-    request.log.error({ err }, 'unhandled error');
+    if (fastifyError.code?.startsWith('FST_')) {
+      const answer = frameworkError(fastifyError);
+      if (answer.status >= 500) logUnexpected(request, err, options.logger ?? false);
+      return sendError(reply, answer);
+    }
+    logUnexpected(request, err, options.logger ?? false);
     return sendError(reply, errors.internal());
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, errors.routeNotFound()));

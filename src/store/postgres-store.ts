@@ -65,11 +65,20 @@ function preparingPool(pool: pg.Pool): PostgresPool {
   };
 }
 
-export async function openPostgresStore(url: string, poolSize = 10): Promise<KyselyStore> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+export interface PostgresStoreOptions {
+  poolSize?: number;
+  /** Told of idle connections that failed (default: a line on stderr). */
+  onPoolError?: (err: Error) => void;
+}
+
+const reportPoolError = (err: Error) =>
+  process.stderr.write(`ringlog: PostgreSQL connection lost (${err.message}); it is replaced on the next query\n`);
+
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<KyselyStore> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
   // An idle connection the server closes (restart, failover, admin) is dropped from the pool and replaced
   // on the next query; without a listener the 'error' event would end the process.
-  pool.on('error', () => {});
+  pool.on('error', options.onPoolError ?? reportPoolError);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   await migrate(db, 'postgres');
   return new KyselyStore(db, 'postgres', postgresRecordWriter(pool));

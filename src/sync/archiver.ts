@@ -9,7 +9,7 @@ import { runPass, type PassContext } from './log-pass.ts';
 import type { GroupStatus } from './pacer.ts';
 import type { RecordingStats } from './recordings-copy.ts';
 import { UpstreamError, type ClientStats, type UpstreamClient, type UpstreamCredentials } from './upstream-client.ts';
-import { openUpstream, type UpstreamSession } from './upstream-session.ts';
+import { closeSession, openUpstream, type UpstreamSession } from './upstream-session.ts';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_LOOKBACK_DAYS = 14;
@@ -83,6 +83,12 @@ export interface SyncSummary {
   seconds: number;
   /** Stopped by the signal before the end; the next run resumes. */
   aborted: boolean;
+}
+
+/** A warning goes to the observer, or to stderr when nobody observes the run. */
+function warn(options: SyncOptions, message: string): void {
+  if (options.observer) options.observer.warn(message);
+  else process.stderr.write(`ringlog sync: ${message}\n`);
 }
 
 export function thirteenMonthsBefore(now: number): number {
@@ -192,7 +198,7 @@ async function archive(
     signal: options.signal,
     counts: { records: 0, rejected: 0, pages: 0 },
     recordings: status.recordings,
-    warn: (message) => options.observer?.warn(message),
+    warn: (message) => warn(options, message),
     onPage: async (done) => {
       status.logDone = done;
       Object.assign(status, ctx.counts);
@@ -220,10 +226,12 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const status = newStatus(client, runStart);
   const outcome: Outcome = { accountId: '', extensions: 0, skippedLogs: 0, aborted: false };
   options.observer?.started(() => ({ ...status, limit: client.pacer.status('heavy') }));
+  let failed = true;
   try {
     await archive(options, session, runStart, status, outcome);
+    failed = false;
   } finally {
-    await session.close().catch(() => {});
+    await closeSession(session, failed, (message) => warn(options, message));
     options.observer?.finished();
   }
   return {

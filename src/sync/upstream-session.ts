@@ -57,3 +57,20 @@ export async function openUpstream(
     },
   };
 }
+
+/**
+ * Closes the session at the end of a run. When the run failed too, the close's own failure is reported through
+ * `warn` and the run's error stays the one thrown; otherwise it is thrown.
+ */
+export async function closeSession(
+  session: UpstreamSession,
+  runFailed: boolean,
+  warn: (message: string) => void,
+): Promise<void> {
+  try {
+    await session.close();
+  } catch (err) {
+    if (!runFailed) throw new Error(`could not save the sync run state: ${(err as Error).message}`, { cause: err });
+    warn(`could not save the sync run state: ${(err as Error).message}`);
+  }
+}

@@ -7,7 +7,7 @@ import type { Store } from '../store/index.ts';
 import { readDirectory } from './directory-copy.ts';
 import { listUrl, type ListPage } from './log-pass.ts';
 import type { UpstreamClient, UpstreamCredentials } from './upstream-client.ts';
-import { openUpstream } from './upstream-session.ts';
+import { closeSession, openUpstream } from './upstream-session.ts';
 
 export interface VerifyOptions {
   store: Store;
@@ -19,6 +19,8 @@ export interface VerifyOptions {
   fetch?: typeof fetch;
   /** Told each log as it is compared. */
   onLog?: (log: string, index: number, total: number) => void;
+  /** Told what went wrong without stopping the comparison (default: stderr). */
+  onWarning?: (message: string) => void;
 }
 
 /** What verify compares of a record. */
@@ -69,7 +71,7 @@ function byDay(entries: Entry[]): Map<string, Map<string, Entry>> {
   for (const e of entries) {
     const day = dayOf(e.startTime);
     let ids = days.get(day);
-    if (!ids) days.set(day, (ids = new Map()));
+    if (!ids) days.set(day, (ids = new Map<string, Entry>()));
     ids.set(e.id, e);
   }
   return days;
@@ -138,10 +140,17 @@ async function localEntries(store: Store, accountId: string, extensionId: string
 
 export async function verify(o: VerifyOptions): Promise<VerifyReport> {
   const session = await openUpstream(o.store, o.upstream, { fetch: o.fetch });
+  let failed = true;
   try {
-    return await compareAll(session.client, o);
+    const report = await compareAll(session.client, o);
+    failed = false;
+    return report;
   } finally {
-    await session.close().catch(() => {});
+    await closeSession(
+      session,
+      failed,
+      o.onWarning ?? ((message) => process.stderr.write(`ringlog verify: ${message}\n`)),
+    );
   }
 }
 
