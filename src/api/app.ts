@@ -12,10 +12,17 @@ import { directoryApiRoutes, directoryRoutes } from './directory.ts';
 import { installFaults, NO_FAULTS, type FaultConfig } from './faults.ts';
 import { oauthRoutes } from './oauth.ts';
 import { recordingRoutes } from './recordings.ts';
+import { loggerOptions } from './request-log.ts';
+import { corsOptions } from './cors-options.ts';
+import { healthRoutes } from './health.ts';
+import { installMetrics } from './metrics.ts';
+import { installInputGuard } from './input-guard.ts';
 
 export interface AppOptions {
   logger?: boolean;
   faults?: FaultConfig;
+  /** Origins allowed by CORS; default any origin (without credentials: bearer tokens need no cookies). */
+  corsOrigins?: string[];
 }
 
 function sendError(reply: FastifyReply, err: ApiError | OAuthError): FastifyReply {
@@ -43,7 +50,7 @@ function frameworkError(err: FastifyError): ApiError {
 
 export async function createApp(ctx: ApiContext, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ? { level: 'info' } : false,
+    ...loggerOptions(options.logger ?? false),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
     bodyLimit: 1024 * 1024,
     // Requests Node cannot parse at all (bad request line, huge headers) still get RingCentral's envelope.
@@ -63,23 +70,13 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
     },
   });
 
-  await app.register(cors, {
-    origin: true,
-    credentials: true,
-    allowedHeaders: ['Authorization', 'Content-Type', 'Client-Id', 'X-User-Agent', 'Range', 'Accept'],
-    exposedHeaders: [
-      'Retry-After',
-      'X-Rate-Limit-Group',
-      'X-Rate-Limit-Limit',
-      'X-Rate-Limit-Remaining',
-      'X-Rate-Limit-Window',
-      'Content-Type',
-      'Content-Length',
-      'Content-Range',
-      'Accept-Ranges',
-      'RCRequestId',
-    ],
+  await app.register(cors, corsOptions(options.corsOrigins));
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('RCRequestId', request.id);
   });
+  installMetrics(app, ctx.store, ctx.now);
+  healthRoutes(app, ctx.store);
+  installInputGuard(app);
 
   // GET and DELETE bodies are ignored (the SDKs send `Content-Type: application/json` with no or `null` body).
   app.removeContentTypeParser('application/json');

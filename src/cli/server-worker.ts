@@ -16,6 +16,7 @@ const runtime = await openRuntime(config);
 const { app, url } = await listen(runtime.ctx, config.host, config.port, {
   logger: config.logger,
   faults: config.faults,
+  corsOrigins: config.corsOrigins,
 });
 const retention = startRetentionJob(runtime.store, runtime.ctx.blobs, config.retention, {
   intervalMs: 3600_000,

@@ -21,6 +21,7 @@ import type { Dialect } from './migrations.ts';
 import { EventLog } from './event-log.ts';
 import { hashClientSecret } from './client-secret.ts';
 import { SecurityStore } from './security-store.ts';
+import { OperatorQueries } from './operator-queries.ts';
 import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 import type { RecordWriter } from './record-writers.ts';
 import type { AccountsTable, CallLogTable, Database, ExtensionsTable, RecordingsTable, TokensTable } from './schema.ts';
@@ -110,6 +111,7 @@ export class KyselyStore implements Store {
   private readonly tokenWithOwner: ReturnType<typeof compileTokenWithOwner>;
   readonly eventLog: EventLog;
   readonly security: SecurityStore;
+  readonly operator: OperatorQueries;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -120,6 +122,7 @@ export class KyselyStore implements Store {
     this.tokenWithOwner = compileTokenWithOwner(db);
     this.eventLog = new EventLog(db, dialect);
     this.security = new SecurityStore(db, dialect);
+    this.operator = new OperatorQueries(db);
   }
 
   async putAccount(a: Account): Promise<void> {

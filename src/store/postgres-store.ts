@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { KyselyStore } from './kysely-store.ts';
+import { logQueryTime } from './query-timing.ts';
 import { postgresRecordWriter } from './record-writers.ts';
 import type { Database as Schema } from './schema.ts';
 import { migrate } from './sqlite-store.ts';
@@ -70,7 +71,7 @@ export async function openPostgresStore(url: string, poolSize = 10): Promise<Kys
   // An idle connection the server closes (restart, failover, admin) is dropped from the pool and replaced
   // on the next query; without a listener the 'error' event would end the process.
   pool.on('error', () => {});
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), log: logQueryTime });
   await migrate(db, 'postgres');
   return new KyselyStore(db, 'postgres', postgresRecordWriter(pool));
 }

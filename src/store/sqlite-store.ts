@@ -5,6 +5,7 @@ import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KyselyStore } from './kysely-store.ts';
+import { logQueryTime } from './query-timing.ts';
 import { migrationProvider } from './migrations.ts';
 import { sqliteRecordWriter } from './record-writers.ts';
 import type { Database as Schema } from './schema.ts';
@@ -27,7 +28,10 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
   sqlite.function('ringlog_reverse', { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? [...text].reverse().join('') : null,
   );
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Schema>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    log: logQueryTime,
+  });
   await migrate(db, 'sqlite');
   return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite));
 }

@@ -16,6 +16,7 @@ import type { PreparedRecord } from './call-log-row.ts';
 import type { Dialect } from './migrations.ts';
 import type { EventLog } from './event-log.ts';
 import type { SecurityStore } from './security-store.ts';
+import type { OperatorQueries } from './operator-queries.ts';
 
 export interface StoredToken {
   /** SHA-256 of the token, hex; the token itself is never stored. */
@@ -77,6 +78,8 @@ export interface Store {
   readonly eventLog: EventLog;
   /** Failed-authentication counters, refresh-token families, purges (security-store.ts). */
   readonly security: SecurityStore;
+  /** Readiness probe and sync-run states for health and metrics (operator-queries.ts). */
+  readonly operator: OperatorQueries;
 
   putAccount(account: Account): Promise<void>;
   getAccount(id: string): Promise<Account | null>;
