@@ -12,6 +12,8 @@ export { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 export { createDiskBlobStore, type BlobStore } from './blob-store.ts';
 export { applyRetention, startRetentionJob, type RetentionResult } from './retention.ts';
 export { onQueryTimed } from './query-timing.ts';
+export { decryptSetting, encryptSetting, loadSecretKey, secretKeyFile } from './crypto-settings.ts';
+export { sweepTemporaryBlobs } from './blob-sweep.ts';
 export type { SyncRunState } from './operator-queries.ts';
 export { clientSecretMatches, hashClientSecret } from './client-secret.ts';
 export { SecurityStore, type RefreshTake } from './security-store.ts';

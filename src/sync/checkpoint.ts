@@ -2,6 +2,7 @@
 // completely, and the pass under way (read newest first down to `cursor`). Decides the next pass of a run.
 
 import type { PacerSnapshot } from './pacer.ts';
+import { encryptedRegister } from './encrypted-register.ts';
 import { settingsRegister, type Register, type SettingsStore } from './settings-register.ts';
 
 export interface Interval {
@@ -110,6 +111,8 @@ export function runStateRegister(store: SettingsStore, credentialsKey: string): 
   return settingsRegister(store, `sync.login.${credentialsKey}.run`);
 }
 
-export function tokenRegister(store: SettingsStore, credentialsKey: string): Register {
-  return settingsRegister(store, `sync.login.${credentialsKey}.token`);
+/** The upstream tokens of a login, encrypted at rest when a key is given (issue 11: `ringlog sync` always does). */
+export function tokenRegister(store: SettingsStore, credentialsKey: string, secretKey?: Buffer): Register {
+  const register = settingsRegister(store, `sync.login.${credentialsKey}.token`);
+  return secretKey ? encryptedRegister(register, secretKey) : register;
 }
