@@ -98,6 +98,8 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
 
   app.setErrorHandler((err: unknown, request, reply) => {
     if (err instanceof ApiError || err instanceof OAuthError) return sendError(reply, err);
+    // PostgreSQL cancelled a statement past its statement_timeout: the server is busy, not broken.
+    if ((err as { code?: unknown }).code === '57014') return sendError(reply, errors.serviceUnavailable());
     const fastifyError = err as FastifyError;
     if (fastifyError.code?.startsWith('FST_')) return sendError(reply, frameworkError(fastifyError));
     request.log.error({ err }, 'unhandled error');

@@ -12,7 +12,8 @@ export type ServerMessage = { type: 'listening'; url: string } | { type: 'stoppe
 
 const port = parentPort!;
 const config = workerData as Config;
-const runtime = await openRuntime(config);
+// Two reader threads: a slow search holds one, cheap requests still find a connection (issue 11).
+const runtime = await openRuntime(config, { readers: 2 });
 const { app, url } = await listen(runtime.ctx, config.host, config.port, {
   logger: config.logger,
   faults: config.faults,

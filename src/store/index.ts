@@ -1,7 +1,7 @@
 // What other modules may use from the store: the Store interface, opening a store by location, the blob store.
 
 import { openPostgresStore } from './postgres-store.ts';
-import { openSqliteStore } from './sqlite-store.ts';
+import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,8 +21,8 @@ export { SecurityStore, type RefreshTake } from './security-store.ts';
 export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
 
 /** Opens the store named by `location`: a postgres:// URL, or a SQLite file path (or ':memory:'). */
-export async function openStore(location: string): Promise<Store> {
-  return isPostgresUrl(location) ? openPostgresStore(location) : openSqliteStore(location);
+export async function openStore(location: string, options: SqliteStoreOptions = {}): Promise<Store> {
+  return isPostgresUrl(location) ? openPostgresStore(location) : openSqliteStore(location, options);
 }
 
 /** Where a store's recording blobs live unless configured: beside a SQLite file, else ./ringlog-blobs. */

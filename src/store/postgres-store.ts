@@ -66,8 +66,15 @@ function preparingPool(pool: pg.Pool): PostgresPool {
   };
 }
 
-export async function openPostgresStore(url: string, poolSize = 10): Promise<KyselyStore> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+/** Longest a statement may run before PostgreSQL cancels it (the API answers 503): one query cannot hold a connection. */
+export const STATEMENT_TIMEOUT_MS = 30_000;
+
+export async function openPostgresStore(
+  url: string,
+  poolSize = 10,
+  statementTimeoutMs = STATEMENT_TIMEOUT_MS,
+): Promise<KyselyStore> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, statement_timeout: statementTimeoutMs });
   // An idle connection the server closes (restart, failover, admin) is dropped from the pool and replaced
   // on the next query; without a listener the 'error' event would end the process.
   pool.on('error', () => {});

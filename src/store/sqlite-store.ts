@@ -8,10 +8,16 @@ import { KyselyStore } from './kysely-store.ts';
 import { logQueryTime } from './query-timing.ts';
 import { migrationProvider } from './migrations.ts';
 import { sqliteRecordWriter } from './record-writers.ts';
+import { sqliteReaderDialect } from './sqlite-readers.ts';
 import type { Database as Schema } from './schema.ts';
 
+export interface SqliteStoreOptions {
+  /** Reader threads for list queries (sqlite-readers.ts); 0 = every query on the main connection. */
+  readers?: number;
+}
+
 /** Opens (creating if needed) the SQLite database at `file` (':memory:' for a private in-memory one). */
-export async function openSqliteStore(file: string): Promise<KyselyStore> {
+export async function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Promise<KyselyStore> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
   // Records are kept in the primary key's b-tree (WITHOUT ROWID), whose rows spill to overflow pages past
@@ -33,7 +39,9 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
     log: logQueryTime,
   });
   await migrate(db, 'sqlite');
-  return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite));
+  const readers = file === ':memory:' ? 0 : (options.readers ?? 0);
+  const reads = readers ? new Kysely<Schema>({ dialect: sqliteReaderDialect(file, readers), log: logQueryTime }) : db;
+  return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite), reads);
 }
 
 const STATEMENT_CACHE_SIZE = 256;
