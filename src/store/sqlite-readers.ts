@@ -47,8 +47,7 @@ class ReaderThread implements DatabaseConnection {
     });
   }
 
-  // eslint-disable-next-line require-yield
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('reader threads do not stream');
   }
 
@@ -68,7 +67,7 @@ class ReaderDriver implements Driver {
     private readonly size: number,
   ) {}
 
-  async init(): Promise<void> {
+  init(): Promise<void> {
     for (let i = 0; i < this.size; i++) {
       const thread = new ReaderThread(
         startWorker(new URL('./sqlite-reader-worker', import.meta.url), {
@@ -79,6 +78,7 @@ class ReaderDriver implements Driver {
       this.threads.push(thread);
       this.free.push(thread);
     }
+    return Promise.resolve();
   }
 
   acquireConnection(): Promise<DatabaseConnection> {
@@ -87,10 +87,11 @@ class ReaderDriver implements Driver {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
     const next = this.waiting.shift();
     if (next) next(connection as ReaderThread);
     else this.free.push(connection as ReaderThread);
+    return Promise.resolve();
   }
 
   beginTransaction(): Promise<void> {
@@ -114,6 +115,6 @@ export function sqliteReaderDialect(file: string, size: number): Dialect {
     createAdapter: (): DialectAdapter => new SqliteAdapter(),
     createDriver: (): Driver => new ReaderDriver(file, size),
     createQueryCompiler: (): QueryCompiler => new SqliteQueryCompiler(),
-    createIntrospector: (db: Kysely<any>): DatabaseIntrospector => new SqliteIntrospector(db),
+    createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector => new SqliteIntrospector(db),
   };
 }
