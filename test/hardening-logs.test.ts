@@ -91,9 +91,9 @@ test('serve --log: URL first on stdout, JSON request lines on stderr, no secret 
   }
   const lines = stderr.split('\n').filter((l) => l.startsWith('{'));
   assert.ok(lines.length >= 8, `JSON log lines on stderr: ${stderr.slice(0, 500)}`);
-  const entries = lines.map((l) => JSON.parse(l) as { requestId?: string; req?: { url: string } });
+  const entries = lines.map((l) => JSON.parse(l) as { reqId?: string; req?: { url: string } });
   assert.ok(entries.some((e) => e.req?.url.includes('access_token=[REDACTED]')));
-  for (const e of entries.filter((x) => x.req)) assert.equal(typeof e.requestId, 'string');
+  for (const e of entries.filter((x) => x.req)) assert.equal(typeof e.reqId, 'string');
   assert.equal(stdout.trim().split('\n').length, 1, `stdout holds only the URL: ${stdout}`);
   for (const secret of secrets) {
     assert.ok(secret.length >= 10);

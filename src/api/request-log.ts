@@ -1,5 +1,5 @@
 // The request log (`--log`): structured JSON lines (pino) on stderr, so stdout keeps only what the command prints,
-// each with a request id that the response carries as RCRequestId; secrets never reach a log line.
+// each with a request id (`reqId`) that the response carries as RCRequestId; secrets never reach a log line.
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
