@@ -23,10 +23,17 @@ import { webAppRoutes } from './web-app.ts';
 import { phoneNumberRoutes } from './phone-numbers.ts';
 import { presenceRoutes } from './presence.ts';
 import { telephonySessionRoutes } from './telephony-sessions.ts';
+import { loggerOptions } from './request-log.ts';
+import { corsOptions } from './cors-options.ts';
+import { healthRoutes } from './health.ts';
+import { installMetrics } from './metrics.ts';
+import { installInputGuard } from './input-guard.ts';
 
 export interface AppOptions {
   logger?: boolean;
   faults?: FaultConfig;
+  /** Origins allowed by CORS; default any origin (without credentials: bearer tokens need no cookies). */
+  corsOrigins?: string[];
 }
 
 function sendError(reply: FastifyReply, err: ApiError | OAuthError): FastifyReply {
@@ -77,7 +84,7 @@ export async function createApp(given: ApiContext, options: AppOptions = {}): Pr
     telephony: given.telephony ?? createTelephony(given.store, { now: given.now }),
   };
   const app = Fastify({
-    logger: options.logger ? { level: 'info' } : false,
+    ...loggerOptions(options.logger ?? false),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
     bodyLimit: 1024 * 1024,
     // Requests Node cannot parse at all (bad request line, huge headers) still get RingCentral's envelope.
@@ -97,23 +104,13 @@ export async function createApp(given: ApiContext, options: AppOptions = {}): Pr
     },
   });
 
-  await app.register(cors, {
-    origin: true,
-    credentials: true,
-    allowedHeaders: ['Authorization', 'Content-Type', 'Client-Id', 'X-User-Agent', 'Range', 'Accept'],
-    exposedHeaders: [
-      'Retry-After',
-      'X-Rate-Limit-Group',
-      'X-Rate-Limit-Limit',
-      'X-Rate-Limit-Remaining',
-      'X-Rate-Limit-Window',
-      'Content-Type',
-      'Content-Length',
-      'Content-Range',
-      'Accept-Ranges',
-      'RCRequestId',
-    ],
+  await app.register(cors, corsOptions(options.corsOrigins));
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('RCRequestId', request.id);
   });
+  installMetrics(app, ctx.store, ctx.now);
+  healthRoutes(app, ctx.store);
+  installInputGuard(app);
 
   // GET and DELETE bodies are ignored (the SDKs send `Content-Type: application/json` with no or `null` body).
   app.removeContentTypeParser('application/json');
@@ -135,6 +132,8 @@ export async function createApp(given: ApiContext, options: AppOptions = {}): Pr
 
   app.setErrorHandler((err: unknown, request, reply) => {
     if (err instanceof ApiError || err instanceof OAuthError) return sendError(reply, err);
+    // PostgreSQL cancelled a statement past its statement_timeout: the server is busy, not broken.
+    if ((err as { code?: unknown }).code === '57014') return sendError(reply, errors.serviceUnavailable());
     const fastifyError = err as FastifyError;
     if (fastifyError.code?.startsWith('FST_')) {
       const answer = frameworkError(fastifyError);

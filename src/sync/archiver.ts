@@ -30,6 +30,8 @@ export interface SyncOptions {
   /** Stops after the page in hand is stored; the run can be resumed. */
   signal?: AbortSignal;
   observer?: SyncObserver;
+  /** Key that encrypts the upstream tokens kept in the store (store/crypto-settings); plain without one. */
+  secretKey?: Buffer;
   /** Decoder threads for the pages (default: one per spare core); 0 decodes on the calling thread. */
   decoders?: number;
 }
@@ -221,7 +223,11 @@ async function archive(
 export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const now = options.now ?? Date.now;
   const runStart = now();
-  const session = await openUpstream(options.store, options.upstream, { fetch: options.fetch, now });
+  const session = await openUpstream(options.store, options.upstream, {
+    fetch: options.fetch,
+    now,
+    secretKey: options.secretKey,
+  });
   const { client } = session;
   const status = newStatus(client, runStart);
   const outcome: Outcome = { accountId: '', extensions: 0, skippedLogs: 0, aborted: false };

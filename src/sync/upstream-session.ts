@@ -26,7 +26,7 @@ export function credentialsKey(c: UpstreamCredentials): string {
 export async function openUpstream(
   store: SyncStateStore,
   credentials: UpstreamCredentials,
-  options: { fetch?: typeof fetch; now?: () => number } = {},
+  options: { fetch?: typeof fetch; now?: () => number; secretKey?: Buffer } = {},
 ): Promise<UpstreamSession> {
   const now = options.now ?? Date.now;
   const key = credentialsKey(credentials);
@@ -40,7 +40,7 @@ export async function openUpstream(
   );
   const client = new UpstreamClient({
     credentials,
-    tokenRegister: tokenRegister(store, key),
+    tokenRegister: tokenRegister(store, key, options.secretKey),
     pacer,
     fetch: options.fetch,
     now,

@@ -17,6 +17,8 @@ export interface VerifyOptions {
   dateTo: number;
   perPage?: number;
   fetch?: typeof fetch;
+  /** Key of the upstream tokens kept in the store (see SyncOptions.secretKey). */
+  secretKey?: Buffer;
   /** Told each log as it is compared. */
   onLog?: (log: string, index: number, total: number) => void;
   /** Told what went wrong without stopping the comparison (default: stderr). */
@@ -139,7 +141,7 @@ async function localEntries(store: Store, accountId: string, extensionId: string
 }
 
 export async function verify(o: VerifyOptions): Promise<VerifyReport> {
-  const session = await openUpstream(o.store, o.upstream, { fetch: o.fetch });
+  const session = await openUpstream(o.store, o.upstream, { fetch: o.fetch, secretKey: o.secretKey });
   let failed = true;
   try {
     const report = await compareAll(session.client, o);
