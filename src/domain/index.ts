@@ -12,3 +12,5 @@ export * from './prepared-json-edits.ts';
 export * from './retention-policy.ts';
 export * from './telephony-event.ts';
 export * from './telephony-session.ts';
+export * from './call-log-reasons.ts';
+export * from './telephony-number-plan.ts';

@@ -1,0 +1,681 @@
+// The session assembler: a finished telephony session's journal turned into its call-log records (one per
+// extension involved plus the company record) with legs, results, reasons, billing and recordings. Pure; the one
+// place records of calls are built (seed, the live simulator and the ingest endpoint all come through here).
+// The rules are docs/telephony-events.md's; telephony-to-call-log.md is the reference they follow.
+
+import {
+  MIN_RECORDING_SECONDS,
+  NO_BILLING,
+  REASON_BY_RESULT,
+  REASON_DESCRIPTIONS,
+  TRANSFER_REASONS,
+  type Billing,
+  type CallLogLeg,
+  type CallLogRecord,
+  type CallType,
+  type Direction,
+  type InternalType,
+  type LegAction,
+  type LegType,
+  type MessageRef,
+  type NumberPlan,
+  type PartyInfo,
+  type Reason,
+  type RecordingMeta,
+  type RecordingRef,
+  type Result,
+  type TelephonyPartyEnd,
+  type Action,
+  type Transport,
+} from '../domain/index.ts';
+import { terminalStep, type PartyJournal, type SessionJournal } from './session-journal.ts';
+
+export interface DirectoryEntry {
+  extensionNumber: string;
+  name: string;
+  /** `User`, `Department` (a call queue), ... */
+  type: string;
+}
+
+export interface AssemblyContext {
+  accountId: string;
+  /** The account's extension with this id, if known. */
+  extension(extensionId: string): DirectoryEntry | undefined;
+  /** The id of the record for this log (extensionId null = the company log) of the session being assembled. */
+  recordId(extensionId: string | null): string;
+  numberPlan: NumberPlan;
+  /** lastModifiedTime of the records built. */
+  modifiedAt: number;
+}
+
+export interface AssembledCall {
+  /** Extension records in the order the extensions joined the call, the company record last. */
+  records: CallLogRecord[];
+  /** Recordings kept (30 s or more); createdAt is a second after the recording ended. */
+  recordings: RecordingMeta[];
+  /** When the call ended (epoch ms). */
+  end: number;
+}
+
+interface Outcome {
+  result: Result;
+  reason?: Reason;
+}
+
+interface RecordingMark {
+  recording?: RecordingRef;
+  shortRecording?: boolean;
+}
+
+interface Span {
+  start: number;
+  end: number;
+  direction: Direction;
+  result: Result;
+  reason?: Reason;
+  from: PartyInfo;
+  to: PartyInfo;
+  transport: Transport;
+  internalType?: InternalType;
+  billing?: Billing;
+  message?: MessageRef;
+  mark?: RecordingMark | null;
+}
+
+interface LegSpec extends Span {
+  action: LegAction;
+  legType: LegType;
+  extensionId?: string;
+  master?: boolean;
+}
+
+interface RecordSpec extends Span {
+  action: Action;
+  extensionId: string | null;
+  owner: string | undefined;
+  legs: CallLogLeg[];
+}
+
+const wholeSecond = (t: number): number => Math.floor(t / 1000) * 1000;
+
+function setTimes(target: CallLogLeg | CallLogRecord, start: number, end: number): void {
+  target.startTime = wholeSecond(start);
+  target.durationMs = Math.max(0, Math.round(end - target.startTime));
+  target.duration = Math.round(target.durationMs / 1000);
+}
+
+function setResult(target: CallLogLeg | CallLogRecord, result: Result, reason: Reason | undefined): void {
+  target.result = result;
+  const r = reason ?? REASON_BY_RESULT[result];
+  if (r) {
+    target.reason = r;
+    const description = REASON_DESCRIPTIONS[r];
+    if (description) target.reasonDescription = description;
+  }
+}
+
+function setExtras(target: CallLogLeg | CallLogRecord, s: Span): void {
+  if (s.internalType) target.internalType = s.internalType;
+  if (s.billing) target.billing = s.billing;
+  if (s.message) target.message = s.message;
+  if (s.mark?.recording) target.recording = s.mark.recording;
+  if (s.mark?.shortRecording) target.shortRecording = true;
+}
+
+/** Time facts of one party, from its status history. */
+interface PartyFacts {
+  party: PartyJournal;
+  start: number;
+  end: number;
+  answeredAt?: number;
+  answerDescription?: string;
+  voicemail: boolean;
+  endReason?: string;
+  endDescription?: string;
+}
+
+function facts(p: PartyJournal, closedAt: number): PartyFacts {
+  const first = p.steps[0];
+  const terminal = terminalStep(p);
+  const f: PartyFacts = {
+    party: p,
+    start: first ? first.time : closedAt,
+    end: terminal ? terminal.time : Math.min(closedAt, p.steps[p.steps.length - 1]?.time ?? closedAt),
+    voicemail: false,
+  };
+  for (const s of p.steps) {
+    if (s.code === 'Answered' && f.answeredAt === undefined) {
+      f.answeredAt = s.time;
+      if (s.description !== undefined) f.answerDescription = s.description;
+    }
+    if (s.code === 'VoiceMail' || s.code === 'VoiceMailScreening') f.voicemail = true;
+  }
+  if (terminal?.reason !== undefined) f.endReason = terminal.reason;
+  if (terminal?.description !== undefined) f.endDescription = terminal.description;
+  return f;
+}
+
+type Role = 'main' | 'findMe' | 'hunting' | 'transfer';
+
+/** Results of an outside callee that never answered, by its end reason. */
+const CALLEE_FAILURES: Record<string, Result> = {
+  NoAnswer: 'No Answer',
+  Timeout: 'No Answer',
+  TargetBusy: 'Busy',
+  Rejected: 'Rejected',
+  InvalidNumber: 'Wrong Number',
+  NoSuchUser: 'Wrong Number',
+  InternationalDisabled: 'International Disabled',
+  InternalError: 'Call Failed',
+  Cancelled: 'Hang Up',
+};
+
+const FAX_RESULTS: ReadonlySet<string> = new Set([
+  'Received',
+  'Partial Receive',
+  'Receive Error',
+  'Sent',
+  'Send Error',
+  'Fax Partially Sent',
+  'Fax Not Sent',
+  'Fax Poor Line',
+]);
+
+/** Builds the records of one session; the journal's parties must have ended (or the session is being closed). */
+class Assembly {
+  readonly legs: CallLogLeg[] = [];
+  readonly records: CallLogRecord[] = [];
+  readonly recordings: RecordingMeta[] = [];
+  private readonly marks = new Map<string, RecordingMark>();
+  private readonly type: CallType;
+
+  constructor(
+    private readonly j: SessionJournal,
+    private readonly ctx: AssemblyContext,
+    private readonly closedAt: number,
+  ) {
+    this.type = j.origin === 'Fax' ? 'Fax' : 'Voice';
+  }
+
+  info(end: TelephonyPartyEnd, keepPhone = true): PartyInfo {
+    const info: PartyInfo = {};
+    const phone = end.phoneNumber;
+    if (end.extensionId !== undefined) {
+      if (keepPhone && phone !== undefined && phone.startsWith('+')) info.phoneNumber = phone;
+      const ext = this.ctx.extension(end.extensionId);
+      const number = ext?.extensionNumber ?? (phone !== undefined && !phone.startsWith('+') ? phone : undefined);
+      if (number !== undefined) info.extensionNumber = number;
+      info.extensionId = end.extensionId;
+      const name = end.name ?? ext?.name;
+      if (name !== undefined) info.name = name;
+      return info;
+    }
+    if (phone !== undefined) info.phoneNumber = phone;
+    if (end.location !== undefined) info.location = end.location;
+    if (end.name !== undefined) info.name = end.name;
+    return info;
+  }
+
+  internalType(end: TelephonyPartyEnd): InternalType | undefined {
+    return end.phoneNumber === undefined ? undefined : this.ctx.numberPlan.internalType(end.phoneNumber);
+  }
+
+  /** The recording of a party (the first listed), applying the 30 s rule; null when none. */
+  mark(p: PartyJournal): RecordingMark | null {
+    for (const id of p.recordingIds) {
+      const mark = this.recordingMark(id);
+      if (mark) return mark;
+    }
+    return null;
+  }
+
+  private recordingMark(id: string): RecordingMark | null {
+    const known = this.marks.get(id);
+    if (known) return known;
+    const span = this.j.recordings.get(id);
+    if (!span) return null;
+    const owner = this.j.parties.find((p) => p.id === span.partyId);
+    const end = owner ? facts(owner, this.closedAt).end : this.closedAt;
+    const seconds = Math.floor(Math.max(0, end - span.since) / 1000);
+    let mark: RecordingMark;
+    if (seconds < MIN_RECORDING_SECONDS) mark = { shortRecording: true };
+    else {
+      const type = span.automatic ? 'Automatic' : 'OnDemand';
+      mark = { recording: { id, type } };
+      this.recordings.push({
+        id,
+        accountId: this.ctx.accountId,
+        type,
+        contentType: 'audio/mpeg',
+        duration: seconds,
+        blobKey: null,
+        createdAt: wholeSecond(end) + 1000,
+      });
+    }
+    this.marks.set(id, mark);
+    return mark;
+  }
+
+  /** The first recording anywhere in the session. */
+  sessionMark(): RecordingMark | null {
+    for (const p of this.j.parties) {
+      const mark = this.mark(p);
+      if (mark) return mark;
+    }
+    return null;
+  }
+
+  leg(spec: LegSpec): CallLogLeg {
+    const leg = {
+      type: this.type,
+      direction: spec.direction,
+      action: spec.action,
+      from: spec.from,
+      to: spec.to,
+      transport: spec.transport,
+      legType: spec.legType,
+      telephonySessionId: this.j.telephonySessionId,
+    } as CallLogLeg;
+    setTimes(leg, spec.start, spec.end);
+    setResult(leg, spec.result, spec.reason);
+    setExtras(leg, spec);
+    if (spec.extensionId) leg.extensionId = spec.extensionId;
+    if (spec.master) leg.master = true;
+    this.legs.push(leg);
+    return leg;
+  }
+
+  record(spec: RecordSpec): CallLogRecord {
+    const record = {
+      id: this.ctx.recordId(spec.extensionId),
+      accountId: this.ctx.accountId,
+      extensionId: spec.extensionId,
+      ownerExtensionId: spec.owner,
+      sessionId: this.j.sessionId,
+      telephonySessionId: this.j.telephonySessionId,
+      type: this.type,
+      direction: spec.direction,
+      action: spec.action,
+      from: spec.from,
+      to: spec.to,
+      transport: spec.transport,
+      billing: spec.billing ?? NO_BILLING,
+      legs: spec.legs,
+      lastModifiedTime: this.ctx.modifiedAt,
+      deleted: false,
+    } as CallLogRecord;
+    if (spec.owner === undefined) delete record.ownerExtensionId;
+    setTimes(record, spec.start, spec.end);
+    setResult(record, spec.result, spec.reason);
+    setExtras(record, spec);
+    this.records.push(record);
+    return record;
+  }
+
+  /** An extension's record and the company record, both with the same fields and legs. */
+  ownerAndCompany(owner: string | undefined, spec: Omit<RecordSpec, 'extensionId' | 'owner'>): void {
+    if (owner !== undefined) this.record({ ...spec, extensionId: owner, owner });
+    this.record({ ...spec, extensionId: null, owner });
+  }
+
+  isQueue(extensionId: string | undefined): boolean {
+    return extensionId !== undefined && this.ctx.extension(extensionId)?.type === 'Department';
+  }
+
+  build(): void {
+    const [first, second] = this.j.parties;
+    if (this.type === 'Fax') return this.fax(first, second);
+    if (first.extensionId === undefined) return this.inbound(first);
+    if (second?.extensionId !== undefined) return this.internal(first, second);
+    return this.outbound(first, second);
+  }
+
+  /** A call from outside into the company: the caller's party first, then the extensions it reaches. */
+  private inbound(callerParty: PartyJournal): void {
+    const caller = facts(callerParty, this.closedAt);
+    const from = this.info(callerParty.from);
+    const internalType = this.internalType(callerParty.from);
+    const extParties = this.j.parties.filter((p) => p.extensionId !== undefined).map((p) => facts(p, this.closedAt));
+    const reached = callerParty.to.extensionId ?? extParties[0]?.party.extensionId;
+    const dialedEnd: TelephonyPartyEnd = { ...callerParty.to };
+    if (dialedEnd.extensionId === undefined && reached !== undefined) dialedEnd.extensionId = reached;
+    const dialed = this.info(dialedEnd);
+
+    const roles = new Map<PartyFacts, Role>();
+    let transferSequence = Infinity;
+    for (const f of extParties) {
+      const p = f.party;
+      const role: Role =
+        p.direction === 'Outbound'
+          ? 'findMe'
+          : p.queueCall
+            ? 'hunting'
+            : p.firstSequence > transferSequence
+              ? 'transfer'
+              : 'main';
+      roles.set(f, role);
+      const end = terminalStep(p);
+      if (end?.reason !== undefined && TRANSFER_REASONS.has(end.reason))
+        transferSequence = Math.min(transferSequence, end.sequence);
+    }
+    const byExtension = new Map<string, PartyFacts[]>();
+    for (const f of extParties) {
+      const id = f.party.extensionId as string;
+      const list = byExtension.get(id);
+      if (list) list.push(f);
+      else byExtension.set(id, [f]);
+    }
+    const answered = (id: string | undefined) =>
+      id !== undefined && (byExtension.get(id) ?? []).some((f) => f.answeredAt !== undefined);
+    const agentAnswered = extParties.some((f) => roles.get(f) === 'hunting' && f.answeredAt !== undefined);
+
+    const queueOutcome = (f: PartyFacts): Outcome => {
+      if (agentAnswered || f.answeredAt !== undefined) return { result: 'Accepted' };
+      if (f.voicemail) return { result: f.party.message ? 'Voicemail' : 'Missed' };
+      return { result: 'Abandoned' };
+    };
+    const partyOutcome = (f: PartyFacts): Outcome => {
+      const role = roles.get(f);
+      if (this.isQueue(f.party.extensionId) && role === 'main') return queueOutcome(f);
+      if (f.answeredAt !== undefined) return { result: role === 'findMe' ? 'Call connected' : 'Accepted' };
+      if (role === 'findMe')
+        return answered(f.party.extensionId) ? { result: 'No Answer', reason: 'Stopped' } : { result: 'No Answer' };
+      if (f.voicemail) return { result: f.party.message ? 'Voicemail' : 'Missed' };
+      if (f.endReason === 'Rejected') return { result: 'Rejected' };
+      if (answered(f.party.extensionId)) return { result: 'Missed', reason: 'Stopped' };
+      if (role === 'hunting')
+        return f.endReason === 'Cancelled' ? { result: 'Missed', reason: 'Hang Up' } : { result: 'Missed' };
+      return { result: 'Hang Up' };
+    };
+    const extensionOutcome = (list: PartyFacts[]): Outcome => {
+      const main = list[0];
+      if (this.isQueue(main.party.extensionId)) return queueOutcome(main);
+      if (list.some((f) => f.answeredAt !== undefined)) return { result: 'Accepted' };
+      return partyOutcome(main);
+    };
+
+    if (extParties.length === 0) {
+      const result: Result = caller.endReason === 'DestinationBlocked' ? 'Blocked' : 'Hang Up';
+      const leg = this.leg({
+        ...this.masterSpec(caller, result, from, dialed, internalType),
+        extensionId: reached,
+      });
+      this.ownerAndCompany(reached, {
+        start: caller.start,
+        end: caller.end,
+        direction: 'Inbound',
+        action: 'Phone Call',
+        result,
+        from,
+        to: dialed,
+        transport: 'PSTN',
+        internalType,
+        legs: [leg],
+      });
+      return;
+    }
+
+    const reachedOutcome = extensionOutcome(byExtension.get(reached as string) ?? [extParties[0]]);
+    const master = this.leg({
+      ...this.masterSpec(caller, reachedOutcome.result, from, dialed, internalType),
+      extensionId: reached,
+    });
+    const legOf = new Map<PartyFacts, CallLogLeg>();
+    for (const f of extParties) {
+      const role = roles.get(f) as Role;
+      const p = f.party;
+      const outcome = partyOutcome(f);
+      const base = {
+        start: f.start,
+        end: f.end,
+        result: outcome.result,
+        reason: outcome.reason,
+        from,
+        extensionId: p.extensionId,
+      };
+      const mark = this.mark(p);
+      if (role === 'findMe') {
+        legOf.set(
+          f,
+          this.leg({
+            ...base,
+            direction: 'Outbound',
+            action: 'FindMe',
+            to: this.info(p.to),
+            transport: 'PSTN',
+            legType: 'FindMe',
+            billing: NO_BILLING,
+            mark: f.answeredAt !== undefined ? mark : null,
+          }),
+        );
+        continue;
+      }
+      const queue = this.isQueue(p.extensionId);
+      legOf.set(
+        f,
+        this.leg({
+          ...base,
+          direction: 'Inbound',
+          action: role === 'transfer' ? 'Transfer' : 'Phone Call',
+          to: this.info(p.to, false),
+          transport: 'VoIP',
+          legType: role === 'transfer' ? 'TransferCall' : role === 'hunting' ? 'Hunting' : 'PstnToSip',
+          mark: queue ? null : mark,
+          message: p.message,
+        }),
+      );
+    }
+    for (const [extensionId, list] of byExtension) {
+      const main = list[0];
+      const role = roles.get(main) as Role;
+      const outcome = list.length === 1 && !this.isQueue(extensionId) ? partyOutcome(main) : extensionOutcome(list);
+      this.record({
+        extensionId,
+        owner: extensionId,
+        start: Math.min(...list.map((f) => f.start)),
+        end: Math.max(...list.map((f) => f.end)),
+        direction: 'Inbound',
+        action: role === 'transfer' ? 'Transfer' : 'Phone Call',
+        result: outcome.result,
+        reason: outcome.reason,
+        from,
+        to: role === 'hunting' ? dialed : this.info(main.party.to),
+        transport: 'PSTN',
+        internalType,
+        legs: [master, ...list.map((f) => legOf.get(f) as CallLogLeg)],
+        message: list.find((f) => f.party.message)?.party.message,
+        mark: list.map((f) => this.mark(f.party)).find((m) => m !== null) ?? null,
+      });
+    }
+    this.record({
+      extensionId: null,
+      owner: reached,
+      start: caller.start,
+      end: caller.end,
+      direction: 'Inbound',
+      action: 'Phone Call',
+      result: reachedOutcome.result,
+      from,
+      to: dialed,
+      transport: 'PSTN',
+      internalType,
+      legs: this.legs,
+      message: byExtension.get(reached as string)?.find((f) => f.party.message)?.party.message,
+      mark: this.sessionMark(),
+    });
+  }
+
+  private masterSpec(
+    caller: PartyFacts,
+    result: Result,
+    from: PartyInfo,
+    dialed: PartyInfo,
+    internalType: InternalType | undefined,
+  ): LegSpec {
+    return {
+      start: caller.start,
+      end: caller.end,
+      direction: 'Inbound',
+      action: 'Phone Call',
+      result,
+      from,
+      to: dialed,
+      transport: 'PSTN',
+      legType: 'Accept',
+      master: true,
+      internalType,
+      billing: NO_BILLING,
+    };
+  }
+
+  /** A user calls an outside number: the user's party first, then the callee's. */
+  private outbound(userParty: PartyJournal, calleeParty: PartyJournal | undefined): void {
+    const user = facts(userParty, this.closedAt);
+    const callee = calleeParty ? facts(calleeParty, this.closedAt) : undefined;
+    const answeredAt = callee?.answeredAt ?? user.answeredAt;
+    let outcome: Outcome;
+    if (answeredAt !== undefined) {
+      outcome =
+        callee?.answerDescription === 'Connected'
+          ? { result: 'Call connected', reason: 'Connected' }
+          : { result: 'Call connected' };
+    } else {
+      outcome = { result: CALLEE_FAILURES[callee?.endReason ?? ''] ?? 'Hang Up' };
+    }
+    const toEnd = userParty.to.phoneNumber !== undefined ? userParty.to : (calleeParty?.to ?? userParty.to);
+    const phone = toEnd.phoneNumber ?? '';
+    const billing = answeredAt !== undefined ? this.ctx.numberPlan.billing(phone, user.end - answeredAt) : NO_BILLING;
+    const common = {
+      start: user.start,
+      end: user.end,
+      direction: 'Outbound',
+      result: outcome.result,
+      reason: outcome.reason,
+      from: this.info(userParty.from),
+      to: this.info(toEnd),
+      transport: 'PSTN',
+      internalType: this.internalType(toEnd),
+      billing,
+      mark: this.mark(userParty),
+    } as const;
+    const leg = this.leg({
+      ...common,
+      action: 'VoIP Call',
+      extensionId: userParty.extensionId,
+      master: true,
+      legType: this.ctx.numberPlan.tollFree(phone) ? 'SipToPstnUnmetered' : 'SipToPstnMetered',
+    });
+    this.ownerAndCompany(userParty.extensionId, { ...common, action: 'VoIP Call', legs: [leg] });
+  }
+
+  /** One extension calls another (VoIP only). */
+  private internal(callerParty: PartyJournal, calleeParty: PartyJournal): void {
+    const caller = facts(callerParty, this.closedAt);
+    const callee = facts(calleeParty, this.closedAt);
+    let calleeOutcome: Outcome;
+    if (callee.answeredAt !== undefined) calleeOutcome = { result: 'Accepted' };
+    else if (callee.voicemail) calleeOutcome = { result: calleeParty.message ? 'Voicemail' : 'Missed' };
+    else if (callee.endReason === 'Rejected') calleeOutcome = { result: 'Rejected' };
+    else calleeOutcome = { result: 'Hang Up' };
+    const callerOutcome: Outcome =
+      calleeOutcome.result === 'Accepted'
+        ? { result: 'Call connected' }
+        : calleeOutcome.result === 'Voicemail'
+          ? { result: 'Call connected', reason: 'Connected' }
+          : calleeOutcome.result === 'Missed'
+            ? { result: 'No Answer' }
+            : { result: calleeOutcome.result };
+    const from = this.info(callerParty.from);
+    const to = this.info(callerParty.to.extensionId !== undefined ? callerParty.to : calleeParty.to);
+    const callerSide = {
+      start: caller.start,
+      end: caller.end,
+      direction: 'Outbound',
+      action: 'VoIP Call',
+      result: callerOutcome.result,
+      reason: callerOutcome.reason,
+      from,
+      to,
+      transport: 'VoIP',
+    } as const;
+    const calleeSide = {
+      ...callerSide,
+      start: callee.start,
+      end: callee.end,
+      direction: 'Inbound',
+      result: calleeOutcome.result,
+      reason: undefined,
+      message: calleeParty.message,
+    } as const;
+    const master = this.leg({
+      ...callerSide,
+      extensionId: callerParty.extensionId,
+      legType: 'ExtensionToExtension',
+      master: true,
+    });
+    const calleeLeg = this.leg({
+      ...calleeSide,
+      extensionId: calleeParty.extensionId,
+      legType: 'ExtensionToExtension',
+    });
+    const callerId = callerParty.extensionId as string;
+    const calleeId = calleeParty.extensionId as string;
+    this.record({ ...callerSide, extensionId: callerId, owner: callerId, legs: [master] });
+    this.record({ ...calleeSide, extensionId: calleeId, owner: calleeId, legs: [master, calleeLeg] });
+    this.record({ ...callerSide, extensionId: null, owner: callerId, legs: this.legs });
+  }
+
+  /** A fax: the transmission's result comes in the final status's description (docs/telephony-events.md). */
+  private fax(first: PartyJournal, second: PartyJournal | undefined): void {
+    const inbound = first.extensionId === undefined;
+    const user = inbound ? second : first;
+    const other = inbound ? first : second;
+    if (!user) return;
+    const session = facts(first, this.closedAt);
+    const userFacts = facts(user, this.closedAt);
+    const described = userFacts.endDescription;
+    const result: Result =
+      described !== undefined && FAX_RESULTS.has(described)
+        ? (described as Result)
+        : inbound
+          ? user.message
+            ? 'Received'
+            : 'Receive Error'
+          : user.message
+            ? 'Sent'
+            : 'Send Error';
+    const outsideEnd = inbound ? (other?.from ?? {}) : user.to;
+    const common = {
+      start: session.start,
+      end: session.end,
+      direction: inbound ? 'Inbound' : 'Outbound',
+      action: inbound ? 'Incoming Fax' : 'Outgoing Fax',
+      result,
+      from: inbound ? this.info(outsideEnd) : this.info(user.from),
+      to: inbound ? this.info(user.to) : this.info(outsideEnd),
+      transport: 'PSTN',
+      internalType: this.internalType(outsideEnd),
+      billing: NO_BILLING,
+      message: user.message,
+    } as const;
+    const leg = this.leg({
+      ...common,
+      extensionId: user.extensionId,
+      legType: inbound ? 'Accept' : 'FaxSent',
+      master: true,
+    });
+    this.ownerAndCompany(user.extensionId, { ...common, legs: [leg] });
+  }
+}
+
+/**
+ * The finished call's records. `closedAt` is when the session was closed: parties that never ended (their events
+ * stopped) are taken to have hung up at their last event, or at `closedAt` if earlier.
+ */
+export function assembleCall(j: SessionJournal, ctx: AssemblyContext, closedAt = j.lastTime): AssembledCall {
+  const assembly = new Assembly(j, ctx, closedAt);
+  if (j.parties.length > 0) assembly.build();
+  let end = -Infinity;
+  for (const r of assembly.records) end = Math.max(end, r.startTime + r.durationMs);
+  return { records: assembly.records, recordings: assembly.recordings, end: Number.isFinite(end) ? end : j.lastTime };
+}
