@@ -3,7 +3,7 @@
 // modified, which few records their owners deleted later, when the recording file was ready).
 
 import type { CallLogRecord, RecordingMeta } from '../domain/index.ts';
-import { assembleCall, buildJournal, type AssemblyContext, type DirectoryEntry } from '../telephony/index.ts';
+import { assembleCall, buildJournalOfSorted, type AssemblyContext, type DirectoryEntry } from '../telephony/index.ts';
 import { numberPlan } from '../domain/index.ts';
 import type { SessionScript } from './session-script.ts';
 import { drawMs } from './session-script.ts';
@@ -33,7 +33,8 @@ export function callAssembler(accountId: string, directory: ReadonlyMap<string, 
         numberPlan: plan,
         modifiedAt: 0,
       };
-      const call = assembleCall(buildJournal(script.events()), ctx);
+      const { events, times } = script.timedEvents();
+      const call = assembleCall(buildJournalOfSorted(events, times), ctx);
       const order = new Map(script.recordIds.map(([, id], i) => [id, i]));
       const records = call.records.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
       const recording = call.recordings[0] ?? null;

@@ -158,15 +158,27 @@ export class SessionScript {
 
   /** The events, in time order, numbered from 2 as RingCentral numbers them. */
   events(): TelephonySessionEventBody[] {
+    return this.timedEvents().events;
+  }
+
+  /** The events and their times (epoch ms). */
+  timedEvents(): { events: TelephonySessionEventBody[]; times: number[] } {
     const sorted = this.pending.sort((a, b) => a.time - b.time || a.order - b.order);
     const origin = { type: this.origin };
-    return sorted.map((e, i) => ({
-      sequence: i + 2,
-      sessionId: this.sessionId,
-      telephonySessionId: this.telephonySessionId,
-      eventTime: new Date(e.time).toISOString(),
-      origin,
-      parties: [e.party],
-    }));
+    const events = new Array<TelephonySessionEventBody>(sorted.length);
+    const times = new Array<number>(sorted.length);
+    for (let i = 0; i < sorted.length; i++) {
+      const e = sorted[i];
+      times[i] = e.time;
+      events[i] = {
+        sequence: i + 2,
+        sessionId: this.sessionId,
+        telephonySessionId: this.telephonySessionId,
+        eventTime: new Date(e.time).toISOString(),
+        origin,
+        parties: [e.party],
+      };
+    }
+    return { events, times };
   }
 }

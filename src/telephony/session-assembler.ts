@@ -132,6 +132,11 @@ interface PartyFacts {
   voicemail: boolean;
   endReason?: string;
   endDescription?: string;
+  /** Inbound calls: what the party is to the call, whether its extension is a call queue, answered anywhere. */
+  role?: Role;
+  queue?: boolean;
+  extensionAnswered?: boolean;
+  leg?: CallLogLeg;
 }
 
 function facts(p: PartyJournal, closedAt: number): PartyFacts {
@@ -181,6 +186,35 @@ const FAX_RESULTS: ReadonlySet<string> = new Set([
   'Fax Poor Line',
 ]);
 
+/** A call queue's result: taken by an agent, voicemail, or the caller gave up. */
+function queueOutcome(f: PartyFacts, agentAnswered: boolean): Outcome {
+  if (agentAnswered || f.answeredAt !== undefined) return { result: 'Accepted' };
+  if (f.voicemail) return { result: f.party.message ? 'Voicemail' : 'Missed' };
+  return { result: 'Abandoned' };
+}
+
+/** The result of one extension party of an inbound call (its leg's result). */
+function partyOutcome(f: PartyFacts, agentAnswered: boolean): Outcome {
+  if (f.queue && f.role === 'main') return queueOutcome(f, agentAnswered);
+  if (f.answeredAt !== undefined) return { result: f.role === 'findMe' ? 'Call connected' : 'Accepted' };
+  if (f.role === 'findMe')
+    return f.extensionAnswered ? { result: 'No Answer', reason: 'Stopped' } : { result: 'No Answer' };
+  if (f.voicemail) return { result: f.party.message ? 'Voicemail' : 'Missed' };
+  if (f.endReason === 'Rejected') return { result: 'Rejected' };
+  if (f.extensionAnswered) return { result: 'Missed', reason: 'Stopped' };
+  if (f.role === 'hunting')
+    return f.endReason === 'Cancelled' ? { result: 'Missed', reason: 'Hang Up' } : { result: 'Missed' };
+  return { result: 'Hang Up' };
+}
+
+/** The result of an extension over all its parties (desk phone and FindMe mobile): answered on any, else its first. */
+function extensionOutcome(list: PartyFacts[], agentAnswered: boolean): Outcome {
+  const main = list[0];
+  if (main.queue) return queueOutcome(main, agentAnswered);
+  for (const f of list) if (f.answeredAt !== undefined) return { result: 'Accepted' };
+  return partyOutcome(main, agentAnswered);
+}
+
 /** Builds the records of one session; the journal's parties must have ended (or the session is being closed). */
 class Assembly {
   readonly legs: CallLogLeg[] = [];
@@ -188,6 +222,7 @@ class Assembly {
   readonly recordings: RecordingMeta[] = [];
   private readonly marks = new Map<string, RecordingMark>();
   private readonly type: CallType;
+  private readonly factsOf = new Map<PartyJournal, PartyFacts>();
 
   constructor(
     private readonly j: SessionJournal,
@@ -195,6 +230,11 @@ class Assembly {
     private readonly closedAt: number,
   ) {
     this.type = j.origin === 'Fax' ? 'Fax' : 'Voice';
+    for (const p of j.parties) this.factsOf.set(p, facts(p, closedAt));
+  }
+
+  f(p: PartyJournal): PartyFacts {
+    return this.factsOf.get(p) as PartyFacts;
   }
 
   info(end: TelephonyPartyEnd, keepPhone = true): PartyInfo {
@@ -234,8 +274,8 @@ class Assembly {
     if (known) return known;
     const span = this.j.recordings.get(id);
     if (!span) return null;
-    const owner = this.j.parties.find((p) => p.id === span.partyId);
-    const end = owner ? facts(owner, this.closedAt).end : this.closedAt;
+    let end = this.closedAt;
+    for (const p of this.j.parties) if (p.id === span.partyId) end = this.f(p).end;
     const seconds = Math.floor(Math.max(0, end - span.since) / 1000);
     let mark: RecordingMark;
     if (seconds < MIN_RECORDING_SECONDS) mark = { shortRecording: true };
@@ -332,20 +372,16 @@ class Assembly {
 
   /** A call from outside into the company: the caller's party first, then the extensions it reaches. */
   private inbound(callerParty: PartyJournal): void {
-    const caller = facts(callerParty, this.closedAt);
+    const caller = this.f(callerParty);
     const from = this.info(callerParty.from);
     const internalType = this.internalType(callerParty.from);
-    const extParties = this.j.parties.filter((p) => p.extensionId !== undefined).map((p) => facts(p, this.closedAt));
-    const reached = callerParty.to.extensionId ?? extParties[0]?.party.extensionId;
-    const dialedEnd: TelephonyPartyEnd = { ...callerParty.to };
-    if (dialedEnd.extensionId === undefined && reached !== undefined) dialedEnd.extensionId = reached;
-    const dialed = this.info(dialedEnd);
-
-    const roles = new Map<PartyFacts, Role>();
+    const extParties: PartyFacts[] = [];
     let transferSequence = Infinity;
-    for (const f of extParties) {
-      const p = f.party;
-      const role: Role =
+    let agentAnswered = false;
+    for (const p of this.j.parties) {
+      if (p.extensionId === undefined) continue;
+      const f = this.f(p);
+      f.role =
         p.direction === 'Outbound'
           ? 'findMe'
           : p.queueCall
@@ -353,53 +389,23 @@ class Assembly {
             : p.firstSequence > transferSequence
               ? 'transfer'
               : 'main';
-      roles.set(f, role);
+      f.queue = this.isQueue(p.extensionId);
+      if (f.role === 'hunting' && f.answeredAt !== undefined) agentAnswered = true;
       const end = terminalStep(p);
-      if (end?.reason !== undefined && TRANSFER_REASONS.has(end.reason))
-        transferSequence = Math.min(transferSequence, end.sequence);
+      if (end?.reason !== undefined && TRANSFER_REASONS.has(end.reason) && end.sequence < transferSequence)
+        transferSequence = end.sequence;
+      extParties.push(f);
     }
-    const byExtension = new Map<string, PartyFacts[]>();
-    for (const f of extParties) {
-      const id = f.party.extensionId as string;
-      const list = byExtension.get(id);
-      if (list) list.push(f);
-      else byExtension.set(id, [f]);
-    }
-    const answered = (id: string | undefined) =>
-      id !== undefined && (byExtension.get(id) ?? []).some((f) => f.answeredAt !== undefined);
-    const agentAnswered = extParties.some((f) => roles.get(f) === 'hunting' && f.answeredAt !== undefined);
-
-    const queueOutcome = (f: PartyFacts): Outcome => {
-      if (agentAnswered || f.answeredAt !== undefined) return { result: 'Accepted' };
-      if (f.voicemail) return { result: f.party.message ? 'Voicemail' : 'Missed' };
-      return { result: 'Abandoned' };
-    };
-    const partyOutcome = (f: PartyFacts): Outcome => {
-      const role = roles.get(f);
-      if (this.isQueue(f.party.extensionId) && role === 'main') return queueOutcome(f);
-      if (f.answeredAt !== undefined) return { result: role === 'findMe' ? 'Call connected' : 'Accepted' };
-      if (role === 'findMe')
-        return answered(f.party.extensionId) ? { result: 'No Answer', reason: 'Stopped' } : { result: 'No Answer' };
-      if (f.voicemail) return { result: f.party.message ? 'Voicemail' : 'Missed' };
-      if (f.endReason === 'Rejected') return { result: 'Rejected' };
-      if (answered(f.party.extensionId)) return { result: 'Missed', reason: 'Stopped' };
-      if (role === 'hunting')
-        return f.endReason === 'Cancelled' ? { result: 'Missed', reason: 'Hang Up' } : { result: 'Missed' };
-      return { result: 'Hang Up' };
-    };
-    const extensionOutcome = (list: PartyFacts[]): Outcome => {
-      const main = list[0];
-      if (this.isQueue(main.party.extensionId)) return queueOutcome(main);
-      if (list.some((f) => f.answeredAt !== undefined)) return { result: 'Accepted' };
-      return partyOutcome(main);
-    };
+    const reached = callerParty.to.extensionId ?? extParties[0]?.party.extensionId;
+    const dialedEnd: TelephonyPartyEnd =
+      callerParty.to.extensionId === undefined && reached !== undefined
+        ? { ...callerParty.to, extensionId: reached }
+        : callerParty.to;
+    const dialed = this.info(dialedEnd);
 
     if (extParties.length === 0) {
       const result: Result = caller.endReason === 'DestinationBlocked' ? 'Blocked' : 'Hang Up';
-      const leg = this.leg({
-        ...this.masterSpec(caller, result, from, dialed, internalType),
-        extensionId: reached,
-      });
+      const leg = this.leg({ ...this.masterSpec(caller, result, from, dialed, internalType), extensionId: reached });
       this.ownerAndCompany(reached, {
         start: caller.start,
         end: caller.end,
@@ -415,78 +421,91 @@ class Assembly {
       return;
     }
 
-    const reachedOutcome = extensionOutcome(byExtension.get(reached as string) ?? [extParties[0]]);
+    for (const f of extParties) f.extensionAnswered = this.extensionAnswered(extParties, f.party.extensionId);
+    const reachedParties = extParties.filter((f) => f.party.extensionId === reached);
+    const reachedOutcome = extensionOutcome(reachedParties.length ? reachedParties : [extParties[0]], agentAnswered);
     const master = this.leg({
       ...this.masterSpec(caller, reachedOutcome.result, from, dialed, internalType),
       extensionId: reached,
     });
-    const legOf = new Map<PartyFacts, CallLogLeg>();
     for (const f of extParties) {
-      const role = roles.get(f) as Role;
       const p = f.party;
-      const outcome = partyOutcome(f);
-      const base = {
+      const outcome = partyOutcome(f, agentAnswered);
+      const mark = this.mark(p);
+      if (f.role === 'findMe') {
+        f.leg = this.leg({
+          start: f.start,
+          end: f.end,
+          result: outcome.result,
+          reason: outcome.reason,
+          from,
+          extensionId: p.extensionId,
+          direction: 'Outbound',
+          action: 'FindMe',
+          to: this.info(p.to),
+          transport: 'PSTN',
+          legType: 'FindMe',
+          billing: NO_BILLING,
+          mark: f.answeredAt !== undefined ? mark : null,
+        });
+        continue;
+      }
+      f.leg = this.leg({
         start: f.start,
         end: f.end,
         result: outcome.result,
         reason: outcome.reason,
         from,
         extensionId: p.extensionId,
-      };
-      const mark = this.mark(p);
-      if (role === 'findMe') {
-        legOf.set(
-          f,
-          this.leg({
-            ...base,
-            direction: 'Outbound',
-            action: 'FindMe',
-            to: this.info(p.to),
-            transport: 'PSTN',
-            legType: 'FindMe',
-            billing: NO_BILLING,
-            mark: f.answeredAt !== undefined ? mark : null,
-          }),
-        );
-        continue;
-      }
-      const queue = this.isQueue(p.extensionId);
-      legOf.set(
-        f,
-        this.leg({
-          ...base,
-          direction: 'Inbound',
-          action: role === 'transfer' ? 'Transfer' : 'Phone Call',
-          to: this.info(p.to, false),
-          transport: 'VoIP',
-          legType: role === 'transfer' ? 'TransferCall' : role === 'hunting' ? 'Hunting' : 'PstnToSip',
-          mark: queue ? null : mark,
-          message: p.message,
-        }),
-      );
+        direction: 'Inbound',
+        action: f.role === 'transfer' ? 'Transfer' : 'Phone Call',
+        to: this.info(p.to, false),
+        transport: 'VoIP',
+        legType: f.role === 'transfer' ? 'TransferCall' : f.role === 'hunting' ? 'Hunting' : 'PstnToSip',
+        mark: f.queue ? null : mark,
+        message: p.message,
+      });
     }
-    for (const [extensionId, list] of byExtension) {
-      const main = list[0];
-      const role = roles.get(main) as Role;
-      const outcome = list.length === 1 && !this.isQueue(extensionId) ? partyOutcome(main) : extensionOutcome(list);
+    const done = new Set<string>();
+    for (const first of extParties) {
+      const extensionId = first.party.extensionId as string;
+      if (done.has(extensionId)) continue;
+      done.add(extensionId);
+      const list = extParties.filter((f) => f.party.extensionId === extensionId);
+      const outcome =
+        list.length === 1 && !first.queue ? partyOutcome(first, agentAnswered) : extensionOutcome(list, agentAnswered);
+      let start = Infinity;
+      let end = -Infinity;
+      const legs = [master];
+      let message: MessageRef | undefined;
+      let mark: RecordingMark | null = null;
+      for (const f of list) {
+        if (f.start < start) start = f.start;
+        if (f.end > end) end = f.end;
+        legs.push(f.leg as CallLogLeg);
+        message ??= f.party.message;
+        mark ??= this.mark(f.party);
+      }
       this.record({
         extensionId,
         owner: extensionId,
-        start: Math.min(...list.map((f) => f.start)),
-        end: Math.max(...list.map((f) => f.end)),
+        start,
+        end,
         direction: 'Inbound',
-        action: role === 'transfer' ? 'Transfer' : 'Phone Call',
+        action: first.role === 'transfer' ? 'Transfer' : 'Phone Call',
         result: outcome.result,
         reason: outcome.reason,
         from,
-        to: role === 'hunting' ? dialed : this.info(main.party.to),
+        to: first.role === 'hunting' ? dialed : this.info(first.party.to),
         transport: 'PSTN',
         internalType,
-        legs: [master, ...list.map((f) => legOf.get(f) as CallLogLeg)],
-        message: list.find((f) => f.party.message)?.party.message,
-        mark: list.map((f) => this.mark(f.party)).find((m) => m !== null) ?? null,
+        legs,
+        message,
+        mark,
       });
     }
+    let message: MessageRef | undefined;
+    for (const f of reachedParties) message ??= f.party.message;
     this.record({
       extensionId: null,
       owner: reached,
@@ -500,9 +519,14 @@ class Assembly {
       transport: 'PSTN',
       internalType,
       legs: this.legs,
-      message: byExtension.get(reached as string)?.find((f) => f.party.message)?.party.message,
+      message,
       mark: this.sessionMark(),
     });
+  }
+
+  private extensionAnswered(parties: PartyFacts[], extensionId: string | undefined): boolean {
+    for (const f of parties) if (f.party.extensionId === extensionId && f.answeredAt !== undefined) return true;
+    return false;
   }
 
   private masterSpec(
@@ -530,8 +554,8 @@ class Assembly {
 
   /** A user calls an outside number: the user's party first, then the callee's. */
   private outbound(userParty: PartyJournal, calleeParty: PartyJournal | undefined): void {
-    const user = facts(userParty, this.closedAt);
-    const callee = calleeParty ? facts(calleeParty, this.closedAt) : undefined;
+    const user = this.f(userParty);
+    const callee = calleeParty ? this.f(calleeParty) : undefined;
     const answeredAt = callee?.answeredAt ?? user.answeredAt;
     let outcome: Outcome;
     if (answeredAt !== undefined) {
@@ -570,8 +594,8 @@ class Assembly {
 
   /** One extension calls another (VoIP only). */
   private internal(callerParty: PartyJournal, calleeParty: PartyJournal): void {
-    const caller = facts(callerParty, this.closedAt);
-    const callee = facts(calleeParty, this.closedAt);
+    const caller = this.f(callerParty);
+    const callee = this.f(calleeParty);
     let calleeOutcome: Outcome;
     if (callee.answeredAt !== undefined) calleeOutcome = { result: 'Accepted' };
     else if (callee.voicemail) calleeOutcome = { result: calleeParty.message ? 'Voicemail' : 'Missed' };
@@ -631,8 +655,8 @@ class Assembly {
     const user = inbound ? second : first;
     const other = inbound ? first : second;
     if (!user) return;
-    const session = facts(first, this.closedAt);
-    const userFacts = facts(user, this.closedAt);
+    const session = this.f(first);
+    const userFacts = this.f(user);
     const described = userFacts.endDescription;
     const result: Result =
       described !== undefined && FAX_RESULTS.has(described)

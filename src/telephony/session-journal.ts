@@ -23,6 +23,10 @@ export interface PartyJournal {
   id: string;
   /** The sequence of the party's first event: parties are ordered by it. */
   firstSequence: number;
+  /** The sequence of the party's newest event applied (a duplicate of it is skipped). */
+  lastSequence: number;
+  /** The party has been Answered at some point. */
+  answered: boolean;
   extensionId?: string;
   accountId?: string;
   direction: 'Inbound' | 'Outbound';
@@ -82,6 +86,25 @@ function mergeEnd(target: TelephonyPartyEnd, source: TelephonyPartyEnd | undefin
 export function buildJournal(events: readonly TelephonySessionEventBody[]): SessionJournal {
   if (events.length === 0) throw new RangeError('a session journal needs at least one event');
   const sorted = [...events].sort(bySequence);
+  return foldSorted(
+    sorted,
+    sorted.map((e) => Date.parse(e.eventTime)),
+  );
+}
+
+/**
+ * buildJournal of events already in sequence order whose eventTimes are given as epoch ms in `times` (the
+ * generator's scripts know them; this spares formatting and parsing them again).
+ */
+export function buildJournalOfSorted(
+  events: readonly TelephonySessionEventBody[],
+  times: readonly number[],
+): SessionJournal {
+  if (events.length === 0) throw new RangeError('a session journal needs at least one event');
+  return foldSorted(events, times);
+}
+
+function foldSorted(sorted: readonly TelephonySessionEventBody[], times: readonly number[]): SessionJournal {
   const first = sorted[0];
   const j: SessionJournal = {
     sessionId: first.sessionId,
@@ -96,37 +119,37 @@ export function buildJournal(events: readonly TelephonySessionEventBody[]): Sess
     lastTime: -Infinity,
   };
   const parties = new Map<string, PartyJournal>();
-  const seen = new Set<string>();
   let lastSequence = NaN;
-  for (const event of sorted) {
+  for (let i = 0; i < sorted.length; i++) {
+    const event = sorted[i];
     if (event.sequence !== lastSequence) {
       j.sequences++;
       lastSequence = event.sequence;
     }
-    const time = Date.parse(event.eventTime);
+    const time = times[i];
     if (time < j.firstTime) j.firstTime = time;
     if (time > j.lastTime) j.lastTime = time;
     for (const p of event.parties) {
-      const key = `${event.sequence}/${p.id}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       let party = parties.get(p.id);
       if (!party) {
         party = {
           id: p.id,
           firstSequence: event.sequence,
+          lastSequence: NaN,
           direction: p.direction,
           from: {},
           to: {},
           queueCall: false,
           missedCall: false,
+          answered: false,
           steps: [],
           recordingIds: [],
           latest: p,
         };
         parties.set(p.id, party);
         j.parties.push(party);
-      }
+      } else if (party.lastSequence === event.sequence) continue;
+      party.lastSequence = event.sequence;
       applyParty(j, party, p, event.sequence, time);
     }
   }
@@ -139,14 +162,15 @@ function applyParty(j: SessionJournal, party: PartyJournal, p: TelephonyParty, s
   if (p.extensionId) party.extensionId = p.extensionId;
   if (p.accountId) party.accountId = p.accountId;
   party.direction = p.direction;
-  party.from = mergeEnd(party.from, p.from);
-  party.to = mergeEnd(party.to, p.to);
+  if (p.from !== party.latest.from || party.steps.length === 0) party.from = mergeEnd(party.from, p.from);
+  if (p.to !== party.latest.to || party.steps.length === 0) party.to = mergeEnd(party.to, p.to);
   if (p.queueCall) party.queueCall = true;
   if (p.missedCall) party.missedCall = true;
   if (p.message) party.message = p.message;
   party.latest = p;
   const code = canonicalStatusCode(p.status.code) ?? 'Setup';
-  const firstAnswer = code === 'Answered' && !party.steps.some((s) => s.code === 'Answered');
+  const firstAnswer = code === 'Answered' && !party.answered;
+  if (firstAnswer) party.answered = true;
   if (!last || last.code !== code || code === 'Disconnected' || code === 'Gone') {
     const step: StatusStep = { code, time, sequence };
     if (p.status.reason !== undefined) step.reason = p.status.reason;
