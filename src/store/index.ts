@@ -25,3 +25,4 @@ export function defaultBlobDir(location: string): string {
   if (location === ':memory:') return join(tmpdir(), `ringlog-blobs-${process.pid}`);
   return `${location}.blobs`;
 }
+export { TelephonyStore, type LiveCallRow, type PresenceItemRow, type TelephonyTx } from './telephony-store.ts';

@@ -139,13 +139,13 @@ interface PartyFacts {
   leg?: CallLogLeg;
 }
 
-function facts(p: PartyJournal, closedAt: number): PartyFacts {
+function facts(p: PartyJournal, closedAt: number, openUntil: number | undefined): PartyFacts {
   const first = p.steps[0];
   const terminal = terminalStep(p);
   const f: PartyFacts = {
     party: p,
     start: first ? first.time : closedAt,
-    end: terminal ? terminal.time : Math.min(closedAt, p.steps[p.steps.length - 1]?.time ?? closedAt),
+    end: terminal ? terminal.time : (openUntil ?? Math.min(closedAt, p.steps[p.steps.length - 1]?.time ?? closedAt)),
     voicemail: false,
   };
   for (const s of p.steps) {
@@ -228,9 +228,10 @@ class Assembly {
     private readonly j: SessionJournal,
     private readonly ctx: AssemblyContext,
     private readonly closedAt: number,
+    openUntil: number | undefined,
   ) {
     this.type = j.origin === 'Fax' ? 'Fax' : 'Voice';
-    for (const p of j.parties) this.factsOf.set(p, facts(p, closedAt));
+    for (const p of j.parties) this.factsOf.set(p, facts(p, closedAt, openUntil));
   }
 
   f(p: PartyJournal): PartyFacts {
@@ -694,10 +695,16 @@ class Assembly {
 
 /**
  * The finished call's records. `closedAt` is when the session was closed: parties that never ended (their events
- * stopped) are taken to have hung up at their last event, or at `closedAt` if earlier.
+ * stopped) are taken to have hung up at their last event, or at `closedAt` if earlier. `openUntil` instead lets
+ * parties still on the call run until then (the live view of a call in progress).
  */
-export function assembleCall(j: SessionJournal, ctx: AssemblyContext, closedAt = j.lastTime): AssembledCall {
-  const assembly = new Assembly(j, ctx, closedAt);
+export function assembleCall(
+  j: SessionJournal,
+  ctx: AssemblyContext,
+  closedAt = j.lastTime,
+  openUntil?: number,
+): AssembledCall {
+  const assembly = new Assembly(j, ctx, closedAt, openUntil);
   if (j.parties.length > 0) assembly.build();
   let end = -Infinity;
   for (const r of assembly.records) end = Math.max(end, r.startTime + r.durationMs);
