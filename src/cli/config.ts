@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { RINGCENTRAL_TOKEN_CONFIG, type TokenConfig } from '../auth/index.ts';
 import { NO_FAULTS, type FaultConfig } from '../api/index.ts';
 import { parseRetention, type RetentionPolicy } from '../domain/index.ts';
+import type { SimulateConfig } from './simulation.ts';
 import { parseRateLimits, RINGCENTRAL_RATE_LIMITS, type RateLimits } from '../domain/index.ts';
 
 export interface Config {
@@ -18,6 +19,8 @@ export interface Config {
   faults: FaultConfig;
   retention: RetentionPolicy;
   logger: boolean;
+  /** Live simulated traffic (serve --simulate, demo). */
+  simulate?: SimulateConfig;
 }
 
 export interface CommonFlags {

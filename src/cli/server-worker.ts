@@ -6,6 +6,7 @@ import { listen } from '../api/index.ts';
 import { startRetentionJob } from '../store/index.ts';
 import type { Config } from './config.ts';
 import { openRuntime } from './runtime.ts';
+import { startSimulation } from './simulation.ts';
 
 export type ServerMessage = { type: 'listening'; url: string } | { type: 'stopped' };
 
@@ -28,8 +29,11 @@ const tokenSweep = setInterval(() => {
 }, 3600_000);
 tokenSweep.unref();
 
+const stopSimulation = config.simulate ? await startSimulation(runtime.store, config.simulate) : null;
+
 port.once('message', async () => {
   clearInterval(tokenSweep);
+  await stopSimulation?.();
   await retention.stop();
   await app.close();
   await runtime.close();

@@ -10,3 +10,10 @@ export {
   type UserCallSettings,
 } from './company-generator.ts';
 export { SeededRandom } from './seeded-random.ts';
+export {
+  startSimulator,
+  companyFromDirectory,
+  defaultCallsPerMinute,
+  type Simulator,
+  type SimulatorOptions,
+} from './live-simulator.ts';

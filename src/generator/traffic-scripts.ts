@@ -222,6 +222,7 @@ function transfer(c: ScriptWorld, s: SessionScript, caller: OutsideNumber, invol
 /** Call to a call queue: members rung one after another until one answers, the caller gives up, or voicemail. */
 function inboundQueue(c: ScriptWorld, start: number): SessionScript {
   const { rng, world } = c;
+  if (!world.hasQueues) return inboundDirect(c, start);
   const queue = world.queue(rng);
   const caller = world.outside.caller(rng);
   const dialed = rng.chance(QUEUE_VIA_MAIN_NUMBER_SHARE) ? queue.mainParty : queue.directParty;
