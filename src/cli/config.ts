@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { RINGCENTRAL_TOKEN_CONFIG, type TokenConfig } from '../auth/index.ts';
 import { NO_FAULTS, type FaultConfig } from '../api/index.ts';
 import { parseRetention, type RetentionPolicy } from '../domain/index.ts';
+import type { SimulateConfig } from './simulation.ts';
 import { parseRateLimits, RINGCENTRAL_RATE_LIMITS, type RateLimits } from '../domain/index.ts';
 
 export interface Config {
@@ -20,6 +21,8 @@ export interface Config {
   logger: boolean;
   /** Origins browsers may call the API from (CORS); empty = any origin, without credentials. */
   corsOrigins: string[];
+  /** Live simulated traffic (serve --simulate, demo). */
+  simulate?: SimulateConfig;
 }
 
 export interface CommonFlags {
