@@ -19,6 +19,8 @@ import { phoneNumberRoutes } from './phone-numbers.ts';
 import { presenceRoutes } from './presence.ts';
 import { recordingRoutes } from './recordings.ts';
 import { telephonySessionRoutes } from './telephony-sessions.ts';
+import { analyticsRoutes } from './analytics.ts';
+import { reportRoutes } from './reports.ts';
 
 export interface AppOptions {
   logger?: boolean;
@@ -126,6 +128,8 @@ export async function createApp(given: ApiContext, options: AppOptions = {}): Pr
   oauthRoutes(app, ctx);
   directoryRoutes(app, ctx);
   ingestRoutes(app, ctx);
+  analyticsRoutes(app, ctx);
+  reportRoutes(app, ctx);
   // @rc-ex/core sends /restapi/v1.0/...; @ringcentral/sdk 4+ sends paths as written, often without the prefix.
   for (const prefix of ['/restapi/v1.0', '']) {
     await app.register(

@@ -16,6 +16,7 @@ export const DEMO_APP_PERMISSIONS = [
   'ReadPresence',
   'SubscriptionWebhook',
   'WebSocketsSubscription',
+  'Analytics',
 ];
 
 export interface UserCredential {
