@@ -281,6 +281,78 @@ function reports(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * Live telephony (src/store/telephony-store.ts): each session's state, its accepted events (the primary key is the
+ * dedup key: a session's event sequence), the active-call entries and presence items the live views read.
+ */
+function telephony(dialect: Dialect): Migration {
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('telephony_sessions')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('telephony_session_id', 'text', (c) => c.notNull())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('first_time', ms, (c) => c.notNull())
+        .addColumn('last_time', ms, (c) => c.notNull())
+        .addColumn('received_at', ms, (c) => c.notNull())
+        .addColumn('parties_ended', 'integer', (c) => c.notNull())
+        .addColumn('closed_at', ms)
+        .addColumn('close_reason', 'text')
+        .addPrimaryKeyConstraint('telephony_sessions_pk', ['account_id', 'telephony_session_id'])
+        .execute();
+      await db.schema
+        .createIndex('telephony_sessions_open')
+        .on('telephony_sessions')
+        .columns(['state', 'received_at'])
+        .execute();
+      await db.schema
+        .createTable('telephony_events')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('telephony_session_id', 'text', (c) => c.notNull())
+        .addColumn('sequence', 'integer', (c) => c.notNull())
+        .addColumn('received_at', ms, (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('telephony_events_pk', ['account_id', 'telephony_session_id', 'sequence'])
+        .execute();
+      await db.schema
+        .createTable('telephony_live_calls')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('log_id', 'text', (c) => c.notNull())
+        .addColumn('telephony_session_id', 'text', (c) => c.notNull())
+        .addColumn('start_time', ms, (c) => c.notNull())
+        .addColumn('ended_at', ms)
+        .addColumn('record', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('telephony_live_calls_pk', ['account_id', 'log_id', 'telephony_session_id'])
+        .execute();
+      await db.schema
+        .createIndex('telephony_live_calls_start')
+        .on('telephony_live_calls')
+        .columns(['account_id', 'log_id', 'start_time'])
+        .execute();
+      await db.schema
+        .createTable('telephony_presence_items')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_id', 'text', (c) => c.notNull())
+        .addColumn('telephony_session_id', 'text', (c) => c.notNull())
+        .addColumn('start_time', ms, (c) => c.notNull())
+        .addColumn('ended_at', ms)
+        .addColumn('item', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('telephony_presence_items_pk', ['account_id', 'extension_id', 'telephony_session_id'])
+        .execute();
+      await db.schema
+        .createTable('telephony_presence')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_id', 'text', (c) => c.notNull())
+        .addColumn('sequence', ms, (c) => c.notNull())
+        .addPrimaryKeyConstraint('telephony_presence_pk', ['account_id', 'extension_id'])
+        .execute();
+    },
+  };
+}
+
 /** Computes the report columns of the records stored before this migration, from their Detailed JSON. */
 async function backfillFacts(db: Kysely<any>): Promise<void> {
   let after: { account: string; id: string } | null = null;
@@ -337,6 +409,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0003-event-log': eventLog(dialect),
         '0004-sync-state': syncState(dialect),
         '0005-hardening': hardening(dialect),
+        '0006-telephony': telephony(dialect),
         '0008-reports': reports(dialect),
       };
     },
