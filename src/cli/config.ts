@@ -23,6 +23,10 @@ export interface Config {
   corsOrigins: string[];
   /** Live simulated traffic (serve --simulate, demo). */
   simulate?: SimulateConfig;
+  /** `--allow-private-webhooks`: WebHook addresses may point at loopback and private ranges. */
+  allowPrivateWebhooks?: boolean;
+  /** How long a server holds a claimed WebHook notification before another may deliver it (RINGLOG_WEBHOOK_LEASE_MS). */
+  webhookLeaseMs?: number;
 }
 
 export interface CommonFlags {
@@ -37,6 +41,7 @@ export interface CommonFlags {
   retention?: string;
   log?: boolean;
   corsOrigins?: string;
+  allowPrivateWebhooks?: boolean;
 }
 
 /** `--faults "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7"`: shares of requests to fail, and latency. */
@@ -123,5 +128,9 @@ export function buildConfig(
   };
   const publicUrl = flags.publicUrl ?? env.RINGLOG_PUBLIC_URL;
   if (publicUrl) config.publicUrl = publicUrl;
+  if (flags.allowPrivateWebhooks) config.allowPrivateWebhooks = true;
+  if (env.RINGLOG_WEBHOOK_LEASE_MS) {
+    config.webhookLeaseMs = positiveInteger('RINGLOG_WEBHOOK_LEASE_MS', env.RINGLOG_WEBHOOK_LEASE_MS);
+  }
   return config;
 }

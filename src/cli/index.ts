@@ -45,7 +45,8 @@ function serverOptions(cmd: Command): Command {
       '--cors-origins <list>',
       'comma-separated origins browsers may call from (default any; env RINGLOG_CORS_ORIGINS)',
     )
-    .option('--log', 'log every request (JSON lines on stderr, secrets redacted)');
+    .option('--log', 'log every request (JSON lines on stderr, secrets redacted)')
+    .option('--allow-private-webhooks', 'let WebHook addresses point at loopback and private ranges (off by default)');
 }
 
 function integer(name: string, value: string | undefined, fallback: number): number {
