@@ -192,14 +192,14 @@ export async function exportParquet(
   const names = [...COLUMNS.map(([name]) => name), 'legs'];
   let rows: Row[] = [];
   let records = 0;
-  const flush = () => {
+  const flush = async () => {
     if (!rows.length) return;
     const group = rows;
-    writer.write({
+    rows = [];
+    await writer.write({
       columnData: names.map((name) => ({ name, data: group.map((row) => row[name]) })),
       rowGroupSize: group.length,
-    }) as void;
-    rows = [];
+    });
   };
   for (const filter of filters) {
     for await (const page of store.exportRecords({ ...filter, view: 'Detailed' }, batchSize)) {
@@ -208,11 +208,11 @@ export async function exportParquet(
         rows.push(parquetRow(record));
       }
       records += page.length;
-      if (rows.length >= PARQUET_ROW_GROUP) flush();
+      if (rows.length >= PARQUET_ROW_GROUP) await flush();
       onProgress?.(records);
     }
   }
-  flush();
-  writer.finish();
+  await flush();
+  await writer.finish();
   return { records };
 }
