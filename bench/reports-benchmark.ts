@@ -20,9 +20,9 @@ const { values } = parseArgs({
     runs: { type: 'string', default: String(WARM_RUNS) },
   },
 });
-if (!values.db || !values.parquet) throw new Error('usage: --db DB --parquet FILE.parquet [--runs N]');
+if (!values.db) throw new Error('usage: --db DB [--parquet FILE.parquet] [--runs N]');
 const DB = values.db;
-const PARQUET = values.parquet;
+const PARQUET = values.parquet ?? null;
 const RUNS = Number(values.runs);
 
 const median = (xs: number[]) => {
@@ -60,7 +60,8 @@ async function timeRinglog(
   }
 }
 
-async function timeDuck(sql: string): Promise<Timing> {
+async function timeDuck(sql: string): Promise<Timing | null> {
+  if (PARQUET === null) return null;
   const duck = await DuckDBInstance.create(':memory:');
   const c: DuckDBConnection = await duck.connect();
   try {
@@ -181,9 +182,8 @@ async function main() {
       };
       const r = await timeRinglog(params, account.id);
       const d = await timeDuck(duckSql(report, range.from, range.to, users, queues));
-      out(
-        `| ${report} | ${range.label} | ${r.rows} | ${r.cold.toFixed(0)} | ${r.warm.toFixed(0)} | ${d.cold.toFixed(0)} | ${d.warm.toFixed(0)} | ${(r.warm / d.warm).toFixed(1)}× |`,
-      );
+      const duck = d ? `${d.cold.toFixed(0)} | ${d.warm.toFixed(0)} | ${(r.warm / d.warm).toFixed(1)}×` : '– | – | –';
+      out(`| ${report} | ${range.label} | ${r.rows} | ${r.cold.toFixed(0)} | ${r.warm.toFixed(0)} | ${duck} |`);
     }
     // Reconciliation: 1,000 calls of another source against the range.
     const external: ExternalCall[] = bounds
