@@ -195,9 +195,9 @@ export async function main(argv: string[]): Promise<void> {
 
   program
     .command('export')
-    .description('export call-log records of a date range as NDJSON or CSV (see docs/import-export.md)')
+    .description('export call-log records of a date range as NDJSON, CSV or Parquet (see docs/import-export.md)')
     .addOption(dbOption())
-    .option('--format <format>', 'ndjson or csv (default: csv for a .csv --out file, else ndjson)')
+    .option('--format <format>', 'ndjson, csv or parquet (default by the --out file name, else ndjson)')
     .option('--from <date>', 'first startTime included, e.g. 2026-11-01 (default: the beginning)')
     .option('--to <date>', 'last startTime included (default: no end)')
     .option('--extension <id|number>', "one extension's log (by id or number), or `company` for the company log")
