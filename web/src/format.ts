@@ -61,3 +61,10 @@ export function fromLocalInput(value: string): string {
 export function percent(part: number, whole: number): string {
   return whole ? `${((100 * part) / whole).toFixed(1)}%` : '–';
 }
+
+/** Long totals in hours and minutes: 71 h 38 min. */
+export function formatTotalDuration(seconds: number): string {
+  if (seconds < 3600) return formatDuration(seconds);
+  const minutes = Math.round(seconds / 60);
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
