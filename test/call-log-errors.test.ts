@@ -497,7 +497,7 @@ for (const backend of await backends())
         }
       });
 
-      test('a user who is not an administrator gets 403 CMN-408 FullCompanyCallLog on the company log', async () => {
+      test('a user who is not an administrator gets 403 CMN-408 ReadCompanyCallLog on the company log', async () => {
         for (const path of [
           `${companyLog}?${WINDOW}`,
           `${companyLog}/${companyRecordId}`,
@@ -506,7 +506,7 @@ for (const backend of await backends())
           const reply = await call(path, { token: user });
           assertEnvelope(
             reply,
-            { status: 403, code: 'CMN-408', top: 'InsufficientPermissions', permissionName: 'FullCompanyCallLog' },
+            { status: 403, code: 'CMN-408', top: 'InsufficientPermissions', permissionName: 'ReadCompanyCallLog' },
             path,
           );
         }

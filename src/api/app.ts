@@ -5,15 +5,24 @@ import cors from '@fastify/cors';
 import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { ApiError, OAuthError, errors } from '../domain/index.ts';
-import type { ApiContext } from './context.ts';
+import { createTelephony } from '../telephony/index.ts';
+import type { ApiContext, LiveApiContext } from './context.ts';
+import { activeCallRoutes } from './active-calls.ts';
 import { callLogRoutes } from './call-log.ts';
 import { callLogSyncRoutes } from './call-log-sync.ts';
+import { callLogExtractSyncRoutes } from './call-log-extract-sync.ts';
 import { directoryApiRoutes, directoryRoutes } from './directory.ts';
 import { installFaults, NO_FAULTS, type FaultConfig } from './faults.ts';
+import { ingestRoutes } from './ingest.ts';
 import { oauthRoutes } from './oauth.ts';
 import { authorizeRoutes } from './oauth-authorize.ts';
 import { recordingRoutes } from './recordings.ts';
+import { analyticsRoutes } from './analytics.ts';
+import { reportRoutes } from './reports.ts';
 import { webAppRoutes } from './web-app.ts';
+import { phoneNumberRoutes } from './phone-numbers.ts';
+import { presenceRoutes } from './presence.ts';
+import { telephonySessionRoutes } from './telephony-sessions.ts';
 
 export interface AppOptions {
   logger?: boolean;
@@ -43,7 +52,12 @@ function frameworkError(err: FastifyError): ApiError {
   }
 }
 
-export async function createApp(ctx: ApiContext, options: AppOptions = {}): Promise<FastifyInstance> {
+export async function createApp(given: ApiContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const ownTelephony = given.telephony === undefined;
+  const ctx: LiveApiContext = {
+    ...given,
+    telephony: given.telephony ?? createTelephony(given.store, { now: given.now }),
+  };
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
@@ -110,11 +124,16 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, errors.routeNotFound()));
 
+  if (ownTelephony) app.addHook('onClose', () => ctx.telephony.close());
+
   installFaults(app, ctx, options.faults ?? NO_FAULTS);
   oauthRoutes(app, ctx);
   authorizeRoutes(app, ctx);
   await webAppRoutes(app, ctx);
   directoryRoutes(app, ctx);
+  analyticsRoutes(app, ctx);
+  reportRoutes(app, ctx);
+  ingestRoutes(app, ctx);
   // @rc-ex/core sends /restapi/v1.0/...; @ringcentral/sdk 4+ sends paths as written, often without the prefix.
   for (const prefix of ['/restapi/v1.0', '']) {
     await app.register(
@@ -123,6 +142,11 @@ export async function createApp(ctx: ApiContext, options: AppOptions = {}): Prom
         callLogRoutes(scope, ctx);
         callLogSyncRoutes(scope, ctx);
         recordingRoutes(scope, ctx);
+        phoneNumberRoutes(scope, ctx);
+        callLogExtractSyncRoutes(scope, ctx);
+        activeCallRoutes(scope, ctx);
+        telephonySessionRoutes(scope, ctx);
+        presenceRoutes(scope, ctx);
       },
       { prefix },
     );

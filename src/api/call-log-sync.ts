@@ -18,7 +18,13 @@ import {
   type View,
 } from '../domain/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
-import { requireAppPermission, requireUserPermission, resolveAccountId, resolveExtension } from './access.ts';
+import {
+  COMPANY_CALL_LOG_PERMISSION,
+  requireAppPermission,
+  requireUserPermission,
+  resolveAccountId,
+  resolveExtension,
+} from './access.ts';
 import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
 import { resource } from './resource.ts';
 
@@ -99,7 +105,7 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
   const accountId = resolveAccountId(auth, params.accountId);
   let extensionId: string | null = null;
   if (level === 'account') {
-    requireUserPermission(auth, 'FullCompanyCallLog');
+    requireUserPermission(auth, COMPANY_CALL_LOG_PERMISSION);
   } else {
     requireUserPermission(auth, 'ReadCallLog');
     extensionId = (await resolveExtension(ctx.store, auth, accountId, params.extensionId ?? '~', 'ReadCallLog')).id;

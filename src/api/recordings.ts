@@ -3,7 +3,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { enumValue, errors, singleValue, type RawQuery, type RecordingMeta } from '../domain/index.ts';
-import { parseByteRange, synthesizeRecording } from '../generator/index.ts';
+import { synthesizeRecording } from '../generator/index.ts';
+import { parseByteRange } from './byte-range.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { requireAppPermission, requireUserPermission, resolveAccountId } from './access.ts';
 import { baseUrl, sendJson } from './http-helpers.ts';

@@ -3,6 +3,7 @@ export {
   TokenService,
   RINGCENTRAL_TOKEN_CONFIG,
   clampTtl,
+  type Admit,
   type AuthContext,
   type TokenConfig,
   type TokenResponse,

@@ -5,11 +5,13 @@ import { ensureCredentials, type Credentials } from '../auth/index.ts';
 import { buildConfig, type CommonFlags } from './config.ts';
 import { openRuntime } from './runtime.ts';
 import { serve } from './serve.ts';
-import { DEFAULT_SEED, seedStore } from './seed.ts';
+import { DEFAULT_SEED, seedStore } from '../generator/index.ts';
+import { createProgress } from './progress.ts';
 import { runSyncCommand, type SyncFlags } from './sync-command.ts';
 import { runImport, type ImportFlags } from './import-command.ts';
 import { runExport, type ExportFlags } from './export-command.ts';
 import { DEFAULT_BASE_URL } from '../transfer/index.ts';
+import { reportCommand } from './report-command.ts';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -116,7 +118,9 @@ export async function main(argv: string[]): Promise<void> {
         endTime: Date.now(),
       };
       if (options.extensions < 2) throw new Error('--extensions must be at least 2 (an admin and a user)');
-      const summary = await seedStore(runtime.store, options, !flags.json);
+      const progress = flags.json ? null : createProgress('seeding days', options.days);
+      const summary = await seedStore(runtime.store, options, (days) => progress?.update(days));
+      progress?.stop();
       await runtime.close();
       if (flags.json) out(JSON.stringify(summary));
       else
@@ -186,6 +190,8 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (flags: SyncFlags) => {
       process.exitCode = await runSyncCommand(flags, process.env);
     });
+
+  program.addCommand(reportCommand());
 
   await program.parseAsync(argv);
 }

@@ -3,6 +3,8 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { listen } from '../api/index.ts';
+import { warmRecordingAudio } from '../generator/index.ts';
+import { LOGIN_BACKOFF } from '../domain/index.ts';
 import { startRetentionJob } from '../store/index.ts';
 import type { Config } from './config.ts';
 import { openRuntime } from './runtime.ts';
@@ -12,6 +14,7 @@ export type ServerMessage = { type: 'listening'; url: string } | { type: 'stoppe
 const port = parentPort!;
 const config = workerData as Config;
 const runtime = await openRuntime(config);
+warmRecordingAudio();
 const { app, url } = await listen(runtime.ctx, config.host, config.port, {
   logger: config.logger,
   faults: config.faults,
@@ -20,9 +23,14 @@ const retention = startRetentionJob(runtime.store, runtime.ctx.blobs, config.ret
   intervalMs: 3600_000,
   onError: (err) => process.stderr.write(`retention: ${(err as Error).message}\n`),
 });
-// Expired tokens are useless; sweep them hourly so the tokens table does not grow without end.
+// Expired tokens, spent rate-limit windows and forgotten failure counts are useless; sweep them hourly so their
+// tables do not grow without end.
 const tokenSweep = setInterval(() => {
-  runtime.store.deleteExpiredTokens(Date.now()).catch((err) => {
+  const now = Date.now();
+  Promise.all([
+    runtime.store.deleteExpiredTokens(now),
+    runtime.store.security.purgeExpired(now, Object.values(config.rateLimits), LOGIN_BACKOFF),
+  ]).catch((err) => {
     process.stderr.write(`token sweep: ${(err as Error).message}\n`);
   });
 }, 3600_000);

@@ -13,7 +13,7 @@ import {
   QUEUE_CATALOGUE,
 } from './company-catalogue.ts';
 import { GeneratedIds } from './generated-ids.ts';
-import { SeededRandom } from './seeded-random.ts';
+import { SeededRandom } from '../domain/index.ts';
 import { callStartTimes, COMPANY_TIME_ZONE } from './traffic-calendar.ts';
 import { TrafficWorld, usNumber } from './traffic-parties.ts';
 import { playSession, type ScenarioContext } from './traffic-scenarios.ts';

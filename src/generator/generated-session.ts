@@ -22,7 +22,7 @@ import type {
 } from '../domain/index.ts';
 import { MIN_RECORDING_SECONDS } from '../domain/index.ts';
 import type { GeneratedIds } from './generated-ids.ts';
-import type { SeededRandom } from './seeded-random.ts';
+import type { SeededRandom } from '../domain/index.ts';
 import {
   DELETED_SHARE,
   DELETION_DELAY,

@@ -1,7 +1,7 @@
 // The generated traffic's distributions in one place: scenario shares, outcome tables, call lengths,
 // recording and deletion rates. docs/data-model.md describes these numbers; change both together.
 
-import type { Reason, Result } from '../domain/enums.ts';
+import type { Reason, Result } from '../domain/index.ts';
 
 export type Scenario =
   'inboundDirect' | 'inboundQueue' | 'inboundBlocked' | 'outbound' | 'internal' | 'faxIn' | 'faxOut';

@@ -15,7 +15,7 @@ import {
   type City,
 } from './company-catalogue.ts';
 import { OUTSIDE, USER_ACTIVITY_SIGMA } from './traffic-mix.ts';
-import { WeightedChoice, type SeededRandom } from './seeded-random.ts';
+import { WeightedChoice, type SeededRandom } from '../domain/index.ts';
 
 const DIGITS = '0123456789';
 

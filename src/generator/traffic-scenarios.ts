@@ -11,7 +11,7 @@ import {
   type RecordSpec,
   type SessionContext,
 } from './generated-session.ts';
-import { WeightedChoice, type SeededRandom } from './seeded-random.ts';
+import { WeightedChoice, type SeededRandom } from '../domain/index.ts';
 import { isBusinessTime } from './traffic-calendar.ts';
 import {
   DIRECT_OUTCOMES_CLOSED,

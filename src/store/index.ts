@@ -6,12 +6,30 @@ import type { Store } from './store.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export type { Store, StoredToken, JwtCredential, RecordPage, ExportFilter, LogKey, ChangeQuery } from './store.ts';
+export type {
+  Store,
+  DirectoryStore,
+  TokenStore,
+  SettingsStore,
+  SyncStateStore,
+  CallLogStore,
+  RecordingStore,
+  RateLimitStore,
+  StoredToken,
+  JwtCredential,
+  RecordPage,
+  ExportFilter,
+  LogKey,
+  ChangeQuery,
+} from './store.ts';
 export { EventLog, type EventTopic, type NewEvent, type LoggedEvent, type EventFilter } from './event-log.ts';
 export { prepareRecord, type PreparedRecord } from './call-log-row.ts';
+export { ReportStore, type FactQuery, type FactRow } from './report-store.ts';
 export { createDiskBlobStore, type BlobStore } from './blob-store.ts';
 export { AuthorizationStore, type AppAuthorization, type AuthorizationCode } from './authorization-store.ts';
 export { applyRetention, startRetentionJob, type RetentionResult } from './retention.ts';
+export { clientSecretMatches, hashClientSecret } from './client-secret.ts';
+export { SecurityStore, type RefreshTake } from './security-store.ts';
 
 export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
 
@@ -26,3 +44,5 @@ export function defaultBlobDir(location: string): string {
   if (location === ':memory:') return join(tmpdir(), `ringlog-blobs-${process.pid}`);
   return `${location}.blobs`;
 }
+export { listWrittenAfter, type WriteCursor, type WrittenRecord, type ExtractQuery } from './extract-sync-store.ts';
+export { putSetting } from './settings-store.ts';

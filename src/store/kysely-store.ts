@@ -19,10 +19,23 @@ import {
 } from '../domain/index.ts';
 import type { Dialect } from './migrations.ts';
 import { EventLog } from './event-log.ts';
+import { hashClientSecret } from './client-secret.ts';
+import { SecurityStore } from './security-store.ts';
+import { ReportStore } from './report-store.ts';
 import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 import type { RecordWriter } from './record-writers.ts';
+import { syncStateTable } from './sync-state-store.ts';
 import type { AccountsTable, CallLogTable, Database, ExtensionsTable, RecordingsTable, TokensTable } from './schema.ts';
-import type { ChangeQuery, ExportFilter, JwtCredential, LogKey, RecordPage, Store, StoredToken } from './store.ts';
+import type {
+  ChangeQuery,
+  ExportFilter,
+  JwtCredential,
+  LogKey,
+  RecordPage,
+  Store,
+  StoredToken,
+  SyncStateStore,
+} from './store.ts';
 
 const UPSERT_BATCH = 500;
 
@@ -106,7 +119,10 @@ function toToken(row: Selectable<TokensTable>): StoredToken {
 
 export class KyselyStore implements Store {
   private readonly tokenWithOwner: ReturnType<typeof compileTokenWithOwner>;
+  private readonly syncState: SyncStateStore;
   readonly eventLog: EventLog;
+  readonly security: SecurityStore;
+  readonly reports: ReportStore;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -116,6 +132,9 @@ export class KyselyStore implements Store {
   ) {
     this.tokenWithOwner = compileTokenWithOwner(db);
     this.eventLog = new EventLog(db, dialect);
+    this.syncState = syncStateTable(db);
+    this.security = new SecurityStore(db, dialect);
+    this.reports = new ReportStore(db);
   }
 
   async putAccount(a: Account): Promise<void> {
@@ -219,7 +238,7 @@ export class KyselyStore implements Store {
   async putApp(app: App): Promise<void> {
     const row = {
       client_id: app.clientId,
-      client_secret: app.clientSecret,
+      client_secret: hashClientSecret(app.clientSecret),
       name: app.name,
       permissions: app.permissions.join(' '),
       grant_types: app.grantTypes.join(' '),
@@ -280,6 +299,7 @@ export class KyselyStore implements Store {
           issued_at: t.issuedAt,
           expires_at: t.expiresAt,
           endpoint_id: t.endpointId,
+          used_at: null,
         })),
       )
       .execute();
@@ -343,6 +363,14 @@ export class KyselyStore implements Store {
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
     return (await this.getSetting(key)) ?? value;
+  }
+
+  getSyncState(key: string): Promise<string | null> {
+    return this.syncState.getSyncState(key);
+  }
+
+  putSyncState(key: string, value: string): Promise<void> {
+    return this.syncState.putSyncState(key, value);
   }
 
   async upsertRecords(records: CallLogRecord[]): Promise<void> {

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { KyselyStore } from './kysely-store.ts';
 import { postgresRecordWriter } from './record-writers.ts';
 import type { Database as Schema } from './schema.ts';
-import { migrate } from './sqlite-store.ts';
+import { migrate } from './migrations.ts';
 
 /** 64-bit integers (epoch milliseconds) come back as numbers; they stay far below 2^53. */
 const types = {

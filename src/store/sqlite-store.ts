@@ -1,11 +1,11 @@
 // The SQLite store: better-sqlite3 under Kysely, WAL journal, migrations applied on open.
 
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KyselyStore } from './kysely-store.ts';
-import { migrationProvider } from './migrations.ts';
+import { migrate } from './migrations.ts';
 import { sqliteRecordWriter } from './record-writers.ts';
 import type { Database as Schema } from './schema.ts';
 
@@ -23,6 +23,10 @@ export async function openSqliteStore(file: string): Promise<KyselyStore> {
   sqlite.pragma('cache_size = -65536');
   // Reads through a memory map skip a copy per page (about 1.8x more list pages per second, measured).
   sqlite.pragma('mmap_size = 2147483648');
+  // For migration 0005 (PostgreSQL has reverse()).
+  sqlite.function('ringlog_reverse', { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? [...text].reverse().join('') : null,
+  );
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db, 'sqlite');
   return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite));
@@ -49,15 +53,4 @@ function withStatementCache(sqlite: Database.Database): SqliteDatabase {
       return statement;
     },
   };
-}
-
-export async function migrate(db: Kysely<Schema>, dialect: 'sqlite' | 'postgres'): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: migrationProvider(dialect),
-    migrationTableName: 'ringlog_migration',
-    migrationLockTableName: 'ringlog_migration_lock',
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
 }

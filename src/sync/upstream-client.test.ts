@@ -4,16 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pacer } from './pacer.ts';
-import { settingsRegister, type SettingsStore } from './settings-register.ts';
+import type { SyncStateStore } from '../store/index.ts';
+import { stateRegister } from './state-register.ts';
 import { backoffDelay, resolveUpstreamUrl, UpstreamClient, UpstreamError } from './upstream-client.ts';
 
-function memorySettings(): SettingsStore {
+function memorySettings(): SyncStateStore {
   const values = new Map<string, string>();
   return {
-    getSetting: async (key) => values.get(key) ?? null,
-    initSetting: async (key, value) => {
-      if (!values.has(key)) values.set(key, value);
-      return values.get(key)!;
+    getSyncState: (key) => Promise.resolve(values.get(key) ?? null),
+    putSyncState: (key, value) => {
+      values.set(key, value);
+      return Promise.resolve();
     },
   };
 }
@@ -58,7 +59,7 @@ function client(api: Reply[], settings = memorySettings()) {
   const { fetchImpl, calls } = scripted(api);
   const c = new UpstreamClient({
     credentials: { url: 'https://platform.example.com', clientId: 'app', clientSecret: 'secret', jwt: 'jwt' },
-    tokenRegister: settingsRegister(settings, 'token'),
+    tokenRegister: stateRegister(settings, 'token'),
     pacer: new Pacer({ now: () => clock.now, sleep }),
     fetch: fetchImpl,
     now: () => clock.now,
@@ -130,7 +131,7 @@ test('a 401 refreshes the token once and retries; the rotated refresh token is k
   const refresh = calls.find((call) => call.form?.get('grant_type') === 'refresh_token');
   assert.equal(refresh?.form?.get('refresh_token'), 'r1');
   assert.equal(calls.at(-1)?.auth, 'Bearer a2');
-  const kept = JSON.parse((await settingsRegister(settings, 'token').read())!);
+  const kept = JSON.parse((await stateRegister(settings, 'token').read())!);
   assert.equal(kept.refreshToken, 'r2');
   assert.equal(c.tokens.stats.refreshes, 1);
 });
@@ -157,7 +158,7 @@ test('refreshes about a minute before the access token expires', async () => {
 
 test('a refused refresh falls back to the JWT', async () => {
   const settings = memorySettings();
-  await settingsRegister(settings, 'token').write(
+  await stateRegister(settings, 'token').write(
     JSON.stringify({
       accessToken: 'old',
       accessExpiresAt: 0,

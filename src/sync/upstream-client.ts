@@ -3,7 +3,7 @@
 // token refresh and one retry.
 
 import { Pacer, readRateHeaders, type RateHeaders } from './pacer.ts';
-import type { Register } from './settings-register.ts';
+import type { Register } from './state-register.ts';
 import { TokenKeeper, TokenRefused, type TokenResponse } from './upstream-token.ts';
 
 export interface UpstreamCredentials {

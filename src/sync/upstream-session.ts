@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { runStateRegister, tokenRegister, type RunState } from './checkpoint.ts';
 import { Pacer } from './pacer.ts';
-import type { SettingsStore } from './settings-register.ts';
+import type { SyncStateStore } from '../store/index.ts';
 import { UpstreamClient, type UpstreamCredentials } from './upstream-client.ts';
 
 export interface UpstreamSession {
@@ -24,7 +24,7 @@ export function credentialsKey(c: UpstreamCredentials): string {
 }
 
 export async function openUpstream(
-  store: SettingsStore,
+  store: SyncStateStore,
   credentials: UpstreamCredentials,
   options: { fetch?: typeof fetch; now?: () => number } = {},
 ): Promise<UpstreamSession> {

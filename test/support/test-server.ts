@@ -10,7 +10,7 @@ import {
   type Credentials,
   type TokenConfig,
 } from '../../src/auth/index.ts';
-import { seedStore } from '../../src/cli/seed.ts';
+import { seedStore } from '../../src/generator/index.ts';
 import { createDiskBlobStore, openStore, type Store } from '../../src/store/index.ts';
 import type { SeedOptions } from '../../src/generator/index.ts';
 import type { RateLimits } from '../../src/domain/index.ts';
@@ -51,7 +51,7 @@ export async function startTestServer(
   const database = await createTestDatabase(options.backend ?? 'sqlite');
   const store = await openStore(database.location);
   const seed = { ...SMALL_COMPANY, ...options.seed };
-  await seedStore(store, seed, false);
+  await seedStore(store, seed);
   const tokens = new TokenService(store, { ...RINGCENTRAL_TOKEN_CONFIG, ...options.tokens });
   const credentials = await ensureCredentials(store, tokens);
   const ctx = {

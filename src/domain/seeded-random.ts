@@ -1,5 +1,5 @@
-// Seeded pseudo-random numbers (sfc32) for deterministic generation: the same seed gives the same sequence
-// on every machine. Never Math.random: `ringlog seed` must produce byte-identical data for a given seed.
+// Seeded pseudo-random numbers (sfc32): the same seed gives the same sequence on every machine, for deterministic
+// generation and replayable fault injection. Never Math.random there: `ringlog seed` must be byte-identical per seed.
 
 const TWO_32 = 4294967296;
 
