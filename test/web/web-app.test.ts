@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, TEST_END_TIME, type TestServer } from '../support/test-server.ts';
 import { backends } from '../support/backends.ts';
+import { jwtAccessToken } from '../support/oauth.ts';
 import { ensureWebBuilt, launchChromium, SCREENSHOTS } from './browser.ts';
 
 const FROM = new Date(TEST_END_TIME - 2 * 86_400_000).toISOString();
@@ -34,6 +35,40 @@ async function signIn(page: Page, server: TestServer, who: 'admin' | 'user', sho
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
+
+/** Posts one telephony-session event (RingCentral's shape) of a call from CALLER to the admin's extension. */
+async function callEvent(server: TestServer, token: string, sequence: number, code: 'Answered' | 'Disconnected') {
+  const { accountId, admin } = server.credentials;
+  const response = await fetch(`${server.url}/ringlog/v1/account/~/telephony/events`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      sequence,
+      sessionId: '4250081600777',
+      telephonySessionId: 's-web0live0call0000000000000000001',
+      serverId: '10.13.22.28.TAM',
+      eventTime: new Date().toISOString(),
+      origin: { type: 'Call' },
+      parties: [
+        {
+          accountId,
+          extensionId: admin.extensionId,
+          id: 'p-web0live0call0000000000000000001-1',
+          direction: 'Inbound',
+          to: { phoneNumber: '+16505550100', extensionId: admin.extensionId },
+          from: { phoneNumber: CALLER },
+          status: { code, rcc: false },
+          missedCall: false,
+          standAlone: false,
+          muted: false,
+        },
+      ],
+    }),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+const CALLER = '+14083388064';
 
 function rows(page: Page) {
   return page.locator('table.calls tbody tr:not(.legs-row):not(.player-row)');
@@ -162,17 +197,40 @@ for (const backend of await backends()) {
       await file.arrayBuffer();
       if (shots) await page.screenshot({ path: `${SCREENSHOTS}recordings.png` });
 
-      // Live calls: from the active-calls API, or a clear message where the server has none.
+      // Live calls: a call answered now appears without a reload, and goes when it ends. Where the server cannot
+      // list active calls (its live-call source is not there), the page says so instead.
+      const admin = await jwtAccessToken(server, server.credentials.admin.jwt);
       await page.getByRole('link', { name: 'Live' }).click();
       await page.getByRole('heading', { name: 'Live calls' }).waitFor();
-      await page.locator('.notice, table.calls tbody tr, .empty:not(:has-text("Loading"))').first().waitFor();
-      if (shots) await page.screenshot({ path: `${SCREENSHOTS}live.png` });
+      const probe = await fetch(`${server.url}/restapi/v1.0/account/~/active-calls`, {
+        headers: { Authorization: `Bearer ${admin}` },
+      });
+      await probe.arrayBuffer();
+      if (probe.status !== 200) {
+        await page.getByText(/Live calls are unavailable/).waitFor();
+        if (shots) await page.screenshot({ path: `${SCREENSHOTS}live.png` });
+      } else {
+        await page.getByText('No calls in progress right now.').waitFor();
+        await callEvent(server, admin, 1, 'Answered');
+        const live = page.locator('table.calls tbody tr', { hasText: CALLER });
+        await live.waitFor({ timeout: 15_000 });
+        assert.match(await live.innerText(), /In Progress/);
+        if (shots) await page.screenshot({ path: `${SCREENSHOTS}live.png` });
+        await callEvent(server, admin, 2, 'Disconnected');
+        await live.waitFor({ state: 'detached', timeout: 15_000 });
+      }
 
-      // Dashboards: charts from the Business Analytics API, or a clear message where the server has none.
+      // Dashboards: charts and tables from the Business Analytics API for the chosen period.
       await page.getByRole('link', { name: 'Dashboards' }).click();
+      await page.goto(`${server.url}/dashboards?days=7&to=${encodeURIComponent(TO)}`);
       await page.getByRole('heading', { name: 'Dashboards' }).waitFor();
-      await page.locator('.notice, .chart canvas, .error').first().waitFor();
-      if (shots) await page.screenshot({ path: `${SCREENSHOTS}dashboards.png` });
+      await page.locator('.chart canvas').first().waitFor();
+      assert.equal(await page.locator('.chart canvas').count(), 4);
+      const totals = await page.getByRole('list', { name: 'Totals for the period' }).innerText();
+      assert.match(totals, /[1-9]\d*\s+calls/);
+      assert.ok((await page.getByRole('table', { name: 'Per extension' }).locator('tbody tr').count()) > 3);
+      assert.ok((await page.getByRole('table', { name: 'Per queue' }).locator('tbody tr').count()) >= 1);
+      if (shots) await page.screenshot({ path: `${SCREENSHOTS}dashboards.png`, fullPage: true });
 
       // Sign out revokes the session on the server.
       const token = await page.evaluate(
