@@ -67,10 +67,13 @@ function decodeToken(secret: string, token: string): ExtractFrame | null {
 }
 
 const tokenError = () =>
-  new ApiError(400, {
-    errorCode: 'CLG-101',
-    message: 'Parameter [syncToken] is invalid [Sync token expired, call log was reset]',
-    parameterName: 'syncToken',
+  new ApiError({
+    status: 400,
+    detail: {
+      errorCode: 'CLG-101',
+      message: 'Parameter [syncToken] is invalid [Sync token expired, call log was reset]',
+      parameterName: 'syncToken',
+    },
   });
 
 function recordCountValue(raw: RawQuery): number {

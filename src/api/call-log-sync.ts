@@ -58,10 +58,13 @@ export function encodeSyncToken(secret: string, frame: SyncFrame): string {
 }
 
 function tokenError(level: 'account' | 'extension', message = 'Sync token expired, call log was reset') {
-  return new ApiError(400, {
-    errorCode: level === 'account' ? 'CLG-101' : 'CLG-104',
-    message: `Parameter [syncToken] is invalid [${message}]`,
-    parameterName: 'syncToken',
+  return new ApiError({
+    status: 400,
+    detail: {
+      errorCode: level === 'account' ? 'CLG-101' : 'CLG-104',
+      message: `Parameter [syncToken] is invalid [${message}]`,
+      parameterName: 'syncToken',
+    },
   });
 }
 

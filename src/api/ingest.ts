@@ -33,13 +33,17 @@ const settingKey = (accountId: string) => `webhook-verification-token:${accountI
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const adminRequired = () => new ApiError(403, { errorCode: 'CMN-402', message: 'Administrator permission required' });
+const adminRequired = () =>
+  new ApiError({ status: 403, detail: { errorCode: 'CMN-402', message: 'Administrator permission required' } });
 const badVerificationToken = () =>
-  new ApiError(401, { errorCode: 'AGW-402', message: 'Invalid Verification-Token header' });
+  new ApiError({ status: 401, detail: { errorCode: 'AGW-402', message: 'Invalid Verification-Token header' } });
 const noVerificationToken = () =>
-  new ApiError(401, {
-    errorCode: 'AGW-402',
-    message: 'No WebHook verification token is set for this account (GET …/telephony/webhook as an administrator)',
+  new ApiError({
+    status: 401,
+    detail: {
+      errorCode: 'AGW-402',
+      message: 'No WebHook verification token is set for this account (GET …/telephony/webhook as an administrator)',
+    },
   });
 
 function header(request: FastifyRequest, name: string): string | undefined {

@@ -18,6 +18,8 @@ export interface Config {
   faults: FaultConfig;
   retention: RetentionPolicy;
   logger: boolean;
+  /** Origins browsers may call the API from (CORS); empty = any origin, without credentials. */
+  corsOrigins: string[];
 }
 
 export interface CommonFlags {
@@ -31,6 +33,7 @@ export interface CommonFlags {
   faults?: string;
   retention?: string;
   log?: boolean;
+  corsOrigins?: string;
 }
 
 /** `--faults "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7"`: shares of requests to fail, and latency. */
@@ -110,6 +113,10 @@ export function buildConfig(
     retention: parseRetention(flags.retention ?? env.RINGLOG_RETENTION ?? defaults.retention),
     faults: faultsFrom(flags.faults ?? env.RINGLOG_FAULTS),
     logger: flags.log ?? false,
+    corsOrigins: (flags.corsOrigins ?? env.RINGLOG_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   };
   const publicUrl = flags.publicUrl ?? env.RINGLOG_PUBLIC_URL;
   if (publicUrl) config.publicUrl = publicUrl;

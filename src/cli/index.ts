@@ -39,7 +39,11 @@ function serverOptions(cmd: Command): Command {
       '--faults <spec>',
       'inject faults, e.g. "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7" (env RINGLOG_FAULTS)',
     )
-    .option('--log', 'log every request (pino, on stdout)');
+    .option(
+      '--cors-origins <list>',
+      'comma-separated origins browsers may call from (default any; env RINGLOG_CORS_ORIGINS)',
+    )
+    .option('--log', 'log every request (JSON lines on stderr, secrets redacted)');
 }
 
 function integer(name: string, value: string | undefined, fallback: number): number {

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { listen } from '../api/index.ts';
 import { warmRecordingAudio } from '../generator/index.ts';
 import { LOGIN_BACKOFF } from '../domain/index.ts';
-import { startRetentionJob } from '../store/index.ts';
+import { startRetentionJob, sweepTemporaryBlobs, defaultBlobDir } from '../store/index.ts';
 import type { Config } from './config.ts';
 import { openRuntime } from './runtime.ts';
 
@@ -13,11 +13,17 @@ export type ServerMessage = { type: 'listening'; url: string } | { type: 'stoppe
 
 const port = parentPort!;
 const config = workerData as Config;
-const runtime = await openRuntime(config);
+// Two reader threads: a slow search holds one, cheap requests still find a connection (issue 11).
+const runtime = await openRuntime(config, { readers: 2 });
 warmRecordingAudio();
 const { app, url } = await listen(runtime.ctx, config.host, config.port, {
   logger: config.logger,
   faults: config.faults,
+  corsOrigins: config.corsOrigins,
+});
+// Blobs half-written by a writer that was killed (kill -9 during `sync --recordings`) are removed on start.
+await sweepTemporaryBlobs(defaultBlobDir(config.db), Date.now()).catch((err: Error) => {
+  process.stderr.write(`blob sweep: ${err.message}\n`);
 });
 const retention = startRetentionJob(runtime.store, runtime.ctx.blobs, config.retention, {
   intervalMs: 3600_000,

@@ -1,7 +1,7 @@
 // What other modules may use from the store: the Store interface, opening a store by location, the blob store.
 
 import { openPostgresStore } from './postgres-store.ts';
-import { openSqliteStore } from './sqlite-store.ts';
+import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,14 +28,18 @@ export { ReportStore, type FactQuery, type FactRow } from './report-store.ts';
 export { createDiskBlobStore, type BlobStore } from './blob-store.ts';
 export { AuthorizationStore, type AppAuthorization, type AuthorizationCode } from './authorization-store.ts';
 export { applyRetention, startRetentionJob, type RetentionResult } from './retention.ts';
+export { onQueryTimed } from './query-timing.ts';
+export { decryptSetting, encryptSetting, loadSecretKey, secretKeyFile } from './crypto-settings.ts';
+export { sweepTemporaryBlobs } from './blob-sweep.ts';
+export type { SyncRunState } from './operator-queries.ts';
 export { clientSecretMatches, hashClientSecret } from './client-secret.ts';
 export { SecurityStore, type RefreshTake } from './security-store.ts';
 
 export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
 
 /** Opens the store named by `location`: a postgres:// URL, or a SQLite file path (or ':memory:'). */
-export async function openStore(location: string): Promise<Store> {
-  return isPostgresUrl(location) ? openPostgresStore(location) : openSqliteStore(location);
+export async function openStore(location: string, options: SqliteStoreOptions = {}): Promise<Store> {
+  return isPostgresUrl(location) ? openPostgresStore(location) : openSqliteStore(location, options);
 }
 
 /** Where a store's recording blobs live unless configured: beside a SQLite file, else ./ringlog-blobs. */

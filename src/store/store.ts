@@ -17,6 +17,7 @@ import type { Dialect } from './migrations.ts';
 import type { EventLog } from './event-log.ts';
 import type { SecurityStore } from './security-store.ts';
 import type { ReportStore } from './report-store.ts';
+import type { OperatorQueries } from './operator-queries.ts';
 
 export interface StoredToken {
   /** SHA-256 of the token, hex; the token itself is never stored. */
@@ -174,6 +175,8 @@ export interface Store
   readonly security: SecurityStore;
   /** What reports read (report-store.ts). */
   readonly reports: ReportStore;
+  /** Readiness probe and sync-run states for health and metrics (operator-queries.ts). */
+  readonly operator: OperatorQueries;
 
   close(): Promise<void>;
 }

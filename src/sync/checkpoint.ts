@@ -3,6 +3,7 @@
 
 import type { PacerSnapshot } from './pacer.ts';
 import type { SyncStateStore } from '../store/index.ts';
+import { encryptedRegister } from './encrypted-register.ts';
 import { stateRegister, type Register } from './state-register.ts';
 
 export interface Interval {
@@ -111,6 +112,8 @@ export function runStateRegister(store: SyncStateStore, credentialsKey: string):
   return stateRegister(store, `sync.login.${credentialsKey}.run`);
 }
 
-export function tokenRegister(store: SyncStateStore, credentialsKey: string): Register {
-  return stateRegister(store, `sync.login.${credentialsKey}.token`);
+/** The upstream tokens of a login, encrypted at rest when a key is given (issue 11: `ringlog sync` always does). */
+export function tokenRegister(store: SyncStateStore, credentialsKey: string, secretKey?: Buffer): Register {
+  const register = stateRegister(store, `sync.login.${credentialsKey}.token`);
+  return secretKey ? encryptedRegister(register, secretKey) : register;
 }

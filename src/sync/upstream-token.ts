@@ -24,6 +24,8 @@ export interface UpstreamToken {
 
 /** Raised by the token endpoint exchange: `status` is the HTTP status of the refusal. */
 export class TokenRefused extends Error {
+  override readonly name = 'TokenRefused';
+
   constructor(
     readonly status: number,
     message: string,

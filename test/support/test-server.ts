@@ -2,7 +2,7 @@
 // deterministic company, for end-to-end tests. Everything is removed on close().
 
 import { join } from 'node:path';
-import { listen, NO_FAULTS, type FaultConfig } from '../../src/api/index.ts';
+import { listen, NO_FAULTS, type AppOptions, type FaultConfig } from '../../src/api/index.ts';
 import {
   ensureCredentials,
   RINGCENTRAL_TOKEN_CONFIG,
@@ -46,6 +46,10 @@ export async function startTestServer(
     now?: () => number;
     /** Fault injection (429, 5xx, early token expiry, latency); none by default. */
     faults?: Partial<FaultConfig>;
+    /** Other app options (CORS origins, logger). */
+    app?: Omit<AppOptions, 'faults'>;
+    /** Base URL written into URIs instead of the request's own. */
+    publicUrl?: string;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(options.backend ?? 'sqlite');
@@ -58,11 +62,14 @@ export async function startTestServer(
     store,
     tokens,
     blobs: createDiskBlobStore(join(database.dir, 'blobs')),
-    http: {},
+    http: options.publicUrl ? { publicUrl: options.publicUrl } : {},
     rateLimits: options.rateLimits ?? {},
     now: options.now ?? Date.now,
   };
-  const { app, url } = await listen(ctx, '127.0.0.1', 0, { faults: { ...NO_FAULTS, ...options.faults } });
+  const { app, url } = await listen(ctx, '127.0.0.1', 0, {
+    ...options.app,
+    faults: { ...NO_FAULTS, ...options.faults },
+  });
   return {
     url,
     store,
