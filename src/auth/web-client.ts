@@ -11,7 +11,7 @@ import type { TokenService } from './token-service.ts';
 export const WEB_CLIENT_REDIRECT_PATH = '/callback';
 
 /** What the web app reads: the call log, recordings, active calls and the Business Analytics reports. */
-const WEB_CLIENT_PERMISSIONS = [...DEMO_APP_PERMISSIONS, 'Analytics'];
+const WEB_CLIENT_PERMISSIONS = [...new Set([...DEMO_APP_PERMISSIONS, 'Analytics'])];
 
 /** Makes sure the web app's client exists; returns its client id (stable per database). */
 export async function ensureWebClient(store: Store, tokens: TokenService): Promise<string> {

@@ -84,6 +84,8 @@ function printCredentials(url: string, c: Credentials): void {
     out(`        jwt ${u.jwt}`);
   }
   out();
+  out(`Open ${url}/ in a browser and sign in with a username, extension and password above.`);
+  out();
   out('Try it with the official SDK (npm install @ringcentral/sdk), in an .mjs file:');
   out();
   out(`  import { SDK } from '@ringcentral/sdk';`);

@@ -106,6 +106,18 @@ export function postJson<T>(path: string, body: unknown, signal?: AbortSignal): 
   });
 }
 
+const ME_KEY = 'ringlog.me';
+
+/** Who signed in, as last read (so the first page's data is asked for at once); null if unknown. */
+export function rememberedMe(ownerId: string | null): Me | null {
+  try {
+    const me = JSON.parse(localStorage.getItem(ME_KEY) ?? 'null') as Me | null;
+    return me && me.id === ownerId ? me : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function whoAmI(): Promise<Me> {
   const body = await get<{
     id: number | string;
@@ -113,12 +125,14 @@ export async function whoAmI(): Promise<Me> {
     name: string;
     permissions?: { admin?: { enabled?: boolean } };
   }>('/restapi/v1.0/account/~/extension/~');
-  return {
+  const me = {
     id: String(body.id),
     extensionNumber: body.extensionNumber,
     name: body.name,
     isAdmin: !!body.permissions?.admin?.enabled,
   };
+  localStorage.setItem(ME_KEY, JSON.stringify(me));
+  return me;
 }
 
 export async function listExtensions(): Promise<ExtensionInfo[]> {

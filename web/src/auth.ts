@@ -97,6 +97,11 @@ function saveToken(body: TokenBody): StoredToken {
   return token;
 }
 
+/** The extension id the session belongs to. */
+export function sessionOwner(): string | null {
+  return readToken()?.ownerId ?? null;
+}
+
 export function hasSession(): boolean {
   const token = readToken();
   return !!token && (token.expiresAt > Date.now() || token.refreshExpiresAt > Date.now());
@@ -175,6 +180,7 @@ export async function authorizedFetch(path: string, init: RequestInit = {}): Pro
 export async function signOut(): Promise<void> {
   const token = readToken();
   localStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem('ringlog.me');
   if (!token) return;
   await fetch('/restapi/oauth/revoke', {
     method: 'POST',

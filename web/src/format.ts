@@ -4,9 +4,21 @@ import type { Party } from './api.ts';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+const shortDateTime = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  second: '2-digit',
+});
 
 export function formatDateTime(iso: string): string {
   return dateTime.format(new Date(iso));
+}
+
+/** Without the year, for table rows (the period filter above them has it). */
+export function formatShortDateTime(iso: string): string {
+  return shortDateTime.format(new Date(iso));
 }
 
 export function formatTime(iso: string): string {
@@ -48,4 +60,11 @@ export function fromLocalInput(value: string): string {
 
 export function percent(part: number, whole: number): string {
   return whole ? `${((100 * part) / whole).toFixed(1)}%` : '–';
+}
+
+/** Long totals in hours and minutes: 71 h 38 min. */
+export function formatTotalDuration(seconds: number): string {
+  if (seconds < 3600) return formatDuration(seconds);
+  const minutes = Math.round(seconds / 60);
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

@@ -2,8 +2,8 @@
 
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { whoAmI, type Me } from './api.ts';
-import { completeSignIn, hasSession, REDIRECT_PATH, SessionEnded, signIn, signOut } from './auth.ts';
+import { rememberedMe, whoAmI, type Me } from './api.ts';
+import { completeSignIn, hasSession, REDIRECT_PATH, SessionEnded, sessionOwner, signIn, signOut } from './auth.ts';
 import { ActivityLog } from './pages/activity-log.tsx';
 import { Dashboards } from './pages/dashboards.tsx';
 import { Live } from './pages/live.tsx';
@@ -56,7 +56,11 @@ function App() {
       if (location.pathname === REDIRECT_PATH)
         navigate(await completeSignIn(new URLSearchParams(location.search)), true);
       if (!hasSession()) return setState({ kind: 'signed-out', message: '' });
-      setState({ kind: 'signed-in', me: await whoAmI() });
+      // Known from the last visit: show the page (and start its requests) now, and check who it is meanwhile.
+      const remembered = rememberedMe(sessionOwner());
+      if (remembered) setState({ kind: 'signed-in', me: remembered });
+      const me = await whoAmI();
+      if (JSON.stringify(me) !== JSON.stringify(remembered)) setState({ kind: 'signed-in', me });
     };
     start().catch((err: Error) => {
       setState({

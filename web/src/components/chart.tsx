@@ -33,26 +33,34 @@ export function Chart(props: {
     const fg = cssVar('--muted');
     const grid = cssVar('--line');
     const hasPercent = props.series.some((s) => s.percent);
+    const hasCounts = props.series.some((s) => !s.percent);
+    // Bars need half a step of room at both ends; counts start at zero.
+    const step = props.x.length > 1 ? props.x[1] - props.x[0] : 1;
+    const xRange = (): [number, number] => [props.x[0] - step / 2, props.x[props.x.length - 1] + step / 2];
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
     const bars = uPlot.paths.bars!({ size: [0.7, 40] });
     const options: Options = {
       width: Math.max(280, el.clientWidth),
       height: props.height ?? 240,
-      scales: { x: { time: !props.labels }, pct: { range: [0, 100] } },
+      scales: {
+        x: { time: !props.labels, range: props.x.length ? xRange : undefined },
+        y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+        pct: { range: [0, 100] },
+      },
       legend: { show: true },
       axes: [
         {
           ...axis,
           ...(props.labels ? { values: (_u: uPlot, ticks: number[]) => ticks.map((t) => props.labels![t] ?? '') } : {}),
         },
-        { ...axis },
+        ...(hasCounts ? [{ ...axis }] : []),
         ...(hasPercent
           ? [
               {
                 ...axis,
                 scale: 'pct',
-                side: 1,
-                grid: { show: false },
+                side: hasCounts ? 1 : 3,
+                grid: { show: !hasCounts, stroke: grid, width: 1 },
                 values: (_u: uPlot, t: number[]) => t.map((v) => `${v}%`),
               },
             ]

@@ -26,6 +26,12 @@ function describe(leg: Leg): Step {
     const answered = result === 'Accepted' || result === 'Call connected';
     return { tag: answered ? 'Answered' : 'Queue', tone: answered ? 'ok' : 'bad', text: `Queue rang ${to}: ${result}` };
   }
+  if (leg.legType === 'PstnToSip') {
+    return { tag: 'Reached', tone: 'info', text: `The call reached ${to} from the phone network` };
+  }
+  if (leg.legType.startsWith('SipToPstn')) {
+    return { tag: 'Dialed out', tone: 'info', text: `${from} dialed ${to} over the phone network: ${result}` };
+  }
   if (leg.master) return { tag: 'Rang', tone: 'info', text: `${from} called ${to} (${leg.direction}): ${result}` };
   if (result === 'Accepted' || result === 'Call connected') {
     return { tag: 'Answered', tone: 'ok', text: `${to} answered` };
@@ -107,7 +113,7 @@ export function RecordDialog({ log, id, onClose }: { log: string; id: string; on
             <dt>Result</dt>
             <dd>
               {r.result}
-              {r.reason ? ` (${r.reason})` : ''}
+              {r.reason && r.reason !== r.result ? ` (${r.reason})` : ''}
             </dd>
             <dt>Duration</dt>
             <dd>{formatDuration(r.duration)}</dd>

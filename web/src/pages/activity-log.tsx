@@ -7,7 +7,14 @@ import { SessionEnded } from '../auth.ts';
 import { RecordDialog } from '../components/record-dialog.tsx';
 import { Player } from '../components/player.tsx';
 import { csvHeader, csvRows, download } from '../csv.ts';
-import { formatDateTime, formatDuration, formatParty, fromLocalInput, toLocalInput } from '../format.ts';
+import {
+  formatDateTime,
+  formatDuration,
+  formatParty,
+  formatShortDateTime,
+  fromLocalInput,
+  toLocalInput,
+} from '../format.ts';
 import { navigate, withQuery, type Place } from '../router.ts';
 import { useSession } from '../session.ts';
 import { useRequest } from '../use-request.ts';
@@ -422,7 +429,7 @@ function CallRow({
             onClick={open}
             aria-label={`Details of the ${r.direction.toLowerCase()} call at ${formatDateTime(r.startTime)}`}
           >
-            {formatDateTime(r.startTime)}
+            {formatShortDateTime(r.startTime)}
           </a>
           {r.deleted && <span class="tag bad">deleted</span>}
         </td>
@@ -432,8 +439,8 @@ function CallRow({
           </span>{' '}
           {r.direction}
         </td>
-        <td>{formatParty(r.from)}</td>
-        <td>{formatParty(r.to)}</td>
+        <td class="party">{formatParty(r.from)}</td>
+        <td class="party">{formatParty(r.to)}</td>
         <td>{r.type}</td>
         <td>
           <span class={`result ${/Missed|No Answer|Abandoned|Rejected|Busy/.test(r.result) ? 'bad' : ''}`}>

@@ -4,7 +4,7 @@
 import { useMemo } from 'preact/hooks';
 import { postJson, Unavailable } from '../api.ts';
 import { Chart } from '../components/chart.tsx';
-import { formatDuration, percent } from '../format.ts';
+import { formatTotalDuration, percent } from '../format.ts';
 import { navigate, withQuery, type Place } from '../router.ts';
 import { useRequest } from '../use-request.ts';
 
@@ -119,7 +119,7 @@ interface Dashboard {
   queues: AggregationRecord[];
 }
 
-function GroupTable({ title, records }: { title: string; records: AggregationRecord[] }) {
+function GroupTable({ title, what, records }: { title: string; what: string; records: AggregationRecord[] }) {
   const rows = records
     .map((r) => ({ r, f: rowOf(r.counters, r.timers) }))
     .filter(({ f }) => f.calls > 0)
@@ -131,7 +131,7 @@ function GroupTable({ title, records }: { title: string; records: AggregationRec
         <caption>{title}</caption>
         <thead>
           <tr>
-            <th scope="col">Extension</th>
+            <th scope="col">{what}</th>
             <th scope="col" class="num">
               Calls
             </th>
@@ -163,7 +163,7 @@ function GroupTable({ title, records }: { title: string; records: AggregationRec
               <td class="num">{percent(f.answered, f.calls)}</td>
               <td class="num">{f.missed}</td>
               <td class="num">{f.abandoned}</td>
-              <td class="num">{formatDuration(f.talk)}</td>
+              <td class="num">{formatTotalDuration(f.talk)}</td>
             </tr>
           ))}
         </tbody>
@@ -269,7 +269,7 @@ export function Dashboards({ place }: { place: Place }) {
               <span class="tile-value">{charts.total.abandoned}</span> abandoned
             </li>
             <li>
-              <span class="tile-value">{formatDuration(charts.total.talk)}</span> talk time
+              <span class="tile-value">{formatTotalDuration(charts.total.talk)}</span> talk time
             </li>
           </ul>
           <div class="charts">
@@ -301,14 +301,14 @@ export function Dashboards({ place }: { place: Place }) {
             />
             <Chart
               title={`Talk time by ${interval.toLowerCase()} (minutes)`}
-              summary={`${formatDuration(charts.total.talk)} in total.`}
+              summary={`${formatTotalDuration(charts.total.talk)} in total.`}
               x={charts.x}
               series={[{ label: 'Talk minutes', color: '#d9a441', bars: true }]}
               values={charts.talk}
             />
           </div>
-          <GroupTable title="Per extension" records={state.data!.users} />
-          <GroupTable title="Per queue" records={state.data!.queues} />
+          <GroupTable title="Per extension" what="Extension" records={state.data!.users} />
+          <GroupTable title="Per queue" what="Queue" records={state.data!.queues} />
         </>
       )}
     </section>

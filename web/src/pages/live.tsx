@@ -2,7 +2,7 @@
 // 'In Progress'), polled every few seconds; durations tick locally between polls.
 
 import { useEffect, useState } from 'preact/hooks';
-import { activeCallsPath, get, Unavailable, type CallLogPage, type CallRecord } from '../api.ts';
+import { activeCallsPath, ApiFailure, get, Unavailable, type CallLogPage, type CallRecord } from '../api.ts';
 import { SessionEnded } from '../auth.ts';
 import { formatDuration, formatParty, formatTime } from '../format.ts';
 import { useSession } from '../session.ts';
@@ -35,7 +35,13 @@ export function Live() {
         if (stopped) return;
         if (err instanceof SessionEnded) return session.end(err.message);
         if (err instanceof Unavailable) return setUnavailable(true);
-        setError((err as Error).message);
+        const message = (err as Error).message;
+        // 503: the server has the API but cannot answer it now (e.g. no live-call source yet); keep trying.
+        setError(
+          err instanceof ApiFailure && err.status === 503
+            ? `Live calls are unavailable right now (${message}). Retrying…`
+            : message,
+        );
       }
       if (!stopped) timer = setTimeout(() => void poll(), POLL_MS);
     };
@@ -71,7 +77,7 @@ export function Live() {
           <p class="sr-only" aria-live="polite">
             {calls ? `${calls.length} calls in progress` : ''}
           </p>
-          <div class="table-wrap">
+          <div class="table-wrap" hidden={!calls && !!error}>
             <table class="calls">
               <caption class="sr-only">Calls in progress</caption>
               <thead>
