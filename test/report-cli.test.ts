@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runReportCommand, type ReportFlags } from '../src/cli/report-command.ts';
-import { seedStore } from '../src/cli/seed.ts';
+import { seedStore } from '../src/generator/index.ts';
 import { openStore } from '../src/store/index.ts';
 import { backends, createTestDatabase, type TestDatabase } from './support/backends.ts';
 
@@ -27,7 +27,7 @@ for (const backend of await backends())
     before(async () => {
       db = await createTestDatabase(backend);
       const store = await openStore(db.location);
-      await seedStore(store, SEED, false);
+      await seedStore(store, SEED);
       await store.close();
     });
     after(() => db.drop());
