@@ -2,7 +2,7 @@
 // the whole data set) and the random page picks shared by the HTTP load and the raw-query baseline.
 
 import Database from 'better-sqlite3';
-import { SeededRandom } from '../src/generator/index.ts';
+import { SeededRandom } from '../src/domain/index.ts';
 
 export type View = 'Simple' | 'Detailed';
 export type Level = 'extension' | 'account';

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { listen, NO_FAULTS } from '../src/api/index.ts';
 import { ensureCredentials, RINGCENTRAL_TOKEN_CONFIG, TokenService } from '../src/auth/index.ts';
-import { seedStore } from '../src/cli/seed.ts';
+import { seedStore } from '../src/generator/index.ts';
 import { Notifications } from '../src/events/index.ts';
 import { createDiskBlobStore, openStore } from '../src/store/index.ts';
 import { createTestDatabase } from '../test/support/backends.ts';
@@ -43,7 +43,7 @@ const percentile = (sorted: number[], p: number) =>
 async function main(): Promise<void> {
   const database = await createTestDatabase(backend);
   const store = await openStore(database.location);
-  await seedStore(store, { seed: 1, extensions: 10, days: 1, callsPerDay: 10, endTime: Date.now() }, false);
+  await seedStore(store, { seed: 1, extensions: 10, days: 1, callsPerDay: 10, endTime: Date.now() });
   const tokens = new TokenService(store, RINGCENTRAL_TOKEN_CONFIG);
   const credentials = await ensureCredentials(store, tokens);
   const notifications = new Notifications(store, {

@@ -9,8 +9,10 @@ import { describeRun } from './machine-info.ts';
 import { BENCHMARKS_DOC, writeSection } from './benchmarks-doc.ts';
 import { runSeedBenchmark } from './seed-benchmark.ts';
 import { seedSection } from './seed-section.ts';
+import { runWebBenchmark } from './web-benchmark.ts';
+import { webSection } from './web-section.ts';
 
-const USAGE = 'usage: npm run bench -- [--records N] [--duration S] [--only seed|list]';
+const USAGE = 'usage: npm run bench -- [--records N] [--duration S] [--only seed|list|web]';
 
 function positive(name: string, value: string): number {
   const n = Number(value);
@@ -27,13 +29,13 @@ function parseFlags(argv: string[]) {
       only: { type: 'string' },
     },
   });
-  if (values.only !== undefined && values.only !== 'seed' && values.only !== 'list') {
-    throw new Error(`--only must be seed or list, not "${values.only}"\n${USAGE}`);
+  if (values.only !== undefined && !['seed', 'list', 'web'].includes(values.only)) {
+    throw new Error(`--only must be seed, list or web, not "${values.only}"\n${USAGE}`);
   }
   return {
     records: Math.round(positive('--records', values.records)),
     duration: positive('--duration', values.duration),
-    only: values.only as 'seed' | 'list' | undefined,
+    only: values.only as 'seed' | 'list' | 'web' | undefined,
   };
 }
 
@@ -42,6 +44,13 @@ async function main(): Promise<void> {
   const started = performance.now();
   const options = benchSeedOptions(flags.records);
 
+  if (flags.only === 'web') {
+    const db = await ensureSeededDb(options);
+    const info = describeRun();
+    writeSection('web', webSection(await runWebBenchmark(db), info));
+    process.stderr.write(`web: written to ${BENCHMARKS_DOC}\n`);
+    return;
+  }
   if (flags.only !== 'list') {
     const info = describeRun();
     writeSection('seed', seedSection(await runSeedBenchmark(options), info));

@@ -3,7 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { SeedSummary } from '../src/cli/seed.ts';
+import type { SeedSummary } from '../src/generator/index.ts';
 import type { SeedOptions } from '../src/generator/index.ts';
 import { keepAsCached, OUT_DIR, removeDb, seedThroughCli } from './bench-dataset.ts';
 import { callLogFingerprint, rawBatchedInsert, type RawInsertFigures } from './raw-insert.ts';

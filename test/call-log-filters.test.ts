@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CallLogRecord, Extension } from '../src/domain/index.ts';
-import { generateCompany, generateTraffic, SeededRandom, type GeneratedCompany } from '../src/generator/index.ts';
+import { SeededRandom } from '../src/domain/index.ts';
+import { generateCompany, generateTraffic, type GeneratedCompany } from '../src/generator/index.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { backends } from './support/backends.ts';
 

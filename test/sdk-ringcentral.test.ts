@@ -265,7 +265,8 @@ for (const backend of await backends())
       const replay = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: before.refresh_token! });
       assert.equal(replay.status, 400);
       assert.equal((await replay.json()).error, 'invalid_grant');
-      assert.equal((await (await sdk.platform().get(MY_LOG, WINDOW)).json()).paging.page, 1);
+      // A replayed refresh token revokes the session that continued from it (OAuth BCP, issue 11).
+      assert.equal(await statusWithToken(server, after.access_token!), 401);
     });
 
     test('logout revokes the session: its access and refresh tokens are refused', async () => {

@@ -7,6 +7,14 @@ import type { Store } from '../store/index.ts';
 
 const NUMERIC_ID = /^\d{1,19}$/;
 
+/**
+ * The user permission company-level call-log resources (list, record, sync, extract-sync, active calls) name in
+ * their 403 CMN-408. RingCentral's spec labels the company log's permission FullCompanyCallLog, but what its
+ * 403 carries, as the developer guide and the API reference's error tables quote it, is ReadCompanyCallLog
+ * (evidence in docs/compatibility.md).
+ */
+export const COMPANY_CALL_LOG_PERMISSION = 'ReadCompanyCallLog';
+
 export function requireAppPermission(auth: AuthContext, permission: string): void {
   if (!scopeGrants(auth.scope, permission)) throw errors.appPermission(permission);
 }

@@ -18,7 +18,13 @@ import {
   type View,
 } from '../domain/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
-import { requireAppPermission, requireUserPermission, resolveAccountId, resolveExtension } from './access.ts';
+import {
+  COMPANY_CALL_LOG_PERMISSION,
+  requireAppPermission,
+  requireUserPermission,
+  resolveAccountId,
+  resolveExtension,
+} from './access.ts';
 import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
 import { resource } from './resource.ts';
 
@@ -52,10 +58,13 @@ export function encodeSyncToken(secret: string, frame: SyncFrame): string {
 }
 
 function tokenError(level: 'account' | 'extension', message = 'Sync token expired, call log was reset') {
-  return new ApiError(400, {
-    errorCode: level === 'account' ? 'CLG-101' : 'CLG-104',
-    message: `Parameter [syncToken] is invalid [${message}]`,
-    parameterName: 'syncToken',
+  return new ApiError({
+    status: 400,
+    detail: {
+      errorCode: level === 'account' ? 'CLG-101' : 'CLG-104',
+      message: `Parameter [syncToken] is invalid [${message}]`,
+      parameterName: 'syncToken',
+    },
   });
 }
 
@@ -99,7 +108,7 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
   const accountId = resolveAccountId(auth, params.accountId);
   let extensionId: string | null = null;
   if (level === 'account') {
-    requireUserPermission(auth, 'FullCompanyCallLog');
+    requireUserPermission(auth, COMPANY_CALL_LOG_PERMISSION);
   } else {
     requireUserPermission(auth, 'ReadCallLog');
     extensionId = (await resolveExtension(ctx.store, auth, accountId, params.extensionId ?? '~', 'ReadCallLog')).id;

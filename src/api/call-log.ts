@@ -15,6 +15,7 @@ import {
 import type { RecordPage } from '../store/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import {
+  COMPANY_CALL_LOG_PERMISSION,
   confirmExtension,
   namedExtensionId,
   requireAppPermission,
@@ -45,7 +46,7 @@ async function namedLog(ctx: ApiContext, request: FastifyRequest, reply: Fastify
   const params = request.params as Params;
   const accountId = resolveAccountId(auth, params.accountId);
   if (level === 'account') {
-    requireUserPermission(auth, 'FullCompanyCallLog');
+    requireUserPermission(auth, COMPANY_CALL_LOG_PERMISSION);
     return {
       accountId,
       extensionId: null,

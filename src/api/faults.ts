@@ -3,7 +3,7 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../domain/index.ts';
-import { SeededRandom } from '../generator/index.ts';
+import { SeededRandom } from '../domain/index.ts';
 import type { ApiContext } from './context.ts';
 
 export interface FaultConfig {

@@ -3,7 +3,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createApp, type AppOptions } from './app.ts';
 import type { ApiContext } from './context.ts';
-import { synthesizeRecording } from '../generator/index.ts';
 
 export { createApp, type AppOptions } from './app.ts';
 export { NO_FAULTS, type FaultConfig } from './faults.ts';
@@ -16,8 +15,6 @@ export async function listen(
   port: number,
   options: AppOptions = {},
 ): Promise<{ app: FastifyInstance; url: string }> {
-  // Builds the recording-audio segment pool now (about half a second) rather than on the first play.
-  synthesizeRecording('warm-up', 0).read(0, 0).destroy();
   const app = await createApp(ctx, options);
   await app.listen({ host, port });
   const address = app.server.address();

@@ -3,10 +3,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { enumValue, errors, singleValue, type RawQuery, type RecordingMeta } from '../domain/index.ts';
-import { parseByteRange, synthesizeRecording } from '../generator/index.ts';
+import { synthesizeRecording } from '../generator/index.ts';
+import { parseByteRange } from './byte-range.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { requireAppPermission, requireUserPermission, resolveAccountId } from './access.ts';
 import { baseUrl, sendJson } from './http-helpers.ts';
+import { contentDisposition } from './content-disposition.ts';
 import { resource } from './resource.ts';
 
 const RECORDING_ID = /^\d{1,19}$/;
@@ -52,7 +54,7 @@ async function sendContent(ctx: ApiContext, request: FastifyRequest, reply: Fast
   reply
     .header('Content-Type', recording.contentType)
     .header('Accept-Ranges', 'bytes')
-    .header('Content-Disposition', `${disposition.toLowerCase()}; filename="${filename.replace(/["\\\r\n]/g, '_')}"`);
+    .header('Content-Disposition', contentDisposition(disposition === 'Inline' ? 'inline' : 'attachment', filename));
   if (content.size === 0) return reply.code(200).header('Content-Length', '0').send('');
   const { start, end } = range ?? { start: 0, end: content.size - 1 };
   if (range) reply.code(206).header('Content-Range', `bytes ${start}-${end}/${content.size}`);

@@ -13,8 +13,10 @@ export const DEMO_APP_PERMISSIONS = [
   'ReadCallRecording',
   'EditCallLog',
   'CallControl',
+  'ReadPresence',
   'SubscriptionWebhook',
   'WebSocketsSubscription',
+  'Analytics',
 ];
 
 export interface UserCredential {

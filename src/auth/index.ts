@@ -3,6 +3,7 @@ export {
   TokenService,
   RINGCENTRAL_TOKEN_CONFIG,
   clampTtl,
+  type Admit,
   type AuthContext,
   type TokenConfig,
   type TokenResponse,
@@ -10,3 +11,14 @@ export {
 export { ensureCredentials, DEMO_APP_PERMISSIONS, type Credentials, type UserCredential } from './demo-credentials.ts';
 export { signJwtCredential } from './jwt-credential.ts';
 export { hashPassword } from './secrets.ts';
+export {
+  AuthorizationCodes,
+  AuthorizeError,
+  AUTHORIZE_PARAM_NAMES,
+  CODE_TTL_SECONDS,
+  redirectWith,
+  type AuthorizeParams,
+  type CheckedAuthorization,
+  type ConsentClaims,
+} from './authorization-codes.ts';
+export { ensureWebClient, WEB_CLIENT_REDIRECT_PATH } from './web-client.ts';

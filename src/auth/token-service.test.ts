@@ -456,10 +456,22 @@ test('refresh rotates the pair: the new tokens work, the old ones do not', async
 
   assert.equal((await service.authenticate(bearer(second.access_token), undefined)).extensionId, user.id);
   await rejects401(service.authenticate(bearer(first.access_token), undefined));
-  await rejectsOAuth(refresh(first.refresh_token!), 'invalid_grant');
 
   const third = await refresh(second.refresh_token!);
   assert.equal((await service.authenticate(bearer(third.access_token), undefined)).extensionId, user.id);
+});
+
+// Fails before 0005-hardening: the reuse was refused but the session that continued from it stayed alive.
+test('reusing a rotated refresh token revokes the whole family (the session that continued from it)', async () => {
+  const first = await passwordLogin();
+  const second = await refresh(first.refresh_token!);
+  const third = await refresh(second.refresh_token!);
+  const other = await passwordLogin();
+  await rejectsOAuth(refresh(first.refresh_token!), 'invalid_grant', 'OAU-211');
+  await rejects401(service.authenticate(bearer(third.access_token), undefined), 'OAU-213');
+  await rejectsOAuth(refresh(third.refresh_token!), 'invalid_grant');
+  // Another session of the same user is not part of the family.
+  assert.equal((await service.authenticate(bearer(other.access_token), undefined)).extensionId, user.id);
 });
 
 test('a refresh keeps the scope of the session', async () => {
@@ -516,14 +528,14 @@ test('an expired refresh token is refused with OAU-210', async () => {
 
 test('revoking the access token kills the access and refresh tokens of the session', async () => {
   const t = await passwordLogin();
-  await service.revoke(t.access_token);
+  await service.revoke({ token: t.access_token }, confidentialAuth);
   await rejects401(service.authenticate(bearer(t.access_token), undefined), 'OAU-213');
   await rejectsOAuth(refresh(t.refresh_token!), 'invalid_grant');
 });
 
 test('revoking the refresh token kills the access token too', async () => {
   const t = await passwordLogin();
-  await service.revoke(t.refresh_token);
+  await service.revoke({ token: t.refresh_token! }, confidentialAuth);
   await rejects401(service.authenticate(bearer(t.access_token), undefined), 'OAU-213');
   await rejectsOAuth(refresh(t.refresh_token!), 'invalid_grant');
 });
@@ -531,14 +543,14 @@ test('revoking the refresh token kills the access token too', async () => {
 test("revoking one session leaves the user's other sessions alive", async () => {
   const a = await passwordLogin();
   const b = await passwordLogin();
-  await service.revoke(a.access_token);
+  await service.revoke({ token: a.access_token }, confidentialAuth);
   assert.equal((await service.authenticate(bearer(b.access_token), undefined)).extensionId, user.id);
 });
 
 test('revoking an unknown or missing token is not an error', async () => {
-  await service.revoke('no-such-token');
-  await service.revoke(undefined);
-  await service.revoke('');
+  await service.revoke({ token: 'no-such-token' }, confidentialAuth);
+  await service.revoke({}, confidentialAuth);
+  await service.revoke({ token: '' }, confidentialAuth);
 });
 
 // ---- authenticate ----
@@ -627,4 +639,112 @@ test('a token stops working when its extension is disabled', async () => {
   await store.putExtensions([{ ...temp, status: 'Disabled' }]);
   await rejects401(service.authenticate(bearer(t.access_token), undefined));
   await rejectsOAuth(refresh(t.refresh_token!), 'invalid_grant');
+});
+
+// ---- failed authentication (0005-hardening) ----
+
+/** Asserts that `promise` fails with 429 CMN-301 and returns its Retry-After. */
+async function rejects429(promise: Promise<unknown>): Promise<number> {
+  let retryAfter = 0;
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof ApiError, `expected an ApiError, got ${String(err)}`);
+    assert.equal(err.status, 429);
+    assert.equal(err.detail.errorCode, 'CMN-301');
+    retryAfter = Number(err.headers['Retry-After']);
+    return true;
+  });
+  return retryAfter;
+}
+
+// Fails before 0005-hardening: 50 wrong passwords in a row, then the right one logged in.
+test('password guessing: after 5 wrong passwords the user must wait, even with the right password', async () => {
+  let clock = Date.UTC(2024, 6, 1, 12);
+  const svc = new TokenService(store, undefined, () => clock);
+  const adminLogin = (password: string) =>
+    svc.token({ grant_type: 'password', username: `${MAIN_NUMBER}*101`, password }, confidentialAuth);
+  for (let i = 0; i < 5; i++) await rejectsOAuth(adminLogin(`guess-${i}`), 'invalid_grant', 'OAU-140');
+  await rejectsOAuth(adminLogin('guess-5'), 'invalid_grant', 'OAU-140');
+  const wait = await rejects429(adminLogin(ADMIN_PASSWORD));
+  assert.ok(wait >= 1);
+  for (let i = 0; i < 50; i++) await rejects429(adminLogin(`guess-more-${i}`));
+  await rejects429(adminLogin(ADMIN_PASSWORD));
+  // Another user is not affected.
+  assert.ok((await passwordLogin({}, svc)).access_token);
+  clock += wait * 1000;
+  assert.ok((await adminLogin(ADMIN_PASSWORD)).access_token, 'the right password works once the wait is over');
+  // Success forgets the failures: five more are free again.
+  for (let i = 0; i < 5; i++) await rejectsOAuth(adminLogin(`again-${i}`), 'invalid_grant', 'OAU-140');
+  assert.ok((await adminLogin(ADMIN_PASSWORD)).access_token);
+});
+
+test('each further failure doubles the wait, up to the cap', async () => {
+  let clock = Date.UTC(2024, 6, 2, 12);
+  const svc = new TokenService(store, undefined, () => clock);
+  const adminLogin = (password: string) =>
+    svc.token({ grant_type: 'password', username: `${MAIN_NUMBER}*101`, password }, confidentialAuth);
+  for (let i = 0; i < 6; i++) await assert.rejects(adminLogin('wrong'));
+  const waits: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const wait = await rejects429(adminLogin('wrong'));
+    waits.push(wait);
+    clock += wait * 1000;
+    await rejectsOAuth(adminLogin('wrong'), 'invalid_grant');
+  }
+  assert.deepEqual(waits, [1, 2, 4, 8]);
+  clock += 3600_000;
+  assert.ok((await adminLogin(ADMIN_PASSWORD)).access_token);
+});
+
+// Fails before 0005-hardening: there was no count of wrong client secrets at all (and, with rate limits on, they
+// spent the app's Auth quota: see test/hardening-auth.test.ts).
+test('wrong client secrets are slowed down, but the right secret is never refused for them', async () => {
+  let clock = Date.UTC(2024, 6, 3, 12);
+  const svc = new TokenService(store, undefined, () => clock);
+  const guarded = app({ clientId: 'guardedClientId', clientSecret: 'guarded-secret' });
+  await store.putApp(guarded);
+  const login = (secret: string) =>
+    svc.token(
+      { grant_type: 'password', username: `${MAIN_NUMBER}*102`, password: USER_PASSWORD },
+      basic(guarded.clientId, secret),
+    );
+  for (let i = 0; i < 5; i++) await rejectsOAuth(login(`wrong-${i}`), 'invalid_client', 'OAU-146');
+  await rejects429(login('wrong-5'));
+  await rejects429(login('wrong-6'));
+  assert.ok((await login(guarded.clientSecret)).access_token);
+  clock += 3600_000;
+  await rejectsOAuth(login('wrong-7'), 'invalid_client', 'OAU-146');
+});
+
+test('client secrets are stored hashed', async () => {
+  const stored = await store.getApp(confidential.clientId);
+  assert.ok(stored);
+  assert.notEqual(stored.clientSecret, confidential.clientSecret);
+  assert.ok(!stored.clientSecret.includes(confidential.clientSecret));
+  assert.match(stored.clientSecret, /^sha256\$[0-9a-f]{64}$/);
+});
+
+test('an unknown client id is written back cut short', async () => {
+  await assert.rejects(
+    service.token({ grant_type: 'password', client_id: 'x'.repeat(100_000) }, undefined),
+    (err: unknown) => {
+      assert.ok(err instanceof OAuthError);
+      assert.ok(JSON.stringify(err.body()).length < 1000);
+      return true;
+    },
+  );
+});
+
+// Fails before 0005-hardening: revoke needed no client authentication.
+test('revoke requires client authentication, and ignores tokens of other clients', async () => {
+  const t = await passwordLogin();
+  await rejectsOAuth(service.revoke({ token: t.access_token }, undefined), 'invalid_client', 'OAU-123');
+  await rejectsOAuth(
+    service.revoke({ token: t.access_token }, basic(confidential.clientId, 'wrong')),
+    'invalid_client',
+    'OAU-146',
+  );
+  await service.revoke({ token: t.access_token, client_id: publicApp.clientId }, undefined);
+  assert.equal((await service.authenticate(bearer(t.access_token), undefined)).extensionId, user.id);
+  await service.revoke({ token: t.access_token }, confidentialAuth);
+  await rejects401(service.authenticate(bearer(t.access_token), undefined), 'OAU-213');
 });

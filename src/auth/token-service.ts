@@ -12,8 +12,10 @@ import {
   type GrantType,
   type Role,
 } from '../domain/index.ts';
-import type { Store, StoredToken } from '../store/index.ts';
+import { clientSecretMatches, type Store, type StoredToken } from '../store/index.ts';
+import { AuthorizationCodes } from './authorization-codes.ts';
 import { verifyJwtCredential } from './jwt-credential.ts';
+import { LoginBackoff } from './login-backoff.ts';
 import { hashToken, randomToken, verifyPassword } from './secrets.ts';
 
 export interface TokenConfig {
@@ -52,14 +54,35 @@ export interface AuthContext {
 
 export const JWT_SECRET_SETTING = 'jwt-secret';
 
+/**
+ * Called once the caller is authenticated, before anything is issued or revoked: counts the request (app and user)
+ * in the Auth rate-limit group, and throws to refuse it.
+ */
+export type Admit = (clientId: string, extensionId: string | null) => Promise<void>;
+
+const admitAll: Admit = async () => {};
+
+/** Longest client id written back in an error: the value comes from the caller. */
+const SHOWN_CLIENT_ID = 64;
+
 export class TokenService {
   constructor(
     private readonly store: Store,
     private readonly config: TokenConfig = RINGCENTRAL_TOKEN_CONFIG,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.backoff = new LoginBackoff(store, now);
+  }
 
+  private readonly backoff: LoginBackoff;
   private secretInForce: Promise<string> | undefined;
+  private codesInForce: AuthorizationCodes | undefined;
+
+  /** The authorization code flow (authorization-codes.ts). */
+  get codes(): AuthorizationCodes {
+    this.codesInForce ??= new AuthorizationCodes(this.store, () => this.secret(), this.now);
+    return this.codesInForce;
+  }
 
   /**
    * The database's signing secret (created on first use, shared by every server on the database). Once set
@@ -74,24 +97,44 @@ export class TokenService {
   }
 
   /** Answers POST /restapi/oauth/token. Throws OAuthError. */
-  async token(form: Record<string, string>, authorization: string | undefined): Promise<TokenResponse> {
+  async token(
+    form: Record<string, string>,
+    authorization: string | undefined,
+    admit: Admit = admitAll,
+  ): Promise<TokenResponse> {
     const app = await this.authenticateClient(form, authorization);
     const grant = form.grant_type;
     if (!grant) throw oauthErrors.invalidRequest('grant_type');
     if (!Object.values(GRANT_TYPES).includes(grant as GrantType)) throw oauthErrors.unsupportedGrant(grant);
     if (!app.grantTypes.includes(grant as GrantType)) throw oauthErrors.unauthorizedGrant();
 
-    if (grant === GRANT_TYPES.refresh) return this.refresh(app, form);
+    if (grant === GRANT_TYPES.refresh) return this.refresh(app, form, admit);
+    if (grant === GRANT_TYPES.authorizationCode) {
+      const { owner, scope } = await this.codes.redeem(app, form);
+      await admit(app.clientId, owner.id);
+      return this.issue(app, owner, scope, randomUUID(), form);
+    }
     const owner = grant === GRANT_TYPES.password ? await this.passwordOwner(form) : await this.jwtOwner(form);
+    await admit(app.clientId, owner.id);
     const scope = requestedScope(app, form.scope);
     return this.issue(app, owner, scope, randomUUID(), form);
   }
 
-  /** Answers POST /restapi/oauth/revoke: kills the token's whole session; unknown tokens are ignored. */
-  async revoke(token: string | undefined): Promise<void> {
-    if (!token) return;
-    const found = await this.store.getToken(hashToken(token));
-    if (found) await this.store.revokeSession(found.sessionId);
+  /**
+   * Answers POST /restapi/oauth/revoke (RFC 7009): the client authenticates as at the token endpoint; a token of
+   * that client has its whole session killed; unknown tokens, and other clients' tokens, are ignored.
+   */
+  async revoke(
+    form: Record<string, string>,
+    authorization: string | undefined,
+    admit: Admit = admitAll,
+  ): Promise<void> {
+    const app = await this.authenticateClient(form, authorization);
+    const token = form.token;
+    const found = token ? await this.store.getToken(hashToken(token)) : null;
+    const own = found && found.clientId === app.clientId ? found : null;
+    await admit(app.clientId, own?.extensionId ?? null);
+    if (own) await this.store.revokeSession(own.sessionId);
   }
 
   /** Ends an access token before its time (fault injection); its refresh token keeps working. */
@@ -141,13 +184,21 @@ export class TokenService {
       if (form.client_id && form.client_id !== clientId) throw oauthErrors.invalidClientCredentials();
     }
     if (!clientId) throw oauthErrors.clientAuthRequired();
+    if (clientId.includes('\u0000')) throw oauthErrors.invalidRequest('client_id');
     const app = await this.store.getApp(clientId);
-    if (!app) throw oauthErrors.invalidClient(clientId);
+    if (!app) throw oauthErrors.invalidClient(shortened(clientId));
     if (app.clientSecret !== '') {
       if (secret === undefined) throw oauthErrors.clientAuthRequired();
-      if (secret !== app.clientSecret) throw oauthErrors.invalidClientCredentials();
+      if (!clientSecretMatches(secret, app.clientSecret)) {
+        return this.backoff.clientFailed(app.clientId, oauthErrors.invalidClientCredentials());
+      }
     }
     return app;
+  }
+
+  /** The user a login page's number, extension and password name (as the password grant checks them). */
+  authenticateUser(username: string, extension: string, password: string): Promise<Extension> {
+    return this.passwordOwner({ username, extension, password });
   }
 
   private async passwordOwner(form: Record<string, string>): Promise<Extension> {
@@ -160,8 +211,13 @@ export class TokenService {
     const digits = phoneDigits(numberPart);
     const owner = digits ? await this.findLoginExtension(digits, extensionNumber) : null;
     if (!owner || owner.status === 'Disabled') throw oauthErrors.invalidOwnerCredentials();
+    await this.backoff.checkUser(owner.id);
     const hash = await this.store.getPasswordHash(owner.id);
-    if (!hash || !(await verifyPassword(password, hash))) throw oauthErrors.invalidOwnerCredentials();
+    if (!hash || !(await verifyPassword(password, hash))) {
+      await this.backoff.userFailed(owner.id);
+      throw oauthErrors.invalidOwnerCredentials();
+    }
+    await this.backoff.userSucceeded(owner.id);
     return owner;
   }
 
@@ -194,15 +250,20 @@ export class TokenService {
     return owner;
   }
 
-  private async refresh(app: App, form: Record<string, string>): Promise<TokenResponse> {
+  private async refresh(app: App, form: Record<string, string>, admit: Admit): Promise<TokenResponse> {
     if (!form.refresh_token) throw oauthErrors.invalidRequest('refresh_token');
     const hash = hashToken(form.refresh_token);
     const peek = await this.store.getToken(hash);
     if (!peek || peek.kind !== 'refresh' || peek.clientId !== app.clientId) throw oauthErrors.refreshTokenInvalid();
-    // Taking the session is atomic: of two concurrent refreshes (on any server) only one succeeds.
-    const used = await this.store.takeTokenSession(hash);
-    if (!used) throw oauthErrors.refreshTokenInvalid();
-    if (used.expiresAt <= this.now()) throw oauthErrors.refreshTokenExpired();
+    await admit(app.clientId, peek.extensionId);
+    // Taking the token is atomic: of two concurrent refreshes (on any server) only one succeeds. A token used
+    // before is a reuse (stolen, or replayed): the session that continued from it is revoked (OAuth BCP).
+    const used = await this.store.security.takeRefreshToken(hash, this.now());
+    if (used.outcome !== 'taken') throw oauthErrors.refreshTokenInvalid();
+    if (used.expiresAt <= this.now()) {
+      await this.store.revokeSession(used.sessionId);
+      throw oauthErrors.refreshTokenExpired();
+    }
     const owner = await this.store.getExtension(used.extensionId);
     if (!owner || owner.status === 'Disabled') throw oauthErrors.refreshTokenInvalid();
     return this.issue(app, owner, used.scope, used.sessionId, form, used.endpointId);
@@ -250,6 +311,11 @@ export class TokenService {
     await this.store.putTokens(tokens);
     return response;
   }
+}
+
+/** A caller's value cut to a length fit to write back in an error. */
+function shortened(value: string): string {
+  return value.length > SHOWN_CLIENT_ID ? `${value.slice(0, SHOWN_CLIENT_ID)}…` : value;
 }
 
 /** RingCentral's rule: below the minimum → the minimum; above the maximum or not a number → the default. */

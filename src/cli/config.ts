@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { RINGCENTRAL_TOKEN_CONFIG, type TokenConfig } from '../auth/index.ts';
 import { NO_FAULTS, type FaultConfig } from '../api/index.ts';
 import { parseRetention, type RetentionPolicy } from '../domain/index.ts';
+import type { SimulateConfig } from './simulation.ts';
 import { parseRateLimits, RINGCENTRAL_RATE_LIMITS, type RateLimits } from '../domain/index.ts';
 
 export interface Config {
@@ -18,6 +19,10 @@ export interface Config {
   faults: FaultConfig;
   retention: RetentionPolicy;
   logger: boolean;
+  /** Origins browsers may call the API from (CORS); empty = any origin, without credentials. */
+  corsOrigins: string[];
+  /** Live simulated traffic (serve --simulate, demo). */
+  simulate?: SimulateConfig;
   /** `--allow-private-webhooks`: WebHook addresses may point at loopback and private ranges. */
   allowPrivateWebhooks?: boolean;
   /** How long a server holds a claimed WebHook notification before another may deliver it (RINGLOG_WEBHOOK_LEASE_MS). */
@@ -35,6 +40,7 @@ export interface CommonFlags {
   faults?: string;
   retention?: string;
   log?: boolean;
+  corsOrigins?: string;
   allowPrivateWebhooks?: boolean;
 }
 
@@ -115,6 +121,10 @@ export function buildConfig(
     retention: parseRetention(flags.retention ?? env.RINGLOG_RETENTION ?? defaults.retention),
     faults: faultsFrom(flags.faults ?? env.RINGLOG_FAULTS),
     logger: flags.log ?? false,
+    corsOrigins: (flags.corsOrigins ?? env.RINGLOG_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   };
   const publicUrl = flags.publicUrl ?? env.RINGLOG_PUBLIC_URL;
   if (publicUrl) config.publicUrl = publicUrl;

@@ -13,8 +13,9 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: Config): Promise<Runtime> {
-  const store = await openStore(config.db);
+/** `readers`: SQLite reader threads for list queries (the server uses them; one-shot commands need none). */
+export async function openRuntime(config: Config, options: { readers?: number } = {}): Promise<Runtime> {
+  const store = await openStore(config.db, options);
   const tokens = new TokenService(store, config.tokens);
   const http = config.publicUrl ? { publicUrl: config.publicUrl } : {};
   const ctx: ApiContext = {

@@ -3,33 +3,51 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { listen } from '../api/index.ts';
-import { startRetentionJob } from '../store/index.ts';
+import { warmRecordingAudio } from '../generator/index.ts';
+import { LOGIN_BACKOFF } from '../domain/index.ts';
+import { startRetentionJob, sweepTemporaryBlobs, defaultBlobDir } from '../store/index.ts';
 import type { Config } from './config.ts';
 import { openRuntime } from './runtime.ts';
+import { startSimulation } from './simulation.ts';
 
 export type ServerMessage = { type: 'listening'; url: string } | { type: 'stopped' };
 
 const port = parentPort!;
 const config = workerData as Config;
-const runtime = await openRuntime(config);
+// Two reader threads: a slow search holds one, cheap requests still find a connection (issue 11).
+const runtime = await openRuntime(config, { readers: 2 });
+warmRecordingAudio();
 const { app, url } = await listen(runtime.ctx, config.host, config.port, {
   logger: config.logger,
   faults: config.faults,
+  corsOrigins: config.corsOrigins,
+});
+// Blobs half-written by a writer that was killed (kill -9 during `sync --recordings`) are removed on start.
+await sweepTemporaryBlobs(defaultBlobDir(config.db), Date.now()).catch((err: Error) => {
+  process.stderr.write(`blob sweep: ${err.message}\n`);
 });
 const retention = startRetentionJob(runtime.store, runtime.ctx.blobs, config.retention, {
   intervalMs: 3600_000,
   onError: (err) => process.stderr.write(`retention: ${(err as Error).message}\n`),
 });
-// Expired tokens are useless; sweep them hourly so the tokens table does not grow without end.
+// Expired tokens, spent rate-limit windows and forgotten failure counts are useless; sweep them hourly so their
+// tables do not grow without end.
 const tokenSweep = setInterval(() => {
-  runtime.store.deleteExpiredTokens(Date.now()).catch((err) => {
+  const now = Date.now();
+  Promise.all([
+    runtime.store.deleteExpiredTokens(now),
+    runtime.store.security.purgeExpired(now, Object.values(config.rateLimits), LOGIN_BACKOFF),
+  ]).catch((err) => {
     process.stderr.write(`token sweep: ${(err as Error).message}\n`);
   });
 }, 3600_000);
 tokenSweep.unref();
 
+const stopSimulation = config.simulate ? await startSimulation(runtime.store, config.simulate) : null;
+
 port.once('message', async () => {
   clearInterval(tokenSweep);
+  await stopSimulation?.();
   await retention.stop();
   await app.close();
   await runtime.close();

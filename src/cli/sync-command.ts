@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parseDateTime } from '../domain/index.ts';
-import { createDiskBlobStore, defaultBlobDir, openStore } from '../store/index.ts';
+import { createDiskBlobStore, defaultBlobDir, loadSecretKey, openStore, sweepTemporaryBlobs } from '../store/index.ts';
 import {
   createSyncProgress,
   formatVerifyReport,
@@ -68,7 +68,7 @@ function readSyncFile(path: string | undefined, read: (path: string) => string):
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
     throw new Error(`--config ${path}: must be a JSON object`);
-  return parsed as SyncFile;
+  return parsed;
 }
 
 function date(name: string, value: string, endOfDay = false): number {
@@ -156,10 +156,12 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 export async function runSyncCommand(flags: SyncFlags, env: NodeJS.ProcessEnv): Promise<number> {
   const config = buildSyncConfig(flags, env);
   const store = await openStore(config.db);
+  const secretKey = loadSecretKey(config.db, env.RINGLOG_SECRET_KEY);
   try {
     if (config.verify) {
       const report = await verify({
         store,
+        secretKey,
         upstream: config.upstream,
         ...config.verify,
         perPage: config.perPage,
@@ -168,10 +170,13 @@ export async function runSyncCommand(flags: SyncFlags, env: NodeJS.ProcessEnv): 
       out(config.json ? JSON.stringify(report) : formatVerifyReport(report));
       return report.differences.length ? 1 : 0;
     }
+    // A kill -9 during an earlier `sync --recordings` may have left half-written blobs.
+    await sweepTemporaryBlobs(defaultBlobDir(config.db), Date.now());
     const stop = stopSignal();
     try {
       const summary = await runSync({
         store,
+        secretKey,
         upstream: config.upstream,
         blobs: createDiskBlobStore(defaultBlobDir(config.db)),
         recordings: config.recordings,

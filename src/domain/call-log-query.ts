@@ -210,9 +210,10 @@ export function matchesFilter(r: CallLogRecord, f: CallLogFilter, involved: (r: 
   if (f.sessionId !== undefined && r.sessionId !== f.sessionId) return false;
   if (f.telephonySessionId !== undefined && r.telephonySessionId !== f.telephonySessionId) return false;
   if (f.phoneNumber !== undefined) {
-    if (phoneDigits(r.from.phoneNumber) !== f.phoneNumber && phoneDigits(r.to.phoneNumber) !== f.phoneNumber) {
-      return false;
-    }
+    // A suffix match on digits: `6505550100` finds `+1 650 555 0100` (numbers written with or without the country).
+    const { phoneNumber } = f;
+    const ends = (phone: string | undefined) => phoneDigits(phone)?.endsWith(phoneNumber) ?? false;
+    if (!ends(r.from.phoneNumber) && !ends(r.to.phoneNumber)) return false;
   }
   if (f.extensionNumber !== undefined && !involved(r)) return false;
   return true;

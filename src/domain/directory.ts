@@ -27,6 +27,7 @@ export const GRANT_TYPES = {
   password: 'password',
   jwt: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
   refresh: 'refresh_token',
+  authorizationCode: 'authorization_code',
 } as const;
 export type GrantType = (typeof GRANT_TYPES)[keyof typeof GRANT_TYPES];
 

@@ -9,18 +9,34 @@ export interface ErrorDetail {
   permissionName?: string;
 }
 
+export interface ApiErrorOptions {
+  status: number;
+  detail: ErrorDetail;
+  /** Top-level errorCode when it differs from the detail's (e.g. `InsufficientPermissions`, `TokenInvalid`). */
+  topCode?: string;
+  headers?: Record<string, string>;
+  /** Send `errors: []` (RingCentral does so for AGW-404). */
+  emptyErrors?: boolean;
+  /** The failure this answer stands for, kept for the logs. */
+  cause?: unknown;
+}
+
 /** An error answered with RingCentral's API envelope `{errorCode, message, errors[], parameterName?}`. */
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly detail: ErrorDetail,
-    /** Top-level errorCode when it differs from the detail's (e.g. `InsufficientPermissions`, `TokenInvalid`). */
-    readonly topCode: string = detail.errorCode,
-    readonly headers: Record<string, string> = {},
-    /** Send `errors: []` (RingCentral does so for AGW-404). */
-    readonly emptyErrors = false,
-  ) {
-    super(detail.message);
+  override readonly name = 'ApiError';
+  readonly status: number;
+  readonly detail: ErrorDetail;
+  readonly topCode: string;
+  readonly headers: Record<string, string>;
+  readonly emptyErrors: boolean;
+
+  constructor(options: ApiErrorOptions) {
+    super(options.detail.message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.status = options.status;
+    this.detail = options.detail;
+    this.topCode = options.topCode ?? options.detail.errorCode;
+    this.headers = options.headers ?? {};
+    this.emptyErrors = options.emptyErrors ?? false;
   }
 
   /** The JSON body RingCentral sends for this error. */
@@ -38,6 +54,8 @@ export class ApiError extends Error {
 
 /** An error of the OAuth token endpoint: `{error, error_description, errors[]}`, HTTP 400 by default. */
 export class OAuthError extends Error {
+  override readonly name = 'OAuthError';
+
   constructor(
     readonly error: string,
     readonly errorCode: string,
@@ -65,92 +83,153 @@ export class OAuthError extends Error {
 
 export const errors = {
   invalidParameter: (parameterName: string, parameterValue?: string) =>
-    new ApiError(400, {
-      errorCode: 'CMN-101',
-      message: `Parameter [${parameterName}] value is invalid.`,
-      parameterName,
-      ...(parameterValue !== undefined ? { parameterValue } : {}),
+    new ApiError({
+      status: 400,
+      detail: {
+        errorCode: 'CMN-101',
+        message: `Parameter [${parameterName}] value is invalid.`,
+        parameterName,
+        ...(parameterValue !== undefined ? { parameterValue } : {}),
+      },
     }),
   notFound: (parameterName: string) =>
-    new ApiError(404, {
-      errorCode: 'CMN-102',
-      message: `Resource for parameter [${parameterName}] is not found`,
-      parameterName,
+    new ApiError({
+      status: 404,
+      detail: {
+        errorCode: 'CMN-102',
+        message: `Resource for parameter [${parameterName}] is not found`,
+        parameterName,
+      },
     }),
   batchLimit: (limit: number) =>
-    new ApiError(400, { errorCode: 'CMN-106', message: `Batch request is limited to ${limit} entries` }),
-  rangeNotSatisfiable: (size: number) =>
-    new ApiError(416, { errorCode: 'CMN-107', message: 'Requested Range Not Satisfiable' }, 'CMN-107', {
-      'Content-Range': `bytes */${size}`,
+    new ApiError({
+      status: 400,
+      detail: { errorCode: 'CMN-106', message: `Batch request is limited to ${limit} entries` },
     }),
-  jsonUnparsable: () => new ApiError(400, { errorCode: 'CMN-103', message: "JSON can't be parsed." }),
+  rangeNotSatisfiable: (size: number) =>
+    new ApiError({
+      status: 416,
+      detail: { errorCode: 'CMN-107', message: 'Requested Range Not Satisfiable' },
+      topCode: 'CMN-107',
+      headers: {
+        'Content-Range': `bytes */${size}`,
+      },
+    }),
+  jsonUnparsable: () =>
+    new ApiError({ status: 400, detail: { errorCode: 'CMN-103', message: "JSON can't be parsed." } }),
   unsupportedMediaType: (type: string) =>
-    new ApiError(415, {
-      errorCode: 'CMN-104',
-      message: `Cannot parse request: unsupported content type [${type}]`,
+    new ApiError({
+      status: 415,
+      detail: {
+        errorCode: 'CMN-104',
+        message: `Cannot parse request: unsupported content type [${type}]`,
+      },
     }),
   parametersConflict: (parameterName: string, other: string) =>
-    new ApiError(400, {
-      errorCode: 'CMN-101',
-      message: `Parameter [${parameterName}] is not allowed for usage along with parameter [${other}]`,
-      parameterName,
+    new ApiError({
+      status: 400,
+      detail: {
+        errorCode: 'CMN-101',
+        message: `Parameter [${parameterName}] is not allowed for usage along with parameter [${other}]`,
+        parameterName,
+      },
     }),
-  routeNotFound: () => new ApiError(404, { errorCode: 'AGW-404', message: 'Resource not found' }, 'AGW-404', {}, true),
+  routeNotFound: () =>
+    new ApiError({
+      status: 404,
+      detail: { errorCode: 'AGW-404', message: 'Resource not found' },
+      topCode: 'AGW-404',
+      emptyErrors: true,
+    }),
   methodNotAllowed: (method: string, allow: string[]) =>
-    new ApiError(
-      405,
-      { errorCode: 'AGW-405', message: `Method [${method}] is not allowed for this resource` },
-      'AGW-405',
-      { Allow: allow.join(', ') },
-    ),
+    new ApiError({
+      status: 405,
+      detail: { errorCode: 'AGW-405', message: `Method [${method}] is not allowed for this resource` },
+      topCode: 'AGW-405',
+      headers: { Allow: allow.join(', ') },
+    }),
   appPermission: (permissionName: string) =>
-    new ApiError(
-      403,
-      {
+    new ApiError({
+      status: 403,
+      detail: {
         errorCode: 'CMN-401',
         message: `In order to call this API endpoint, application needs to have [${permissionName}] permission`,
         permissionName,
       },
-      'InsufficientPermissions',
-    ),
+      topCode: 'InsufficientPermissions',
+    }),
   userPermission: (permissionName: string) =>
-    new ApiError(
-      403,
-      { errorCode: 'CMN-408', message: `[${permissionName}] permission required`, permissionName },
-      'InsufficientPermissions',
-    ),
+    new ApiError({
+      status: 403,
+      detail: { errorCode: 'CMN-408', message: `[${permissionName}] permission required`, permissionName },
+      topCode: 'InsufficientPermissions',
+    }),
   extendedScope: (permissionName: string) =>
-    new ApiError(403, {
-      errorCode: 'CMN-419',
-      message: `In order to call this API endpoint for another extension, user needs to have [${permissionName}] permission granted with extended scope`,
-      permissionName,
+    new ApiError({
+      status: 403,
+      detail: {
+        errorCode: 'CMN-419',
+        message: `In order to call this API endpoint for another extension, user needs to have [${permissionName}] permission granted with extended scope`,
+        permissionName,
+      },
     }),
   authHeaderMissing: () =>
-    new ApiError(401, { errorCode: 'AGW-401', message: 'Authorization header is not specified' }, 'AGW-401', {
-      'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
+    new ApiError({
+      status: 401,
+      detail: { errorCode: 'AGW-401', message: 'Authorization header is not specified' },
+      topCode: 'AGW-401',
+      headers: {
+        'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
+      },
     }),
   authHeaderInvalid: () =>
-    new ApiError(401, { errorCode: 'AGW-402', message: 'Invalid Authorization header' }, 'AGW-402', {
-      'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
+    new ApiError({
+      status: 401,
+      detail: { errorCode: 'AGW-402', message: 'Invalid Authorization header' },
+      topCode: 'AGW-402',
+      headers: {
+        'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
+      },
     }),
   authMethodNotSupported: () =>
-    new ApiError(401, { errorCode: 'OAU-151', message: 'Authorization method not supported' }, 'TokenInvalid', {
-      'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
+    new ApiError({
+      status: 401,
+      detail: { errorCode: 'OAU-151', message: 'Authorization method not supported' },
+      topCode: 'TokenInvalid',
+      headers: {
+        'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
+      },
     }),
   tokenExpired: () =>
-    new ApiError(401, { errorCode: 'OAU-128', message: 'Access token expired' }, 'TokenInvalid', {
-      'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
+    new ApiError({
+      status: 401,
+      detail: { errorCode: 'OAU-128', message: 'Access token expired' },
+      topCode: 'TokenInvalid',
+      headers: {
+        'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
+      },
     }),
   tokenNotFound: () =>
-    new ApiError(401, { errorCode: 'OAU-213', message: 'Token not found' }, 'TokenInvalid', {
-      'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
+    new ApiError({
+      status: 401,
+      detail: { errorCode: 'OAU-213', message: 'Token not found' },
+      topCode: 'TokenInvalid',
+      headers: {
+        'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
+      },
     }),
   rateLimited: (retryAfterSec: number) =>
-    new ApiError(429, { errorCode: 'CMN-301', message: 'Request rate exceeded' }, 'CMN-301', {
-      'Retry-After': String(retryAfterSec),
+    new ApiError({
+      status: 429,
+      detail: { errorCode: 'CMN-301', message: 'Request rate exceeded' },
+      topCode: 'CMN-301',
+      headers: {
+        'Retry-After': String(retryAfterSec),
+      },
     }),
-  serviceUnavailable: () => new ApiError(503, { errorCode: 'CMN-201', message: 'Service Temporary Unavailable' }),
-  internal: () => new ApiError(500, { errorCode: 'CMN-203', message: 'Internal Server Error' }),
+  serviceUnavailable: () =>
+    new ApiError({ status: 503, detail: { errorCode: 'CMN-201', message: 'Service Temporary Unavailable' } }),
+  internal: () => new ApiError({ status: 500, detail: { errorCode: 'CMN-203', message: 'Internal Server Error' } }),
 };
 
 export const oauthErrors = {

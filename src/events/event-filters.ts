@@ -61,18 +61,30 @@ const TELEPHONY_PARAMS = new Set(['direction', 'missedCall', 'phoneNumber', 'sta
 
 export const subscriptionErrors = {
   invalidFilters: (filters: string[]) =>
-    new ApiError(400, { errorCode: 'SUB-508', message: `Invalid event filters: [${filters.join(', ')}]` }),
+    new ApiError({
+      status: 400,
+      detail: { errorCode: 'SUB-508', message: `Invalid event filters: [${filters.join(', ')}]` },
+    }),
   otherExtension: () =>
-    new ApiError(403, { errorCode: 'SUB-405', message: 'Not allowed subscribe for messages to other extensions' }),
+    new ApiError({
+      status: 403,
+      detail: { errorCode: 'SUB-405', message: 'Not allowed subscribe for messages to other extensions' },
+    }),
   otherAccount: () =>
-    new ApiError(403, {
-      errorCode: 'SUB-406',
-      message: 'Not allowed subscribe for events to extensions of other account',
+    new ApiError({
+      status: 403,
+      detail: {
+        errorCode: 'SUB-406',
+        message: 'Not allowed subscribe for events to extensions of other account',
+      },
     }),
   otherMissedCalls: () =>
-    new ApiError(403, {
-      errorCode: 'SUB-527',
-      message: 'Not allowed subscribe for missed calls of other extensions',
+    new ApiError({
+      status: 403,
+      detail: {
+        errorCode: 'SUB-527',
+        message: 'Not allowed subscribe for missed calls of other extensions',
+      },
     }),
   notFound: () => errors.notFound('subscriptionId'),
 };

@@ -43,21 +43,27 @@ const UNSUPPORTED_TRANSPORTS = new Set(['PubNub', 'RC/APNS', 'RC/GCM', 'RC/GSM']
 export const transportErrors = {
   /** A transport RingCentral knows but ringlog cannot deliver (PubNub, mobile push). */
   unsupported: (transport: string) =>
-    new ApiError(400, {
-      errorCode: 'CMN-101',
-      message: `Parameter [deliveryMode.transportType] value is invalid. Transport [${transport}] is not supported`,
-      parameterName: 'deliveryMode.transportType',
-      parameterValue: transport,
+    new ApiError({
+      status: 400,
+      detail: {
+        errorCode: 'CMN-101',
+        message: `Parameter [deliveryMode.transportType] value is invalid. Transport [${transport}] is not supported`,
+        parameterName: 'deliveryMode.transportType',
+        parameterValue: transport,
+      },
     }),
   webSocketOverHttp: () =>
-    new ApiError(400, {
-      errorCode: 'CMN-101',
-      message:
-        'Parameter [deliveryMode.transportType] value is invalid. WebSocket subscriptions are managed over the WebSocket',
-      parameterName: 'deliveryMode.transportType',
-      parameterValue: 'WebSocket',
+    new ApiError({
+      status: 400,
+      detail: {
+        errorCode: 'CMN-101',
+        message:
+          'Parameter [deliveryMode.transportType] value is invalid. WebSocket subscriptions are managed over the WebSocket',
+        parameterName: 'deliveryMode.transportType',
+        parameterValue: 'WebSocket',
+      },
     }),
-  limit: () => new ApiError(403, { errorCode: 'SUB-505', message: 'Subscriptions limit exceeded' }),
+  limit: () => new ApiError({ status: 403, detail: { errorCode: 'SUB-505', message: 'Subscriptions limit exceeded' } }),
 };
 
 function objectBody(body: unknown): Record<string, unknown> {

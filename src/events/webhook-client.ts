@@ -42,11 +42,18 @@ function isPrivateAddress(address: string): boolean {
 
 export const webhookErrors = {
   invalidAddress: () => errors.invalidParameter('deliveryMode.address'),
-  tokenNotReturned: () => new ApiError(400, { errorCode: 'SUB-520', message: 'Validation Token is not returned' }),
-  notReachable: () => new ApiError(400, { errorCode: 'SUB-521', message: 'WebHook is not reachable' }),
-  badStatus: () => new ApiError(400, { errorCode: 'SUB-522', message: 'WebHook responds with incorrect HTTP status' }),
-  httpsRequired: () => new ApiError(400, { errorCode: 'SUB-523', message: 'HTTPS is required' }),
-  badResponse: () => new ApiError(400, { errorCode: 'SUB-525', message: 'WebHook server response is invalid' }),
+  tokenNotReturned: () =>
+    new ApiError({ status: 400, detail: { errorCode: 'SUB-520', message: 'Validation Token is not returned' } }),
+  notReachable: () =>
+    new ApiError({ status: 400, detail: { errorCode: 'SUB-521', message: 'WebHook is not reachable' } }),
+  badStatus: () =>
+    new ApiError({
+      status: 400,
+      detail: { errorCode: 'SUB-522', message: 'WebHook responds with incorrect HTTP status' },
+    }),
+  httpsRequired: () => new ApiError({ status: 400, detail: { errorCode: 'SUB-523', message: 'HTTPS is required' } }),
+  badResponse: () =>
+    new ApiError({ status: 400, detail: { errorCode: 'SUB-525', message: 'WebHook server response is invalid' } }),
 };
 
 export interface WebhookClientOptions {

@@ -1,7 +1,7 @@
 // Ids for generated traffic, shaped like RingCentral's and unique by construction: 15-character record ids,
 // numeric session, recording and message ids that grow over time, and `s-…` hex telephony session ids.
 
-import type { SeededRandom } from './seeded-random.ts';
+import type { SeededRandom } from '../domain/index.ts';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const HEX = '0123456789abcdef';

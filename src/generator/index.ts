@@ -1,5 +1,5 @@
 // What other modules may use from the generator: recording audio synthesis and the synthetic company and its traffic.
-export { synthesizeRecording, parseByteRange, type AudioContent } from './recording-audio.ts';
+export { synthesizeRecording, warmRecordingAudio, type AudioContent } from './recording-audio.ts';
 export {
   generateCompany,
   generateTraffic,
@@ -9,4 +9,12 @@ export {
   type CallQueue,
   type UserCallSettings,
 } from './company-generator.ts';
-export { SeededRandom } from './seeded-random.ts';
+export { SeededRandom } from '../domain/index.ts';
+export { seedStore, DEFAULT_SEED, type SeedTarget, type SeedSummary } from './seed-store.ts';
+export {
+  startSimulator,
+  companyFromDirectory,
+  defaultCallsPerMinute,
+  type Simulator,
+  type SimulatorOptions,
+} from './live-simulator.ts';

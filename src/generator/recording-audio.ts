@@ -3,6 +3,7 @@
 
 import { Readable } from 'node:stream';
 import { Mp3Encoder } from '@breezystack/lamejs';
+import { SeededRandom } from '../domain/index.ts';
 
 /** Content of one recording: exact size up front, any byte range readable on demand. */
 export interface AudioContent {
@@ -84,31 +85,6 @@ export function synthesizeRecording(recordingId: string, durationSec: number): A
   };
 }
 
-/**
- * Parses an HTTP Range header against a body of `size` bytes. Returns null when the body should be
- * sent whole (no header, a malformed one, another unit, or several ranges), 'unsatisfiable' for
- * a 416 answer, or the single inclusive range to send with 206 (its end clamped to the body).
- */
-export function parseByteRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | 'unsatisfiable' | null {
-  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header ?? '');
-  if (!match) return null;
-  const [, first, last] = match;
-  if (first === '' && last === '') return null;
-  if (first === '') {
-    const suffix = Number(last);
-    if (suffix === 0 || size === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(first);
-  const end = last === '' ? Infinity : Number(last);
-  if (end < start) return null;
-  if (start >= size) return 'unsatisfiable';
-  return { start, end: Math.min(end, size - 1) };
-}
-
 /** Yields bytes [start, end] of the recording with the given seed, in chunks of up to 64 KiB. */
 function* readChunks(seed: number, start: number, end: number): Generator<Buffer> {
   const pool = getSegmentPool();
@@ -131,6 +107,11 @@ function segmentAt(seed: number, n: number): number {
   const speaker = (n + seed) & 1;
   const turn = mix32(seed ^ mix32(n + 0x9e3779b9)) % SEGMENTS_PER_SPEAKER;
   return speaker * SEGMENTS_PER_SPEAKER + turn;
+}
+
+/** Builds the segment pool now (about half a second) rather than on the first play, e.g. before a server listens. */
+export function warmRecordingAudio(): void {
+  getSegmentPool();
 }
 
 /** The encoded segments, built once per process on first use (a fraction of a second). */
@@ -159,7 +140,8 @@ function encodeSegment(pcm: Int16Array): Buffer {
  * a gliding pitch, some with a noisy consonant onset) separated by pauses, over faint line noise.
  */
 function synthesizeSpeech(voice: Voice, seed: number): Int16Array {
-  const random = mulberry32(seed);
+  const rng = new SeededRandom(seed);
+  const random = () => rng.next();
   const out = new Float64Array(SEGMENT_INPUT_SAMPLES);
   const tailSilence = Math.round(0.25 * SAMPLE_RATE);
   let t = Math.round((0.05 + random() * 0.2) * SAMPLE_RATE);
@@ -223,15 +205,4 @@ function mix32(x: number): number {
   x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
   return (x ^ (x >>> 16)) >>> 0;
-}
-
-/** A small seeded PRNG returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

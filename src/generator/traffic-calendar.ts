@@ -1,7 +1,7 @@
 // When a generated company's calls happen: its clock (America/Los_Angeles, US daylight-saving rules), the
 // hour-of-day and weekday curves, and the drawing of call start times for a span of time.
 
-import type { SeededRandom } from './seeded-random.ts';
+import type { SeededRandom } from '../domain/index.ts';
 
 export const COMPANY_TIME_ZONE = 'America/Los_Angeles';
 

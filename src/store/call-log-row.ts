@@ -1,7 +1,7 @@
 // A record as the call_log table keeps it: its index columns and its two views as prepared JSON. Building it is
 // the costly part of every write, so it is separate from the store: an import builds rows in worker threads.
 
-import { phoneDigits, prepareRecordJson, type CallLogRecord } from '../domain/index.ts';
+import { callFacts, phoneDigits, prepareRecordJson, type CallLogRecord } from '../domain/index.ts';
 import type { CallLogTable } from './schema.ts';
 
 /** A call_log row before the store stamps when it wrote it. */
@@ -9,6 +9,9 @@ export type PreparedRecord = Omit<CallLogTable, 'changed_at'>;
 
 export function prepareRecord(r: CallLogRecord): PreparedRecord {
   const json = prepareRecordJson(r);
+  const fromDigits = phoneDigits(r.from.phoneNumber);
+  const toDigits = phoneDigits(r.to.phoneNumber);
+  const facts = callFacts(r);
   return {
     account_id: r.accountId,
     extension_id: r.extensionId ?? '',
@@ -24,9 +27,25 @@ export function prepareRecord(r: CallLogRecord): PreparedRecord {
     result: r.result,
     recording_type: r.recording?.type ?? null,
     recording_id: r.recording?.id ?? null,
-    from_digits: phoneDigits(r.from.phoneNumber),
-    to_digits: phoneDigits(r.to.phoneNumber),
+    from_digits: fromDigits,
+    to_digits: toDigits,
+    from_rev: reversed(fromDigits),
+    to_rev: reversed(toDigits),
     simple_json: json.simple,
     detailed_json: json.detailed,
+    duration_ms: r.durationMs,
+    action: r.action,
+    owner_id: facts.ownerId,
+    entry_id: facts.entryId,
+    agent_id: facts.agentId,
+    answer_ms: facts.answerMs,
+    talk_ms: facts.talkMs,
+    transferred: facts.transferred ? 1 : 0,
+    contact_digits: facts.contactDigits,
   };
+}
+
+/** A number's digits last to first (a suffix search becomes a prefix range); null stays null. */
+export function reversed(digits: string | null): string | null {
+  return digits === null ? null : [...digits].reverse().join('');
 }

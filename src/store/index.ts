@@ -1,7 +1,7 @@
 // What other modules may use from the store: the Store interface, opening a store by location, the blob store.
 
 import { openPostgresStore } from './postgres-store.ts';
-import { openSqliteStore } from './sqlite-store.ts';
+import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 import type { KyselyStore } from './kysely-store.ts';
 import { SubscriptionsStore } from './subscriptions-store.ts';
@@ -9,7 +9,22 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export type { Database } from './schema.ts';
-export type { Store, StoredToken, JwtCredential, RecordPage, ExportFilter, LogKey, ChangeQuery } from './store.ts';
+export type {
+  Store,
+  DirectoryStore,
+  TokenStore,
+  SettingsStore,
+  SyncStateStore,
+  CallLogStore,
+  RecordingStore,
+  RateLimitStore,
+  StoredToken,
+  JwtCredential,
+  RecordPage,
+  ExportFilter,
+  LogKey,
+  ChangeQuery,
+} from './store.ts';
 export { EventLog, type EventTopic, type NewEvent, type LoggedEvent, type EventFilter } from './event-log.ts';
 export {
   SubscriptionsStore,
@@ -20,8 +35,16 @@ export {
   type NewOutboxRow,
 } from './subscriptions-store.ts';
 export { prepareRecord, type PreparedRecord } from './call-log-row.ts';
+export { ReportStore, type FactQuery, type FactRow } from './report-store.ts';
 export { createDiskBlobStore, type BlobStore } from './blob-store.ts';
+export { AuthorizationStore, type AppAuthorization, type AuthorizationCode } from './authorization-store.ts';
 export { applyRetention, startRetentionJob, type RetentionResult } from './retention.ts';
+export { onQueryTimed } from './query-timing.ts';
+export { decryptSetting, encryptSetting, loadSecretKey, secretKeyFile } from './crypto-settings.ts';
+export { sweepTemporaryBlobs } from './blob-sweep.ts';
+export type { SyncRunState } from './operator-queries.ts';
+export { clientSecretMatches, hashClientSecret } from './client-secret.ts';
+export { SecurityStore, type RefreshTake } from './security-store.ts';
 
 /** The notification tables of a store opened by openStore (both backends are Kysely stores). */
 export function subscriptionsStore(store: Store): SubscriptionsStore {
@@ -32,8 +55,8 @@ export function subscriptionsStore(store: Store): SubscriptionsStore {
 export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
 
 /** Opens the store named by `location`: a postgres:// URL, or a SQLite file path (or ':memory:'). */
-export async function openStore(location: string): Promise<Store> {
-  return isPostgresUrl(location) ? openPostgresStore(location) : openSqliteStore(location);
+export async function openStore(location: string, options: SqliteStoreOptions = {}): Promise<Store> {
+  return isPostgresUrl(location) ? openPostgresStore(location) : openSqliteStore(location, options);
 }
 
 /** Where a store's recording blobs live unless configured: beside a SQLite file, else ./ringlog-blobs. */
@@ -42,3 +65,6 @@ export function defaultBlobDir(location: string): string {
   if (location === ':memory:') return join(tmpdir(), `ringlog-blobs-${process.pid}`);
   return `${location}.blobs`;
 }
+export { listWrittenAfter, type WriteCursor, type WrittenRecord, type ExtractQuery } from './extract-sync-store.ts';
+export { putSetting } from './settings-store.ts';
+export { TelephonyStore, type LiveCallRow, type PresenceItemRow, type TelephonyTx } from './telephony-store.ts';

@@ -19,10 +19,25 @@ import {
 } from '../domain/index.ts';
 import type { Dialect } from './migrations.ts';
 import { EventLog } from './event-log.ts';
+import { hashClientSecret } from './client-secret.ts';
+import { SecurityStore } from './security-store.ts';
+import { ReportStore } from './report-store.ts';
+import { OperatorQueries } from './operator-queries.ts';
 import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
+import { phoneSuffix, unindexed } from './phone-search.ts';
 import type { RecordWriter } from './record-writers.ts';
+import { syncStateTable } from './sync-state-store.ts';
 import type { AccountsTable, CallLogTable, Database, ExtensionsTable, RecordingsTable, TokensTable } from './schema.ts';
-import type { ChangeQuery, ExportFilter, JwtCredential, LogKey, RecordPage, Store, StoredToken } from './store.ts';
+import type {
+  ChangeQuery,
+  ExportFilter,
+  JwtCredential,
+  LogKey,
+  RecordPage,
+  Store,
+  StoredToken,
+  SyncStateStore,
+} from './store.ts';
 
 const UPSERT_BATCH = 500;
 
@@ -106,16 +121,26 @@ function toToken(row: Selectable<TokensTable>): StoredToken {
 
 export class KyselyStore implements Store {
   private readonly tokenWithOwner: ReturnType<typeof compileTokenWithOwner>;
+  private readonly syncState: SyncStateStore;
   readonly eventLog: EventLog;
+  readonly security: SecurityStore;
+  readonly reports: ReportStore;
+  readonly operator: OperatorQueries;
 
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
     /** The backend's bulk write of call-log rows (record-writers.ts). */
     private readonly writeRows: RecordWriter,
+    /** Where list queries run: SQLite's reader threads (sqlite-readers.ts), else `db`. */
+    private readonly reads: Kysely<Database> = db,
   ) {
     this.tokenWithOwner = compileTokenWithOwner(db);
     this.eventLog = new EventLog(db, dialect);
+    this.syncState = syncStateTable(db);
+    this.security = new SecurityStore(db, dialect);
+    this.reports = new ReportStore(db);
+    this.operator = new OperatorQueries(db);
   }
 
   async putAccount(a: Account): Promise<void> {
@@ -219,7 +244,7 @@ export class KyselyStore implements Store {
   async putApp(app: App): Promise<void> {
     const row = {
       client_id: app.clientId,
-      client_secret: app.clientSecret,
+      client_secret: hashClientSecret(app.clientSecret),
       name: app.name,
       permissions: app.permissions.join(' '),
       grant_types: app.grantTypes.join(' '),
@@ -280,6 +305,7 @@ export class KyselyStore implements Store {
           issued_at: t.issuedAt,
           expires_at: t.expiresAt,
           endpoint_id: t.endpointId,
+          used_at: null,
         })),
       )
       .execute();
@@ -345,6 +371,14 @@ export class KyselyStore implements Store {
     return (await this.getSetting(key)) ?? value;
   }
 
+  getSyncState(key: string): Promise<string | null> {
+    return this.syncState.getSyncState(key);
+  }
+
+  putSyncState(key: string, value: string): Promise<void> {
+    return this.syncState.putSyncState(key, value);
+  }
+
   async upsertRecords(records: CallLogRecord[]): Promise<void> {
     await this.upsertPrepared(records.map(prepareRecord));
   }
@@ -364,13 +398,16 @@ export class KyselyStore implements Store {
 
   async listRecords(q: CallLogQuery): Promise<RecordPage> {
     const column = q.view === 'Detailed' ? 'detailed_json' : 'simple_json';
-    let query = this.db
+    // A phoneNumber search on SQLite goes in by the phone indexes (phone-search.ts), not the primary key.
+    const phone = q.phoneNumber !== undefined && this.dialect === 'sqlite';
+    const col = <C extends 'account_id' | 'extension_id' | 'start_time'>(c: C) => (phone ? unindexed(c) : c);
+    let query = this.reads
       .selectFrom('call_log')
       .select(sql<string>`${sql.ref(column)}`.as('json'))
-      .where('account_id', '=', q.accountId)
-      .where('extension_id', '=', logKey(q.extensionId))
-      .where('start_time', '>=', q.dateFrom)
-      .where('start_time', '<=', q.dateTo);
+      .where(col('account_id'), '=', q.accountId)
+      .where(col('extension_id'), '=', logKey(q.extensionId))
+      .where(col('start_time'), '>=', q.dateFrom)
+      .where(col('start_time'), '<=', q.dateTo);
     if (!q.showDeleted) query = query.where('deleted', '=', 0);
     if (!q.showBlocked) query = query.where('result', '<>', 'Blocked');
     if (q.direction) query = query.where('direction', 'in', q.direction);
@@ -388,8 +425,7 @@ export class KyselyStore implements Store {
     if (q.sessionId !== undefined) query = query.where('session_id', '=', q.sessionId);
     if (q.telephonySessionId !== undefined) query = query.where('telephony_session_id', '=', q.telephonySessionId);
     if (q.phoneNumber !== undefined) {
-      const digits = q.phoneNumber;
-      query = query.where((eb) => eb.or([eb('from_digits', '=', digits), eb('to_digits', '=', digits)]));
+      query = query.where(phoneSuffix(q.phoneNumber, q.accountId, logKey(q.extensionId)));
     }
     if (q.extensionNumber !== undefined) {
       const { accountId, extensionNumber } = q;
@@ -675,6 +711,7 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.reads !== this.db) await this.reads.destroy();
     await this.db.destroy();
   }
 }

@@ -1,6 +1,9 @@
 // Versioned schema migrations, written once for both dialects with Kysely's schema builder.
 
-import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './schema.ts';
+import { hardening } from './hardening-migration.ts';
+import { callFacts, fromWire, withBase } from '../domain/index.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -185,6 +188,253 @@ function eventLog(dialect: Dialect): Migration {
 }
 
 /**
+ * Sync state as mutable rows, one a key: until now each write added a `key#n` row to the write-once settings and
+ * the highest n held the value, so every run added rows that nothing removed. The newest value of each key moves
+ * here and the old rows go.
+ */
+function syncState(dialect: Dialect): Migration {
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('sync_state')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('updated_at', ms, (c) => c.notNull())
+        .execute();
+      const old = await (db as Kysely<Database>)
+        .selectFrom('settings')
+        .select(['key', 'value'])
+        .where('key', 'like', 'sync.%#%')
+        .execute();
+      const newest = new Map<string, { n: number; value: string }>();
+      for (const row of old) {
+        const at = row.key.lastIndexOf('#');
+        const key = row.key.slice(0, at);
+        const n = Number(row.key.slice(at + 1));
+        if (!Number.isInteger(n)) continue;
+        if ((newest.get(key)?.n ?? 0) < n) newest.set(key, { n, value: row.value });
+      }
+      const now = Date.now();
+      for (const [key, { value }] of newest) {
+        await (db as Kysely<Database>).insertInto('sync_state').values({ key, value, updated_at: now }).execute();
+      }
+      await (db as Kysely<Database>).deleteFrom('settings').where('key', 'like', 'sync.%#%').execute();
+    },
+  };
+}
+
+/** Columns that reports read (domain/call-facts.ts), in the order of the covering index after the log's key. */
+export const REPORT_INDEX_COLUMNS = [
+  'account_id',
+  'extension_id',
+  'start_time',
+  'deleted',
+  'direction',
+  'type',
+  'result',
+  'action',
+  'duration_ms',
+  'talk_ms',
+  'answer_ms',
+  'owner_id',
+  'entry_id',
+  'agent_id',
+  'transferred',
+  'contact_digits',
+  'to_digits',
+  'id',
+] as const;
+
+const BACKFILL_BATCH = 2000;
+
+/**
+ * The facts reports read, as columns of call_log (so a write, deletion or purge of a record changes them in the same
+ * statement), filled in for the records already stored, and one covering index a report's range reads alone.
+ */
+function reports(dialect: Dialect): Migration {
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>) {
+      const add = async (name: string, type: 'text' | 'integer' | 'bigint', notNullDefault?: string | number) => {
+        await db.schema
+          .alterTable('call_log')
+          .addColumn(name, type, (c) => (notNullDefault === undefined ? c : c.notNull().defaultTo(notNullDefault)))
+          .execute();
+      };
+      await add('duration_ms', ms, 0);
+      await add('action', 'text', '');
+      await add('owner_id', 'text');
+      await add('entry_id', 'text');
+      await add('agent_id', 'text');
+      await add('answer_ms', ms);
+      await add('talk_ms', ms, 0);
+      await add('transferred', 'integer', 0);
+      await add('contact_digits', 'text');
+      await backfillFacts(db);
+      await db.schema
+        .createIndex('call_log_report')
+        .on('call_log')
+        .columns([...REPORT_INDEX_COLUMNS])
+        .execute();
+    },
+  };
+}
+
+/** Computes the report columns of the records stored before this migration, from their Detailed JSON. */
+async function backfillFacts(db: Kysely<any>): Promise<void> {
+  let after: { account: string; id: string } | null = null;
+  for (;;) {
+    let query = db.selectFrom('call_log').select(['account_id', 'id', 'extension_id', 'detailed_json']);
+    if (after) {
+      const { account, id } = after;
+      query = query.where((eb) => eb(eb.refTuple('account_id', 'id'), '>', eb.tuple(account, id)));
+    }
+    const rows = (await query.orderBy('account_id').orderBy('id').limit(BACKFILL_BATCH).execute()) as {
+      account_id: string;
+      id: string;
+      extension_id: string;
+      detailed_json: string;
+    }[];
+    if (!rows.length) return;
+    await db.transaction().execute(async (trx) => {
+      for (const row of rows) {
+        const record = fromWire(JSON.parse(withBase(row.detailed_json, 'http://ringlog.invalid')), {
+          accountId: row.account_id,
+          logExtensionId: row.extension_id === '' ? null : row.extension_id,
+        });
+        const f = callFacts(record);
+        await trx
+          .updateTable('call_log')
+          .set({
+            duration_ms: record.durationMs,
+            action: record.action,
+            owner_id: f.ownerId,
+            entry_id: f.entryId,
+            agent_id: f.agentId,
+            answer_ms: f.answerMs,
+            talk_ms: f.talkMs,
+            transferred: f.transferred ? 1 : 0,
+            contact_digits: f.contactDigits,
+          })
+          .where('account_id', '=', row.account_id)
+          .where('id', '=', row.id)
+          .execute();
+      }
+    });
+    const last = rows[rows.length - 1];
+    after = { account: last.account_id, id: last.id };
+  }
+}
+
+/**
+ * The authorization code flow: each app's redirect URIs and whether it is first-party (no consent screen), and the
+ * issued authorization codes (hashed, single use, with their PKCE challenge).
+ */
+function authorizationCodes(dialect: Dialect): Migration {
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('app_authorization')
+        .addColumn('client_id', 'text', (c) => c.primaryKey())
+        .addColumn('redirect_uris', 'text', (c) => c.notNull())
+        .addColumn('first_party', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('authorization_codes')
+        .addColumn('hash', 'text', (c) => c.primaryKey())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_id', 'text', (c) => c.notNull())
+        .addColumn('redirect_uri', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('code_challenge', 'text')
+        .addColumn('code_challenge_method', 'text')
+        .addColumn('expires_at', ms, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('authorization_codes_expiry')
+        .on('authorization_codes')
+        .column('expires_at')
+        .execute();
+    },
+  };
+}
+
+/**
+ * Live telephony (src/store/telephony-store.ts): each session's state, its accepted events (the primary key is the
+ * dedup key: a session's event sequence), the active-call entries and presence items the live views read.
+ */
+function telephony(dialect: Dialect): Migration {
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('telephony_sessions')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('telephony_session_id', 'text', (c) => c.notNull())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('first_time', ms, (c) => c.notNull())
+        .addColumn('last_time', ms, (c) => c.notNull())
+        .addColumn('received_at', ms, (c) => c.notNull())
+        .addColumn('parties_ended', 'integer', (c) => c.notNull())
+        .addColumn('closed_at', ms)
+        .addColumn('close_reason', 'text')
+        .addPrimaryKeyConstraint('telephony_sessions_pk', ['account_id', 'telephony_session_id'])
+        .execute();
+      await db.schema
+        .createIndex('telephony_sessions_open')
+        .on('telephony_sessions')
+        .columns(['state', 'received_at'])
+        .execute();
+      await db.schema
+        .createTable('telephony_events')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('telephony_session_id', 'text', (c) => c.notNull())
+        .addColumn('sequence', 'integer', (c) => c.notNull())
+        .addColumn('received_at', ms, (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('telephony_events_pk', ['account_id', 'telephony_session_id', 'sequence'])
+        .execute();
+      await db.schema
+        .createTable('telephony_live_calls')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('log_id', 'text', (c) => c.notNull())
+        .addColumn('telephony_session_id', 'text', (c) => c.notNull())
+        .addColumn('start_time', ms, (c) => c.notNull())
+        .addColumn('ended_at', ms)
+        .addColumn('record', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('telephony_live_calls_pk', ['account_id', 'log_id', 'telephony_session_id'])
+        .execute();
+      await db.schema
+        .createIndex('telephony_live_calls_start')
+        .on('telephony_live_calls')
+        .columns(['account_id', 'log_id', 'start_time'])
+        .execute();
+      await db.schema
+        .createTable('telephony_presence_items')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_id', 'text', (c) => c.notNull())
+        .addColumn('telephony_session_id', 'text', (c) => c.notNull())
+        .addColumn('start_time', ms, (c) => c.notNull())
+        .addColumn('ended_at', ms)
+        .addColumn('item', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('telephony_presence_items_pk', ['account_id', 'extension_id', 'telephony_session_id'])
+        .execute();
+      await db.schema
+        .createTable('telephony_presence')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_id', 'text', (c) => c.notNull())
+        .addColumn('sequence', ms, (c) => c.notNull())
+        .addPrimaryKeyConstraint('telephony_presence_pk', ['account_id', 'extension_id'])
+        .execute();
+    },
+  };
+}
+
+/**
  * Notification subscriptions (WebHook and WebSocket), WebSocket tokens and gateway sessions, and the WebHook
  * outbox with the fan-out cursor over the event log. On PostgreSQL, inserts into event_log and webhook_outbox
  * NOTIFY the servers listening, so another server's events reach this server's WebSocket clients at once.
@@ -292,8 +542,25 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0001-initial': initial(dialect),
         '0002-sync-and-rate-limits': syncAndRateLimits(dialect),
         '0003-event-log': eventLog(dialect),
+        '0004-sync-state': syncState(dialect),
+        '0005-hardening': hardening(dialect),
+        '0006-telephony': telephony(dialect),
         '0007-subscriptions': subscriptions(dialect),
+        '0008-reports': reports(dialect),
+        '0009-authorization-codes': authorizationCodes(dialect),
       };
     },
   };
+}
+
+/** Applies the migrations not yet applied, in order. */
+export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    migrationTableName: 'ringlog_migration',
+    migrationLockTableName: 'ringlog_migration_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }

@@ -5,9 +5,10 @@ import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { KyselyStore } from './kysely-store.ts';
+import { logQueryTime } from './query-timing.ts';
 import { postgresRecordWriter } from './record-writers.ts';
 import type { Database as Schema } from './schema.ts';
-import { migrate } from './sqlite-store.ts';
+import { migrate } from './migrations.ts';
 
 /** 64-bit integers (epoch milliseconds) come back as numbers; they stay far below 2^53. */
 const types = {
@@ -65,12 +66,31 @@ function preparingPool(pool: pg.Pool): PostgresPool {
   };
 }
 
-export async function openPostgresStore(url: string, poolSize = 10): Promise<KyselyStore> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+export interface PostgresStoreOptions {
+  poolSize?: number;
+  /** Longest a statement may run before PostgreSQL cancels it (the API answers 503). */
+  statementTimeoutMs?: number;
+  /** Told of idle connections that failed (default: a line on stderr). */
+  onPoolError?: (err: Error) => void;
+}
+
+/** Longest a statement may run before PostgreSQL cancels it (the API answers 503): one query cannot hold a connection. */
+export const STATEMENT_TIMEOUT_MS = 30_000;
+
+const reportPoolError = (err: Error) =>
+  process.stderr.write(`ringlog: PostgreSQL connection lost (${err.message}); it is replaced on the next query\n`);
+
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<KyselyStore> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    types,
+    statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+  });
   // An idle connection the server closes (restart, failover, admin) is dropped from the pool and replaced
   // on the next query; without a listener the 'error' event would end the process.
-  pool.on('error', () => {});
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+  pool.on('error', options.onPoolError ?? reportPoolError);
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), log: logQueryTime });
   await migrate(db, 'postgres');
   return new KyselyStore(db, 'postgres', postgresRecordWriter(pool));
 }

@@ -53,11 +53,20 @@ export interface TokensTable {
   issued_at: number;
   expires_at: number;
   endpoint_id: string;
+  /** When a refresh token was used (rotated); kept until it expires so that a reuse revokes its family. */
+  used_at: number | null;
 }
 
 export interface SettingsTable {
   key: string;
   value: string;
+}
+
+/** Mutable state by key (sync checkpoints, upstream tokens, run state): one row a key. */
+export interface SyncStateTable {
+  key: string;
+  value: string;
+  updated_at: number;
 }
 
 export interface CallLogTable {
@@ -78,10 +87,24 @@ export interface CallLogTable {
   recording_id: string | null;
   from_digits: string | null;
   to_digits: string | null;
+  /** The digits reversed, so a suffix of the number is a prefix: phoneNumber search is one index range. */
+  from_rev: string | null;
+  to_rev: string | null;
   simple_json: string;
   detailed_json: string;
   /** When this server last wrote the record (epoch ms); call-log-sync reads changes by it. */
   changed_at: number;
+  // What reports read (domain/call-facts.ts), kept beside the record so every write, deletion and purge of it
+  // changes them in the same statement (migration 0008-reports).
+  duration_ms: number;
+  action: string;
+  owner_id: string | null;
+  entry_id: string | null;
+  agent_id: string | null;
+  answer_ms: number | null;
+  talk_ms: number;
+  transferred: number;
+  contact_digits: string | null;
 }
 
 export interface RateLimitsTable {
@@ -89,6 +112,14 @@ export interface RateLimitsTable {
   /** JSON array of the request times (epoch ms) inside the window. */
   hits: string;
   penalty_until: number;
+}
+
+export interface AuthFailuresTable {
+  /** `client:<client id>` or `user:<extension id>`: only known clients and users are counted. */
+  key: string;
+  failures: number;
+  last_failure: number;
+  blocked_until: number;
 }
 
 export interface RecordingsTable {
@@ -190,10 +221,12 @@ export interface Database {
   jwt_credentials: JwtCredentialsTable;
   tokens: TokensTable;
   settings: SettingsTable;
+  sync_state: SyncStateTable;
   call_log: CallLogTable;
   recordings: RecordingsTable;
   rate_limits: RateLimitsTable;
   event_log: EventLogTable;
+  auth_failures: AuthFailuresTable;
   subscriptions: SubscriptionsTable;
   ws_tokens: WsTokensTable;
   ws_sessions: WsSessionsTable;

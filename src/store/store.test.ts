@@ -580,7 +580,7 @@ for (const backend of await backends())
 
     if (backend === 'postgres') {
       test('PostgreSQL prepares each query text once per connection and reuses it', async () => {
-        const one = await openPostgresStore(file, 1);
+        const one = await openPostgresStore(file, { poolSize: 1 });
         try {
           await one.getAccount('800000000001');
           await one.getAccount('800000000002');

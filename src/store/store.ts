@@ -1,4 +1,4 @@
-// The Store interface: the one API through which every source writes and every outlet reads.
+// The Store interface: the one API through which every source writes and every outlet reads, in one interface per area.
 // Implemented once over Kysely (kysely-store.ts) for SQLite and PostgreSQL.
 
 import type {
@@ -15,6 +15,9 @@ import type {
 import type { PreparedRecord } from './call-log-row.ts';
 import type { Dialect } from './migrations.ts';
 import type { EventLog } from './event-log.ts';
+import type { SecurityStore } from './security-store.ts';
+import type { ReportStore } from './report-store.ts';
+import type { OperatorQueries } from './operator-queries.ts';
 
 export interface StoredToken {
   /** SHA-256 of the token, hex; the token itself is never stored. */
@@ -70,11 +73,8 @@ export interface ChangeQuery extends LogKey {
   limit: number;
 }
 
-export interface Store {
-  readonly dialect: Dialect;
-  /** The durable event log (event-log.ts). */
-  readonly eventLog: EventLog;
-
+/** Accounts and extensions (the company directory), and the extensions' password hashes. */
+export interface DirectoryStore {
   putAccount(account: Account): Promise<void>;
   getAccount(id: string): Promise<Account | null>;
   /** The accounts, oldest first. */
@@ -89,7 +89,10 @@ export interface Store {
   listExtensions(accountId: string): Promise<Extension[]>;
   setPasswordHash(extensionId: string, hash: string): Promise<void>;
   getPasswordHash(extensionId: string): Promise<string | null>;
+}
 
+/** Apps, JWT credentials and the OAuth tokens issued to them. */
+export interface TokenStore {
   putApp(app: App): Promise<void>;
   getApp(clientId: string): Promise<App | null>;
   putJwtCredential(credential: JwtCredential): Promise<void>;
@@ -104,11 +107,23 @@ export interface Store {
   revokeSession(sessionId: string): Promise<void>;
   deleteToken(hash: string): Promise<void>;
   deleteExpiredTokens(now: number): Promise<number>;
+}
 
+/** Write-once settings (e.g. the JWT signing secret): the first value stored stays. */
+export interface SettingsStore {
   getSetting(key: string): Promise<string | null>;
   /** Stores the value unless the key exists; returns the value in force. */
   initSetting(key: string, value: string): Promise<string>;
+}
 
+/** Mutable state by key (sync checkpoints, upstream tokens, run state): one row a key, replaced atomically. */
+export interface SyncStateStore {
+  getSyncState(key: string): Promise<string | null>;
+  putSyncState(key: string, value: string): Promise<void>;
+}
+
+/** The call-log records: written by every source, read by every outlet. */
+export interface CallLogStore {
   /** Inserts or updates by (account, record id); an update applies only if lastModifiedTime moves forward. */
   upsertRecords(records: CallLogRecord[]): Promise<void>;
   /** `upsertRecords` of records already prepared (prepareRecord), as bulk writers build them off the main thread. */
@@ -132,16 +147,36 @@ export interface Store {
   listLogs(): Promise<LogKey[]>;
   /** Removes up to `limit` records of a log that started before `before` (retention); returns how many. */
   purgeLog(log: LogKey, before: number, limit: number): Promise<number>;
-  /** Drops up to `limit` recordings created before `before` from the records and the store; returns them. */
-  expireRecordings(before: number, limit: number): Promise<RecordingMeta[]>;
+}
 
+/** Recording metadata (the audio itself is in the blob store). */
+export interface RecordingStore {
   upsertRecordings(recordings: RecordingMeta[]): Promise<void>;
   getRecording(accountId: string, id: string): Promise<RecordingMeta | null>;
   /** Whether the extension's log holds a record with this recording (users may fetch their own recordings). */
   logHasRecording(accountId: string, extensionId: string, recordingId: string): Promise<boolean>;
+  /** Drops up to `limit` recordings created before `before` from the records and the store; returns them. */
+  expireRecordings(before: number, limit: number): Promise<RecordingMeta[]>;
+}
 
+/** Rate-limit windows, shared by every server on the database. */
+export interface RateLimitStore {
   /** Counts one request of `key` (caller and group) against `rule`, atomically across servers. */
   countRateLimited(key: string, rule: RateRule, now: number): Promise<RateDecision>;
+}
+
+/** Every area of the store, on one database. */
+export interface Store
+  extends DirectoryStore, TokenStore, SettingsStore, SyncStateStore, CallLogStore, RecordingStore, RateLimitStore {
+  readonly dialect: Dialect;
+  /** The durable event log (event-log.ts). */
+  readonly eventLog: EventLog;
+  /** Failed-authentication counters, refresh-token families, purges (security-store.ts). */
+  readonly security: SecurityStore;
+  /** What reports read (report-store.ts). */
+  readonly reports: ReportStore;
+  /** Readiness probe and sync-run states for health and metrics (operator-queries.ts). */
+  readonly operator: OperatorQueries;
 
   close(): Promise<void>;
 }

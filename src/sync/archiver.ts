@@ -9,7 +9,7 @@ import { runPass, type PassContext } from './log-pass.ts';
 import type { GroupStatus } from './pacer.ts';
 import type { RecordingStats } from './recordings-copy.ts';
 import { UpstreamError, type ClientStats, type UpstreamClient, type UpstreamCredentials } from './upstream-client.ts';
-import { openUpstream, type UpstreamSession } from './upstream-session.ts';
+import { closeSession, openUpstream, type UpstreamSession } from './upstream-session.ts';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_LOOKBACK_DAYS = 14;
@@ -30,6 +30,8 @@ export interface SyncOptions {
   /** Stops after the page in hand is stored; the run can be resumed. */
   signal?: AbortSignal;
   observer?: SyncObserver;
+  /** Key that encrypts the upstream tokens kept in the store (store/crypto-settings); plain without one. */
+  secretKey?: Buffer;
   /** Decoder threads for the pages (default: one per spare core); 0 decodes on the calling thread. */
   decoders?: number;
 }
@@ -83,6 +85,12 @@ export interface SyncSummary {
   seconds: number;
   /** Stopped by the signal before the end; the next run resumes. */
   aborted: boolean;
+}
+
+/** A warning goes to the observer, or to stderr when nobody observes the run. */
+function warn(options: SyncOptions, message: string): void {
+  if (options.observer) options.observer.warn(message);
+  else process.stderr.write(`ringlog sync: ${message}\n`);
 }
 
 export function thirteenMonthsBefore(now: number): number {
@@ -192,7 +200,7 @@ async function archive(
     signal: options.signal,
     counts: { records: 0, rejected: 0, pages: 0 },
     recordings: status.recordings,
-    warn: (message) => options.observer?.warn(message),
+    warn: (message) => warn(options, message),
     onPage: async (done) => {
       status.logDone = done;
       Object.assign(status, ctx.counts);
@@ -215,15 +223,21 @@ async function archive(
 export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const now = options.now ?? Date.now;
   const runStart = now();
-  const session = await openUpstream(options.store, options.upstream, { fetch: options.fetch, now });
+  const session = await openUpstream(options.store, options.upstream, {
+    fetch: options.fetch,
+    now,
+    secretKey: options.secretKey,
+  });
   const { client } = session;
   const status = newStatus(client, runStart);
   const outcome: Outcome = { accountId: '', extensions: 0, skippedLogs: 0, aborted: false };
   options.observer?.started(() => ({ ...status, limit: client.pacer.status('heavy') }));
+  let failed = true;
   try {
     await archive(options, session, runStart, status, outcome);
+    failed = false;
   } finally {
-    await session.close().catch(() => {});
+    await closeSession(session, failed, (message) => warn(options, message));
     options.observer?.finished();
   }
   return {

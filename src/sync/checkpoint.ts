@@ -2,7 +2,9 @@
 // completely, and the pass under way (read newest first down to `cursor`). Decides the next pass of a run.
 
 import type { PacerSnapshot } from './pacer.ts';
-import { settingsRegister, type Register, type SettingsStore } from './settings-register.ts';
+import type { SyncStateStore } from '../store/index.ts';
+import { encryptedRegister } from './encrypted-register.ts';
+import { stateRegister, type Register } from './state-register.ts';
 
 export interface Interval {
   /** Epoch ms, inclusive bounds on startTime. */
@@ -74,7 +76,7 @@ export class Checkpoints {
   private readonly registers = new Map<string, Register>();
 
   constructor(
-    private readonly store: SettingsStore,
+    private readonly store: SyncStateStore,
     private readonly accountId: string,
   ) {}
 
@@ -91,7 +93,7 @@ export class Checkpoints {
     const name = logName(extensionId);
     let register = this.registers.get(name);
     if (!register) {
-      register = settingsRegister(this.store, `${accountPrefix(this.accountId)}.log.${name}`);
+      register = stateRegister(this.store, `${accountPrefix(this.accountId)}.log.${name}`);
       this.registers.set(name, register);
     }
     return register;
@@ -106,10 +108,12 @@ export interface RunState {
 }
 
 /** Run state per upstream login (rate limits count per user and app): the credentials' hash names it. */
-export function runStateRegister(store: SettingsStore, credentialsKey: string): Register {
-  return settingsRegister(store, `sync.login.${credentialsKey}.run`);
+export function runStateRegister(store: SyncStateStore, credentialsKey: string): Register {
+  return stateRegister(store, `sync.login.${credentialsKey}.run`);
 }
 
-export function tokenRegister(store: SettingsStore, credentialsKey: string): Register {
-  return settingsRegister(store, `sync.login.${credentialsKey}.token`);
+/** The upstream tokens of a login, encrypted at rest when a key is given (issue 11: `ringlog sync` always does). */
+export function tokenRegister(store: SyncStateStore, credentialsKey: string, secretKey?: Buffer): Register {
+  const register = stateRegister(store, `sync.login.${credentialsKey}.token`);
+  return secretKey ? encryptedRegister(register, secretKey) : register;
 }

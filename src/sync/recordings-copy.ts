@@ -51,7 +51,7 @@ async function copyOne(
   let content: { data: Buffer; contentType: string };
   try {
     meta = await client.getJson<RecordingWire>(metaUrl);
-    content = await client.getBytes(client.url(meta.contentUri ?? `${metaUrl.href}/content`));
+    content = await client.getBytes(client.url(meta.contentUri ?? `${metaUrl.href}/content`, {}, 'content'));
   } catch (err) {
     if (err instanceof UpstreamError && err.status === 404) {
       stats.unavailable += 1;

@@ -4,16 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pacer } from './pacer.ts';
-import { settingsRegister, type SettingsStore } from './settings-register.ts';
+import type { SyncStateStore } from '../store/index.ts';
+import { stateRegister } from './state-register.ts';
 import { backoffDelay, resolveUpstreamUrl, UpstreamClient, UpstreamError } from './upstream-client.ts';
 
-function memorySettings(): SettingsStore {
+function memorySettings(): SyncStateStore {
   const values = new Map<string, string>();
   return {
-    getSetting: async (key) => values.get(key) ?? null,
-    initSetting: async (key, value) => {
-      if (!values.has(key)) values.set(key, value);
-      return values.get(key)!;
+    getSyncState: (key) => Promise.resolve(values.get(key) ?? null),
+    putSyncState: (key, value) => {
+      values.set(key, value);
+      return Promise.resolve();
     },
   };
 }
@@ -58,7 +59,7 @@ function client(api: Reply[], settings = memorySettings()) {
   const { fetchImpl, calls } = scripted(api);
   const c = new UpstreamClient({
     credentials: { url: 'https://platform.example.com', clientId: 'app', clientSecret: 'secret', jwt: 'jwt' },
-    tokenRegister: settingsRegister(settings, 'token'),
+    tokenRegister: stateRegister(settings, 'token'),
     pacer: new Pacer({ now: () => clock.now, sleep }),
     fetch: fetchImpl,
     now: () => clock.now,
@@ -109,6 +110,21 @@ test('gives up after the last attempt with the upstream error', async () => {
   await assert.rejects(c.getJson(URL_A), (err: UpstreamError) => err.status === 500 && err.errorCode === 'CMN-201');
 });
 
+test('network failures past the last attempt are thrown with the failure as the cause', async () => {
+  const failure = new TypeError('fetch failed');
+  const { c } = client(Array.from({ length: 8 }, () => failure));
+  await assert.rejects(c.getJson(URL_A), (err: Error) => {
+    assert.match(err.message, /^upstream \/restapi\/v1\.0\/account\/~\/call-log: fetch failed$/);
+    assert.equal(err.cause, failure);
+    return true;
+  });
+});
+
+test('refusals are named UpstreamError', async () => {
+  const { c } = client([{ status: 404, body: { errorCode: 'CMN-102', message: 'gone' } }]);
+  await assert.rejects(c.getJson(URL_A), { name: 'UpstreamError', status: 404 });
+});
+
 test('other refusals are not retried', async () => {
   const { c, calls } = client([
     {
@@ -130,7 +146,7 @@ test('a 401 refreshes the token once and retries; the rotated refresh token is k
   const refresh = calls.find((call) => call.form?.get('grant_type') === 'refresh_token');
   assert.equal(refresh?.form?.get('refresh_token'), 'r1');
   assert.equal(calls.at(-1)?.auth, 'Bearer a2');
-  const kept = JSON.parse((await settingsRegister(settings, 'token').read())!);
+  const kept = JSON.parse((await stateRegister(settings, 'token').read())!);
   assert.equal(kept.refreshToken, 'r2');
   assert.equal(c.tokens.stats.refreshes, 1);
 });
@@ -157,7 +173,7 @@ test('refreshes about a minute before the access token expires', async () => {
 
 test('a refused refresh falls back to the JWT', async () => {
   const settings = memorySettings();
-  await settingsRegister(settings, 'token').write(
+  await stateRegister(settings, 'token').write(
     JSON.stringify({
       accessToken: 'old',
       accessExpiresAt: 0,
@@ -175,23 +191,64 @@ test('a refused refresh falls back to the JWT', async () => {
   );
 });
 
-test('URIs from the upstream stay on its host or a sibling https host', () => {
+test("next-page links are followed on the upstream's own origin only", () => {
   const base = 'https://platform.ringcentral.com';
+  const page = 'https://platform.ringcentral.com/restapi/v1.0/x?page=2';
+  assert.equal(resolveUpstreamUrl(base, page).href, page);
   assert.equal(
-    resolveUpstreamUrl(base, 'https://platform.ringcentral.com/restapi/v1.0/x?page=2').href,
-    'https://platform.ringcentral.com/restapi/v1.0/x?page=2',
+    resolveUpstreamUrl(base, 'https://media.ringcentral.com/restapi/v1.0/x?page=2').href,
+    page,
+    'the media host serves content, not pages',
   );
-  assert.equal(
-    resolveUpstreamUrl(base, 'https://media.ringcentral.com/restapi/v1.0/account/1/recording/2/content').host,
-    'media.ringcentral.com',
-  );
-  assert.equal(
-    resolveUpstreamUrl(base, 'https://evil.example.com/restapi/v1.0/x?page=2').href,
-    'https://platform.ringcentral.com/restapi/v1.0/x?page=2',
-  );
+  assert.equal(resolveUpstreamUrl(base, 'https://evil.example.com/restapi/v1.0/x?page=2').href, page);
   assert.equal(
     resolveUpstreamUrl('http://127.0.0.1:9000/rl', 'http://localhost:8080/restapi/v1.0/x').href,
     'http://127.0.0.1:9000/rl/restapi/v1.0/x',
+  );
+});
+
+test("recording content is fetched from RingCentral's media host", () => {
+  const content = 'https://media.ringcentral.com/restapi/v1.0/account/1/recording/2/content';
+  assert.equal(resolveUpstreamUrl('https://platform.ringcentral.com', content, 'content').href, content);
+  const devtest = 'https://media.devtest.ringcentral.com/restapi/v1.0/account/1/recording/2/content';
+  assert.equal(resolveUpstreamUrl('https://platform.devtest.ringcentral.com', devtest, 'content').href, devtest);
+});
+
+test('a link to another site under the same public suffix is refused', () => {
+  const base = 'https://platform.example.co.uk';
+  const onBase = 'https://platform.example.co.uk/restapi/v1.0/account/1/recording/2/content';
+  for (const link of ['page', 'content'] as const) {
+    assert.equal(
+      resolveUpstreamUrl(base, 'https://attacker.co.uk/restapi/v1.0/account/1/recording/2/content', link).href,
+      onBase,
+    );
+    assert.equal(
+      resolveUpstreamUrl(base, 'https://media.attacker.co.uk/restapi/v1.0/account/1/recording/2/content', link).href,
+      onBase,
+    );
+  }
+  const media = 'https://media.example.co.uk/restapi/v1.0/account/1/recording/2/content';
+  assert.equal(resolveUpstreamUrl(base, media, 'content').href, media, "the upstream's own media host");
+});
+
+test("other hosts of the upstream's domain, plain http and private-suffix neighbours are refused", () => {
+  const base = 'https://platform.ringcentral.com';
+  const onBase = 'https://platform.ringcentral.com/restapi/v1.0/account/1/recording/2/content';
+  for (const uri of [
+    'https://evil.ringcentral.com/restapi/v1.0/account/1/recording/2/content',
+    'http://media.ringcentral.com/restapi/v1.0/account/1/recording/2/content',
+    'https://media.ringcentral.com:8443/restapi/v1.0/account/1/recording/2/content',
+  ]) {
+    assert.equal(resolveUpstreamUrl(base, uri, 'content').href, onBase, uri);
+  }
+  assert.equal(
+    resolveUpstreamUrl('https://platform.github.io', 'https://media.github.io/restapi/v1.0/x', 'content').href,
+    'https://platform.github.io/restapi/v1.0/x',
+    'github.io is a public suffix: its hosts are different sites',
+  );
+  assert.equal(
+    resolveUpstreamUrl('https://10.0.0.5', 'https://10.0.0.6/restapi/v1.0/x', 'content').href,
+    'https://10.0.0.5/restapi/v1.0/x',
   );
 });
 

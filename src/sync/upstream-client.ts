@@ -2,8 +2,9 @@
 // waited out for Retry-After, 5xx and network failures retried with jittered backoff, 401s answered by a
 // token refresh and one retry.
 
+import { getDomain } from 'tldts';
 import { Pacer, readRateHeaders, type RateHeaders } from './pacer.ts';
-import type { Register } from './settings-register.ts';
+import type { Register } from './state-register.ts';
 import { TokenKeeper, TokenRefused, type TokenResponse } from './upstream-token.ts';
 
 export interface UpstreamCredentials {
@@ -45,6 +46,8 @@ export interface ClientStats {
 
 /** A refusal the client does not retry (4xx other than 401 and 429, or retries exhausted). */
 export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+
   constructor(
     readonly status: number,
     readonly errorCode: string | undefined,
@@ -76,23 +79,34 @@ export function groupOf(url: URL): string {
   return 'light';
 }
 
-const parentDomain = (host: string) => host.split('.').slice(-2).join('.');
+/** What a URI the upstream gave is for: the next page of a list, or a recording's content. */
+export type UpstreamLink = 'page' | 'content';
+
+/** The registrable domain of a host (`example.co.uk` for `platform.example.co.uk`), null for IPs and suffixes. */
+const siteOf = (hostname: string) => getDomain(hostname, { allowPrivateDomains: true });
 
 /**
- * Where to send a URI the upstream gave (nextPage, contentUri): as given when it is on the upstream's host or a
- * sibling host over https (RingCentral serves media from media.ringcentral.com); otherwise the same path on the
- * configured base, so the access token never goes to a host we were not pointed at.
+ * Whether `target` is the upstream's media host: RingCentral serves recording content from `media.` beside
+ * `platform.` (media.ringcentral.com, media.devtest.ringcentral.com), over https, on the same registrable domain.
  */
-export function resolveUpstreamUrl(base: string, uri: string): URL {
+function isMediaHost(base: URL, target: URL): boolean {
+  const site = siteOf(base.hostname);
+  if (base.protocol !== 'https:' || target.protocol !== 'https:' || site === null) return false;
+  if (siteOf(target.hostname) !== site || target.port !== base.port) return false;
+  const parent = base.hostname.startsWith('platform.') ? base.hostname.slice('platform.'.length) : base.hostname;
+  return target.hostname === `media.${parent}`;
+}
+
+/**
+ * Where to send a URI the upstream gave (nextPage, contentUri): as given when it is on the upstream's own origin,
+ * or, for recording content, on its media host; otherwise the same path on the configured base, so the access token
+ * never goes to a host we were not pointed at.
+ */
+export function resolveUpstreamUrl(base: string, uri: string, link: UpstreamLink = 'page'): URL {
   const baseUrl = new URL(base);
   const target = new URL(uri, baseUrl);
   if (target.origin === baseUrl.origin) return target;
-  const sibling =
-    target.protocol === 'https:' &&
-    baseUrl.protocol === 'https:' &&
-    parentDomain(target.hostname) === parentDomain(baseUrl.hostname) &&
-    target.hostname.includes('.');
-  if (sibling) return target;
+  if (link === 'content' && isMediaHost(baseUrl, target)) return target;
   const at = target.pathname.indexOf('/restapi/');
   const path = at >= 0 ? target.pathname.slice(at) : target.pathname;
   return new URL(`${baseUrl.pathname.replace(/\/$/, '')}${path}${target.search}`, baseUrl.origin);
@@ -147,10 +161,10 @@ export class UpstreamClient {
     );
   }
 
-  /** The absolute URL of an API path (`/restapi/v1.0/...`) or of a URI the upstream returned. */
-  url(pathOrUri: string, query: Record<string, string | number | boolean> = {}): URL {
+  /** The absolute URL of an API path (`/restapi/v1.0/...`) or of a URI the upstream returned (see resolveUpstreamUrl). */
+  url(pathOrUri: string, query: Record<string, string | number | boolean> = {}, link: UpstreamLink = 'page'): URL {
     const url = /^https?:\/\//.test(pathOrUri)
-      ? resolveUpstreamUrl(this.base, pathOrUri)
+      ? resolveUpstreamUrl(this.base, pathOrUri, link)
       : new URL(this.base + pathOrUri);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
     return url;
@@ -264,7 +278,8 @@ export class UpstreamClient {
       const result = await this.attempt(url, init, read, kind);
       if (result instanceof Error) {
         this.stats.networkErrors += 1;
-        if (++failures >= this.maxAttempts) throw new Error(`upstream ${url.pathname}: ${result.message}`);
+        if (++failures >= this.maxAttempts)
+          throw new Error(`upstream ${url.pathname}: ${result.message}`, { cause: result });
         await this.sleep(backoffDelay(failures - 1, this.random));
         continue;
       }

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { runStateRegister, tokenRegister, type RunState } from './checkpoint.ts';
 import { Pacer } from './pacer.ts';
-import type { SettingsStore } from './settings-register.ts';
+import type { SyncStateStore } from '../store/index.ts';
 import { UpstreamClient, type UpstreamCredentials } from './upstream-client.ts';
 
 export interface UpstreamSession {
@@ -24,9 +24,9 @@ export function credentialsKey(c: UpstreamCredentials): string {
 }
 
 export async function openUpstream(
-  store: SettingsStore,
+  store: SyncStateStore,
   credentials: UpstreamCredentials,
-  options: { fetch?: typeof fetch; now?: () => number } = {},
+  options: { fetch?: typeof fetch; now?: () => number; secretKey?: Buffer } = {},
 ): Promise<UpstreamSession> {
   const now = options.now ?? Date.now;
   const key = credentialsKey(credentials);
@@ -40,7 +40,7 @@ export async function openUpstream(
   );
   const client = new UpstreamClient({
     credentials,
-    tokenRegister: tokenRegister(store, key),
+    tokenRegister: tokenRegister(store, key, options.secretKey),
     pacer,
     fetch: options.fetch,
     now,
@@ -56,4 +56,21 @@ export async function openUpstream(
       );
     },
   };
+}
+
+/**
+ * Closes the session at the end of a run. When the run failed too, the close's own failure is reported through
+ * `warn` and the run's error stays the one thrown; otherwise it is thrown.
+ */
+export async function closeSession(
+  session: UpstreamSession,
+  runFailed: boolean,
+  warn: (message: string) => void,
+): Promise<void> {
+  try {
+    await session.close();
+  } catch (err) {
+    if (!runFailed) throw new Error(`could not save the sync run state: ${(err as Error).message}`, { cause: err });
+    warn(`could not save the sync run state: ${(err as Error).message}`);
+  }
 }

@@ -1,7 +1,7 @@
 // The upstream access token: JWT login, refresh shortly before expiry, and the token kept in the local store so
 // the next run (or a restart after kill -9) goes on with the same OAuth session instead of logging in again.
 
-import type { Register } from './settings-register.ts';
+import type { Register } from './state-register.ts';
 
 /** What the token endpoint answers (RingCentral's TokenInfo, the fields used here). */
 export interface TokenResponse {
@@ -24,6 +24,8 @@ export interface UpstreamToken {
 
 /** Raised by the token endpoint exchange: `status` is the HTTP status of the refusal. */
 export class TokenRefused extends Error {
+  override readonly name = 'TokenRefused';
+
   constructor(
     readonly status: number,
     message: string,

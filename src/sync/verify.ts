@@ -7,7 +7,7 @@ import type { Store } from '../store/index.ts';
 import { readDirectory } from './directory-copy.ts';
 import { listUrl, type ListPage } from './log-pass.ts';
 import type { UpstreamClient, UpstreamCredentials } from './upstream-client.ts';
-import { openUpstream } from './upstream-session.ts';
+import { closeSession, openUpstream } from './upstream-session.ts';
 
 export interface VerifyOptions {
   store: Store;
@@ -17,8 +17,12 @@ export interface VerifyOptions {
   dateTo: number;
   perPage?: number;
   fetch?: typeof fetch;
+  /** Key of the upstream tokens kept in the store (see SyncOptions.secretKey). */
+  secretKey?: Buffer;
   /** Told each log as it is compared. */
   onLog?: (log: string, index: number, total: number) => void;
+  /** Told what went wrong without stopping the comparison (default: stderr). */
+  onWarning?: (message: string) => void;
 }
 
 /** What verify compares of a record. */
@@ -69,7 +73,7 @@ function byDay(entries: Entry[]): Map<string, Map<string, Entry>> {
   for (const e of entries) {
     const day = dayOf(e.startTime);
     let ids = days.get(day);
-    if (!ids) days.set(day, (ids = new Map()));
+    if (!ids) days.set(day, (ids = new Map<string, Entry>()));
     ids.set(e.id, e);
   }
   return days;
@@ -137,11 +141,18 @@ async function localEntries(store: Store, accountId: string, extensionId: string
 }
 
 export async function verify(o: VerifyOptions): Promise<VerifyReport> {
-  const session = await openUpstream(o.store, o.upstream, { fetch: o.fetch });
+  const session = await openUpstream(o.store, o.upstream, { fetch: o.fetch, secretKey: o.secretKey });
+  let failed = true;
   try {
-    return await compareAll(session.client, o);
+    const report = await compareAll(session.client, o);
+    failed = false;
+    return report;
   } finally {
-    await session.close().catch(() => {});
+    await closeSession(
+      session,
+      failed,
+      o.onWarning ?? ((message) => process.stderr.write(`ringlog verify: ${message}\n`)),
+    );
   }
 }
 

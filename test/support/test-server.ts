@@ -2,7 +2,7 @@
 // deterministic company, for end-to-end tests. Everything is removed on close().
 
 import { join } from 'node:path';
-import { listen, NO_FAULTS, type FaultConfig } from '../../src/api/index.ts';
+import { listen, NO_FAULTS, type AppOptions, type FaultConfig } from '../../src/api/index.ts';
 import {
   ensureCredentials,
   RINGCENTRAL_TOKEN_CONFIG,
@@ -10,8 +10,9 @@ import {
   type Credentials,
   type TokenConfig,
 } from '../../src/auth/index.ts';
+import { seedStore } from '../../src/generator/index.ts';
 import { Notifications, type NotificationOptions } from '../../src/events/index.ts';
-import { seedStore } from '../../src/cli/seed.ts';
+
 import { createDiskBlobStore, openStore, type Store } from '../../src/store/index.ts';
 import type { SeedOptions } from '../../src/generator/index.ts';
 import type { RateLimits } from '../../src/domain/index.ts';
@@ -47,6 +48,10 @@ export async function startTestServer(
     now?: () => number;
     /** Fault injection (429, 5xx, early token expiry, latency); none by default. */
     faults?: Partial<FaultConfig>;
+    /** Other app options (CORS origins, logger). */
+    app?: Omit<AppOptions, 'faults'>;
+    /** Base URL written into URIs instead of the request's own. */
+    publicUrl?: string;
     /** Serve subscriptions, WebHook and WebSocket delivery with these options. */
     notifications?: Partial<NotificationOptions>;
   } = {},
@@ -54,21 +59,24 @@ export async function startTestServer(
   const database = await createTestDatabase(options.backend ?? 'sqlite');
   const store = await openStore(database.location);
   const seed = { ...SMALL_COMPANY, ...options.seed };
-  await seedStore(store, seed, false);
+  await seedStore(store, seed);
   const tokens = new TokenService(store, { ...RINGCENTRAL_TOKEN_CONFIG, ...options.tokens });
   const credentials = await ensureCredentials(store, tokens);
   const ctx = {
     store,
     tokens,
     blobs: createDiskBlobStore(join(database.dir, 'blobs')),
-    http: {},
+    http: options.publicUrl ? { publicUrl: options.publicUrl } : {},
     rateLimits: options.rateLimits ?? {},
     now: options.now ?? Date.now,
     notifications: options.notifications
       ? new Notifications(store, { location: database.location, ...options.notifications })
       : undefined,
   };
-  const { app, url } = await listen(ctx, '127.0.0.1', 0, { faults: { ...NO_FAULTS, ...options.faults } });
+  const { app, url } = await listen(ctx, '127.0.0.1', 0, {
+    ...options.app,
+    faults: { ...NO_FAULTS, ...options.faults },
+  });
   return {
     url,
     store,

@@ -1,8 +1,15 @@
-// `ringlog seed`: writes a deterministic generated company and its call log into the store.
+// Seeding: writes a deterministic generated company and its call log into a store (`ringlog seed`, `demo`, tests).
 
-import { generateCompany, generateTraffic, type SeedOptions } from '../generator/index.ts';
-import type { Store } from '../store/index.ts';
-import { createProgress } from './progress.ts';
+import type { Account, CallLogRecord, Extension, RecordingMeta } from '../domain/index.ts';
+import { generateCompany, generateTraffic, type SeedOptions } from './company-generator.ts';
+
+/** The writes seeding needs (the store's directory, recording and call-log writes). */
+export interface SeedTarget {
+  putAccount(account: Account): Promise<void>;
+  putExtensions(extensions: Extension[]): Promise<void>;
+  upsertRecordings(recordings: RecordingMeta[]): Promise<void>;
+  upsertRecords(records: CallLogRecord[]): Promise<void>;
+}
 
 export interface SeedSummary {
   accountId: string;
@@ -16,12 +23,16 @@ export interface SeedSummary {
 
 export const DEFAULT_SEED: Omit<SeedOptions, 'endTime'> = { seed: 1, extensions: 20, days: 30, callsPerDay: 150 };
 
-export async function seedStore(store: Store, options: SeedOptions, showProgress = true): Promise<SeedSummary> {
+/** Writes the company, then its traffic a batch at a time; `onDay(days done)` follows the progress. */
+export async function seedStore(
+  store: SeedTarget,
+  options: SeedOptions,
+  onDay?: (daysDone: number) => void,
+): Promise<SeedSummary> {
   const started = performance.now();
   const company = generateCompany(options);
   await store.putAccount(company.account);
   await store.putExtensions(company.extensions);
-  const progress = showProgress ? createProgress('seeding days', options.days) : null;
   let records = 0;
   let recordings = 0;
   for (const batch of generateTraffic(company, options)) {
@@ -29,9 +40,8 @@ export async function seedStore(store: Store, options: SeedOptions, showProgress
     await store.upsertRecords(batch.records);
     records += batch.records.length;
     recordings += batch.recordings.length;
-    if (batch.endsDay) progress?.update(batch.day + 1);
+    if (batch.endsDay) onDay?.(batch.day + 1);
   }
-  progress?.stop();
   return {
     accountId: company.account.id,
     extensions: company.extensions.length,

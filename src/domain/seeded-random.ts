@@ -1,5 +1,5 @@
-// Seeded pseudo-random numbers (sfc32) for deterministic generation: the same seed gives the same sequence
-// on every machine. Never Math.random: `ringlog seed` must produce byte-identical data for a given seed.
+// Seeded pseudo-random numbers (sfc32): the same seed gives the same sequence on every machine, for deterministic
+// generation and replayable fault injection. Never Math.random there: `ringlog seed` must be byte-identical per seed.
 
 const TWO_32 = 4294967296;
 
@@ -78,6 +78,11 @@ export class SeededRandom {
   }
 
   /** Poisson count (exact below a mean of 40, normal approximation above). */
+  /** A gap of a Poisson process with `rate` events per unit: exponentially distributed, mean 1 / rate. */
+  exponential(rate: number): number {
+    return -Math.log(1 - this.next()) / rate;
+  }
+
   poisson(mean: number): number {
     if (mean <= 0) return 0;
     if (mean >= 40) return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.gaussian()));

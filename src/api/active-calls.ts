@@ -1,0 +1,119 @@
+// Active calls (reference §6): the company's and an extension's calls in progress and those ended in the last
+// 120 s, from the live telephony, as call-log Simple records, newest first, with the documented filters
+// (direction, type, transport, conferenceType) and paging. `view` is accepted but always Simple, as RingCentral does.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  CALL_TYPES,
+  DIRECTIONS,
+  enumValue,
+  enumValues,
+  pageValue,
+  perPageValue,
+  prepareRecordJson,
+  TRANSPORTS,
+  VIEWS,
+  type CallLogRecord,
+  type RawQuery,
+} from '../domain/index.ts';
+import { authenticate, type LiveApiContext } from './context.ts';
+import {
+  COMPANY_CALL_LOG_PERMISSION,
+  requireAppPermission,
+  requireUserPermission,
+  resolveAccountId,
+  resolveExtension,
+} from './access.ts';
+import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
+import { resource } from './resource.ts';
+
+const CONFERENCE_TYPES = ['AudioConferencing', 'Meetings'] as const;
+/** The call-log action a conference type's records carry. */
+const CONFERENCE_ACTION: Record<(typeof CONFERENCE_TYPES)[number], string> = {
+  AudioConferencing: 'Conference Call',
+  Meetings: 'RC Meetings',
+};
+
+interface ActiveCallFilter {
+  direction?: string[];
+  type?: string[];
+  transport?: string[];
+  conferenceType?: (typeof CONFERENCE_TYPES)[number][];
+}
+
+/** Parses the filters; unknown values are 400 CMN-101 naming the parameter. */
+export function parseActiveCallFilter(raw: RawQuery): ActiveCallFilter {
+  enumValue(raw, 'view', VIEWS); // accepted (and checked), the answer is Simple regardless
+  return {
+    direction: enumValues(raw, 'direction', DIRECTIONS),
+    type: enumValues(raw, 'type', CALL_TYPES),
+    transport: enumValues(raw, 'transport', TRANSPORTS),
+    conferenceType: enumValues(raw, 'conferenceType', CONFERENCE_TYPES),
+  };
+}
+
+export function matchesActiveCallFilter(r: CallLogRecord, f: ActiveCallFilter): boolean {
+  return (
+    (!f.direction || f.direction.includes(r.direction)) &&
+    (!f.type || f.type.includes(r.type)) &&
+    (!f.transport || f.transport.includes(r.transport)) &&
+    (!f.conferenceType || f.conferenceType.some((c) => CONFERENCE_ACTION[c] === r.action))
+  );
+}
+
+async function list(ctx: LiveApiContext, request: FastifyRequest, reply: FastifyReply, level: 'account' | 'extension') {
+  const auth = await authenticate(ctx, request, reply, 'Heavy');
+  requireAppPermission(auth, 'ReadCallLog');
+  const params = request.params as { accountId: string; extensionId?: string };
+  const accountId = resolveAccountId(auth, params.accountId);
+  let extensionId: string | null = null;
+  if (level === 'account') {
+    requireUserPermission(auth, COMPANY_CALL_LOG_PERMISSION);
+  } else {
+    requireUserPermission(auth, 'ReadCallLog');
+    extensionId = (await resolveExtension(ctx.store, auth, accountId, params.extensionId ?? '~', 'ReadCallLog')).id;
+  }
+  const raw = request.query as RawQuery;
+  const filter = parseActiveCallFilter(raw);
+  const page = pageValue(raw);
+  const perPage = perPageValue(raw);
+
+  const calls = (await ctx.telephony.activeCalls(accountId, extensionId, ctx.now())).filter((r) =>
+    matchesActiveCallFilter(r, filter),
+  );
+  const first = (page - 1) * perPage;
+  const records = calls.slice(first, first + perPage);
+
+  const base = baseUrl(request, ctx.http);
+  const path =
+    extensionId === null
+      ? `/restapi/v1.0/account/${accountId}/active-calls`
+      : `/restapi/v1.0/account/${accountId}/extension/${extensionId}/active-calls`;
+  const rest = serializeQuery(raw, ['page', 'perPage', 'access_token']);
+  const pageUri = (n: number) => `${base}${path}?${rest ? `${rest}&` : ''}page=${n}&perPage=${perPage}`;
+  const totalPages = Math.max(1, Math.ceil(calls.length / perPage));
+  const paging = {
+    page,
+    perPage,
+    totalPages,
+    totalElements: calls.length,
+    ...(records.length ? { pageStart: first, pageEnd: first + records.length - 1 } : {}),
+  };
+  const navigation: Record<string, { uri: string }> = { firstPage: { uri: pageUri(1) } };
+  if (page < totalPages) navigation.nextPage = { uri: pageUri(page + 1) };
+  if (page > 1) navigation.previousPage = { uri: pageUri(page - 1) };
+  return sendRecordsJson(
+    reply,
+    `{"uri":${JSON.stringify(pageUri(page))},"records":[`,
+    records.map((r) => prepareRecordJson(r).simple),
+    `],"paging":${JSON.stringify(paging)},"navigation":${JSON.stringify(navigation)}}`,
+    base,
+  );
+}
+
+export function activeCallRoutes(app: FastifyInstance, ctx: LiveApiContext): void {
+  resource(app, '/account/:accountId/active-calls', { GET: (req, reply) => list(ctx, req, reply, 'account') });
+  resource(app, '/account/:accountId/extension/:extensionId/active-calls', {
+    GET: (req, reply) => list(ctx, req, reply, 'extension'),
+  });
+}

@@ -1,0 +1,155 @@
+// An extension's phone numbers (GET …/extension/{id}/phone-number, GetExtensionPhoneNumbersResponse): its direct
+// numbers from the directory, and the company main number it may use as caller id.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  enumValue,
+  enumValues,
+  pageValue,
+  perPageValue,
+  phoneDigits,
+  type Account,
+  type Extension,
+  type RawQuery,
+} from '../domain/index.ts';
+import { authenticate, type ApiContext } from './context.ts';
+import { requireAppPermission, resolveAccountId, resolveExtension } from './access.ts';
+import { baseUrl, sendJson, serializeQuery } from './http-helpers.ts';
+import { resource } from './resource.ts';
+
+const USAGE_TYPES = [
+  'MainCompanyNumber',
+  'AdditionalCompanyNumber',
+  'CompanyNumber',
+  'DirectNumber',
+  'CompanyFaxNumber',
+  'ForwardedNumber',
+  'ForwardedCompanyNumber',
+  'BusinessMobileNumber',
+  'IntegrationNumber',
+] as const;
+const STATUSES = ['Normal', 'Pending', 'PortedIn', 'Temporary'] as const;
+const EXTENSION_TYPES = new Set([
+  'User',
+  'FaxUser',
+  'VirtualUser',
+  'DigitalUser',
+  'Department',
+  'Announcement',
+  'Voicemail',
+  'SharedLinesGroup',
+  'PagingOnly',
+  'IvrMenu',
+  'ApplicationExtension',
+  'ParkLocation',
+  'Site',
+]);
+const US = { id: '1', name: 'United States', isoCode: 'US', callingCode: '1' };
+
+interface NumberEntry {
+  phoneNumber: string;
+  usageType: (typeof USAGE_TYPES)[number];
+  primary: boolean;
+  features: string[];
+  extension?: Extension;
+}
+
+/** The numbers an extension has: its direct numbers (the first is primary), then the company's main number. */
+export function extensionNumbers(account: Account | null, extension: Extension): NumberEntry[] {
+  const entries: NumberEntry[] = extension.phoneNumbers.map((phoneNumber, i) => ({
+    phoneNumber,
+    usageType: 'DirectNumber',
+    primary: i === 0,
+    features: ['CallerId', 'SmsSender'],
+    extension,
+  }));
+  if (account?.mainNumber && !extension.phoneNumbers.includes(account.mainNumber)) {
+    entries.push({
+      phoneNumber: account.mainNumber,
+      usageType: 'MainCompanyNumber',
+      primary: false,
+      features: ['CallerId'],
+    });
+  }
+  return entries;
+}
+
+function numberInfo(base: string, accountId: string, entry: NumberEntry) {
+  const digits = phoneDigits(entry.phoneNumber) ?? '0';
+  const accountUri = `${base}/restapi/v1.0/account/${accountId}`;
+  const e = entry.extension;
+  return {
+    uri: `${accountUri}/phone-number/${digits}`,
+    id: Number(digits),
+    phoneNumber: entry.phoneNumber,
+    ...(entry.phoneNumber.startsWith('+1')
+      ? { country: { ...US, uri: `${base}/restapi/v1.0/dictionary/country/1` } }
+      : {}),
+    paymentType: 'Local',
+    type: 'VoiceFax',
+    usageType: entry.usageType,
+    status: 'Normal',
+    primary: entry.primary,
+    features: entry.features,
+    ...(e
+      ? {
+          extension: {
+            id: Number(e.id),
+            uri: `${accountUri}/extension/${e.id}`,
+            extensionNumber: e.extensionNumber,
+            name: e.name,
+            ...(EXTENSION_TYPES.has(e.type) ? { type: e.type } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+async function list(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
+  const auth = await authenticate(ctx, request, reply, 'Light');
+  requireAppPermission(auth, 'ReadAccounts');
+  const params = request.params as { accountId: string; extensionId: string };
+  const accountId = resolveAccountId(auth, params.accountId);
+  const extension = await resolveExtension(ctx.store, auth, accountId, params.extensionId, 'ReadUserPhoneNumbers');
+  const raw = request.query as RawQuery;
+  const usageTypes = enumValues(raw, 'usageType', USAGE_TYPES);
+  const status = enumValue(raw, 'status', STATUSES);
+  const page = pageValue(raw);
+  const perPage = perPageValue(raw);
+
+  const all = extensionNumbers(await ctx.store.getAccount(accountId), extension).filter(
+    (n) => (!usageTypes || usageTypes.includes(n.usageType)) && (!status || status === 'Normal'),
+  );
+  const records = all.slice((page - 1) * perPage, page * perPage);
+  const base = baseUrl(request, ctx.http);
+  const rest = serializeQuery(raw, ['page', 'perPage', 'access_token']);
+  const path = `${base}/restapi/v1.0/account/${accountId}/extension/${extension.id}/phone-number`;
+  const pageUri = (n: number) => `${path}?${rest ? `${rest}&` : ''}page=${n}&perPage=${perPage}`;
+  const totalPages = Math.max(1, Math.ceil(all.length / perPage));
+  const navigation: Record<string, { uri: string }> = {
+    firstPage: { uri: pageUri(1) },
+    lastPage: { uri: pageUri(totalPages) },
+  };
+  if (page < totalPages) navigation.nextPage = { uri: pageUri(page + 1) };
+  if (page > 1) navigation.previousPage = { uri: pageUri(page - 1) };
+  return sendJson(reply, 200, {
+    uri: pageUri(page),
+    records: records.map((n) => numberInfo(base, accountId, n)),
+    paging: {
+      page,
+      totalPages,
+      perPage,
+      totalElements: all.length,
+      ...(records.length
+        ? { pageStart: (page - 1) * perPage, pageEnd: (page - 1) * perPage + records.length - 1 }
+        : {}),
+    },
+    navigation,
+  });
+}
+
+export function phoneNumberRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  resource(app, '/account/:accountId/extension/:extensionId/phone-number', {
+    GET: (request, reply) => list(ctx, request, reply),
+  });
+}

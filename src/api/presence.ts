@@ -1,0 +1,56 @@
+// An extension's presence (GET …/extension/{id}/presence, GetPresenceInfo) from the live telephony:
+// telephonyStatus always, the active-call items with detailedTelephonyState=true, their sipData with sipData=true.
+// Extensions other than users (queues, IVR menus, ...) are Offline without telephony fields, as RingCentral answers.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { booleanValue, type RawQuery } from '../domain/index.ts';
+import { authenticate, type LiveApiContext } from './context.ts';
+import { requireAppPermission, resolveAccountId, resolveExtension } from './access.ts';
+import { baseUrl, sendJson } from './http-helpers.ts';
+import { resource } from './resource.ts';
+
+const BUSY = new Set(['CallConnected', 'OnHold', 'ParkedCall']);
+
+async function read(ctx: LiveApiContext, request: FastifyRequest, reply: FastifyReply) {
+  const auth = await authenticate(ctx, request, reply, 'Light');
+  requireAppPermission(auth, 'ReadPresence');
+  const params = request.params as { accountId: string; extensionId: string };
+  const accountId = resolveAccountId(auth, params.accountId);
+  const extension = await resolveExtension(ctx.store, auth, accountId, params.extensionId, 'ReadPresenceStatus');
+  const raw = request.query as RawQuery;
+  const detailed = booleanValue(raw, 'detailedTelephonyState', false);
+  const withSip = booleanValue(raw, 'sipData', false);
+
+  const base = baseUrl(request, ctx.http);
+  const extensionUri = `${base}/restapi/v1.0/account/${accountId}/extension/${extension.id}`;
+  const head = {
+    uri: `${extensionUri}/presence`,
+    extension: { uri: extensionUri, id: Number(extension.id), extensionNumber: extension.extensionNumber },
+  };
+  if (extension.type !== 'User') {
+    return sendJson(reply, 200, { ...head, presenceStatus: 'Offline' });
+  }
+  const presence = await ctx.telephony.presence(accountId, extension.id, ctx.now());
+  const busy = BUSY.has(presence.telephonyStatus);
+  return sendJson(reply, 200, {
+    ...head,
+    presenceStatus: busy ? 'Busy' : 'Available',
+    telephonyStatus: presence.telephonyStatus,
+    userStatus: 'Available',
+    dndStatus: 'TakeAllCalls',
+    allowSeeMyPresence: true,
+    ringOnMonitoredCall: false,
+    pickUpCallsOnHold: false,
+    ...(detailed
+      ? {
+          activeCalls: presence.activeCalls.map(({ sipData, ...item }) => (withSip ? { ...item, sipData } : item)),
+          totalActiveCalls: presence.totalActiveCalls,
+          sequence: presence.sequence,
+        }
+      : {}),
+  });
+}
+
+export function presenceRoutes(app: FastifyInstance, ctx: LiveApiContext): void {
+  resource(app, '/account/:accountId/extension/:extensionId/presence', { GET: (req, reply) => read(ctx, req, reply) });
+}

@@ -1,0 +1,442 @@
+// Every report recomputed by brute force over the generated records (the definitions of docs/reports.md applied
+// to each record's fields and legs, without the store's report columns), on both backends, before and after late
+// updates, deletions and retention change the data.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { CallLogLeg, CallLogRecord, Extension } from '../src/domain/index.ts';
+import { generateCompany, generateTraffic, type GeneratedCompany } from '../src/generator/index.ts';
+import { runReport, parseReportRequest, type ReportRow, LocalClock } from '../src/reports/index.ts';
+import { openStore, type Store } from '../src/store/index.ts';
+import { backends, createTestDatabase, type TestDatabase } from './support/backends.ts';
+
+const DAY = 86_400_000;
+const END = Date.UTC(2025, 2, 14); // spans the change to daylight saving time in Los Angeles (2025-03-09)
+const OPTIONS = { seed: 7, extensions: 12, days: 12, callsPerDay: 70, endTime: END };
+const TZ = 'America/Los_Angeles';
+
+// ---- the brute force: definitions applied to whole records ----------------------------------------------------
+
+const answered = (r: { result: string }) => r.result === 'Accepted' || r.result === 'Call connected';
+const offered = (r: CallLogRecord) => r.direction === 'Inbound' && r.type === 'Voice' && r.result !== 'Blocked';
+const sec = (ms: number) => Math.round(ms) / 1000;
+const avg = (total: number, n: number) => (n ? Math.round(total / n) / 1000 : null);
+const pct = (a: number, b: number) => (b ? Math.round((a / b) * 10000) / 100 : null);
+
+function answerLeg(r: CallLogRecord): CallLogLeg | undefined {
+  if (!answered(r)) return undefined;
+  for (const l of r.legs) if (l.legType === 'Hunting' && answered(l)) return l;
+  for (const l of r.legs) if (!l.master && l.legType !== 'TransferCall' && answered(l)) return l;
+  for (const l of r.legs) if (l.master) return l;
+  return r.legs[0];
+}
+const answerAt = (r: CallLogRecord) =>
+  Math.min(Math.max(answerLeg(r)!.startTime, r.startTime), r.startTime + r.durationMs);
+const talkOf = (r: CallLogRecord) => (answered(r) ? r.startTime + r.durationMs - answerAt(r) : 0);
+const waitOf = (r: CallLogRecord) => answerAt(r) - r.startTime;
+const agentOf = (r: CallLogRecord) => (answered(r) ? (answerLeg(r)?.extensionId ?? r.extensionId) : null);
+function contactOf(r: CallLogRecord): string | null {
+  const p = r.direction === 'Inbound' ? r.from : r.to;
+  if (p.extensionId !== undefined || p.extensionNumber !== undefined || !p.phoneNumber) return null;
+  return p.phoneNumber.replace(/\D/g, '') || null;
+}
+const entryOf = (r: CallLogRecord) => (r.legs.find((l) => l.master) ?? r.legs[0])?.extensionId ?? null;
+
+function nearestRank(values: number[], p: number): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
+}
+
+interface Scope {
+  from: number;
+  to: number;
+  log: string | null;
+  clock: LocalClock;
+  businessOnly?: boolean;
+}
+
+function inScope(records: CallLogRecord[], s: Scope): CallLogRecord[] {
+  return records.filter(
+    (r) =>
+      !r.deleted &&
+      r.extensionId === s.log &&
+      r.startTime >= s.from &&
+      r.startTime < s.to &&
+      (s.businessOnly === undefined ||
+        s.clock.isBusinessTime(r.startTime, { days: [1, 2, 3, 4, 5], start: 480, end: 1080 }) === s.businessOnly),
+  );
+}
+
+function bruteOutcomes(rs: CallLogRecord[]): ReportRow {
+  const off = rs.filter(offered);
+  const ans = off.filter(answered).length;
+  const vm = off.filter((r) => r.result === 'Voicemail').length;
+  const ab = off.filter((r) => r.result === 'Abandoned').length;
+  const out = rs.filter((r) => r.direction === 'Outbound' && r.type === 'Voice');
+  return {
+    key: 'all',
+    calls: rs.length,
+    inbound: rs.filter((r) => r.direction === 'Inbound').length,
+    offered: off.length,
+    answered: ans,
+    answerRate: pct(ans, off.length),
+    missed: off.length - ans - vm - ab,
+    voicemail: vm,
+    abandoned: ab,
+    blocked: rs.filter((r) => r.direction === 'Inbound' && r.result === 'Blocked').length,
+    outbound: out.length,
+    connected: out.filter(answered).length,
+    faxes: rs.filter((r) => r.type === 'Fax').length,
+  };
+}
+
+function bruteStats(key: string, metric: string, values: number[]): ReportRow {
+  const total = values.reduce((a, b) => a + b, 0);
+  const at = (p: number) => {
+    const v = nearestRank(values, p);
+    return v === null ? null : sec(v);
+  };
+  return {
+    key,
+    metric,
+    calls: values.length,
+    total: sec(total),
+    average: avg(total, values.length),
+    p50: at(50),
+    p90: at(90),
+    p95: at(95),
+    max: at(100),
+  };
+}
+
+function bruteDurations(rs: CallLogRecord[]): ReportRow[] {
+  const voice = rs.filter((r) => r.type === 'Voice');
+  const ans = voice.filter(answered);
+  return [
+    bruteStats('all', 'talk', ans.map(talkOf)),
+    bruteStats('all', 'wait', ans.filter((r) => r.direction === 'Inbound').map(waitOf)),
+    bruteStats(
+      'all',
+      'duration',
+      voice.map((r) => r.durationMs),
+    ),
+  ];
+}
+
+function bruteVolumeByDay(rs: CallLogRecord[], s: Scope): ReportRow[] {
+  const days = new Map<string, CallLogRecord[]>();
+  // Every local day from the one holding `from` to the one holding `to - 1`.
+  for (let t = s.from; t < s.to; t += 3_600_000) days.set(localDate(t, s.clock), []);
+  for (const r of rs) days.get(localDate(r.startTime, s.clock))!.push(r);
+  return [...days].map(([key, list]) => ({
+    key,
+    calls: list.length,
+    inbound: list.filter((r) => r.direction === 'Inbound').length,
+    outbound: list.filter((r) => r.direction === 'Outbound').length,
+    voice: list.filter((r) => r.type === 'Voice').length,
+    fax: list.filter((r) => r.type === 'Fax').length,
+    answered: list.filter((r) => r.type === 'Voice' && answered(r)).length,
+  }));
+}
+
+function localDate(t: number, clock: LocalClock): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: clock.timeZone, dateStyle: 'short' }).format(t);
+  return parts;
+}
+
+function bruteAgents(records: CallLogRecord[], s: Scope, users: Extension[]): ReportRow[] {
+  const company = inScope(records, { ...s, log: null });
+  return users.map((u) => {
+    const rs = inScope(records, { ...s, log: u.id });
+    const off = rs.filter(offered);
+    const ans = off.filter(answered);
+    const out = rs.filter((r) => r.direction === 'Outbound' && r.type === 'Voice');
+    const con = out.filter(answered);
+    const talk = [...ans, ...con].reduce((a, r) => a + talkOf(r), 0);
+    const handled = ans.length + con.length;
+    return {
+      extensionId: u.id,
+      extensionNumber: u.extensionNumber,
+      name: u.name,
+      offered: off.length,
+      answered: ans.length,
+      missed: off.length - ans.length,
+      outbound: out.length,
+      connected: con.length,
+      handled,
+      talk: sec(talk),
+      averageHandle: avg(talk, handled),
+      transfersIn: rs.filter((r) => r.action === 'Transfer').length,
+      transfersOut: company.filter((r) => agentOf(r) === u.id && r.legs.some((l) => l.legType === 'TransferCall'))
+        .length,
+    };
+  });
+}
+
+function bruteQueues(records: CallLogRecord[], s: Scope, queues: Extension[], sla: number): ReportRow[] {
+  const company = inScope(records, { ...s, log: null });
+  return queues.map((q) => {
+    const calls = company.filter((r) => r.direction === 'Inbound' && r.type === 'Voice' && entryOf(r) === q.id);
+    const ans = calls.filter(answered);
+    const ab = calls.filter((r) => r.result === 'Abandoned');
+    const vm = calls.filter((r) => r.result === 'Voicemail').length;
+    const inSla = ans.filter((r) => waitOf(r) <= sla * 1000).length;
+    return {
+      extensionId: q.id,
+      extensionNumber: q.extensionNumber,
+      name: q.name,
+      offered: calls.length,
+      answered: ans.length,
+      abandoned: ab.length,
+      voicemail: vm,
+      missed: calls.length - ans.length - ab.length - vm,
+      averageSpeedOfAnswer: avg(
+        ans.reduce((a, r) => a + waitOf(r), 0),
+        ans.length,
+      ),
+      answeredInSla: inSla,
+      serviceLevel: pct(inSla, calls.length),
+      averageAbandonWait: avg(
+        ab.reduce((a, r) => a + r.durationMs, 0),
+        ab.length,
+      ),
+      talk: sec(ans.reduce((a, r) => a + talkOf(r), 0)),
+    };
+  });
+}
+
+function bruteContacts(rs: CallLogRecord[], unit: number, minimum: number): Map<string, ReportRow> {
+  const out = new Map<string, ReportRow>();
+  for (const r of rs) {
+    const c = contactOf(r);
+    if (c === null) continue;
+    const row = out.get(c) ?? {
+      contact: `+${c}`,
+      calls: 0,
+      faxes: 0,
+      inbound: 0,
+      outbound: 0,
+      answered: 0,
+      talk: 0,
+      billable: 0,
+    };
+    out.set(c, row);
+    const add = (k: string, n = 1) => (row[k] = (row[k] as number) + n);
+    if (r.type === 'Fax') {
+      add('faxes');
+      continue;
+    }
+    add('calls');
+    add(r.direction === 'Inbound' ? 'inbound' : 'outbound');
+    if (answered(r)) {
+      add('answered');
+      const talk = talkOf(r);
+      add('talk', talk);
+      if (talk > 0) add('billable', Math.max(minimum, Math.ceil(talk / (unit * 1000)) * unit));
+    }
+  }
+  for (const row of out.values()) row.talk = sec(row.talk as number);
+  return out;
+}
+
+// ---- the tests ------------------------------------------------------------------------------------------------
+
+for (const backend of await backends()) {
+  describe(`reports against brute force (${backend})`, () => {
+    let db: TestDatabase;
+    let store: Store;
+    let company: GeneratedCompany;
+    let records: CallLogRecord[];
+    let accountId: string;
+    const users = () => company.extensions.filter((e) => e.type === 'User');
+    const queues = () => company.extensions.filter((e) => e.type === 'Department');
+    const from = END - OPTIONS.days * DAY;
+    const clock = new LocalClock(TZ);
+
+    const run = (params: Record<string, string>) =>
+      runReport(store, accountId, parseReportRequest({ timeZone: TZ, ...params }));
+    const iso = (t: number) => new Date(t).toISOString();
+    const whole = { from: iso(from), to: iso(END) };
+
+    before(async () => {
+      db = await createTestDatabase(backend);
+      store = await openStore(db.location);
+      company = generateCompany(OPTIONS);
+      accountId = company.account.id;
+      records = [...generateTraffic(company, OPTIONS)].flatMap((b) => b.records);
+      await store.putAccount(company.account);
+      await store.putExtensions(company.extensions);
+      await store.upsertRecords(records);
+    });
+    after(async () => {
+      await store.close();
+      await db.drop();
+    });
+
+    const checkAll = async () => {
+      const scope: Scope = { from, to: END, log: null, clock };
+      const rs = inScope(records, scope);
+      assert.ok(rs.length > 300, 'enough company records to be meaningful');
+
+      assert.deepEqual((await run({ report: 'outcomes', ...whole })).rows, [bruteOutcomes(rs)]);
+      assert.deepEqual((await run({ report: 'durations', ...whole })).rows, bruteDurations(rs));
+      assert.deepEqual((await run({ report: 'volume', by: 'day', ...whole })).rows, bruteVolumeByDay(rs, scope));
+      assert.deepEqual((await run({ report: 'agents', ...whole })).rows, bruteAgents(records, scope, users()));
+      assert.deepEqual(
+        (await run({ report: 'queues', sla: '15', ...whole })).rows,
+        bruteQueues(records, scope, queues(), 15),
+      );
+
+      const contacts = await run({ report: 'contacts', rounding: '6s', minimum: '30', ...whole });
+      const expected = bruteContacts(rs, 6, 30);
+      assert.equal(contacts.rows.length, expected.size);
+      for (const row of contacts.rows) {
+        const { amount, ...rest } = row;
+        assert.equal(amount, null);
+        assert.deepEqual(rest, expected.get(String(row.contact).slice(1)));
+      }
+
+      // Business hours in the company's zone, one user's log, one queue.
+      const business = inScope(records, { ...scope, businessOnly: true });
+      const after = inScope(records, { ...scope, businessOnly: false });
+      assert.deepEqual((await run({ report: 'outcomes', hours: 'business', ...whole })).rows, [
+        bruteOutcomes(business),
+      ]);
+      assert.deepEqual((await run({ report: 'outcomes', hours: 'after', ...whole })).rows, [bruteOutcomes(after)]);
+      const user = users()[1];
+      assert.deepEqual((await run({ report: 'outcomes', extension: user.extensionNumber, ...whole })).rows, [
+        bruteOutcomes(inScope(records, { ...scope, log: user.id })),
+      ]);
+      const queue = queues()[0];
+      const viaQueue = rs.filter((r) => entryOf(r) === queue.id);
+      assert.deepEqual((await run({ report: 'outcomes', queue: queue.id, ...whole })).rows, [bruteOutcomes(viaQueue)]);
+      const members = await run({ report: 'queue-members', queue: queue.id, ...whole });
+      const answeredViaQueue = viaQueue.filter((r) => r.type === 'Voice' && r.direction === 'Inbound' && answered(r));
+      assert.equal(
+        members.rows.reduce((a, r) => a + (r.answered as number), 0),
+        answeredViaQueue.length,
+      );
+      for (const row of members.rows) {
+        const mine = answeredViaQueue.filter((r) => agentOf(r) === row.extensionId);
+        assert.equal(row.answered, mine.length);
+        assert.equal(row.talk, sec(mine.reduce((a, r) => a + talkOf(r), 0)));
+      }
+    };
+
+    it('every report equals the brute-force figures over the generated records', async () => {
+      await checkAll();
+    });
+
+    it('a 3-day window in local days (dates mean local midnight) counts only what started in it', async () => {
+      const res = await run({ report: 'outcomes', from: '2025-03-08', to: '2025-03-11' });
+      const start = Date.UTC(2025, 2, 8, 8); // PST midnight
+      const end = Date.UTC(2025, 2, 11, 7); // PDT midnight
+      assert.equal(res.from, iso(start));
+      assert.equal(res.to, iso(end));
+      assert.deepEqual(res.rows, [bruteOutcomes(inScope(records, { from: start, to: end, log: null, clock }))]);
+      const days = await run({ report: 'volume', by: 'day', from: '2025-03-08', to: '2025-03-11' });
+      assert.deepEqual(
+        days.rows.map((r) => r.key),
+        ['2025-03-08', '2025-03-09', '2025-03-10'],
+      );
+    });
+
+    it('late updates, deletions and retention are reflected', async () => {
+      // A late update: a company record's answered call becomes a missed one (newer lastModifiedTime).
+      const target = records.find((r) => r.extensionId === null && r.direction === 'Inbound' && answered(r))!;
+      const updated: CallLogRecord = {
+        ...target,
+        result: 'Missed',
+        legs: target.legs.map((l) => ({ ...l, result: l.master ? 'Missed' : l.result })),
+        lastModifiedTime: target.lastModifiedTime + 60_000,
+      };
+      // A stale update (older lastModifiedTime) must change nothing.
+      const other = records.find((r) => r.extensionId === null && r.id !== target.id && answered(r))!;
+      const stale: CallLogRecord = { ...other, result: 'Missed', lastModifiedTime: other.lastModifiedTime - 1 };
+      await store.upsertRecords([updated, stale]);
+      records = records.map((r) => (r.id === target.id ? updated : r));
+
+      // An owner deletes their log up to a day; retention purges the company log's first two days.
+      const user = users()[2];
+      const cut = from + 5 * DAY;
+      await store.deleteLogRecords(accountId, user.id, cut, END);
+      records = records.map((r) => (r.extensionId === user.id && r.startTime < cut ? { ...r, deleted: true } : r));
+      await store.purgeLog({ accountId, extensionId: null }, from + 2 * DAY, 100_000);
+      records = records.filter((r) => !(r.extensionId === null && r.startTime < from + 2 * DAY));
+
+      await checkAll();
+    });
+
+    it('reconciles a file with shifted times, reformatted numbers, missing and extra calls', async () => {
+      const window = { from: iso(END - 2 * DAY), to: iso(END) };
+      const outside = inScope(records, { from: END - 2 * DAY, to: END, log: null, clock }).filter(
+        (r) => contactOf(r) !== null,
+      );
+      assert.ok(outside.length > 20);
+      const kept = outside.filter((_, i) => i % 5 !== 0); // every fifth call is missing from the file
+      const format = (digits: string, i: number) =>
+        i % 3 === 0
+          ? `(${digits.slice(1, 4)}) ${digits.slice(4, 7)}-${digits.slice(7)}`
+          : i % 3 === 1
+            ? `+${digits}`
+            : `001${digits}`.replace(/^001/, '00');
+      const lines = kept.map((r, i) => {
+        const shift = ((i % 7) - 3) * 9_000; // up to 27 s either way
+        const digits = contactOf(r)!;
+        const number = digits.length === 11 && digits.startsWith('1') ? format(digits, i) : `+${digits}`;
+        return `${iso(r.startTime + shift)},${JSON.stringify(number)},${Math.round(r.durationMs / 1000) + (i % 3) - 1}`;
+      });
+      lines.push(`${iso(END - DAY)},+15550000000,60`); // a call ringlog never saw
+      const csv = ['Start Time,Phone Number,Duration', ...lines].join('\n');
+      const rows = csv.split('\n').map((line, i) => ({ cells: splitCsv(line), line: i + 1 }));
+      const { externalCallsFromCsv } = await import('../src/reports/index.ts');
+      const res = await runReport(
+        store,
+        accountId,
+        parseReportRequest({ report: 'reconcile', timeZone: TZ, ...window }),
+        externalCallsFromCsv(rows),
+      );
+      const by = (status: string) => res.rows.filter((r) => r.status === status);
+      assert.equal(by('matched').length, kept.length);
+      assert.deepEqual(
+        by('matched')
+          .map((r) => r.recordId)
+          .sort(),
+        kept.map((r) => r.id).sort(),
+      );
+      assert.deepEqual(
+        by('only-in-ringlog')
+          .map((r) => r.recordId)
+          .sort(),
+        outside
+          .filter((_, i) => i % 5 === 0)
+          .map((r) => r.id)
+          .sort(),
+      );
+      assert.deepEqual(
+        by('only-in-file').map((r) => r.fileNumber),
+        ['+15550000000'],
+      );
+
+      // Tighter tolerances than the shifts leave the shifted calls unmatched.
+      const strict = await runReport(
+        store,
+        accountId,
+        parseReportRequest({ report: 'reconcile', timeZone: TZ, timeTolerance: '5', ...window }),
+        externalCallsFromCsv(rows),
+      );
+      assert.ok(strict.rows.filter((r) => r.status === 'matched').length < kept.length);
+    });
+  });
+}
+
+/** Splits one CSV line (quoted fields without embedded quotes). */
+function splitCsv(line: string): string[] {
+  const out: string[] = [];
+  for (const m of line.matchAll(/("([^"]*)"|[^,]*)(,|$)/g)) {
+    if (m.index === line.length && m[0] === '') break;
+    out.push(m[2] ?? m[1]);
+  }
+  return out;
+}
