@@ -118,69 +118,87 @@ export function volumeReport(facts: readonly FactRow[], ctx: ReportContext): Rep
   };
 }
 
+/** Records of one kind, counted: what outcomes need (the store can count them in SQL). */
+export interface OutcomeCount {
+  direction: string;
+  type: string;
+  result: string;
+  n: number;
+}
+
+/** The outcomes row of a group from its records' (direction, type, result) counts. */
+export function tallyOutcomes(key: string, counts: Iterable<OutcomeCount>): ReportRow {
+  let calls = 0;
+  let inbound = 0;
+  let offered = 0;
+  let answered = 0;
+  let voicemail = 0;
+  let abandoned = 0;
+  let blocked = 0;
+  let outbound = 0;
+  let connected = 0;
+  let faxes = 0;
+  for (const f of counts) {
+    const n = f.n;
+    calls += n;
+    if (f.type === 'Fax') faxes += n;
+    if (f.direction === 'Inbound') {
+      inbound += n;
+      if (f.result === 'Blocked') blocked += n;
+    }
+    if (f.direction === 'Inbound' && f.type === 'Voice' && f.result !== 'Blocked') {
+      offered += n;
+      if (isAnswered(f.result)) answered += n;
+      else if (f.result === 'Voicemail') voicemail += n;
+      else if (f.result === 'Abandoned') abandoned += n;
+    } else if (f.direction === 'Outbound' && f.type === 'Voice') {
+      outbound += n;
+      if (isAnswered(f.result)) connected += n;
+    }
+  }
+  return {
+    key,
+    calls,
+    inbound,
+    offered,
+    answered,
+    answerRate: percent(answered, offered),
+    missed: offered - answered - voicemail - abandoned,
+    voicemail,
+    abandoned,
+    blocked,
+    outbound,
+    connected,
+    faxes,
+  };
+}
+
+export const OUTCOME_COLUMNS = [
+  col('calls', 'Calls'),
+  col('inbound', 'Inbound'),
+  col('offered', 'Offered'),
+  col('answered', 'Answered'),
+  col('answerRate', 'Answer %'),
+  col('missed', 'Missed'),
+  col('voicemail', 'Voicemail'),
+  col('abandoned', 'Abandoned'),
+  col('blocked', 'Blocked'),
+  col('outbound', 'Outbound'),
+  col('connected', 'Connected'),
+  col('faxes', 'Faxes'),
+];
+
 export function outcomesReport(facts: readonly FactRow[], ctx: ReportContext): ReportTable {
   const rows: ReportRow[] = [];
   for (const [key, list] of groups(facts, ctx, undefined)) {
-    let inbound = 0;
-    let offered = 0;
-    let answered = 0;
-    let voicemail = 0;
-    let abandoned = 0;
-    let blocked = 0;
-    let outbound = 0;
-    let connected = 0;
-    let faxes = 0;
-    for (const f of list) {
-      if (f.type === 'Fax') faxes++;
-      if (f.direction === 'Inbound') {
-        inbound++;
-        if (f.result === 'Blocked') blocked++;
-      }
-      if (isOffered(f)) {
-        offered++;
-        if (isAnswered(f.result)) answered++;
-        else if (f.result === 'Voicemail') voicemail++;
-        else if (f.result === 'Abandoned') abandoned++;
-      } else if (f.direction === 'Outbound' && f.type === 'Voice') {
-        outbound++;
-        if (isAnswered(f.result)) connected++;
-      }
-    }
-    rows.push({
-      key,
-      calls: list.length,
-      inbound,
-      offered,
-      answered,
-      answerRate: percent(answered, offered),
-      missed: offered - answered - voicemail - abandoned,
-      voicemail,
-      abandoned,
-      blocked,
-      outbound,
-      connected,
-      faxes,
-    });
+    rows.push(
+      tallyOutcomes(
+        key,
+        list.map((f) => ({ direction: f.direction, type: f.type, result: f.result, n: 1 })),
+      ),
+    );
   }
-  return {
-    report: 'outcomes',
-    columns: [
-      col('key', ctx.by ?? 'period'),
-      col('calls', 'Calls'),
-      col('inbound', 'Inbound'),
-      col('offered', 'Offered'),
-      col('answered', 'Answered'),
-      col('answerRate', 'Answer %'),
-      col('missed', 'Missed'),
-      col('voicemail', 'Voicemail'),
-      col('abandoned', 'Abandoned'),
-      col('blocked', 'Blocked'),
-      col('outbound', 'Outbound'),
-      col('connected', 'Connected'),
-      col('faxes', 'Faxes'),
-    ],
-    rows,
-  };
+  return { report: 'outcomes', columns: [col('key', ctx.by ?? 'period'), ...OUTCOME_COLUMNS], rows };
 }
 
 function stats(key: string, metric: string, values: number[]): ReportRow {

@@ -4,6 +4,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Database } from './schema.ts';
 import { hardening } from './hardening-migration.ts';
 import { callFacts, fromWire, withBase } from '../domain/index.ts';
+import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -255,7 +256,7 @@ const BACKFILL_BATCH = 2000;
 function reports(dialect: Dialect): Migration {
   const ms = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
-    async up(db: Kysely<any>) {
+    async up(db: Kysely<unknown>) {
       const add = async (name: string, type: 'text' | 'integer' | 'bigint', notNullDefault?: string | number) => {
         await db.schema
           .alterTable('call_log')
@@ -271,7 +272,7 @@ function reports(dialect: Dialect): Migration {
       await add('talk_ms', ms, 0);
       await add('transferred', 'integer', 0);
       await add('contact_digits', 'text');
-      await backfillFacts(db);
+      await backfillFacts(db as unknown as Kysely<Database>);
       await db.schema
         .createIndex('call_log_report')
         .on('call_log')
@@ -282,7 +283,7 @@ function reports(dialect: Dialect): Migration {
 }
 
 /** Computes the report columns of the records stored before this migration, from their Detailed JSON. */
-async function backfillFacts(db: Kysely<any>): Promise<void> {
+async function backfillFacts(db: Kysely<Database>): Promise<void> {
   let after: { account: string; id: string } | null = null;
   for (;;) {
     let query = db.selectFrom('call_log').select(['account_id', 'id', 'extension_id', 'detailed_json']);
@@ -290,12 +291,7 @@ async function backfillFacts(db: Kysely<any>): Promise<void> {
       const { account, id } = after;
       query = query.where((eb) => eb(eb.refTuple('account_id', 'id'), '>', eb.tuple(account, id)));
     }
-    const rows = (await query.orderBy('account_id').orderBy('id').limit(BACKFILL_BATCH).execute()) as {
-      account_id: string;
-      id: string;
-      extension_id: string;
-      detailed_json: string;
-    }[];
+    const rows = await query.orderBy('account_id').orderBy('id').limit(BACKFILL_BATCH).execute();
     if (!rows.length) return;
     await db.transaction().execute(async (trx) => {
       for (const row of rows) {
