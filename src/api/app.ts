@@ -28,6 +28,8 @@ import { corsOptions } from './cors-options.ts';
 import { healthRoutes } from './health.ts';
 import { installMetrics } from './metrics.ts';
 import { installInputGuard } from './input-guard.ts';
+import { subscriptionRoutes } from './subscriptions.ts';
+import { wsTokenRoutes } from './wstoken.ts';
 
 export interface AppOptions {
   logger?: boolean;
@@ -155,6 +157,19 @@ export async function createApp(given: ApiContext, options: AppOptions = {}): Pr
   analyticsRoutes(app, ctx);
   reportRoutes(app, ctx);
   ingestRoutes(app, ctx);
+  const notifications = ctx.notifications;
+  if (notifications) {
+    wsTokenRoutes(app, ctx, notifications);
+    app.addHook('onListen', async () => {
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const bound = typeof address === 'object' && address ? address.address : '127.0.0.1';
+      const host = bound === '0.0.0.0' || bound === '::' ? '127.0.0.1' : bound.includes(':') ? `[${bound}]` : bound;
+      notifications.setBaseUrl(ctx.http.publicUrl ?? `http://${host}:${port}`);
+      await notifications.start(app.server, app);
+    });
+    app.addHook('onClose', () => notifications.close());
+  }
   // @rc-ex/core sends /restapi/v1.0/...; @ringcentral/sdk 4+ sends paths as written, often without the prefix.
   for (const prefix of ['/restapi/v1.0', '']) {
     await app.register(
@@ -168,6 +183,7 @@ export async function createApp(given: ApiContext, options: AppOptions = {}): Pr
         activeCallRoutes(scope, ctx);
         telephonySessionRoutes(scope, ctx);
         presenceRoutes(scope, ctx);
+        if (notifications) subscriptionRoutes(scope, ctx, notifications);
       },
       { prefix },
     );

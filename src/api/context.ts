@@ -6,6 +6,7 @@ import type { AuthContext, TokenService } from '../auth/index.ts';
 import type { RateGroup, RateLimits, RawQuery } from '../domain/index.ts';
 import type { BlobStore, Store } from '../store/index.ts';
 import type { Telephony } from '../telephony/index.ts';
+import type { Notifications } from '../events/index.ts';
 import type { HttpOptions } from './http-helpers.ts';
 import { applyRateLimit } from './rate-limit.ts';
 
@@ -22,6 +23,8 @@ export interface ApiContext {
    * and closes it with the app; one given here is the caller's to close.
    */
   telephony?: Telephony;
+  /** Subscriptions, WebHook and WebSocket delivery; without it the subscription resources are not served. */
+  notifications?: Notifications;
 }
 
 /** The context once createApp has made sure it has a Telephony. */

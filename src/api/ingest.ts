@@ -3,7 +3,7 @@
 // Validation-Token handshake and accepts deliveries carrying the account's Verification-Token (RingCentral's
 // WebHooks carry no bearer token). Administrators read or replace that token at …/telephony/webhook.
 
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ApiError,
@@ -68,9 +68,9 @@ async function verifyDelivery(ctx: LiveApiContext, accountIdParam: string, given
     if (!(await ctx.store.getAccount(accountIdParam))) throw errors.notFound('accountId');
     throw noVerificationToken();
   }
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) throw badVerificationToken();
+  // Digests of equal length, so the comparison says nothing about the token's length either.
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  if (!timingSafeEqual(digest(given), digest(expected))) throw badVerificationToken();
   return accountIdParam;
 }
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { RINGCENTRAL_TOKEN_CONFIG, type TokenConfig } from '../auth/index.ts';
 import { NO_FAULTS, type FaultConfig } from '../api/index.ts';
 import { parseRetention, type RetentionPolicy } from '../domain/index.ts';
+import type { SimulateConfig } from './simulation.ts';
 import { parseRateLimits, RINGCENTRAL_RATE_LIMITS, type RateLimits } from '../domain/index.ts';
 
 export interface Config {
@@ -20,6 +21,12 @@ export interface Config {
   logger: boolean;
   /** Origins browsers may call the API from (CORS); empty = any origin, without credentials. */
   corsOrigins: string[];
+  /** Live simulated traffic (serve --simulate, demo). */
+  simulate?: SimulateConfig;
+  /** `--allow-private-webhooks`: WebHook addresses may point at loopback and private ranges. */
+  allowPrivateWebhooks?: boolean;
+  /** How long a server holds a claimed WebHook notification before another may deliver it (RINGLOG_WEBHOOK_LEASE_MS). */
+  webhookLeaseMs?: number;
 }
 
 export interface CommonFlags {
@@ -34,6 +41,7 @@ export interface CommonFlags {
   retention?: string;
   log?: boolean;
   corsOrigins?: string;
+  allowPrivateWebhooks?: boolean;
 }
 
 /** `--faults "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7"`: shares of requests to fail, and latency. */
@@ -120,5 +128,9 @@ export function buildConfig(
   };
   const publicUrl = flags.publicUrl ?? env.RINGLOG_PUBLIC_URL;
   if (publicUrl) config.publicUrl = publicUrl;
+  if (flags.allowPrivateWebhooks) config.allowPrivateWebhooks = true;
+  if (env.RINGLOG_WEBHOOK_LEASE_MS) {
+    config.webhookLeaseMs = positiveInteger('RINGLOG_WEBHOOK_LEASE_MS', env.RINGLOG_WEBHOOK_LEASE_MS);
+  }
   return config;
 }

@@ -3,7 +3,14 @@
 
 import { parseDateTime, VIEWS, type View } from '../domain/index.ts';
 import { openStore, type ExportFilter, type Store } from '../store/index.ts';
-import { countExport, DEFAULT_BASE_URL, exportCallLog, openOutput, type ExportFormat } from '../transfer/index.ts';
+import {
+  countExport,
+  DEFAULT_BASE_URL,
+  exportCallLog,
+  exportParquet,
+  openOutput,
+  type ExportFormat,
+} from '../transfer/index.ts';
 import { buildConfig, type CommonFlags } from './config.ts';
 import { createProgress } from './progress.ts';
 
@@ -21,9 +28,12 @@ export interface ExportFlags extends CommonFlags {
 /** The latest time JavaScript dates can hold: `--to` when not given. */
 const END_OF_TIME = 8.64e15;
 
-function exportFormat(out: string, flag: string | undefined): ExportFormat {
-  const format = (flag ?? (/\.csv$/i.test(out) ? 'csv' : 'ndjson')).toLowerCase();
-  if (format !== 'ndjson' && format !== 'csv') throw new Error(`--format must be ndjson or csv, not "${flag}"`);
+function exportFormat(out: string, flag: string | undefined): ExportFormat | 'parquet' {
+  const byName = /\.csv$/i.test(out) ? 'csv' : /\.parquet$/i.test(out) ? 'parquet' : 'ndjson';
+  const format = (flag ?? byName).toLowerCase();
+  if (format !== 'ndjson' && format !== 'csv' && format !== 'parquet')
+    throw new Error(`--format must be ndjson, csv or parquet, not "${flag}"`);
+  if (format === 'parquet' && out === '-') throw new Error('--format parquet writes a file: add --out FILE.parquet');
   return format;
 }
 
@@ -83,8 +93,15 @@ export async function runExport(flags: ExportFlags): Promise<number> {
       view,
     }));
     const progress = createProgress('exporting (records)', await countExport(store, filters));
-    const out = openOutput(target);
     const started = performance.now();
+    if (format === 'parquet') {
+      const { records } = await exportParquet(store, target, filters, (n) => progress.update(n));
+      progress.stop();
+      const seconds = (performance.now() - started) / 1000;
+      process.stderr.write(`Exported ${records} records to Parquet in ${seconds.toFixed(1)}s\n`);
+      return 0;
+    }
+    const out = openOutput(target);
     try {
       const { records } = await exportCallLog(store, out, {
         format,

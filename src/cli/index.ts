@@ -12,6 +12,8 @@ import { runImport, type ImportFlags } from './import-command.ts';
 import { runExport, type ExportFlags } from './export-command.ts';
 import { DEFAULT_BASE_URL } from '../transfer/index.ts';
 import { reportCommand } from './report-command.ts';
+import { defaultCallsPerMinute } from '../generator/index.ts';
+import type { SimulateConfig } from './simulation.ts';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -43,13 +45,28 @@ function serverOptions(cmd: Command): Command {
       '--cors-origins <list>',
       'comma-separated origins browsers may call from (default any; env RINGLOG_CORS_ORIGINS)',
     )
-    .option('--log', 'log every request (JSON lines on stderr, secrets redacted)');
+    .option('--log', 'log every request (JSON lines on stderr, secrets redacted)')
+    .option('--allow-private-webhooks', 'let WebHook addresses point at loopback and private ranges (off by default)');
 }
 
 function integer(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number, not "${value}"`);
   return Number(value);
+}
+
+interface SimulateFlags {
+  simulate?: string;
+  simulateSpeed?: string;
+  simulateSeed?: string;
+}
+
+function simulateConfig(flags: SimulateFlags, callsPerMinute: number, shape: SimulateConfig['shape']): SimulateConfig {
+  if (!(callsPerMinute > 0 && Number.isFinite(callsPerMinute)))
+    throw new Error(`calls per minute must be a positive number, not "${callsPerMinute}"`);
+  const speed = flags.simulateSpeed === undefined ? 1 : Number(flags.simulateSpeed);
+  if (!(speed > 0 && Number.isFinite(speed))) throw new Error(`--simulate-speed must be a positive number`);
+  return { callsPerMinute, shape, seed: integer('--simulate-seed', flags.simulateSeed, 1), speed };
 }
 
 function printCredentials(url: string, c: Credentials): void {
@@ -85,24 +102,42 @@ export async function main(argv: string[]): Promise<void> {
     .description("A self-hosted Call Log service that speaks RingCentral's Call Log API")
     .showHelpAfterError();
 
-  serverOptions(program.command('serve').description('serve the call-log API')).action(async (flags: CommonFlags) => {
-    await serve(buildConfig(flags, process.env));
-  });
+  serverOptions(program.command('serve').description('serve the call-log API'))
+    .option('--simulate <n>', 'run N simulated calls per minute through the live path')
+    .option('--simulate-speed <x>', 'simulated seconds per second for --simulate (default 1: real time)')
+    .option('--simulate-seed <n>', 'random seed of the simulated traffic (default 1)')
+    .action(async (flags: CommonFlags & SimulateFlags) => {
+      const config = buildConfig(flags, process.env);
+      if (flags.simulate !== undefined) config.simulate = simulateConfig(flags, Number(flags.simulate), 'flat');
+      await serve(config);
+    });
 
   serverOptions(
-    program.command('demo').description('seed a 30-day company if empty, serve it, print credentials'),
-  ).action(async (flags: CommonFlags) => {
-    const config = buildConfig(flags, process.env, { rateLimits: 'ringcentral', retention: 'ringcentral' });
-    const runtime = await openRuntime(config);
-    if ((await runtime.store.listAccounts()).length === 0) {
-      process.stderr.write('Empty database: seeding a 30-day company (ringlog seed --seed 1)...\n');
-      const summary = await seedStore(runtime.store, { ...DEFAULT_SEED, endTime: Date.now() });
-      process.stderr.write(`Seeded ${summary.records} records in ${summary.seconds.toFixed(1)}s\n`);
-    }
-    const credentials = await ensureCredentials(runtime.store, runtime.tokens);
-    await runtime.close();
-    await serve(config, async (url) => printCredentials(url, credentials));
-  });
+    program.command('demo').description('seed a 30-day company if empty, serve it with live calls, print credentials'),
+  )
+    .option('--calls-per-minute <n>', 'live calls started per minute at the busiest hour (default: suits the company)')
+    .option('--no-live', 'no live simulated traffic')
+    .option('--simulate-speed <x>', 'simulated seconds per second (default 1: real time)')
+    .option('--simulate-seed <n>', 'random seed of the simulated traffic (default 1)')
+    .action(async (flags: CommonFlags & SimulateFlags & { callsPerMinute?: string; live?: boolean }) => {
+      const config = buildConfig(flags, process.env, { rateLimits: 'ringcentral', retention: 'ringcentral' });
+      const runtime = await openRuntime(config);
+      if ((await runtime.store.listAccounts()).length === 0) {
+        process.stderr.write('Empty database: seeding a 30-day company (ringlog seed --seed 1)...\n');
+        const summary = await seedStore(runtime.store, { ...DEFAULT_SEED, endTime: Date.now() });
+        process.stderr.write(`Seeded ${summary.records} records in ${summary.seconds.toFixed(1)}s\n`);
+      }
+      if (flags.live !== false) {
+        const [account] = await runtime.store.listAccounts();
+        const users = (await runtime.store.listExtensions(account.id)).filter((e) => e.type === 'User').length;
+        const perMinute =
+          flags.callsPerMinute !== undefined ? Number(flags.callsPerMinute) : defaultCallsPerMinute(users);
+        config.simulate = simulateConfig(flags, perMinute, 'business-hours');
+      }
+      const credentials = await ensureCredentials(runtime.store, runtime.tokens);
+      await runtime.close();
+      await serve(config, async (url) => printCredentials(url, credentials));
+    });
 
   program
     .command('seed')
@@ -162,9 +197,9 @@ export async function main(argv: string[]): Promise<void> {
 
   program
     .command('export')
-    .description('export call-log records of a date range as NDJSON or CSV (see docs/import-export.md)')
+    .description('export call-log records of a date range as NDJSON, CSV or Parquet (see docs/import-export.md)')
     .addOption(dbOption())
-    .option('--format <format>', 'ndjson or csv (default: csv for a .csv --out file, else ndjson)')
+    .option('--format <format>', 'ndjson, csv or parquet (default by the --out file name, else ndjson)')
     .option('--from <date>', 'first startTime included, e.g. 2026-11-01 (default: the beginning)')
     .option('--to <date>', 'last startTime included (default: no end)')
     .option('--extension <id|number>', "one extension's log (by id or number), or `company` for the company log")

@@ -3,6 +3,7 @@
 import { TokenService } from '../auth/index.ts';
 import type { ApiContext } from '../api/index.ts';
 import { createDiskBlobStore, defaultBlobDir, openStore, type Store } from '../store/index.ts';
+import { Notifications } from '../events/index.ts';
 import type { Config } from './config.ts';
 
 export interface Runtime {
@@ -24,6 +25,12 @@ export async function openRuntime(config: Config, options: { readers?: number } 
     http,
     rateLimits: config.rateLimits,
     now: Date.now,
+    // Nothing runs until a server listens (subscriptions, WebHook delivery, the WebSocket gateway).
+    notifications: new Notifications(store, {
+      location: config.db,
+      allowPrivateWebhooks: config.allowPrivateWebhooks ?? false,
+      dispatcher: config.webhookLeaseMs ? { leaseMs: config.webhookLeaseMs } : {},
+    }),
   };
   return { store, tokens, ctx, close: () => store.close() };
 }

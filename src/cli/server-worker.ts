@@ -8,6 +8,7 @@ import { LOGIN_BACKOFF } from '../domain/index.ts';
 import { startRetentionJob, sweepTemporaryBlobs, defaultBlobDir } from '../store/index.ts';
 import type { Config } from './config.ts';
 import { openRuntime } from './runtime.ts';
+import { startSimulation } from './simulation.ts';
 
 export type ServerMessage = { type: 'listening'; url: string } | { type: 'stopped' };
 
@@ -42,8 +43,11 @@ const tokenSweep = setInterval(() => {
 }, 3600_000);
 tokenSweep.unref();
 
+const stopSimulation = config.simulate ? await startSimulation(runtime.store, config.simulate) : null;
+
 port.once('message', async () => {
   clearInterval(tokenSweep);
+  await stopSimulation?.();
   await retention.stop();
   await app.close();
   await runtime.close();

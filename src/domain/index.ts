@@ -15,3 +15,5 @@ export * from './seeded-random.ts';
 export * from './call-facts.ts';
 export * from './telephony-event.ts';
 export * from './telephony-session.ts';
+export * from './call-log-reasons.ts';
+export * from './telephony-number-plan.ts';

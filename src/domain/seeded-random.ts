@@ -78,6 +78,11 @@ export class SeededRandom {
   }
 
   /** Poisson count (exact below a mean of 40, normal approximation above). */
+  /** A gap of a Poisson process with `rate` events per unit: exponentially distributed, mean 1 / rate. */
+  exponential(rate: number): number {
+    return -Math.log(1 - this.next()) / rate;
+  }
+
   poisson(mean: number): number {
     if (mean <= 0) return 0;
     if (mean >= 40) return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.gaussian()));

@@ -216,18 +216,7 @@ export const CITIES: readonly City[] = [
 
 export const LOCAL_CITY_COUNT = 5;
 
-export const TOLL_FREE_PREFIXES = ['800', '888', '877', '866', '855'] as const;
-
-/** International destinations: E.164 prefix, digits after it, and the per-minute rate charged. */
-export const INTERNATIONAL_DESTINATIONS = [
-  { prefix: '+4420', digits: 8, ratePerMinute: 0.029 },
-  { prefix: '+4930', digits: 8, ratePerMinute: 0.035 },
-  { prefix: '+331', digits: 8, ratePerMinute: 0.032 },
-  { prefix: '+5255', digits: 8, ratePerMinute: 0.09 },
-  { prefix: '+9122', digits: 8, ratePerMinute: 0.05 },
-  { prefix: '+8133', digits: 7, ratePerMinute: 0.07 },
-  { prefix: '+612', digits: 8, ratePerMinute: 0.04 },
-] as const;
+export { TOLL_FREE_PREFIXES, INTERNATIONAL_DESTINATIONS } from '../domain/index.ts';
 
 export const BUSINESS_CONTACT_NAMES = [
   'ACME SUPPLY',

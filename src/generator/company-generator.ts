@@ -12,11 +12,13 @@ import {
   LOCAL_CITY_COUNT,
   QUEUE_CATALOGUE,
 } from './company-catalogue.ts';
+import type { DirectoryEntry } from '../telephony/index.ts';
 import { GeneratedIds } from './generated-ids.ts';
 import { SeededRandom } from '../domain/index.ts';
 import { callStartTimes, COMPANY_TIME_ZONE } from './traffic-calendar.ts';
 import { TrafficWorld, usNumber } from './traffic-parties.ts';
-import { playSession, type ScenarioContext } from './traffic-scenarios.ts';
+import { callAssembler, settleRecords } from './scripted-call.ts';
+import { scriptSession, type ScriptWorld } from './traffic-scripts.ts';
 
 export interface SeedOptions {
   seed: number;
@@ -236,22 +238,22 @@ export function generateTraffic(company: GeneratedCompany, opts: SeedOptions): G
 
 function* dailyBatches(company: GeneratedCompany, opts: SeedOptions): Generator<TrafficBatch> {
   const rng = new SeededRandom(opts.seed, TRAFFIC_STREAM);
-  const ctx: ScenarioContext = {
+  const ctx: ScriptWorld = {
     rng,
     ids: new GeneratedIds(rng),
     accountId: company.account.id,
-    endTime: opts.endTime,
     world: new TrafficWorld(company, rng),
   };
+  const assembler = callAssembler(company.account.id, companyDirectory(company));
   const firstDay = opts.endTime - opts.days * DAY_MS;
   for (let day = 0; day < opts.days; day++) {
     const from = firstDay + day * DAY_MS;
     let batch: TrafficBatch = { records: [], recordings: [], day, endsDay: false };
     for (const start of callStartTimes(rng, from, from + DAY_MS, opts.callsPerDay)) {
-      const session = playSession(ctx, start);
-      if (!session.finish()) continue;
-      for (const record of session.records) batch.records.push(record);
-      if (session.recording) batch.recordings.push(session.recording);
+      const { records, recording } = assembler.assemble(scriptSession(ctx, start));
+      if (!settleRecords(rng, opts.endTime, records, recording)) continue;
+      for (const record of records) batch.records.push(record);
+      if (recording) batch.recordings.push(recording);
       if (batch.records.length >= TRAFFIC_BATCH_RECORDS) {
         yield batch;
         batch = { records: [], recordings: [], day, endsDay: false };
@@ -259,4 +261,11 @@ function* dailyBatches(company: GeneratedCompany, opts: SeedOptions): Generator<
     }
     yield { ...batch, endsDay: true };
   }
+}
+
+/** The company's extensions as the assembler looks them up. */
+export function companyDirectory(company: GeneratedCompany): Map<string, DirectoryEntry> {
+  return new Map(
+    company.extensions.map((e) => [e.id, { extensionNumber: e.extensionNumber, name: e.name, type: e.type }]),
+  );
 }

@@ -11,3 +11,10 @@ export {
 } from './company-generator.ts';
 export { SeededRandom } from '../domain/index.ts';
 export { seedStore, DEFAULT_SEED, type SeedTarget, type SeedSummary } from './seed-store.ts';
+export {
+  startSimulator,
+  companyFromDirectory,
+  defaultCallsPerMinute,
+  type Simulator,
+  type SimulatorOptions,
+} from './live-simulator.ts';

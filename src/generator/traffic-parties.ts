@@ -136,7 +136,7 @@ export class TrafficWorld {
   readonly blocked: OutsideNumber[];
   readonly outside: OutsideWorld;
   private readonly userChoice: WeightedChoice<UserLine>;
-  private readonly queueChoice: WeightedChoice<QueueLine>;
+  private readonly queueChoice: WeightedChoice<QueueLine> | null;
 
   constructor(company: GeneratedCompany, rng: SeededRandom) {
     const byId = new Map(company.extensions.map((e) => [e.id, e]));
@@ -159,7 +159,9 @@ export class TrafficWorld {
     this.outside = new OutsideWorld(rng, this.users.length);
     this.userChoice = new WeightedChoice(this.users.map((u) => [u, rng.logNormal(1, USER_ACTIVITY_SIGMA)] as const));
     const staffed = this.queues.filter((q) => q.members.length > 0);
-    this.queueChoice = new WeightedChoice(staffed.map((q) => [q, queueWeight(q.name)] as const));
+    this.queueChoice = staffed.length
+      ? new WeightedChoice(staffed.map((q) => [q, queueWeight(q.name)] as const))
+      : null;
   }
 
   /** A user, busier users more often. */
@@ -181,7 +183,13 @@ export class TrafficWorld {
     return null;
   }
 
+  /** Whether some call queue has members to ring. */
+  get hasQueues(): boolean {
+    return this.queueChoice !== null;
+  }
+
   queue(rng: SeededRandom): QueueLine {
+    if (!this.queueChoice) throw new RangeError('the company has no call queue with members');
     return this.queueChoice.pick(rng);
   }
 }

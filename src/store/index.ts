@@ -3,9 +3,12 @@
 import { openPostgresStore } from './postgres-store.ts';
 import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 import type { Store } from './store.ts';
+import type { KyselyStore } from './kysely-store.ts';
+import { SubscriptionsStore } from './subscriptions-store.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+export type { Database } from './schema.ts';
 export type {
   Store,
   DirectoryStore,
@@ -23,6 +26,14 @@ export type {
   ChangeQuery,
 } from './store.ts';
 export { EventLog, type EventTopic, type NewEvent, type LoggedEvent, type EventFilter } from './event-log.ts';
+export {
+  SubscriptionsStore,
+  type SubscriptionRow,
+  type WsTokenRow,
+  type WsSessionRow,
+  type OutboxRow,
+  type NewOutboxRow,
+} from './subscriptions-store.ts';
 export { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 export { ReportStore, type FactQuery, type FactRow } from './report-store.ts';
 export { createDiskBlobStore, type BlobStore } from './blob-store.ts';
@@ -34,6 +45,12 @@ export { sweepTemporaryBlobs } from './blob-sweep.ts';
 export type { SyncRunState } from './operator-queries.ts';
 export { clientSecretMatches, hashClientSecret } from './client-secret.ts';
 export { SecurityStore, type RefreshTake } from './security-store.ts';
+
+/** The notification tables of a store opened by openStore (both backends are Kysely stores). */
+export function subscriptionsStore(store: Store): SubscriptionsStore {
+  const kysely = store as unknown as KyselyStore;
+  return new SubscriptionsStore(kysely.db, kysely.dialect);
+}
 
 export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);
 
@@ -50,3 +67,4 @@ export function defaultBlobDir(location: string): string {
 }
 export { listWrittenAfter, type WriteCursor, type WrittenRecord, type ExtractQuery } from './extract-sync-store.ts';
 export { putSetting } from './settings-store.ts';
+export { TelephonyStore, type LiveCallRow, type PresenceItemRow, type TelephonyTx } from './telephony-store.ts';

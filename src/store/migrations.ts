@@ -362,6 +362,178 @@ function authorizationCodes(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * Live telephony (src/store/telephony-store.ts): each session's state, its accepted events (the primary key is the
+ * dedup key: a session's event sequence), the active-call entries and presence items the live views read.
+ */
+function telephony(dialect: Dialect): Migration {
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('telephony_sessions')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('telephony_session_id', 'text', (c) => c.notNull())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('first_time', ms, (c) => c.notNull())
+        .addColumn('last_time', ms, (c) => c.notNull())
+        .addColumn('received_at', ms, (c) => c.notNull())
+        .addColumn('parties_ended', 'integer', (c) => c.notNull())
+        .addColumn('closed_at', ms)
+        .addColumn('close_reason', 'text')
+        .addPrimaryKeyConstraint('telephony_sessions_pk', ['account_id', 'telephony_session_id'])
+        .execute();
+      await db.schema
+        .createIndex('telephony_sessions_open')
+        .on('telephony_sessions')
+        .columns(['state', 'received_at'])
+        .execute();
+      await db.schema
+        .createTable('telephony_events')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('telephony_session_id', 'text', (c) => c.notNull())
+        .addColumn('sequence', 'integer', (c) => c.notNull())
+        .addColumn('received_at', ms, (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('telephony_events_pk', ['account_id', 'telephony_session_id', 'sequence'])
+        .execute();
+      await db.schema
+        .createTable('telephony_live_calls')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('log_id', 'text', (c) => c.notNull())
+        .addColumn('telephony_session_id', 'text', (c) => c.notNull())
+        .addColumn('start_time', ms, (c) => c.notNull())
+        .addColumn('ended_at', ms)
+        .addColumn('record', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('telephony_live_calls_pk', ['account_id', 'log_id', 'telephony_session_id'])
+        .execute();
+      await db.schema
+        .createIndex('telephony_live_calls_start')
+        .on('telephony_live_calls')
+        .columns(['account_id', 'log_id', 'start_time'])
+        .execute();
+      await db.schema
+        .createTable('telephony_presence_items')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_id', 'text', (c) => c.notNull())
+        .addColumn('telephony_session_id', 'text', (c) => c.notNull())
+        .addColumn('start_time', ms, (c) => c.notNull())
+        .addColumn('ended_at', ms)
+        .addColumn('item', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('telephony_presence_items_pk', ['account_id', 'extension_id', 'telephony_session_id'])
+        .execute();
+      await db.schema
+        .createTable('telephony_presence')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_id', 'text', (c) => c.notNull())
+        .addColumn('sequence', ms, (c) => c.notNull())
+        .addPrimaryKeyConstraint('telephony_presence_pk', ['account_id', 'extension_id'])
+        .execute();
+    },
+  };
+}
+
+/**
+ * Notification subscriptions (WebHook and WebSocket), WebSocket tokens and gateway sessions, and the WebHook
+ * outbox with the fan-out cursor over the event log. On PostgreSQL, inserts into event_log and webhook_outbox
+ * NOTIFY the servers listening, so another server's events reach this server's WebSocket clients at once.
+ */
+function subscriptions(dialect: Dialect): Migration {
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('subscriptions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_id', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('transport', 'text', (c) => c.notNull())
+        .addColumn('address', 'text')
+        .addColumn('verification_token', 'text')
+        .addColumn('event_filters', 'text', (c) => c.notNull())
+        .addColumn('disabled_filters', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .addColumn('expires_at', ms, (c) => c.notNull())
+        .addColumn('expires_in', 'integer', (c) => c.notNull())
+        .addColumn('blacklisted_at', ms)
+        .addColumn('blacklist_reason', 'text')
+        .addColumn('ws_session_id', 'text')
+        .execute();
+      await db.schema
+        .createIndex('subscriptions_owner')
+        .on('subscriptions')
+        .columns(['account_id', 'extension_id'])
+        .execute();
+      await db.schema.createIndex('subscriptions_ws').on('subscriptions').column('ws_session_id').execute();
+
+      await db.schema
+        .createTable('ws_tokens')
+        .addColumn('hash', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_id', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('expires_at', ms, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('ws_sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('extension_id', 'text', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('last_event_id', ms, (c) => c.notNull())
+        .addColumn('sequence', ms, (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .addColumn('closed_at', ms)
+        .execute();
+
+      await db.schema
+        .createTable('notify_cursors')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('event_id', ms, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('webhook_outbox')
+        .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('subscription_id', 'text', (c) => c.notNull())
+        .addColumn('event_id', ms, (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', ms, (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', ms, (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .execute();
+      await db.schema.createIndex('webhook_outbox_due').on('webhook_outbox').column('next_attempt_at').execute();
+      await db.schema
+        .createIndex('webhook_outbox_subscription')
+        .on('webhook_outbox')
+        .column('subscription_id')
+        .execute();
+
+      if (dialect === 'postgres') {
+        await sql`create function ringlog_notify_events() returns trigger language plpgsql as $$
+          begin perform pg_notify('ringlog_events', ''); return null; end $$`.execute(db);
+        await sql`create trigger event_log_notify after insert on event_log
+          for each statement execute function ringlog_notify_events()`.execute(db);
+        await sql`create function ringlog_notify_outbox() returns trigger language plpgsql as $$
+          begin perform pg_notify('ringlog_outbox', ''); return null; end $$`.execute(db);
+        await sql`create trigger webhook_outbox_notify after insert on webhook_outbox
+          for each statement execute function ringlog_notify_outbox()`.execute(db);
+      }
+    },
+  };
+}
+
 /** The migrations of a dialect, by name; names sort in the order they apply. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -372,6 +544,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0003-event-log': eventLog(dialect),
         '0004-sync-state': syncState(dialect),
         '0005-hardening': hardening(dialect),
+        '0006-telephony': telephony(dialect),
+        '0007-subscriptions': subscriptions(dialect),
         '0008-reports': reports(dialect),
         '0009-authorization-codes': authorizationCodes(dialect),
       };

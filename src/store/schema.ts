@@ -145,6 +145,75 @@ export interface EventLogTable {
   body: string;
 }
 
+export interface SubscriptionsTable {
+  id: string;
+  account_id: string;
+  /** The owner: the extension whose token created the subscription. */
+  extension_id: string;
+  client_id: string;
+  /** 'WebHook' or 'WebSocket'. */
+  transport: string;
+  address: string | null;
+  verification_token: string | null;
+  /** JSON array of the event filters, ids resolved. */
+  event_filters: string;
+  /** JSON array of {filter, reason, message}. */
+  disabled_filters: string;
+  /** 'Active' or 'Blacklisted'. */
+  status: string;
+  created_at: number;
+  expires_at: number;
+  expires_in: number;
+  blacklisted_at: number | null;
+  blacklist_reason: string | null;
+  /** The WebSocket gateway session a WebSocket subscription belongs to. */
+  ws_session_id: string | null;
+}
+
+export interface WsTokensTable {
+  hash: string;
+  account_id: string;
+  extension_id: string;
+  client_id: string;
+  /** Space-separated app permissions of the token it was issued for. */
+  scope: string;
+  role: string;
+  expires_at: number;
+}
+
+export interface WsSessionsTable {
+  /** Also the `wsc.token` a client presents to recover the session. */
+  id: string;
+  account_id: string;
+  extension_id: string;
+  client_id: string;
+  scope: string;
+  role: string;
+  /** The last event-log id delivered (or skipped) on this session. */
+  last_event_id: number;
+  sequence: number;
+  created_at: number;
+  closed_at: number | null;
+}
+
+export interface NotifyCursorsTable {
+  name: string;
+  event_id: number;
+}
+
+export interface WebhookOutboxTable {
+  id: Generated<number>;
+  subscription_id: string;
+  event_id: number;
+  /** The notification JSON to POST. */
+  body: string;
+  created_at: number;
+  attempts: number;
+  /** When the row may next be claimed: the retry time, or the end of a delivering server's lease. */
+  next_attempt_at: number;
+  last_error: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   extensions: ExtensionsTable;
@@ -158,4 +227,9 @@ export interface Database {
   rate_limits: RateLimitsTable;
   event_log: EventLogTable;
   auth_failures: AuthFailuresTable;
+  subscriptions: SubscriptionsTable;
+  ws_tokens: WsTokensTable;
+  ws_sessions: WsSessionsTable;
+  notify_cursors: NotifyCursorsTable;
+  webhook_outbox: WebhookOutboxTable;
 }

@@ -3,3 +3,11 @@
 export type { TelephonySessionEventBody, TelephonyParty } from '../domain/index.ts';
 export type { Telephony, IngestResult, TelephonyOptions } from './telephony.ts';
 export { createTelephony } from './telephony-service.ts';
+export {
+  buildJournal,
+  buildJournalOfSorted,
+  isSessionComplete,
+  type SessionJournal,
+  type PartyJournal,
+} from './session-journal.ts';
+export { assembleCall, type AssemblyContext, type AssembledCall, type DirectoryEntry } from './session-assembler.ts';

@@ -14,3 +14,4 @@ export { openInput, openOutput, Output, type Input } from './file-streams.ts';
 export { createDecoderPool, defaultDecoders, type DecoderPool } from './decoder-pool.ts';
 export type { DecodedBatch, DecodeJob } from './record-decoder.ts';
 export { readCsvRows, type CsvRow } from './csv-codec.ts';
+export { exportParquet, parquetRow, PARQUET_SCHEMA } from './parquet-export.ts';

@@ -11,6 +11,8 @@ import {
   type TokenConfig,
 } from '../../src/auth/index.ts';
 import { seedStore } from '../../src/generator/index.ts';
+import { Notifications, type NotificationOptions } from '../../src/events/index.ts';
+
 import { createDiskBlobStore, openStore, type Store } from '../../src/store/index.ts';
 import type { SeedOptions } from '../../src/generator/index.ts';
 import type { RateLimits } from '../../src/domain/index.ts';
@@ -50,6 +52,8 @@ export async function startTestServer(
     app?: Omit<AppOptions, 'faults'>;
     /** Base URL written into URIs instead of the request's own. */
     publicUrl?: string;
+    /** Serve subscriptions, WebHook and WebSocket delivery with these options. */
+    notifications?: Partial<NotificationOptions>;
   } = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(options.backend ?? 'sqlite');
@@ -65,6 +69,9 @@ export async function startTestServer(
     http: options.publicUrl ? { publicUrl: options.publicUrl } : {},
     rateLimits: options.rateLimits ?? {},
     now: options.now ?? Date.now,
+    notifications: options.notifications
+      ? new Notifications(store, { location: database.location, ...options.notifications })
+      : undefined,
   };
   const { app, url } = await listen(ctx, '127.0.0.1', 0, {
     ...options.app,

@@ -1,3 +1,5 @@
+// TEST ORACLE (kept only for the assembler equivalence test, src/generator/traffic-scripts.test.ts): how
+// records were built directly before scenarios became event scripts. Nothing outside tests may import it.
 // The call scenarios generated traffic is made of: inbound calls to users (FindMe, voicemail, transfers),
 // call-queue hunting, blocked callers, outbound and internal calls, and faxes, each played as one session.
 
@@ -10,7 +12,7 @@ import {
   type RecordingMark,
   type RecordSpec,
   type SessionContext,
-} from './generated-session.ts';
+} from './generated-session.oracle.ts';
 import { WeightedChoice, type SeededRandom } from '../domain/index.ts';
 import { isBusinessTime } from './traffic-calendar.ts';
 import {
@@ -615,4 +617,9 @@ function faxOut(c: ScenarioContext, start: number): GeneratedSession {
   const leg = s.leg({ ...common, extensionId: user.id, legType: 'FaxSent', master: true });
   ownerAndCompany(s, user.id, { ...common, legs: [leg] });
   return s;
+}
+
+/** Plays one session of the given scenario (the equivalence test covers each scenario). */
+export function playScenario(c: ScenarioContext, scenario: Scenario, start: number): GeneratedSession {
+  return PLAYS[scenario](c, start);
 }

@@ -1,3 +1,5 @@
+// TEST ORACLE (kept only for the assembler equivalence test, src/generator/traffic-scripts.test.ts): how
+// records were built directly before scenarios became event scripts. Nothing outside tests may import it.
 // One generated call session being put together: its legs, one record per involved extension plus the
 // company-level record, its recording, and at the end each record's lastModifiedTime and deletion.
 

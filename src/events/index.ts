@@ -1,0 +1,109 @@
+// What other modules may use from events: the notification service a server runs (subscriptions, WebHook delivery
+// from the outbox, the WebSocket gateway, and the wake-ups that join several servers on one database).
+
+import type { Server } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { isPostgresUrl, subscriptionsStore, type Store, type SubscriptionsStore } from '../store/index.ts';
+import { SubscriptionService } from './subscription-service.ts';
+import { DEFAULT_DISPATCHER, WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.ts';
+import { DEFAULT_WEBHOOK_CLIENT, WebhookClient, type WebhookClientOptions } from './webhook-client.ts';
+import { WakeUp } from './wake-up.ts';
+import { DEFAULT_GATEWAY, WS_PATH, WsGateway, type GatewayOptions } from './ws-gateway.ts';
+
+export { parseEventFilters, type EventFilter, type Subscriber } from './event-filters.ts';
+export { SubscriptionService, type SubscriptionInfo, type SubscriptionOwner } from './subscription-service.ts';
+export { notificationUuid } from './notifications.ts';
+export { WS_PATH } from './ws-gateway.ts';
+
+export interface NotificationOptions {
+  /** The store's location (`--db`): a postgres:// URL makes servers LISTEN for each other's events. */
+  location: string;
+  /** `--allow-private-webhooks`: WebHook addresses may be loopback or private. */
+  allowPrivateWebhooks: boolean;
+  webhook: Partial<WebhookClientOptions>;
+  dispatcher: Partial<DispatcherOptions>;
+  gateway: Partial<GatewayOptions>;
+  /** Poll period of the delivery loops (default 20 ms on SQLite, 1 s on PostgreSQL where NOTIFY wakes them). */
+  pollMs?: number;
+  now: () => number;
+  onError: (err: unknown) => void;
+}
+
+export class Notifications {
+  readonly store: SubscriptionsStore;
+  readonly subscriptions: SubscriptionService;
+  readonly gateway: WsGateway;
+  readonly dispatcher: WebhookDispatcher;
+  private readonly wakeUp: WakeUp;
+  private base = 'http://127.0.0.1';
+  private started = false;
+
+  constructor(store: Store, options: Partial<NotificationOptions> & { location: string }) {
+    const now = options.now ?? Date.now;
+    const onError = options.onError ?? ((err: unknown) => process.stderr.write(`notifications: ${String(err)}\n`));
+    this.store = subscriptionsStore(store);
+    const client = new WebhookClient({
+      ...DEFAULT_WEBHOOK_CLIENT,
+      allowPrivate: options.allowPrivateWebhooks ?? false,
+      ...options.webhook,
+    });
+    this.subscriptions = new SubscriptionService(this.store, client, now);
+    const baseUrl = () => this.base;
+    this.dispatcher = new WebhookDispatcher(
+      this.store,
+      client,
+      { ...DEFAULT_DISPATCHER, ...options.dispatcher },
+      baseUrl,
+      now,
+      onError,
+    );
+    this.gateway = new WsGateway(
+      this.store,
+      this.subscriptions,
+      { ...DEFAULT_GATEWAY, ...options.gateway },
+      baseUrl,
+      now,
+      onError,
+    );
+    const postgres = isPostgresUrl(options.location);
+    this.wakeUp = new WakeUp({
+      postgresUrl: postgres ? options.location : undefined,
+      pollMs: options.pollMs ?? (postgres ? 1000 : 20),
+    });
+    this.wakeUp.on((channel) => {
+      if (channel === 'events') this.gateway.poke();
+      this.dispatcher.poke();
+    });
+  }
+
+  /** The base URL written into notifications (record URIs) and the WebSocket URI. */
+  setBaseUrl(url: string): void {
+    this.base = url.replace(/\/$/, '');
+  }
+
+  get baseUrl(): string {
+    return this.base;
+  }
+
+  /** Starts delivery and serves WebSocket upgrades on `server`. */
+  async start(server: Server, app: FastifyInstance): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.gateway.attach(server, app);
+    await this.store.initFanOutCursor();
+    await this.wakeUp.start();
+    this.gateway.poke();
+    this.dispatcher.poke();
+  }
+
+  /** The WebSocket URI for a base URL (`http://h:p` → `ws://h:p/ws`). */
+  wsUri(base: string): string {
+    return `${base.replace(/^http/, 'ws')}${WS_PATH}`;
+  }
+
+  async close(): Promise<void> {
+    await this.wakeUp.stop();
+    await this.dispatcher.stop();
+    await this.gateway.close();
+  }
+}

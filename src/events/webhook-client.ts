@@ -1,0 +1,160 @@
+// HTTP towards WebHook receivers (reference §11.4): the address check (no loopback or private ranges unless
+// allowed), the Validation-Token handshake with RingCentral's limits, and posting a notification.
+
+import { randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+import { ApiError, errors } from '../domain/index.ts';
+
+/** Ranges a public server must not be turned against: loopback, private, link-local, CGNAT, unspecified, multicast. */
+const PRIVATE = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 3],
+] as const) {
+  PRIVATE.addSubnet(net, prefix, 'ipv4');
+}
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
+  PRIVATE.addSubnet(net, prefix, 'ipv6');
+}
+
+function isPrivateAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return PRIVATE.check(mapped[1], 'ipv4');
+  return PRIVATE.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+}
+
+export const webhookErrors = {
+  invalidAddress: () => errors.invalidParameter('deliveryMode.address'),
+  tokenNotReturned: () =>
+    new ApiError({ status: 400, detail: { errorCode: 'SUB-520', message: 'Validation Token is not returned' } }),
+  notReachable: () =>
+    new ApiError({ status: 400, detail: { errorCode: 'SUB-521', message: 'WebHook is not reachable' } }),
+  badStatus: () =>
+    new ApiError({
+      status: 400,
+      detail: { errorCode: 'SUB-522', message: 'WebHook responds with incorrect HTTP status' },
+    }),
+  httpsRequired: () => new ApiError({ status: 400, detail: { errorCode: 'SUB-523', message: 'HTTPS is required' } }),
+  badResponse: () =>
+    new ApiError({ status: 400, detail: { errorCode: 'SUB-525', message: 'WebHook server response is invalid' } }),
+};
+
+export interface WebhookClientOptions {
+  /** Lets addresses resolve to loopback and private ranges (`--allow-private-webhooks`). */
+  allowPrivate: boolean;
+  /** Refuse http:// addresses (RingCentral requires HTTPS); off by default for self-hosted receivers. */
+  requireHttps: boolean;
+  /** The handshake's time limit (RingCentral: 3000 ms). */
+  handshakeTimeoutMs: number;
+  /** A notification's time limit. */
+  deliveryTimeoutMs: number;
+}
+
+export const DEFAULT_WEBHOOK_CLIENT: WebhookClientOptions = {
+  allowPrivate: false,
+  requireHttps: false,
+  handshakeTimeoutMs: 3000,
+  deliveryTimeoutMs: 10_000,
+};
+
+/** RingCentral's limit on the whole handshake response, headers and body. */
+const HANDSHAKE_MAX_BYTES = 1024;
+
+export class WebhookClient {
+  constructor(readonly options: WebhookClientOptions) {}
+
+  /** Checks an address for a subscription: a http(s) URL whose host resolves to no refused range. */
+  async checkAddress(address: unknown): Promise<URL> {
+    if (typeof address !== 'string' || address.length > 2048) throw webhookErrors.invalidAddress();
+    let url: URL;
+    try {
+      url = new URL(address);
+    } catch {
+      throw webhookErrors.invalidAddress();
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw webhookErrors.invalidAddress();
+    if (url.protocol === 'http:' && this.options.requireHttps) throw webhookErrors.httpsRequired();
+    if (url.username || url.password) throw webhookErrors.invalidAddress();
+    if (!(await this.allowedHost(url))) throw webhookErrors.invalidAddress();
+    return url;
+  }
+
+  private async allowedHost(url: URL): Promise<boolean> {
+    if (this.options.allowPrivate) return true;
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    let addresses: string[];
+    try {
+      addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+    } catch {
+      return true; // Unresolvable now: the handshake will say it is not reachable.
+    }
+    return !addresses.some(isPrivateAddress);
+  }
+
+  /** RingCentral's handshake: POST with a Validation-Token that must come back within the limits. */
+  async handshake(url: URL): Promise<void> {
+    const token = randomBytes(24).toString('base64url');
+    let response: Response;
+    let body: string;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'Validation-Token': token, 'User-Agent': 'RingCentral-Webhook/8.3', Accept: 'application/json' },
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.handshakeTimeoutMs),
+      });
+      body = await response.text();
+    } catch {
+      throw webhookErrors.notReachable();
+    }
+    if (response.status !== 200) throw webhookErrors.badStatus();
+    let size = `HTTP/1.1 ${response.status} ${response.statusText}\r\n`.length + 2 + Buffer.byteLength(body);
+    response.headers.forEach((value, key) => (size += key.length + value.length + 4));
+    if (size > HANDSHAKE_MAX_BYTES) throw webhookErrors.badResponse();
+    if (response.headers.get('validation-token') !== token) throw webhookErrors.tokenNotReturned();
+  }
+
+  /** Posts one notification; resolves with null when the receiver took it (2xx), else the failure's reason. */
+  async deliver(address: string, body: string, verificationToken: string | null): Promise<string | null> {
+    const url = new URL(address);
+    if (!(await this.allowedHost(url))) return 'Address resolves to a refused range';
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json; charset=UTF-8',
+      'User-Agent': 'RingCentral-Webhook/8.3',
+      Accept: 'application/json',
+    };
+    if (verificationToken) headers['Verification-Token'] = verificationToken;
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.deliveryTimeoutMs),
+      });
+      await response.body?.cancel();
+      if (response.status >= 200 && response.status < 300) return null;
+      return `HTTP status ${response.status}`;
+    } catch (err) {
+      const name = (err as Error).name;
+      if (name === 'TimeoutError') return 'I/O operation is failed. Details: [Read timed out]';
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      return `I/O operation is failed. Details: [${cause?.code ?? cause?.message ?? (err as Error).message}]`;
+    }
+  }
+}

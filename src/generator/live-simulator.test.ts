@@ -1,0 +1,117 @@
+// The live simulator: the same seed gives the same calls and events; events go out when they happen (a call is
+// live for its duration); through the real Telephony intake calls show in active calls, then in the call log.
+
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TelephonySessionEventBody } from '../domain/index.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { createTelephony } from '../telephony/index.ts';
+import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
+import type { KyselyStore } from '../store/kysely-store.ts';
+import { generateCompany } from './company-generator.ts';
+import { companyFromDirectory, startSimulator } from './live-simulator.ts';
+
+const T0 = Date.UTC(2026, 10, 25, 18, 0, 0);
+const company = generateCompany({ seed: 5, extensions: 15, days: 1, callsPerDay: 10, endTime: T0 });
+
+/** Runs a simulator on a hand-moved clock for `steps` steps of `stepMs` (wall); returns what it sent, in order. */
+async function run(seed: number, steps: number, stepMs: number, speed: number) {
+  let clock = T0;
+  const sent: { at: number; body: TelephonySessionEventBody }[] = [];
+  const sim = startSimulator({
+    ingest: (_account, bodies) => {
+      for (const body of bodies) sent.push({ at: T0 + (clock - T0) * speed, body });
+      return Promise.resolve({ accepted: bodies.length, duplicates: 0 });
+    },
+    company,
+    callsPerMinute: 30,
+    seed,
+    speed,
+    now: () => clock,
+    tickMs: 1,
+  });
+  for (let i = 0; i < steps; i++) {
+    clock += stepMs;
+    await sleep(3);
+  }
+  await sim.stop();
+  return { sent, stats: sim.stats() };
+}
+
+test('the same seed gives the same calls and events; each event is sent once its time has come', async () => {
+  const a = await run(4, 60, 1000, 10);
+  const b = await run(4, 60, 1000, 10);
+  assert.ok(a.stats.calls >= 100, `calls started: ${a.stats.calls}`);
+  assert.ok(a.sent.length > a.stats.calls * 3);
+  const strip = (s: typeof a.sent) => s.map((e) => e.body);
+  const common = Math.min(a.sent.length, b.sent.length);
+  assert.ok(common > a.sent.length * 0.9);
+  assert.deepEqual(strip(a.sent).slice(0, common), strip(b.sent).slice(0, common));
+  const other = await run(5, 20, 1000, 10);
+  assert.notDeepEqual(strip(other.sent).slice(0, 20), strip(a.sent).slice(0, 20));
+  for (const { at, body } of a.sent) {
+    const time = Date.parse(body.eventTime);
+    assert.ok(time <= at, 'no event is sent before it happens');
+    assert.ok(at - time <= 10 * 1000 + 100, 'nor long after (one step of simulated time)');
+  }
+  // Per session, sequences come in order: the call unfolds over time, not in one burst.
+  const bySession = new Map<string, number[]>();
+  for (const { body } of a.sent)
+    bySession.set(body.telephonySessionId, [...(bySession.get(body.telephonySessionId) ?? []), body.sequence]);
+  for (const seqs of bySession.values())
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((x, y) => x - y),
+    );
+});
+
+for (const backend of await backends())
+  describe(`simulated traffic through the intake (${backend})`, () => {
+    let database: TestDatabase;
+    let store: Store;
+    before(async () => {
+      database = await createTestDatabase(backend);
+      store = await openStore(database.location);
+      await store.putAccount(company.account);
+      await store.putExtensions(company.extensions);
+    });
+    after(async () => {
+      await store.close();
+      await database.drop();
+    });
+
+    test('calls are active while they go on and in the call log once they end', async () => {
+      const telephony = createTelephony(store);
+      const simulated = companyFromDirectory(company.account, await store.listExtensions(company.account.id), 2);
+      const ended = new Set<string>();
+      const sim = startSimulator({
+        ingest: (accountId, bodies) => telephony.ingest(accountId, bodies),
+        company: simulated,
+        callsPerMinute: 120,
+        seed: 2,
+        speed: 60,
+        onCall: (c) => ended.add(c.telephonySessionId),
+      });
+      let sawActive = false;
+      for (let i = 0; i < 40 && !sawActive; i++) {
+        await sleep(100);
+        const active = await telephony.activeCalls(company.account.id, null, Date.now() + 60 * 100 * i);
+        sawActive = active.some((r) => r.result === 'In Progress');
+      }
+      await sleep(1500);
+      await sim.stop();
+      await telephony.close();
+      assert.ok(sawActive, 'some call was In Progress');
+      const rows = await (store as KyselyStore).db
+        .selectFrom('call_log')
+        .select(['telephony_session_id', 'extension_id'])
+        .execute();
+      assert.ok(rows.length > 0, 'finished calls reached the call log');
+      for (const r of rows) assert.ok(ended.has(r.telephony_session_id));
+      assert.ok(
+        rows.some((r) => r.extension_id === ''),
+        'with company records',
+      );
+    });
+  });

@@ -1,0 +1,184 @@
+// One generated call written as a script of RingCentral telephony-session events: its parties and their status
+// changes in time, plus what the generator decides beyond the call itself (which record id each log gets, when
+// the recording file is ready). The session assembler turns the events into the call's records.
+
+import type {
+  PartyInfo,
+  PartyStatusCode,
+  TelephonyParty,
+  TelephonyPartyEnd,
+  TelephonySessionEventBody,
+} from '../domain/index.ts';
+import { MIN_RECORDING_SECONDS } from '../domain/index.ts';
+import type { GeneratedIds } from './generated-ids.ts';
+import type { SeededRandom } from '../domain/index.ts';
+import type { SecondsRange } from './traffic-mix.ts';
+
+export interface ScriptContext {
+  rng: SeededRandom;
+  ids: GeneratedIds;
+  accountId: string;
+}
+
+/** Seconds drawn uniformly from a range, as milliseconds. */
+export function drawMs(rng: SeededRandom, [min, max]: SecondsRange): number {
+  return Math.round(rng.uniform(min * 1000, max * 1000));
+}
+
+/** A party's `from`/`to` as RingCentral sends it: E.164 or the extension number, name, extension id. */
+export function partyEnd(info: PartyInfo): TelephonyPartyEnd {
+  const end: TelephonyPartyEnd = {};
+  const phone = info.phoneNumber ?? info.extensionNumber;
+  if (phone !== undefined) end.phoneNumber = phone;
+  if (info.name !== undefined) end.name = info.name;
+  if (info.extensionId !== undefined) end.extensionId = info.extensionId;
+  if (info.location !== undefined) end.location = info.location;
+  return end;
+}
+
+export interface PartySpec {
+  extensionId?: string;
+  direction: 'Inbound' | 'Outbound';
+  from: PartyInfo;
+  to: PartyInfo;
+  queueCall?: boolean;
+}
+
+export interface StatusChange {
+  reason?: string;
+  description?: string;
+  message?: { id: string; type: 'VoiceMail' | 'Fax' };
+  missedCall?: boolean;
+  /** Starts this recording on the party (listed active on this and every later event of the party). */
+  startRecording?: string;
+}
+
+export class ScriptedParty {
+  readonly id: string;
+  recordings: { id: string; active: boolean }[] | undefined;
+  constructor(
+    readonly index: number,
+    hex: string,
+    readonly spec: PartySpec,
+    readonly from: TelephonyPartyEnd,
+    public to: TelephonyPartyEnd,
+  ) {
+    this.id = `p-${hex}-${index}`;
+  }
+}
+
+interface PendingEvent {
+  time: number;
+  order: number;
+  party: TelephonyParty;
+}
+
+/** A recording decided by a scenario: the id the events list, and the delay before its file is ready. */
+export interface ScriptedRecording {
+  id: string;
+  /** Kept (30 s or more): drawn like a real recording id; shorter ones are not kept and get a local id. */
+  kept: boolean;
+  /** Milliseconds added to the assembler's createdAt (a second after the recording ended). */
+  readyDelay: number;
+}
+
+export class SessionScript {
+  readonly sessionId: string;
+  readonly telephonySessionId: string;
+  private readonly hex: string;
+  private readonly parties: ScriptedParty[] = [];
+  private readonly pending: PendingEvent[] = [];
+  /** Record ids drawn for the logs, in the order the records were made (null = the company log). */
+  readonly recordIds: [string | null, string][] = [];
+  recording: ScriptedRecording | null = null;
+
+  constructor(
+    private readonly ctx: ScriptContext,
+    readonly origin: 'Call' | 'Fax',
+    readonly start: number,
+  ) {
+    this.sessionId = ctx.ids.session();
+    this.telephonySessionId = ctx.ids.telephonySession(Math.floor(start / 1000) * 1000);
+    this.hex = this.telephonySessionId.slice(2);
+  }
+
+  party(spec: PartySpec): ScriptedParty {
+    const p = new ScriptedParty(this.parties.length + 1, this.hex, spec, partyEnd(spec.from), partyEnd(spec.to));
+    this.parties.push(p);
+    return p;
+  }
+
+  /** A status change of `party` at `time`; events at equal times keep the order they were emitted in. */
+  emit(party: ScriptedParty, time: number, code: PartyStatusCode, change: StatusChange = {}): void {
+    if (change.startRecording !== undefined) {
+      party.recordings = [...(party.recordings ?? []), { id: change.startRecording, active: true }];
+    }
+    const status: TelephonyParty['status'] = { code, rcc: false };
+    if (change.reason !== undefined) status.reason = change.reason;
+    if (change.description !== undefined) status.description = change.description;
+    const body: TelephonyParty = {
+      accountId: this.ctx.accountId,
+      id: party.id,
+      direction: party.spec.direction,
+      from: party.from,
+      to: party.to,
+      status,
+      missedCall: change.missedCall === true,
+      standAlone: false,
+      muted: false,
+    };
+    if (party.spec.extensionId !== undefined) body.extensionId = party.spec.extensionId;
+    if (party.spec.queueCall) body.queueCall = true;
+    if (party.recordings) body.recordings = party.recordings;
+    if (change.message) body.message = change.message;
+    this.pending.push({ time, order: this.pending.length, party: body });
+  }
+
+  /** Draws the id of the record of this log, at the point of the scenario where its record is decided. */
+  recordId(extensionId: string | null): void {
+    this.recordIds.push([extensionId, this.ctx.ids.record()]);
+  }
+
+  message(type: 'VoiceMail' | 'Fax'): { id: string; type: 'VoiceMail' | 'Fax' } {
+    return { id: this.ctx.ids.message(), type };
+  }
+
+  /**
+   * A recording of `recordedMs` of talk ending at `endsAt`: 30 s or more draws an id and a delay for its file;
+   * shorter ones are not kept. Returns the id the events list and when the recording starts.
+   */
+  recordTalk(recordedMs: number, endsAt: number): { id: string; since: number } {
+    const seconds = Math.floor(recordedMs / 1000);
+    const kept = seconds >= MIN_RECORDING_SECONDS;
+    const id = kept ? this.ctx.ids.recording() : `${this.sessionId}0`;
+    const readyDelay = kept ? this.ctx.rng.int(4000) : 0;
+    this.recording = { id, kept, readyDelay };
+    return { id, since: endsAt - Math.floor(recordedMs) };
+  }
+
+  /** The events, in time order, numbered from 2 as RingCentral numbers them. */
+  events(): TelephonySessionEventBody[] {
+    return this.timedEvents().events;
+  }
+
+  /** The events and their times (epoch ms). */
+  timedEvents(): { events: TelephonySessionEventBody[]; times: number[] } {
+    const sorted = this.pending.sort((a, b) => a.time - b.time || a.order - b.order);
+    const origin = { type: this.origin };
+    const events = new Array<TelephonySessionEventBody>(sorted.length);
+    const times = new Array<number>(sorted.length);
+    for (let i = 0; i < sorted.length; i++) {
+      const e = sorted[i];
+      times[i] = e.time;
+      events[i] = {
+        sequence: i + 2,
+        sessionId: this.sessionId,
+        telephonySessionId: this.telephonySessionId,
+        eventTime: new Date(e.time).toISOString(),
+        origin,
+        parties: [e.party],
+      };
+    }
+    return { events, times };
+  }
+}

@@ -1,0 +1,432 @@
+// The call scenarios generated traffic is made of, each written as a script of telephony-session events: inbound
+// calls to users (FindMe, voicemail, transfers), call-queue hunting, blocked callers, outbound and internal calls,
+// and faxes. The session assembler (src/telephony) builds their records; docs/telephony-events.md has the shapes.
+
+import type { PartyInfo } from '../domain/index.ts';
+import { drawMs, SessionScript, type ScriptContext, type ScriptedParty } from './session-script.ts';
+import { WeightedChoice, type SeededRandom } from '../domain/index.ts';
+import { isBusinessTime } from './traffic-calendar.ts';
+import {
+  DIRECT_OUTCOMES_CLOSED,
+  DIRECT_OUTCOMES_OPEN,
+  DIRECT_VIA_MAIN_NUMBER_SHARE,
+  FAX_IN_RESULTS,
+  FAX_OUT_RESULTS,
+  FAX_RESULTS_WITH_MESSAGE,
+  FIND_ME_MOBILE_ANSWER_SHARE,
+  INTERNAL_OUTCOMES,
+  ON_DEMAND_PORTION,
+  ON_DEMAND_RECORDING_SHARE,
+  OUTBOUND_MAIN_CALLER_ID_SHARE,
+  OUTBOUND_OUTCOMES,
+  OUTBOUND_REACHED_VOICEMAIL_SHARE,
+  QUEUE_MEMBERS_RUNG_BEFORE_VOICEMAIL,
+  QUEUE_MISSES_BEFORE_ANSWER,
+  QUEUE_OUTCOMES_CLOSED,
+  QUEUE_OUTCOMES_OPEN,
+  QUEUE_VIA_MAIN_NUMBER_SHARE,
+  SCENARIO_SHARES,
+  TALK,
+  TIMES,
+  TRANSFER_OUTCOMES,
+  TRANSFER_SHARE,
+  type DirectOutcome,
+  type OutboundOutcome,
+  type Scenario,
+} from './traffic-mix.ts';
+import type { OutsideNumber, TrafficWorld, UserLine } from './traffic-parties.ts';
+
+export interface ScriptWorld extends ScriptContext {
+  world: TrafficWorld;
+}
+
+const choice = {
+  scenario: new WeightedChoice(SCENARIO_SHARES),
+  directOpen: new WeightedChoice(DIRECT_OUTCOMES_OPEN),
+  directClosed: new WeightedChoice(DIRECT_OUTCOMES_CLOSED),
+  queueOpen: new WeightedChoice(QUEUE_OUTCOMES_OPEN),
+  queueClosed: new WeightedChoice(QUEUE_OUTCOMES_CLOSED),
+  queueMisses: new WeightedChoice(QUEUE_MISSES_BEFORE_ANSWER),
+  transfer: new WeightedChoice(TRANSFER_OUTCOMES),
+  outbound: new WeightedChoice(OUTBOUND_OUTCOMES),
+  internal: new WeightedChoice(INTERNAL_OUTCOMES),
+  faxIn: new WeightedChoice(FAX_IN_RESULTS),
+  faxOut: new WeightedChoice(FAX_OUT_RESULTS),
+};
+
+/** Scripts one session starting at `start`, its scenario drawn from SCENARIO_SHARES. */
+export function scriptSession(c: ScriptWorld, start: number): SessionScript {
+  return SCRIPTS[choice.scenario.pick(c.rng)](c, start);
+}
+
+/** Scripts one session of the given scenario (tests use it to cover each scenario). */
+export function scriptScenario(c: ScriptWorld, scenario: Scenario, start: number): SessionScript {
+  return SCRIPTS[scenario](c, start);
+}
+
+const SCRIPTS: Record<Scenario, (c: ScriptWorld, start: number) => SessionScript> = {
+  inboundDirect,
+  inboundQueue,
+  inboundBlocked,
+  outbound,
+  internal,
+  faxIn,
+  faxOut,
+};
+
+/** Talk time in ms: a share of quick calls, the rest log-normal. */
+function talkMs(rng: SeededRandom): number {
+  if (rng.chance(TALK.quickShare)) return drawMs(rng, TALK.quick);
+  const seconds = rng.logNormal(TALK.medianSeconds, TALK.sigma);
+  return Math.round(Math.min(TALK.maxSeconds, Math.max(TALK.minSeconds, seconds)) * 1000);
+}
+
+/** Ringing, then talk, message or greeting, for a call offered to a person. */
+function attempt(rng: SeededRandom, outcome: DirectOutcome): { ringMs: number; afterMs: number } {
+  switch (outcome) {
+    case 'Accepted':
+      return { ringMs: drawMs(rng, TIMES.ringBeforeAnswer), afterMs: talkMs(rng) };
+    case 'Voicemail':
+      return { ringMs: drawMs(rng, TIMES.ringTimeout), afterMs: drawMs(rng, TIMES.voicemailMessage) };
+    case 'Missed':
+      return { ringMs: drawMs(rng, TIMES.ringTimeout), afterMs: drawMs(rng, TIMES.voicemailHangUp) };
+    case 'Hang Up':
+      return { ringMs: drawMs(rng, TIMES.hangUpRing), afterMs: 0 };
+    case 'Rejected':
+      return { ringMs: drawMs(rng, TIMES.rejectRing), afterMs: 0 };
+  }
+}
+
+interface Recorded {
+  id: string;
+  since: number;
+}
+
+/** Automatic recording for auto-recorded lines, else occasionally an on-demand one over the end of the talk. */
+function recordAnswered(
+  c: ScriptWorld,
+  s: SessionScript,
+  auto: boolean,
+  talkStart: number,
+  talk: number,
+): Recorded | null {
+  if (auto) return s.recordTalk(talk, talkStart + talk);
+  if (!c.rng.chance(ON_DEMAND_RECORDING_SHARE)) return null;
+  return s.recordTalk(talk * c.rng.uniform(ON_DEMAND_PORTION[0], ON_DEMAND_PORTION[1]), talkStart + talk);
+}
+
+/** Answers `party` at `at`, starting `rec` then (automatic) or later (on demand) on it. */
+function answer(s: SessionScript, party: ScriptedParty, at: number, rec: Recorded | null): void {
+  if (rec && rec.since <= at) s.emit(party, at, 'Answered', { startRecording: rec.id });
+  else {
+    s.emit(party, at, 'Answered');
+    if (rec) s.emit(party, rec.since, 'Answered', { startRecording: rec.id });
+  }
+}
+
+/** What a person's party does after ringing from `ringing` to `at`: answer, voicemail, reject, or be left. */
+function settle(
+  s: SessionScript,
+  party: ScriptedParty,
+  outcome: DirectOutcome,
+  at: number,
+  end: number,
+  rec: Recorded | null,
+  message: { id: string; type: 'VoiceMail' | 'Fax' } | undefined,
+  endReason?: string,
+): void {
+  switch (outcome) {
+    case 'Accepted':
+      answer(s, party, at, rec);
+      s.emit(party, end, 'Disconnected', endReason ? { reason: endReason } : {});
+      return;
+    case 'Voicemail':
+    case 'Missed':
+      s.emit(party, at, 'VoiceMail', { missedCall: true });
+      s.emit(party, end, 'Disconnected', { missedCall: true, message });
+      return;
+    case 'Hang Up':
+      s.emit(party, end, 'Disconnected', { reason: 'Cancelled', missedCall: true });
+      return;
+    case 'Rejected':
+      s.emit(party, end, 'Disconnected', { reason: 'Rejected' });
+      return;
+  }
+}
+
+/** The outside caller's party: into the company at once (RingCentral answers for the destination). */
+function callerParty(s: SessionScript, caller: OutsideNumber, dialed: PartyInfo, start: number): ScriptedParty {
+  const p = s.party({ direction: 'Outbound', from: caller.party, to: dialed });
+  s.emit(p, start, 'Setup');
+  s.emit(p, start, 'Answered');
+  return p;
+}
+
+/** Inbound call to a user's direct number or through the main number: desk phone, FindMe mobile, voicemail, transfer. */
+function inboundDirect(c: ScriptWorld, start: number): SessionScript {
+  const { rng, world } = c;
+  const user = world.user(rng);
+  const caller = world.outside.caller(rng);
+  const dialed = rng.chance(DIRECT_VIA_MAIN_NUMBER_SHARE) ? user.mainParty : user.directParty;
+  const outcome = (isBusinessTime(start) ? choice.directOpen : choice.directClosed).pick(rng);
+  const s = new SessionScript(c, 'Call', start);
+  const callerP = callerParty(s, caller, dialed, start);
+  const desk = s.party({ extensionId: user.id, direction: 'Inbound', from: caller.party, to: dialed });
+  s.emit(desk, start, 'Setup');
+  s.emit(desk, start, 'Proceeding');
+  const { ringMs, afterMs } = attempt(rng, outcome);
+  const answeredAt = start + ringMs;
+  const userEnd = answeredAt + afterMs;
+  const answered = outcome === 'Accepted';
+  const onMobile = answered && user.findMe !== null && rng.chance(FIND_ME_MOBILE_ANSWER_SHARE);
+  const rec = answered ? recordAnswered(c, s, user.autoRecord, answeredAt, afterMs) : null;
+  const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
+  let mobile: ScriptedParty | null = null;
+  if (user.findMe) {
+    const legStart = Math.min(answeredAt, start + drawMs(rng, TIMES.findMeDelay));
+    mobile = s.party({ extensionId: user.id, direction: 'Outbound', from: caller.party, to: user.findMe });
+    s.emit(mobile, legStart, 'Proceeding');
+  }
+  s.recordId(user.id);
+  const transferring = answered && rng.chance(TRANSFER_SHARE);
+  const handOff = transferring ? 'BlindTransfer' : undefined;
+  if (onMobile && mobile) {
+    s.emit(desk, answeredAt, 'Disconnected', { reason: 'CallSwitch' });
+    settle(s, mobile, outcome, answeredAt, userEnd, rec, message, handOff);
+  } else {
+    settle(s, desk, outcome, answeredAt, userEnd, rec, message, handOff);
+    if (mobile) s.emit(mobile, answeredAt, 'Disconnected', { reason: answered ? 'Cancelled' : 'NoAnswer' });
+  }
+  const end = transferring ? transfer(c, s, caller, [user], userEnd) : userEnd;
+  s.emit(callerP, end, 'Disconnected');
+  s.recordId(null);
+  return s;
+}
+
+/** Transfers the caller at `at` to a user not yet involved; returns when the session ends. */
+function transfer(c: ScriptWorld, s: SessionScript, caller: OutsideNumber, involved: UserLine[], at: number): number {
+  const target = c.world.userExcept(c.rng, involved);
+  if (!target) return at;
+  const outcome = choice.transfer.pick(c.rng);
+  const { ringMs, afterMs } = attempt(c.rng, outcome);
+  const end = at + ringMs + afterMs;
+  const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
+  const p = s.party({ extensionId: target.id, direction: 'Inbound', from: caller.party, to: target.party });
+  s.emit(p, at, 'Setup');
+  s.emit(p, at, 'Proceeding');
+  settle(s, p, outcome, at + ringMs, end, null, message);
+  s.recordId(target.id);
+  return end;
+}
+
+/** Call to a call queue: members rung one after another until one answers, the caller gives up, or voicemail. */
+function inboundQueue(c: ScriptWorld, start: number): SessionScript {
+  const { rng, world } = c;
+  if (!world.hasQueues) return inboundDirect(c, start);
+  const queue = world.queue(rng);
+  const caller = world.outside.caller(rng);
+  const dialed = rng.chance(QUEUE_VIA_MAIN_NUMBER_SHARE) ? queue.mainParty : queue.directParty;
+  const open = isBusinessTime(start);
+  const outcome = (open ? choice.queueOpen : choice.queueClosed).pick(rng);
+  const s = new SessionScript(c, 'Call', start);
+  const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
+  const callerP = callerParty(s, caller, dialed, start);
+  const queueP = s.party({ extensionId: queue.id, direction: 'Inbound', from: caller.party, to: dialed });
+  s.emit(queueP, start, 'Setup');
+  s.emit(queueP, start, 'Proceeding');
+  const offset = rng.int(queue.members.length);
+  const members = open ? [...queue.members.slice(offset), ...queue.members.slice(0, offset)] : [];
+  let at = start + drawMs(rng, TIMES.queueGreeting);
+  /** Starts ringing a member at `at`; returns the member's party. */
+  const ring = (member: UserLine): ScriptedParty => {
+    const p = s.party({
+      extensionId: member.id,
+      direction: 'Inbound',
+      from: caller.party,
+      to: member.party,
+      queueCall: true,
+    });
+    s.emit(p, at, 'Proceeding');
+    s.recordId(member.id);
+    return p;
+  };
+  let end: number;
+  if (outcome === 'Accepted') {
+    const misses = Math.min(choice.queueMisses.pick(rng), members.length - 1);
+    for (const member of members.slice(0, misses)) {
+      const ringMs = drawMs(rng, TIMES.agentRing);
+      const p = ring(member);
+      s.emit(p, at + ringMs, 'Disconnected', { reason: 'Timeout', missedCall: true });
+      at += ringMs;
+    }
+    const answerer = members[misses];
+    const answeredAt = at + drawMs(rng, TIMES.agentAnswerRing);
+    const talk = talkMs(rng);
+    const rec = recordAnswered(c, s, queue.autoRecord || answerer.autoRecord, answeredAt, talk);
+    const agent = ring(answerer);
+    answer(s, agent, answeredAt, rec);
+    if (rec && queue.autoRecord) s.emit(queueP, answeredAt, 'Proceeding', { startRecording: rec.id });
+    at = answeredAt + talk;
+    const transferring = rng.chance(TRANSFER_SHARE);
+    s.emit(agent, at, 'Disconnected', transferring ? { reason: 'BlindTransfer' } : {});
+    end = transferring ? transfer(c, s, caller, members.slice(0, misses + 1), at) : at;
+    s.emit(queueP, end, 'Disconnected');
+  } else if (outcome === 'Abandoned') {
+    end = open ? at + drawMs(rng, TIMES.queueAbandonWait) : at;
+    for (const member of members) {
+      if (at >= end) break;
+      const ringMs = drawMs(rng, TIMES.agentRing);
+      const cut = at + ringMs >= end;
+      const p = ring(member);
+      s.emit(p, cut ? end : at + ringMs, 'Disconnected', { reason: cut ? 'Cancelled' : 'Timeout', missedCall: true });
+      at = cut ? end : at + ringMs;
+    }
+    s.emit(queueP, end, 'Disconnected', { reason: 'Cancelled', missedCall: true });
+  } else {
+    for (const member of members.slice(0, QUEUE_MEMBERS_RUNG_BEFORE_VOICEMAIL)) {
+      const ringMs = drawMs(rng, TIMES.agentRing);
+      const p = ring(member);
+      s.emit(p, at + ringMs, 'Disconnected', { reason: 'Timeout', missedCall: true });
+      at += ringMs;
+    }
+    end = at + drawMs(rng, TIMES.voicemailMessage);
+    s.emit(queueP, at, 'VoiceMail', { missedCall: true });
+    s.emit(queueP, end, 'Disconnected', { missedCall: true, message });
+  }
+  s.emit(callerP, end, 'Disconnected');
+  s.recordId(queue.id);
+  s.recordId(null);
+  return s;
+}
+
+/** A call from a number on the company block list, rejected at once. */
+function inboundBlocked(c: ScriptWorld, start: number): SessionScript {
+  const { rng, world } = c;
+  if (world.blocked.length === 0) return inboundDirect(c, start);
+  const user = world.user(rng);
+  const spammer = rng.pick(world.blocked);
+  const s = new SessionScript(c, 'Call', start);
+  const end = start + drawMs(rng, TIMES.blocked);
+  const p = s.party({ direction: 'Outbound', from: spammer.party, to: user.directParty });
+  s.emit(p, start, 'Setup');
+  s.emit(p, end, 'Disconnected', { reason: 'DestinationBlocked' });
+  s.recordId(user.id);
+  s.recordId(null);
+  return s;
+}
+
+const OUTBOUND_FAILURES: Record<Exclude<OutboundOutcome, 'Call connected'>, [readonly [number, number], string]> = {
+  'No Answer': [TIMES.outboundNoAnswer, 'NoAnswer'],
+  Busy: [TIMES.outboundBusy, 'TargetBusy'],
+  'Hang Up': [TIMES.outboundHangUp, 'Cancelled'],
+  Rejected: [TIMES.outboundRejected, 'Rejected'],
+  'Wrong Number': [TIMES.outboundFailed, 'InvalidNumber'],
+  'Call Failed': [TIMES.outboundFailed, 'InternalError'],
+};
+
+/** A user calls out from a desk phone or softphone (SIP to PSTN). */
+function outbound(c: ScriptWorld, start: number): SessionScript {
+  const { rng, world } = c;
+  const user = world.user(rng);
+  const callee = world.outside.callee(rng);
+  const from = rng.chance(OUTBOUND_MAIN_CALLER_ID_SHARE) ? user.mainParty : user.directParty;
+  const outcome = choice.outbound.pick(rng);
+  const s = new SessionScript(c, 'Call', start);
+  const userP = s.party({ extensionId: user.id, direction: 'Outbound', from, to: callee.party });
+  const calleeP = s.party({ direction: 'Inbound', from, to: callee.party });
+  s.emit(userP, start, 'Setup');
+  s.emit(calleeP, start, 'Proceeding');
+  s.emit(userP, start, 'Proceeding');
+  if (outcome === 'Call connected') {
+    const answeredAt = start + drawMs(rng, TIMES.outboundRingBeforeAnswer);
+    const toVoicemail = rng.chance(OUTBOUND_REACHED_VOICEMAIL_SHARE);
+    const talk = toVoicemail ? drawMs(rng, TIMES.voicemailMessage) : talkMs(rng);
+    const rec = recordAnswered(c, s, user.autoRecord, answeredAt, talk);
+    const end = answeredAt + talk;
+    s.emit(calleeP, answeredAt, 'Answered', toVoicemail ? { description: 'Connected' } : {});
+    answer(s, userP, answeredAt, rec);
+    s.emit(userP, end, 'Disconnected');
+    s.emit(calleeP, end, 'Disconnected');
+  } else {
+    const [range, reason] = OUTBOUND_FAILURES[outcome];
+    const end = start + drawMs(rng, range);
+    if (outcome === 'Hang Up') {
+      s.emit(userP, end, 'Disconnected');
+      s.emit(calleeP, end, 'Disconnected', { reason });
+    } else {
+      s.emit(calleeP, end, 'Disconnected', { reason });
+      s.emit(userP, end, 'Disconnected');
+    }
+  }
+  s.recordId(user.id);
+  s.recordId(null);
+  return s;
+}
+
+/** One user calls another by extension number (VoIP only). */
+function internal(c: ScriptWorld, start: number): SessionScript {
+  const { rng, world } = c;
+  const caller = world.user(rng);
+  const callee = world.userExcept(rng, [caller]);
+  if (!callee) return outbound(c, start);
+  const outcome = choice.internal.pick(rng);
+  const { ringMs, afterMs } = attempt(rng, outcome);
+  const end = start + ringMs + afterMs;
+  const s = new SessionScript(c, 'Call', start);
+  const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
+  const callerP = s.party({ extensionId: caller.id, direction: 'Outbound', from: caller.party, to: callee.party });
+  const calleeP = s.party({ extensionId: callee.id, direction: 'Inbound', from: caller.party, to: callee.party });
+  s.emit(callerP, start, 'Setup');
+  s.emit(calleeP, start, 'Setup');
+  s.emit(callerP, start, 'Answered');
+  s.emit(calleeP, start, 'Proceeding');
+  settle(s, calleeP, outcome, start + ringMs, end, null, message);
+  s.emit(callerP, end, 'Disconnected');
+  s.recordId(caller.id);
+  s.recordId(callee.id);
+  s.recordId(null);
+  return s;
+}
+
+/** A fax arriving on a user's direct number; its result travels in the final status's description. */
+function faxIn(c: ScriptWorld, start: number): SessionScript {
+  const { rng, world } = c;
+  const user = world.user(rng);
+  const sender = world.outside.caller(rng);
+  const result = choice.faxIn.pick(rng);
+  const s = new SessionScript(c, 'Fax', start);
+  const end = start + drawMs(rng, result === 'Receive Error' ? TIMES.faxFailed : TIMES.faxReceived);
+  const message = FAX_RESULTS_WITH_MESSAGE.has(result) ? s.message('Fax') : undefined;
+  const senderP = callerParty(s, sender, user.directParty, start);
+  const userP = s.party({ extensionId: user.id, direction: 'Inbound', from: sender.party, to: user.directParty });
+  s.emit(userP, start, 'Setup');
+  s.emit(userP, start, 'FaxReceive');
+  s.emit(userP, end, 'Disconnected', { description: result, message });
+  s.emit(senderP, end, 'Disconnected');
+  s.recordId(user.id);
+  s.recordId(null);
+  return s;
+}
+
+/** A user sends a fax to an outside number. */
+function faxOut(c: ScriptWorld, start: number): SessionScript {
+  const { rng, world } = c;
+  const user = world.user(rng);
+  const recipient = world.outside.caller(rng);
+  const result = choice.faxOut.pick(rng);
+  const s = new SessionScript(c, 'Fax', start);
+  const delivered = result === 'Sent' || result === 'Fax Partially Sent';
+  const end = start + drawMs(rng, delivered ? TIMES.faxSent : TIMES.faxFailed);
+  const message = FAX_RESULTS_WITH_MESSAGE.has(result) ? s.message('Fax') : undefined;
+  const userP = s.party({ extensionId: user.id, direction: 'Outbound', from: user.directParty, to: recipient.party });
+  const recipientP = s.party({ direction: 'Inbound', from: user.directParty, to: recipient.party });
+  s.emit(userP, start, 'Setup');
+  s.emit(recipientP, start, 'Proceeding');
+  s.emit(recipientP, start, 'Answered');
+  s.emit(userP, start, 'Answered');
+  s.emit(recipientP, end, 'Disconnected');
+  s.emit(userP, end, 'Disconnected', { description: result, message });
+  s.recordId(user.id);
+  s.recordId(null);
+  return s;
+}

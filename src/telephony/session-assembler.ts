@@ -1,0 +1,712 @@
+// The session assembler: a finished telephony session's journal turned into its call-log records (one per
+// extension involved plus the company record) with legs, results, reasons, billing and recordings. Pure; the one
+// place records of calls are built (seed, the live simulator and the ingest endpoint all come through here).
+// The rules are docs/telephony-events.md's; telephony-to-call-log.md is the reference they follow.
+
+import {
+  MIN_RECORDING_SECONDS,
+  NO_BILLING,
+  REASON_BY_RESULT,
+  REASON_DESCRIPTIONS,
+  TRANSFER_REASONS,
+  type Billing,
+  type CallLogLeg,
+  type CallLogRecord,
+  type CallType,
+  type Direction,
+  type InternalType,
+  type LegAction,
+  type LegType,
+  type MessageRef,
+  type NumberPlan,
+  type PartyInfo,
+  type Reason,
+  type RecordingMeta,
+  type RecordingRef,
+  type Result,
+  type TelephonyPartyEnd,
+  type Action,
+  type Transport,
+} from '../domain/index.ts';
+import { terminalStep, type PartyJournal, type SessionJournal } from './session-journal.ts';
+
+export interface DirectoryEntry {
+  extensionNumber: string;
+  name: string;
+  /** `User`, `Department` (a call queue), ... */
+  type: string;
+}
+
+export interface AssemblyContext {
+  accountId: string;
+  /** The account's extension with this id, if known. */
+  extension(extensionId: string): DirectoryEntry | undefined;
+  /** The id of the record for this log (extensionId null = the company log) of the session being assembled. */
+  recordId(extensionId: string | null): string;
+  numberPlan: NumberPlan;
+  /** lastModifiedTime of the records built. */
+  modifiedAt: number;
+}
+
+export interface AssembledCall {
+  /** Extension records in the order the extensions joined the call, the company record last. */
+  records: CallLogRecord[];
+  /** Recordings kept (30 s or more); createdAt is a second after the recording ended. */
+  recordings: RecordingMeta[];
+  /** When the call ended (epoch ms). */
+  end: number;
+}
+
+interface Outcome {
+  result: Result;
+  reason?: Reason;
+}
+
+interface RecordingMark {
+  recording?: RecordingRef;
+  shortRecording?: boolean;
+}
+
+interface Span {
+  start: number;
+  end: number;
+  direction: Direction;
+  result: Result;
+  reason?: Reason;
+  from: PartyInfo;
+  to: PartyInfo;
+  transport: Transport;
+  internalType?: InternalType;
+  billing?: Billing;
+  message?: MessageRef;
+  mark?: RecordingMark | null;
+}
+
+interface LegSpec extends Span {
+  action: LegAction;
+  legType: LegType;
+  extensionId?: string;
+  master?: boolean;
+}
+
+interface RecordSpec extends Span {
+  action: Action;
+  extensionId: string | null;
+  owner: string | undefined;
+  legs: CallLogLeg[];
+}
+
+const wholeSecond = (t: number): number => Math.floor(t / 1000) * 1000;
+
+function setTimes(target: CallLogLeg | CallLogRecord, start: number, end: number): void {
+  target.startTime = wholeSecond(start);
+  target.durationMs = Math.max(0, Math.round(end - target.startTime));
+  target.duration = Math.round(target.durationMs / 1000);
+}
+
+function setResult(target: CallLogLeg | CallLogRecord, result: Result, reason: Reason | undefined): void {
+  target.result = result;
+  const r = reason ?? REASON_BY_RESULT[result];
+  if (r) {
+    target.reason = r;
+    const description = REASON_DESCRIPTIONS[r];
+    if (description) target.reasonDescription = description;
+  }
+}
+
+function setExtras(target: CallLogLeg | CallLogRecord, s: Span): void {
+  if (s.internalType) target.internalType = s.internalType;
+  if (s.billing) target.billing = s.billing;
+  if (s.message) target.message = s.message;
+  if (s.mark?.recording) target.recording = s.mark.recording;
+  if (s.mark?.shortRecording) target.shortRecording = true;
+}
+
+/** Time facts of one party, from its status history. */
+interface PartyFacts {
+  party: PartyJournal;
+  start: number;
+  end: number;
+  answeredAt?: number;
+  answerDescription?: string;
+  voicemail: boolean;
+  endReason?: string;
+  endDescription?: string;
+  /** Inbound calls: what the party is to the call, whether its extension is a call queue, answered anywhere. */
+  role?: Role;
+  queue?: boolean;
+  extensionAnswered?: boolean;
+  leg?: CallLogLeg;
+}
+
+function facts(p: PartyJournal, closedAt: number, openUntil: number | undefined): PartyFacts {
+  const first = p.steps[0];
+  const terminal = terminalStep(p);
+  const f: PartyFacts = {
+    party: p,
+    start: first ? first.time : closedAt,
+    end: terminal ? terminal.time : (openUntil ?? Math.min(closedAt, p.steps[p.steps.length - 1]?.time ?? closedAt)),
+    voicemail: false,
+  };
+  for (const s of p.steps) {
+    if (s.code === 'Answered' && f.answeredAt === undefined) {
+      f.answeredAt = s.time;
+      if (s.description !== undefined) f.answerDescription = s.description;
+    }
+    if (s.code === 'VoiceMail' || s.code === 'VoiceMailScreening') f.voicemail = true;
+  }
+  if (terminal?.reason !== undefined) f.endReason = terminal.reason;
+  if (terminal?.description !== undefined) f.endDescription = terminal.description;
+  return f;
+}
+
+type Role = 'main' | 'findMe' | 'hunting' | 'transfer';
+
+/** Results of an outside callee that never answered, by its end reason. */
+const CALLEE_FAILURES: Record<string, Result> = {
+  NoAnswer: 'No Answer',
+  Timeout: 'No Answer',
+  TargetBusy: 'Busy',
+  Rejected: 'Rejected',
+  InvalidNumber: 'Wrong Number',
+  NoSuchUser: 'Wrong Number',
+  InternationalDisabled: 'International Disabled',
+  InternalError: 'Call Failed',
+  Cancelled: 'Hang Up',
+};
+
+const FAX_RESULTS: ReadonlySet<string> = new Set([
+  'Received',
+  'Partial Receive',
+  'Receive Error',
+  'Sent',
+  'Send Error',
+  'Fax Partially Sent',
+  'Fax Not Sent',
+  'Fax Poor Line',
+]);
+
+/** A call queue's result: taken by an agent, voicemail, or the caller gave up. */
+function queueOutcome(f: PartyFacts, agentAnswered: boolean): Outcome {
+  if (agentAnswered || f.answeredAt !== undefined) return { result: 'Accepted' };
+  if (f.voicemail) return { result: f.party.message ? 'Voicemail' : 'Missed' };
+  return { result: 'Abandoned' };
+}
+
+/** The result of one extension party of an inbound call (its leg's result). */
+function partyOutcome(f: PartyFacts, agentAnswered: boolean): Outcome {
+  if (f.queue && f.role === 'main') return queueOutcome(f, agentAnswered);
+  if (f.answeredAt !== undefined) return { result: f.role === 'findMe' ? 'Call connected' : 'Accepted' };
+  if (f.role === 'findMe')
+    return f.extensionAnswered ? { result: 'No Answer', reason: 'Stopped' } : { result: 'No Answer' };
+  if (f.voicemail) return { result: f.party.message ? 'Voicemail' : 'Missed' };
+  if (f.endReason === 'Rejected') return { result: 'Rejected' };
+  if (f.extensionAnswered) return { result: 'Missed', reason: 'Stopped' };
+  if (f.role === 'hunting')
+    return f.endReason === 'Cancelled' ? { result: 'Missed', reason: 'Hang Up' } : { result: 'Missed' };
+  return { result: 'Hang Up' };
+}
+
+/** The result of an extension over all its parties (desk phone and FindMe mobile): answered on any, else its first. */
+function extensionOutcome(list: PartyFacts[], agentAnswered: boolean): Outcome {
+  const main = list[0];
+  if (main.queue) return queueOutcome(main, agentAnswered);
+  for (const f of list) if (f.answeredAt !== undefined) return { result: 'Accepted' };
+  return partyOutcome(main, agentAnswered);
+}
+
+/** Builds the records of one session; the journal's parties must have ended (or the session is being closed). */
+class Assembly {
+  readonly legs: CallLogLeg[] = [];
+  readonly records: CallLogRecord[] = [];
+  readonly recordings: RecordingMeta[] = [];
+  private readonly marks = new Map<string, RecordingMark>();
+  private readonly type: CallType;
+  private readonly factsOf = new Map<PartyJournal, PartyFacts>();
+
+  constructor(
+    private readonly j: SessionJournal,
+    private readonly ctx: AssemblyContext,
+    private readonly closedAt: number,
+    openUntil: number | undefined,
+  ) {
+    this.type = j.origin === 'Fax' ? 'Fax' : 'Voice';
+    for (const p of j.parties) this.factsOf.set(p, facts(p, closedAt, openUntil));
+  }
+
+  f(p: PartyJournal): PartyFacts {
+    return this.factsOf.get(p) as PartyFacts;
+  }
+
+  info(end: TelephonyPartyEnd, keepPhone = true): PartyInfo {
+    const info: PartyInfo = {};
+    const phone = end.phoneNumber;
+    if (end.extensionId !== undefined) {
+      if (keepPhone && phone !== undefined && phone.startsWith('+')) info.phoneNumber = phone;
+      const ext = this.ctx.extension(end.extensionId);
+      const number = ext?.extensionNumber ?? (phone !== undefined && !phone.startsWith('+') ? phone : undefined);
+      if (number !== undefined) info.extensionNumber = number;
+      info.extensionId = end.extensionId;
+      const name = end.name ?? ext?.name;
+      if (name !== undefined) info.name = name;
+      return info;
+    }
+    if (phone !== undefined) info.phoneNumber = phone;
+    if (end.location !== undefined) info.location = end.location;
+    if (end.name !== undefined) info.name = end.name;
+    return info;
+  }
+
+  internalType(end: TelephonyPartyEnd): InternalType | undefined {
+    return end.phoneNumber === undefined ? undefined : this.ctx.numberPlan.internalType(end.phoneNumber);
+  }
+
+  /** The recording of a party (the first listed), applying the 30 s rule; null when none. */
+  mark(p: PartyJournal): RecordingMark | null {
+    for (const id of p.recordingIds) {
+      const mark = this.recordingMark(id);
+      if (mark) return mark;
+    }
+    return null;
+  }
+
+  private recordingMark(id: string): RecordingMark | null {
+    const known = this.marks.get(id);
+    if (known) return known;
+    const span = this.j.recordings.get(id);
+    if (!span) return null;
+    let end = this.closedAt;
+    for (const p of this.j.parties) if (p.id === span.partyId) end = this.f(p).end;
+    const seconds = Math.floor(Math.max(0, end - span.since) / 1000);
+    let mark: RecordingMark;
+    if (seconds < MIN_RECORDING_SECONDS) mark = { shortRecording: true };
+    else {
+      const type = span.automatic ? 'Automatic' : 'OnDemand';
+      mark = { recording: { id, type } };
+      this.recordings.push({
+        id,
+        accountId: this.ctx.accountId,
+        type,
+        contentType: 'audio/mpeg',
+        duration: seconds,
+        blobKey: null,
+        createdAt: wholeSecond(end) + 1000,
+      });
+    }
+    this.marks.set(id, mark);
+    return mark;
+  }
+
+  /** The first recording anywhere in the session. */
+  sessionMark(): RecordingMark | null {
+    for (const p of this.j.parties) {
+      const mark = this.mark(p);
+      if (mark) return mark;
+    }
+    return null;
+  }
+
+  leg(spec: LegSpec): CallLogLeg {
+    const leg = {
+      type: this.type,
+      direction: spec.direction,
+      action: spec.action,
+      from: spec.from,
+      to: spec.to,
+      transport: spec.transport,
+      legType: spec.legType,
+      telephonySessionId: this.j.telephonySessionId,
+    } as CallLogLeg;
+    setTimes(leg, spec.start, spec.end);
+    setResult(leg, spec.result, spec.reason);
+    setExtras(leg, spec);
+    if (spec.extensionId) leg.extensionId = spec.extensionId;
+    if (spec.master) leg.master = true;
+    this.legs.push(leg);
+    return leg;
+  }
+
+  record(spec: RecordSpec): CallLogRecord {
+    const record = {
+      id: this.ctx.recordId(spec.extensionId),
+      accountId: this.ctx.accountId,
+      extensionId: spec.extensionId,
+      ownerExtensionId: spec.owner,
+      sessionId: this.j.sessionId,
+      telephonySessionId: this.j.telephonySessionId,
+      type: this.type,
+      direction: spec.direction,
+      action: spec.action,
+      from: spec.from,
+      to: spec.to,
+      transport: spec.transport,
+      billing: spec.billing ?? NO_BILLING,
+      legs: spec.legs,
+      lastModifiedTime: this.ctx.modifiedAt,
+      deleted: false,
+    } as CallLogRecord;
+    if (spec.owner === undefined) delete record.ownerExtensionId;
+    setTimes(record, spec.start, spec.end);
+    setResult(record, spec.result, spec.reason);
+    setExtras(record, spec);
+    this.records.push(record);
+    return record;
+  }
+
+  /** An extension's record and the company record, both with the same fields and legs. */
+  ownerAndCompany(owner: string | undefined, spec: Omit<RecordSpec, 'extensionId' | 'owner'>): void {
+    if (owner !== undefined) this.record({ ...spec, extensionId: owner, owner });
+    this.record({ ...spec, extensionId: null, owner });
+  }
+
+  isQueue(extensionId: string | undefined): boolean {
+    return extensionId !== undefined && this.ctx.extension(extensionId)?.type === 'Department';
+  }
+
+  build(): void {
+    const [first, second] = this.j.parties;
+    if (this.type === 'Fax') return this.fax(first, second);
+    if (first.extensionId === undefined) return this.inbound(first);
+    if (second?.extensionId !== undefined) return this.internal(first, second);
+    return this.outbound(first, second);
+  }
+
+  /** A call from outside into the company: the caller's party first, then the extensions it reaches. */
+  private inbound(callerParty: PartyJournal): void {
+    const caller = this.f(callerParty);
+    const from = this.info(callerParty.from);
+    const internalType = this.internalType(callerParty.from);
+    const extParties: PartyFacts[] = [];
+    let transferSequence = Infinity;
+    let agentAnswered = false;
+    for (const p of this.j.parties) {
+      if (p.extensionId === undefined) continue;
+      const f = this.f(p);
+      f.role =
+        p.direction === 'Outbound'
+          ? 'findMe'
+          : p.queueCall
+            ? 'hunting'
+            : p.firstSequence > transferSequence
+              ? 'transfer'
+              : 'main';
+      f.queue = this.isQueue(p.extensionId);
+      if (f.role === 'hunting' && f.answeredAt !== undefined) agentAnswered = true;
+      const end = terminalStep(p);
+      if (end?.reason !== undefined && TRANSFER_REASONS.has(end.reason) && end.sequence < transferSequence)
+        transferSequence = end.sequence;
+      extParties.push(f);
+    }
+    const reached = callerParty.to.extensionId ?? extParties[0]?.party.extensionId;
+    const dialedEnd: TelephonyPartyEnd =
+      callerParty.to.extensionId === undefined && reached !== undefined
+        ? { ...callerParty.to, extensionId: reached }
+        : callerParty.to;
+    const dialed = this.info(dialedEnd);
+
+    if (extParties.length === 0) {
+      const result: Result = caller.endReason === 'DestinationBlocked' ? 'Blocked' : 'Hang Up';
+      const leg = this.leg({ ...this.masterSpec(caller, result, from, dialed, internalType), extensionId: reached });
+      this.ownerAndCompany(reached, {
+        start: caller.start,
+        end: caller.end,
+        direction: 'Inbound',
+        action: 'Phone Call',
+        result,
+        from,
+        to: dialed,
+        transport: 'PSTN',
+        internalType,
+        legs: [leg],
+      });
+      return;
+    }
+
+    for (const f of extParties) f.extensionAnswered = this.extensionAnswered(extParties, f.party.extensionId);
+    const reachedParties = extParties.filter((f) => f.party.extensionId === reached);
+    const reachedOutcome = extensionOutcome(reachedParties.length ? reachedParties : [extParties[0]], agentAnswered);
+    const master = this.leg({
+      ...this.masterSpec(caller, reachedOutcome.result, from, dialed, internalType),
+      extensionId: reached,
+    });
+    for (const f of extParties) {
+      const p = f.party;
+      const outcome = partyOutcome(f, agentAnswered);
+      const mark = this.mark(p);
+      if (f.role === 'findMe') {
+        f.leg = this.leg({
+          start: f.start,
+          end: f.end,
+          result: outcome.result,
+          reason: outcome.reason,
+          from,
+          extensionId: p.extensionId,
+          direction: 'Outbound',
+          action: 'FindMe',
+          to: this.info(p.to),
+          transport: 'PSTN',
+          legType: 'FindMe',
+          billing: NO_BILLING,
+          mark: f.answeredAt !== undefined ? mark : null,
+        });
+        continue;
+      }
+      f.leg = this.leg({
+        start: f.start,
+        end: f.end,
+        result: outcome.result,
+        reason: outcome.reason,
+        from,
+        extensionId: p.extensionId,
+        direction: 'Inbound',
+        action: f.role === 'transfer' ? 'Transfer' : 'Phone Call',
+        to: this.info(p.to, false),
+        transport: 'VoIP',
+        legType: f.role === 'transfer' ? 'TransferCall' : f.role === 'hunting' ? 'Hunting' : 'PstnToSip',
+        mark: f.queue ? null : mark,
+        message: p.message,
+      });
+    }
+    const done = new Set<string>();
+    for (const first of extParties) {
+      const extensionId = first.party.extensionId as string;
+      if (done.has(extensionId)) continue;
+      done.add(extensionId);
+      const list = extParties.filter((f) => f.party.extensionId === extensionId);
+      const outcome =
+        list.length === 1 && !first.queue ? partyOutcome(first, agentAnswered) : extensionOutcome(list, agentAnswered);
+      let start = Infinity;
+      let end = -Infinity;
+      const legs = [master];
+      let message: MessageRef | undefined;
+      let mark: RecordingMark | null = null;
+      for (const f of list) {
+        if (f.start < start) start = f.start;
+        if (f.end > end) end = f.end;
+        legs.push(f.leg as CallLogLeg);
+        message ??= f.party.message;
+        mark ??= this.mark(f.party);
+      }
+      this.record({
+        extensionId,
+        owner: extensionId,
+        start,
+        end,
+        direction: 'Inbound',
+        action: first.role === 'transfer' ? 'Transfer' : 'Phone Call',
+        result: outcome.result,
+        reason: outcome.reason,
+        from,
+        to: first.role === 'hunting' ? dialed : this.info(first.party.to),
+        transport: 'PSTN',
+        internalType,
+        legs,
+        message,
+        mark,
+      });
+    }
+    let message: MessageRef | undefined;
+    for (const f of reachedParties) message ??= f.party.message;
+    this.record({
+      extensionId: null,
+      owner: reached,
+      start: caller.start,
+      end: caller.end,
+      direction: 'Inbound',
+      action: 'Phone Call',
+      result: reachedOutcome.result,
+      from,
+      to: dialed,
+      transport: 'PSTN',
+      internalType,
+      legs: this.legs,
+      message,
+      mark: this.sessionMark(),
+    });
+  }
+
+  private extensionAnswered(parties: PartyFacts[], extensionId: string | undefined): boolean {
+    for (const f of parties) if (f.party.extensionId === extensionId && f.answeredAt !== undefined) return true;
+    return false;
+  }
+
+  private masterSpec(
+    caller: PartyFacts,
+    result: Result,
+    from: PartyInfo,
+    dialed: PartyInfo,
+    internalType: InternalType | undefined,
+  ): LegSpec {
+    return {
+      start: caller.start,
+      end: caller.end,
+      direction: 'Inbound',
+      action: 'Phone Call',
+      result,
+      from,
+      to: dialed,
+      transport: 'PSTN',
+      legType: 'Accept',
+      master: true,
+      internalType,
+      billing: NO_BILLING,
+    };
+  }
+
+  /** A user calls an outside number: the user's party first, then the callee's. */
+  private outbound(userParty: PartyJournal, calleeParty: PartyJournal | undefined): void {
+    const user = this.f(userParty);
+    const callee = calleeParty ? this.f(calleeParty) : undefined;
+    const answeredAt = callee?.answeredAt ?? user.answeredAt;
+    let outcome: Outcome;
+    if (answeredAt !== undefined) {
+      outcome =
+        callee?.answerDescription === 'Connected'
+          ? { result: 'Call connected', reason: 'Connected' }
+          : { result: 'Call connected' };
+    } else {
+      outcome = { result: CALLEE_FAILURES[callee?.endReason ?? ''] ?? 'Hang Up' };
+    }
+    const toEnd = userParty.to.phoneNumber !== undefined ? userParty.to : (calleeParty?.to ?? userParty.to);
+    const phone = toEnd.phoneNumber ?? '';
+    const billing = answeredAt !== undefined ? this.ctx.numberPlan.billing(phone, user.end - answeredAt) : NO_BILLING;
+    const common = {
+      start: user.start,
+      end: user.end,
+      direction: 'Outbound',
+      result: outcome.result,
+      reason: outcome.reason,
+      from: this.info(userParty.from),
+      to: this.info(toEnd),
+      transport: 'PSTN',
+      internalType: this.internalType(toEnd),
+      billing,
+      mark: this.mark(userParty),
+    } as const;
+    const leg = this.leg({
+      ...common,
+      action: 'VoIP Call',
+      extensionId: userParty.extensionId,
+      master: true,
+      legType: this.ctx.numberPlan.tollFree(phone) ? 'SipToPstnUnmetered' : 'SipToPstnMetered',
+    });
+    this.ownerAndCompany(userParty.extensionId, { ...common, action: 'VoIP Call', legs: [leg] });
+  }
+
+  /** One extension calls another (VoIP only). */
+  private internal(callerParty: PartyJournal, calleeParty: PartyJournal): void {
+    const caller = this.f(callerParty);
+    const callee = this.f(calleeParty);
+    let calleeOutcome: Outcome;
+    if (callee.answeredAt !== undefined) calleeOutcome = { result: 'Accepted' };
+    else if (callee.voicemail) calleeOutcome = { result: calleeParty.message ? 'Voicemail' : 'Missed' };
+    else if (callee.endReason === 'Rejected') calleeOutcome = { result: 'Rejected' };
+    else calleeOutcome = { result: 'Hang Up' };
+    const callerOutcome: Outcome =
+      calleeOutcome.result === 'Accepted'
+        ? { result: 'Call connected' }
+        : calleeOutcome.result === 'Voicemail'
+          ? { result: 'Call connected', reason: 'Connected' }
+          : calleeOutcome.result === 'Missed'
+            ? { result: 'No Answer' }
+            : { result: calleeOutcome.result };
+    const from = this.info(callerParty.from);
+    const to = this.info(callerParty.to.extensionId !== undefined ? callerParty.to : calleeParty.to);
+    const callerSide = {
+      start: caller.start,
+      end: caller.end,
+      direction: 'Outbound',
+      action: 'VoIP Call',
+      result: callerOutcome.result,
+      reason: callerOutcome.reason,
+      from,
+      to,
+      transport: 'VoIP',
+    } as const;
+    const calleeSide = {
+      ...callerSide,
+      start: callee.start,
+      end: callee.end,
+      direction: 'Inbound',
+      result: calleeOutcome.result,
+      reason: undefined,
+      message: calleeParty.message,
+    } as const;
+    const master = this.leg({
+      ...callerSide,
+      extensionId: callerParty.extensionId,
+      legType: 'ExtensionToExtension',
+      master: true,
+    });
+    const calleeLeg = this.leg({
+      ...calleeSide,
+      extensionId: calleeParty.extensionId,
+      legType: 'ExtensionToExtension',
+    });
+    const callerId = callerParty.extensionId as string;
+    const calleeId = calleeParty.extensionId as string;
+    this.record({ ...callerSide, extensionId: callerId, owner: callerId, legs: [master] });
+    this.record({ ...calleeSide, extensionId: calleeId, owner: calleeId, legs: [master, calleeLeg] });
+    this.record({ ...callerSide, extensionId: null, owner: callerId, legs: this.legs });
+  }
+
+  /** A fax: the transmission's result comes in the final status's description (docs/telephony-events.md). */
+  private fax(first: PartyJournal, second: PartyJournal | undefined): void {
+    const inbound = first.extensionId === undefined;
+    const user = inbound ? second : first;
+    const other = inbound ? first : second;
+    if (!user) return;
+    const session = this.f(first);
+    const userFacts = this.f(user);
+    const described = userFacts.endDescription;
+    const result: Result =
+      described !== undefined && FAX_RESULTS.has(described)
+        ? (described as Result)
+        : inbound
+          ? user.message
+            ? 'Received'
+            : 'Receive Error'
+          : user.message
+            ? 'Sent'
+            : 'Send Error';
+    const outsideEnd = inbound ? (other?.from ?? {}) : user.to;
+    const common = {
+      start: session.start,
+      end: session.end,
+      direction: inbound ? 'Inbound' : 'Outbound',
+      action: inbound ? 'Incoming Fax' : 'Outgoing Fax',
+      result,
+      from: inbound ? this.info(outsideEnd) : this.info(user.from),
+      to: inbound ? this.info(user.to) : this.info(outsideEnd),
+      transport: 'PSTN',
+      internalType: this.internalType(outsideEnd),
+      billing: NO_BILLING,
+      message: user.message,
+    } as const;
+    const leg = this.leg({
+      ...common,
+      extensionId: user.extensionId,
+      legType: inbound ? 'Accept' : 'FaxSent',
+      master: true,
+    });
+    this.ownerAndCompany(user.extensionId, { ...common, legs: [leg] });
+  }
+}
+
+/**
+ * The finished call's records. `closedAt` is when the session was closed: parties that never ended (their events
+ * stopped) are taken to have hung up at their last event, or at `closedAt` if earlier. `openUntil` instead lets
+ * parties still on the call run until then (the live view of a call in progress).
+ */
+export function assembleCall(
+  j: SessionJournal,
+  ctx: AssemblyContext,
+  closedAt = j.lastTime,
+  openUntil?: number,
+): AssembledCall {
+  const assembly = new Assembly(j, ctx, closedAt, openUntil);
+  if (j.parties.length > 0) assembly.build();
+  let end = -Infinity;
+  for (const r of assembly.records) end = Math.max(end, r.startTime + r.durationMs);
+  return { records: assembly.records, recordings: assembly.recordings, end: Number.isFinite(end) ? end : j.lastTime };
+}

@@ -1,0 +1,258 @@
+// The WebSocket gateway with RingCentral's own clients, unchanged: @rc-ex/ws and @ringcentral/subscriptions get a
+// wstoken, connect, subscribe over the socket and receive telephony-session events; after a dropped connection they
+// recover their session and get what they missed. Also the protocol's frames as a plain `ws` client sees them.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import RingCentral from '@rc-ex/core';
+import * as rcexWs from '@rc-ex/ws';
+import { SDK } from '@ringcentral/sdk';
+import { Subscriptions } from '@ringcentral/subscriptions';
+import WebSocket from 'ws';
+import { backends } from '../support/backends.ts';
+import { jwtAccessToken } from '../support/oauth.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { appendEvents, sessionEvent } from '../support/telephony-events.ts';
+import type { Notification } from '../support/webhook-receiver.ts';
+
+// @rc-ex/ws ships ES modules without "type": "module"; TypeScript sees its default export as a namespace member.
+const WebSocketExtension = rcexWs.default as unknown as typeof rcexWs.default.default;
+type WebSocketExtension = InstanceType<typeof rcexWs.default.default>;
+const { Events } = rcexWs;
+
+interface Meta {
+  type: string;
+  messageId: string;
+  status: number;
+  wsc: { token: string; sequence: number };
+}
+type Frame = [Meta, Record<string, unknown> & { errorCode?: string; records?: unknown[] }];
+
+/** Collects notifications and waits for a number of them. */
+function inbox() {
+  const got: Notification[] = [];
+  let wake: (() => void) | undefined;
+  return {
+    got,
+    push(n: Notification) {
+      got.push(n);
+      wake?.();
+    },
+    async waitFor(count: number, timeoutMs = 15_000): Promise<Notification[]> {
+      const deadline = Date.now() + timeoutMs;
+      while (got.length < count) {
+        if (Date.now() > deadline) throw new Error(`expected ${count} notifications, got ${got.length}`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 100);
+        });
+      }
+      return got;
+    },
+  };
+}
+
+const sessionId = (n: number) => `s-${n.toString(16).padStart(32, '0')}`;
+
+for (const backend of await backends()) {
+  describe(`WebSocket delivery (${backend})`, () => {
+    let server: TestServer;
+    let accountId: string;
+    let adminExt: string;
+    let userExt: string;
+
+    before(async () => {
+      server = await startTestServer({
+        backend,
+        seed: { days: 1, callsPerDay: 5 },
+        notifications: { pollMs: backend === 'postgres' ? 200 : 20 },
+      });
+      accountId = server.credentials.accountId;
+      adminExt = server.credentials.admin.extensionId;
+      userExt = server.credentials.user.extensionId;
+    });
+    after(() => server.close());
+
+    const call = (n: number, ext: string, status = 'Setup') =>
+      sessionEvent(accountId, n, [{ extensionId: ext, direction: 'Outbound', status }]);
+
+    test('@rc-ex/ws subscribes, receives events, and recovers what it missed after a dropped connection', async () => {
+      const rc = new RingCentral({
+        server: server.url,
+        clientId: server.credentials.clientId,
+        clientSecret: server.credentials.clientSecret,
+      });
+      await rc.authorize({ jwt: server.credentials.user.jwt });
+      const wsExtension = new WebSocketExtension({ autoRecover: { enabled: true, checkInterval: () => 300 } });
+      await rc.installExtension(wsExtension);
+      const box = inbox();
+      const subscription = await wsExtension.subscribe(
+        ['/restapi/v1.0/account/~/extension/~/telephony/sessions'],
+        (e) => box.push(e as Notification),
+      );
+      assert.equal(subscription.subscriptionInfo!.status, 'Active');
+      assert.equal(subscription.subscriptionInfo!.deliveryMode!.transportType, 'WebSocket');
+
+      await appendEvents(server.store, [call(101, userExt), call(102, adminExt), call(103, userExt, 'Answered')]);
+      const first = await box.waitFor(2);
+      assert.deepEqual(
+        first.map((n) => n.body!.telephonySessionId),
+        [sessionId(101), sessionId(103)],
+        "the user's own sessions, in order, not the admin's",
+      );
+      assert.equal(first[0].subscriptionId, subscription.subscriptionInfo!.id);
+      assert.equal(first[0].event, `/restapi/v1.0/account/${accountId}/extension/${userExt}/telephony/sessions`);
+
+      // Drop the connection under the client; events arrive while it is away.
+      const recovered = new Promise<void>((resolve) =>
+        wsExtension.eventEmitter.once(Events.autoRecoverSuccess, () => resolve()),
+      );
+      const wscBefore = wsExtension.wsc!.token;
+      wsExtension.ws.terminate();
+      await new Promise((r) => setTimeout(r, 50));
+      await appendEvents(server.store, [call(104, userExt), call(105, userExt, 'Disconnected')]);
+      await recovered;
+      assert.equal(wsExtension.connectionDetails.recoveryState, 'Successful');
+      assert.equal(wsExtension.wsc!.token, wscBefore, 'the same session goes on');
+      const all = await box.waitFor(4);
+      assert.deepEqual(
+        all.slice(2).map((n) => n.body!.telephonySessionId),
+        [sessionId(104), sessionId(105)],
+        'what was missed is replayed once',
+      );
+      await appendEvents(server.store, [call(106, userExt)]);
+      await box.waitFor(5);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(box.got.length, 5, 'no duplicates');
+      await wsExtension.revoke();
+    });
+
+    test('@ringcentral/subscriptions registers and receives events, also after a dropped connection', async () => {
+      const sdk = new SDK({
+        server: server.url,
+        clientId: server.credentials.clientId,
+        clientSecret: server.credentials.clientSecret,
+        cachePrefix: `ringlog-ws-${backend}-`,
+      });
+      await sdk.platform().login({ jwt: server.credentials.admin.jwt });
+      const subscriptions = new Subscriptions({ sdk });
+      const subscription = subscriptions.createSubscription();
+      const box = inbox();
+      subscription.on(subscription.events.notification, (e: Notification) => box.push(e));
+      const ws = await subscription.setEventFilters(['/restapi/v1.0/account/~/telephony/sessions']).register();
+      await appendEvents(server.store, [call(201, userExt), call(202, adminExt)]);
+      const got = await box.waitFor(2);
+      assert.deepEqual(
+        got.map((n) => n.body!.telephonySessionId),
+        [sessionId(201), sessionId(202)],
+      );
+      const wse = (ws as unknown as { wse: WebSocketExtension }).wse;
+      const recovered = new Promise<void>((resolve) =>
+        wse.eventEmitter.once(Events.autoRecoverSuccess, () => resolve()),
+      );
+      wse.ws.terminate();
+      await new Promise((r) => setTimeout(r, 50));
+      await appendEvents(server.store, [call(203, adminExt)]);
+      await recovered;
+      await box.waitFor(3);
+      assert.equal(box.got[2].body!.telephonySessionId, sessionId(203));
+      await wse.revoke();
+      await sdk.platform().logout();
+    });
+
+    test('the protocol: ConnectionDetails first, ClientRequest echo, Heartbeat, wsc sequence, bad tokens', async () => {
+      const token = await jwtAccessToken(server, server.credentials.user.jwt);
+      const wsToken = await fetch(`${server.url}/restapi/oauth/wstoken`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      assert.equal(wsToken.status, 200);
+      const { uri, ws_access_token, expires_in } = (await wsToken.json()) as Record<string, string | number>;
+      assert.equal(uri, `${server.url.replace('http', 'ws')}/ws`);
+      assert.equal(expires_in, 600);
+
+      const frames: unknown[][] = [];
+      const socket = new WebSocket(`${String(uri)}?access_token=${String(ws_access_token)}`);
+      const next = () =>
+        new Promise<unknown[]>((resolve) => {
+          const check = () => (frames.length ? resolve(frames.shift()!) : setTimeout(check, 10));
+          check();
+        });
+      socket.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString('utf8')) as unknown[]));
+      const [details, detailsBody] = (await next()) as Frame;
+      assert.equal(details.type, 'ConnectionDetails');
+      assert.equal(details.wsc.sequence, 1);
+      assert.equal(detailsBody.recoveryTimeout, 180);
+      assert.equal(detailsBody.idleTimeout, 1800);
+      assert.equal(detailsBody.absoluteTimeout, 86400);
+
+      socket.send(JSON.stringify([{ type: 'Heartbeat', messageId: 'hb-1' }]));
+      assert.deepEqual(await next(), [{ type: 'Heartbeat', messageId: 'hb-1' }]);
+      socket.send(
+        JSON.stringify([
+          { type: 'ClientRequest', messageId: 'm-1', method: 'POST', path: '/restapi/v1.0/subscription/' },
+          {
+            eventFilters: ['/restapi/v1.0/account/~/telephony/sessions'],
+            deliveryMode: { transportType: 'WebSocket' },
+          },
+        ]),
+      );
+      const [denied, deniedBody] = (await next()) as Frame;
+      assert.equal(denied.type, 'ClientRequest');
+      assert.equal(denied.messageId, 'm-1');
+      assert.equal(denied.status, 403, 'a user may not subscribe to the company');
+      assert.equal(deniedBody.errorCode, 'SUB-405');
+      assert.ok(denied.wsc.sequence > details.wsc.sequence);
+      socket.send(
+        JSON.stringify([
+          {
+            type: 'ClientRequest',
+            messageId: 'm-2',
+            method: 'GET',
+            path: '/restapi/v1.0/account/~/extension/~/call-log',
+            query: { perPage: 1 },
+            headers: { Authorization: `Bearer ${token}` },
+          },
+        ]),
+      );
+      const [listed, listBody] = (await next()) as Frame;
+      assert.equal(listed.messageId, 'm-2');
+      assert.equal(listed.status, 200);
+      assert.ok(Array.isArray(listBody.records));
+      socket.close();
+
+      const bad = new WebSocket(`${String(uri)}?access_token=nope`);
+      const [error] = await new Promise<unknown[]>((resolve) =>
+        bad.on('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8')) as unknown[])),
+      );
+      assert.equal((error as { type: string }).type, 'Error');
+    });
+  });
+}
+
+describe('WebSocket timeouts', () => {
+  test('a silent client gets WSG-902 when the idle timeout ends, and the socket closes', async () => {
+    const server = await startTestServer({
+      seed: { days: 1, callsPerDay: 2 },
+      notifications: { gateway: { idleTimeout: 1 } },
+    });
+    try {
+      const token = await jwtAccessToken(server, server.credentials.user.jwt);
+      const response = await fetch(`${server.url}/restapi/oauth/wstoken`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      const { uri, ws_access_token } = (await response.json()) as { uri: string; ws_access_token: string };
+      const socket = new WebSocket(`${uri}?access_token=${ws_access_token}`);
+      const frames: Frame[] = [];
+      socket.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString('utf8')) as Frame));
+      await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      assert.equal(frames[0][0].type, 'ConnectionDetails');
+      const last = frames[frames.length - 1];
+      assert.equal(last[0].type, 'Error');
+      assert.equal(last[1].errorCode, 'WSG-902');
+    } finally {
+      await server.close();
+    }
+  });
+});
