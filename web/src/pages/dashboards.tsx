@@ -6,6 +6,7 @@ import { postJson, Unavailable } from '../api.ts';
 import { Chart } from '../components/chart.tsx';
 import { formatTotalDuration, percent } from '../format.ts';
 import { navigate, withQuery, type Place } from '../router.ts';
+import { useSession } from '../session.ts';
 import { useRequest } from '../use-request.ts';
 
 const BASE = '/analytics/calls/v1/accounts/~';
@@ -71,7 +72,11 @@ function timeSettings(from: string, to: string) {
   return { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, timeRange: { timeFrom: from, timeTo: to } };
 }
 
+/** What a caller may chart: an admin the company, a user only their own extension (as the API allows). */
+type Scope = { groupBy: 'Company' } | { groupBy: 'Users'; keys: string[] };
+
 async function timeline(
+  scope: Scope,
   from: string,
   to: string,
   interval: 'Hour' | 'Day',
@@ -80,7 +85,7 @@ async function timeline(
   const body = await postJson<TimelineResponse>(
     `${BASE}/timeline/fetch?interval=${interval}&perPage=20`,
     {
-      grouping: { groupBy: 'Company' },
+      grouping: scope,
       timeSettings: timeSettings(from, to),
       responseOptions: { counters: COUNTERS_TIMELINE, timers: TIMERS_TIMELINE },
     },
@@ -174,6 +179,8 @@ function GroupTable({ title, what, records }: { title: string; what: string; rec
 }
 
 export function Dashboards({ place }: { place: Place }) {
+  const { me } = useSession();
+  const scope: Scope = me.isAdmin ? { groupBy: 'Company' } : { groupBy: 'Users', keys: [me.id] };
   const days = Math.min(90, Math.max(1, Number(place.query.get('days')) || 7));
   const to = place.query.get('to') ?? '';
   const { from, until } = useMemo(() => {
@@ -183,10 +190,10 @@ export function Dashboards({ place }: { place: Place }) {
   const interval = days <= 2 ? 'Hour' : 'Day';
   const state = useRequest<Dashboard>(`${from}/${until}`, async (signal) => {
     const [points, hourly, users, queues] = await Promise.all([
-      timeline(from, until, interval, signal),
-      interval === 'Hour' ? Promise.resolve(null) : timeline(from, until, 'Hour', signal),
+      timeline(scope, from, until, interval, signal),
+      interval === 'Hour' ? Promise.resolve(null) : timeline(scope, from, until, 'Hour', signal),
       aggregation(from, until, 'Users', signal),
-      aggregation(from, until, 'Queues', signal),
+      me.isAdmin ? aggregation(from, until, 'Queues', signal) : Promise.resolve([]),
     ]);
     return { points, hourly: hourly ?? points, users, queues };
   });
@@ -308,7 +315,7 @@ export function Dashboards({ place }: { place: Place }) {
             />
           </div>
           <GroupTable title="Per extension" what="Extension" records={state.data!.users} />
-          <GroupTable title="Per queue" what="Queue" records={state.data!.queues} />
+          {me.isAdmin && <GroupTable title="Per queue" what="Queue" records={state.data!.queues} />}
         </>
       )}
     </section>

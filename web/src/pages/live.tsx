@@ -9,6 +9,9 @@ import { useSession } from '../session.ts';
 
 const POLL_MS = 3000;
 
+/** Active-call lists also hold calls ended in the last two minutes, with their final result. */
+const inProgress = (c: CallRecord) => c.result === 'In Progress';
+
 export function Live() {
   const session = useSession();
   const log = session.me.isAdmin ? 'company' : '~';
@@ -75,7 +78,7 @@ export function Live() {
             </p>
           )}
           <p class="sr-only" aria-live="polite">
-            {calls ? `${calls.length} calls in progress` : ''}
+            {calls ? `${calls.filter(inProgress).length} calls in progress` : ''}
           </p>
           <div class="table-wrap" hidden={!calls && !!error}>
             <table class="calls">
@@ -100,9 +103,15 @@ export function Live() {
                     <td>{formatParty(c.from)}</td>
                     <td>{formatParty(c.to)}</td>
                     <td>
-                      <span class="tag ok">{c.result}</span>
+                      {inProgress(c) ? (
+                        <span class="tag ok">{c.result}</span>
+                      ) : (
+                        <span class="tag info">Ended · {c.result}</span>
+                      )}
                     </td>
-                    <td class="num">{formatDuration((now - Date.parse(c.startTime)) / 1000)}</td>
+                    <td class="num">
+                      {formatDuration(inProgress(c) ? (now - Date.parse(c.startTime)) / 1000 : c.duration)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
