@@ -20,23 +20,20 @@ export function callAssembler(accountId: string, directory: ReadonlyMap<string, 
   const plan = numberPlan();
   return {
     assemble(script) {
-      const ids = new Map(script.recordIds);
       const ctx: AssemblyContext = {
         accountId,
         extension: (id) => directory.get(id),
         recordId: (extensionId) => {
-          const id = ids.get(extensionId);
-          if (id === undefined)
-            throw new RangeError(`the script drew no record id for log ${extensionId ?? 'company'}`);
-          return id;
+          for (const [log, id] of script.recordIds) if (log === extensionId) return id;
+          throw new RangeError(`the script drew no record id for log ${extensionId ?? 'company'}`);
         },
         numberPlan: plan,
         modifiedAt: 0,
       };
-      const { events, times } = script.timedEvents();
+      const { events, times } = script.timedEvents(false);
       const call = assembleCall(buildJournalOfSorted(events, times), ctx);
-      const order = new Map(script.recordIds.map(([, id], i) => [id, i]));
-      const records = call.records.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+      const rank = (id: string) => script.recordIds.findIndex(([, drawn]) => drawn === id);
+      const records = call.records.sort((a, b) => rank(a.id) - rank(b.id));
       const recording = call.recordings[0] ?? null;
       if (recording && script.recording) recording.createdAt += script.recording.readyDelay;
       return { records, recording };

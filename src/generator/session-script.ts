@@ -67,12 +67,6 @@ export class ScriptedParty {
   }
 }
 
-interface PendingEvent {
-  time: number;
-  order: number;
-  party: TelephonyParty;
-}
-
 /** A recording decided by a scenario: the id the events list, and the delay before its file is ready. */
 export interface ScriptedRecording {
   id: string;
@@ -87,16 +81,20 @@ export class SessionScript {
   readonly telephonySessionId: string;
   private readonly hex: string;
   private readonly parties: ScriptedParty[] = [];
-  private readonly pending: PendingEvent[] = [];
+  /** Emitted events (sequence and eventTime set by timedEvents) and their times, in emission order. */
+  private readonly pending: TelephonySessionEventBody[] = [];
+  private readonly pendingTimes: number[] = [];
+  private readonly origin: { type: 'Call' | 'Fax' };
   /** Record ids drawn for the logs, in the order the records were made (null = the company log). */
   readonly recordIds: [string | null, string][] = [];
   recording: ScriptedRecording | null = null;
 
   constructor(
     private readonly ctx: ScriptContext,
-    readonly origin: 'Call' | 'Fax',
+    origin: 'Call' | 'Fax',
     readonly start: number,
   ) {
+    this.origin = { type: origin };
     this.sessionId = ctx.ids.session();
     this.telephonySessionId = ctx.ids.telephonySession(Math.floor(start / 1000) * 1000);
     this.hex = this.telephonySessionId.slice(2);
@@ -131,7 +129,15 @@ export class SessionScript {
     if (party.spec.queueCall) body.queueCall = true;
     if (party.recordings) body.recordings = party.recordings;
     if (change.message) body.message = change.message;
-    this.pending.push({ time, order: this.pending.length, party: body });
+    this.pending.push({
+      sequence: 0,
+      sessionId: this.sessionId,
+      telephonySessionId: this.telephonySessionId,
+      eventTime: '',
+      origin: this.origin,
+      parties: [body],
+    });
+    this.pendingTimes.push(time);
   }
 
   /** Draws the id of the record of this log, at the point of the scenario where its record is decided. */
@@ -161,23 +167,21 @@ export class SessionScript {
     return this.timedEvents().events;
   }
 
-  /** The events and their times (epoch ms). */
-  timedEvents(): { events: TelephonySessionEventBody[]; times: number[] } {
-    const sorted = this.pending.sort((a, b) => a.time - b.time || a.order - b.order);
-    const origin = { type: this.origin };
-    const events = new Array<TelephonySessionEventBody>(sorted.length);
-    const times = new Array<number>(sorted.length);
-    for (let i = 0; i < sorted.length; i++) {
-      const e = sorted[i];
-      times[i] = e.time;
-      events[i] = {
-        sequence: i + 2,
-        sessionId: this.sessionId,
-        telephonySessionId: this.telephonySessionId,
-        eventTime: new Date(e.time).toISOString(),
-        origin,
-        parties: [e.party],
-      };
+  /**
+   * The events and their times (epoch ms). `formatTimes: false` leaves eventTime empty: for events that only go
+   * to the assembler with their times beside them (seed), formatting them would be wasted.
+   */
+  timedEvents(formatTimes = true): { events: TelephonySessionEventBody[]; times: number[] } {
+    const t = this.pendingTimes;
+    const order = this.pending.map((_, i) => i).sort((x, y) => t[x] - t[y] || x - y);
+    const events = new Array<TelephonySessionEventBody>(order.length);
+    const times = new Array<number>(order.length);
+    for (let i = 0; i < order.length; i++) {
+      const e = this.pending[order[i]];
+      e.sequence = i + 2;
+      if (formatTimes) e.eventTime = new Date(t[order[i]]).toISOString();
+      events[i] = e;
+      times[i] = t[order[i]];
     }
     return { events, times };
   }

@@ -222,7 +222,7 @@ class Assembly {
   readonly recordings: RecordingMeta[] = [];
   private readonly marks = new Map<string, RecordingMark>();
   private readonly type: CallType;
-  private readonly factsOf = new Map<PartyJournal, PartyFacts>();
+  private readonly facts: PartyFacts[];
 
   constructor(
     private readonly j: SessionJournal,
@@ -231,11 +231,12 @@ class Assembly {
     openUntil: number | undefined,
   ) {
     this.type = j.origin === 'Fax' ? 'Fax' : 'Voice';
-    for (const p of j.parties) this.factsOf.set(p, facts(p, closedAt, openUntil));
+    this.facts = j.parties.map((p) => facts(p, closedAt, openUntil));
   }
 
   f(p: PartyJournal): PartyFacts {
-    return this.factsOf.get(p) as PartyFacts;
+    const i = this.j.parties.indexOf(p);
+    return this.facts[i];
   }
 
   info(end: TelephonyPartyEnd, keepPhone = true): PartyInfo {

@@ -118,7 +118,6 @@ function foldSorted(sorted: readonly TelephonySessionEventBody[], times: readonl
     firstTime: Infinity,
     lastTime: -Infinity,
   };
-  const parties = new Map<string, PartyJournal>();
   let lastSequence = NaN;
   for (let i = 0; i < sorted.length; i++) {
     const event = sorted[i];
@@ -130,7 +129,8 @@ function foldSorted(sorted: readonly TelephonySessionEventBody[], times: readonl
     if (time < j.firstTime) j.firstTime = time;
     if (time > j.lastTime) j.lastTime = time;
     for (const p of event.parties) {
-      let party = parties.get(p.id);
+      let party: PartyJournal | undefined;
+      for (const known of j.parties) if (known.id === p.id) party = known;
       if (!party) {
         party = {
           id: p.id,
@@ -146,7 +146,6 @@ function foldSorted(sorted: readonly TelephonySessionEventBody[], times: readonl
           recordingIds: [],
           latest: p,
         };
-        parties.set(p.id, party);
         j.parties.push(party);
       } else if (party.lastSequence === event.sequence) continue;
       party.lastSequence = event.sequence;
