@@ -60,6 +60,11 @@ const nastyString = fc.oneof(
   ),
   fc.integer({ min: 1000, max: 6000 }).map((n) => 'x'.repeat(n)),
 );
+/** A path segment: every byte percent-encoded (lone surrogates become U+FFFD), or raw bytes that are not UTF-8. */
+const pathSegment = (s: string) =>
+  s.startsWith('raw:') ? s.slice(4) : [...Buffer.from(s)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+const rawSegments = fc.constantFrom('raw:%ED%A0%80', 'raw:%FF%FE', 'raw:%', 'raw:%zz', 'raw:%2e%2e', 'raw:a%2Fb');
+
 /** Any JSON value, including deep and large ones. */
 const anyJson = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
@@ -215,13 +220,13 @@ for (const backend of await backends())
       );
       await fc.assert(
         fc.asyncProperty(
-          fc.oneof(fc.constant('~'), fc.constant(accountId), nastyString),
-          fc.oneof(fc.constant('~'), fc.constant(server.credentials.user.extensionId), nastyString),
+          fc.oneof(fc.constant('~'), fc.constant(accountId), nastyString, rawSegments),
+          fc.oneof(fc.constant('~'), fc.constant(server.credentials.user.extensionId), nastyString, rawSegments),
           fc.array(fc.tuple(queryNames, nastyString), { maxLength: 4 }),
           fc.constantFrom('admin', 'user'),
           async (id, ext, query, who) => {
             const qs = new URLSearchParams(query).toString();
-            for (const path of paths(encodeURIComponent(id), encodeURIComponent(ext))) {
+            for (const path of paths(pathSegment(id), pathSegment(ext))) {
               const answer = await call('GET', `${path}${qs ? `?${qs}` : ''}`, {
                 token: who === 'admin' ? admin : user,
               });
@@ -270,6 +275,85 @@ for (const backend of await backends())
         ),
         { numRuns: 60 },
       );
+    });
+
+    test('users read only their own live data; other accounts are not found', async () => {
+      const adminExt = server.credentials.admin.extensionId;
+      const userExt = server.credentials.user.extensionId;
+      // A call in progress in which only the administrator takes part.
+      const event = validEvent(adminExt, 990001);
+      event.parties[0].status = { code: 'Answered', rcc: false };
+      const ingested = await call('POST', `/ringlog/v1/account/${accountId}/telephony/events`, {
+        token: admin,
+        body: JSON.stringify(event),
+      });
+      assert.equal(ingested.status, 200, ingested.text);
+      const session = `/restapi/v1.0/account/~/telephony/sessions/${event.telephonySessionId}`;
+      assert.equal((await call('GET', session, { token: admin })).status, 200);
+
+      const refusals: [string, string, number][] = [
+        ['GET', session, 404],
+        ['GET', `/restapi/v1.0/account/~/extension/${adminExt}/presence?detailedTelephonyState=true`, 403],
+        ['GET', `/restapi/v1.0/account/~/extension/${adminExt}/active-calls`, 403],
+        ['GET', '/restapi/v1.0/account/~/active-calls', 403],
+        ['GET', `/restapi/v1.0/account/~/extension/${adminExt}/phone-number`, 403],
+        ['GET', '/restapi/v1.0/account/~/call-log-extract-sync', 403],
+        ['GET', '/ringlog/v1/account/~/telephony/webhook', 403],
+        ['PUT', '/ringlog/v1/account/~/telephony/webhook', 403],
+        ['POST', `/ringlog/v1/account/${accountId}/telephony/events`, 403],
+      ];
+      for (const [method, path, status] of refusals) {
+        const answer = await call(method, path, { token: user, ...(method === 'GET' ? {} : { body: '{}' }) });
+        assertEnvelope(`user ${method} ${path}`, answer);
+        assert.equal(answer.status, status, `user ${method} ${path}: ${answer.text}`);
+        assert.ok(!answer.text.includes(event.telephonySessionId), `user ${method} ${path} leaks the session`);
+      }
+      // The user's own views never show the administrator's call.
+      for (const path of [
+        '/restapi/v1.0/account/~/extension/~/active-calls',
+        '/restapi/v1.0/account/~/extension/~/presence?detailedTelephonyState=true&sipData=true',
+        `/restapi/v1.0/account/${accountId}/extension/${userExt}/active-calls`,
+      ]) {
+        const answer = await call('GET', path, { token: user });
+        assert.equal(answer.status, 200, `${path}: ${answer.text}`);
+        assert.ok(!answer.text.includes(event.telephonySessionId), `${path} leaks the administrator's call`);
+      }
+      // A user may not subscribe to the company's or another extension's telephony events.
+      for (const filter of [
+        '/restapi/v1.0/account/~/telephony/sessions',
+        `/restapi/v1.0/account/~/extension/${adminExt}/telephony/sessions`,
+      ]) {
+        const answer = await call('POST', '/restapi/v1.0/subscription', {
+          token: user,
+          body: JSON.stringify({
+            eventFilters: [filter],
+            deliveryMode: { transportType: 'WebHook', address: 'https://example.invalid/hook' },
+          }),
+        });
+        assertEnvelope(`user subscribes to ${filter}`, answer);
+        assert.equal(answer.status, 403, `user subscribes to ${filter}: ${answer.text}`);
+      }
+      // This account's tokens on another account's ids: not found, for admins and users alike.
+      const other = String(BigInt(accountId) + 1n);
+      for (const token of [admin, user]) {
+        for (const [method, path] of [
+          ['GET', `/restapi/v1.0/account/${other}/active-calls`],
+          ['GET', `/restapi/v1.0/account/${other}/extension/${adminExt}/presence`],
+          ['GET', `/restapi/v1.0/account/${other}/extension/~/phone-number`],
+          ['GET', `/restapi/v1.0/account/${other}/telephony/sessions/${event.telephonySessionId}`],
+          ['GET', `/restapi/v1.0/account/${other}/call-log-extract-sync`],
+          ['GET', `/ringlog/v1/account/${other}/telephony/webhook`],
+          ['POST', `/ringlog/v1/account/${other}/telephony/events`],
+        ]) {
+          const answer = await call(method, path, {
+            token,
+            ...(method === 'GET' ? {} : { body: JSON.stringify(event) }),
+          });
+          assertEnvelope(`${method} ${path}`, answer);
+          assert.ok([403, 404].includes(answer.status), `${method} ${path}: ${answer.status} ${answer.text}`);
+          assert.ok(!answer.text.includes(event.telephonySessionId), `${method} ${path} leaks the session`);
+        }
+      }
     });
 
     test('bodies for the other POST/PUT endpoints never 5xx', async () => {
