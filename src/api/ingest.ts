@@ -99,8 +99,36 @@ function eventBody(item: unknown, path: string, accountId: string): TelephonySes
   return body;
 }
 
+const NUL = String.fromCharCode(0);
+
+/**
+ * The path of the first string (value or key) holding a NUL in a JSON value, if any: PostgreSQL cannot store NUL in
+ * text, so such an event is refused on every backend rather than failing half-way through the telephony.
+ */
+export function nulPath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.includes(NUL) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulPath(value[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (isObject(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      const clean = key.split(NUL).join('');
+      if (clean !== key) return `${path}.${clean}`;
+      const found = nulPath(item, `${path}.${key}`);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
 /** The event bodies of a request: one notification, one bare body, or an array of either. */
 export function eventBodies(payload: unknown, accountId: string): TelephonySessionEventBody[] {
+  const withNul = nulPath(payload, 'body');
+  if (withNul !== undefined) throw errors.invalidParameter(withNul);
   if (Array.isArray(payload)) {
     if (payload.length > MAX_INGEST_EVENTS) throw errors.batchLimit(MAX_INGEST_EVENTS);
     return payload.map((item, i) => eventBody(item, `[${i}]`, accountId));
