@@ -162,6 +162,15 @@ function facts(p: PartyJournal, closedAt: number, openUntil: number | undefined)
 
 type Role = 'main' | 'findMe' | 'hunting' | 'transfer';
 
+/** The outside caller of an inbound call: its party's times and ends, or derived when the stream lacks it. */
+interface CallerSide {
+  start: number;
+  end: number;
+  endReason?: string;
+  from: TelephonyPartyEnd;
+  to: TelephonyPartyEnd;
+}
+
 /** Results of an outside callee that never answered, by its end reason. */
 const CALLEE_FAILURES: Record<string, Result> = {
   NoAnswer: 'No Answer',
@@ -204,6 +213,8 @@ function partyOutcome(f: PartyFacts, agentAnswered: boolean): Outcome {
   if (f.extensionAnswered) return { result: 'Missed', reason: 'Stopped' };
   if (f.role === 'hunting')
     return f.endReason === 'Cancelled' ? { result: 'Missed', reason: 'Hang Up' } : { result: 'Missed' };
+  // RingCentral flagged the party missed and it ended without a reason (rang out, or the caller left unseen).
+  if (f.party.missedCall && f.endReason === undefined) return { result: 'Missed' };
   return { result: 'Hang Up' };
 }
 
@@ -367,16 +378,37 @@ class Assembly {
   build(): void {
     const [first, second] = this.j.parties;
     if (this.type === 'Fax') return this.fax(first, second);
-    if (first.extensionId === undefined) return this.inbound(first);
+    if (first.extensionId === undefined) {
+      const { start, end, endReason } = this.f(first);
+      return this.inbound({ start, end, endReason, from: first.from, to: first.to });
+    }
+    // An extension-level stream (only the account's own parties): an extension's Inbound party called from a
+    // number that is not an extension is an inbound call whose caller is implicit.
+    if (first.direction === 'Inbound' && first.from.extensionId === undefined)
+      return this.inbound(this.implicitCaller(first));
     if (second?.extensionId !== undefined) return this.internal(first, second);
     return this.outbound(first, second);
   }
 
-  /** A call from outside into the company: the caller's party first, then the extensions it reaches. */
-  private inbound(callerParty: PartyJournal): void {
-    const caller = this.f(callerParty);
-    const from = this.info(callerParty.from);
-    const internalType = this.internalType(callerParty.from);
+  /**
+   * The caller of an inbound call seen without its party: calling from the first extension party's `from` to its
+   * `to`, on the call from the first extension party's start to the last one's end.
+   */
+  private implicitCaller(first: PartyJournal): CallerSide {
+    let start = Infinity;
+    let end = -Infinity;
+    for (const f of this.facts) {
+      if (f.party.extensionId === undefined) continue;
+      start = Math.min(start, f.start);
+      end = Math.max(end, f.end);
+    }
+    return { start, end, from: first.from, to: first.to };
+  }
+
+  /** A call from outside into the company: the caller (its party first, or implicit), then the extensions reached. */
+  private inbound(caller: CallerSide): void {
+    const from = this.info(caller.from);
+    const internalType = this.internalType(caller.from);
     const extParties: PartyFacts[] = [];
     let transferSequence = Infinity;
     let agentAnswered = false;
@@ -398,11 +430,9 @@ class Assembly {
         transferSequence = end.sequence;
       extParties.push(f);
     }
-    const reached = callerParty.to.extensionId ?? extParties[0]?.party.extensionId;
+    const reached = caller.to.extensionId ?? extParties[0]?.party.extensionId;
     const dialedEnd: TelephonyPartyEnd =
-      callerParty.to.extensionId === undefined && reached !== undefined
-        ? { ...callerParty.to, extensionId: reached }
-        : callerParty.to;
+      caller.to.extensionId === undefined && reached !== undefined ? { ...caller.to, extensionId: reached } : caller.to;
     const dialed = this.info(dialedEnd);
 
     if (extParties.length === 0) {
@@ -532,7 +562,7 @@ class Assembly {
   }
 
   private masterSpec(
-    caller: PartyFacts,
+    caller: CallerSide,
     result: Result,
     from: PartyInfo,
     dialed: PartyInfo,

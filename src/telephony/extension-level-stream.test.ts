@@ -1,0 +1,204 @@
+// Extension-level streams (telephony-to-call-log.md §1 item 3): a subscriber that sees only its extension's own
+// parties still gets the call's direction, result and legs right. Pure assembler tests, then the facade's active
+// calls and stored records on SQLite and PostgreSQL.
+
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  numberPlan,
+  type CallLogRecord,
+  type PartyStatusCode,
+  type TelephonySessionEventBody,
+} from '../domain/index.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
+import { companyDirectory, generateCompany } from '../generator/company-generator.ts';
+import { GeneratedIds } from '../generator/generated-ids.ts';
+import { SeededRandom } from '../generator/seeded-random.ts';
+import { TrafficWorld } from '../generator/traffic-parties.ts';
+import { scriptScenario } from '../generator/traffic-scripts.ts';
+import { assembleCall, buildJournal, createTelephony, type Telephony } from './index.ts';
+import { liveRecordId } from './telephony-service.ts';
+
+const NOW = Date.UTC(2026, 10, 27, 15, 0, 0);
+const START = Date.UTC(2026, 10, 25, 18, 0, 0);
+const CALLER = '+14083388064';
+const COMPANY_NUMBER = '+16505550100';
+const EXTERNAL = '+14155550123';
+
+const company = generateCompany({ seed: 11, extensions: 12, days: 1, callsPerDay: 10, endTime: NOW });
+const directory = companyDirectory(company);
+const accountId = company.account.id;
+const user = company.extensions.find((e) => e.type === 'User');
+assert.ok(user, 'the company has a user');
+const X = user.id;
+const X_NUMBER = user.extensionNumber;
+
+const ctx = (tsid: string) => ({
+  accountId,
+  extension: (id: string) => directory.get(id),
+  recordId: (ext: string | null) => liveRecordId(accountId, tsid, ext),
+  numberPlan: numberPlan(),
+  modifiedAt: NOW,
+});
+
+type Step = [code: PartyStatusCode, atSeconds: number, extra?: { missedCall?: boolean; reason?: string }];
+
+/** One party's events, sequences from 2, the only party of the session. */
+function singleParty(tsid: string, direction: 'Inbound' | 'Outbound', steps: Step[]): TelephonySessionEventBody[] {
+  const inbound = direction === 'Inbound';
+  return steps.map(([code, at, extra], i) => ({
+    sequence: i + 2,
+    sessionId: '4242' + tsid.length,
+    telephonySessionId: tsid,
+    eventTime: new Date(START + at * 1000).toISOString(),
+    origin: { type: 'Call' },
+    parties: [
+      {
+        accountId,
+        extensionId: X,
+        id: `p-${tsid.slice(2)}-1`,
+        direction,
+        from: inbound ? { phoneNumber: CALLER } : { phoneNumber: X_NUMBER, extensionId: X },
+        to: inbound ? { phoneNumber: COMPANY_NUMBER, extensionId: X } : { phoneNumber: EXTERNAL },
+        status: { code, ...(extra?.reason ? { reason: extra.reason } : {}) },
+        ...(extra?.missedCall ? { missedCall: true } : {}),
+      },
+    ],
+  }));
+}
+
+const assemble = (events: TelephonySessionEventBody[]) =>
+  assembleCall(buildJournal(events), ctx(events[0].telephonySessionId)).records;
+
+const answeredInbound = (tsid: string) =>
+  singleParty(tsid, 'Inbound', [
+    ['Setup', 0],
+    ['Proceeding', 1],
+    ['Answered', 6],
+    ['Disconnected', 66],
+  ]);
+
+test('a single inbound extension party answered is an inbound call from the caller, Accepted', () => {
+  const records = assemble(answeredInbound('s-ext1'));
+  assert.deepEqual(
+    records.map((r) => r.extensionId),
+    [X, null],
+  );
+  for (const r of records) {
+    assert.equal(r.direction, 'Inbound');
+    assert.equal(r.action, 'Phone Call');
+    assert.equal(r.result, 'Accepted');
+    assert.equal(r.from.phoneNumber, CALLER);
+    assert.equal(r.to.phoneNumber, COMPANY_NUMBER);
+    assert.equal(r.to.extensionId, X);
+    assert.equal(r.duration, 66);
+    assert.equal(r.transport, 'PSTN');
+  }
+  assert.deepEqual(
+    records[0].legs.map((l) => [l.legType, l.direction, l.result, l.master === true]),
+    [
+      ['Accept', 'Inbound', 'Accepted', true],
+      ['PstnToSip', 'Inbound', 'Accepted', false],
+    ],
+  );
+});
+
+test('a single inbound extension party that rang and was flagged missed is a Missed inbound call', () => {
+  const records = assemble(
+    singleParty('s-ext2', 'Inbound', [
+      ['Setup', 0],
+      ['Disconnected', 20, { missedCall: true }],
+    ]),
+  );
+  assert.equal(records.length, 2);
+  for (const r of records) {
+    assert.equal(r.direction, 'Inbound');
+    assert.equal(r.result, 'Missed');
+    assert.equal(r.from.phoneNumber, CALLER);
+  }
+});
+
+test('a single outbound extension party to an outside number stays an outbound call', () => {
+  const records = assemble(
+    singleParty('s-ext3', 'Outbound', [
+      ['Setup', 0],
+      ['Proceeding', 1],
+      ['Answered', 8],
+      ['Disconnected', 40],
+    ]),
+  );
+  assert.equal(records.length, 2);
+  for (const r of records) {
+    assert.equal(r.direction, 'Outbound');
+    assert.equal(r.result, 'Call connected');
+    assert.equal(r.from.extensionId, X);
+    assert.equal(r.to.phoneNumber, EXTERNAL);
+  }
+});
+
+test('a generated inbound call without its caller party gives the extension the same result, parties and legs', () => {
+  const rng = new SeededRandom(11, 5);
+  const world = { rng, ids: new GeneratedIds(rng), accountId, world: new TrafficWorld(company, rng) };
+  let compared = 0;
+  for (let i = 0; i < 40; i++) {
+    const events = scriptScenario(world, 'inboundDirect', START + i * 600_000).events();
+    const own = events.filter((e) => e.parties[0].extensionId !== undefined);
+    const full = assemble(events);
+    const partial = assemble(own);
+    const shape = (r: CallLogRecord) => ({
+      extensionId: r.extensionId,
+      direction: r.direction,
+      action: r.action,
+      result: r.result,
+      reason: r.reason,
+      from: r.from.phoneNumber,
+      legs: r.legs.map((l) => [l.legType, l.direction, l.result, l.extensionId]),
+    });
+    assert.deepEqual(partial.map(shape), full.map(shape), `session ${i}`);
+    compared++;
+  }
+  assert.equal(compared, 40);
+});
+
+for (const backend of await backends())
+  describe(`extension-level stream through the facade (${backend})`, () => {
+    let database: TestDatabase;
+    let store: Store;
+    let telephony: Telephony;
+    const clock = START + 30_000;
+
+    before(async () => {
+      database = await createTestDatabase(backend);
+      store = await openStore(database.location);
+      await store.putAccount(company.account);
+      await store.putExtensions(company.extensions);
+      telephony = createTelephony(store, { now: () => clock, sessionTimeoutMs: 3600_000 });
+    });
+    after(async () => {
+      await telephony.close();
+      await store.close();
+      await database.drop();
+    });
+
+    test('the answered single-party call is an Inbound active call while connected, then Accepted', async () => {
+      const events = answeredInbound('s-ext4');
+      await telephony.ingest(accountId, events.slice(0, 3));
+      for (const log of [X, null]) {
+        const live = (await telephony.activeCalls(accountId, log, clock)).filter(
+          (r) => r.telephonySessionId === 's-ext4',
+        );
+        assert.equal(live.length, 1);
+        assert.equal(live[0].direction, 'Inbound');
+        assert.equal(live[0].result, 'In Progress');
+        assert.equal(live[0].from.phoneNumber, CALLER);
+      }
+      await telephony.ingest(accountId, events.slice(3));
+      const ended = (await telephony.activeCalls(accountId, X, START + 70_000)).filter(
+        (r) => r.telephonySessionId === 's-ext4',
+      );
+      assert.equal(ended.length, 1);
+      assert.equal(ended[0].direction, 'Inbound');
+      assert.equal(ended[0].result, 'Accepted');
+    });
+  });
