@@ -4,7 +4,6 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Database } from './schema.ts';
 import { hardening } from './hardening-migration.ts';
 import { callFacts, fromWire, withBase } from '../domain/index.ts';
-import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
