@@ -46,12 +46,9 @@ export function requestId(request: IncomingMessage): string {
 }
 
 /** Fastify's logger options: JSON on stderr at info level, URLs redacted, no headers. */
-export function loggerOptions(
-  enabled: boolean,
-): Pick<FastifyServerOptions, 'logger' | 'genReqId' | 'requestIdLogLabel'> {
+export function loggerOptions(enabled: boolean): Pick<FastifyServerOptions, 'logger' | 'genReqId'> {
   return {
     genReqId: requestId,
-    requestIdLogLabel: 'requestId',
     logger: enabled
       ? {
           level: 'info',

@@ -14,7 +14,7 @@ import { openStore, type Store } from '../store/index.ts';
 import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
 import { companyDirectory, generateCompany } from '../generator/company-generator.ts';
 import { GeneratedIds } from '../generator/generated-ids.ts';
-import { SeededRandom } from '../generator/seeded-random.ts';
+import { SeededRandom } from '../domain/index.ts';
 import { TrafficWorld } from '../generator/traffic-parties.ts';
 import { scriptScenario } from '../generator/traffic-scripts.ts';
 import { assembleCall, buildJournal, createTelephony, type Telephony } from './index.ts';
