@@ -63,7 +63,7 @@ const PARAMS = [
 
 const nasty = fc.oneof(
   fc.string(),
-  fc.fullUnicodeString({ maxLength: 20 }),
+  fc.string({ unit: 'binary', maxLength: 20 }),
   fc.constantFrom('~', '', '0', '-1', '1e309', '99999999999999999999999', 'null', '[]', '{}', '%', '\u0000', '../..'),
   fc.integer().map(String),
   fc
