@@ -52,8 +52,16 @@ const TABLE: Row[] = [
   { method: 'GET', path: '/restapi/v1.0/account/{A}/extension/{U}/call-log', user: 'ok' },
   { method: 'GET', path: '/restapi/v1.0/account/{A}/extension/{X}/call-log', user: 'CMN-419' },
   { method: 'GET', path: '/restapi/v1.0/account/{A}/call-log-sync?syncType=FSync&recordCount=10', user: 'CMN-408' },
-  { method: 'GET', path: '/restapi/v1.0/account/{A}/extension/{U}/call-log-sync?syncType=FSync&recordCount=10', user: 'ok' },
-  { method: 'GET', path: '/restapi/v1.0/account/{A}/extension/{X}/call-log-sync?syncType=FSync&recordCount=10', user: 'CMN-419' },
+  {
+    method: 'GET',
+    path: '/restapi/v1.0/account/{A}/extension/{U}/call-log-sync?syncType=FSync&recordCount=10',
+    user: 'ok',
+  },
+  {
+    method: 'GET',
+    path: '/restapi/v1.0/account/{A}/extension/{X}/call-log-sync?syncType=FSync&recordCount=10',
+    user: 'CMN-419',
+  },
   { method: 'GET', path: '/restapi/v1.0/account/{A}/recording/{G}', user: 'skip' },
   { method: 'GET', path: '/restapi/v1.0/account/{A}/recording/{G}/content', user: 'skip' },
   {
