@@ -58,8 +58,12 @@ describe('upstream tokens at rest', () => {
       });
     const first = await sync();
     assert.equal(first.logins, 1);
-    const settings = await (store as KyselyStore).db.selectFrom('settings').select(['key', 'value']).execute();
-    const tokenRows = settings.filter((s) => s.key.includes('.token#'));
+    const db = (store as KyselyStore).db;
+    const settings = [
+      ...(await db.selectFrom('settings').select(['key', 'value']).execute()),
+      ...(await db.selectFrom('sync_state').select(['key', 'value']).execute()),
+    ];
+    const tokenRows = settings.filter((s) => s.key.startsWith('sync.login.') && s.key.endsWith('.token'));
     assert.ok(tokenRows.length >= 1);
     const saved = JSON.parse(decryptSetting(tokenRows[tokenRows.length - 1].value, key)!) as {
       accessToken: string;
