@@ -67,3 +67,25 @@ export async function resolveExtension(
 ): Promise<Extension> {
   return confirmExtension(store, auth, accountId, namedExtensionId(auth, extensionIdParam, permission));
 }
+
+/**
+ * The call log a company- or extension-level read names (extensionId null = the company's), after the checks
+ * RingCentral makes in its order: the app's ReadCallLog, then the company permission or the user's ReadCallLog,
+ * then (for another extension) an admin and an extension of the account.
+ */
+export async function readableCallLog(
+  store: Store,
+  auth: AuthContext,
+  params: { accountId: string; extensionId?: string },
+  level: 'account' | 'extension',
+): Promise<{ accountId: string; extensionId: string | null }> {
+  requireAppPermission(auth, 'ReadCallLog');
+  const accountId = resolveAccountId(auth, params.accountId);
+  if (level === 'account') {
+    requireUserPermission(auth, COMPANY_CALL_LOG_PERMISSION);
+    return { accountId, extensionId: null };
+  }
+  requireUserPermission(auth, 'ReadCallLog');
+  const extension = await resolveExtension(store, auth, accountId, params.extensionId ?? '~', 'ReadCallLog');
+  return { accountId, extensionId: extension.id };
+}

@@ -17,13 +17,7 @@ import {
   type RawQuery,
 } from '../domain/index.ts';
 import { authenticate, type LiveApiContext } from './context.ts';
-import {
-  COMPANY_CALL_LOG_PERMISSION,
-  requireAppPermission,
-  requireUserPermission,
-  resolveAccountId,
-  resolveExtension,
-} from './access.ts';
+import { readableCallLog } from './access.ts';
 import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
 import { resource } from './resource.ts';
 
@@ -63,16 +57,8 @@ export function matchesActiveCallFilter(r: CallLogRecord, f: ActiveCallFilter): 
 
 async function list(ctx: LiveApiContext, request: FastifyRequest, reply: FastifyReply, level: 'account' | 'extension') {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
-  requireAppPermission(auth, 'ReadCallLog');
   const params = request.params as { accountId: string; extensionId?: string };
-  const accountId = resolveAccountId(auth, params.accountId);
-  let extensionId: string | null = null;
-  if (level === 'account') {
-    requireUserPermission(auth, COMPANY_CALL_LOG_PERMISSION);
-  } else {
-    requireUserPermission(auth, 'ReadCallLog');
-    extensionId = (await resolveExtension(ctx.store, auth, accountId, params.extensionId ?? '~', 'ReadCallLog')).id;
-  }
+  const { accountId, extensionId } = await readableCallLog(ctx.store, auth, params, level);
   const raw = request.query as RawQuery;
   const filter = parseActiveCallFilter(raw);
   const page = pageValue(raw);

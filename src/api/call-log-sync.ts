@@ -18,13 +18,7 @@ import {
   type View,
 } from '../domain/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
-import {
-  COMPANY_CALL_LOG_PERMISSION,
-  requireAppPermission,
-  requireUserPermission,
-  resolveAccountId,
-  resolveExtension,
-} from './access.ts';
+import { readableCallLog } from './access.ts';
 import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
 import { resource } from './resource.ts';
 
@@ -103,16 +97,8 @@ function recordCountValue(raw: RawQuery, required: boolean): number | undefined 
 
 async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: 'account' | 'extension') {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
-  requireAppPermission(auth, 'ReadCallLog');
   const params = request.params as { accountId: string; extensionId?: string };
-  const accountId = resolveAccountId(auth, params.accountId);
-  let extensionId: string | null = null;
-  if (level === 'account') {
-    requireUserPermission(auth, COMPANY_CALL_LOG_PERMISSION);
-  } else {
-    requireUserPermission(auth, 'ReadCallLog');
-    extensionId = (await resolveExtension(ctx.store, auth, accountId, params.extensionId ?? '~', 'ReadCallLog')).id;
-  }
+  const { accountId, extensionId } = await readableCallLog(ctx.store, auth, params, level);
   const raw = request.query as RawQuery;
   const syncType = enumValue(raw, 'syncType', ['FSync', 'ISync'] as const) ?? 'FSync';
   const secret = await ctx.tokens.secret();

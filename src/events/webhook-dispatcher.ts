@@ -3,6 +3,7 @@
 // them, deletes what was taken and schedules retries with backoff; a subscription whose notifications keep
 // failing is Blacklisted, as RingCentral does.
 
+import { CoalescedRunner } from './coalesced-runner.ts';
 import type { Transaction } from 'kysely';
 import type {
   Database,
@@ -39,8 +40,10 @@ export const DEFAULT_DISPATCHER: DispatcherOptions = {
 const FANOUT_BATCH = 500;
 
 export class WebhookDispatcher {
-  private running = false;
-  private again = false;
+  private readonly runner = new CoalescedRunner(
+    () => this.pass(),
+    (err) => this.onError(err),
+  );
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
   /** The fan-out cursor was at least here (it only moves on). */
@@ -58,20 +61,7 @@ export class WebhookDispatcher {
   /** Runs a pass now (or right after the running one). */
   poke(): void {
     if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    this.pass()
-      .catch(this.onError)
-      .finally(() => {
-        this.running = false;
-        if (this.again) {
-          this.again = false;
-          this.poke();
-        }
-      });
+    this.runner.poke();
   }
 
   /** Fans out every new event, then delivers every due row; schedules itself for the next retry. */
@@ -150,6 +140,6 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    while (this.running) await new Promise((r) => setTimeout(r, 10));
+    await this.runner.idle();
   }
 }

@@ -4,6 +4,7 @@
 // sequence, and recovery that replays what a client missed while it was away (from the durable event log, so a
 // client may come back to any server).
 
+import { CoalescedRunner } from './coalesced-runner.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -75,8 +76,10 @@ export class WsGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   private readonly sessions = new Map<string, Session>();
   private cursor = -1;
-  private running = false;
-  private again = false;
+  private readonly runner = new CoalescedRunner(
+    () => this.pass(),
+    (err) => this.onError(err),
+  );
   private closed = false;
   private flushTimer?: NodeJS.Timeout;
 
@@ -446,20 +449,7 @@ export class WsGateway {
   /** Delivers new events to this server's sessions (now, or right after the running pass). */
   poke(): void {
     if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    this.pass()
-      .catch(this.onError)
-      .finally(() => {
-        this.running = false;
-        if (this.again) {
-          this.again = false;
-          this.poke();
-        }
-      });
+    this.runner.poke();
   }
 
   private async pass(): Promise<void> {
@@ -507,7 +497,7 @@ export class WsGateway {
     this.closed = true;
     clearInterval(this.flushTimer);
     for (const session of this.sessions.values()) session.ws.terminate();
-    while (this.running) await new Promise((r) => setTimeout(r, 10));
+    await this.runner.idle();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }
