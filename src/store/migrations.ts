@@ -292,7 +292,10 @@ async function backfillFacts(db: Kysely<Database>): Promise<void> {
     }
     const rows = await query.orderBy('account_id').orderBy('id').limit(BACKFILL_BATCH).execute();
     if (!rows.length) return;
-    await db.transaction().execute(async (trx) => {
+    // Inside the migrator's transaction where the dialect has transactional DDL; in batches of its own elsewhere.
+    const inTransaction = (work: (trx: typeof db) => Promise<void>) =>
+      db.isTransaction ? work(db) : db.transaction().execute(work);
+    await inTransaction(async (trx) => {
       for (const row of rows) {
         const record = fromWire(JSON.parse(withBase(row.detailed_json, 'http://ringlog.invalid')), {
           accountId: row.account_id,

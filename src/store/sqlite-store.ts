@@ -1,13 +1,12 @@
 // The SQLite store: better-sqlite3 under Kysely, WAL journal, migrations applied on open.
 
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect, type DialectAdapter, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KyselyStore } from './kysely-store.ts';
 import { migrate } from './migrations.ts';
 import { logQueryTime } from './query-timing.ts';
-import { migrationProvider } from './migrations.ts';
 import { sqliteRecordWriter } from './record-writers.ts';
 import { sqliteReaderDialect } from './sqlite-readers.ts';
 import type { Database as Schema } from './schema.ts';
@@ -36,13 +35,30 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
     typeof text === 'string' ? [...text].reverse().join('') : null,
   );
   const db = new Kysely<Schema>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new TransactionalDdlSqliteDialect({ database: withStatementCache(sqlite) }),
     log: logQueryTime,
   });
   await migrate(db, 'sqlite');
   const readers = file === ':memory:' ? 0 : (options.readers ?? 0);
   const reads = readers ? new Kysely<Schema>({ dialect: sqliteReaderDialect(file, readers), log: logQueryTime }) : db;
   return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite), reads);
+}
+
+/**
+ * SQLite runs DDL inside transactions; Kysely's adapter says it does not, so its migrator would apply a migration's
+ * statements one by one and a kill -9 halfway left tables behind that the next start tried to create again. Saying
+ * so makes the migrator apply each run of migrations, with its bookkeeping, in one transaction.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
 }
 
 const STATEMENT_CACHE_SIZE = 256;
