@@ -115,6 +115,19 @@ for (const backend of await backends()) {
       assert.equal(response.status, 400);
     });
 
+    // Failed on 6bd49f7: the authorize endpoint answered a NUL in its query with the API envelope (CMN-101).
+    test('a NUL byte in an authorize parameter is an OAuth invalid_request naming it, value not echoed', async () => {
+      for (const query of ['client_id=a%00b&response_type=code', 'response_type=code&state=x%00y']) {
+        const response = await fetch(`${server.url}/restapi/oauth/authorize?${query}`, { redirect: 'manual' });
+        assert.equal(response.status, 400, query);
+        const text = await response.text();
+        assert.ok(!text.includes('\u0000') && !text.includes('a\u0000b'), text);
+        const body = JSON.parse(text) as { error: string; errors: { errorCode: string; message: string }[] };
+        assert.equal(body.error, 'invalid_request');
+        assert.match(body.errors[0].message, query.startsWith('client_id') ? /client_id/ : /state/);
+      }
+    });
+
     // Fails on de17a40: revoke worked with no client credentials.
     test('revoke needs client authentication', async () => {
       const login = await tokenRequest(server, { grant_type: JWT_GRANT, assertion: server.credentials.user.jwt });

@@ -1,8 +1,9 @@
 // Refuses path and query values no backend can store or compare: PostgreSQL rejects NUL (0x00) in text, so a NUL
-// anywhere in a parameter is a 400 naming the parameter (without writing the value back) on every backend.
+// anywhere in a parameter is a 400 naming the parameter (without writing the value back) on every backend. The OAuth
+// endpoints answer it in OAuth's own shape (`invalid_request`), as they answer any other malformed parameter.
 
 import type { FastifyInstance } from 'fastify';
-import { errors } from '../domain/index.ts';
+import { errors, oauthErrors } from '../domain/index.ts';
 
 const NUL = String.fromCharCode(0);
 const plain = (name: string) => name.split(NUL).join('').slice(0, 64);
@@ -19,6 +20,7 @@ function nulParameter(values: unknown): string | undefined {
 export function installInputGuard(app: FastifyInstance): void {
   app.addHook('preHandler', (request, _reply, done) => {
     const name = nulParameter(request.params) ?? nulParameter(request.query);
-    done(name === undefined ? undefined : errors.invalidParameter(name));
+    if (name === undefined) return done();
+    done(request.url.startsWith('/restapi/oauth/') ? oauthErrors.invalidRequest(name) : errors.invalidParameter(name));
   });
 }
