@@ -356,6 +356,61 @@ for (const backend of await backends())
       }
     });
 
+    // Failed on 6bd49f7: these 400s wrote the caller's NUL bytes and 5 KB values back in the message.
+    test('refusals of subscriptions and analytics never write back NULs or unbounded input', async () => {
+      const long = 'x'.repeat(5000);
+      const bodies: [string, string, unknown][] = [
+        [
+          'POST',
+          '/restapi/v1.0/subscription',
+          {
+            eventFilters: [`/a${NUL}b`, long],
+            deliveryMode: { transportType: 'WebHook', address: 'https://example.invalid/h' },
+          },
+        ],
+        [
+          'POST',
+          '/restapi/v1.0/subscription',
+          {
+            eventFilters: ['/restapi/v1.0/account/~/telephony/sessions'],
+            deliveryMode: { transportType: `Pub${NUL}${long}` },
+          },
+        ],
+        [
+          'POST',
+          '/restapi/v1.0/subscription',
+          {
+            eventFilters: ['/restapi/v1.0/account/~/telephony/sessions'],
+            expiresIn: `1${NUL}${long}`,
+            deliveryMode: { transportType: 'WebHook', address: 'https://example.invalid/h' },
+          },
+        ],
+        [
+          'POST',
+          '/analytics/calls/v1/accounts/~/aggregation/fetch',
+          { grouping: { groupBy: `Users${NUL}${long}` }, timeSettings: { timeZone: `UTC${NUL}${long}` } },
+        ],
+        [
+          'POST',
+          '/analytics/calls/v1/accounts/~/timeline/fetch?interval=Day',
+          {
+            grouping: { groupBy: 'Company' },
+            timeSettings: { timeZone: `UTC${NUL}`, timeRange: { timeFrom: `x${NUL}${long}`, timeTo: long } },
+          },
+        ],
+      ];
+      for (const [method, path, body] of bodies) {
+        const answer = await call(method, path, { token: admin, body: JSON.stringify(body) });
+        assertEnvelope(`${method} ${path}`, answer);
+        assert.equal(answer.status, 400, `${method} ${path}: ${answer.text.slice(0, 300)}`);
+        assert.ok(
+          !answer.text.includes('\\u0000') && !answer.text.includes(NUL),
+          `${path} writes a NUL back: ${answer.text.slice(0, 300)}`,
+        );
+        assert.ok(answer.text.length < 2000, `${path} writes unbounded input back (${answer.text.length} bytes)`);
+      }
+    });
+
     test('bodies for the other POST/PUT endpoints never 5xx', async () => {
       const targets = [
         ['PUT', `/ringlog/v1/account/~/telephony/webhook`],

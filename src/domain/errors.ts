@@ -81,15 +81,28 @@ export class OAuthError extends Error {
   }
 }
 
+/** Longest caller-supplied text an error message writes back. */
+const ECHO_MAX = 100;
+
+/**
+ * Caller-supplied text as an error may write it back: control characters (NUL among them: PostgreSQL and many
+ * log pipelines choke on it) dropped and the length bounded, so an error never repeats unbounded input.
+ */
+export function echoed(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = value.replace(/[\u0000-\u001f\u007f]/g, '');
+  return plain.length > ECHO_MAX ? `${plain.slice(0, ECHO_MAX)}…` : plain;
+}
+
 export const errors = {
   invalidParameter: (parameterName: string, parameterValue?: string) =>
     new ApiError({
       status: 400,
       detail: {
         errorCode: 'CMN-101',
-        message: `Parameter [${parameterName}] value is invalid.`,
-        parameterName,
-        ...(parameterValue !== undefined ? { parameterValue } : {}),
+        message: `Parameter [${echoed(parameterName)}] value is invalid.`,
+        parameterName: echoed(parameterName),
+        ...(parameterValue !== undefined ? { parameterValue: echoed(parameterValue) } : {}),
       },
     }),
   notFound: (parameterName: string) =>
@@ -235,16 +248,16 @@ export const errors = {
 export const oauthErrors = {
   clientAuthRequired: () => new OAuthError('invalid_client', 'OAU-123', 'Client authentication is required'),
   invalidClient: (clientId: string) =>
-    new OAuthError('invalid_client', 'OAU-153', `Invalid client: ${clientId}`, 400, [
-      { parameterName: 'client_id', parameterValue: clientId },
+    new OAuthError('invalid_client', 'OAU-153', `Invalid client: ${echoed(clientId)}`, 400, [
+      { parameterName: 'client_id', parameterValue: echoed(clientId) },
     ]),
   invalidClientCredentials: () => new OAuthError('invalid_client', 'OAU-146', 'Invalid client credentials'),
   unauthorizedGrant: () => new OAuthError('unauthorized_client', 'OAU-251', 'Unauthorized for this grant type'),
   unsupportedGrant: (grant: string) =>
-    new OAuthError('unsupported_grant_type', 'OAU-250', `Unsupported grant type: ${grant}`),
+    new OAuthError('unsupported_grant_type', 'OAU-250', `Unsupported grant type: ${echoed(grant)}`),
   invalidRequest: (parameterName: string) =>
-    new OAuthError('invalid_request', 'OAU-101', `Parameter [${parameterName}] is missing or invalid`, 400, [
-      { parameterName },
+    new OAuthError('invalid_request', 'OAU-101', `Parameter [${echoed(parameterName)}] is missing or invalid`, 400, [
+      { parameterName: echoed(parameterName) },
     ]),
   invalidOwnerCredentials: () => new OAuthError('invalid_grant', 'OAU-140', 'Invalid resource owner credentials'),
   invalidAssertion: () => new OAuthError('invalid_grant', 'OAU-144', 'Invalid assertion signature or expired JWT'),

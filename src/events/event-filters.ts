@@ -1,7 +1,7 @@
 // Event filters of subscriptions (reference §11.2): parsing a filter string against its subscriber, and turning an
 // event-log row into what one filter delivers (RingCentral's payload), or nothing. Pure: no I/O.
 
-import { ApiError, errors, scopeGrants, userPermissions, type Role } from '../domain/index.ts';
+import { ApiError, echoed, errors, scopeGrants, userPermissions, type Role } from '../domain/index.ts';
 
 /** Who subscribes: the token owner, as the filter's permissions see it. */
 export interface Subscriber {
@@ -63,7 +63,10 @@ export const subscriptionErrors = {
   invalidFilters: (filters: string[]) =>
     new ApiError({
       status: 400,
-      detail: { errorCode: 'SUB-508', message: `Invalid event filters: [${filters.join(', ')}]` },
+      detail: {
+        errorCode: 'SUB-508',
+        message: `Invalid event filters: [${[...filters.slice(0, 10).map(echoed), ...(filters.length > 10 ? ['…'] : [])].join(', ')}]`,
+      },
     }),
   otherExtension: () =>
     new ApiError({

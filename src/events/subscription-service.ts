@@ -2,7 +2,7 @@
 // (every PUT renews), renew and delete, and SubscriptionInfo exactly as RingCentral writes it.
 
 import { randomUUID } from 'node:crypto';
-import { ApiError, errors, isoDateTime } from '../domain/index.ts';
+import { ApiError, echoed, errors, isoDateTime } from '../domain/index.ts';
 import type { SubscriptionRow, SubscriptionsStore } from '../store/index.ts';
 import {
   parseEventFilters,
@@ -47,9 +47,9 @@ export const transportErrors = {
       status: 400,
       detail: {
         errorCode: 'CMN-101',
-        message: `Parameter [deliveryMode.transportType] value is invalid. Transport [${transport}] is not supported`,
+        message: `Parameter [deliveryMode.transportType] value is invalid. Transport [${echoed(transport)}] is not supported`,
         parameterName: 'deliveryMode.transportType',
-        parameterValue: transport,
+        parameterValue: echoed(transport),
       },
     }),
   webSocketOverHttp: () =>
@@ -76,7 +76,7 @@ function expiresInOf(value: unknown, fallback: number): number {
   if (value === undefined || value === null) return fallback;
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
-    throw errors.invalidParameter('expiresIn', JSON.stringify(value));
+    throw errors.invalidParameter('expiresIn', typeof value === 'string' ? value : JSON.stringify(value));
   return Math.min(n, WEBHOOK_MAX_EXPIRES_IN);
 }
 
