@@ -1,6 +1,6 @@
 // Issue 11 item 15: a soak run of `ringlog serve` under mixed load: list pages, call-log-sync (FSync then ISync),
 // `ringlog import` into the served database every 30 s, and logins with wrong secrets; every 10 s it samples the
-// server's RSS, the database's size on disk and the list requests' p99, and counts errors (5xx, network). Prints one
+// server's RSS (anonymous and file-backed apart), the database's size on disk and the list requests' p99, and counts errors (5xx, network). Prints one
 // JSON line per sample and a summary; not a test.
 //
 //   node --import tsx bench/soak.ts --db FILE [--minutes 30] [--root DIR]
@@ -33,8 +33,13 @@ const fileSize = (f: string) => {
     return 0;
   }
 };
-const rssOf = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+/** The server's resident memory in MiB: all of it, its anonymous part (heaps) and its file-backed part (mapped database pages). */
+const memoryOf = (pid: number) => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  const mib = (n: number) => Math.round(n / 1024);
+  return { rssMiB: mib(kib('VmRSS')), anonMiB: mib(kib('RssAnon')), fileMiB: mib(kib('RssFile') + kib('RssShmem')) };
+};
 
 const credentials = JSON.parse(
   spawnSync(process.execPath, [bin, 'credentials', '--json', '--db', db], { encoding: 'utf8' }).stdout,
@@ -143,7 +148,7 @@ const sampler = async () => {
     await new Promise((ok) => setTimeout(ok, 10_000));
     const sample = {
       t: Math.round((Date.now() - start) / 1000),
-      rssMiB: Math.round(rssOf(server.pid!) / 2 ** 20),
+      ...memoryOf(server.pid!),
       dbMiB: Math.round((fileSize(db) + fileSize(`${db}-wal`)) / 2 ** 20),
       listP99Ms: p99(window),
       listN: window.length,
