@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { DAY_MS } from '../domain/index.ts';
 import { createDiskBlobStore, defaultBlobDir, loadSecretKey, openStore, sweepTemporaryBlobs } from '../store/index.ts';
 import {
-  createSyncProgress,
   formatVerifyReport,
   runSync,
   verify,
@@ -16,6 +15,7 @@ import {
   type UpstreamCredentials,
 } from '../sync/index.ts';
 import { dateTime, dbOption, describeIssues, parsedBy, wholeNumber } from './options.ts';
+import { createSyncProgress } from './progress.ts';
 
 export interface SyncFlags {
   db: string;
