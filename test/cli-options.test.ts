@@ -60,7 +60,7 @@ describe('ringlog command options', () => {
     assert.match(big.stderr, /--port.*'70000'.*must be at most 65535/);
     const missing = ringlog(['serve', '--db', db], { env: { RINGLOG_RATE_LIMITS: '/missing.json' } });
     assert.equal(missing.status, 1);
-    assert.match(missing.stderr, /RINGLOG_RATE_LIMITS.*readable JSON file/);
+    assert.match(missing.stderr, /RINGLOG_RATE_LIMITS.*missing\.json: ENOENT/);
     for (const result of [port, big, missing]) assert.doesNotMatch(result.stderr, /\n\s+at /);
   });
 

@@ -1,7 +1,6 @@
 // The server's configuration (serve and demo): their options, each read once by commander from the flag or its
 // RINGLOG_* environment variable, and the one typed Config the server thread receives.
 
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { RINGCENTRAL_TOKEN_CONFIG, type TokenConfig } from '../auth/index.ts';
 import { NO_FAULTS, type FaultConfig } from '../api/index.ts';
@@ -13,7 +12,7 @@ import {
   type RetentionPolicy,
 } from '../domain/index.ts';
 import type { SimulateConfig } from './simulation.ts';
-import { checked, dbOption, describeIssues, parsedBy, wholeNumber } from './options.ts';
+import { checked, dbOption, parsedBy, readSettingsFile, wholeNumber } from './options.ts';
 
 export interface Config {
   /** SQLite file path or postgres:// URL. */
@@ -38,21 +37,11 @@ export interface Config {
 }
 
 /** The server options as commander hands them over, parsed. */
-export interface ServerFlags {
-  db: string;
-  host: string;
-  port: number;
-  publicUrl?: string;
+export type ServerFlags = Omit<Config, 'tokens' | 'logger' | 'simulate'> & {
   accessTokenTtl?: number;
   refreshTokenTtl?: number;
-  rateLimits: RateLimits;
-  retention: RetentionPolicy;
-  faults: FaultConfig;
-  corsOrigins: string[];
   log?: boolean;
-  allowPrivateWebhooks?: boolean;
-  webhookLeaseMs?: number;
-}
+};
 
 /** `--faults "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7"`: shares of requests to fail, and latency. */
 export function faultsFrom(spec: string): FaultConfig {
@@ -86,15 +75,7 @@ export function faultsFrom(spec: string): FaultConfig {
 export function rateLimitsFrom(value: string): RateLimits {
   if (value === 'ringcentral') return RINGCENTRAL_RATE_LIMITS;
   if (value === 'off') return {};
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(value, 'utf8'));
-  } catch (err) {
-    throw new Error(`must be "ringcentral", "off" or a readable JSON file (${(err as Error).message})`);
-  }
-  const result = rateLimitsFile.safeParse(json);
-  if (!result.success) throw new Error(`${value}: ${describeIssues(result.error)}`);
-  return result.data;
+  return readSettingsFile(value, rateLimitsFile);
 }
 
 const port = parsedBy(wholeNumber(0, 65535));

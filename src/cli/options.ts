@@ -1,6 +1,7 @@
 // What the commands share in reading their options: the --db option, and one parser per kind of value (whole
 // numbers, positive numbers, dates), each a zod schema so that option values and JSON settings files agree.
 
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 import { DAY_MS, parseDateTime } from '../domain/index.ts';
@@ -8,6 +9,19 @@ import { DAY_MS, parseDateTime } from '../domain/index.ts';
 /** A zod error as one line: each problem with the field it is in. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+/** A JSON settings file read with `schema`; an error names the file (after `label`) and each bad field. */
+export function readSettingsFile<T>(path: string, schema: z.ZodType<T>, label = ''): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${label}${path}: ${(err as Error).message}`);
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw new Error(`${label}${path}: ${describeIssues(result.error)}`);
+  return result.data;
 }
 
 /** A commander argParser that reads a value with `schema` (commander names the option in its message). */

@@ -1,19 +1,12 @@
 // `ringlog seed`: generates a deterministic company and its call log into the store, with a progress bar.
 
 import { Command, Option } from 'commander';
-import { DEFAULT_SEED, seedStore } from '../generator/index.ts';
+import { DEFAULT_SEED, seedStore, type SeedOptions } from '../generator/index.ts';
 import { openStore } from '../store/index.ts';
 import { dbOption, parsedBy, wholeNumber } from './options.ts';
 import { createProgress } from './progress.ts';
 
-interface SeedFlags {
-  db: string;
-  seed: number;
-  extensions: number;
-  days: number;
-  callsPerDay: number;
-  json?: boolean;
-}
+type SeedFlags = Omit<SeedOptions, 'endTime'> & { db: string; json?: boolean };
 
 const count = (flags: string, description: string, value: number, min = 0) =>
   new Option(flags, description).argParser(parsedBy(wholeNumber(min))).default(value);

@@ -1,7 +1,6 @@
 // `ringlog sync`: its options (a flag, else its RINGLOG_SYNC_* environment variable, else the JSON --config file,
 // else the default) and a run of a sync or, with --verify, a reconciliation of the archive against the upstream.
 
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { DAY_MS } from '../domain/index.ts';
@@ -14,7 +13,7 @@ import {
   DEFAULT_PER_PAGE,
   type UpstreamCredentials,
 } from '../sync/index.ts';
-import { dateTime, dbOption, describeIssues, parsedBy, wholeNumber } from './options.ts';
+import { dateTime, dbOption, parsedBy, readSettingsFile, wholeNumber } from './options.ts';
 import { createSyncProgress } from './progress.ts';
 
 export interface SyncFlags {
@@ -75,23 +74,11 @@ const FILE_OPTION: Record<keyof z.infer<typeof syncFile>, keyof SyncFlags> = {
   perPage: 'perPage',
 };
 
-export function readSyncFile(path: string): z.infer<typeof syncFile> {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`--config ${path}: ${(err as Error).message}`);
-  }
-  const result = syncFile.safeParse(json);
-  if (!result.success) throw new Error(`--config ${path}: ${describeIssues(result.error)}`);
-  return result.data;
-}
-
 /** Takes the --config file's settings for the options given neither as flags nor in the environment. */
 function applySyncFile(cmd: Command): void {
   const path = cmd.getOptionValue('config') as string | undefined;
   if (!path) return;
-  for (const [setting, value] of Object.entries(readSyncFile(path))) {
+  for (const [setting, value] of Object.entries(readSettingsFile(path, syncFile, '--config '))) {
     const option = FILE_OPTION[setting as keyof typeof FILE_OPTION];
     const source = cmd.getOptionValueSource(option);
     if (source === undefined || source === 'default') cmd.setOptionValueWithSource(option, value, 'config');
