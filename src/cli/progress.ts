@@ -17,7 +17,16 @@ function startBar(
   everyMs: number,
 ): cliProgress.SingleBar {
   const bar = new cliProgress.SingleBar(
-    { format, stream, fps: 4, noTTYOutput: true, notTTYSchedule: everyMs, etaBuffer: 50 },
+    {
+      format,
+      stream,
+      fps: 4,
+      noTTYOutput: true,
+      notTTYSchedule: everyMs,
+      etaBuffer: 50,
+      // Off a terminal the last line already ends with a newline: no blank line after it.
+      clearOnComplete: !stream.isTTY,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0, { rate: 0 });
