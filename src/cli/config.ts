@@ -92,9 +92,28 @@ export function portOption(): Option {
     .default(8080);
 }
 
+const listFrom = (list: string) =>
+  list
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** An option read by `parse` from the flag, else `variable`, else from `fallback` (shown in the help as `shown`). */
+function setting<T>(
+  flags: string,
+  help: string,
+  variable: string,
+  parse: (spec: string) => T,
+  fallback: string,
+  shown = fallback,
+) {
+  return new Option(flags, help).env(variable).argParser(checked(parse)).default(parse(fallback), shown);
+}
+
 /** The options of serve and demo; their defaults differ: serve limits and drops nothing unless asked, demo behaves like RingCentral. */
 export function serverOptions(cmd: Command, defaults: { rateLimits: string; retention: string }): Command {
   const retentionHelp = 'archive (keep all), ringcentral (log 365 d, recordings 90 d) or log=DAYS,recordings=DAYS';
+  const faultsHelp = 'inject faults, e.g. "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7"';
   return cmd
     .addOption(dbOption())
     .addOption(portOption())
@@ -108,33 +127,25 @@ export function serverOptions(cmd: Command, defaults: { rateLimits: string; rete
     )
     .addOption(new Option('--refresh-token-ttl <seconds>', 'refresh token life (default 604800)').argParser(seconds))
     .addOption(
-      new Option('--rate-limits <ringcentral|off|file>', 'rate-limit groups')
-        .env('RINGLOG_RATE_LIMITS')
-        .argParser(checked(rateLimitsFrom))
-        .default(rateLimitsFrom(defaults.rateLimits), defaults.rateLimits),
+      setting(
+        '--rate-limits <ringcentral|off|file>',
+        'rate-limit groups',
+        'RINGLOG_RATE_LIMITS',
+        rateLimitsFrom,
+        defaults.rateLimits,
+      ),
     )
+    .addOption(setting('--retention <spec>', retentionHelp, 'RINGLOG_RETENTION', parseRetention, defaults.retention))
+    .addOption(setting('--faults <spec>', faultsHelp, 'RINGLOG_FAULTS', faultsFrom, '', 'none'))
     .addOption(
-      new Option('--retention <spec>', retentionHelp)
-        .env('RINGLOG_RETENTION')
-        .argParser(checked(parseRetention))
-        .default(parseRetention(defaults.retention), defaults.retention),
-    )
-    .addOption(
-      new Option('--faults <spec>', 'inject faults, e.g. "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7"')
-        .env('RINGLOG_FAULTS')
-        .argParser(checked(faultsFrom))
-        .default(NO_FAULTS, 'none'),
-    )
-    .addOption(
-      new Option('--cors-origins <list>', 'comma-separated origins browsers may call from')
-        .env('RINGLOG_CORS_ORIGINS')
-        .argParser((list) =>
-          list
-            .split(',')
-            .map((o) => o.trim())
-            .filter(Boolean),
-        )
-        .default([], 'any'),
+      setting(
+        '--cors-origins <list>',
+        'comma-separated origins browsers may call from',
+        'RINGLOG_CORS_ORIGINS',
+        listFrom,
+        '',
+        'any',
+      ),
     )
     .option('--log', 'log every request (JSON lines on stderr, secrets redacted)')
     .option('--allow-private-webhooks', 'let WebHook addresses point at loopback and private ranges (off by default)')
