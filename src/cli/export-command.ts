@@ -13,7 +13,7 @@ import {
   type ExportFormat,
 } from '../transfer/index.ts';
 import { dateTime, dbOption, parsedBy } from './options.ts';
-import { createProgress } from './progress.ts';
+import { createProgress, type Progress } from './progress.ts';
 
 export interface ExportFlags {
   db: string;
@@ -56,6 +56,45 @@ async function logsToExport(
   return found;
 }
 
+/** Writes the records; returns the exit status. */
+async function writeExport(
+  store: Store,
+  target: string,
+  format: ExportFormat | 'parquet',
+  filters: ExportFilter[],
+  baseUrl: string,
+  progress: Progress,
+): Promise<number> {
+  const started = performance.now();
+  if (format === 'parquet') {
+    const { records } = await exportParquet(store, target, filters, (n) => progress.update(n));
+    progress.stop();
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write(`Exported ${records} records to Parquet in ${seconds.toFixed(1)}s\n`);
+    return 0;
+  }
+  const out = openOutput(target);
+  try {
+    const { records } = await exportCallLog(store, out, {
+      format,
+      filters,
+      baseUrl,
+      onProgress: (n) => progress.update(n),
+    });
+    await out.close();
+    progress.stop();
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write(
+      `Exported ${records} records in ${seconds.toFixed(1)}s (${Math.round(records / seconds)} records/s)\n`,
+    );
+  } catch (err) {
+    // A reader that stops early (`ringlog export | head`) is not a failure of the export.
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+    throw err;
+  }
+  return 0;
+}
+
 /** Runs the export; returns the exit status. */
 export async function runExport(flags: ExportFlags): Promise<number> {
   const target = flags.out;
@@ -70,34 +109,12 @@ export async function runExport(flags: ExportFlags): Promise<number> {
       view: flags.view,
     }));
     const progress = createProgress('exporting (records)', await countExport(store, filters));
-    const started = performance.now();
-    if (format === 'parquet') {
-      const { records } = await exportParquet(store, target, filters, (n) => progress.update(n));
-      progress.stop();
-      const seconds = (performance.now() - started) / 1000;
-      process.stderr.write(`Exported ${records} records to Parquet in ${seconds.toFixed(1)}s\n`);
-      return 0;
-    }
-    const out = openOutput(target);
+    // Stopped on every way out, an early reader's EPIPE included: a running bar's timer keeps the process alive.
     try {
-      const { records } = await exportCallLog(store, out, {
-        format,
-        filters,
-        baseUrl: flags.baseUrl,
-        onProgress: (n) => progress.update(n),
-      });
-      await out.close();
+      return await writeExport(store, target, format, filters, flags.baseUrl, progress);
+    } finally {
       progress.stop();
-      const seconds = (performance.now() - started) / 1000;
-      process.stderr.write(
-        `Exported ${records} records in ${seconds.toFixed(1)}s (${Math.round(records / seconds)} records/s)\n`,
-      );
-    } catch (err) {
-      // A reader that stops early (`ringlog export | head`) is not a failure of the export.
-      if ((err as NodeJS.ErrnoException).code === 'EPIPE') return 0;
-      throw err;
     }
-    return 0;
   } finally {
     await store.close();
   }
