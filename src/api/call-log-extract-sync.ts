@@ -10,7 +10,7 @@ import {
   dateValue,
   enumValue,
   errors,
-  iso,
+  isoDateTime,
   singleValue,
   VIEWS,
   type RawQuery,
@@ -129,7 +129,7 @@ async function extractSync(ctx: ApiContext, request: FastifyRequest, reply: Fast
   const syncInfo = {
     syncType,
     syncToken: encodeToken(secret, next),
-    syncTime: iso(now),
+    syncTime: isoDateTime(now),
     newerRecordsExist: page.hasMore,
   };
   return sendRecordsJson(

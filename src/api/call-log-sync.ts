@@ -11,7 +11,7 @@ import {
   enumValue,
   enumValues,
   errors,
-  iso,
+  isoDateTime,
   singleValue,
   VIEWS,
   type RawQuery,
@@ -176,7 +176,7 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
       ? `/restapi/v1.0/account/${accountId}/call-log-sync`
       : `/restapi/v1.0/account/${accountId}/extension/${extensionId}/call-log-sync`;
   const query = serializeQuery(raw, ['access_token']);
-  const syncInfo = { syncType, syncToken: encodeSyncToken(secret, frame), syncTime: iso(now) };
+  const syncInfo = { syncType, syncToken: encodeSyncToken(secret, frame), syncTime: isoDateTime(now) };
   const head = `{"uri":${JSON.stringify(`${base}${path}${query ? `?${query}` : ''}`)},"records":[`;
   return sendRecordsJson(reply, head, records, `],"syncInfo":${JSON.stringify(syncInfo)}}`, base);
 }

@@ -1,6 +1,7 @@
 // Fault injection for emulation: refuses or delays a configured share of requests (429, 5xx, latency) and
 // kills access tokens early, so clients can be tested against a hostile upstream. Off unless configured.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../domain/index.ts';
 import { SeededRandom } from '../domain/index.ts';
@@ -33,7 +34,7 @@ export function installFaults(app: FastifyInstance, ctx: ApiContext, faults: Fau
   const next = () => random.next();
   app.addHook('onRequest', async (request) => {
     if (request.method === 'OPTIONS') return;
-    if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, next() * faults.latencyMs));
+    if (faults.latencyMs > 0) await sleep(next() * faults.latencyMs);
     if (next() < faults.rate5xx) throw errors.serviceUnavailable();
     if (next() < faults.rate429) throw errors.rateLimited(1);
     const token = bearerToken(request);

@@ -1,14 +1,21 @@
-// The one typed configuration object, built from command-line flags and RINGLOG_* environment variables.
+// The server's configuration (serve and demo): their options, each read once by commander from the flag or its
+// RINGLOG_* environment variable, and the one typed Config the server thread receives.
 
-import { readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
 import { RINGCENTRAL_TOKEN_CONFIG, type TokenConfig } from '../auth/index.ts';
 import { NO_FAULTS, type FaultConfig } from '../api/index.ts';
-import { parseRetention, type RetentionPolicy } from '../domain/index.ts';
+import {
+  parseRetention,
+  rateLimitsFile,
+  RINGCENTRAL_RATE_LIMITS,
+  type RateLimits,
+  type RetentionPolicy,
+} from '../domain/index.ts';
 import type { SimulateConfig } from './simulation.ts';
-import { parseRateLimits, RINGCENTRAL_RATE_LIMITS, type RateLimits } from '../domain/index.ts';
+import { checked, dbOption, parsedBy, readSettingsFile, wholeNumber } from './options.ts';
 
 export interface Config {
-  /** SQLite file path (or a postgres:// URL once that store exists). */
+  /** SQLite file path or postgres:// URL. */
   db: string;
   host: string;
   port: number;
@@ -29,25 +36,16 @@ export interface Config {
   webhookLeaseMs?: number;
 }
 
-export interface CommonFlags {
-  db?: string;
-  host?: string;
-  port?: string;
-  publicUrl?: string;
-  accessTokenTtl?: string;
-  refreshTokenTtl?: string;
-  rateLimits?: string;
-  faults?: string;
-  retention?: string;
+/** The server options as commander hands them over, parsed. */
+export type ServerFlags = Omit<Config, 'tokens' | 'logger' | 'simulate'> & {
+  accessTokenTtl?: number;
+  refreshTokenTtl?: number;
   log?: boolean;
-  corsOrigins?: string;
-  allowPrivateWebhooks?: boolean;
-}
+};
 
 /** `--faults "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7"`: shares of requests to fail, and latency. */
-export function faultsFrom(spec: string | undefined): FaultConfig {
+export function faultsFrom(spec: string): FaultConfig {
   const faults = { ...NO_FAULTS };
-  if (!spec) return faults;
   const keys: Record<string, keyof FaultConfig> = {
     '429': 'rate429',
     '5xx': 'rate5xx',
@@ -63,10 +61,10 @@ export function faultsFrom(spec: string | undefined): FaultConfig {
     const key = keys[name];
     const n = Number(value);
     if (!key || value === undefined || !Number.isFinite(n) || n < 0) {
-      throw new Error(`--faults: "${part}" is not one of 429=SHARE, 5xx=SHARE, expire=SHARE, latency=MS, seed=N`);
+      throw new Error(`"${part}" is not one of 429=SHARE, 5xx=SHARE, expire=SHARE, latency=MS, seed=N`);
     }
     if (key.startsWith('rate') || key === 'tokenExpiryRate') {
-      if (n > 1) throw new Error(`--faults: ${name} is a share between 0 and 1, not ${value}`);
+      if (n > 1) throw new Error(`${name} is a share between 0 and 1, not ${value}`);
     }
     faults[key] = n;
   }
@@ -77,60 +75,109 @@ export function faultsFrom(spec: string | undefined): FaultConfig {
 export function rateLimitsFrom(value: string): RateLimits {
   if (value === 'ringcentral') return RINGCENTRAL_RATE_LIMITS;
   if (value === 'off') return {};
-  let text: string;
-  try {
-    text = readFileSync(value, 'utf8');
-  } catch {
-    throw new Error(`--rate-limits must be "ringcentral", "off" or a readable JSON file, not "${value}"`);
-  }
-  try {
-    return parseRateLimits(JSON.parse(text));
-  } catch (err) {
-    throw new Error(`--rate-limits ${value}: ${(err as Error).message}`);
-  }
+  return readSettingsFile(value, rateLimitsFile);
 }
 
-function positiveInteger(name: string, value: string): number {
-  if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number, not "${value}"`);
-  return Number(value);
+const port = parsedBy(wholeNumber(0, 65535));
+const seconds = parsedBy(wholeNumber());
+
+export function hostOption(): Option {
+  return new Option('--host <host>', 'address to listen on').env('RINGLOG_HOST').default('127.0.0.1');
 }
 
-/** Defaults differ by command: `serve` limits and drops nothing unless asked, `demo` behaves like RingCentral. */
-export function buildConfig(
-  flags: CommonFlags,
-  env: NodeJS.ProcessEnv,
-  defaults: { rateLimits: string; retention: string } = { rateLimits: 'off', retention: 'archive' },
-): Config {
-  const port = positiveInteger('--port', flags.port ?? env.RINGLOG_PORT ?? '8080');
-  if (port > 65535) throw new Error(`--port must be at most 65535, not ${port}`);
+export function portOption(): Option {
+  return new Option('--port <n>', 'port to listen on, 0 for any free one')
+    .env('RINGLOG_PORT')
+    .argParser(port)
+    .default(8080);
+}
+
+const listFrom = (list: string) =>
+  list
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** An option read by `parse` from the flag, else `variable`, else from `fallback` (shown in the help as `shown`). */
+function setting<T>(
+  flags: string,
+  help: string,
+  variable: string,
+  parse: (spec: string) => T,
+  fallback: string,
+  shown = fallback,
+) {
+  return new Option(flags, help).env(variable).argParser(checked(parse)).default(parse(fallback), shown);
+}
+
+/** The options of serve and demo; their defaults differ: serve limits and drops nothing unless asked, demo behaves like RingCentral. */
+export function serverOptions(cmd: Command, defaults: { rateLimits: string; retention: string }): Command {
+  const retentionHelp = 'archive (keep all), ringcentral (log 365 d, recordings 90 d) or log=DAYS,recordings=DAYS';
+  const faultsHelp = 'inject faults, e.g. "429=0.05,5xx=0.05,expire=0.02,latency=200,seed=7"';
+  return cmd
+    .addOption(dbOption())
+    .addOption(portOption())
+    .addOption(hostOption())
+    .addOption(new Option('--public-url <url>', 'base URL to write into URIs').env('RINGLOG_PUBLIC_URL'))
+    .addOption(
+      new Option(
+        '--access-token-ttl <seconds>',
+        'access token life (default 3600); short values for testing expiry',
+      ).argParser(seconds),
+    )
+    .addOption(new Option('--refresh-token-ttl <seconds>', 'refresh token life (default 604800)').argParser(seconds))
+    .addOption(
+      setting(
+        '--rate-limits <ringcentral|off|file>',
+        'rate-limit groups',
+        'RINGLOG_RATE_LIMITS',
+        rateLimitsFrom,
+        defaults.rateLimits,
+      ),
+    )
+    .addOption(setting('--retention <spec>', retentionHelp, 'RINGLOG_RETENTION', parseRetention, defaults.retention))
+    .addOption(setting('--faults <spec>', faultsHelp, 'RINGLOG_FAULTS', faultsFrom, '', 'none'))
+    .addOption(
+      setting(
+        '--cors-origins <list>',
+        'comma-separated origins browsers may call from',
+        'RINGLOG_CORS_ORIGINS',
+        listFrom,
+        '',
+        'any',
+      ),
+    )
+    .option('--log', 'log every request (JSON lines on stderr, secrets redacted)')
+    .option('--allow-private-webhooks', 'let WebHook addresses point at loopback and private ranges (off by default)')
+    .addOption(
+      new Option('--webhook-lease-ms <ms>', 'how long a server holds a claimed WebHook notification')
+        .env('RINGLOG_WEBHOOK_LEASE_MS')
+        .argParser(seconds)
+        .hideHelp(),
+    );
+}
+
+export function serverConfig(flags: ServerFlags): Config {
   const tokens = { ...RINGCENTRAL_TOKEN_CONFIG };
   // Short token lives let tests and integrators exercise expiry and refresh; they also lower the minimum.
   if (flags.accessTokenTtl !== undefined) {
-    tokens.accessTtl = positiveInteger('--access-token-ttl', flags.accessTokenTtl);
+    tokens.accessTtl = flags.accessTokenTtl;
     tokens.minAccessTtl = Math.min(tokens.minAccessTtl, tokens.accessTtl);
   }
-  if (flags.refreshTokenTtl !== undefined) {
-    tokens.refreshTtl = positiveInteger('--refresh-token-ttl', flags.refreshTokenTtl);
-  }
+  if (flags.refreshTokenTtl !== undefined) tokens.refreshTtl = flags.refreshTokenTtl;
   const config: Config = {
-    db: flags.db ?? env.RINGLOG_DB ?? './ringlog.db',
-    host: flags.host ?? env.RINGLOG_HOST ?? '127.0.0.1',
-    port,
+    db: flags.db,
+    host: flags.host,
+    port: flags.port,
     tokens,
-    rateLimits: rateLimitsFrom(flags.rateLimits ?? env.RINGLOG_RATE_LIMITS ?? defaults.rateLimits),
-    retention: parseRetention(flags.retention ?? env.RINGLOG_RETENTION ?? defaults.retention),
-    faults: faultsFrom(flags.faults ?? env.RINGLOG_FAULTS),
+    rateLimits: flags.rateLimits,
+    retention: flags.retention,
+    faults: flags.faults,
     logger: flags.log ?? false,
-    corsOrigins: (flags.corsOrigins ?? env.RINGLOG_CORS_ORIGINS ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    corsOrigins: flags.corsOrigins,
   };
-  const publicUrl = flags.publicUrl ?? env.RINGLOG_PUBLIC_URL;
-  if (publicUrl) config.publicUrl = publicUrl;
+  if (flags.publicUrl) config.publicUrl = flags.publicUrl;
   if (flags.allowPrivateWebhooks) config.allowPrivateWebhooks = true;
-  if (env.RINGLOG_WEBHOOK_LEASE_MS) {
-    config.webhookLeaseMs = positiveInteger('RINGLOG_WEBHOOK_LEASE_MS', env.RINGLOG_WEBHOOK_LEASE_MS);
-  }
+  if (flags.webhookLeaseMs) config.webhookLeaseMs = flags.webhookLeaseMs;
   return config;
 }

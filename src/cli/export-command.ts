@@ -1,7 +1,8 @@
 // `ringlog export`: writes the records of a date range as NDJSON or CSV to a file or stdout, with a progress
 // bar (records) on stderr when it is a terminal and plain progress lines otherwise.
 
-import { parseDateTime, VIEWS, type View } from '../domain/index.ts';
+import { Command, Option } from 'commander';
+import { VIEWS, type View } from '../domain/index.ts';
 import { openStore, type ExportFilter, type Store } from '../store/index.ts';
 import {
   countExport,
@@ -11,45 +12,23 @@ import {
   openOutput,
   type ExportFormat,
 } from '../transfer/index.ts';
-import { buildConfig, type CommonFlags } from './config.ts';
-import { createProgress } from './progress.ts';
+import { dateTime, dbOption, parsedBy } from './options.ts';
+import { createProgress, type Progress } from './progress.ts';
 
-export interface ExportFlags extends CommonFlags {
-  format?: string;
-  from?: string;
-  to?: string;
+export interface ExportFlags {
+  db: string;
+  format?: ExportFormat | 'parquet';
+  from: number;
+  to: number;
   extension?: string;
   account?: string;
-  view?: string;
-  out?: string;
-  baseUrl?: string;
+  view: View;
+  out: string;
+  baseUrl: string;
 }
 
 /** The latest time JavaScript dates can hold: `--to` when not given. */
 const END_OF_TIME = 8.64e15;
-
-function exportFormat(out: string, flag: string | undefined): ExportFormat | 'parquet' {
-  const byName = /\.csv$/i.test(out) ? 'csv' : /\.parquet$/i.test(out) ? 'parquet' : 'ndjson';
-  const format = (flag ?? byName).toLowerCase();
-  if (format !== 'ndjson' && format !== 'csv' && format !== 'parquet')
-    throw new Error(`--format must be ndjson, csv or parquet, not "${flag}"`);
-  if (format === 'parquet' && out === '-') throw new Error('--format parquet writes a file: add --out FILE.parquet');
-  return format;
-}
-
-function time(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const ms = parseDateTime(value);
-  if (ms === null)
-    throw new Error(`${name} must be a date or date-time like 2026-11-20 or 2026-11-20T08:00:00Z, not "${value}"`);
-  return ms;
-}
-
-function viewOf(flag: string | undefined): View {
-  const view = VIEWS.find((v) => v.toLowerCase() === (flag ?? 'Detailed').toLowerCase());
-  if (!view) throw new Error(`--view must be Simple or Detailed, not "${flag}"`);
-  return view;
-}
 
 /** The logs to export, per account: --extension picks one log (an id, a number, or `company`), else every log. */
 async function logsToExport(
@@ -77,51 +56,94 @@ async function logsToExport(
   return found;
 }
 
+/** Writes the records; returns the exit status. */
+async function writeExport(
+  store: Store,
+  target: string,
+  format: ExportFormat | 'parquet',
+  filters: ExportFilter[],
+  baseUrl: string,
+  progress: Progress,
+): Promise<number> {
+  const started = performance.now();
+  if (format === 'parquet') {
+    const { records } = await exportParquet(store, target, filters, (n) => progress.update(n));
+    progress.stop();
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write(`Exported ${records} records to Parquet in ${seconds.toFixed(1)}s\n`);
+    return 0;
+  }
+  const out = openOutput(target);
+  try {
+    const { records } = await exportCallLog(store, out, {
+      format,
+      filters,
+      baseUrl,
+      onProgress: (n) => progress.update(n),
+    });
+    await out.close();
+    progress.stop();
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write(
+      `Exported ${records} records in ${seconds.toFixed(1)}s (${Math.round(records / seconds)} records/s)\n`,
+    );
+  } catch (err) {
+    // A reader that stops early (`ringlog export | head`) is not a failure of the export.
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+    throw err;
+  }
+  return 0;
+}
+
 /** Runs the export; returns the exit status. */
 export async function runExport(flags: ExportFlags): Promise<number> {
-  const target = flags.out ?? '-';
-  const format = exportFormat(target, flags.format);
-  const view = viewOf(flags.view);
-  const dateFrom = time('--from', flags.from, 0);
-  const dateTo = time('--to', flags.to, END_OF_TIME);
-  const store = await openStore(buildConfig(flags, process.env).db);
+  const target = flags.out;
+  const format = flags.format ?? (/\.csv$/i.test(target) ? 'csv' : /\.parquet$/i.test(target) ? 'parquet' : 'ndjson');
+  if (format === 'parquet' && target === '-') throw new Error('--format parquet writes a file: add --out FILE.parquet');
+  const store = await openStore(flags.db);
   try {
     const filters: ExportFilter[] = (await logsToExport(store, flags)).map((log) => ({
       ...log,
-      dateFrom,
-      dateTo,
-      view,
+      dateFrom: flags.from,
+      dateTo: flags.to,
+      view: flags.view,
     }));
     const progress = createProgress('exporting (records)', await countExport(store, filters));
-    const started = performance.now();
-    if (format === 'parquet') {
-      const { records } = await exportParquet(store, target, filters, (n) => progress.update(n));
-      progress.stop();
-      const seconds = (performance.now() - started) / 1000;
-      process.stderr.write(`Exported ${records} records to Parquet in ${seconds.toFixed(1)}s\n`);
-      return 0;
-    }
-    const out = openOutput(target);
+    // Stopped on every way out, an early reader's EPIPE included: a running bar's timer keeps the process alive.
     try {
-      const { records } = await exportCallLog(store, out, {
-        format,
-        filters,
-        baseUrl: flags.baseUrl ?? DEFAULT_BASE_URL,
-        onProgress: (n) => progress.update(n),
-      });
-      await out.close();
+      return await writeExport(store, target, format, filters, flags.baseUrl, progress);
+    } finally {
       progress.stop();
-      const seconds = (performance.now() - started) / 1000;
-      process.stderr.write(
-        `Exported ${records} records in ${seconds.toFixed(1)}s (${Math.round(records / seconds)} records/s)\n`,
-      );
-    } catch (err) {
-      // A reader that stops early (`ringlog export | head`) is not a failure of the export.
-      if ((err as NodeJS.ErrnoException).code === 'EPIPE') return 0;
-      throw err;
     }
-    return 0;
   } finally {
     await store.close();
   }
+}
+
+export function exportCommand(): Command {
+  const date = parsedBy(dateTime());
+  return new Command('export')
+    .description('export call-log records of a date range as NDJSON, CSV or Parquet (see docs/import-export.md)')
+    .addOption(dbOption())
+    .addOption(
+      new Option('--format <format>', 'default: by the --out file name, else ndjson').choices([
+        'ndjson',
+        'csv',
+        'parquet',
+      ]),
+    )
+    .addOption(
+      new Option('--from <date>', 'first startTime included, e.g. 2026-11-01')
+        .argParser(date)
+        .default(0, 'the beginning'),
+    )
+    .addOption(new Option('--to <date>', 'last startTime included').argParser(date).default(END_OF_TIME, 'no end'))
+    .option('--extension <id|number>', "one extension's log (by id or number), or `company` for the company log")
+    .option('--account <id>', 'one account (default: every account)')
+    .addOption(new Option('--view <view>', 'for NDJSON').choices(VIEWS).default('Detailed'))
+    .option('--out <file>', 'file to write, or - for stdout', '-')
+    .option('--base-url <url>', 'base URL written into URIs', DEFAULT_BASE_URL)
+    .action(async (flags: ExportFlags) => {
+      process.exitCode = await runExport(flags);
+    });
 }

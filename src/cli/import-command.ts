@@ -1,24 +1,20 @@
 // `ringlog import FILE|-`: loads NDJSON or CSV call-log records into the store, reporting bad lines on stderr
 // as `line N: reason` and a summary on stdout; a progress bar (bytes read) on a terminal.
 
+import { Command, Option } from 'commander';
 import { openStore, type Store } from '../store/index.ts';
 import { importCallLog, openInput, type ImportFormat } from '../transfer/index.ts';
-import { buildConfig, type CommonFlags } from './config.ts';
+import { dbOption } from './options.ts';
 import { createProgress } from './progress.ts';
 
-export interface ImportFlags extends CommonFlags {
-  format?: string;
+export interface ImportFlags {
+  db: string;
+  format?: ImportFormat;
   account?: string;
 }
 
 /** Exit status when some lines were rejected (the good ones are imported all the same). */
 export const EXIT_REJECTED = 2;
-
-export function importFormat(file: string, flag: string | undefined): ImportFormat {
-  const format = (flag ?? (/\.csv$/i.test(file) ? 'csv' : 'ndjson')).toLowerCase();
-  if (format !== 'ndjson' && format !== 'csv') throw new Error(`--format must be ndjson or csv, not "${flag}"`);
-  return format;
-}
 
 /** The account of records that do not name one: --account, else the database's only account. */
 async function defaultAccount(store: Store, flag: string | undefined): Promise<string | undefined> {
@@ -29,9 +25,9 @@ async function defaultAccount(store: Store, flag: string | undefined): Promise<s
 
 /** Runs the import; returns the exit status. */
 export async function runImport(file: string, flags: ImportFlags): Promise<number> {
-  const format = importFormat(file, flags.format);
+  const format = flags.format ?? (/\.csv$/i.test(file) ? 'csv' : 'ndjson');
   const input = openInput(file);
-  const store = await openStore(buildConfig(flags, process.env).db);
+  const store = await openStore(flags.db);
   const started = performance.now();
   try {
     const progress = input.size ? createProgress('importing (bytes)', input.size) : null;
@@ -63,4 +59,16 @@ export async function runImport(file: string, flags: ImportFlags): Promise<numbe
     input.stream.destroy();
     await store.close();
   }
+}
+
+export function importCommand(): Command {
+  return new Command('import')
+    .description('import call-log records: NDJSON as the API returns them, or CSV (see docs/import-export.md)')
+    .argument('<file>', 'file to read, or - for stdin')
+    .addOption(dbOption())
+    .addOption(new Option('--format <format>', 'default: csv for a .csv file, else ndjson').choices(['ndjson', 'csv']))
+    .option('--account <id>', 'account of records that do not name one (default: the only account)')
+    .action(async (file: string, flags: ImportFlags) => {
+      process.exitCode = await runImport(file, flags);
+    });
 }

@@ -14,9 +14,10 @@ import {
 } from '../reports/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { openInput, readCsvRows } from '../transfer/index.ts';
-import { buildConfig, type CommonFlags } from './config.ts';
+import { dbOption } from './options.ts';
 
-export interface ReportFlags extends CommonFlags {
+export interface ReportFlags {
+  db: string;
   from?: string;
   to?: string;
   by?: string;
@@ -97,7 +98,7 @@ export async function runReportCommand(name: string, flags: ReportFlags): Promis
   } catch (err) {
     throw cliError(err);
   }
-  const store = await openStore(buildConfig(flags, process.env).db);
+  const store = await openStore(flags.db);
   try {
     const result = await runReport(store, await accountOf(store, account), request, external).catch((err) => {
       throw cliError(err);
@@ -122,7 +123,7 @@ export function reportCommand(): Command {
   return new Command('report')
     .description(`print a report: ${REPORT_NAMES.join(', ')} (see docs/reports.md)`)
     .argument('<name>', 'the report')
-    .addOption(new Option('--db <location>', 'SQLite file or postgres:// URL (default ./ringlog.db; env RINGLOG_DB)'))
+    .addOption(dbOption())
     .requiredOption('--from <date>', 'start of the period (a date is midnight in --time-zone), e.g. 2026-11-01')
     .requiredOption('--to <date>', 'end of the period, excluded, e.g. 2026-12-01')
     .addOption(

@@ -11,10 +11,8 @@ import type { Config } from './config.ts';
 import type { ServerMessage } from './server-worker.ts';
 
 /**
- * 192 MB of young generation = 64 MB semi-spaces. Measured on 1M records in PostgreSQL with 10 connections, against
- * the same server on the main thread: list requests/s +12-17% (Simple pages) and +20-30% (Detailed); 96 MB did as
- * well within the noise. V8 grows the young generation only as far as the load needs: an idle server stays small,
- * a loaded one peaked at 250-350 MiB RSS instead of 190-230.
+ * 192 MB of young generation = 64 MB semi-spaces (the figures are in docs/benchmarks.md). V8 grows the young
+ * generation only as far as the load needs: an idle server stays small.
  */
 const SERVER_LIMITS = { maxYoungGenerationSizeMb: 192 };
 
@@ -40,7 +38,7 @@ function startServer(config: Config): Promise<{ worker: Worker; url: string }> {
   });
 }
 
-export async function serve(config: Config, afterStart?: (url: string) => Promise<void>): Promise<void> {
+export async function serve(config: Config, afterStart?: (url: string) => void | Promise<void>): Promise<void> {
   const { worker, url } = await startServer(config);
   process.stdout.write(`${url}\n`);
   let stopping = false;

@@ -1,11 +1,11 @@
-// `ringlog sync`: builds the sync configuration (flags, then RINGLOG_SYNC_* environment variables, then a JSON
-// --config file) and runs a sync or, with --verify, a reconciliation of the archive against the upstream.
+// `ringlog sync`: its options (a flag, else its RINGLOG_SYNC_* environment variable, else the JSON --config file,
+// else the default) and a run of a sync or, with --verify, a reconciliation of the archive against the upstream.
 
-import { readFileSync } from 'node:fs';
-import { parseDateTime } from '../domain/index.ts';
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import { DAY_MS } from '../domain/index.ts';
 import { createDiskBlobStore, defaultBlobDir, loadSecretKey, openStore, sweepTemporaryBlobs } from '../store/index.ts';
 import {
-  createSyncProgress,
   formatVerifyReport,
   runSync,
   verify,
@@ -13,35 +13,24 @@ import {
   DEFAULT_PER_PAGE,
   type UpstreamCredentials,
 } from '../sync/index.ts';
+import { dateTime, dbOption, parsedBy, readSettingsFile, wholeNumber } from './options.ts';
+import { createSyncProgress } from './progress.ts';
 
 export interface SyncFlags {
-  db?: string;
+  db: string;
   from?: string;
   clientId?: string;
   clientSecret?: string;
   jwt?: string;
   config?: string;
-  since?: string;
-  lookback?: string;
-  recordings?: boolean;
-  perPage?: string;
+  since?: number;
+  lookback: number;
+  recordings: boolean;
+  perPage: number;
   verify?: boolean;
-  dateFrom?: string;
-  dateTo?: string;
+  dateFrom?: number;
+  dateTo?: number;
   json?: boolean;
-}
-
-/** The --config file: the same settings in JSON. */
-interface SyncFile {
-  from?: string;
-  clientId?: string;
-  clientSecret?: string;
-  jwt?: string;
-  db?: string;
-  since?: string;
-  lookbackDays?: number;
-  recordings?: boolean;
-  perPage?: number;
 }
 
 export interface SyncConfig {
@@ -56,49 +45,49 @@ export interface SyncConfig {
   json: boolean;
 }
 
-const DAY_MS = 86_400_000;
+const upstreamUrl = z.string().regex(/^https?:\/\/[^/]+/, 'must be an http(s) URL');
+const perPage = wholeNumber(1, 1000);
 
-function readSyncFile(path: string | undefined, read: (path: string) => string): SyncFile {
-  if (!path) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(read(path));
-  } catch (err) {
-    throw new Error(`--config ${path}: ${(err as Error).message}`);
+/** The --config file: the settings above in JSON, under the names of their options. */
+const syncFile = z.strictObject({
+  from: upstreamUrl.optional(),
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().min(1).optional(),
+  jwt: z.string().min(1).optional(),
+  db: z.string().min(1).optional(),
+  since: dateTime().optional(),
+  lookbackDays: z.int().min(0).optional(),
+  recordings: z.boolean().optional(),
+  perPage: z.int().min(1).max(1000).optional(),
+});
+
+/** The option each setting of the file stands for. */
+const FILE_OPTION: Record<keyof z.infer<typeof syncFile>, keyof SyncFlags> = {
+  from: 'from',
+  clientId: 'clientId',
+  clientSecret: 'clientSecret',
+  jwt: 'jwt',
+  db: 'db',
+  since: 'since',
+  lookbackDays: 'lookback',
+  recordings: 'recordings',
+  perPage: 'perPage',
+};
+
+/** Takes the --config file's settings for the options given neither as flags nor in the environment. */
+function applySyncFile(cmd: Command): void {
+  const path = cmd.getOptionValue('config') as string | undefined;
+  if (!path) return;
+  for (const [setting, value] of Object.entries(readSettingsFile(path, syncFile, '--config '))) {
+    const option = FILE_OPTION[setting as keyof typeof FILE_OPTION];
+    const source = cmd.getOptionValueSource(option);
+    if (source === undefined || source === 'default') cmd.setOptionValueWithSource(option, value, 'config');
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new Error(`--config ${path}: must be a JSON object`);
-  return parsed;
 }
 
-function date(name: string, value: string, endOfDay = false): number {
-  const ms = parseDateTime(value);
-  if (ms === null) throw new Error(`${name} must be a date (YYYY-MM-DD) or an ISO 8601 date-time, not "${value}"`);
-  return endOfDay && /^\d{4}-\d{2}-\d{2}$/.test(value) ? ms + DAY_MS - 1 : ms;
-}
-
-function count(name: string, value: string | number | undefined, fallback: number, max = Infinity): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max)
-    throw new Error(`${name} must be a whole number${max < Infinity ? ` up to ${max}` : ''}, not "${value}"`);
-  return n;
-}
-
-/** Flags win over RINGLOG_SYNC_* variables, which win over the --config file. */
-export function buildSyncConfig(
-  flags: SyncFlags,
-  env: NodeJS.ProcessEnv,
-  now = Date.now(),
-  read: (path: string) => string = (path) => readFileSync(path, 'utf8'),
-): SyncConfig {
-  const file = readSyncFile(flags.config ?? env.RINGLOG_SYNC_CONFIG, read);
-  const upstream = {
-    url: flags.from ?? env.RINGLOG_SYNC_FROM ?? file.from,
-    clientId: flags.clientId ?? env.RINGLOG_SYNC_CLIENT_ID ?? file.clientId,
-    clientSecret: flags.clientSecret ?? env.RINGLOG_SYNC_CLIENT_SECRET ?? file.clientSecret,
-    jwt: flags.jwt ?? env.RINGLOG_SYNC_JWT ?? file.jwt,
-  };
+/** Checks that the upstream is named in full and works out the --verify range. */
+export function buildSyncConfig(flags: SyncFlags, now = Date.now()): SyncConfig {
+  const upstream = { url: flags.from, clientId: flags.clientId, clientSecret: flags.clientSecret, jwt: flags.jwt };
   const missing = [
     ['--from', 'RINGLOG_SYNC_FROM', upstream.url],
     ['--client-id', 'RINGLOG_SYNC_CLIENT_ID', upstream.clientId],
@@ -108,27 +97,69 @@ export function buildSyncConfig(
   if (missing.length) {
     throw new Error(`sync needs ${missing.map(([flag, variable]) => `${flag} (or ${variable})`).join(', ')}`);
   }
-  if (!/^https?:\/\/[^/]+/.test(upstream.url!)) throw new Error(`--from must be an http(s) URL, not "${upstream.url}"`);
-  const since = flags.since ?? file.since;
   let verifyRange: SyncConfig['verify'] = null;
   if (flags.verify) {
-    const dateTo = flags.dateTo ? date('--date-to', flags.dateTo, true) : now;
-    const dateFrom = flags.dateFrom
-      ? date('--date-from', flags.dateFrom)
-      : Math.floor(dateTo / DAY_MS) * DAY_MS - 29 * DAY_MS;
+    const dateTo = flags.dateTo ?? now;
+    const dateFrom = flags.dateFrom ?? Math.floor(dateTo / DAY_MS) * DAY_MS - 29 * DAY_MS;
     if (dateFrom > dateTo) throw new Error('--date-from must not be after --date-to');
     verifyRange = { dateFrom, dateTo };
   }
   return {
-    db: flags.db ?? env.RINGLOG_DB ?? file.db ?? './ringlog.db',
+    db: flags.db,
     upstream: upstream as UpstreamCredentials,
-    since: since === undefined ? undefined : date('--since', since),
-    lookbackDays: count('--lookback', flags.lookback ?? file.lookbackDays, DEFAULT_LOOKBACK_DAYS),
-    recordings: flags.recordings ?? file.recordings ?? false,
-    perPage: Math.max(1, count('--per-page', flags.perPage ?? file.perPage, DEFAULT_PER_PAGE, 1000)),
+    since: flags.since,
+    lookbackDays: flags.lookback,
+    recordings: flags.recordings,
+    perPage: flags.perPage,
     verify: verifyRange,
     json: flags.json ?? false,
   };
+}
+
+/** The command; `run` does the work (tests give their own to see the configuration). */
+export function syncCommand(run: (config: SyncConfig) => Promise<number> = runSyncCommand): Command {
+  const date = parsedBy(dateTime());
+  const env = (flags: string, description: string, variable: string) => new Option(flags, description).env(variable);
+  return new Command('sync')
+    .description("copy a company's call log (and recordings) from RingCentral or a compatible server into --db")
+    .addOption(dbOption())
+    .addOption(
+      env('--from <url>', 'upstream base URL, e.g. https://platform.ringcentral.com', 'RINGLOG_SYNC_FROM').argParser(
+        parsedBy(upstreamUrl),
+      ),
+    )
+    .addOption(env('--client-id <id>', 'upstream app client id', 'RINGLOG_SYNC_CLIENT_ID'))
+    .addOption(env('--client-secret <secret>', 'upstream app client secret', 'RINGLOG_SYNC_CLIENT_SECRET'))
+    .addOption(env('--jwt <jwt>', "an upstream administrator's JWT credential", 'RINGLOG_SYNC_JWT'))
+    .addOption(env('--config <file>', 'JSON file with any of these settings (see docs/sync.md)', 'RINGLOG_SYNC_CONFIG'))
+    .addOption(
+      new Option('--since <date>', 'first run: start of the history to copy (default 13 months ago)').argParser(date),
+    )
+    .addOption(
+      new Option('--lookback <days>', 'later runs: days before the last sync to read again for late changes')
+        .argParser(parsedBy(wholeNumber()))
+        .default(DEFAULT_LOOKBACK_DAYS),
+    )
+    .option('--recordings', 'copy recording audio too', false)
+    .addOption(
+      new Option('--per-page <n>', 'records per upstream request, 1-1000')
+        .argParser(parsedBy(perPage))
+        .default(DEFAULT_PER_PAGE),
+    )
+    .option('--verify', 'compare the archive with the upstream per day instead of syncing; exit 1 on differences')
+    .addOption(
+      new Option('--date-from <date>', 'with --verify: first day (default 30 days before --date-to)').argParser(date),
+    )
+    .addOption(
+      new Option('--date-to <date>', 'with --verify: last day, whole (default now)').argParser(
+        parsedBy(dateTime({ endOfDay: true })),
+      ),
+    )
+    .option('--json', 'print the summary or the verify report as one JSON object')
+    .action(async (_flags: SyncFlags, cmd: Command) => {
+      applySyncFile(cmd);
+      process.exitCode = await run(buildSyncConfig(cmd.opts<SyncFlags>()));
+    });
 }
 
 /** The first SIGINT/SIGTERM stops after the page in hand (resumable); a second one exits at once. */
@@ -153,10 +184,9 @@ function stopSignal(): { signal: AbortSignal; dispose(): void } {
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Runs the command; resolves with the exit code. */
-export async function runSyncCommand(flags: SyncFlags, env: NodeJS.ProcessEnv): Promise<number> {
-  const config = buildSyncConfig(flags, env);
+export async function runSyncCommand(config: SyncConfig): Promise<number> {
   const store = await openStore(config.db);
-  const secretKey = loadSecretKey(config.db, env.RINGLOG_SECRET_KEY);
+  const secretKey = loadSecretKey(config.db, process.env.RINGLOG_SECRET_KEY);
   try {
     if (config.verify) {
       const report = await verify({

@@ -4,14 +4,13 @@
 import { CALL_TYPES, DIRECTIONS, RECORDING_TYPE_FILTERS, TRANSPORTS, VIEWS } from './enums.ts';
 import type { CallType, Direction, RecordingTypeFilter, Transport, View } from './enums.ts';
 import { errors } from './errors.ts';
-import { parseDateTime } from './date-time.ts';
+import { DAY_MS, parseDateTime } from './date-time.ts';
 import { phoneDigits, type CallLogRecord } from './call-log-record.ts';
 
 export type RawQuery = Record<string, string | string[] | undefined>;
 
 export const MAX_PER_PAGE = 1000;
 export const DEFAULT_PER_PAGE = 100;
-const DAY_MS = 24 * 3600 * 1000;
 
 export interface CallLogFilter {
   accountId: string;

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { generateCompany, generateTraffic } from '../generator/index.ts';
 import {
   BASE_MARK,
-  iso,
   preparedStringify,
   prepareRecordJson,
   renderRecord,
@@ -58,7 +57,7 @@ function party(p: PartyInfo): Record<string, unknown> {
 
 function renderLeg(accountId: string, leg: CallLogLeg): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    startTime: iso(leg.startTime),
+    startTime: new Date(leg.startTime).toISOString(),
     duration: leg.duration,
     durationMs: leg.durationMs,
     type: leg.type,
@@ -95,7 +94,7 @@ function referenceRender(r: CallLogRecord, view: View): Record<string, unknown> 
     telephonySessionId: r.telephonySessionId,
   };
   if (r.partyId) out.partyId = r.partyId;
-  out.startTime = iso(r.startTime);
+  out.startTime = new Date(r.startTime).toISOString();
   out.duration = r.duration;
   out.durationMs = r.durationMs;
   out.type = r.type;
@@ -116,7 +115,7 @@ function referenceRender(r: CallLogRecord, view: View): Record<string, unknown> 
   if (r.deleted) out.deleted = true;
   if (view === 'Detailed') {
     out.transport = r.transport;
-    out.lastModifiedTime = iso(r.lastModifiedTime);
+    out.lastModifiedTime = new Date(r.lastModifiedTime).toISOString();
     if (r.billing) out.billing = r.billing;
     out.legs = r.legs.map((leg) => renderLeg(r.accountId, leg));
   }

@@ -125,10 +125,8 @@ export function withBase(preparedJson: string, base: string): string {
 /** Free text never carries BASE_MARK: a NUL from outside (import, sync) is dropped. */
 const text = (value: string): string => (value.includes(BASE_MARK) ? value.replaceAll(BASE_MARK, '') : value);
 
-export const iso = isoDateTime;
-
 // Prepared JSON is written as text rather than built as objects and given to JSON.stringify: it is what every
-// write (seed, import, sync) spends most of its time on, and text is about 4x faster (measured). The order of the
+// write (seed, import, sync) spends most of its time on, and text is faster (docs/benchmarks.md). The order of the
 // fields is RingCentral's; the test beside this file checks the text against JSON.stringify of the same fields.
 
 /** What JSON.stringify would need to escape, plus surrogates (a lone one must be escaped, not mangled). */
@@ -189,7 +187,7 @@ const billing = (b: Billing) => `{"costIncluded":${num(b.costIncluded)},"costPur
 
 /** The fields of a leg, from startTime (no braces). */
 function legFields(accountId: string, leg: CallLogLeg): string {
-  let out = `"startTime":"${iso(leg.startTime)}","duration":${num(leg.duration)},"durationMs":${num(leg.durationMs)},"type":${str(leg.type)}`;
+  let out = `"startTime":"${isoDateTime(leg.startTime)}","duration":${num(leg.duration)},"durationMs":${num(leg.durationMs)},"type":${str(leg.type)}`;
   if (leg.internalType) out += `,"internalType":${str(leg.internalType)}`;
   out += `,"direction":${str(leg.direction)},"action":${str(leg.action)},"result":${str(leg.result)}`;
   if (leg.reason) out += `,"reason":${str(leg.reason)}`;
@@ -212,7 +210,7 @@ function legFields(accountId: string, leg: CallLogLeg): string {
 function commonFields(r: CallLogRecord): string {
   let out = `"id":${str(r.id)},"sessionId":${str(r.sessionId)},"telephonySessionId":${str(r.telephonySessionId)}`;
   if (r.partyId) out += `,"partyId":${str(r.partyId)}`;
-  out += `,"startTime":"${iso(r.startTime)}","duration":${num(r.duration)},"durationMs":${num(r.durationMs)},"type":${str(r.type)}`;
+  out += `,"startTime":"${isoDateTime(r.startTime)}","duration":${num(r.duration)},"durationMs":${num(r.durationMs)},"type":${str(r.type)}`;
   if (r.internalType) out += `,"internalType":${str(r.internalType)}`;
   out += `,"direction":${str(r.direction)},"action":${str(r.action)},"result":${str(r.result)}`;
   if (r.reason) out += `,"reason":${str(r.reason)}`;
@@ -230,7 +228,7 @@ function commonFields(r: CallLogRecord): string {
 
 /** The fields only the Detailed view has (no braces). */
 function detailedFields(r: CallLogRecord): string {
-  let out = `"transport":${str(r.transport)},"lastModifiedTime":"${iso(r.lastModifiedTime)}"`;
+  let out = `"transport":${str(r.transport)},"lastModifiedTime":"${isoDateTime(r.lastModifiedTime)}"`;
   if (r.billing) out += `,"billing":${billing(r.billing)}`;
   return `${out},"legs":[${r.legs.map((leg) => `{${legFields(r.accountId, leg)}}`).join(',')}]`;
 }

@@ -45,7 +45,8 @@ function utcMs(year: number, monthIndex: number, day: number, h: number, mi: num
   return d.getTime();
 }
 
-const DAY_MS = 86_400_000;
+/** Milliseconds in a UTC day. */
+export const DAY_MS = 86_400_000;
 
 /** The day of the last `YYYY-MM-DD` read by parseCommonForm (records come in runs of the same day). */
 let lastDate = '';

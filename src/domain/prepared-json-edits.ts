@@ -1,13 +1,14 @@
 // Edits of a record's prepared JSON that the server makes itself (deletion, dropping an expired recording),
 // so the stored views change without rebuilding the record from scratch.
 
-import { iso, preparedStringify } from './call-log-record.ts';
+import { preparedStringify } from './call-log-record.ts';
+import { isoDateTime } from './date-time.ts';
 
 /** Marks a prepared record deleted at `at`: `deleted: true`, and a newer lastModifiedTime in the Detailed view. */
 export function markDeletedJson(json: string, at: number): string {
   const record = JSON.parse(json) as Record<string, unknown>;
   record.deleted = true;
-  if ('lastModifiedTime' in record) record.lastModifiedTime = iso(at);
+  if ('lastModifiedTime' in record) record.lastModifiedTime = isoDateTime(at);
   return preparedStringify(record);
 }
 

@@ -1,4 +1,6 @@
-// RingCentral's rate-limit groups and the sliding-window-with-penalty rule they follow.
+// RingCentral's rate-limit groups, the sliding-window-with-penalty rule they follow, and the file of custom limits.
+
+import { z } from 'zod';
 
 export const RATE_GROUPS = ['Light', 'Medium', 'Heavy', 'Auth'] as const;
 export type RateGroup = (typeof RATE_GROUPS)[number];
@@ -58,27 +60,27 @@ export function countRequest(
   };
 }
 
-/** Parses a rate-limit file: `{ "Heavy": { "requests": 10, "windowSec": 6, "penaltySec": 6 }, ... }`. */
-export function parseRateLimits(json: unknown): RateLimits {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('rate limits must be a JSON object');
-  const limits: RateLimits = {};
-  for (const [group, value] of Object.entries(json)) {
-    if (!(RATE_GROUPS as readonly string[]).includes(group)) {
-      throw new Error(`unknown rate-limit group "${group}" (expected ${RATE_GROUPS.join(', ')})`);
+const rateRule = z.strictObject({
+  requests: z.int().min(1),
+  windowSec: z.int().min(1),
+  penaltySec: z.int().min(0),
+});
+
+/**
+ * A rate-limit file: `{ "Heavy": { "requests": 10, "windowSec": 6, "penaltySec": 6 }, ... }`; a group set to null
+ * or false, or left out, is not limited.
+ */
+export const rateLimitsFile = z
+  .strictObject(
+    Object.fromEntries(
+      RATE_GROUPS.map((g) => [g, z.preprocess((v) => (v === false ? null : v), rateRule.nullable().optional())]),
+    ),
+  )
+  .transform((groups): RateLimits => {
+    const limits: RateLimits = {};
+    for (const group of RATE_GROUPS) {
+      const rule = groups[group];
+      if (rule) limits[group] = rule;
     }
-    if (value === null || value === false) continue;
-    const rule = value as Record<string, unknown>;
-    for (const field of ['requests', 'windowSec', 'penaltySec']) {
-      const n = rule[field];
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < (field === 'penaltySec' ? 0 : 1)) {
-        throw new Error(`rate limit ${group}.${field} must be a positive whole number`);
-      }
-    }
-    limits[group as RateGroup] = {
-      requests: rule.requests as number,
-      windowSec: rule.windowSec as number,
-      penaltySec: rule.penaltySec as number,
-    };
-  }
-  return limits;
-}
+    return limits;
+  });

@@ -78,7 +78,7 @@ export const DEFAULT_WEBHOOK_CLIENT: WebhookClientOptions = {
 const HANDSHAKE_MAX_BYTES = 1024;
 
 export class WebhookClient {
-  /** Kept-alive connections to receivers: node:http with an agent posts about 4x faster than fetch (measured). */
+  /** Kept-alive connections to receivers: node:http with an agent posts faster than fetch (docs/benchmarks.md). */
   private readonly http = new HttpAgent({ keepAlive: true, maxSockets: 64 });
   private readonly https = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
 

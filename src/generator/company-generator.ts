@@ -14,7 +14,7 @@ import {
 } from './company-catalogue.ts';
 import type { DirectoryEntry } from '../telephony/index.ts';
 import { GeneratedIds } from './generated-ids.ts';
-import { SeededRandom } from '../domain/index.ts';
+import { DAY_MS, SeededRandom } from '../domain/index.ts';
 import { callStartTimes, COMPANY_TIME_ZONE } from './traffic-calendar.ts';
 import { TrafficWorld, usNumber } from './traffic-parties.ts';
 import { callAssembler, settleRecords } from './scripted-call.ts';
@@ -74,7 +74,6 @@ export interface TrafficBatch {
  */
 export const TRAFFIC_BATCH_RECORDS = 20_000;
 
-const DAY_MS = 86_400_000;
 const COMPANY_STREAM = 1;
 const TRAFFIC_STREAM = 2;
 

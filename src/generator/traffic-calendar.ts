@@ -1,12 +1,11 @@
 // When a generated company's calls happen: its clock (America/Los_Angeles, US daylight-saving rules), the
 // hour-of-day and weekday curves, and the drawing of call start times for a span of time.
 
-import type { SeededRandom } from '../domain/index.ts';
+import { DAY_MS, type SeededRandom } from '../domain/index.ts';
 
 export const COMPANY_TIME_ZONE = 'America/Los_Angeles';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 /** Relative call intensity per local hour 0..23 (normalised to shares in HOUR_SHARES). */
 const HOUR_WEIGHTS = [

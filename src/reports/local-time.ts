@@ -1,14 +1,13 @@
 // Wall-clock time in a report's time zone: weekday, minute of day and the start of the hour/day/week/month bucket
 // an instant falls in. Offsets come from Intl once per quarter hour of UTC (zones change offset on quarter hours).
 
-import { errors } from '../domain/index.ts';
+import { DAY_MS, errors } from '../domain/index.ts';
 
 export type Interval = 'hour' | 'day' | 'week' | 'month';
 export const INTERVALS: readonly Interval[] = ['hour', 'day', 'week', 'month'];
 
 const QUARTER_MS = 900_000;
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 export interface BusinessHours {
   /** Weekdays that have business hours, 0 = Sunday. */

@@ -2,11 +2,9 @@
 // run once (applyRetention) or on a timer (startRetentionJob).
 
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { RetentionPolicy } from '../domain/index.ts';
+import { DAY_MS, type RetentionPolicy } from '../domain/index.ts';
 import type { BlobStore } from './blob-store.ts';
 import type { Store } from './store.ts';
-
-const DAY_MS = 86_400_000;
 
 export interface RetentionResult {
   records: number;

@@ -22,13 +22,13 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
   const sqlite = new Database(file);
   // Records are kept in the primary key's b-tree (WITHOUT ROWID), whose rows spill to overflow pages past
   // about 1/32 of a page: 64 KiB pages keep a whole record (~3 KB with both views) in place, so a log's
-  // page of records is a few contiguous pages. Measured: 3x faster pages, 2.5x smaller file than 8 KiB.
+  // page of records is a few contiguous pages (faster and smaller than 8 KiB: docs/benchmarks.md).
   sqlite.pragma('page_size = 65536');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
-  // Reads through a memory map skip a copy per page (about 1.8x more list pages per second, measured).
+  // Reads through a memory map skip a copy per page (more list pages per second: docs/benchmarks.md).
   sqlite.pragma('mmap_size = 2147483648');
   // For migration 0005 (PostgreSQL has reverse()).
   sqlite.function('ringlog_reverse', { deterministic: true }, (text: unknown) =>

@@ -2,6 +2,7 @@
 // with its fan-out cursor. Claims use FOR UPDATE SKIP LOCKED on PostgreSQL, so several servers sharing one database
 // never deliver one row at once; a claim is a lease, so a row a killed server held is claimed again when it ends.
 
+import { DAY_MS } from '../domain/index.ts';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { LoggedEvent } from './event-log.ts';
 import { EventLog } from './event-log.ts';
@@ -112,7 +113,7 @@ export class SubscriptionsStore {
     await this.db.insertInto('ws_tokens').values(row).execute();
     await this.db
       .deleteFrom('ws_tokens')
-      .where('expires_at', '<', row.expires_at - 86_400_000)
+      .where('expires_at', '<', row.expires_at - DAY_MS)
       .execute();
   }
 

@@ -1,6 +1,7 @@
 // The sync plan: log in (reusing the stored upstream session), copy the directory, then bring the company log and
 // every extension's log up to the run's start, each from its checkpoint minus the lookback.
 
+import { DAY_MS } from '../domain/index.ts';
 import type { BlobStore, Store } from '../store/index.ts';
 import { createDecoderPool } from '../transfer/index.ts';
 import { Checkpoints, nextPass, startPass, type PlanOptions } from './checkpoint.ts';
@@ -11,7 +12,6 @@ import type { RecordingStats } from './recordings-copy.ts';
 import { UpstreamError, type ClientStats, type UpstreamClient, type UpstreamCredentials } from './upstream-client.ts';
 import { closeSession, openUpstream, type UpstreamSession } from './upstream-session.ts';
 
-const DAY_MS = 86_400_000;
 export const DEFAULT_LOOKBACK_DAYS = 14;
 export const DEFAULT_PER_PAGE = 1000;
 

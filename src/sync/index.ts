@@ -1,5 +1,5 @@
 // What other modules may use from sync: running a sync of an upstream into the store, verifying the archive
-// against the upstream, and the progress display.
+// against the upstream, and the text of its progress line.
 
 export {
   runSync,
@@ -12,6 +12,6 @@ export {
   type SyncObserver,
 } from './archiver.ts';
 export { verify, formatVerifyReport, type VerifyOptions, type VerifyReport, type DayDifference } from './verify.ts';
-export { createSyncProgress } from './sync-progress.ts';
+export { formatStatus } from './sync-progress.ts';
 export { UpstreamError, type UpstreamCredentials } from './upstream-client.ts';
 export { recordingBlobKey } from './recordings-copy.ts';

@@ -1,7 +1,7 @@
 // Reads one pass of one log: the upstream list (Detailed, deleted records included) newest first, page by page,
 // fetching the next page while the current one is stored, and moving the log's checkpoint after each page.
 
-import { fromWire, type CallLogRecord } from '../domain/index.ts';
+import { fromWire, isoDateTime, type CallLogRecord } from '../domain/index.ts';
 import type { BlobStore, PreparedRecord, Store } from '../store/index.ts';
 import type { DecodeJob, DecodedBatch, DecoderPool } from '../transfer/index.ts';
 import { advancePass, completePass, type Checkpoints, type LogCheckpoint, type Pass } from './checkpoint.ts';
@@ -34,7 +34,6 @@ export interface PassContext {
 const floorSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 /** The next whole second after `ms`: right whatever the upstream does with dateTo (inclusive, exclusive, truncated). */
 const secondAfter = (ms: number) => floorSecond(ms) + 1000;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export function listUrl(
   ctx: Pick<PassContext, 'client' | 'accountId' | 'perPage'>,
@@ -47,8 +46,8 @@ export function listUrl(
     view: 'Detailed',
     showDeleted: true,
     perPage: ctx.perPage,
-    dateFrom: iso(floorSecond(from)),
-    dateTo: iso(secondAfter(to)),
+    dateFrom: isoDateTime(floorSecond(from)),
+    dateTo: isoDateTime(secondAfter(to)),
   });
 }
 

@@ -1,6 +1,9 @@
 // Paces requests per rate-limit group from the X-Rate-Limit-* headers the upstream sends: a sliding window of
 // our own requests per group, aligned with the server's Remaining count, and a block while a 429 penalty runs.
 
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RATE_GROUPS, RINGCENTRAL_RATE_LIMITS, type RateRule } from '../domain/index.ts';
+
 /** What a response says about its rate-limit group. */
 export interface RateHeaders {
   group?: string;
@@ -28,13 +31,11 @@ export function readRateHeaders(headers: Headers): RateHeaders {
   };
 }
 
-/** RingCentral's default groups: what the pacer assumes until the upstream's headers say otherwise. */
-export const DEFAULT_GROUP_LIMITS: Record<string, { requests: number; windowSec: number }> = {
-  heavy: { requests: 10, windowSec: 60 },
-  medium: { requests: 40, windowSec: 60 },
-  light: { requests: 50, windowSec: 60 },
-  auth: { requests: 5, windowSec: 60 },
-};
+/** RingCentral's default rule for a group (by lower-case name; Heavy for an unknown one): what the pacer assumes until the upstream's headers say otherwise. */
+function defaultRule(name: string): RateRule {
+  const group = RATE_GROUPS.find((g) => g.toLowerCase() === name) ?? 'Heavy';
+  return RINGCENTRAL_RATE_LIMITS[group]!;
+}
 
 interface GroupState {
   /** Requests allowed per window; Infinity once the upstream answered without rate-limit headers. */
@@ -74,7 +75,6 @@ export interface PacerOptions {
 
 /** Monotonic wall-clock milliseconds. */
 const monotonicNow = () => performance.timeOrigin + performance.now();
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Time left after a window before its oldest hit stops counting. The server counts a request when it arrives,
@@ -93,7 +93,7 @@ export class Pacer {
 
   constructor(options: PacerOptions = {}) {
     this.now = options.now ?? monotonicNow;
-    this.sleep = options.sleep ?? realSleep;
+    this.sleep = options.sleep ?? ((ms) => sleep(ms));
   }
 
   /** Waits until a request of `kind` (heavy, medium, light, auth, or what the upstream named) may be sent. */
@@ -184,7 +184,7 @@ export class Pacer {
     const name = this.groupName(kind);
     let state = this.groups.get(name);
     if (!state) {
-      const defaults = DEFAULT_GROUP_LIMITS[name] ?? DEFAULT_GROUP_LIMITS.heavy;
+      const defaults = defaultRule(name);
       state = {
         limit: defaults.requests,
         windowMs: defaults.windowSec * 1000,

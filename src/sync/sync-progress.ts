@@ -1,7 +1,7 @@
-// Progress of a sync on stderr: records, requests (and 429s), rate, the rate-limit group's state and an ETA;
-// one line rewritten in place on a terminal, a plain line every few seconds otherwise.
+// What a sync's progress line says: records, requests (and 429s), rate, the rate-limit group's state and an ETA
+// (the command draws it: src/cli/progress.ts).
 
-import type { SyncObserver, SyncStatus } from './archiver.ts';
+import type { SyncStatus } from './archiver.ts';
 
 const number = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -58,36 +58,4 @@ export function formatStatus(s: SyncStatus, now: number): string {
   if (s.recordings.copied || s.recordings.unavailable) parts.push(`${number(s.recordings.copied)} recordings`);
   if (s.stage === 'call log') parts.push(`ETA ${formatDuration(etaSeconds(s, seconds))}`);
   return parts.join(' · ');
-}
-
-/** An observer that draws progress on `stream` (a TTY gets a live line, anything else a line per `everyMs`). */
-export function createSyncProgress(stream: NodeJS.WriteStream = process.stderr, everyMs?: number): SyncObserver {
-  const tty = stream.isTTY === true;
-  const interval = everyMs ?? (tty ? 250 : 10_000);
-  let read: (() => SyncStatus) | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  const clear = () => tty && stream.write('\r\x1b[2K');
-  const draw = () => {
-    if (!read) return;
-    const line = formatStatus(read(), Date.now());
-    if (tty) stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, (stream.columns || 160) - 1))}`);
-    else stream.write(`${line}\n`);
-  };
-  return {
-    started(status) {
-      read = status;
-      timer = setInterval(draw, interval);
-      timer.unref();
-    },
-    warn(message) {
-      clear();
-      stream.write(`warning: ${message}\n`);
-      if (tty) draw();
-    },
-    finished() {
-      if (timer) clearInterval(timer);
-      draw();
-      if (tty) stream.write('\n');
-    },
-  };
 }

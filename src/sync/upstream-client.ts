@@ -2,6 +2,7 @@
 // waited out for Retry-After, 5xx and network failures retried with jittered backoff, 401s answered by a
 // token refresh and one retry.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import { getDomain } from 'tldts';
 import { Pacer, readRateHeaders, type RateHeaders } from './pacer.ts';
 import type { Register } from './state-register.ts';
@@ -64,7 +65,7 @@ interface Answer {
   body: Buffer | string;
 }
 
-/** Full jitter between half and all of an exponential step: 0.5 s, 1 s, 2 s … capped at 30 s. */
+/** "Equal jitter": between half and all of an exponential step (0.5 s, 1 s, 2 s … capped at 30 s). */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(30_000, 500 * 2 ** attempt);
   return ceiling / 2 + (random() * ceiling) / 2;
@@ -148,7 +149,7 @@ export class UpstreamClient {
     this.base = options.credentials.url.replace(/\/+$/, '');
     this.pacer = options.pacer ?? new Pacer();
     this.fetch = options.fetch ?? fetch;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? ((ms) => sleep(ms));
     this.random = options.random ?? Math.random;
     this.maxAttempts = options.maxAttempts ?? 8;
     this.max429 = options.max429 ?? 30;

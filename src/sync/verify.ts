@@ -2,7 +2,7 @@
 // per UTC day, the record counts and id sets on both sides (deleted records included), and records whose
 // upstream version is newer than the stored one.
 
-import type { CallLogQuery } from '../domain/index.ts';
+import { DAY_MS, type CallLogQuery } from '../domain/index.ts';
 import type { Store } from '../store/index.ts';
 import { readDirectory } from './directory-copy.ts';
 import { listUrl, type ListPage } from './log-pass.ts';
@@ -167,7 +167,7 @@ async function compareAll(client: UpstreamClient, o: VerifyOptions): Promise<Ver
     dateFrom: o.dateFrom,
     dateTo: o.dateTo,
     logs: logs.length,
-    days: Math.floor(o.dateTo / 86_400_000) - Math.floor(o.dateFrom / 86_400_000) + 1,
+    days: Math.floor(o.dateTo / DAY_MS) - Math.floor(o.dateFrom / DAY_MS) + 1,
     upstreamRecords: 0,
     localRecords: 0,
     differences: [],

@@ -19,7 +19,7 @@ export function defaultDecoders(): number {
 
 /**
  * A batch allocates tens of MB that die at once; a young generation that holds a batch keeps them from being
- * copied into the old one (measured on 100k records: the decoder thread's GC time fell from 18% to 9%).
+ * copied into the old one (less GC time in the decoder thread: docs/benchmarks.md).
  */
 const LIMITS = { maxYoungGenerationSizeMb: 96 };
 
