@@ -33,6 +33,7 @@ import type {
   ExportFilter,
   JwtCredential,
   LogKey,
+  ListedRecord,
   RecordPage,
   Store,
   StoredToken,
@@ -87,6 +88,13 @@ const compileTokenWithOwner = (db: Kysely<Database>) =>
       ])
       .where('tokens.hash', '=', ''),
   );
+
+/** PostgreSQL returns bigint columns as text. */
+const listedRecord = (row: { start_time: number | string; id: string; json: string }): ListedRecord => ({
+  startTime: Number(row.start_time),
+  id: row.id,
+  json: row.json,
+});
 
 function toAccount(row: Selectable<AccountsTable>): Account {
   return { id: row.id, name: row.name, mainNumber: row.main_number, createdAt: Number(row.created_at) };
@@ -403,7 +411,7 @@ export class KyselyStore implements Store {
     const col = <C extends 'account_id' | 'extension_id' | 'start_time'>(c: C) => (phone ? unindexed(c) : c);
     let query = this.reads
       .selectFrom('call_log')
-      .select(sql<string>`${sql.ref(column)}`.as('json'))
+      .select(['start_time', 'id', sql<string>`${sql.ref(column)}`.as('json')])
       .where(col('account_id'), '=', q.accountId)
       .where(col('extension_id'), '=', logKey(q.extensionId))
       .where(col('start_time'), '>=', q.dateFrom)
@@ -449,20 +457,20 @@ export class KyselyStore implements Store {
       .offset((q.page - 1) * q.perPage)
       .execute();
     const hasMore = rows.length > q.perPage;
-    return { records: (hasMore ? rows.slice(0, q.perPage) : rows).map((r) => r.json), hasMore };
+    return { records: (hasMore ? rows.slice(0, q.perPage) : rows).map(listedRecord), hasMore };
   }
 
-  async listChangedRecords(q: ChangeQuery): Promise<string[]> {
+  async listChangedRecords(q: ChangeQuery): Promise<ListedRecord[]> {
     let query = this.db
       .selectFrom('call_log')
-      .select(q.view === 'Detailed' ? 'detailed_json as json' : 'simple_json as json')
+      .select(['start_time', 'id', q.view === 'Detailed' ? 'detailed_json as json' : 'simple_json as json'])
       .where('account_id', '=', q.accountId)
       .where('extension_id', '=', logKey(q.extensionId))
       .where('changed_at', '>', q.changedAfter);
     if (!q.showDeleted) query = query.where('deleted', '=', 0);
     if (q.results) query = query.where('result', 'in', q.results);
     const rows = await query.orderBy('start_time', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
-    return rows.map((r) => r.json);
+    return rows.map(listedRecord);
   }
 
   async deleteLogRecords(accountId: string, extensionId: string, before: number, now: number): Promise<number> {
