@@ -11,12 +11,11 @@ import type { Config } from './config.ts';
 import type { ServerMessage } from './server-worker.ts';
 
 /**
- * 192 MB of young generation = 64 MB semi-spaces. Measured on 1M records in PostgreSQL with 10 connections, against
- * the same server on the main thread: list requests/s +12-17% (Simple pages) and +20-30% (Detailed); 96 MB did as
- * well within the noise. V8 grows the young generation only as far as the load needs: an idle server stays small,
- * a loaded one peaked at 250-350 MiB RSS instead of 190-230.
+ * 96 MB of young generation = 32 MB semi-spaces. Measured on 1M records in PostgreSQL with 10 connections, against
+ * the same server on the main thread: list requests/s +12-17% (Simple pages) and +20-30% (Detailed), with 96 MB as
+ * with 192 MB within the noise; 192 MB let a loaded server's RSS peak at 378 MiB against issue 16's 300.
  */
-const SERVER_LIMITS = { maxYoungGenerationSizeMb: 192 };
+const SERVER_LIMITS = { maxYoungGenerationSizeMb: 96 };
 
 /** Starts the server thread; resolves with its base URL once it listens, rejects if it cannot start. */
 function startServer(config: Config): Promise<{ worker: Worker; url: string }> {
