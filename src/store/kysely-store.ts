@@ -24,6 +24,7 @@ import { SecurityStore } from './security-store.ts';
 import { ReportStore } from './report-store.ts';
 import { OperatorQueries } from './operator-queries.ts';
 import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
+import { listParameters, listShape, sameValues } from './list-query-shape.ts';
 import { phoneSuffix, unindexed } from './phone-search.ts';
 import type { RecordWriter } from './record-writers.ts';
 import { syncStateTable } from './sync-state-store.ts';
@@ -41,6 +42,10 @@ import type {
 } from './store.ts';
 
 const UPSERT_BATCH = 500;
+/** At most this many list-query shapes kept compiled (a shape is a set of filters, a handful in practice). */
+const LIST_TEXTS = 200;
+
+type ListRow = { start_time: number; id: string; json: string };
 
 /** The log key of a record: its extension id, or '' for the company log. */
 const logKey = (extensionId: string | null) => extensionId ?? '';
@@ -129,6 +134,8 @@ function toToken(row: Selectable<TokensTable>): StoredToken {
 
 export class KyselyStore implements Store {
   private readonly tokenWithOwner: ReturnType<typeof compileTokenWithOwner>;
+  /** Compiled list queries by shape (listCompiled). */
+  private readonly listTexts = new Map<string, CompiledQuery<ListRow>>();
   private readonly syncState: SyncStateStore;
   readonly eventLog: EventLog;
   readonly security: SecurityStore;
@@ -405,6 +412,28 @@ export class KyselyStore implements Store {
   }
 
   async listRecords(q: CallLogQuery): Promise<RecordPage> {
+    const rows = (await this.reads.executeQuery(this.listCompiled(q))).rows;
+    const hasMore = rows.length > q.perPage;
+    return { records: (hasMore ? rows.slice(0, q.perPage) : rows).map(listedRecord), hasMore };
+  }
+
+  /**
+   * The list query compiled: Kysely's builder and compiler cost more than the query itself on a 100-record page
+   * (issue 16's profile), so queries of one shape reuse one SQL text with their own parameters (list-query-shape.ts).
+   */
+  private listCompiled(q: CallLogQuery): CompiledQuery<ListRow> {
+    const shape = listShape(q, this.dialect);
+    const known = shape === null ? undefined : this.listTexts.get(shape);
+    if (known) return { ...known, parameters: listParameters(q) };
+    const compiled = this.buildList(q).compile();
+    if (shape !== null && sameValues(compiled.parameters, listParameters(q))) {
+      if (this.listTexts.size >= LIST_TEXTS) this.listTexts.clear();
+      this.listTexts.set(shape, compiled);
+    }
+    return compiled;
+  }
+
+  private buildList(q: CallLogQuery) {
     const column = q.view === 'Detailed' ? 'detailed_json' : 'simple_json';
     // A phoneNumber search on SQLite goes in by the phone indexes (phone-search.ts), not the primary key.
     const phone = q.phoneNumber !== undefined && this.dialect === 'sqlite';
@@ -450,14 +479,11 @@ export class KyselyStore implements Store {
         ),
       );
     }
-    const rows = await query
+    return query
       .orderBy('start_time', 'desc')
       .orderBy('id', 'desc')
       .limit(q.perPage + 1)
-      .offset((q.page - 1) * q.perPage)
-      .execute();
-    const hasMore = rows.length > q.perPage;
-    return { records: (hasMore ? rows.slice(0, q.perPage) : rows).map(listedRecord), hasMore };
+      .offset((q.page - 1) * q.perPage);
   }
 
   async listChangedRecords(q: ChangeQuery): Promise<ListedRecord[]> {
