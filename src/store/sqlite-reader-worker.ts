@@ -15,9 +15,7 @@ export type ReadAnswer = { id: number; rows: unknown[] } | { id: number; error: 
 const { file } = workerData as { file: string };
 const sqlite = new Database(file, { readonly: true, fileMustExist: true });
 sqlite.pragma('busy_timeout = 5000');
-// A small page cache bounds each reader's memory: list pages are read at random over the whole file, so most
-// come from the OS page cache anyway.
-sqlite.pragma('cache_size = -4096');
+sqlite.pragma('cache_size = -16384');
 // No memory map, as on the main connection (sqlite-store.ts): mapped pages would stay in the server's RSS.
 sqlite.pragma('mmap_size = 0');
 const statements = new Map<string, Database.Statement>();
