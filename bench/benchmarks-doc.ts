@@ -16,14 +16,19 @@ text outside the sections comes from bench/benchmarks-doc.ts.
 ## How to run
 
 \`\`\`sh
-npm run bench                        # build, then every benchmark on 1,000,000 records (about 5 minutes on 2 cores)
+npm run bench                        # build, then every benchmark on 1,000,000 records (about 10 minutes on 2 cores)
 npm run bench -- --only seed         # or --only list
 npm run bench -- --records 100000 --duration 5   # a quicker, smaller run
 \`\`\`
 
 - \`--records N\` (default 1000000): the data set is \`ringlog seed --seed 1 --extensions 100 --days 60\` with
   \`--calls-per-day\` chosen to give about N records, its history ending on 2026-10-01.
-- \`--duration S\` (default 10): seconds of load per list scenario (after a warm-up of up to 2 s).
+- \`--duration S\` (default 5): seconds of load per list scenario and per baseline (after a warm-up of up to 2 s);
+  \`--duration 30\` for steadier figures.
+- Where a list request's time goes: \`node --import tsx bench/list-profile.ts --level account --view Simple
+  --per-page 100\` (a CPU profile of \`ringlog serve\` under load, summed per thread by what the code does) and
+  \`node --import tsx bench/list-breakdown.ts DB\` (each stage timed in one process). The memory of an export:
+  \`node --import tsx bench/export-memory.ts DB\`.
 - \`ringlog seed\` runs with \`Date.now()\` pinned to that end (bench/pinned-clock.mjs), so the raw baseline can
   generate the very same records.
 - The seeded database is cached in \`bench/out/\` (gitignored) under a name made of its seed options and of the

@@ -1,26 +1,29 @@
-// List benchmark: ringlog serving 100-record pages (in a child process, under autocannon load) against a raw
-// better-sqlite3 read of the same pages, and against a Prism mock serving a static real page; plus the
-// server's memory under that load.
+// List benchmark: ringlog serving 100- and 1000-record pages (in a child process, under autocannon load) against a
+// raw better-sqlite3 read of the same pages, a Prism mock serving a real page, and Fastify sending the same bytes
+// with the same headers from memory; plus the server's memory under that load.
 
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { OUT_DIR } from './bench-dataset.ts';
 import { runLoad, type LoadFigures } from './http-load.ts';
 import {
   LIST_SCENARIOS,
-  PER_PAGE,
   listPath,
   pagePicker,
   readDataset,
   type Dataset,
   type ListScenario,
-  type View,
 } from './list-scenarios.ts';
+import type { CapturedResponse } from './fastify-memory-server.ts';
 import { ensurePrism, startPrism, writeMockDocument } from './prism-mock.ts';
 import { readMemory, watchMemory, type Memory } from './process-memory.ts';
 import { rawListLoop, warmPageCache, type RawListFigures } from './raw-list.ts';
-import { adminToken, ringlogCredentials, startRinglogServer, type RunningServer } from './ringlog-cli.ts';
+import { adminToken, ringlogCredentials, startChild, startRinglogServer, type RunningServer } from './ringlog-cli.ts';
 import { storeSettings, type StoreSettings } from './store-settings.ts';
+
+const FASTIFY_SERVER = fileURLToPath(new URL('./fastify-memory-server.ts', import.meta.url));
 
 export interface ScenarioFigures {
   scenario: ListScenario;
@@ -29,12 +32,9 @@ export interface ScenarioFigures {
   peakRssKiB: number;
   peakAnonKiB: number;
   raw: RawListFigures;
-}
-
-export interface PrismFigures {
-  view: View;
-  load: LoadFigures;
-  peakRssKiB: number;
+  /** The same paths answered with ringlog's first page by the Prism mock, and by Fastify from memory. */
+  prism: LoadFigures;
+  fastify: LoadFigures;
 }
 
 export interface ListFigures {
@@ -48,7 +48,7 @@ export interface ListFigures {
   /** Server memory before the load, and VmHWM / VmRSS after all of it. */
   serverIdle: Memory | null;
   serverEnd: Memory | null;
-  prism: PrismFigures[];
+  prismPeakRssKiB: number;
 }
 
 function countRecords(file: string): number {
@@ -60,15 +60,20 @@ function countRecords(file: string): number {
   }
 }
 
-/** Checks a scenario answers 200 with records, and returns the body of its first page. */
-async function samplePage(url: string, headers: Record<string, string>, path: string): Promise<string> {
+/** Checks a scenario answers 200 with records, and returns its first page as sent (body and headers). */
+async function samplePage(
+  url: string,
+  headers: Record<string, string>,
+  path: string,
+  perPage: number,
+): Promise<CapturedResponse> {
   const res = await fetch(url + path, { headers });
   const body = await res.text();
   if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${body.slice(0, 300)}`);
   const records = (JSON.parse(body) as { records: unknown[] }).records.length;
   if (records === 0) throw new Error(`GET ${path}: no records`);
-  if (records < PER_PAGE) process.stderr.write(`list: only ${records} records on GET ${path}\n`);
-  return body;
+  if (records < perPage) process.stderr.write(`list: only ${records} records on GET ${path}\n`);
+  return { body, headers: Object.fromEntries(res.headers) };
 }
 
 interface LoadSettings {
@@ -92,24 +97,32 @@ async function measuredLoad(
   return { load, peakRssKiB: memory.peakKiB(), peakAnonKiB: memory.peakAnonKiB() };
 }
 
-/** The list scenarios against `ringlog serve`; also returns real first pages (extension level) for the mock. */
+/** The paths a scenario's load reads (the same sequence for every server). */
+function scenarioPaths(dataset: Dataset, s: ListScenario, index: number): () => string {
+  const pick = pagePicker(dataset, s.level, index + 1);
+  return () => listPath(dataset, s.view, pick(), s.perPage);
+}
+
+/** An example's key: what the Prism mock's Prefer header and the Fastify server's header name. */
+const exampleKey = (s: ListScenario) => `${s.level}-${s.view}-${s.perPage}`;
+
+/** The list scenarios against `ringlog serve`; also returns each scenario's first page as sent, for the baselines. */
 async function loadRinglog(db: string, dataset: Dataset, o: LoadSettings) {
   const credentials = await ringlogCredentials(db);
   const server = await startRinglogServer(db);
-  const figures: Omit<ScenarioFigures, 'raw'>[] = [];
-  const examples = {} as Record<View, string>;
+  const figures: Pick<ScenarioFigures, 'scenario' | 'ringlog' | 'peakRssKiB' | 'peakAnonKiB'>[] = [];
+  const examples: Record<string, CapturedResponse> = {};
   try {
     const headers = { authorization: `Bearer ${await adminToken(server.url, credentials)}` };
     for (const s of LIST_SCENARIOS) {
       const extensionId = s.level === 'account' ? null : dataset.userIds[1];
-      const body = await samplePage(server.url, headers, listPath(dataset, s.view, { extensionId, page: 1 }));
-      if (s.level === 'extension') examples[s.view] = body;
+      const path = listPath(dataset, s.view, { extensionId, page: 1 }, s.perPage);
+      examples[exampleKey(s)] = await samplePage(server.url, headers, path, s.perPage);
     }
     const idle = readMemory(server.pid);
     for (const [i, s] of LIST_SCENARIOS.entries()) {
       process.stderr.write(`list: ringlog ${s.name} (${o.warmupSeconds} s warm-up + ${o.seconds} s)...\n`);
-      const pick = pagePicker(dataset, s.level, i + 1);
-      const measured = await measuredLoad(server, headers, () => listPath(dataset, s.view, pick()), o);
+      const measured = await measuredLoad(server, headers, scenarioPaths(dataset, s, i), o);
       figures.push({
         scenario: s,
         ringlog: measured.load,
@@ -123,25 +136,48 @@ async function loadRinglog(db: string, dataset: Dataset, o: LoadSettings) {
   }
 }
 
-/** The Prism mock serving `examples` (by the Prefer header), loaded like ringlog's extension-level scenarios. */
-async function loadPrism(dataset: Dataset, examples: Record<View, string>, o: LoadSettings): Promise<PrismFigures[]> {
+/** Loads `server` with each scenario's paths, the example picked by `headersOf`. */
+async function loadBaseline(
+  name: string,
+  server: RunningServer,
+  dataset: Dataset,
+  headersOf: (s: ListScenario) => Record<string, string>,
+  o: LoadSettings,
+) {
+  const figures = new Map<string, LoadFigures>();
+  let peakRssKiB = 0;
+  for (const [i, s] of LIST_SCENARIOS.entries()) {
+    process.stderr.write(`list: ${name} ${s.name} (${o.warmupSeconds} s warm-up + ${o.seconds} s)...\n`);
+    const measured = await measuredLoad(server, headersOf(s), scenarioPaths(dataset, s, i), o);
+    figures.set(s.name, measured.load);
+    peakRssKiB = Math.max(peakRssKiB, measured.peakRssKiB);
+  }
+  return { figures, peakRssKiB };
+}
+
+/** The Prism mock serving ringlog's first pages (picked by the Prefer header) under the same load and paths. */
+async function loadPrism(dataset: Dataset, examples: Record<string, CapturedResponse>, o: LoadSettings) {
   const document = join(OUT_DIR, 'prism-call-log.yaml');
-  writeMockDocument(document, examples);
+  writeMockDocument(document, Object.fromEntries(Object.entries(examples).map(([key, c]) => [key, c.body])));
   const prism = await startPrism(ensurePrism(OUT_DIR), document);
-  const figures: PrismFigures[] = [];
   try {
-    for (const view of ['Simple', 'Detailed'] as const) {
-      process.stderr.write(`list: Prism mock, ${view} example (${o.warmupSeconds} s warm-up + ${o.seconds} s)...\n`);
-      const headers = { prefer: `example=${view}` };
-      const pick = pagePicker(dataset, 'extension', 1);
-      const nextPath = () => listPath(dataset, view, pick());
-      await samplePage(prism.url, headers, nextPath());
-      const measured = await measuredLoad(prism, headers, nextPath, o);
-      figures.push({ view, load: measured.load, peakRssKiB: measured.peakRssKiB });
-    }
-    return figures;
+    return await loadBaseline('Prism mock', prism, dataset, (s) => ({ prefer: `example=${exampleKey(s)}` }), o);
   } finally {
     await prism.stop();
+  }
+}
+
+/** Fastify sending ringlog's first pages from memory, with ringlog's headers, under the same load and paths. */
+async function loadFastify(dataset: Dataset, examples: Record<string, CapturedResponse>, o: LoadSettings) {
+  const file = join(OUT_DIR, 'fastify-examples.json');
+  writeFileSync(file, JSON.stringify(examples));
+  const server = await startChild(['--import', 'tsx', FASTIFY_SERVER, file], (line) =>
+    /^http:\/\/\S+$/.test(line.trim()) ? line.trim() : null,
+  );
+  try {
+    return await loadBaseline('Fastify from memory', server, dataset, (s) => ({ 'x-bench-example': exampleKey(s) }), o);
+  } finally {
+    await server.stop();
   }
 }
 
@@ -154,11 +190,26 @@ export async function runListBenchmark(db: string, seconds: number, connections 
   warmPageCache(db, dataset, settings);
 
   const ringlog = await loadRinglog(db, dataset, o);
+  const fastify = await loadFastify(dataset, ringlog.examples, o);
+  const prism = await loadPrism(dataset, ringlog.examples, o);
   const scenarios: ScenarioFigures[] = ringlog.figures.map((l, i) => {
     process.stderr.write(`list: raw better-sqlite3 ${l.scenario.name} (${seconds} s)...\n`);
     const pick = pagePicker(dataset, l.scenario.level, i + 1);
-    return { ...l, raw: rawListLoop(db, settings, dataset, l.scenario, pick, seconds) };
+    return {
+      ...l,
+      raw: rawListLoop(db, settings, dataset, l.scenario, pick, seconds),
+      prism: prism.figures.get(l.scenario.name)!,
+      fastify: fastify.figures.get(l.scenario.name)!,
+    };
   });
-  const prism = await loadPrism(dataset, ringlog.examples, o);
-  return { records, dataset, settings, ...o, scenarios, serverIdle: ringlog.idle, serverEnd: ringlog.end, prism };
+  return {
+    records,
+    dataset,
+    settings,
+    ...o,
+    scenarios,
+    serverIdle: ringlog.idle,
+    serverEnd: ringlog.end,
+    prismPeakRssKiB: prism.peakRssKiB,
+  };
 }

@@ -1,4 +1,4 @@
-// The list scenarios (extension- and account-level, Simple and Detailed, 100 per page, random page 1..10 over
+// The list scenarios (extension- and account-level, Simple and Detailed, 100 and 1000 per page, random page 1..10 over
 // the whole data set) and the random page picks shared by the HTTP load and the raw-query baseline.
 
 import Database from 'better-sqlite3';
@@ -11,14 +11,15 @@ export interface ListScenario {
   name: string;
   level: Level;
   view: View;
+  perPage: number;
 }
 
-export const LIST_SCENARIOS: ListScenario[] = [
-  { name: 'extension, Simple', level: 'extension', view: 'Simple' },
-  { name: 'extension, Detailed', level: 'extension', view: 'Detailed' },
-  { name: 'account, Simple', level: 'account', view: 'Simple' },
-  { name: 'account, Detailed', level: 'account', view: 'Detailed' },
-];
+/** Each level and view at perPage 100 and 1000 (RingCentral's maximum). */
+export const LIST_SCENARIOS: ListScenario[] = (['extension', 'account'] as const).flatMap((level) =>
+  [100, 1000].flatMap((perPage) =>
+    (['Simple', 'Detailed'] as const).map((view) => ({ name: `${level}, ${view}, ${perPage}`, level, view, perPage })),
+  ),
+);
 
 export const PER_PAGE = 100;
 export const MAX_PAGE = 10;
@@ -66,13 +67,13 @@ export function pagePicker(dataset: Dataset, level: Level, seed = 1): () => Page
 }
 
 /** The request path of a pick, with dateFrom/dateTo spanning the whole data set. */
-export function listPath(dataset: Dataset, view: View, pick: PagePick): string {
+export function listPath(dataset: Dataset, view: View, pick: PagePick, perPage = PER_PAGE): string {
   const log = pick.extensionId === null ? '' : `/extension/${pick.extensionId}`;
   const query = new URLSearchParams({
     view,
     dateFrom: new Date(dataset.firstStart).toISOString(),
     dateTo: new Date(dataset.lastStart).toISOString(),
-    perPage: String(PER_PAGE),
+    perPage: String(perPage),
     page: String(pick.page),
   });
   return `/restapi/v1.0/account/~${log}/call-log?${query}`;

@@ -1,7 +1,7 @@
 // The list benchmark's section of docs/benchmarks.md.
 
 import type { ListFigures } from './list-benchmark.ts';
-import { MAX_PAGE, PER_PAGE } from './list-scenarios.ts';
+import { MAX_PAGE } from './list-scenarios.ts';
 import { runInfoLine, type RunInfo } from './machine-info.ts';
 import { fixed, goal, int, percent, table } from './markdown.ts';
 import { mib } from './process-memory.ts';
@@ -29,23 +29,24 @@ export function listSection(f: ListFigures, info: RunInfo): string {
       s.ringlog.failures ? `**${int(s.ringlog.failures)}**` : '0',
     ];
   });
-  const prismRows = f.prism.map((p) => {
-    const ours = f.scenarios.find((s) => s.scenario.level === 'extension' && s.scenario.view === p.view)!;
-    const ratio = ours.ringlog.requestsPerSecond / p.load.requestsPerSecond;
+  const baselineRows = f.scenarios.map((s) => {
+    const rate = s.ringlog.requestsPerSecond;
+    const prism = rate / s.prism.requestsPerSecond;
+    const fastify = rate / s.fastify.requestsPerSecond;
     return [
-      `extension, ${p.view}`,
-      `**${int(p.load.requestsPerSecond)}**`,
-      wholeMs(p.load.p50Ms),
-      wholeMs(p.load.p99Ms),
-      kb(p.load.responseBytes),
-      `${int(ours.ringlog.requestsPerSecond)}`,
-      `**${fixed(ratio, 2)}×** ${goal(ratio > 1, '> 1×')}`,
-      `${mib(p.peakRssKiB)} MiB`,
+      s.scenario.name,
+      `**${int(rate)}**`,
+      kb(s.ringlog.responseBytes),
+      `${int(s.prism.requestsPerSecond)} (${kb(s.prism.responseBytes)})`,
+      `**${fixed(prism, 2)}×** ${goal(prism >= 2, '≥ 2×')}`,
+      `${int(s.fastify.requestsPerSecond)} (${kb(s.fastify.responseBytes)})`,
+      `**${percent(fastify)}** ${goal(fastify >= 0.6, '≥ 60%')}`,
+      s.prism.failures + s.fastify.failures ? `**${int(s.prism.failures + s.fastify.failures)}**` : '0',
     ];
   });
   const peak = Math.max(...f.scenarios.map((s) => s.peakRssKiB));
   const peakAnon = Math.max(...f.scenarios.map((s) => s.peakAnonKiB));
-  return `## List: ${PER_PAGE}-record pages on ${int(f.records)} records
+  return `## List: 100- and 1000-record pages on ${int(f.records)} records
 
 ${runInfoLine(info)}
 
@@ -53,22 +54,23 @@ The cached seed database (${int(f.records)} records, ${d.userIds.length} users, 
 \`ringlog serve\` in a child process and read by an admin (JWT bearer grant) over loopback with autocannon:
 ${f.connections} connections, ${f.seconds} s per scenario after a ${f.warmupSeconds} s warm-up. Each request reads page 1..${MAX_PAGE}
 (at random) of a random user's log (\`/restapi/v1.0/account/~/extension/{id}/call-log\`) or of the company
-log (\`/restapi/v1.0/account/~/call-log\`), \`perPage=${PER_PAGE}\`, with \`dateFrom\`/\`dateTo\` spanning the whole data
+log (\`/restapi/v1.0/account/~/call-log\`), \`perPage\` 100 or 1000, with \`dateFrom\`/\`dateTo\` spanning the whole data
 set. Every page a scenario may read is read once beforehand, so both sides start from a warm OS page
 cache. The raw baseline reads pages drawn the same way (same generator, same seeds) in a tight loop in one
 process: better-sqlite3 with the store's settings (${describeSettings(f.settings)}), the store's SQL
-(its default filters, not deleted and not \`Blocked\`; \`… ORDER BY start_time DESC, id DESC LIMIT ${PER_PAGE + 1} OFFSET ?\`) and a string join of the prepared JSON.
+(its default filters, not deleted and not \`Blocked\`; \`… ORDER BY start_time DESC, id DESC LIMIT perPage + 1 OFFSET ?\`) and a string join of the prepared JSON.
 
 ${table(['scenario', 'ringlog req/s', 'p50 ms', 'p99 ms', 'response', 'raw pages/s (p50 / p99 ms)', 'ringlog / raw', 'failed'], ringlogRows)}
 
-Against a mock: Prism ${PRISM_VERSION} (\`prism mock\`, defaults) serving a minimal OpenAPI document whose extension
-call-log response examples are real ringlog first pages (the \`Prefer: example=…\` header picks the view), under
-the same load and paths:
+Baselines, each a separate process under the same load and paths: Prism ${PRISM_VERSION} (\`prism mock\`, defaults)
+serving a minimal OpenAPI document whose call-log examples are ringlog's first page of each scenario (the
+\`Prefer: example=…\` header picks it; Prism peak RSS ${mib(f.prismPeakRssKiB)} MiB), and Fastify sending that same page from
+memory, bytes and headers as ringlog sent them (bench/fastify-memory-server.ts): the HTTP ceiling.
 
-${table(['Prism mock', 'req/s', 'p50 ms', 'p99 ms', 'response', 'ringlog req/s', 'ringlog / Prism', 'Prism peak RSS'], prismRows)}
+${table(['scenario', 'ringlog req/s', 'response', 'Prism req/s', 'ringlog / Prism', 'Fastify req/s', 'ringlog / Fastify', 'baseline failures'], baselineRows)}
 
-Server memory (\`/proc/PID/status\` of the \`ringlog serve\` child, sampled every 100 ms; RSS counts the pages of a
-memory-mapped database file it has touched, RssAnon only the process's own heap and buffers):
+Server memory (\`/proc/PID/status\` of the \`ringlog serve\` child, sampled every 100 ms; VmRSS is RssAnon, the
+process's own heap and buffers, plus RssFile, the file pages it maps):
 
 ${table(
   ['', 'VmRSS', 'RssAnon'],

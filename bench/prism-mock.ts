@@ -1,5 +1,5 @@
 // The comparison mock: Stoplight Prism (installed on demand under bench/out/prism, never a project dependency)
-// serving a minimal OpenAPI document whose extension call-log response examples are real ringlog pages.
+// serving a minimal OpenAPI document whose call-log response examples are real ringlog pages.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,6 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startChild, type RunningServer } from './ringlog-cli.ts';
-import type { View } from './list-scenarios.ts';
 
 /** 5.15 and later need node 24. */
 export const PRISM_VERSION = '5.14.2';
@@ -30,28 +29,33 @@ export function ensurePrism(outDir: string): string {
   return realpathSync(bin);
 }
 
-/** An OpenAPI 3 document with the extension call-log path only; one named example per view. */
-export function writeMockDocument(file: string, bodies: Record<View, string>): void {
+/** An OpenAPI 3 document with the account and extension call-log paths; one named example per key. */
+export function writeMockDocument(file: string, bodies: Record<string, string>): void {
   const examples = Object.fromEntries(
-    Object.entries(bodies).map(([view, body]) => [view, { value: JSON.parse(body) }]),
+    Object.entries(bodies).map(([key, body]) => [key, { value: JSON.parse(body) as unknown }]),
   );
   const param = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+  const operation = (operationId: string, params: string[]) => ({
+    get: {
+      operationId,
+      parameters: params.map(param),
+      responses: {
+        '200': {
+          description: 'A page of call-log records',
+          content: { 'application/json': { schema: { type: 'object' }, examples } },
+        },
+      },
+    },
+  });
   const document = {
     openapi: '3.0.3',
     info: { title: 'ringlog call-log list (benchmark mock)', version: '1.0.0' },
     paths: {
-      '/restapi/v1.0/account/{accountId}/extension/{extensionId}/call-log': {
-        get: {
-          operationId: 'readUserCallLog',
-          parameters: [param('accountId'), param('extensionId')],
-          responses: {
-            '200': {
-              description: 'A page of call-log records',
-              content: { 'application/json': { schema: { type: 'object' }, examples } },
-            },
-          },
-        },
-      },
+      '/restapi/v1.0/account/{accountId}/call-log': operation('readCompanyCallLog', ['accountId']),
+      '/restapi/v1.0/account/{accountId}/extension/{extensionId}/call-log': operation('readUserCallLog', [
+        'accountId',
+        'extensionId',
+      ]),
     },
   };
   writeFileSync(file, stringify(document));
@@ -75,5 +79,7 @@ export async function startPrism(bin: string, document: string): Promise<Running
   return startChild(
     [bin, 'mock', '-p', String(port), document],
     (line) => LISTENING.exec(line.replace(ANSI_COLOUR, ''))?.[1] ?? null,
+    // Prism reads and checks every example first: about 10 MB of them with the perPage 1000 pages.
+    300_000,
   );
 }

@@ -1,5 +1,5 @@
 // Memory of a child process from /proc/PID/status: current resident set (VmRSS), its anonymous part (RssAnon:
-// heap and buffers, not the pages of a memory-mapped database file), its peak (VmHWM), and a sampler that
+// heap and buffers) and RssFile (pages of mapped files), its peak (VmHWM), and a sampler that
 // tracks the highest values seen while a load runs.
 
 import { readFileSync } from 'node:fs';
@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 export interface Memory {
   rssKiB: number;
   anonKiB: number;
+  /** RssFile: pages of mapped files (a memory-mapped database's among them). */
+  fileKiB: number;
   /** Peak RSS since the process started. */
   hwmKiB: number;
 }
@@ -15,7 +17,7 @@ export function readMemory(pid: number): Memory | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rssKiB: field('VmRSS'), anonKiB: field('RssAnon'), hwmKiB: field('VmHWM') };
+    return { rssKiB: field('VmRSS'), anonKiB: field('RssAnon'), fileKiB: field('RssFile'), hwmKiB: field('VmHWM') };
   } catch {
     return null;
   }
@@ -26,6 +28,8 @@ export interface MemoryWatch {
   peakKiB(): number;
   /** Highest RssAnon sampled so far. */
   peakAnonKiB(): number;
+  /** Highest RssFile sampled so far. */
+  peakFileKiB(): number;
   /** The last reading taken (VmHWM included), for a process that may have exited since. */
   last(): Memory | null;
   stop(): void;
@@ -34,6 +38,7 @@ export interface MemoryWatch {
 export function watchMemory(pid: number, intervalMs = 100): MemoryWatch {
   let peak = 0;
   let peakAnon = 0;
+  let peakFile = 0;
   let last: Memory | null = null;
   const sample = () => {
     const m = readMemory(pid);
@@ -41,6 +46,7 @@ export function watchMemory(pid: number, intervalMs = 100): MemoryWatch {
     last = m;
     peak = Math.max(peak, m.rssKiB);
     peakAnon = Math.max(peakAnon, m.anonKiB);
+    peakFile = Math.max(peakFile, m.fileKiB);
   };
   sample();
   const timer = setInterval(sample, intervalMs);
@@ -48,6 +54,7 @@ export function watchMemory(pid: number, intervalMs = 100): MemoryWatch {
   return {
     peakKiB: () => peak,
     peakAnonKiB: () => peakAnon,
+    peakFileKiB: () => peakFile,
     last: () => last,
     stop: () => clearInterval(timer),
   };

@@ -2,7 +2,7 @@
 // SQL shape of the store's listRecords and a string join of the prepared JSON.
 
 import Database from 'better-sqlite3';
-import { MAX_PAGE, PER_PAGE, type Dataset, type ListScenario, type PagePick } from './list-scenarios.ts';
+import { LIST_SCENARIOS, MAX_PAGE, type Dataset, type ListScenario, type PagePick } from './list-scenarios.ts';
 import { applyStoreSettings, type StoreSettings } from './store-settings.ts';
 
 export interface RawListFigures {
@@ -25,9 +25,10 @@ export function warmPageCache(file: string, dataset: Dataset, settings: StoreSet
   const db = applyStoreSettings(new Database(file, { readonly: true }), settings);
   try {
     const select = db.prepare(SQL('simple_json, detailed_json'));
+    const perPage = Math.max(...LIST_SCENARIOS.map((s) => s.perPage));
     for (const log of ['', ...dataset.userIds]) {
       for (let page = 1; page <= MAX_PAGE; page++) {
-        select.all(dataset.accountId, log, dataset.firstStart, dataset.lastStart, PER_PAGE + 1, (page - 1) * PER_PAGE);
+        select.all(dataset.accountId, log, dataset.firstStart, dataset.lastStart, perPage + 1, (page - 1) * perPage);
       }
     }
   } finally {
@@ -49,16 +50,17 @@ export function rawListLoop(
   const db = applyStoreSettings(new Database(file, { readonly: true }), settings);
   const column = scenario.view === 'Detailed' ? 'detailed_json' : 'simple_json';
   const select = db.prepare(SQL(column)).pluck();
+  const perPage = scenario.perPage;
   const readPage = (pick: PagePick): string => {
     const rows = select.all(
       dataset.accountId,
       pick.extensionId ?? '',
       dataset.firstStart,
       dataset.lastStart,
-      PER_PAGE + 1,
-      (pick.page - 1) * PER_PAGE,
+      perPage + 1,
+      (pick.page - 1) * perPage,
     ) as string[];
-    return `[${(rows.length > PER_PAGE ? rows.slice(0, PER_PAGE) : rows).join(',')}]`;
+    return `[${(rows.length > perPage ? rows.slice(0, perPage) : rows).join(',')}]`;
   };
   try {
     const warmUntil = performance.now() + Math.min(2000, seconds * 200);

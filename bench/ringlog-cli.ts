@@ -16,9 +16,10 @@ export interface CliRun {
   stdout: string;
   /** From spawn to exit. */
   wallSeconds: number;
-  /** Highest VmRSS and RssAnon sampled, and the last reading (with VmHWM), of the child. */
+  /** Highest VmRSS, RssAnon and RssFile sampled, and the last reading (with VmHWM), of the child. */
   peakRssKiB: number;
   peakAnonKiB: number;
+  peakFileKiB: number;
   memory: Memory | null;
 }
 
@@ -50,6 +51,7 @@ export async function runRinglog(
     wallSeconds,
     peakRssKiB: memory.peakKiB(),
     peakAnonKiB: memory.peakAnonKiB(),
+    peakFileKiB: memory.peakFileKiB(),
     memory: memory.last(),
   };
 }

@@ -25,7 +25,7 @@ function parseFlags(argv: string[]) {
     args: argv,
     options: {
       records: { type: 'string', default: '1000000' },
-      duration: { type: 'string', default: '10' },
+      duration: { type: 'string', default: '5' },
       only: { type: 'string' },
     },
   });

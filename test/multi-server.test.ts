@@ -118,6 +118,27 @@ describe('two servers on one PostgreSQL', { skip: !available.includes('postgres'
     assert.equal(replay.body.error, 'invalid_grant');
   });
 
+  test('a token revoked through one server is refused by the other as soon as the revoke answers', async () => {
+    const { clientId, clientSecret } = credentials as { clientId: string; clientSecret: string };
+    const { jwt } = credentials.user as { jwt: string };
+    const issued = await token(a.url, clientId, clientSecret, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion: jwt,
+    });
+    // Both servers have just accepted the token (a server keeping checked tokens would keep this one).
+    for (const server of [a, b]) assert.equal((await listLog(server.url, issued.body.access_token)).status, 200);
+    const revoked = await fetch(`${a.url}/restapi/oauth/revoke`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ token: issued.body.access_token }),
+    });
+    assert.equal(revoked.status, 200);
+    for (const server of [b, a]) assert.equal((await listLog(server.url, issued.body.access_token)).status, 401);
+  });
+
   test('concurrent refreshes of one token on both servers: exactly one wins', async () => {
     const issued = await token(a.url, credentials.clientId, credentials.clientSecret, {
       grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',

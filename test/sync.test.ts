@@ -105,7 +105,7 @@ async function upstreamRecords(server: TestServer, extensionId: string | null): 
     page: 1,
     perPage: 1000,
   });
-  return page.records.map((json) => fromWire(JSON.parse(json)));
+  return page.records.map(({ json }) => fromWire(JSON.parse(json)));
 }
 
 const BACKENDS = await backends();

@@ -17,6 +17,7 @@ import {
   type RawQuery,
   type View,
 } from '../domain/index.ts';
+import type { ListedRecord } from '../store/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { readableCallLog } from './access.ts';
 import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
@@ -75,14 +76,11 @@ export function decodeSyncToken(secret: string, token: string): SyncFrame | null
   }
 }
 
-const startTimeOf = (json: string): number => Date.parse(/"startTime":"([^"]+)"/.exec(json)?.[1] ?? '');
-const idOf = (json: string): string => /"id":"([^"]+)"/.exec(json)?.[1] ?? '';
-
 /** The frame's oldest edge after sending `records` (newest first) of a page that may have more. */
-function frameEdge(records: string[], hasMore: boolean, whenComplete: number): { f: number; i: string } {
+function frameEdge(records: ListedRecord[], hasMore: boolean, whenComplete: number): { f: number; i: string } {
   if (!hasMore || !records.length) return { f: whenComplete, i: '' };
   const last = records[records.length - 1];
-  return { f: startTimeOf(last), i: idOf(last) };
+  return { f: last.startTime, i: last.id };
 }
 
 function recordCountValue(raw: RawQuery, required: boolean): number | undefined {
@@ -106,7 +104,7 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
   const log = { accountId, extensionId };
 
   let frame: SyncFrame;
-  let records: string[];
+  let records: ListedRecord[];
   if (syncType === 'FSync') {
     const recordCount = recordCountValue(raw, true) as number;
     const statusGroup = enumValues(raw, 'statusGroup', ['Missed', 'All'] as const);
@@ -146,7 +144,7 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
     });
     if (changed.length > MAX_SYNC_RECORDS) throw tokenError(level, 'max sync record number limit is exceeded');
     let edge = { f: previous.f, i: previous.i ?? '' };
-    let older: string[] = [];
+    let older: ListedRecord[] = [];
     const room = Math.min(recordCount ?? 0, MAX_SYNC_RECORDS - changed.length);
     if (room > 0 && previous.f > 0) {
       const page = await ctx.store.listRecords({
@@ -163,8 +161,8 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
       });
       edge = frameEdge(page.records, page.hasMore, 0);
       // A record older than the frame may also have changed since the token: send it once.
-      const changedIds = new Set(changed.map(idOf));
-      older = page.records.filter((json) => !changedIds.has(idOf(json)));
+      const changedIds = new Set(changed.map((r) => r.id));
+      older = page.records.filter((r) => !changedIds.has(r.id));
     }
     records = [...changed, ...older];
     frame = { ...previous, t: now - SYNC_SAFETY_MS, ...edge };
@@ -178,7 +176,8 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
   const query = serializeQuery(raw, ['access_token']);
   const syncInfo = { syncType, syncToken: encodeSyncToken(secret, frame), syncTime: isoDateTime(now) };
   const head = `{"uri":${JSON.stringify(`${base}${path}${query ? `?${query}` : ''}`)},"records":[`;
-  return sendRecordsJson(reply, head, records, `],"syncInfo":${JSON.stringify(syncInfo)}}`, base);
+  const texts = records.map((r) => r.json);
+  return sendRecordsJson(reply, head, texts, `],"syncInfo":${JSON.stringify(syncInfo)}}`, base);
 }
 
 export function callLogSyncRoutes(app: FastifyInstance, ctx: ApiContext): void {

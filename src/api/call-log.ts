@@ -99,7 +99,8 @@ async function list(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
   if (page.records.length === 0) await log.confirm();
   const base = baseUrl(request, ctx.http);
   const { head, tail } = listEnvelope(base, log.path, raw, query, page);
-  return sendRecordsJson(reply, head, page.records, tail, base);
+  const texts = page.records.map((r) => r.json);
+  return sendRecordsJson(reply, head, texts, tail, base);
 }
 
 async function read(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {

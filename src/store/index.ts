@@ -20,6 +20,7 @@ export type {
   RateLimitStore,
   StoredToken,
   JwtCredential,
+  ListedRecord,
   RecordPage,
   ExportFilter,
   LogKey,

@@ -24,6 +24,7 @@ import { SecurityStore } from './security-store.ts';
 import { ReportStore } from './report-store.ts';
 import { OperatorQueries } from './operator-queries.ts';
 import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
+import { listParameters, listShape, sameValues } from './list-query-shape.ts';
 import { phoneSuffix, unindexed } from './phone-search.ts';
 import type { RecordWriter } from './record-writers.ts';
 import { syncStateTable } from './sync-state-store.ts';
@@ -33,6 +34,7 @@ import type {
   ExportFilter,
   JwtCredential,
   LogKey,
+  ListedRecord,
   RecordPage,
   Store,
   StoredToken,
@@ -40,6 +42,10 @@ import type {
 } from './store.ts';
 
 const UPSERT_BATCH = 500;
+/** At most this many list-query shapes kept compiled (a shape is a set of filters, a handful in practice). */
+const LIST_TEXTS = 200;
+
+type ListRow = { start_time: number; id: string; json: string };
 
 /** The log key of a record: its extension id, or '' for the company log. */
 const logKey = (extensionId: string | null) => extensionId ?? '';
@@ -88,6 +94,13 @@ const compileTokenWithOwner = (db: Kysely<Database>) =>
       .where('tokens.hash', '=', ''),
   );
 
+/** PostgreSQL returns bigint columns as text. */
+const listedRecord = (row: { start_time: number | string; id: string; json: string }): ListedRecord => ({
+  startTime: Number(row.start_time),
+  id: row.id,
+  json: row.json,
+});
+
 function toAccount(row: Selectable<AccountsTable>): Account {
   return { id: row.id, name: row.name, mainNumber: row.main_number, createdAt: Number(row.created_at) };
 }
@@ -121,6 +134,8 @@ function toToken(row: Selectable<TokensTable>): StoredToken {
 
 export class KyselyStore implements Store {
   private readonly tokenWithOwner: ReturnType<typeof compileTokenWithOwner>;
+  /** Compiled list queries by shape (listCompiled). */
+  private readonly listTexts = new Map<string, CompiledQuery<ListRow>>();
   private readonly syncState: SyncStateStore;
   readonly eventLog: EventLog;
   readonly security: SecurityStore;
@@ -397,13 +412,35 @@ export class KyselyStore implements Store {
   }
 
   async listRecords(q: CallLogQuery): Promise<RecordPage> {
+    const rows = (await this.reads.executeQuery(this.listCompiled(q))).rows;
+    const hasMore = rows.length > q.perPage;
+    return { records: (hasMore ? rows.slice(0, q.perPage) : rows).map(listedRecord), hasMore };
+  }
+
+  /**
+   * The list query compiled: Kysely's builder and compiler cost more than the query itself on a 100-record page
+   * (issue 16's profile), so queries of one shape reuse one SQL text with their own parameters (list-query-shape.ts).
+   */
+  private listCompiled(q: CallLogQuery): CompiledQuery<ListRow> {
+    const shape = listShape(q, this.dialect);
+    const known = shape === null ? undefined : this.listTexts.get(shape);
+    if (known) return { ...known, parameters: listParameters(q) };
+    const compiled = this.buildList(q).compile();
+    if (shape !== null && sameValues(compiled.parameters, listParameters(q))) {
+      if (this.listTexts.size >= LIST_TEXTS) this.listTexts.clear();
+      this.listTexts.set(shape, compiled);
+    }
+    return compiled;
+  }
+
+  private buildList(q: CallLogQuery) {
     const column = q.view === 'Detailed' ? 'detailed_json' : 'simple_json';
     // A phoneNumber search on SQLite goes in by the phone indexes (phone-search.ts), not the primary key.
     const phone = q.phoneNumber !== undefined && this.dialect === 'sqlite';
     const col = <C extends 'account_id' | 'extension_id' | 'start_time'>(c: C) => (phone ? unindexed(c) : c);
     let query = this.reads
       .selectFrom('call_log')
-      .select(sql<string>`${sql.ref(column)}`.as('json'))
+      .select(['start_time', 'id', sql<string>`${sql.ref(column)}`.as('json')])
       .where(col('account_id'), '=', q.accountId)
       .where(col('extension_id'), '=', logKey(q.extensionId))
       .where(col('start_time'), '>=', q.dateFrom)
@@ -442,27 +479,24 @@ export class KyselyStore implements Store {
         ),
       );
     }
-    const rows = await query
+    return query
       .orderBy('start_time', 'desc')
       .orderBy('id', 'desc')
       .limit(q.perPage + 1)
-      .offset((q.page - 1) * q.perPage)
-      .execute();
-    const hasMore = rows.length > q.perPage;
-    return { records: (hasMore ? rows.slice(0, q.perPage) : rows).map((r) => r.json), hasMore };
+      .offset((q.page - 1) * q.perPage);
   }
 
-  async listChangedRecords(q: ChangeQuery): Promise<string[]> {
+  async listChangedRecords(q: ChangeQuery): Promise<ListedRecord[]> {
     let query = this.db
       .selectFrom('call_log')
-      .select(q.view === 'Detailed' ? 'detailed_json as json' : 'simple_json as json')
+      .select(['start_time', 'id', q.view === 'Detailed' ? 'detailed_json as json' : 'simple_json as json'])
       .where('account_id', '=', q.accountId)
       .where('extension_id', '=', logKey(q.extensionId))
       .where('changed_at', '>', q.changedAfter);
     if (!q.showDeleted) query = query.where('deleted', '=', 0);
     if (q.results) query = query.where('result', 'in', q.results);
     const rows = await query.orderBy('start_time', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
-    return rows.map((r) => r.json);
+    return rows.map(listedRecord);
   }
 
   async deleteLogRecords(accountId: string, extensionId: string, before: number, now: number): Promise<number> {

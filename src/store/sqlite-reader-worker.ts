@@ -16,7 +16,8 @@ const { file } = workerData as { file: string };
 const sqlite = new Database(file, { readonly: true, fileMustExist: true });
 sqlite.pragma('busy_timeout = 5000');
 sqlite.pragma('cache_size = -16384');
-sqlite.pragma('mmap_size = 2147483648');
+// No memory map, as on the main connection (sqlite-store.ts): mapped pages would stay in the server's RSS.
+sqlite.pragma('mmap_size = 0');
 const statements = new Map<string, Database.Statement>();
 
 parentPort!.on('message', (request: ReadRequest) => {

@@ -72,7 +72,8 @@ class ReaderDriver implements Driver {
       const thread = new ReaderThread(
         startWorker(new URL('./sqlite-reader-worker', import.meta.url), {
           workerData: { file: this.file },
-          resourceLimits: { maxYoungGenerationSizeMb: 64 },
+          // A reader's garbage is one page's rows at a time: a small young generation keeps the server's RSS down.
+          resourceLimits: { maxYoungGenerationSizeMb: 16 },
         }),
       );
       this.threads.push(thread);

@@ -11,6 +11,9 @@ import { sqliteRecordWriter } from './record-writers.ts';
 import { sqliteReaderDialect } from './sqlite-readers.ts';
 import type { Database as Schema } from './schema.ts';
 
+/** SQLite page cache of the main connection (negative: KiB): bounds its anonymous memory. */
+const MAIN_CACHE_SIZE = -65536;
+
 export interface SqliteStoreOptions {
   /** Reader threads for list queries (sqlite-readers.ts); 0 = every query on the main connection. */
   readers?: number;
@@ -27,9 +30,11 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('cache_size = -65536');
-  // Reads through a memory map skip a copy per page (more list pages per second: docs/benchmarks.md).
-  sqlite.pragma('mmap_size = 2147483648');
+  sqlite.pragma(`cache_size = ${MAIN_CACHE_SIZE}`);
+  // No memory map: every database page a process touched through one stayed in its RSS (file-backed, once per
+  // connection), so an export of 1M records reached 2.2 GiB and a server reading many logs grew with the file.
+  // Pages come from the OS page cache through SQLite's own bounded cache instead (docs/benchmarks.md, issue 16).
+  sqlite.pragma('mmap_size = 0');
   // For migration 0005 (PostgreSQL has reverse()).
   sqlite.function('ringlog_reverse', { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? [...text].reverse().join('') : null,

@@ -95,7 +95,7 @@ for (const backend of await backends())
     /** The ids of a page, in order. */
     async function ids(q: CallLogQuery, s: Store = store): Promise<string[]> {
       const page = await s.listRecords(q);
-      return page.records.map((json) => (JSON.parse(json) as { id: string }).id);
+      return page.records.map((r) => r.id);
     }
 
     function extension(
@@ -163,7 +163,7 @@ for (const backend of await backends())
       const r = record(account, { result: 'Missed' });
       await store.upsertRecords([r]);
       await store.upsertRecords([{ ...r, result: 'Accepted', duration: 99, lastModifiedTime: r.lastModifiedTime + 1 }]);
-      const [json] = (await store.listRecords(query(account))).records;
+      const [{ json }] = (await store.listRecords(query(account))).records;
       const served = JSON.parse(json) as { result: string; duration: number };
       assert.equal(served.result, 'Accepted');
       assert.equal(served.duration, 99);
@@ -185,7 +185,7 @@ for (const backend of await backends())
       await store.upsertRecords([r]);
       await store.upsertRecords([{ ...r, result: 'Missed', lastModifiedTime: r.lastModifiedTime - 1 }]);
       await store.upsertRecords([{ ...r, result: 'Busy', lastModifiedTime: r.lastModifiedTime }]);
-      const [json] = (await store.listRecords(query(account))).records;
+      const [{ json }] = (await store.listRecords(query(account))).records;
       assert.equal((JSON.parse(json) as { result: string }).result, 'Accepted');
     });
 
@@ -194,7 +194,7 @@ for (const backend of await backends())
       const v1 = record(account, { result: 'Missed' });
       const v2 = { ...v1, result: 'Accepted' as const, lastModifiedTime: v1.lastModifiedTime + 5 };
       await store.upsertRecords([v2, v1]);
-      const [json] = (await store.listRecords(query(account))).records;
+      const [{ json }] = (await store.listRecords(query(account))).records;
       assert.equal((JSON.parse(json) as { result: string }).result, 'Accepted');
       await store.upsertRecords([
         { ...v1, id: `${v1.id}b` },
@@ -202,7 +202,7 @@ for (const backend of await backends())
       ]);
       const page = await store.listRecords(query(account));
       assert.equal(page.records.length, 2);
-      for (const j of page.records) assert.equal((JSON.parse(j) as { result: string }).result, 'Accepted');
+      for (const { json: j } of page.records) assert.equal((JSON.parse(j) as { result: string }).result, 'Accepted');
     });
 
     test('a record can be marked deleted by a newer update', async () => {
@@ -211,7 +211,7 @@ for (const backend of await backends())
       await store.upsertRecords([r]);
       await store.upsertRecords([{ ...r, deleted: true, lastModifiedTime: r.lastModifiedTime + 1 }]);
       assert.deepEqual(await ids(query(account)), []);
-      const [json] = (await store.listRecords(query(account, { showDeleted: true }))).records;
+      const [{ json }] = (await store.listRecords(query(account, { showDeleted: true }))).records;
       assert.equal((JSON.parse(json) as { deleted?: boolean }).deleted, true);
     });
 
@@ -259,8 +259,22 @@ for (const backend of await backends())
         pages.map((p) => p.hasMore),
         [true, true, false, false],
       );
-      const paged = pages.flatMap((p) => p.records.map((j) => (JSON.parse(j) as { id: string }).id));
+      const paged = pages.flatMap((p) => p.records.map(({ json }) => (JSON.parse(json) as { id: string }).id));
       assert.deepEqual(paged, all);
+    });
+
+    test("a listed record's start time and id are the ones its JSON says", async () => {
+      const account = freshAccount();
+      await store.upsertRecords([record(account, { startTime: T0 - 1500 }), record(account, { startTime: T0 - 500 })]);
+      for (const view of ['Simple', 'Detailed'] as const) {
+        const { records } = await store.listRecords(query(account, { view }));
+        assert.equal(records.length, 2);
+        for (const { startTime, id, json } of records) {
+          const wire = JSON.parse(json) as { id: string; startTime: string };
+          assert.equal(id, wire.id);
+          assert.equal(startTime, Date.parse(wire.startTime));
+        }
+      }
     });
 
     test('a page exactly filled has no more after it', async () => {
@@ -463,8 +477,8 @@ for (const backend of await backends())
         ],
       });
       await store.upsertRecords([r]);
-      const [simple] = (await store.listRecords(query(account, { view: 'Simple' }))).records;
-      const [detailed] = (await store.listRecords(query(account, { view: 'Detailed' }))).records;
+      const [{ json: simple }] = (await store.listRecords(query(account, { view: 'Simple' }))).records;
+      const [{ json: detailed }] = (await store.listRecords(query(account, { view: 'Detailed' }))).records;
       assert.equal(simple, prepareRecordJson(r).simple);
       assert.equal(detailed, prepareRecordJson(r).detailed);
       const s = JSON.parse(withBase(simple, 'http://h:1')) as Record<string, unknown>;

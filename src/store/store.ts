@@ -42,9 +42,16 @@ export interface JwtCredential {
   revoked: boolean;
 }
 
-/** A page of prepared record JSON (with the base-URL mark), newest first. */
+/** A record as a list reads it: its place in the log (startTime, then id) beside its prepared JSON (with the base-URL mark). */
+export interface ListedRecord {
+  startTime: number;
+  id: string;
+  json: string;
+}
+
+/** A page of records, newest first. */
 export interface RecordPage {
-  records: string[];
+  records: ListedRecord[];
   hasMore: boolean;
 }
 
@@ -140,7 +147,7 @@ export interface CallLogStore {
    */
   exportRecords(filter: ExportFilter, batchSize: number): AsyncIterable<string[]>;
   /** Changed records, newest first (prepared JSON). */
-  listChangedRecords(query: ChangeQuery): Promise<string[]>;
+  listChangedRecords(query: ChangeQuery): Promise<ListedRecord[]>;
   /** Marks an extension's records that started before `before` deleted; returns how many. */
   deleteLogRecords(accountId: string, extensionId: string, before: number, now: number): Promise<number>;
   /** Every log of every account (the company logs and the extensions'). */

@@ -135,7 +135,7 @@ async function localEntries(store: Store, accountId: string, extensionId: string
   };
   for (; ; query.page += 1) {
     const page = await store.listRecords(query);
-    for (const json of page.records) entries.push(entryOf(JSON.parse(json)));
+    for (const { json } of page.records) entries.push(entryOf(JSON.parse(json)));
     if (!page.hasMore) return entries;
   }
 }
