@@ -224,6 +224,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--lookback <days>', 'later runs: days before the last sync to read again for late changes (default 14)')
     .option('--recordings', 'copy recording audio too')
     .option('--per-page <n>', 'records per upstream request, 1-1000 (default 1000)')
+    .option('--follow', "after catching up, keep the archive current from the upstream's live events (docs/sync.md)")
     .option('--verify', 'compare the archive with the upstream per day instead of syncing; exit 1 on differences')
     .option('--date-from <date>', 'with --verify: first day (default 30 days before --date-to)')
     .option('--date-to <date>', 'with --verify: last day (default now)')

@@ -51,3 +51,10 @@ test('--verify: dates are whole days; by default the last 30 days', () => {
   assert.deepEqual(buildSyncConfig(base, {}, now).verify, { dateFrom: Date.UTC(2026, 9, 22), dateTo: now });
   assert.throws(() => buildSyncConfig({ ...base, dateFrom: 'yesterday' }, {}), /--date-from must be a date/);
 });
+
+test('--follow cannot be combined with --verify', () => {
+  const flags = { from: 'https://x.example.com', clientId: 'i', clientSecret: 's', jwt: 'j' };
+  assert.equal(buildSyncConfig({ ...flags, follow: true }, {}).follow, true);
+  assert.equal(buildSyncConfig(flags, {}).follow, false);
+  assert.throws(() => buildSyncConfig({ ...flags, follow: true, verify: true }, {}), /--follow and --verify/);
+});

@@ -6,13 +6,16 @@ import { parseDateTime } from '../domain/index.ts';
 import { createDiskBlobStore, defaultBlobDir, loadSecretKey, openStore, sweepTemporaryBlobs } from '../store/index.ts';
 import {
   createSyncProgress,
+  follow,
   formatVerifyReport,
   runSync,
   verify,
   DEFAULT_LOOKBACK_DAYS,
   DEFAULT_PER_PAGE,
+  PROVISIONAL_PREFIX,
   type UpstreamCredentials,
 } from '../sync/index.ts';
+import { createTelephony } from '../telephony/index.ts';
 
 export interface SyncFlags {
   db?: string;
@@ -26,6 +29,7 @@ export interface SyncFlags {
   recordings?: boolean;
   perPage?: string;
   verify?: boolean;
+  follow?: boolean;
   dateFrom?: string;
   dateTo?: string;
   json?: boolean;
@@ -53,6 +57,8 @@ export interface SyncConfig {
   perPage: number;
   /** Set with --verify: the startTime range to reconcile. */
   verify: { dateFrom: number; dateTo: number } | null;
+  /** --follow: keep going after the catch-up, from the upstream's events. */
+  follow: boolean;
   json: boolean;
 }
 
@@ -110,6 +116,7 @@ export function buildSyncConfig(
   }
   if (!/^https?:\/\/[^/]+/.test(upstream.url!)) throw new Error(`--from must be an http(s) URL, not "${upstream.url}"`);
   const since = flags.since ?? file.since;
+  if (flags.follow && flags.verify) throw new Error('--follow and --verify cannot be used together');
   let verifyRange: SyncConfig['verify'] = null;
   if (flags.verify) {
     const dateTo = flags.dateTo ? date('--date-to', flags.dateTo, true) : now;
@@ -127,6 +134,7 @@ export function buildSyncConfig(
     recordings: flags.recordings ?? file.recordings ?? false,
     perPage: Math.max(1, count('--per-page', flags.perPage ?? file.perPage, DEFAULT_PER_PAGE, 1000)),
     verify: verifyRange,
+    follow: flags.follow ?? false,
     json: flags.json ?? false,
   };
 }
@@ -174,7 +182,7 @@ export async function runSyncCommand(flags: SyncFlags, env: NodeJS.ProcessEnv): 
     await sweepTemporaryBlobs(defaultBlobDir(config.db), Date.now());
     const stop = stopSignal();
     try {
-      const summary = await runSync({
+      const options = {
         store,
         secretKey,
         upstream: config.upstream,
@@ -185,7 +193,11 @@ export async function runSyncCommand(flags: SyncFlags, env: NodeJS.ProcessEnv): 
         perPage: config.perPage,
         signal: stop.signal,
         observer: createSyncProgress(),
-      });
+      };
+      // The upstream's events go through the archive's own telephony intake (docs/sync.md: provisional records).
+      const intake = config.follow ? createTelephony(store, { recordIdPrefix: PROVISIONAL_PREFIX }) : null;
+      const following = intake ? follow({ ...options, intake }) : null;
+      const summary = following ? await following.caughtUp : await runSync(options);
       out(
         config.json
           ? JSON.stringify(summary)
@@ -197,6 +209,15 @@ export async function runSyncCommand(flags: SyncFlags, env: NodeJS.ProcessEnv): 
         process.stderr.write(`ringlog: ${summary.rejected} upstream records could not be stored (see the warnings)\n`);
       if (summary.skippedLogs)
         process.stderr.write(`ringlog: ${summary.skippedLogs} extension logs were skipped (see the warnings)\n`);
+      if (following && !summary.aborted) {
+        process.stderr.write('ringlog: following the upstream (Ctrl-C to stop)\n');
+        try {
+          await following.done;
+        } finally {
+          await intake?.close();
+        }
+        return 0;
+      }
       return summary.aborted ? 130 : summary.rejected || summary.skippedLogs ? 1 : 0;
     } finally {
       stop.dispose();
