@@ -183,7 +183,7 @@ async function main(): Promise<void> {
 
   const w = [...webhookLatency].sort((a, b) => a - b);
   const s = [...socketLatency].sort((a, b) => a - b);
-  const f = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(1));
+  const f = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(1));
   const lines = [
     `## Notifications: event accepted → WebHook / WebSocket (${backend})`,
     '',
@@ -303,7 +303,7 @@ async function followLatency(
   await archive.close();
   await database.drop();
   const sorted = [...latency].sort((a, b) => a - b);
-  const f = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(1));
+  const f = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(1));
   return [
     `\`sync --follow\` of this server into a second ${backend} database: ${total} calls at ${followRate}/s ingested ` +
       'upstream (all in the same process).',
