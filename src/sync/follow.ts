@@ -22,6 +22,7 @@ const FETCH_GIVE_UP_MS = 6 * 3600_000;
 /** Sessions whose events are still kept in memory to tell when they end; the oldest are forgotten past this. */
 const MAX_OPEN_SESSIONS = 50_000;
 const HOUR_MS = 3600_000;
+const CATCH_UP_RETRY_MS = 10_000;
 
 /** An ended session whose upstream records are still to be fetched (kept in the sync state across restarts). */
 interface PendingSession {
@@ -100,11 +101,17 @@ export function follow(options: FollowOptions): FollowHandle {
   });
   caughtUp.catch(() => undefined);
   const done = (async () => {
-    const session = await openUpstream(options.store, options.upstream, {
-      fetch: options.fetch,
-      now: options.now,
-      secretKey: options.secretKey,
-    });
+    let session: UpstreamSession;
+    try {
+      session = await openUpstream(options.store, options.upstream, {
+        fetch: options.fetch,
+        now: options.now,
+        secretKey: options.secretKey,
+      });
+    } catch (err) {
+      rejectCaughtUp(err);
+      throw err;
+    }
     let failed = true;
     try {
       let summary: SyncSummary;
@@ -198,7 +205,14 @@ class Follower {
       if (this.failure) throw this.failure;
       if (this.gap) {
         this.gap = false;
-        await this.catchUp();
+        try {
+          await this.catchUp();
+        } catch (err) {
+          // The upstream is away (the socket will say when it is back): try again after a pause.
+          this.warn(`catch-up after a reconnect failed, trying again: ${(err as Error).message}`);
+          this.gap = true;
+          await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, CATCH_UP_RETRY_MS).unref())]);
+        }
         continue;
       }
       const now = Date.now();
