@@ -3,8 +3,12 @@
 // webhook request received and → WebSocket frame received, deliveries/s and the process's RSS. Everything (load,
 // server, receivers, clients) runs in one process on the same cores: say so with the figures.
 //
+// Then `sync --follow` against this server: an archive follows it over its WebSocket gateway while whole calls are
+// ingested upstream at --follow-rate calls/s; p50/p99 of call end accepted upstream → provisional record in the
+// archive (the archive's intake committed it), and how many were replaced by the upstream's records.
+//
 //   node --import tsx bench/notify-latency.ts [--db sqlite|postgres] [--rate EVENTS_PER_S] [--seconds S]
-//                                             [--webhooks N] [--websockets N] [--write]
+//                                             [--webhooks N] [--websockets N] [--follow-rate CALLS_PER_S] [--write]
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +19,10 @@ import { listen, NO_FAULTS } from '../src/api/index.ts';
 import { ensureCredentials, RINGCENTRAL_TOKEN_CONFIG, TokenService } from '../src/auth/index.ts';
 import { seedStore } from '../src/generator/index.ts';
 import { Notifications } from '../src/events/index.ts';
-import { createDiskBlobStore, openStore } from '../src/store/index.ts';
+import type { TelephonySessionEventBody } from '../src/domain/index.ts';
+import { createDiskBlobStore, openStore, type Store } from '../src/store/index.ts';
+import { follow, PROVISIONAL_PREFIX } from '../src/sync/index.ts';
+import { createTelephony, type Telephony } from '../src/telephony/index.ts';
 import { createTestDatabase } from '../test/support/backends.ts';
 import { sessionEvent } from '../test/support/telephony-events.ts';
 import { writeSection } from './benchmarks-doc.ts';
@@ -28,6 +35,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     webhooks: { type: 'string', default: '10' },
     websockets: { type: 'string', default: '100' },
+    'follow-rate': { type: 'string', default: '20' },
     write: { type: 'boolean', default: false },
   },
 });
@@ -36,6 +44,7 @@ const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const webhookCount = Number(values.webhooks);
 const socketCount = Number(values.websockets);
+const followRate = Number(values['follow-rate']);
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
@@ -59,6 +68,7 @@ async function main(): Promise<void> {
     rateLimits: {},
     now: Date.now,
     notifications,
+    telephony: createTelephony(store),
   };
   const { app, url } = await listen(ctx, '127.0.0.1', 0, { faults: NO_FAULTS });
   const login = await fetch(`${url}/restapi/oauth/token`, {
@@ -173,7 +183,7 @@ async function main(): Promise<void> {
 
   const w = [...webhookLatency].sort((a, b) => a - b);
   const s = [...socketLatency].sort((a, b) => a - b);
-  const f = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(1));
+  const f = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(1));
   const lines = [
     `## Notifications: event accepted → WebHook / WebSocket (${backend})`,
     '',
@@ -191,6 +201,14 @@ async function main(): Promise<void> {
     '',
     `Peak RSS of the process: ${Math.round(peakRss / 1048576)} MiB.`,
   ];
+  if (followRate > 0) {
+    const credentialsOf = { url, clientId: credentials.clientId, clientSecret: credentials.clientSecret };
+    const upstream = { ...credentialsOf, jwt: credentials.admin.jwt };
+    lines.push(
+      '',
+      ...(await followLatency(ctx.telephony, credentials.accountId, credentials.admin.extensionId, upstream)),
+    );
+  }
   const markdown = lines.join('\n');
   process.stdout.write(`${markdown}\n`);
   if (values.write) writeSection(`notify-${backend}`, markdown);
@@ -200,6 +218,100 @@ async function main(): Promise<void> {
   await app.close();
   await store.close();
   await database.drop();
+}
+
+/** One call of one party, outbound from `extensionId`: its three events (the last ends it). */
+function callEvents(accountId: string, extensionId: string, n: number): TelephonySessionEventBody[] {
+  const telephonySessionId = `s-bench${String(n).padStart(12, '0')}`;
+  const start = Date.now() - 60_000;
+  return (['Setup', 'Answered', 'Disconnected'] as const).map((code, i) => ({
+    sequence: i + 1,
+    sessionId: `43${String(n).padStart(10, '0')}`,
+    telephonySessionId,
+    serverId: 'bench',
+    eventTime: new Date(start + i * 20_000).toISOString(),
+    origin: { type: 'Call' },
+    parties: [
+      {
+        accountId,
+        extensionId,
+        id: `p-${telephonySessionId.slice(2)}-1`,
+        direction: 'Outbound',
+        from: { phoneNumber: '+16505550100', extensionId },
+        to: { phoneNumber: '+14155550123' },
+        status: { code, rcc: false },
+        missedCall: false,
+        standAlone: false,
+        muted: false,
+      },
+    ],
+  }));
+}
+
+/** `sync --follow` into a second database: call end accepted upstream → provisional record in the archive. */
+async function followLatency(
+  upstreamTelephony: Telephony,
+  accountId: string,
+  extensionId: string,
+  upstream: { url: string; clientId: string; clientSecret: string; jwt: string },
+): Promise<string[]> {
+  const database = await createTestDatabase(backend);
+  const archive: Store = await openStore(database.location);
+  const telephony = createTelephony(archive, { recordIdPrefix: PROVISIONAL_PREFIX });
+  const endedAt = new Map<string, number>();
+  const latency: number[] = [];
+  let replaced = 0;
+  let live = false;
+  const intake = {
+    async ingest(account: string, bodies: TelephonySessionEventBody[]) {
+      await telephony.ingest(account, bodies);
+      const now = performance.now();
+      for (const b of bodies) {
+        const at = endedAt.get(b.telephonySessionId);
+        if (at !== undefined && b.parties.every((p) => p.status.code === 'Disconnected')) latency.push(now - at);
+      }
+    },
+  };
+  const handle = follow({
+    store: archive,
+    intake,
+    upstream,
+    lookbackDays: 1,
+    decoders: 0,
+    onLive: () => (live = true),
+    onReplaced: () => (replaced += 1),
+    observer: { started: () => undefined, warn: (m) => process.stderr.write(`follow: ${m}\n`), finished: () => {} },
+  });
+  await handle.caughtUp;
+  while (!live) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 1000));
+  const total = Math.round(followRate * seconds);
+  const started = performance.now();
+  for (let n = 1; n <= total; n++) {
+    const wait = started + (n * 1000) / followRate - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const events = callEvents(accountId, extensionId, n);
+    await upstreamTelephony.ingest(accountId, events.slice(0, 2));
+    await upstreamTelephony.ingest(accountId, events.slice(2));
+    endedAt.set(events[2].telephonySessionId, performance.now());
+  }
+  for (let i = 0; i < 300 && (latency.length < total || replaced < total); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  handle.stop();
+  await handle.done;
+  await telephony.close();
+  await archive.close();
+  await database.drop();
+  const sorted = [...latency].sort((a, b) => a - b);
+  const f = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(1));
+  return [
+    `\`sync --follow\` of this server into a second ${backend} database: ${total} calls at ${followRate}/s ingested ` +
+      'upstream (all in the same process).',
+    '',
+    '| call end accepted upstream → provisional record in the archive | p50 ms | p99 ms | max ms | replaced by the upstream record |',
+    '|---|---|---|---|---|',
+    `| ${sorted.length} / ${total} | ${f(percentile(sorted, 50))} | ${f(percentile(sorted, 99))} | ${f(sorted[sorted.length - 1])} | ${replaced} / ${total} |`,
+  ];
 }
 
 main().catch((err: unknown) => {

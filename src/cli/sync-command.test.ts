@@ -127,3 +127,19 @@ test('--verify: dates are whole days; by default the last 30 days', async () => 
   assert.deepEqual(buildSyncConfig(flags, now).verify, { dateFrom: Date.UTC(2026, 9, 22), dateTo: now });
   await assert.rejects(configOf([...base, '--date-from', 'yesterday']), /--date-from.*must be a date/);
 });
+
+test('--follow cannot be combined with --verify', () => {
+  const flags: SyncFlags = {
+    db: 'x.db',
+    from: 'https://x.example.com',
+    clientId: 'i',
+    clientSecret: 's',
+    jwt: 'j',
+    lookback: 14,
+    recordings: false,
+    perPage: 1000,
+  };
+  assert.equal(buildSyncConfig({ ...flags, follow: true }, 0).follow, true);
+  assert.equal(buildSyncConfig(flags, 0).follow, false);
+  assert.throws(() => buildSyncConfig({ ...flags, follow: true, verify: true }, 0), /--follow and --verify/);
+});

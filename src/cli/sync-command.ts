@@ -6,15 +6,18 @@ import { z } from 'zod';
 import { DAY_MS } from '../domain/index.ts';
 import { createDiskBlobStore, defaultBlobDir, loadSecretKey, openStore, sweepTemporaryBlobs } from '../store/index.ts';
 import {
+  follow,
   formatVerifyReport,
   runSync,
   verify,
   DEFAULT_LOOKBACK_DAYS,
   DEFAULT_PER_PAGE,
+  PROVISIONAL_PREFIX,
   type UpstreamCredentials,
 } from '../sync/index.ts';
 import { dateTime, dbOption, parsedBy, readSettingsFile, wholeNumber } from './options.ts';
 import { createSyncProgress } from './progress.ts';
+import { createTelephony } from '../telephony/index.ts';
 
 export interface SyncFlags {
   db: string;
@@ -30,6 +33,7 @@ export interface SyncFlags {
   verify?: boolean;
   dateFrom?: number;
   dateTo?: number;
+  follow?: boolean;
   json?: boolean;
 }
 
@@ -42,6 +46,8 @@ export interface SyncConfig {
   perPage: number;
   /** Set with --verify: the startTime range to reconcile. */
   verify: { dateFrom: number; dateTo: number } | null;
+  /** --follow: keep going after the catch-up, from the upstream's events. */
+  follow: boolean;
   json: boolean;
 }
 
@@ -97,6 +103,7 @@ export function buildSyncConfig(flags: SyncFlags, now = Date.now()): SyncConfig 
   if (missing.length) {
     throw new Error(`sync needs ${missing.map(([flag, variable]) => `${flag} (or ${variable})`).join(', ')}`);
   }
+  if (flags.follow && flags.verify) throw new Error('--follow and --verify cannot be used together');
   let verifyRange: SyncConfig['verify'] = null;
   if (flags.verify) {
     const dateTo = flags.dateTo ?? now;
@@ -112,6 +119,7 @@ export function buildSyncConfig(flags: SyncFlags, now = Date.now()): SyncConfig 
     recordings: flags.recordings,
     perPage: flags.perPage,
     verify: verifyRange,
+    follow: flags.follow ?? false,
     json: flags.json ?? false,
   };
 }
@@ -146,6 +154,7 @@ export function syncCommand(run: (config: SyncConfig) => Promise<number> = runSy
         .argParser(parsedBy(perPage))
         .default(DEFAULT_PER_PAGE),
     )
+    .option('--follow', "after catching up, keep the archive current from the upstream's live events (docs/sync.md)")
     .option('--verify', 'compare the archive with the upstream per day instead of syncing; exit 1 on differences')
     .addOption(
       new Option('--date-from <date>', 'with --verify: first day (default 30 days before --date-to)').argParser(date),
@@ -204,7 +213,7 @@ export async function runSyncCommand(config: SyncConfig): Promise<number> {
     await sweepTemporaryBlobs(defaultBlobDir(config.db), Date.now());
     const stop = stopSignal();
     try {
-      const summary = await runSync({
+      const options = {
         store,
         secretKey,
         upstream: config.upstream,
@@ -215,7 +224,11 @@ export async function runSyncCommand(config: SyncConfig): Promise<number> {
         perPage: config.perPage,
         signal: stop.signal,
         observer: createSyncProgress(),
-      });
+      };
+      // The upstream's events go through the archive's own telephony intake (docs/sync.md: provisional records).
+      const intake = config.follow ? createTelephony(store, { recordIdPrefix: PROVISIONAL_PREFIX }) : null;
+      const following = intake ? follow({ ...options, intake }) : null;
+      const summary = following ? await following.caughtUp : await runSync(options);
       out(
         config.json
           ? JSON.stringify(summary)
@@ -227,6 +240,15 @@ export async function runSyncCommand(config: SyncConfig): Promise<number> {
         process.stderr.write(`ringlog: ${summary.rejected} upstream records could not be stored (see the warnings)\n`);
       if (summary.skippedLogs)
         process.stderr.write(`ringlog: ${summary.skippedLogs} extension logs were skipped (see the warnings)\n`);
+      if (following && !summary.aborted) {
+        process.stderr.write('ringlog: following the upstream (Ctrl-C to stop)\n');
+        try {
+          await following.done;
+        } finally {
+          await intake?.close();
+        }
+        return 0;
+      }
       return summary.aborted ? 130 : summary.rejected || summary.skippedLogs ? 1 : 0;
     } finally {
       stop.dispose();

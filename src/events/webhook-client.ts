@@ -4,8 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { ApiError, errors } from '../domain/index.ts';
 
 /** Ranges a public server must not be turned against: loopback, private, link-local, CGNAT, unspecified, multicast. */
@@ -39,6 +40,24 @@ function isPrivateAddress(address: string): boolean {
   if (mapped) return PRIVATE.check(mapped[1], 'ipv4');
   return PRIVATE.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
 }
+
+/**
+ * A DNS lookup for the sockets to receivers that fails on refused ranges, so the check applies to the address the
+ * socket actually connects to (a name that resolved to a public address for the check cannot resolve to a private
+ * one for the connection).
+ */
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (err, found: LookupAddress[]) => {
+    if (err) return callback(err, '', 4);
+    const refused = found.find((a) => isPrivateAddress(a.address));
+    if (refused) {
+      const error = Object.assign(new Error(`${hostname} resolves to a refused range`), { code: 'EREFUSEDRANGE' });
+      return callback(error, '', 4);
+    }
+    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, found);
+    callback(null, found[0].address, found[0].family);
+  });
+};
 
 export const webhookErrors = {
   invalidAddress: () => errors.invalidParameter('deliveryMode.address'),
@@ -156,7 +175,13 @@ export class WebhookClient {
       const status = await new Promise<number>((resolve, reject) => {
         const request = (secure ? httpsRequest : httpRequest)(
           url,
-          { method: 'POST', headers, agent: secure ? this.https : this.http, timeout: this.options.deliveryTimeoutMs },
+          {
+            method: 'POST',
+            headers,
+            agent: secure ? this.https : this.http,
+            timeout: this.options.deliveryTimeoutMs,
+            ...(this.options.allowPrivate ? {} : { lookup: publicOnlyLookup }),
+          },
           (response: IncomingMessage) => {
             response.resume();
             response.on('end', () => resolve(response.statusCode ?? 0));

@@ -468,7 +468,8 @@ export class WsGateway {
   private dispatch(event: LoggedEvent): void {
     let read: EventReader | undefined;
     for (const session of this.sessions.values()) {
-      if (event.id <= session.lastEventId) continue;
+      // A socket that is closing keeps its place: the session's recovery replays from there.
+      if (event.id <= session.lastEventId || session.ws.readyState !== session.ws.OPEN) continue;
       session.lastEventId = event.id;
       session.dirty = true;
       const subscription = session.subscription;

@@ -9,6 +9,9 @@ import { EventLog } from './event-log.ts';
 import type { Dialect } from './migrations.ts';
 import type { Database, SubscriptionsTable, WebhookOutboxTable, WsSessionsTable, WsTokensTable } from './schema.ts';
 
+/** Outbox rows a statement inserts (a row binds about 10 values). */
+const OUTBOX_INSERT_ROWS = 1000;
+
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
 export type WsTokenRow = Selectable<WsTokensTable>;
 export type WsSessionRow = Selectable<WsSessionsTable>;
@@ -168,10 +171,16 @@ export class SubscriptionsStore {
       const events = await this.events.readAfter(Number(row.event_id), limit, {}, trx);
       if (!events.length) return { read: 0, cursor: Number(row.event_id) };
       const rows = await route(events, trx);
-      if (rows.length) {
+      // In slices: SQLite takes at most 32,766 bound values a statement (a batch of events × 10 subscriptions
+      // went over it: "too many SQL variables").
+      for (let i = 0; i < rows.length; i += OUTBOX_INSERT_ROWS) {
         await trx
           .insertInto('webhook_outbox')
-          .values(rows.map((r) => ({ ...r, created_at: now, attempts: 0, next_attempt_at: now, last_error: null })))
+          .values(
+            rows
+              .slice(i, i + OUTBOX_INSERT_ROWS)
+              .map((r) => ({ ...r, created_at: now, attempts: 0, next_attempt_at: now, last_error: null })),
+          )
           .execute();
       }
       await trx

@@ -34,6 +34,8 @@ export interface SyncOptions {
   secretKey?: Buffer;
   /** Decoder threads for the pages (default: one per spare core); 0 decodes on the calling thread. */
   decoders?: number;
+  /** An upstream session already open (follow mode: one pacer for all its requests); left open at the end. */
+  session?: UpstreamSession;
 }
 
 /** What a progress display reads while a sync runs. */
@@ -223,11 +225,13 @@ async function archive(
 export async function runSync(options: SyncOptions): Promise<SyncSummary> {
   const now = options.now ?? Date.now;
   const runStart = now();
-  const session = await openUpstream(options.store, options.upstream, {
-    fetch: options.fetch,
-    now,
-    secretKey: options.secretKey,
-  });
+  const session =
+    options.session ??
+    (await openUpstream(options.store, options.upstream, {
+      fetch: options.fetch,
+      now,
+      secretKey: options.secretKey,
+    }));
   const { client } = session;
   const status = newStatus(client, runStart);
   const outcome: Outcome = { accountId: '', extensions: 0, skippedLogs: 0, aborted: false };
@@ -237,7 +241,8 @@ export async function runSync(options: SyncOptions): Promise<SyncSummary> {
     await archive(options, session, runStart, status, outcome);
     failed = false;
   } finally {
-    await closeSession(session, failed, (message) => warn(options, message));
+    if (!options.session) await closeSession(session, failed, (message) => warn(options, message));
+    else if (!failed) await session.remember();
     options.observer?.finished();
   }
   return {

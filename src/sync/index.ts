@@ -15,3 +15,4 @@ export { verify, formatVerifyReport, type VerifyOptions, type VerifyReport, type
 export { formatStatus } from './sync-progress.ts';
 export { UpstreamError, type UpstreamCredentials } from './upstream-client.ts';
 export { recordingBlobKey } from './recordings-copy.ts';
+export { follow, PROVISIONAL_PREFIX, type FollowOptions, type FollowHandle } from './follow.ts';

@@ -181,6 +181,11 @@ export class UpstreamClient {
     return String((await this.authorized(url, 'application/json', 'text')).body);
   }
 
+  /** POST with the bearer token and no body (the WebSocket token); JSON answer. Throws UpstreamError on refusals. */
+  async postJson<T>(url: URL): Promise<T> {
+    return JSON.parse(String((await this.authorized(url, 'application/json', 'text', 'POST')).body)) as T;
+  }
+
   /** GET binary content (recordings). */
   async getBytes(url: URL): Promise<{ data: Buffer; contentType: string }> {
     const answer = await this.authorized(url, '*/*', 'bytes');
@@ -188,12 +193,12 @@ export class UpstreamClient {
     return { data, contentType: answer.headers.get('content-type') ?? 'application/octet-stream' };
   }
 
-  private async authorized(url: URL, accept: string, read: 'text' | 'bytes'): Promise<Answer> {
+  private async authorized(url: URL, accept: string, read: 'text' | 'bytes', method = 'GET'): Promise<Answer> {
     for (let attempt = 0; ; attempt += 1) {
       const token = await this.tokens.accessToken();
       const answer = await this.send(
         url,
-        { method: 'GET', headers: { Authorization: `Bearer ${token}`, Accept: accept } },
+        { method, headers: { Authorization: `Bearer ${token}`, Accept: accept } },
         read,
       );
       if (answer.status >= 200 && answer.status < 300) return answer;

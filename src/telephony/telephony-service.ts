@@ -52,6 +52,7 @@ class TelephonyService implements Telephony {
   private readonly now: () => number;
   private readonly timeoutMs: number;
   private readonly graceMs: number;
+  private readonly recordIdPrefix: string;
   private readonly plan = numberPlan();
   private readonly directories = new Map<string, { at: number; entries: Map<string, DirectoryEntry> }>();
   private timer: NodeJS.Timeout | null = null;
@@ -65,6 +66,7 @@ class TelephonyService implements Telephony {
     this.now = options.now ?? Date.now;
     this.timeoutMs = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
     this.graceMs = Math.min(DEFAULT_GRACE_MS, this.timeoutMs);
+    this.recordIdPrefix = options.recordIdPrefix ?? '';
     const every = Math.max(50, Math.min(5000, Math.floor(this.timeoutMs / 4)));
     this.timer = setInterval(() => {
       this.sweeping ??= this.sweep()
@@ -184,7 +186,7 @@ class TelephonyService implements Telephony {
     return {
       accountId,
       extension: (id) => directory.get(id),
-      recordId: (extensionId) => liveRecordId(accountId, telephonySessionId, extensionId),
+      recordId: (extensionId) => this.recordIdPrefix + liveRecordId(accountId, telephonySessionId, extensionId),
       numberPlan: this.plan,
       modifiedAt: now,
     };

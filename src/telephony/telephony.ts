@@ -38,4 +38,6 @@ export interface TelephonyOptions {
   /** Sessions with no event for this long are closed (default 4 hours; see docs/telephony-events.md). */
   sessionTimeoutMs?: number;
   now?: () => number;
+  /** Put before the id of every record this intake builds (an archive's provisional records: docs/sync.md). */
+  recordIdPrefix?: string;
 }
