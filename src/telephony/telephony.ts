@@ -38,4 +38,6 @@ export interface TelephonyOptions {
   /** Sessions with no event for this long are closed (default 4 hours; see docs/telephony-events.md). */
   sessionTimeoutMs?: number;
   now?: () => number;
+  /** Open sessions whose events a server holds in memory (default 20,000; the least recently used go first). */
+  openSessions?: number;
 }
