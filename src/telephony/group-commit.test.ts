@@ -63,10 +63,10 @@ test('a group stops growing at maxWeight', async () => {
 
 test('when a group fails, each job goes again alone and only the failing one is refused', async () => {
   const group = new GroupCommit<number, number>({
-    commit: async (jobs) => {
-      if (jobs.includes(2)) throw new Error(`bad job in ${jobs.join(',')}`);
-      return jobs.map((j) => j * 10);
-    },
+    commit: (jobs) =>
+      jobs.includes(2)
+        ? Promise.reject(new Error(`bad job in ${jobs.join(',')}`))
+        : Promise.resolve(jobs.map((j) => j * 10)),
     weight: () => 1,
     maxWeight: 100,
   });
