@@ -91,6 +91,22 @@ for (const backend of await backends())
       await two.close();
     });
 
+    test('a stream that begins mid-call (its first events never came) is still taken', async () => {
+      const telephony = createTelephony(a, { now: () => NOW });
+      let cut = 0;
+      for (let i = 0; i < 40; i++) {
+        const events = scriptScenario(world, 'inboundDirect', START + 2 * 86_400_000 + i * 600_000).events();
+        // From the first event of a FindMe party (an extension's Outbound party of an inbound call) on, if any.
+        const from = events.findIndex((e) => e.parties.some((p) => p.extensionId && p.direction === 'Outbound'));
+        if (from <= 0) continue;
+        cut++;
+        for (const e of events.slice(from)) await telephony.ingest(accountId, [e]);
+        await telephony.activeCalls(accountId, null, NOW);
+      }
+      assert.ok(cut > 0, 'some call had a FindMe party');
+      await telephony.close();
+    });
+
     test('ingest calls made at once are each answered only once their events are stored', async () => {
       const telephony = createTelephony(a, { now: () => NOW });
       const reader = (b as KyselyStore).db;

@@ -319,7 +319,7 @@ class TelephonyService implements Telephony {
         telephonySessionId,
         update: { ...base, partiesEnded: allPartiesEnded(j) },
         events,
-        liveCalls: withId(liveCalls(j, ctx, now, false)),
+        liveCalls: withId(firstOfEach(liveCalls(j, ctx, now, false), (r) => r.logId)),
         presence: withId(presenceRows(presenceItems(j, isUser))),
         presenceBefore: o.presenceBefore,
         records: [],
@@ -344,10 +344,10 @@ class TelephonyService implements Telephony {
         closed: { at: now, reason: complete ? 'ended' : (closing as CloseReason) },
       },
       events,
-      liveCalls: withId(liveCalls(j, ctx, now, true)),
+      liveCalls: withId(firstOfEach(liveCalls(j, ctx, now, true), (r) => r.logId)),
       presence: withId(presenceRows(final)),
       presenceBefore: o.presenceBefore,
-      records: call.records,
+      records: firstOfEach(call.records, (r) => r.id),
       recordings: call.recordings,
     };
   }
@@ -534,6 +534,21 @@ function recordLogRow(r: CallLogRecord, telephonySessionId: string, now: number)
     createdAt: now,
     body: JSON.stringify(r),
   };
+}
+
+/**
+ * The first of the items sharing a key. A journal missing its first events (a stream that began mid-call, e.g. with
+ * a FindMe party) can give two records for one extension's log; written one by one, the first stayed and the second
+ * changed nothing, and a multi-row write must not fail the whole group on it.
+ */
+function firstOfEach<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 function presenceRows(entries: ReturnType<typeof presenceItems>) {
