@@ -1,111 +1,269 @@
-// Live-call figures: the simulator on the same machine drives Telephony.ingest (the intake the ingest endpoint
-// uses) at an offered rate of calls, on SQLite and PostgreSQL. Reports sustained events/s and call ends/s
-// ingested, and the latency from when an event happened to when ingest had committed it: for each call's
-// connecting event (the call is then listed in active calls) and its last event (its records are then listed,
-// written in that same transaction). Not a test: nothing asserts.
+// Live-call figures (issue 12): `ringlog serve` in a child process, the live simulator in this process posting its
+// events to the ingest endpoint (each 20 ms tick's events split over --connections concurrent requests), on SQLite
+// and PostgreSQL. Reports events/s and call ends/s acknowledged; p50/p99 from an event happening to its
+// acknowledgement; and, for a sample of calls read back through the API while the load runs, p50/p99 of call start
+// (first Answered party) → listed in the extension's active calls, and of call end (last event) → record listed in
+// the company call log. The server's RSS is sampled over the run. Not a test: nothing asserts.
 //
-//   node --import tsx bench/live-ingest.ts [--seconds 20] [--calls-per-second 20] [--backend sqlite|postgres|both]
+// Simulated time runs --speed times faster than the wall clock (calls of minutes end in seconds); event times are
+// mapped back onto the wall clock before they are sent, so "ended 120 s ago" and the sweep mean what they say.
+//
+//   npm run build && node --import tsx bench/live-ingest.ts [--minutes 1] [--calls-per-second 500]
+//     [--backend sqlite|postgres|both] [--extensions 2000] [--connections 4] [--speed 60] [--probe-every 50]
 
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { TelephonySessionEventBody } from '../src/domain/index.ts';
-import { generateCompany } from '../src/generator/company-generator.ts';
 import { companyFromDirectory, startSimulator } from '../src/generator/live-simulator.ts';
 import { openStore } from '../src/store/index.ts';
-import { createTelephony } from '../src/telephony/index.ts';
 import { createTestDatabase, type BackendName } from '../test/support/backends.ts';
+import { readMemory } from './process-memory.ts';
+import { adminToken, ringlogCredentials, ROOT, startRinglogServer } from './ringlog-cli.ts';
 
-/** Simulated time runs this much faster than the wall clock, so calls of minutes end within seconds. */
-const SPEED = 60;
+const WARM_UP_MS = 10_000;
+const PROBE_POLL_MS = 20;
+const PROBE_GIVE_UP_MS = 30_000;
+const RSS_EVERY_MS = 5_000;
 
-function quantile(values: number[], q: number): number {
-  if (!values.length) return NaN;
+function quantile(values: number[], q: number): number | null {
+  if (!values.length) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+}
+const spread = (values: number[]) => ({ p50: quantile(values, 0.5), p99: quantile(values, 0.99), n: values.length });
+/** A number of the session's id that spreads sessions evenly (its random hex part). */
+const sessionNumber = (tsid: string) => parseInt(tsid.slice(2, 9), 16);
+/** CPU seconds (user + system) a process has used, from /proc/PID/stat. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Options {
+  minutes: number;
+  callsPerSecond: number;
+  extensions: number;
+  connections: number;
+  speed: number;
+  probeEvery: number;
 }
 
-async function run(backend: BackendName, seconds: number, callsPerSecond: number) {
+async function run(backend: BackendName, o: Options) {
   const database = await createTestDatabase(backend);
+  const ringlog = `${ROOT}/bin/ringlog.js`;
+  const seeded = spawnSync(
+    process.execPath,
+    [
+      ringlog,
+      'seed',
+      '--db',
+      database.location,
+      '--extensions',
+      String(o.extensions),
+      '--days',
+      '1',
+      '--calls-per-day',
+      '20',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (seeded.status !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
   const store = await openStore(database.location);
-  const company = generateCompany({ seed: 1, extensions: 100, days: 1, callsPerDay: 10, endTime: Date.now() });
-  await store.putAccount(company.account);
-  await store.putExtensions(company.extensions);
-  const telephony = createTelephony(store);
+  const [account] = await store.listAccounts();
+  const company = companyFromDirectory(account, await store.listExtensions(account.id), 1);
+  await store.close();
+  const server = await startRinglogServer(database.location);
+  const token = await adminToken(server.url, await ringlogCredentials(database.location));
+  const headers = { authorization: `Bearer ${token}` };
+  const ingestUrl = `${server.url}/ringlog/v1/account/${account.id}/telephony/events`;
+
+  let wallStart = Date.now();
+  const wallOf = (simulated: number) => wallStart + (simulated - wallStart) / o.speed;
   const expected = new Map<string, number>();
   const seen = new Map<string, number>();
-  const connected = new Set<string>();
-  const startLatency: number[] = [];
-  const endLatency: number[] = [];
+  const started = new Set<string>();
+  const ackStart: number[] = [];
+  const ackEnd: number[] = [];
+  const listedStart: number[] = [];
+  const listedEnd: number[] = [];
+  let probesMissed = 0;
+  let errors = 0;
   let events = 0;
   let ends = 0;
   let measuring = false;
-  let wallStart = 0;
-  const ingest = async (accountId: string, bodies: TelephonySessionEventBody[]) => {
-    const result = await telephony.ingest(accountId, bodies);
+  let calls = 0;
+  const probes = new Set<Promise<void>>();
+
+  /** Polls `path` from `happened` until `found` says the call is there; records the lag. */
+  const probe = (
+    path: string,
+    happened: number,
+    found: (body: { records?: { telephonySessionId?: string }[] }) => boolean,
+    into: number[],
+  ) => {
+    const p = (async () => {
+      await sleep(Math.max(0, happened - Date.now()));
+      while (Date.now() - happened < PROBE_GIVE_UP_MS) {
+        const res = await fetch(`${server.url}${path}`, { headers });
+        const at = Date.now();
+        if (res.ok && found((await res.json()) as { records?: { telephonySessionId?: string }[] })) {
+          into.push(at - happened);
+          return;
+        }
+        if (!res.ok) await res.arrayBuffer();
+        await sleep(PROBE_POLL_MS);
+      }
+      probesMissed++;
+    })().catch(() => {
+      probesMissed++;
+    });
+    probes.add(p);
+    void p.finally(() => probes.delete(p));
+  };
+
+  const post = async (bodies: TelephonySessionEventBody[]) => {
+    for (const b of bodies) b.eventTime = new Date(wallOf(Date.parse(b.eventTime))).toISOString();
+    const res = await fetch(ingestUrl, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(bodies),
+    });
     const done = Date.now();
-    if (!measuring) return result;
+    if (!res.ok) {
+      errors++;
+      process.stderr.write(`ingest ${res.status}: ${(await res.text()).slice(0, 200)}\n`);
+      return;
+    }
+    await res.arrayBuffer();
+    if (!measuring) return;
     events += bodies.length;
     for (const b of bodies) {
-      const happened = wallStart + (Date.parse(b.eventTime) - wallStart) / SPEED;
+      const happened = Date.parse(b.eventTime);
       const tsid = b.telephonySessionId;
       const count = (seen.get(tsid) ?? 0) + 1;
       seen.set(tsid, count);
-      const party = b.parties[0];
-      if (party.extensionId && party.status.code === 'Answered' && !connected.has(tsid)) {
-        connected.add(tsid);
-        startLatency.push(done - happened);
+      const sampled = sessionNumber(tsid) % o.probeEvery === 0;
+      const answered = b.parties.find((p) => p.extensionId && p.status.code === 'Answered');
+      if (answered && !started.has(tsid)) {
+        started.add(tsid);
+        ackStart.push(done - happened);
+        if (sampled) {
+          const path = `/restapi/v1.0/account/~/extension/${answered.extensionId}/active-calls?perPage=1000`;
+          probe(path, happened, (r) => !!r.records?.some((x) => x.telephonySessionId === tsid), listedStart);
+        }
       }
       if (count === expected.get(tsid)) {
         ends++;
-        endLatency.push(done - happened);
+        ackEnd.push(done - happened);
+        if (sampled) {
+          const path = `/restapi/v1.0/account/~/call-log?telephonySessionId=${tsid}&dateFrom=2000-01-01&dateTo=2100-01-01`;
+          probe(path, happened, (r) => (r.records?.length ?? 0) > 0, listedEnd);
+        }
       }
     }
-    return result;
   };
-  const simulated = companyFromDirectory(company.account, company.extensions, 1);
+
   wallStart = Date.now();
   const simulator = startSimulator({
-    ingest,
-    company: simulated,
-    callsPerMinute: (callsPerSecond * 60) / SPEED,
-    speed: SPEED,
-    onCall: (c) => expected.set(c.telephonySessionId, c.events),
+    company,
+    callsPerMinute: (o.callsPerSecond * 60) / o.speed,
+    speed: o.speed,
+    onCall: (c) => {
+      calls++;
+      expected.set(c.telephonySessionId, c.events);
+    },
     onError: (err) => process.stderr.write(`ingest: ${(err as Error).message}\n`),
+    ingest: async (_accountId, bodies) => {
+      // Split the tick's events over the connections by session (a session's events stay in order on one).
+      const parts: TelephonySessionEventBody[][] = Array.from({ length: o.connections }, () => []);
+      for (const b of bodies) parts[sessionNumber(b.telephonySessionId) % o.connections].push(b);
+      const requests: Promise<void>[] = [];
+      for (const part of parts)
+        for (let i = 0; i < part.length; i += 1000) requests.push(post(part.slice(i, i + 1000)));
+      await Promise.all(requests);
+      return { accepted: bodies.length, duplicates: 0 };
+    },
   });
-  // Warm-up: calls last minutes of simulated time; wait until ends come at a steady rate.
-  await new Promise((r) => setTimeout(r, 8000));
+
+  await sleep(WARM_UP_MS);
   measuring = true;
-  const rssStart = process.memoryUsage().rss;
+  const load = [loadavg()[0]];
+  const rss: { atS: number; mib: number }[] = [];
   const t0 = Date.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const cpu0 = { server: cpuSeconds(server.pid), bench: process.cpuUsage() };
+  const sampleRss = () => {
+    const m = readMemory(server.pid);
+    if (m) rss.push({ atS: Math.round((Date.now() - t0) / 1000), mib: Math.round(m.rssKiB / 1024) });
+  };
+  sampleRss();
+  const sampler = setInterval(sampleRss, RSS_EVERY_MS);
+  await sleep(o.minutes * 60_000);
   measuring = false;
+  const serverCpu = cpuSeconds(server.pid) - cpu0.server;
+  const benchUsage = process.cpuUsage(cpu0.bench);
+  const benchCpu = (benchUsage.user + benchUsage.system) / 1e6;
+  clearInterval(sampler);
+  sampleRss();
+  load.push(loadavg()[0]);
   const elapsed = (Date.now() - t0) / 1000;
   const backlog = simulator.stats().pending;
   await simulator.stop();
-  await telephony.close();
-  await store.close();
+  await Promise.all([...probes]);
+  if (errors) process.stderr.write(`server stderr (end): ${server.stderr()}\n`);
+  await server.stop();
   await database.drop();
+  // RSS growth: the second half's mean against the first half's (flat = about 0).
+  const half = Math.floor(rss.length / 2);
+  const mean = (xs: { mib: number }[]) => xs.reduce((a, x) => a + x.mib, 0) / Math.max(1, xs.length);
   return {
     backend,
-    offeredCallsPerSecond: callsPerSecond,
+    offeredCallsPerSecond: o.callsPerSecond,
+    connections: o.connections,
     seconds: Math.round(elapsed),
+    callsStarted: calls,
     eventsPerSecond: Math.round(events / elapsed),
     callEndsPerSecond: Math.round((ends / elapsed) * 10) / 10,
-    connectToListedMs: { p50: quantile(startLatency, 0.5), p99: quantile(startLatency, 0.99), n: startLatency.length },
-    endToRecordMs: { p50: quantile(endLatency, 0.5), p99: quantile(endLatency, 0.99), n: endLatency.length },
+    ackMs: { callStart: spread(ackStart), callEnd: spread(ackEnd) },
+    listedMs: { callStartToActiveCall: spread(listedStart), callEndToRecord: spread(listedEnd), missed: probesMissed },
+    /** CPU time used per event acknowledged: load-independent where the wall-clock figures are not. */
+    cpuMsPerEvent: {
+      server: Math.round((serverCpu * 1000 * 100) / Math.max(1, events)) / 100,
+      simulatorAndProbes: Math.round((benchCpu * 1000 * 100) / Math.max(1, events)) / 100,
+    },
+    ingestErrors: errors,
     pendingEventsAtEnd: backlog,
-    rssMiB: { start: Math.round(rssStart / 2 ** 20), end: Math.round(process.memoryUsage().rss / 2 ** 20) },
+    serverRssMiB: {
+      first: rss[0]?.mib,
+      last: rss[rss.length - 1]?.mib,
+      min: Math.min(...rss.map((r) => r.mib)),
+      max: Math.max(...rss.map((r) => r.mib)),
+      secondHalfMinusFirstHalf: Math.round(mean(rss.slice(half)) - mean(rss.slice(0, half))),
+    },
+    loadAverage: load.map((l) => Math.round(l * 10) / 10),
   };
 }
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '20' },
-    'calls-per-second': { type: 'string', default: '20' },
+    minutes: { type: 'string', default: '1' },
+    'calls-per-second': { type: 'string', default: '500' },
     backend: { type: 'string', default: 'both' },
+    extensions: { type: 'string', default: '2000' },
+    connections: { type: 'string', default: '4' },
+    speed: { type: 'string', default: '60' },
+    'probe-every': { type: 'string', default: '50' },
   },
 });
+const options: Options = {
+  minutes: Number(values.minutes),
+  callsPerSecond: Number(values['calls-per-second']),
+  extensions: Number(values.extensions),
+  connections: Number(values.connections),
+  speed: Number(values.speed),
+  probeEvery: Number(values['probe-every']),
+};
 const backends: BackendName[] = values.backend === 'both' ? ['sqlite', 'postgres'] : [values.backend as BackendName];
-for (const backend of backends) {
-  const figures = await run(backend, Number(values.seconds), Number(values['calls-per-second']));
-  process.stdout.write(`${JSON.stringify(figures)}\n`);
-}
+for (const backend of backends) process.stdout.write(`${JSON.stringify(await run(backend, options))}\n`);

@@ -64,6 +64,8 @@ export async function ringlogCredentials(db: string): Promise<Credentials> {
 export interface RunningServer {
   url: string;
   pid: number;
+  /** The last few KB the server wrote on stderr. */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ export async function startChild(
   return {
     url,
     pid: child.pid ?? 0,
+    stderr: () => stderr,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');

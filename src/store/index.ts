@@ -68,4 +68,12 @@ export function defaultBlobDir(location: string): string {
 }
 export { listWrittenAfter, type WriteCursor, type WrittenRecord, type ExtractQuery } from './extract-sync-store.ts';
 export { putSetting } from './settings-store.ts';
-export { TelephonyStore, type LiveCallRow, type PresenceItemRow, type TelephonyTx } from './telephony-store.ts';
+export {
+  TelephonyStore,
+  eventKey,
+  type LiveCallRow,
+  type PresenceItemRow,
+  type SessionRow,
+  type SessionUpdate,
+  type TelephonyTx,
+} from './telephony-store.ts';

@@ -532,6 +532,38 @@ function subscriptions(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * Live ingest at volume (src/telephony/telephony-service.ts): a session's version (the count of its stored events,
+ * so a server knows whether the events it holds in memory are still all there are), and indexes by session for
+ * the rows an event rewrites (active-call entries, presence items) and for pruning closed sessions.
+ */
+function liveIngest(dialect: Dialect): Migration {
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable('telephony_sessions')
+        .addColumn('version', ms, (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createIndex('telephony_sessions_closed')
+        .on('telephony_sessions')
+        .columns(['state', 'closed_at'])
+        .execute();
+      await db.schema
+        .createIndex('telephony_live_calls_session')
+        .on('telephony_live_calls')
+        .columns(['account_id', 'telephony_session_id'])
+        .execute();
+      await db.schema
+        .createIndex('telephony_presence_items_session')
+        .on('telephony_presence_items')
+        .columns(['account_id', 'telephony_session_id'])
+        .execute();
+    },
+  };
+}
+
 /** The migrations of a dialect, by name; names sort in the order they apply. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -546,6 +578,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0007-subscriptions': subscriptions(dialect),
         '0008-reports': reports(dialect),
         '0009-authorization-codes': authorizationCodes(dialect),
+        '0010-live-ingest': liveIngest(dialect),
       };
     },
   };

@@ -26,6 +26,8 @@ export interface TelephonySessionsTable {
   closed_at: number | null;
   /** 'ended' (the call's last event came), 'timeout' (its events stopped). */
   close_reason: string | null;
+  /** How many events of the session are stored (migration 0010); servers compare it with what they hold. */
+  version: number;
 }
 
 export interface TelephonyEventsTable {
@@ -80,9 +82,23 @@ export interface SessionRow {
   state: 'open' | 'closed';
   closedAt: number | null;
   closeReason: string | null;
+  /** How many events of the session are stored (bumped by every writer, under the row's lock). */
+  version: number;
+}
+
+/** A session's state after a change (written by updateSessions). */
+export interface SessionUpdate {
+  telephonySessionId: string;
+  sessionId: string;
+  firstTime: number;
+  lastTime: number;
+  partiesEnded: boolean;
+  version: number;
+  closed?: { at: number; reason: string };
 }
 
 export interface LiveCallRow {
+  telephonySessionId: string;
   logId: string;
   startTime: number;
   endedAt: number | null;
@@ -90,10 +106,22 @@ export interface LiveCallRow {
 }
 
 export interface PresenceItemRow {
+  telephonySessionId: string;
   extensionId: string;
   startTime: number;
   endedAt: number | null;
   item: string;
+}
+
+/** Bound parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
+const MAX_PARAMETERS = 30_000;
+
+/** `rows` cut into runs of at most MAX_PARAMETERS bound values (each row binding `width` of them). */
+function chunks<T>(rows: readonly T[], width: number): T[][] {
+  const size = Math.max(1, Math.floor(MAX_PARAMETERS / width));
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
 }
 
 const num = (v: number | string | bigint | null): number | null => (v === null ? null : Number(v));
@@ -114,108 +142,147 @@ export class TelephonyStore {
   }
 
   /**
-   * Creates the session's row if it is new and locks it for the transaction (PostgreSQL: FOR UPDATE, so two
-   * servers given events of one session take turns; SQLite has one writer at a time already).
+   * Creates the rows of the sessions that are new and locks all of them for the transaction, in key order
+   * (PostgreSQL: FOR UPDATE, so two servers given events of one session take turns and never deadlock; SQLite has
+   * one writer at a time already). Returns the rows by telephony session id.
    */
-  async lockSession(
+  async lockSessions(
     trx: TelephonyTx,
     accountId: string,
-    telephonySessionId: string,
-    init: { sessionId: string; time: number; now: number },
-  ): Promise<SessionRow> {
-    await trx
-      .insertInto('telephony_sessions')
-      .values({
-        account_id: accountId,
-        telephony_session_id: telephonySessionId,
-        session_id: init.sessionId,
-        state: 'open',
-        first_time: init.time,
-        last_time: init.time,
-        received_at: init.now,
-        parties_ended: 0,
-        closed_at: null,
-        close_reason: null,
-      })
-      .onConflict((oc) => oc.columns(['account_id', 'telephony_session_id']).doNothing())
-      .execute();
-    let query = trx
-      .selectFrom('telephony_sessions')
-      .select(['session_id', 'state', 'closed_at', 'close_reason'])
-      .where('account_id', '=', accountId)
-      .where('telephony_session_id', '=', telephonySessionId);
-    if (this.dialect === 'postgres') query = query.forUpdate();
-    const row = await query.executeTakeFirstOrThrow();
-    return {
-      sessionId: row.session_id,
-      state: row.state === 'closed' ? 'closed' : 'open',
-      closedAt: num(row.closed_at),
-      closeReason: row.close_reason,
-    };
+    inits: { telephonySessionId: string; sessionId: string; time: number }[],
+    now: number,
+  ): Promise<Map<string, SessionRow>> {
+    const sorted = [...inits].sort((a, b) => (a.telephonySessionId < b.telephonySessionId ? -1 : 1));
+    for (const part of chunks(sorted, 10)) {
+      await trx
+        .insertInto('telephony_sessions')
+        .values(
+          part.map((init) => ({
+            account_id: accountId,
+            telephony_session_id: init.telephonySessionId,
+            session_id: init.sessionId,
+            state: 'open',
+            first_time: init.time,
+            last_time: init.time,
+            received_at: now,
+            parties_ended: 0,
+            closed_at: null,
+            close_reason: null,
+            version: 0,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['account_id', 'telephony_session_id']).doNothing())
+        .execute();
+    }
+    const out = new Map<string, SessionRow>();
+    for (const part of chunks(sorted, 1)) {
+      let query = trx
+        .selectFrom('telephony_sessions')
+        .select(['telephony_session_id', 'session_id', 'state', 'closed_at', 'close_reason', 'version'])
+        .where('account_id', '=', accountId)
+        .where(
+          'telephony_session_id',
+          'in',
+          part.map((i) => i.telephonySessionId),
+        )
+        .orderBy('telephony_session_id');
+      if (this.dialect === 'postgres') query = query.forUpdate();
+      for (const row of await query.execute()) {
+        out.set(row.telephony_session_id, {
+          sessionId: row.session_id,
+          state: row.state === 'closed' ? 'closed' : 'open',
+          closedAt: num(row.closed_at),
+          closeReason: row.close_reason,
+          version: Number(row.version),
+        });
+      }
+    }
+    return out;
   }
 
-  /** Stores events not seen before (by sequence); returns the sequences stored. */
+  /** Stores the events not seen before (by session and sequence); returns the keys stored (`sessionKey`). */
   async insertEvents(
     trx: TelephonyTx,
     accountId: string,
-    telephonySessionId: string,
-    events: { sequence: number; body: string }[],
+    events: { telephonySessionId: string; sequence: number; body: string }[],
     now: number,
-  ): Promise<Set<number>> {
-    if (!events.length) return new Set();
-    const rows = await trx
-      .insertInto('telephony_events')
-      .values(
-        events.map((e) => ({
-          account_id: accountId,
-          telephony_session_id: telephonySessionId,
-          sequence: e.sequence,
-          received_at: now,
-          body: e.body,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['account_id', 'telephony_session_id', 'sequence']).doNothing())
-      .returning('sequence')
-      .execute();
-    return new Set(rows.map((r) => Number(r.sequence)));
+  ): Promise<Set<string>> {
+    const stored = new Set<string>();
+    for (const part of chunks(events, 5)) {
+      const rows = await trx
+        .insertInto('telephony_events')
+        .values(
+          part.map((e) => ({
+            account_id: accountId,
+            telephony_session_id: e.telephonySessionId,
+            sequence: e.sequence,
+            received_at: now,
+            body: e.body,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['account_id', 'telephony_session_id', 'sequence']).doNothing())
+        .returning(['telephony_session_id', 'sequence'])
+        .execute();
+      for (const r of rows) stored.add(eventKey(r.telephony_session_id, Number(r.sequence)));
+    }
+    return stored;
   }
 
-  /** The session's stored event bodies (JSON), in sequence order. */
-  async loadEvents(db: Executor, accountId: string, telephonySessionId: string): Promise<string[]> {
-    const rows = await db
-      .selectFrom('telephony_events')
-      .select('body')
-      .where('account_id', '=', accountId)
-      .where('telephony_session_id', '=', telephonySessionId)
-      .orderBy('sequence')
-      .execute();
-    return rows.map((r) => r.body);
+  /** The stored event bodies (JSON) of the sessions, each in sequence order, by telephony session id. */
+  async loadEvents(db: Executor, accountId: string, telephonySessionIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const part of chunks(telephonySessionIds, 1)) {
+      const rows = await db
+        .selectFrom('telephony_events')
+        .select(['telephony_session_id', 'body'])
+        .where('account_id', '=', accountId)
+        .where('telephony_session_id', 'in', part)
+        .orderBy('telephony_session_id')
+        .orderBy('sequence')
+        .execute();
+      for (const r of rows) {
+        let list = out.get(r.telephony_session_id);
+        if (!list) out.set(r.telephony_session_id, (list = []));
+        list.push(r.body);
+      }
+    }
+    return out;
   }
 
-  async updateSession(
-    trx: TelephonyTx,
-    accountId: string,
-    telephonySessionId: string,
-    s: {
-      firstTime: number;
-      lastTime: number;
-      receivedAt?: number;
-      partiesEnded: boolean;
-      closed?: { at: number; reason: string };
-    },
-  ): Promise<void> {
-    await trx
-      .updateTable('telephony_sessions')
-      .set({
-        first_time: s.firstTime,
-        last_time: s.lastTime,
-        ...(s.receivedAt !== undefined ? { received_at: s.receivedAt } : {}),
-        parties_ended: s.partiesEnded ? 1 : 0,
-        ...(s.closed ? { state: 'closed', closed_at: s.closed.at, close_reason: s.closed.reason } : {}),
-      })
-      .where('account_id', '=', accountId)
-      .where('telephony_session_id', '=', telephonySessionId)
-      .execute();
+  /** Writes the sessions' new state (their rows exist and are locked by this transaction). */
+  async updateSessions(trx: TelephonyTx, accountId: string, updates: SessionUpdate[], now: number): Promise<void> {
+    for (const part of chunks(updates, 11)) {
+      await trx
+        .insertInto('telephony_sessions')
+        .values(
+          part.map((s) => ({
+            account_id: accountId,
+            telephony_session_id: s.telephonySessionId,
+            session_id: s.sessionId,
+            state: s.closed ? 'closed' : 'open',
+            first_time: s.firstTime,
+            last_time: s.lastTime,
+            received_at: now,
+            parties_ended: s.partiesEnded ? 1 : 0,
+            closed_at: s.closed?.at ?? null,
+            close_reason: s.closed?.reason ?? null,
+            version: s.version,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['account_id', 'telephony_session_id']).doUpdateSet((eb) => ({
+            state: eb.ref('excluded.state'),
+            first_time: eb.ref('excluded.first_time'),
+            last_time: eb.ref('excluded.last_time'),
+            received_at: eb.ref('excluded.received_at'),
+            parties_ended: eb.ref('excluded.parties_ended'),
+            closed_at: eb.ref('excluded.closed_at'),
+            close_reason: eb.ref('excluded.close_reason'),
+            version: eb.ref('excluded.version'),
+          })),
+        )
+        .execute();
+    }
   }
 
   /** Open sessions idle since before `idleBefore`, or whose parties all ended and idle since before `graceBefore`. */
@@ -239,31 +306,35 @@ export class TelephonyStore {
     return rows.map((r) => ({ accountId: r.account_id, telephonySessionId: r.telephony_session_id }));
   }
 
+  /** Replaces the active-call entries of the sessions `telephonySessionIds` with `rows`. */
   async replaceLiveCalls(
     trx: TelephonyTx,
     accountId: string,
-    telephonySessionId: string,
+    telephonySessionIds: string[],
     rows: LiveCallRow[],
   ): Promise<void> {
-    await trx
-      .deleteFrom('telephony_live_calls')
-      .where('account_id', '=', accountId)
-      .where('telephony_session_id', '=', telephonySessionId)
-      .execute();
-    if (!rows.length) return;
-    await trx
-      .insertInto('telephony_live_calls')
-      .values(
-        rows.map((r) => ({
-          account_id: accountId,
-          log_id: r.logId,
-          telephony_session_id: telephonySessionId,
-          start_time: r.startTime,
-          ended_at: r.endedAt,
-          record: JSON.stringify(r.record),
-        })),
-      )
-      .execute();
+    for (const part of chunks(telephonySessionIds, 1)) {
+      await trx
+        .deleteFrom('telephony_live_calls')
+        .where('account_id', '=', accountId)
+        .where('telephony_session_id', 'in', part)
+        .execute();
+    }
+    for (const part of chunks(rows, 6)) {
+      await trx
+        .insertInto('telephony_live_calls')
+        .values(
+          part.map((r) => ({
+            account_id: accountId,
+            log_id: r.logId,
+            telephony_session_id: r.telephonySessionId,
+            start_time: r.startTime,
+            ended_at: r.endedAt,
+            record: JSON.stringify(r.record),
+          })),
+        )
+        .execute();
+    }
   }
 
   /** Active-call entries of a log ('' = company) in progress or ended at or after `endedSince`, newest first. */
@@ -280,46 +351,71 @@ export class TelephonyStore {
     return rows.map((r) => JSON.parse(r.record) as CallLogRecord);
   }
 
-  /** Replaces the session's presence items; bumps the sequence of each extension whose item changed. */
+  /** The sessions' presence items (JSON) by telephony session id, then by extension id. */
+  async presenceItems(
+    trx: TelephonyTx,
+    accountId: string,
+    telephonySessionIds: string[],
+  ): Promise<Map<string, Map<string, string>>> {
+    const out = new Map<string, Map<string, string>>();
+    for (const part of chunks(telephonySessionIds, 1)) {
+      const rows = await trx
+        .selectFrom('telephony_presence_items')
+        .select(['telephony_session_id', 'extension_id', 'item'])
+        .where('account_id', '=', accountId)
+        .where('telephony_session_id', 'in', part)
+        .execute();
+      for (const r of rows) {
+        let items = out.get(r.telephony_session_id);
+        if (!items) out.set(r.telephony_session_id, (items = new Map<string, string>()));
+        items.set(r.extension_id, r.item);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Replaces the presence items of the sessions `telephonySessionIds` with `rows`, and bumps each extension's
+   * presence sequence by its count in `bumps` (the sessions whose item of that extension changed).
+   */
   async replacePresence(
     trx: TelephonyTx,
     accountId: string,
-    telephonySessionId: string,
-    items: PresenceItemRow[],
+    telephonySessionIds: string[],
+    rows: PresenceItemRow[],
+    bumps: Map<string, number>,
   ): Promise<void> {
-    const old = await trx
-      .selectFrom('telephony_presence_items')
-      .select(['extension_id', 'item'])
-      .where('account_id', '=', accountId)
-      .where('telephony_session_id', '=', telephonySessionId)
-      .execute();
-    const before = new Map(old.map((r) => [r.extension_id, r.item]));
-    const changed = items.filter((i) => before.get(i.extensionId) !== i.item).map((i) => i.extensionId);
-    if (!changed.length) return;
-    await trx
-      .deleteFrom('telephony_presence_items')
-      .where('account_id', '=', accountId)
-      .where('telephony_session_id', '=', telephonySessionId)
-      .execute();
-    await trx
-      .insertInto('telephony_presence_items')
-      .values(
-        items.map((i) => ({
-          account_id: accountId,
-          extension_id: i.extensionId,
-          telephony_session_id: telephonySessionId,
-          start_time: i.startTime,
-          ended_at: i.endedAt,
-          item: i.item,
-        })),
-      )
-      .execute();
-    for (const extensionId of changed) {
+    for (const part of chunks(telephonySessionIds, 1)) {
+      await trx
+        .deleteFrom('telephony_presence_items')
+        .where('account_id', '=', accountId)
+        .where('telephony_session_id', 'in', part)
+        .execute();
+    }
+    for (const part of chunks(rows, 6)) {
+      await trx
+        .insertInto('telephony_presence_items')
+        .values(
+          part.map((i) => ({
+            account_id: accountId,
+            extension_id: i.extensionId,
+            telephony_session_id: i.telephonySessionId,
+            start_time: i.startTime,
+            ended_at: i.endedAt,
+            item: i.item,
+          })),
+        )
+        .execute();
+    }
+    const sorted = [...bumps].sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const part of chunks(sorted, 3)) {
       await trx
         .insertInto('telephony_presence')
-        .values({ account_id: accountId, extension_id: extensionId, sequence: 1 })
+        .values(part.map(([extensionId, n]) => ({ account_id: accountId, extension_id: extensionId, sequence: n })))
         .onConflict((oc) =>
-          oc.columns(['account_id', 'extension_id']).doUpdateSet({ sequence: sql`telephony_presence.sequence + 1` }),
+          oc
+            .columns(['account_id', 'extension_id'])
+            .doUpdateSet({ sequence: sql`telephony_presence.sequence + excluded.sequence` }),
         )
         .execute();
     }
@@ -355,16 +451,17 @@ export class TelephonyStore {
     recordings: RecordingMeta[],
     now: number,
   ): Promise<void> {
-    for (const record of records) {
-      const row = { ...prepareRecord(record), changed_at: now };
+    const rows = records.map((record) => ({ ...prepareRecord(record), changed_at: now }));
+    const width = rows.length ? Object.keys(rows[0]).length : 1;
+    for (const part of chunks(rows, width)) {
       await trx
         .insertInto('call_log')
-        .values(row)
+        .values(part)
         .onConflict((oc) =>
           oc
             .columns(['account_id', 'id'])
             .doUpdateSet((eb) => {
-              const { account_id: _a, id: _i, ...rest } = row;
+              const { account_id: _a, id: _i, ...rest } = part[0];
               return Object.fromEntries(
                 Object.keys(rest).map((k) => [k, eb.ref(`excluded.${k}` as 'excluded.result')]),
               );
@@ -373,18 +470,20 @@ export class TelephonyStore {
         )
         .execute();
     }
-    for (const r of recordings) {
+    for (const part of chunks(recordings, 7)) {
       await trx
         .insertInto('recordings')
-        .values({
-          id: r.id,
-          account_id: r.accountId,
-          type: r.type,
-          content_type: r.contentType,
-          duration: r.duration,
-          blob_key: r.blobKey,
-          created_at: r.createdAt,
-        })
+        .values(
+          part.map((r) => ({
+            id: r.id,
+            account_id: r.accountId,
+            type: r.type,
+            content_type: r.contentType,
+            duration: r.duration,
+            blob_key: r.blobKey,
+            created_at: r.createdAt,
+          })),
+        )
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     }
@@ -394,35 +493,39 @@ export class TelephonyStore {
     return this.store.eventLog.append(events, trx as unknown as Transaction<Database>);
   }
 
-  /** The session's row, or null. */
-  async sessionRow(accountId: string, telephonySessionId: string): Promise<SessionRow | null> {
-    const row = await this.db
-      .selectFrom('telephony_sessions')
-      .select(['session_id', 'state', 'closed_at', 'close_reason'])
-      .where('account_id', '=', accountId)
-      .where('telephony_session_id', '=', telephonySessionId)
-      .executeTakeFirst();
-    if (!row) return null;
-    return {
-      sessionId: row.session_id,
-      state: row.state === 'closed' ? 'closed' : 'open',
-      closedAt: num(row.closed_at),
-      closeReason: row.close_reason,
-    };
-  }
-
   /**
    * Forgets old live state: active-call entries and presence items ended before `endedBefore`, and the events of
-   * sessions closed before `closedBefore` (their rows stay, so a late copy of an event is still known as late).
+   * sessions closed in [closedSince, closedBefore) (their rows stay, so a late copy of an event is still known as
+   * late).
    */
-  async prune(endedBefore: number, closedBefore: number): Promise<void> {
+  async prune(endedBefore: number, closedSince: number, closedBefore: number): Promise<void> {
     await this.db.deleteFrom('telephony_live_calls').where('ended_at', '<', endedBefore).execute();
     await this.db.deleteFrom('telephony_presence_items').where('ended_at', '<', endedBefore).execute();
-    const closed = this.db
+    const closed = await this.db
       .selectFrom('telephony_sessions')
-      .select('telephony_session_id')
+      .select(['account_id', 'telephony_session_id'])
       .where('state', '=', 'closed')
-      .where('closed_at', '<', closedBefore);
-    await this.db.deleteFrom('telephony_events').where('telephony_session_id', 'in', closed).execute();
+      .where('closed_at', '>=', closedSince)
+      .where('closed_at', '<', closedBefore)
+      .orderBy('account_id')
+      .execute();
+    const byAccount = new Map<string, string[]>();
+    for (const r of closed) {
+      let list = byAccount.get(r.account_id);
+      if (!list) byAccount.set(r.account_id, (list = []));
+      list.push(r.telephony_session_id);
+    }
+    for (const [accountId, ids] of byAccount) {
+      for (const part of chunks(ids, 1)) {
+        await this.db
+          .deleteFrom('telephony_events')
+          .where('account_id', '=', accountId)
+          .where('telephony_session_id', 'in', part)
+          .execute();
+      }
+    }
   }
 }
+
+/** The key of a session's event: its telephony session id and sequence. */
+export const eventKey = (telephonySessionId: string, sequence: number): string => `${telephonySessionId} ${sequence}`;

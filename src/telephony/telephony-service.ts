@@ -1,6 +1,8 @@
 // createTelephony: the durable intake of telephony-session events and the live views, over the store's tables.
 // An accepted event, the session's new state, its live views, and (when the call is over) its records all commit
-// in one transaction; on PostgreSQL the session's row is locked first, so several servers take turns per session.
+// in one transaction; on PostgreSQL the sessions' rows are locked first, so several servers take turns per session.
+// Concurrent requests share a transaction (group commit) and are answered once it has committed; the events of
+// open sessions are held in memory and used while the session row's version says they are all there are.
 
 import { createHash } from 'node:crypto';
 import {
@@ -12,12 +14,25 @@ import {
   type CallLogRecord,
   type CallSessionObject,
   type TelephonyPresence,
+  type RecordingMeta,
   type TelephonySessionEventBody,
 } from '../domain/index.ts';
-import { TelephonyStore, type NewEvent, type Store, type TelephonyTx } from '../store/index.ts';
+import {
+  TelephonyStore,
+  eventKey,
+  type LiveCallRow,
+  type NewEvent,
+  type PresenceItemRow,
+  type SessionRow,
+  type SessionUpdate,
+  type Store,
+  type TelephonyTx,
+} from '../store/index.ts';
 import { liveCalls, presenceItems, sessionObject } from './live-views.ts';
 import { assembleCall, type AssemblyContext, type DirectoryEntry } from './session-assembler.ts';
 import { allPartiesEnded, buildJournal, isSessionComplete } from './session-journal.ts';
+import { GroupCommit } from './group-commit.ts';
+import { OpenSessions } from './open-sessions.ts';
 import type { IngestResult, Telephony, TelephonyOptions } from './telephony.ts';
 
 /** Ended calls stay in the active-call lists this long (RingCentral: about 120 s). */
@@ -47,6 +62,41 @@ export function liveRecordId(accountId: string, telephonySessionId: string, exte
 
 type CloseReason = 'timeout' | 'grace';
 
+/** One ingest request, validated, waiting for its group's transaction. */
+interface IngestJob {
+  accountId: string;
+  /** The request's events by session, each in sequence order, without the request's own duplicates. */
+  sessions: Map<string, TelephonySessionEventBody[]>;
+  events: number;
+  /** Duplicates within the request. */
+  duplicates: number;
+  directory: Map<string, DirectoryEntry>;
+}
+
+/** An event of a group: its body and the index of the job (request) that brought it first. */
+interface GroupEvent {
+  body: TelephonySessionEventBody;
+  job: number;
+}
+
+/** What one session's new events change: its state, live views, and (once it is over) its records. */
+interface SessionChange {
+  telephonySessionId: string;
+  update: SessionUpdate;
+  events: TelephonySessionEventBody[];
+  liveCalls: LiveCallRow[];
+  presence: PresenceItemRow[];
+  /** The presence items stored before (JSON by extension id). */
+  presenceBefore: Map<string, string>;
+  records: CallLogRecord[];
+  recordings: RecordingMeta[];
+}
+
+/** Events one group transaction takes at most (more wait for the next). */
+const GROUP_EVENTS = 2000;
+
+const parseBody = (body: string) => JSON.parse(body) as TelephonySessionEventBody;
+
 class TelephonyService implements Telephony {
   private readonly tables: TelephonyStore;
   private readonly now: () => number;
@@ -55,8 +105,12 @@ class TelephonyService implements Telephony {
   private readonly recordIdPrefix: string;
   private readonly plan = numberPlan();
   private readonly directories = new Map<string, { at: number; entries: Map<string, DirectoryEntry> }>();
+  private readonly open: OpenSessions;
+  private readonly writer: GroupCommit<IngestJob, IngestResult>;
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
+  /** Events of sessions closed before this were pruned already (by this server). */
+  private prunedUntil = 0;
 
   constructor(
     private readonly store: Store,
@@ -67,6 +121,12 @@ class TelephonyService implements Telephony {
     this.timeoutMs = options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
     this.graceMs = Math.min(DEFAULT_GRACE_MS, this.timeoutMs);
     this.recordIdPrefix = options.recordIdPrefix ?? '';
+    this.open = new OpenSessions(options.openSessions);
+    this.writer = new GroupCommit({
+      commit: (jobs) => this.commitGroup(jobs),
+      weight: (job) => job.events,
+      maxWeight: GROUP_EVENTS,
+    });
     const every = Math.max(50, Math.min(5000, Math.floor(this.timeoutMs / 4)));
     this.timer = setInterval(() => {
       this.sweeping ??= this.sweep()
@@ -91,80 +151,184 @@ class TelephonyService implements Telephony {
       if (events.has(e.sequence)) duplicates++;
       else events.set(e.sequence, e);
     }
+    const sessions = new Map<string, TelephonySessionEventBody[]>();
+    for (const [tsid, events] of bySession)
+      sessions.set(
+        tsid,
+        [...events.values()].sort((a, b) => a.sequence - b.sequence),
+      );
     const directory = await this.directory(accountId, valid);
-    const now = this.now();
-    const sessions = [...bySession.keys()].sort();
-    let accepted = 0;
-    await this.tables.transaction(async (trx) => {
-      for (const telephonySessionId of sessions) {
-        const events = [...(bySession.get(telephonySessionId) as Map<number, TelephonySessionEventBody>).values()];
-        events.sort((a, b) => a.sequence - b.sequence);
-        const row = await this.tables.lockSession(trx, accountId, telephonySessionId, {
-          sessionId: events[0].sessionId,
-          time: Date.parse(events[0].eventTime),
-          now,
-        });
-        const stored = await this.tables.insertEvents(
-          trx,
-          accountId,
-          telephonySessionId,
-          events.map((e) => ({ sequence: e.sequence, body: JSON.stringify(e) })),
-          now,
-        );
-        const fresh = events.filter((e) => stored.has(e.sequence));
-        accepted += fresh.length;
-        duplicates += events.length - fresh.length;
-        if (!fresh.length) continue;
-        await this.tables.appendEvents(
-          trx,
-          fresh.map((e) => eventLogRow(accountId, e, now)),
-        );
-        if (row.state === 'closed') continue;
-        await this.advance(trx, accountId, telephonySessionId, directory, now, null);
-      }
-    });
-    return { accepted, duplicates };
+    return this.writer.submit({ accountId, sessions, events: valid.length, duplicates, directory });
   }
 
-  /** Rebuilds the session from its events: live views while it goes on, records once it is over or closed. */
-  private async advance(
+  /**
+   * One transaction for the events of several requests: each session's new events stored (duplicates by sequence
+   * recognised), logged, and folded with the events it had into its new state, live views and, once it is over, its
+   * records. The open sessions held in memory are updated only once the transaction has committed.
+   */
+  private async commitGroup(jobs: IngestJob[]): Promise<IngestResult[]> {
+    const now = this.now();
+    const results = jobs.map((job) => ({ accepted: 0, duplicates: job.duplicates }));
+    const accounts = new Map<
+      string,
+      { directory: Map<string, DirectoryEntry>; sessions: Map<string, Map<number, GroupEvent>> }
+    >();
+    jobs.forEach((job, k) => {
+      let account = accounts.get(job.accountId);
+      if (!account) accounts.set(job.accountId, (account = { directory: job.directory, sessions: new Map() }));
+      account.directory = job.directory;
+      for (const [tsid, events] of job.sessions) {
+        let session = account.sessions.get(tsid);
+        if (!session) account.sessions.set(tsid, (session = new Map<number, GroupEvent>()));
+        for (const body of events) {
+          if (session.has(body.sequence)) results[k].duplicates++;
+          else session.set(body.sequence, { body, job: k });
+        }
+      }
+    });
+    let afterCommit: (() => void)[] = [];
+    await this.tables.transaction(async (trx) => {
+      afterCommit = [];
+      for (const accountId of [...accounts.keys()].sort()) {
+        const { directory, sessions } = accounts.get(accountId) as NonNullable<ReturnType<typeof accounts.get>>;
+        afterCommit.push(...(await this.ingestAccount(trx, accountId, sessions, directory, now, results)));
+      }
+    });
+    for (const apply of afterCommit) apply();
+    return results;
+  }
+
+  /** The part of a group's transaction for one account; returns what to do to the open sessions after commit. */
+  private async ingestAccount(
     trx: TelephonyTx,
     accountId: string,
-    telephonySessionId: string,
+    sessions: Map<string, Map<number, GroupEvent>>,
     directory: Map<string, DirectoryEntry>,
     now: number,
-    closing: CloseReason | null,
-  ): Promise<void> {
-    const bodies = await this.tables.loadEvents(trx, accountId, telephonySessionId);
-    if (!bodies.length) return;
-    const j = buildJournal(bodies.map((b) => JSON.parse(b) as TelephonySessionEventBody));
+    results: IngestResult[],
+  ): Promise<(() => void)[]> {
+    const ids = [...sessions.keys()].sort();
+    const sorted = new Map(
+      ids.map((tsid) => [
+        tsid,
+        [...(sessions.get(tsid) as Map<number, GroupEvent>).values()].sort((a, b) => a.body.sequence - b.body.sequence),
+      ]),
+    );
+    const rows = await this.tables.lockSessions(
+      trx,
+      accountId,
+      ids.map((tsid) => {
+        const first = (sorted.get(tsid) as GroupEvent[])[0].body;
+        return { telephonySessionId: tsid, sessionId: first.sessionId, time: Date.parse(first.eventTime) };
+      }),
+      now,
+    );
+    const texts = new Map<GroupEvent, string>();
+    const rowsToStore: { telephonySessionId: string; sequence: number; body: string }[] = [];
+    for (const [tsid, events] of sorted) {
+      for (const e of events) {
+        const body = JSON.stringify(e.body);
+        texts.set(e, body);
+        rowsToStore.push({ telephonySessionId: tsid, sequence: e.body.sequence, body });
+      }
+    }
+    const stored = await this.tables.insertEvents(trx, accountId, rowsToStore, now);
+    const fresh = new Map<string, string[]>();
+    const logRows: NewEvent[] = [];
+    for (const [tsid, events] of sorted) {
+      const list: string[] = [];
+      for (const e of events) {
+        if (!stored.has(eventKey(tsid, e.body.sequence))) {
+          results[e.job].duplicates++;
+          continue;
+        }
+        results[e.job].accepted++;
+        const body = texts.get(e) as string;
+        list.push(body);
+        logRows.push(eventLogRow(accountId, e.body, body, now));
+      }
+      if (list.length) fresh.set(tsid, list);
+    }
+    await this.tables.appendEvents(trx, logRows);
+
+    const after: (() => void)[] = [];
+    const live: string[] = [];
+    for (const tsid of fresh.keys()) {
+      if ((rows.get(tsid) as SessionRow).state === 'closed') after.push(() => this.open.delete(accountId, tsid));
+      else live.push(tsid);
+    }
+    if (!live.length) return after;
+    const stale = live.filter((tsid) => !this.open.current(accountId, tsid, (rows.get(tsid) as SessionRow).version));
+    const loaded = stale.length ? await this.tables.loadEvents(trx, accountId, stale) : new Map<string, string[]>();
+    const presence = stale.length
+      ? await this.tables.presenceItems(trx, accountId, stale)
+      : new Map<string, Map<string, string>>();
+    const changes = live.map((tsid) => {
+      const row = rows.get(tsid) as SessionRow;
+      const added = fresh.get(tsid) as string[];
+      const held = this.open.current(accountId, tsid, row.version);
+      const events = held ? [...held.events, ...added.map(parseBody)] : (loaded.get(tsid) ?? []).map(parseBody);
+      return this.change(accountId, tsid, row, row.version + added.length, events, {
+        directory,
+        now,
+        closing: null,
+        presenceBefore: held?.presence ?? presence.get(tsid) ?? new Map<string, string>(),
+      });
+    });
+    const writtenPresence = await this.write(trx, accountId, changes, now);
+    for (const c of changes) {
+      after.push(() => {
+        if (c.update.closed) return this.open.delete(accountId, c.telephonySessionId);
+        this.open.set(accountId, c.telephonySessionId, {
+          version: c.update.version,
+          events: c.events,
+          presence: writtenPresence.get(c.telephonySessionId) ?? c.presenceBefore,
+        });
+      });
+    }
+    return after;
+  }
+
+  /** A session's new state from all its events: live views while it goes on, records once it is over or closed. */
+  private change(
+    accountId: string,
+    telephonySessionId: string,
+    row: SessionRow,
+    version: number,
+    events: TelephonySessionEventBody[],
+    o: {
+      directory: Map<string, DirectoryEntry>;
+      now: number;
+      closing: CloseReason | null;
+      presenceBefore: Map<string, string>;
+    },
+  ): SessionChange {
+    const { directory, now, closing } = o;
+    const j = buildJournal(events);
     const ctx = this.context(accountId, telephonySessionId, directory, now);
     const complete = isSessionComplete(j);
     const isUser = (id: string) => directory.get(id)?.type !== 'Department';
-    if (!complete && !closing) {
-      await this.tables.updateSession(trx, accountId, telephonySessionId, {
-        firstTime: j.firstTime,
-        lastTime: j.lastTime,
-        receivedAt: now,
-        partiesEnded: allPartiesEnded(j),
-      });
-      await this.tables.replaceLiveCalls(trx, accountId, telephonySessionId, liveCalls(j, ctx, now, false));
-      await this.tables.replacePresence(trx, accountId, telephonySessionId, presenceRows(presenceItems(j, isUser)));
-      return;
-    }
-    const call = assembleCall(j, ctx);
-    await this.tables.writeRecords(trx, call.records, call.recordings, now);
-    await this.tables.appendEvents(
-      trx,
-      call.records.map((r) => recordLogRow(r, telephonySessionId, now)),
-    );
-    await this.tables.updateSession(trx, accountId, telephonySessionId, {
+    const base = {
+      telephonySessionId,
+      sessionId: row.sessionId,
       firstTime: j.firstTime,
       lastTime: j.lastTime,
-      partiesEnded: true,
-      closed: { at: now, reason: complete ? 'ended' : (closing as CloseReason) },
-    });
-    await this.tables.replaceLiveCalls(trx, accountId, telephonySessionId, liveCalls(j, ctx, now, true));
+      version,
+    };
+    const withId = <T>(rows: T[]) => rows.map((r) => ({ ...r, telephonySessionId }));
+    if (!complete && !closing) {
+      return {
+        telephonySessionId,
+        update: { ...base, partiesEnded: allPartiesEnded(j) },
+        events,
+        liveCalls: withId(firstOfEach(liveCalls(j, ctx, now, false), (r) => r.logId)),
+        presence: withId(presenceRows(presenceItems(j, isUser))),
+        presenceBefore: o.presenceBefore,
+        records: [],
+        recordings: [],
+      };
+    }
+    const call = assembleCall(j, ctx);
     const final = presenceItems(j, isUser).map((p) =>
       p.endedAt !== null
         ? p
@@ -174,7 +338,69 @@ class TelephonyService implements Telephony {
             item: { ...p.item, telephonyStatus: 'NoCall' as const, terminationType: 'final' as const },
           },
     );
-    await this.tables.replacePresence(trx, accountId, telephonySessionId, presenceRows(final));
+    return {
+      telephonySessionId,
+      update: {
+        ...base,
+        partiesEnded: true,
+        closed: { at: now, reason: complete ? 'ended' : (closing as CloseReason) },
+      },
+      events,
+      liveCalls: withId(firstOfEach(liveCalls(j, ctx, now, true), (r) => r.logId)),
+      presence: withId(presenceRows(final)),
+      presenceBefore: o.presenceBefore,
+      records: firstOfEach(call.records, (r) => r.id),
+      recordings: call.recordings,
+    };
+  }
+
+  /**
+   * Writes the changes of one account's sessions with a few multi-row statements; returns the presence items now
+   * stored of the sessions whose items were rewritten (JSON by extension id).
+   */
+  private async write(
+    trx: TelephonyTx,
+    accountId: string,
+    changes: SessionChange[],
+    now: number,
+  ): Promise<Map<string, Map<string, string>>> {
+    await this.tables.updateSessions(
+      trx,
+      accountId,
+      changes.map((c) => c.update),
+      now,
+    );
+    await this.tables.replaceLiveCalls(
+      trx,
+      accountId,
+      changes.map((c) => c.telephonySessionId),
+      changes.flatMap((c) => c.liveCalls),
+    );
+    const bumps = new Map<string, number>();
+    const rewritten = new Map<string, Map<string, string>>();
+    const presence: PresenceItemRow[] = [];
+    for (const c of changes) {
+      const changed = c.presence.filter((i) => c.presenceBefore.get(i.extensionId) !== i.item);
+      if (!changed.length) continue;
+      for (const i of changed) bumps.set(i.extensionId, (bumps.get(i.extensionId) ?? 0) + 1);
+      rewritten.set(c.telephonySessionId, new Map(c.presence.map((i) => [i.extensionId, i.item])));
+      presence.push(...c.presence);
+    }
+    if (rewritten.size) await this.tables.replacePresence(trx, accountId, [...rewritten.keys()], presence, bumps);
+    const records = changes.flatMap((c) => c.records);
+    if (records.length) {
+      await this.tables.writeRecords(
+        trx,
+        records,
+        changes.flatMap((c) => c.recordings),
+        now,
+      );
+      await this.tables.appendEvents(
+        trx,
+        changes.flatMap((c) => c.records.map((r) => recordLogRow(r, c.telephonySessionId, now))),
+      );
+    }
+    return rewritten;
   }
 
   private context(
@@ -222,9 +448,11 @@ class TelephonyService implements Telephony {
   }
 
   async session(accountId: string, telephonySessionId: string): Promise<CallSessionObject | null> {
-    const bodies = await this.tables.loadEvents(this.tables.db, accountId, telephonySessionId);
-    if (!bodies.length) return null;
-    return sessionObject(buildJournal(bodies.map((b) => JSON.parse(b) as TelephonySessionEventBody)));
+    const bodies = (await this.tables.loadEvents(this.tables.db, accountId, [telephonySessionId])).get(
+      telephonySessionId,
+    );
+    if (!bodies?.length) return null;
+    return sessionObject(buildJournal(bodies.map(parseBody)));
   }
 
   async presence(accountId: string, extensionId: string, now: number): Promise<TelephonyPresence> {
@@ -248,17 +476,34 @@ class TelephonyService implements Telephony {
     for (const { accountId, telephonySessionId } of due) {
       const directory = await this.directory(accountId);
       await this.tables.transaction(async (trx) => {
-        const row = await this.tables.lockSession(trx, accountId, telephonySessionId, { sessionId: '', time: 0, now });
+        const rows = await this.tables.lockSessions(
+          trx,
+          accountId,
+          [{ telephonySessionId, sessionId: '', time: 0 }],
+          now,
+        );
+        const row = rows.get(telephonySessionId) as SessionRow;
         if (row.state === 'closed') return;
-        const bodies = await this.tables.loadEvents(trx, accountId, telephonySessionId);
-        const ended =
-          bodies.length > 0 &&
-          allPartiesEnded(buildJournal(bodies.map((b) => JSON.parse(b) as TelephonySessionEventBody)));
-        await this.advance(trx, accountId, telephonySessionId, directory, now, ended ? 'grace' : 'timeout');
+        const bodies = (await this.tables.loadEvents(trx, accountId, [telephonySessionId])).get(telephonySessionId);
+        if (!bodies?.length) return;
+        const events = bodies.map(parseBody);
+        const presenceBefore = (await this.tables.presenceItems(trx, accountId, [telephonySessionId])).get(
+          telephonySessionId,
+        );
+        const change = this.change(accountId, telephonySessionId, row, row.version, events, {
+          directory,
+          now,
+          closing: allPartiesEnded(buildJournal(events)) ? 'grace' : 'timeout',
+          presenceBefore: presenceBefore ?? new Map<string, string>(),
+        });
+        await this.write(trx, accountId, [change], now);
         closed++;
       });
+      this.open.delete(accountId, telephonySessionId);
     }
-    await this.tables.prune(now - ACTIVE_CALL_LINGER_MS, now - CLOSED_SESSION_EVENTS_MS);
+    const closedBefore = now - CLOSED_SESSION_EVENTS_MS;
+    await this.tables.prune(now - ACTIVE_CALL_LINGER_MS, this.prunedUntil, closedBefore);
+    this.prunedUntil = closedBefore;
     return closed;
   }
 
@@ -266,10 +511,11 @@ class TelephonyService implements Telephony {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.sweeping;
+    await this.writer.idle();
   }
 }
 
-function eventLogRow(accountId: string, e: TelephonySessionEventBody, now: number): NewEvent {
+function eventLogRow(accountId: string, e: TelephonySessionEventBody, body: string, now: number): NewEvent {
   const extensionIds = [...new Set(e.parties.map((p) => p.extensionId).filter((id): id is string => !!id))];
   return {
     accountId,
@@ -277,7 +523,7 @@ function eventLogRow(accountId: string, e: TelephonySessionEventBody, now: numbe
     sessionId: e.telephonySessionId,
     extensionIds,
     createdAt: now,
-    body: JSON.stringify(e),
+    body,
   };
 }
 
@@ -290,6 +536,21 @@ function recordLogRow(r: CallLogRecord, telephonySessionId: string, now: number)
     createdAt: now,
     body: JSON.stringify(r),
   };
+}
+
+/**
+ * The first of the items sharing a key. A journal missing its first events (a stream that began mid-call, e.g. with
+ * a FindMe party) can give two records for one extension's log; written one by one, the first stayed and the second
+ * changed nothing, and a multi-row write must not fail the whole group on it.
+ */
+function firstOfEach<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 function presenceRows(entries: ReturnType<typeof presenceItems>) {

@@ -40,4 +40,6 @@ export interface TelephonyOptions {
   now?: () => number;
   /** Put before the id of every record this intake builds (an archive's provisional records: docs/sync.md). */
   recordIdPrefix?: string;
+  /** Open sessions whose events a server holds in memory (default 20,000; the least recently used go first). */
+  openSessions?: number;
 }

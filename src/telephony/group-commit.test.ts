@@ -1,0 +1,80 @@
+// Group commit: concurrent submissions share one commit, nobody is answered before the commit holding their work
+// has finished, and one job's failure fails only that job.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GroupCommit } from './group-commit.ts';
+
+/** A commit function whose commits finish only when the test says so. */
+function controlled() {
+  const calls: { jobs: number[]; finish(fail?: boolean): void }[] = [];
+  const commit = (jobs: number[]) =>
+    new Promise<number[]>((resolve, reject) => {
+      calls.push({
+        jobs,
+        finish: (fail = false) => (fail ? reject(new Error('commit failed')) : resolve(jobs.map((j) => j * 10))),
+      });
+    });
+  return { calls, commit };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test('concurrent submissions share one commit and are answered only after it', async () => {
+  const { calls, commit } = controlled();
+  const group = new GroupCommit<number, number>({ commit, weight: () => 1, maxWeight: 100 });
+  const answered: number[] = [];
+  const pending = [1, 2, 3].map((j) => group.submit(j).then((r) => answered.push(r)));
+  await tick();
+  await tick();
+  assert.equal(calls.length, 1);
+  assert.deepEqual(calls[0].jobs, [1, 2, 3]);
+  assert.equal(answered.length, 0, 'nobody is answered while the commit runs');
+  // Work submitted meanwhile waits for the next commit.
+  const later = group.submit(4).then((r) => answered.push(r));
+  await tick();
+  assert.equal(calls.length, 1);
+  calls[0].finish();
+  await Promise.all(pending);
+  assert.deepEqual(answered, [10, 20, 30]);
+  await tick();
+  assert.equal(calls.length, 2);
+  assert.deepEqual(calls[1].jobs, [4]);
+  calls[1].finish();
+  await later;
+  assert.deepEqual(answered, [10, 20, 30, 40]);
+  await group.idle();
+});
+
+test('a group stops growing at maxWeight', async () => {
+  const { calls, commit } = controlled();
+  const group = new GroupCommit<number, number>({ commit, weight: (j) => j, maxWeight: 5 });
+  const all = [2, 3, 4, 1].map((j) => group.submit(j));
+  await tick();
+  await tick();
+  assert.deepEqual(calls[0].jobs, [2, 3]);
+  calls[0].finish();
+  await tick();
+  await tick();
+  assert.deepEqual(calls[1].jobs, [4, 1]);
+  calls[1].finish();
+  assert.deepEqual(await Promise.all(all), [20, 30, 40, 10]);
+});
+
+test('when a group fails, each job goes again alone and only the failing one is refused', async () => {
+  const group = new GroupCommit<number, number>({
+    commit: (jobs) =>
+      jobs.includes(2)
+        ? Promise.reject(new Error(`bad job in ${jobs.join(',')}`))
+        : Promise.resolve(jobs.map((j) => j * 10)),
+    weight: () => 1,
+    maxWeight: 100,
+  });
+  const results = await Promise.allSettled([1, 2, 3].map((j) => group.submit(j)));
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
+  assert.equal((results[0] as PromiseFulfilledResult<number>).value, 10);
+  assert.equal(((results[1] as PromiseRejectedResult).reason as Error).message, 'bad job in 2');
+});
