@@ -43,6 +43,7 @@ export {
   type FactQuery,
   type FactRow,
   type MetricStats,
+  type MsRange,
   type ZoneSegments,
 } from './report-store.ts';
 export { createDiskBlobStore, type BlobStore } from './blob-store.ts';

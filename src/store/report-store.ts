@@ -83,7 +83,9 @@ export type FactDim =
   | 'inSla'
   | 'talked'
   | 'waited'
-  | 'lasted';
+  | 'lasted'
+  /** Whether the call entered through one of `queueIds`. */
+  | 'queued';
 
 /** A grouped query: the filters of FactQuery and more, what to group by, and optional measures. */
 export interface AggregateQuery extends FactQuery {
@@ -100,8 +102,11 @@ export interface AggregateQuery extends FactQuery {
   transferred?: boolean;
   /** Only records with an outside number. */
   external?: boolean;
-  durationRange?: MsRange;
-  talkRange?: MsRange;
+  /** Per-call values within bounds: duration, talk, or ringing (the answer offset of answered calls, the duration of
+   * unanswered inbound voice calls, else 0). */
+  ranges?: readonly (MsRange & { value: 'duration' | 'talk' | 'ring' })[];
+  /** The call queues, for the `queued` dimension. */
+  queueIds?: readonly string[];
   /** The zone the local-time groupings and filters use (required with `bucket`, `business`, `hours`, `weekdays`). */
   zone?: ZoneSegments;
   hours?: HoursFilter;
@@ -144,6 +149,7 @@ export interface FactGroup {
   talked?: boolean;
   waited?: boolean;
   lasted?: boolean;
+  queued?: boolean;
   /** Records in the group. */
   n: number;
   durationMs: number;
@@ -244,10 +250,21 @@ function dimension(d: FactDim, q: AggregateQuery): RawBuilder<unknown> {
       return flag(sql`coalesce(answer_ms, 0) > 0`);
     case 'lasted':
       return flag(sql`duration_ms > 0`);
+    case 'queued':
+      return q.queueIds?.length ? flag(sql`entry_id in (${sql.join([...q.queueIds])})`) : sql`0`;
   }
 }
 
-const BOOLEAN_DIMS = new Set<FactDim>(['transferred', 'external', 'business', 'inSla', 'talked', 'waited', 'lasted']);
+const BOOLEAN_DIMS = new Set<FactDim>([
+  'transferred',
+  'external',
+  'business',
+  'inSla',
+  'talked',
+  'waited',
+  'lasted',
+  'queued',
+]);
 const NUMBER_DIMS = new Set<FactDim>(['bucket']);
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
@@ -289,12 +306,16 @@ export class ReportStore {
     }
     if (q.external) parts.push(sql`contact_digits is not null`);
     if (q.transferred !== undefined) parts.push(sql`transferred = ${int(q.transferred ? 1 : 0)}`);
-    const range = (col: string, r: MsRange | undefined) => {
-      if (r?.min !== undefined) parts.push(sql`${sql.ref(col)} >= ${int(r.min)}`);
-      if (r?.max !== undefined) parts.push(sql`${sql.ref(col)} <= ${int(r.max)}`);
-    };
-    range('duration_ms', q.durationRange);
-    range('talk_ms', q.talkRange);
+    for (const r of q.ranges ?? []) {
+      const v =
+        r.value === 'duration'
+          ? sql`duration_ms`
+          : r.value === 'talk'
+            ? sql`talk_ms`
+            : sql`(case when ${ANSWERED} then coalesce(answer_ms, 0) when direction = 'Inbound' and type = 'Voice' then duration_ms else 0 end)`;
+      if (r.min !== undefined) parts.push(sql`${v} >= ${int(r.min)}`);
+      if (r.max !== undefined) parts.push(sql`${v} <= ${int(r.max)}`);
+    }
     const w = wall(q.zone);
     if (q.hours) {
       const inside = withinHours(w, q.hours);
