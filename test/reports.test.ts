@@ -395,6 +395,25 @@ for (const backend of await backends()) {
       await checkAll();
     });
 
+    it('an unbounded period is answered; a time grouping past 10,000 buckets is refused with a 400 naming the limit', async () => {
+      const unbounded = { from: '1970-01-02', to: '2100-01-01' };
+      const scope: Scope = { from: Date.UTC(1970, 0, 2), to: Date.UTC(2100, 0, 1), log: null, clock };
+      assert.deepEqual((await run({ report: 'outcomes', ...unbounded })).rows, [
+        bruteOutcomes(inScope(records, scope)),
+      ]);
+      const months = await run({ report: 'volume', by: 'month', ...unbounded });
+      assert.equal(months.rows.length, 130 * 12);
+      assert.equal(
+        months.rows.reduce((n, r) => n + Number(r.calls), 0),
+        inScope(records, scope).length,
+      );
+      await assert.rejects(run({ report: 'volume', by: 'hour', ...unbounded }), (e: Error & { status?: number }) => {
+        assert.equal(e.status, 400);
+        assert.match(e.message, /Parameter \[by\] value is invalid: at most 10,000 hour buckets/);
+        return true;
+      });
+    });
+
     it('a 3-day window in local days (dates mean local midnight) counts only what started in it', async () => {
       const res = await run({ report: 'outcomes', from: '2025-03-08', to: '2025-03-11' });
       const start = Date.UTC(2025, 2, 8, 8); // PST midnight
