@@ -445,28 +445,34 @@ export class ReportStore {
         values: (Array.isArray(r.v) ? r.v : String(r.v).replace(/[{}]/g, '').split(',')).map(Number),
       }));
     }
-    const ranks = ps.map((p) => sql`rn = max(1, ceil(${sql.lit(p / 100)} * n))`);
-    const { rows } = await sql<{ k: unknown; n: unknown; total: unknown; rn: unknown; v: unknown }>`
-      select k, n, total, rn, v from (
-        select ${key} as k, ${value} as v,
-          row_number() over (${partition} order by ${value}) as rn,
-          count(*) over (${partition}) as n,
-          sum(${value}) over (${partition}) as total
+    // Counts and totals per group first, then only the rows at the wanted ranks of one ordered window.
+    const { rows: counts } = await sql<{ k: unknown; n: unknown; total: unknown }>`
+      select ${key} as k, count(*) as n, sum(${value}) as total from call_log where ${where}${groupBy}`.execute(
+      this.db,
+    );
+    const rankOf = (p: number, n: number) => Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
+    const wanted = new Set(counts.flatMap((c) => ps.map((p) => rankOf(p, num(c.n)))));
+    if (!wanted.size) return [];
+    const { rows } = await sql<{ k: unknown; rn: unknown; v: unknown }>`
+      select k, rn, v from (
+        select ${key} as k, ${value} as v, row_number() over (${partition} order by ${value}) as rn
         from call_log where ${where})
-      where ${sql.join(ranks, sql` or `)}`.execute(this.db);
-    const out = new Map<unknown, MetricStats & { at: Map<number, number> }>();
+      where rn in (${sql.join([...wanted].map(int))})`.execute(this.db);
+    const at = new Map<unknown, Map<number, number>>();
     for (const r of rows) {
-      let s = out.get(r.k);
-      if (!s) {
-        s = { key: parse(r.k), n: num(r.n), total: num(r.total), values: [], at: new Map() };
-        out.set(r.k, s);
-      }
-      s.at.set(num(r.rn), num(r.v));
+      let m = at.get(r.k);
+      if (!m) at.set(r.k, (m = new Map<number, number>()));
+      m.set(num(r.rn), num(r.v));
     }
-    return [...out.values()].map(({ at, ...s }) => ({
-      ...s,
-      values: ps.map((p) => at.get(Math.min(s.n, Math.max(1, Math.ceil((p / 100) * s.n))))!),
-    }));
+    return counts.map((c) => {
+      const n = num(c.n);
+      return {
+        key: parse(c.k),
+        n,
+        total: num(c.total),
+        values: ps.map((p) => at.get(c.k)?.get(rankOf(p, n)) ?? 0),
+      };
+    });
   }
 
   /** The first and last start time of a log's live records in a range (null when it has none). */
