@@ -498,7 +498,7 @@ export class ReportStore {
     return num(rows[0]?.n);
   }
 
-  /** The live records of the query's logs in its range that have an outside number (what reconciliation reads). */
+  /** The live records the query selects, one by one (what reconciliation reads, with `external`). */
   async facts(q: AggregateQuery): Promise<FactRow[]> {
     if (!q.logs.length) return [];
     const { rows } = await sql<Record<string, unknown>>`
