@@ -1,10 +1,20 @@
-// Times every report over the last 30 days and the whole range of a seeded database, cold (first run on a newly
-// opened store) and warm (median of the next runs), and DuckDB computing the same figures from the Parquet export
-// of that database in the same run. Prints a Markdown section for docs/benchmarks.md. Not a test.
+// Times every report over the last 30 days and the whole range of a seeded database (SQLite file or
+// postgres://…), cold (first run on a newly opened store) and warm (median of the next runs), and DuckDB computing
+// the same figures from the Parquet export of that database in the same run; then the cost of the report columns
+// and their covering index to ingest (records/s of upserts into a fresh SQLite store with and without the index).
+// Prints a Markdown section for docs/benchmarks.md. Not a test.
 //
 //   node --import tsx bench/reports-benchmark.ts --db bench/out/reports-1m.db --parquet bench/out/reports-1m.parquet
+//   node --import tsx bench/reports-benchmark.ts --db postgres://postgres@127.0.0.1:5432/ringlog_10m --import 0
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import type { CallLogRecord } from '../src/domain/index.ts';
+import { generateCompany, generateTraffic } from '../src/generator/index.ts';
+import { KyselyStore } from '../src/store/kysely-store.ts';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { parseReportRequest, runReport, type ExternalCall } from '../src/reports/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
@@ -19,6 +29,9 @@ const { values } = parseArgs({
     parquet: { type: 'string' },
     runs: { type: 'string', default: String(WARM_RUNS) },
     'skip-ringlog': { type: 'boolean', default: false },
+    /** Records upserted in the ingest comparison (0: skip it). */
+    import: { type: 'string', default: '50000' },
+    'import-rounds': { type: 'string', default: '3' },
   },
 });
 if (!values.db) throw new Error('usage: --db DB [--parquet FILE.parquet] [--runs N]');
@@ -148,16 +161,18 @@ const REPORTS = ['volume', 'outcomes', 'durations', 'agents', 'queues', 'queue-m
 async function main() {
   const info = describeRun();
   const store = await openStore(DB);
+  // As autovacuum would on a live server: without it a freshly seeded table's index-only scans still visit the heap.
+  if (DB.startsWith('postgres')) await sql`vacuum analyze call_log`.execute((store as KyselyStore).db);
   const [account] = await store.listAccounts();
   const extensions = await store.listExtensions(account.id);
   const total = await store.countRecords();
-  const bounds = await store.reports.facts({ accountId: account.id, logs: [null], dateFrom: 0, dateTo: 8.64e15 });
-  let first = Infinity;
-  let last = 0;
-  for (const f of bounds) {
-    first = Math.min(first, f.startTime);
-    last = Math.max(last, f.startTime);
-  }
+  const everything = { accountId: account.id, logs: [null], dateFrom: 0, dateTo: 8.64e15 };
+  const span = await store.reports.bounds(everything);
+  if (!span) throw new Error('no company records');
+  const { first, last } = span;
+  const companyRecords = await store.reports.count(everything);
+  // The other source's calls for reconciliation: outside calls of the last day.
+  const lastDay = await store.reports.facts({ ...everything, dateFrom: last - DAY, external: true });
   await store.close();
   const users = extensions.filter((e) => e.type === 'User').map((e) => e.id);
   const queues = extensions.filter((e) => e.type === 'Department').map((e) => e.id);
@@ -172,7 +187,7 @@ async function main() {
     process.stderr.write(`${s}\n`);
   };
   out(
-    `${total.toLocaleString('en-US')} records (${bounds.length.toLocaleString('en-US')} company records), ${info.cpu}, ${info.cores} cores, ` +
+    `${total.toLocaleString('en-US')} records (${companyRecords.toLocaleString('en-US')} company records), ${info.cpu}, ${info.cores} cores, ` +
       `load ${info.load.toFixed(1)} at start, node ${info.node}, commit ${info.commit}${info.dirty ? ' (dirty)' : ''}, ${info.date}`,
   );
   out('');
@@ -192,8 +207,7 @@ async function main() {
       out(`| ${report} | ${range.label} | ${r.rows} | ${r.cold.toFixed(0)} | ${r.warm.toFixed(0)} | ${duck} |`);
     }
     // Reconciliation: 1,000 calls of another source against the range.
-    const external: ExternalCall[] = bounds
-      .filter((f) => f.startTime >= range.from && f.contactDigits !== null)
+    const external: ExternalCall[] = lastDay
       .filter((_, i) => i % 7 === 0)
       .slice(0, 1000)
       .map((f, i) => ({
@@ -211,7 +225,64 @@ async function main() {
       `| reconcile (1,000 file calls) | ${range.label} | ${r.rows} | ${r.cold.toFixed(0)} | ${r.warm.toFixed(0)} | – | – | – |`,
     );
   }
+  const importRecords = Number(values.import);
+  if (importRecords > 0) {
+    out('');
+    out(
+      `Ingest: ${importRecords.toLocaleString('en-US')} generated records upserted (batches of 1,000) into a fresh SQLite store`,
+    );
+    out('');
+    out('| round | with report index rec/s | without rec/s | cost |');
+    out('|---|---:|---:|---:|');
+    const records = sampleRecords(importRecords);
+    const ratios: number[] = [];
+    for (let round = 1; round <= Number(values['import-rounds']); round++) {
+      const withIndex = await importRate(records, true);
+      const without = await importRate(records, false);
+      ratios.push(without / withIndex - 1);
+      out(
+        `| ${round} | ${withIndex.toFixed(0)} | ${without.toFixed(0)} | ${((without / withIndex - 1) * 100).toFixed(1)}% |`,
+      );
+    }
+    out(`| median | | | ${(median(ratios) * 100).toFixed(1)}% |`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** About `n` generated records (company and extension logs), as the seed writes them. */
+function sampleRecords(n: number): CallLogRecord[] {
+  const options = {
+    seed: 3,
+    extensions: 50,
+    days: 3,
+    callsPerDay: Math.ceil(n / 3 / 117),
+    endTime: Date.UTC(2026, 9, 1),
+  };
+  const company = generateCompany(options);
+  const out: CallLogRecord[] = [];
+  for (const batch of generateTraffic(company, options)) {
+    out.push(...batch.records);
+    if (out.length >= n) break;
+  }
+  return out.slice(0, n);
+}
+
+/**
+ * Records/s of upserting `records` into a fresh SQLite file. The report columns are written with every row either
+ * way (they are part of the row); `index` keeps their covering index call_log_report, the structure they add.
+ */
+async function importRate(records: CallLogRecord[], index: boolean): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'ringlog-reports-import-'));
+  const store = await openStore(join(dir, 'import.db'));
+  try {
+    if (!index) await sql`drop index call_log_report`.execute((store as KyselyStore).db);
+    const t = performance.now();
+    for (let i = 0; i < records.length; i += 1000) await store.upsertRecords(records.slice(i, i + 1000));
+    return records.length / ((performance.now() - t) / 1000);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 await main();

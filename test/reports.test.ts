@@ -145,6 +145,36 @@ function localDate(t: number, clock: LocalClock): string {
   return parts;
 }
 
+function localWeek(t: number, clock: LocalClock): string {
+  const d = localDate(t, clock);
+  const day = Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
+  return new Date(day - ((new Date(day).getUTCDay() + 6) % 7) * DAY).toISOString().slice(0, 10);
+}
+
+function localHour(t: number, clock: LocalClock): string {
+  const hour = new Intl.DateTimeFormat('en-GB', { timeZone: clock.timeZone, hour: '2-digit', hourCycle: 'h23' });
+  return `${localDate(t, clock)} ${hour.format(t)}:00`;
+}
+
+/** Rows per group of `label` (every local bucket of the period listed when `everyBucket`), sorted by key. */
+function bruteGrouped(
+  rs: CallLogRecord[],
+  s: Scope,
+  label: (r: CallLogRecord) => string,
+  bucket: ((t: number) => string) | null,
+  rows: (list: CallLogRecord[]) => ReportRow[],
+): ReportRow[] {
+  const groups = new Map<string, CallLogRecord[]>();
+  if (bucket) for (let t = s.from; t < s.to; t += 3_600_000) groups.set(bucket(t), []);
+  for (const r of rs) {
+    const key = label(r);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([key, list]) => rows(list).map((row) => ({ ...row, key })));
+}
+
 function bruteAgents(records: CallLogRecord[], s: Scope, users: Extension[]): ReportRow[] {
   const company = inScope(records, { ...s, log: null });
   return users.map((u) => {
@@ -288,6 +318,43 @@ for (const backend of await backends()) {
         bruteQueues(records, scope, queues(), 15),
       );
 
+      // Groupings by local hour, week and month (buckets computed in SQL from the zone's offsets) and by a field.
+      const week = (t: number) => localWeek(t, clock);
+      const month = (t: number) => localDate(t, clock).slice(0, 7);
+      const hour = (t: number) => localHour(t, clock);
+      for (const [by, bucket] of [
+        ['week', week],
+        ['month', month],
+        ['hour', hour],
+      ] as const) {
+        const label = (r: CallLogRecord) => bucket(r.startTime);
+        // (The hour the clock skips at the change to daylight saving time is listed, empty: compare hours with calls.)
+        const withCalls = (rows: ReportRow[]) => (by === 'hour' ? rows.filter((r) => r.calls !== 0) : rows);
+        assert.deepEqual(
+          withCalls((await run({ report: 'outcomes', by, ...whole })).rows),
+          withCalls(bruteGrouped(rs, scope, label, bucket, (list) => [bruteOutcomes(list)])),
+          `outcomes by ${by}`,
+        );
+      }
+      assert.deepEqual(
+        (await run({ report: 'durations', by: 'week', ...whole })).rows,
+        bruteGrouped(rs, scope, (r) => week(r.startTime), week, bruteDurations),
+      );
+      assert.deepEqual(
+        (await run({ report: 'durations', by: 'type', ...whole })).rows,
+        bruteGrouped(rs, scope, (r) => r.type, null, bruteDurations),
+      );
+      assert.deepEqual(
+        (await run({ report: 'outcomes', by: 'result', ...whole })).rows,
+        bruteGrouped(
+          rs,
+          scope,
+          (r) => r.result,
+          null,
+          (list) => [bruteOutcomes(list)],
+        ),
+      );
+
       const contacts = await run({ report: 'contacts', rounding: '6s', minimum: '30', ...whole });
       const expected = bruteContacts(rs, 6, 30);
       assert.equal(contacts.rows.length, expected.size);
@@ -326,6 +393,25 @@ for (const backend of await backends()) {
 
     it('every report equals the brute-force figures over the generated records', async () => {
       await checkAll();
+    });
+
+    it('an unbounded period is answered; a time grouping past 10,000 buckets is refused with a 400 naming the limit', async () => {
+      const unbounded = { from: '1970-01-02', to: '2100-01-01' };
+      const scope: Scope = { from: Date.UTC(1970, 0, 2), to: Date.UTC(2100, 0, 1), log: null, clock };
+      assert.deepEqual((await run({ report: 'outcomes', ...unbounded })).rows, [
+        bruteOutcomes(inScope(records, scope)),
+      ]);
+      const months = await run({ report: 'volume', by: 'month', ...unbounded });
+      assert.equal(months.rows.length, 130 * 12);
+      assert.equal(
+        months.rows.reduce((n, r) => n + Number(r.calls), 0),
+        inScope(records, scope).length,
+      );
+      await assert.rejects(run({ report: 'volume', by: 'hour', ...unbounded }), (e: Error & { status?: number }) => {
+        assert.equal(e.status, 400);
+        assert.match(e.message, /Parameter \[by\] value is invalid: at most 10,000 hour buckets/);
+        return true;
+      });
     });
 
     it('a 3-day window in local days (dates mean local midnight) counts only what started in it', async () => {

@@ -1,14 +1,19 @@
 // RingCentral's Business Analytics API (aggregation/fetch and timeline/fetch) computed from the call log's report
 // facts: request parsing and validation, grouping (Company, Users, Queues), call filters, counters and timers with
-// their breakdowns, and paging. How each breakdown maps to call-log fields: docs/reports.md.
+// their breakdowns, and paging. The store groups the records in SQL by every field a category is told by (and the
+// local bucket when one is asked for); the categories, filters and aggregations are applied to those groups here.
+// How each breakdown maps to call-log fields: docs/reports.md.
 
 import { errors, isAnswered, type Account, type Extension } from '../domain/index.ts';
-import type { FactRow, Store } from '../store/index.ts';
+import type { AggregateQuery, FactDim, FactGroup, MsRange, Store } from '../store/index.ts';
 import { DEFAULT_BUSINESS_HOURS, LocalClock, type Interval } from './local-time.ts';
 import { normalizeNumber } from './reconcile.ts';
+import { MAX_BUCKETS } from './report-definitions.ts';
+import { reportLimit } from './report-limits.ts';
 
 type Json = Record<string, unknown>;
-type Fact = FactRow & { queueCall: boolean };
+/** Records that agree on every field a category or filter looks at, with their counts, sums and extremes. */
+type Fact = FactGroup & { queueCall: boolean };
 
 const GROUP_BY = [
   'Company',
@@ -29,59 +34,74 @@ const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 
 /** Queue service level threshold for callsByQueueSla (RingCentral reads it from each queue's settings). */
 export const ANALYTICS_SLA_SECONDS = 20;
 
-/** How long of a call a segment covers, ms (0 = the call has no such segment, as far as the call log shows). */
-const ringMs = (f: Fact) =>
-  isAnswered(f.result) ? (f.answerMs ?? 0) : f.direction === 'Inbound' && f.type === 'Voice' ? f.durationMs : 0;
+/** A per-call value of a group's records: their sum, smallest and largest, ms. */
+interface Span {
+  sum: number;
+  min: number;
+  max: number;
+}
+const answered = (f: Fact) => isAnswered(f.result ?? '');
+const zero: Span = { sum: 0, min: 0, max: 0 };
+const durationSpan = (f: Fact): Span => ({ sum: f.durationMs, min: f.minDurationMs ?? 0, max: f.maxDurationMs ?? 0 });
+const talkSpan = (f: Fact): Span => ({ sum: f.talkMs, min: f.minTalkMs ?? 0, max: f.maxTalkMs ?? 0 });
+/** How long of a call the ringing covers: the answer offset, or all of an unanswered inbound voice call. */
+const ringSpan = (f: Fact): Span =>
+  answered(f)
+    ? { sum: f.answerMs, min: f.minAnswerMs ?? 0, max: f.maxAnswerMs ?? 0 }
+    : f.direction === 'Inbound' && f.type === 'Voice'
+      ? durationSpan(f)
+      : zero;
 
 const never = () => false;
-type Category = { test: (f: Fact) => boolean; ms?: (f: Fact) => number };
+type Category = { test: (f: Fact) => boolean; ms?: (f: Fact) => Span };
 type Breakdown = Record<string, Category>;
 
 const inbound = (f: Fact) => f.direction === 'Inbound';
 const inboundResult = (f: Fact) => inbound(f) && f.type === 'Voice' && f.result !== 'Blocked';
+const rang = (f: Fact) => (answered(f) ? f.waited === true : inbound(f) && f.type === 'Voice' && f.lasted === true);
 
 /** Each breakdown's categories, in the response's field order. */
-function breakdowns(clock: LocalClock, slaMs: number): Record<string, Breakdown> {
-  const business = (f: Fact) => clock.isBusinessTime(f.startTime, DEFAULT_BUSINESS_HOURS);
+function breakdowns(): Record<string, Breakdown> {
+  const business = (f: Fact) => f.business === true;
   return {
     callsByDirection: { inbound: { test: inbound }, outbound: { test: (f) => !inbound(f) } },
     callsByOrigin: {
-      internal: { test: (f) => f.contactDigits === null },
-      external: { test: (f) => f.contactDigits !== null },
+      internal: { test: (f) => !f.external },
+      external: { test: (f) => f.external === true },
     },
     callsByResponse: {
-      answered: { test: (f) => inbound(f) && isAnswered(f.result) },
-      notAnswered: { test: (f) => inbound(f) && !isAnswered(f.result) },
-      connected: { test: (f) => !inbound(f) && isAnswered(f.result) },
-      notConnected: { test: (f) => !inbound(f) && !isAnswered(f.result) },
+      answered: { test: (f) => inbound(f) && answered(f) },
+      notAnswered: { test: (f) => inbound(f) && !answered(f) },
+      connected: { test: (f) => !inbound(f) && answered(f) },
+      notConnected: { test: (f) => !inbound(f) && !answered(f) },
     },
     callsSegments: {
-      ringing: { test: (f) => ringMs(f) > 0, ms: ringMs },
-      liveTalk: { test: (f) => f.talkMs > 0, ms: (f) => f.talkMs },
+      ringing: { test: rang, ms: ringSpan },
+      liveTalk: { test: (f) => f.talked === true, ms: talkSpan },
       hold: { test: never },
       park: { test: never },
       transfer: { test: never },
       ivrPrompt: { test: never },
-      voicemail: { test: (f) => f.result === 'Voicemail', ms: () => 0 },
+      voicemail: { test: (f) => f.result === 'Voicemail', ms: () => zero },
       vmGreeting: { test: never },
       setup: { test: never },
     },
     callsByResult: {
-      completed: { test: (f) => !inbound(f) && isAnswered(f.result) },
+      completed: { test: (f) => !inbound(f) && answered(f) },
       abandoned: { test: (f) => inboundResult(f) && f.result === 'Abandoned' },
       voicemail: { test: (f) => inboundResult(f) && f.result === 'Voicemail' },
       missed: {
-        test: (f) => inboundResult(f) && !isAnswered(f.result) && f.result !== 'Abandoned' && f.result !== 'Voicemail',
+        test: (f) => inboundResult(f) && !answered(f) && f.result !== 'Abandoned' && f.result !== 'Voicemail',
       },
-      accepted: { test: (f) => inbound(f) && isAnswered(f.result) },
+      accepted: { test: (f) => inbound(f) && answered(f) },
       unknown: {
-        test: (f) => (inbound(f) ? !inboundResult(f) && !isAnswered(f.result) : !isAnswered(f.result)),
+        test: (f) => (inbound(f) ? !inboundResult(f) && !answered(f) : !answered(f)),
       },
     },
     callsByCompanyHours: { businessHours: { test: business }, afterHours: { test: (f) => !business(f) } },
     callsByQueueSla: {
-      inSla: { test: (f) => isAnswered(f.result) && (f.answerMs ?? 0) <= slaMs },
-      outOfSla: { test: (f) => !(isAnswered(f.result) && (f.answerMs ?? 0) <= slaMs) },
+      inSla: { test: (f) => f.inSla === true },
+      outOfSla: { test: (f) => !f.inSla },
     },
     callsByType: {
       direct: { test: (f) => inbound(f) && f.action !== 'Transfer' && !f.queueCall },
@@ -95,7 +115,7 @@ function breakdowns(clock: LocalClock, slaMs: number): Record<string, Breakdown>
       parkOff: { test: never },
       holdOn: { test: never },
       holdOff: { test: never },
-      blindTransfer: { test: (f) => f.transferred },
+      blindTransfer: { test: (f) => f.transferred === true },
       warmTransfer: { test: never },
       dtmfTransfer: { test: never },
     },
@@ -290,10 +310,19 @@ const SEGMENT_NAMES = [
 ];
 const lowerFirst = (s: string) => `${s[0].toLowerCase()}${s.slice(1)}`;
 
-/** The call filters as one predicate (every listed filter must hold; a list matches any of its values). */
-function callFilter(req: AnalyticsRequest, b: Record<string, Breakdown>): (f: Fact) => boolean {
+/**
+ * The call filters: what the store filters in SQL (queues, called numbers, owners, per-call lengths, days and hours)
+ * and one predicate over the grouped records for the category filters (every listed filter must hold; a list
+ * matches any of its values).
+ */
+function callFilter(
+  req: AnalyticsRequest,
+  b: Record<string, Breakdown>,
+): { where: Partial<AggregateQuery>; test: (f: Fact) => boolean } {
   const f = req.filters;
   const tests: ((x: Fact) => boolean)[] = [];
+  const ranges: (MsRange & { value: 'duration' | 'talk' | 'ring' })[] = [];
+  const where: Partial<AggregateQuery> = { ranges };
   const anyOf = (names: string[] | undefined, breakdown: Breakdown, rename: (s: string) => string = lowerFirst) => {
     if (names) tests.push((x) => names.some((n) => breakdown[rename(n)]?.test(x) ?? false));
   };
@@ -314,53 +343,45 @@ function callFilter(req: AnalyticsRequest, b: Record<string, Breakdown>): (f: Fa
     s === 'DTMFTransfer' ? 'dtmfTransfer' : lowerFirst(s),
   );
   const queues = list<string>(f.queues, 'callFilters.queues');
-  if (queues) tests.push((x) => x.entryId !== null && queues.includes(x.entryId));
+  if (queues) where.entryIds = queues;
   const called = list<string>(f.calledNumbers, 'callFilters.calledNumbers')?.map((n) => normalizeNumber(n, '1'));
-  if (called) tests.push((x) => x.toDigits !== null && called.includes(x.toDigits));
-  const within = (r: { min?: number; max?: number } | undefined, ms: (x: Fact) => number) => {
-    if (r)
-      tests.push(
-        (x) => (r.min === undefined || ms(x) >= r.min * 1000) && (r.max === undefined || ms(x) <= r.max * 1000),
-      );
+  if (called) where.toDigits = called.filter((n): n is string => n !== null);
+  const within = (r: { min?: number; max?: number } | undefined, value: 'duration' | 'talk' | 'ring') => {
+    if (r) {
+      ranges.push({
+        value,
+        ...(r.min === undefined ? {} : { min: r.min * 1000 }),
+        ...(r.max === undefined ? {} : { max: r.max * 1000 }),
+      });
+    }
   };
-  within(range(f.callDuration, 'callFilters.callDuration'), (x) => x.durationMs);
-  within(range(f.timeSpent, 'callFilters.timeSpent'), (x) => x.talkMs);
+  within(range(f.callDuration, 'callFilters.callDuration'), 'duration');
+  within(range(f.timeSpent, 'callFilters.timeSpent'), 'talk');
   if (f.extensionFilters !== undefined) {
     const e = obj(f.extensionFilters, 'callFilters.extensionFilters')!;
     const fromIds = list<string>(e.fromIds, 'callFilters.extensionFilters.fromIds');
     const toIds = list<string>(e.toIds, 'callFilters.extensionFilters.toIds');
     // The extension on the caller's side of an outbound call, or the one reached by an inbound call.
-    if (fromIds) tests.push((x) => !inbound(x) && x.ownerId !== null && fromIds.includes(x.ownerId));
-    if (toIds) tests.push((x) => inbound(x) && x.ownerId !== null && toIds.includes(x.ownerId));
+    if (fromIds) where.fromOwners = fromIds;
+    if (toIds) where.toOwners = toIds;
   }
   if (f.callSegments !== undefined) {
     if (!Array.isArray(f.callSegments)) throw errors.invalidParameter('callFilters.callSegments');
     for (const s of f.callSegments as unknown[]) {
       const o = obj(s, 'callFilters.callSegments')!;
-      const category =
-        b.callsSegments[lowerFirst(enumOf(o.segment, SEGMENT_NAMES, 'callFilters.callSegments.segment'))];
+      const name = lowerFirst(enumOf(o.segment, SEGMENT_NAMES, 'callFilters.callSegments.segment'));
+      const category = b.callsSegments[name];
       const r = range(o.length, 'callFilters.callSegments.length');
-      tests.push(
-        (x) =>
-          category.test(x) &&
-          (r === undefined ||
-            ((r.min === undefined || (category.ms?.(x) ?? 0) >= r.min * 1000) &&
-              (r.max === undefined || (category.ms?.(x) ?? 0) <= r.max * 1000))),
-      );
+      tests.push(category.test);
+      if (name === 'ringing') within(r, 'ring');
+      else if (name === 'liveTalk') within(r, 'talk');
+      // The other segments last 0 s as far as the call log tells.
+      else if (r?.min !== undefined && r.min > 0) tests.push(never);
     }
   }
-  if (req.includeDays) {
-    const days = req.includeDays;
-    tests.push((x) => days.includes(req.clock.weekday(x.startTime)));
-  }
-  if (req.includeHours) {
-    const hours = req.includeHours;
-    tests.push((x) => {
-      const m = req.clock.minuteOfDay(x.startTime);
-      return hours.some((h) => m >= h.from && m < h.to);
-    });
-  }
-  return (x) => tests.every((t) => t(x));
+  if (req.includeDays) where.weekdays = req.includeDays;
+  if (req.includeHours) where.minutes = req.includeHours;
+  return { where, test: (x) => tests.every((t) => t(x)) };
 }
 
 // ---- computing ------------------------------------------------------------------------------------------------
@@ -373,96 +394,165 @@ interface Group {
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
-/** Reads and filters the facts and splits them into the request's groups (all keys, also those without calls). */
-async function grouped(store: Store, account: Account, req: AnalyticsRequest, self: Extension | null) {
+/** The finest local bucket the request needs (timeline points, per-interval aggregations), if any. */
+function finestInterval(req: AnalyticsRequest, timeline: Interval | undefined): 'hour' | 'day' | undefined {
+  const wanted = new Set<Interval>(timeline ? [timeline] : []);
+  for (const a of req.counters.values()) if (a.type !== 'Sum' && a.type !== 'Percent') wanted.add(a.interval ?? 'day');
+  for (const a of req.timers.values())
+    if (a.interval && a.type !== 'Sum' && a.type !== 'Percent') wanted.add(a.interval);
+  if (!wanted.size) return undefined;
+  return wanted.has('hour') ? 'hour' : 'day';
+}
+
+/** The wall-clock starts of the request's buckets of `interval` (its range is inclusive), at most MAX_BUCKETS. */
+function intervalStarts(req: AnalyticsRequest, interval: Interval): number[] {
+  const { clock } = req;
+  const out: number[] = [];
+  for (
+    let w = clock.bucketWall(req.from, interval);
+    clock.instant(w) <= req.to;
+    w = clock.nextBucketWall(w, interval)
+  ) {
+    out.push(w);
+    if (out.length > MAX_BUCKETS) {
+      throw reportLimit('interval', `at most ${MAX_BUCKETS.toLocaleString('en-US')} intervals in timeRange; narrow it`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Has the store group the request's records by every field the categories look at (and the local bucket when the
+ * request needs one), filtered; splits the groups into the request's groups (all keys, also those without calls).
+ */
+async function grouped(
+  store: Store,
+  account: Account,
+  req: AnalyticsRequest,
+  self: Extension | null,
+  timeline?: Interval,
+) {
   const extensions = await store.listExtensions(account.id);
-  const queueIds = new Set(extensions.filter((e) => e.type === 'Department').map((e) => e.id));
-  const b = breakdowns(req.clock, ANALYTICS_SLA_SECONDS * 1000);
-  const keep = callFilter(req, b);
+  const queueIds = extensions.filter((e) => e.type === 'Department').map((e) => e.id);
+  const b = breakdowns();
+  const filter = callFilter(req, b);
   const keyed = (e: Extension): Group => ({
     key: e.id,
     info: { extensionNumber: e.extensionNumber, name: e.name },
     facts: [],
   });
   let groups: Group[] = [];
-  let logs: (string | null)[] = [null];
   let groupOf: (f: Fact) => Group | undefined = () => undefined;
+  const dims: FactDim[] = [
+    'direction',
+    'type',
+    'result',
+    'action',
+    'transferred',
+    'external',
+    'inSla',
+    'talked',
+    'waited',
+    'lasted',
+    'business',
+  ];
+  let queueGrouping = false;
   if (req.groupBy === 'Company') {
     groups = [{ key: account.id, info: { name: account.name }, facts: [] }];
     groupOf = () => groups[0];
   } else if (req.groupBy === 'Users') {
     groups = extensions.filter((e) => e.type === 'User').map(keyed);
     if (self) groups = groups.filter((g) => g.key === self.id);
-    logs = groups.map((g) => g.key);
     const byId = new Map(groups.map((g) => [g.key, g]));
-    groupOf = (f) => byId.get(f.log);
+    groupOf = (f) => byId.get(f.log ?? '');
   } else if (req.groupBy === 'Queues' || req.membersOf === 'Queue') {
     groups = extensions.filter((e) => e.type === 'Department').map(keyed);
     const byId = new Map(groups.map((g) => [g.key, g]));
-    groupOf = (f) => (f.entryId === null ? undefined : byId.get(f.entryId));
+    groupOf = (f) => (f.entry ? byId.get(f.entry) : undefined);
+    queueGrouping = true;
   }
   if (req.keys) {
     const wanted = new Set(req.keys);
     groups = groups.filter((g) => wanted.has(g.key));
   }
   if (self && req.groupBy !== 'Users') groups = [];
-  if (!groups.length) return { groups, b, queueIds };
-  if (req.groupBy === 'Users') logs = groups.map((g) => g.key);
-  const facts = await store.reports.facts({ accountId: account.id, logs, dateFrom: req.from, dateTo: req.to });
-  for (const row of facts) {
+  if (!groups.length) return { groups, b };
+  const logs = req.groupBy === 'Users' ? groups.map((g) => g.key) : [null];
+  const query: AggregateQuery = {
+    accountId: account.id,
+    logs,
+    dateFrom: req.from,
+    dateTo: req.to,
+    ...filter.where,
+    queueIds,
+    slaMs: ANALYTICS_SLA_SECONDS * 1000,
+    businessHours: DEFAULT_BUSINESS_HOURS,
+    extremes: true,
+    by: [...dims, req.groupBy === 'Users' ? 'log' : queueGrouping ? 'entry' : 'queued'],
+  };
+  if (queueGrouping) {
+    const only = groups.map((g) => g.key);
+    query.entryIds = query.entryIds ? query.entryIds.filter((id) => only.includes(id)) : only;
+  }
+  const interval = finestInterval(req, timeline);
+  if (interval) query.by = [...(query.by ?? []), 'bucket'];
+  const bounds = await store.reports.bounds(query);
+  if (bounds) {
+    query.zone = req.clock.segments(Math.max(req.from, bounds.first), Math.min(req.to, bounds.last) + 1);
+    if (interval) query.buckets = interval;
+  }
+  const queues = new Set(queueIds);
+  for (const row of await store.reports.aggregate(query)) {
     const f = row as Fact;
-    f.queueCall = f.entryId !== null && queueIds.has(f.entryId);
-    if (!keep(f)) continue;
+    f.queueCall = queueGrouping ? f.entry !== null && f.entry !== undefined && queues.has(f.entry) : f.queued === true;
+    if (!filter.test(f)) continue;
     groupOf(f)?.facts.push(f);
   }
-  return { groups, b, queueIds };
+  return { groups, b };
 }
 
 /** Per-interval sums of `value` over the request's range (every interval present, zeros included). */
 function perInterval(req: AnalyticsRequest, interval: Interval, facts: Fact[], value: (f: Fact) => number): number[] {
-  const { clock } = req;
-  const sums = new Map<number, number>();
-  for (
-    let w = clock.bucketWall(req.from, interval);
-    clock.instant(w) <= req.to;
-    w = clock.nextBucketWall(w, interval)
-  ) {
-    sums.set(w, 0);
-  }
+  const sums = new Map<number, number>(intervalStarts(req, interval).map((w) => [w, 0]));
   for (const f of facts) {
-    const w = clock.bucketWall(f.startTime, interval);
+    const w = LocalClock.floorWall(f.bucket ?? 0, interval);
     sums.set(w, (sums.get(w) ?? 0) + value(f));
   }
   return [...sums.values()];
 }
 
-/** One counter or timer value of a category (facts already limited to it) under an aggregation. */
+/** One counter or timer value of a category (groups already limited to it) under an aggregation. */
 function aggregate(
   req: AnalyticsRequest,
   a: Aggregation,
   facts: Fact[],
   all: Fact[],
   timer: boolean,
-  ms: (f: Fact) => number,
+  ms: (f: Fact) => Span,
 ): number {
-  const measure = timer ? (f: Fact) => ms(f) / 1000 : () => 1;
+  // Counters count records; timers add milliseconds (shown in seconds).
+  const measure = timer ? (f: Fact) => ms(f).sum : (f: Fact) => f.n;
+  const unit = timer ? 1000 : 1;
+  const total = (list: Fact[], of: (f: Fact) => number) => list.reduce((s, f) => s + of(f), 0);
   if (a.type === 'Percent') {
-    const part = facts.reduce((s, f) => s + measure(f), 0);
-    const whole = all.reduce((s, f) => s + (timer ? f.durationMs / 1000 : 1), 0);
+    const part = total(facts, measure);
+    const whole = total(all, (f) => (timer ? f.durationMs : f.n));
     return whole === 0 ? 0 : round((part / whole) * 100, 2);
   }
-  if (a.type === 'Sum')
-    return round(
-      facts.reduce((s, f) => s + measure(f), 0),
-      3,
-    );
-  let values: number[];
-  if (a.interval || !timer) values = perInterval(req, a.interval ?? 'day', facts, measure);
-  else values = facts.map(measure);
-  if (!values.length) return 0;
-  if (a.type === 'Min') return round(Math.min(...values), 3);
-  if (a.type === 'Max') return round(Math.max(...values), 3);
-  return round(values.reduce((s, v) => s + v, 0) / values.length, 3);
+  if (a.type === 'Sum') return round(total(facts, measure) / unit, 3);
+  if (a.interval || !timer) {
+    const values = perInterval(req, a.interval ?? 'day', facts, measure).map((v) => v / unit);
+    if (!values.length) return 0;
+    if (a.type === 'Min') return round(Math.min(...values), 3);
+    if (a.type === 'Max') return round(Math.max(...values), 3);
+    return round(values.reduce((s, v) => s + v, 0) / values.length, 3);
+  }
+  // A timer per call.
+  const calls = total(facts, (f) => f.n);
+  if (!calls) return 0;
+  if (a.type === 'Min') return round(Math.min(...facts.map((f) => ms(f).min)) / 1000, 3);
+  if (a.type === 'Max') return round(Math.max(...facts.map((f) => ms(f).max)) / 1000, 3);
+  return round(total(facts, measure) / 1000 / calls, 3);
 }
 
 function valueType(a: Aggregation, timer: boolean): string {
@@ -487,13 +577,13 @@ function measures(
     if (field === 'allCalls') {
       out.allCalls = {
         valueType: valueType(a, timer),
-        values: aggregate(req, a, facts, facts, timer, (f) => f.durationMs),
+        values: aggregate(req, a, facts, facts, timer, durationSpan),
       };
       continue;
     }
     const values: Json = {};
     for (const [name, category] of Object.entries(b[field])) {
-      const ms = category.ms ?? ((f: Fact) => f.durationMs);
+      const ms = category.ms ?? durationSpan;
       values[name] = aggregate(req, a, facts.filter(category.test), facts, timer, ms);
     }
     out[field] = { valueType: valueType(a, timer), values };
@@ -554,20 +644,13 @@ export async function analyticsTimeline(
   paging: Paging,
   self: Extension | null = null,
 ): Promise<Json> {
-  const { groups, b } = await grouped(store, account, req, self);
+  const { groups, b } = await grouped(store, account, req, self, interval);
   const queues = groupedBy(req) === 'Queues';
   const { clock } = req;
   const { items, paging: page } = paged(groups, paging);
   const records = items.map((g) => {
-    const buckets = new Map<number, Fact[]>();
-    for (
-      let w = clock.bucketWall(req.from, interval);
-      clock.instant(w) <= req.to;
-      w = clock.nextBucketWall(w, interval)
-    ) {
-      buckets.set(w, []);
-    }
-    for (const f of g.facts) buckets.get(clock.bucketWall(f.startTime, interval))?.push(f);
+    const buckets = new Map<number, Fact[]>(intervalStarts(req, interval).map((w) => [w, []]));
+    for (const f of g.facts) buckets.get(LocalClock.floorWall(f.bucket ?? 0, interval))?.push(f);
     const points = [...buckets].map(([w, facts]) => {
       const point: Json = { time: new Date(clock.instant(w)).toISOString() };
       const timers = measures(req, req.timers, TIMERS, b, facts, true, queues);

@@ -3,7 +3,6 @@
 
 export {
   runReport,
-  computeReport,
   parseReportRequest,
   REPORT_NAMES,
   DEFAULT_SLA_SECONDS,

@@ -103,7 +103,11 @@ export class LocalClock {
 
   /** The local wall-clock start of the bucket holding `t` (as a UTC-fields instant; see `label`, `instant`). */
   bucketWall(t: number, interval: Interval): number {
-    const w = this.wall(t);
+    return LocalClock.floorWall(this.wall(t), interval);
+  }
+
+  /** The start of the bucket holding the wall-clock time `w`. */
+  static floorWall(w: number, interval: Interval): number {
     switch (interval) {
       case 'hour':
         return Math.floor(w / HOUR_MS) * HOUR_MS;
@@ -119,6 +123,32 @@ export class LocalClock {
         return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
       }
     }
+  }
+
+  /**
+   * The zone's UTC offsets over [from, to) as segments (each offset from an instant on), found by sampling every
+   * 6 hours and searching the quarter hour where the offset changes (zones change offset on quarter hours).
+   */
+  segments(from: number, to: number): { from: number; offsetMs: number }[] {
+    let q = Math.floor(from / QUARTER_MS);
+    const last = Math.floor((to - 1) / QUARTER_MS);
+    const out = [{ from, offsetMs: this.offset(q * QUARTER_MS) }];
+    while (q < last) {
+      const next = Math.min(q + 24, last);
+      const current = out[out.length - 1].offsetMs;
+      if (this.offset(next * QUARTER_MS) !== current) {
+        let lo = q;
+        let hi = next;
+        while (hi - lo > 1) {
+          const mid = (lo + hi) >> 1;
+          if (this.offset(mid * QUARTER_MS) === current) lo = mid;
+          else hi = mid;
+        }
+        out.push({ from: hi * QUARTER_MS, offsetMs: this.offset(hi * QUARTER_MS) });
+        q = hi;
+      } else q = next;
+    }
+    return out;
   }
 
   /** The wall-clock start of the bucket after the one starting at `wall`. */

@@ -1,18 +1,11 @@
-// The reports, as pure functions of the records' report facts (store/report-store.ts): volume, outcomes,
-// durations, agents, call queues, queue members and contacts. Definitions: docs/reports.md.
+// The reports, as pure functions of grouped report facts that the store counts and sums in SQL
+// (store/report-store.ts): volume, outcomes, durations, agents, call queues, queue members and contacts.
+// Definitions: docs/reports.md.
 
 import { isAnswered, type Extension } from '../domain/index.ts';
-import type { FactRow } from '../store/index.ts';
+import type { FactGroup, MetricStats } from '../store/index.ts';
 import { LocalClock, type Interval, INTERVALS } from './local-time.ts';
-import {
-  averageSeconds,
-  billableSeconds,
-  billedAmount,
-  percent,
-  percentile,
-  seconds,
-  type BillingRule,
-} from './report-math.ts';
+import { averageSeconds, billedAmount, percent, seconds, type BillingRule } from './report-math.ts';
 
 export type Cell = string | number | null;
 export type ReportRow = Record<string, Cell>;
@@ -40,68 +33,73 @@ export interface ReportContext {
 
 export const GROUPINGS = [...INTERVALS, 'direction', 'type', 'result'] as const;
 
+/** Most buckets a grouping by time may list (an hour grouping over 416 days). */
+export const MAX_BUCKETS = 10_000;
+
 const col = (key: string, label: string) => ({ key, label });
 
-/** Offered inbound voice call: inbound, voice, not blocked. */
-export const isOffered = (f: FactRow) => f.direction === 'Inbound' && f.type === 'Voice' && f.result !== 'Blocked';
+const isInterval = (by: string | undefined): by is Interval => (INTERVALS as readonly string[]).includes(by ?? '');
 
-/** The rows grouped by `by` (a time bucket in the report's zone, or a field), every bucket of the period present. */
-function groups(facts: readonly FactRow[], ctx: ReportContext, fallback: string | undefined): Map<string, FactRow[]> {
+/** The wall-clock starts of the period's buckets, in order (every bucket, empty ones too). */
+export function bucketStarts(ctx: Pick<ReportContext, 'from' | 'to' | 'clock'>, interval: Interval): number[] {
+  const { clock } = ctx;
+  const out: number[] = [];
+  for (let w = clock.bucketWall(ctx.from, interval); clock.instant(w) < ctx.to; w = clock.nextBucketWall(w, interval)) {
+    out.push(w);
+    if (out.length > MAX_BUCKETS) break;
+  }
+  return out;
+}
+
+/** The label of a group's key under `by`: a bucket's label, or the field's value. */
+export function groupLabel(by: string, key: string | number | null | undefined): string {
+  if (isInterval(by)) return LocalClock.label(Number(key), by);
+  return String(key ?? '');
+}
+
+/** The groups split by `ctx.by` (each bucket of the period present for time groupings), sorted by label. */
+function split<T>(
+  items: readonly T[],
+  ctx: ReportContext,
+  fallback: string | undefined,
+  keyOf: (item: T) => string | number | null | undefined,
+): Map<string, T[]> {
   const by = ctx.by ?? fallback;
-  const out = new Map<string, FactRow[]>();
+  const out = new Map<string, T[]>();
   if (by === undefined) {
-    out.set('all', [...facts]);
+    out.set('all', [...items]);
     return out;
   }
-  if ((INTERVALS as readonly string[]).includes(by)) {
-    const interval = by as Interval;
-    const { clock } = ctx;
-    for (
-      let w = clock.bucketWall(ctx.from, interval);
-      clock.instant(w) < ctx.to;
-      w = clock.nextBucketWall(w, interval)
-    ) {
-      out.set(LocalClock.label(w, interval), []);
-    }
-    for (const f of facts) {
-      const key = LocalClock.label(clock.bucketWall(f.startTime, interval), interval);
-      let list = out.get(key);
-      if (!list) out.set(key, (list = []));
-      list.push(f);
-    }
-    return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  }
-  const field = by as 'direction' | 'type' | 'result';
-  for (const f of facts) {
-    let list = out.get(f[field]);
-    if (!list) out.set(f[field], (list = []));
-    list.push(f);
+  if (isInterval(by)) for (const w of bucketStarts(ctx, by)) out.set(LocalClock.label(w, by), []);
+  for (const item of items) {
+    const key = groupLabel(by, keyOf(item));
+    let list = out.get(key);
+    if (!list) out.set(key, (list = []));
+    list.push(item);
   }
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-export function volumeReport(facts: readonly FactRow[], ctx: ReportContext): ReportTable {
+/** The group value a FactGroup carries for `by` (bucket for time groupings, else the field). */
+const byKey = (by: string | undefined) => (g: FactGroup) =>
+  by === undefined ? undefined : isInterval(by) ? g.bucket : (g[by as 'direction' | 'type' | 'result'] ?? null);
+
+export function volumeReport(groups: readonly FactGroup[], ctx: ReportContext): ReportTable {
   const rows: ReportRow[] = [];
-  for (const [key, list] of groups(facts, ctx, 'day')) {
+  for (const [key, list] of split(groups, ctx, 'day', byKey(ctx.by ?? 'day'))) {
+    let calls = 0;
     let inbound = 0;
     let voice = 0;
     let answered = 0;
-    for (const f of list) {
-      if (f.direction === 'Inbound') inbound++;
-      if (f.type === 'Voice') {
-        voice++;
-        if (isAnswered(f.result)) answered++;
+    for (const g of list) {
+      calls += g.n;
+      if (g.direction === 'Inbound') inbound += g.n;
+      if (g.type === 'Voice') {
+        voice += g.n;
+        if (isAnswered(g.result ?? '')) answered += g.n;
       }
     }
-    rows.push({
-      key,
-      calls: list.length,
-      inbound,
-      outbound: list.length - inbound,
-      voice,
-      fax: list.length - voice,
-      answered,
-    });
+    rows.push({ key, calls, inbound, outbound: calls - inbound, voice, fax: calls - voice, answered });
   }
   return {
     report: 'volume',
@@ -118,16 +116,8 @@ export function volumeReport(facts: readonly FactRow[], ctx: ReportContext): Rep
   };
 }
 
-/** Records of one kind, counted: what outcomes need (the store can count them in SQL). */
-export interface OutcomeCount {
-  direction: string;
-  type: string;
-  result: string;
-  n: number;
-}
-
-/** The outcomes row of a group from its records' (direction, type, result) counts. */
-export function tallyOutcomes(key: string, counts: Iterable<OutcomeCount>): ReportRow {
+/** The outcomes row of a group from its records grouped by (direction, type, result). */
+export function tallyOutcomes(key: string, counts: Iterable<FactGroup>): ReportRow {
   let calls = 0;
   let inbound = 0;
   let offered = 0;
@@ -146,14 +136,14 @@ export function tallyOutcomes(key: string, counts: Iterable<OutcomeCount>): Repo
       inbound += n;
       if (f.result === 'Blocked') blocked += n;
     }
-    if (f.direction === 'Inbound' && f.type === 'Voice' && f.result !== 'Blocked') {
+    if (isOffered(f)) {
       offered += n;
-      if (isAnswered(f.result)) answered += n;
+      if (isAnswered(f.result ?? '')) answered += n;
       else if (f.result === 'Voicemail') voicemail += n;
       else if (f.result === 'Abandoned') abandoned += n;
     } else if (f.direction === 'Outbound' && f.type === 'Voice') {
       outbound += n;
-      if (isAnswered(f.result)) connected += n;
+      if (isAnswered(f.result ?? '')) connected += n;
     }
   }
   return {
@@ -173,6 +163,10 @@ export function tallyOutcomes(key: string, counts: Iterable<OutcomeCount>): Repo
   };
 }
 
+/** Offered inbound voice calls: inbound, voice, not blocked. */
+export const isOffered = (f: Pick<FactGroup, 'direction' | 'type' | 'result'>) =>
+  f.direction === 'Inbound' && f.type === 'Voice' && f.result !== 'Blocked';
+
 export const OUTCOME_COLUMNS = [
   col('calls', 'Calls'),
   col('inbound', 'Inbound'),
@@ -188,51 +182,45 @@ export const OUTCOME_COLUMNS = [
   col('faxes', 'Faxes'),
 ];
 
-export function outcomesReport(facts: readonly FactRow[], ctx: ReportContext): ReportTable {
+export function outcomesReport(groups: readonly FactGroup[], ctx: ReportContext): ReportTable {
   const rows: ReportRow[] = [];
-  for (const [key, list] of groups(facts, ctx, undefined)) {
-    rows.push(
-      tallyOutcomes(
-        key,
-        list.map((f) => ({ direction: f.direction, type: f.type, result: f.result, n: 1 })),
-      ),
-    );
-  }
+  for (const [key, list] of split(groups, ctx, undefined, byKey(ctx.by))) rows.push(tallyOutcomes(key, list));
   return { report: 'outcomes', columns: [col('key', ctx.by ?? 'period'), ...OUTCOME_COLUMNS], rows };
 }
 
-function stats(key: string, metric: string, values: number[]): ReportRow {
-  values.sort((a, b) => a - b);
-  let total = 0;
-  for (const v of values) total += v;
-  const s = (v: number | null) => (v === null ? null : seconds(v));
+/** Percentiles every durations row gives, in its column order. */
+export const DURATION_PERCENTILES = [50, 90, 95, 100] as const;
+
+const METRICS = ['talk', 'wait', 'duration'] as const;
+
+function statsRow(key: string, metric: string, s: MetricStats | undefined): ReportRow {
+  const at = (i: number) => (s ? seconds(s.values[i]) : null);
   return {
     key,
     metric,
-    calls: values.length,
-    total: seconds(total),
-    average: averageSeconds(total, values.length),
-    p50: s(percentile(values, 50)),
-    p90: s(percentile(values, 90)),
-    p95: s(percentile(values, 95)),
-    max: s(percentile(values, 100)),
+    calls: s?.n ?? 0,
+    total: seconds(s?.total ?? 0),
+    average: averageSeconds(s?.total ?? 0, s?.n ?? 0),
+    p50: at(0),
+    p90: at(1),
+    p95: at(2),
+    max: at(3),
   };
 }
 
-export function durationsReport(facts: readonly FactRow[], ctx: ReportContext): ReportTable {
+/** Per group, talk, wait and duration: count, total, average and percentiles (per metric, per group key). */
+export function durationsReport(
+  stats: Record<(typeof METRICS)[number], readonly MetricStats[]>,
+  /** The group keys that have records (of any type). */
+  present: readonly (string | number | null)[],
+  ctx: ReportContext,
+): ReportTable {
+  const byMetric = METRICS.map((m) => split(stats[m], ctx, undefined, (x) => x.key));
+  const groups = split(present, ctx, undefined, (key) => key);
+  const keys = [...new Set([...groups.keys(), ...byMetric.flatMap((m) => [...m.keys()])])].sort();
   const rows: ReportRow[] = [];
-  for (const [key, list] of groups(facts, ctx, undefined)) {
-    const talk: number[] = [];
-    const wait: number[] = [];
-    const duration: number[] = [];
-    for (const f of list) {
-      if (f.type !== 'Voice') continue;
-      duration.push(f.durationMs);
-      if (!isAnswered(f.result)) continue;
-      talk.push(f.talkMs);
-      if (f.direction === 'Inbound' && f.answerMs !== null) wait.push(f.answerMs);
-    }
-    rows.push(stats(key, 'talk', talk), stats(key, 'wait', wait), stats(key, 'duration', duration));
+  for (const key of keys) {
+    METRICS.forEach((metric, i) => rows.push(statsRow(key, metric, byMetric[i].get(key)?.[0])));
   }
   return {
     report: 'durations',
@@ -251,19 +239,24 @@ export function durationsReport(facts: readonly FactRow[], ctx: ReportContext): 
   };
 }
 
-/** Per user: calls offered, answered, missed, outbound, talk time, average handle time, transfers. */
-export function agentsReport(facts: readonly FactRow[], ctx: ReportContext): ReportTable {
-  const byLog = new Map<string, FactRow[]>();
-  const transfersOut = new Map<string, number>();
-  for (const f of facts) {
-    if (f.log === '') {
-      if (f.transferred && f.agentId) transfersOut.set(f.agentId, (transfersOut.get(f.agentId) ?? 0) + 1);
-      continue;
-    }
-    let list = byLog.get(f.log);
-    if (!list) byLog.set(f.log, (list = []));
-    list.push(f);
+/**
+ * Per user: calls offered, answered, missed, outbound, talk time, average handle time, transfers; `own` are the
+ * users' logs grouped by (log, direction, type, result, action), `transfers` company records that were
+ * transferred, grouped by agent.
+ */
+export function agentsReport(
+  own: readonly FactGroup[],
+  transfers: readonly FactGroup[],
+  ctx: ReportContext,
+): ReportTable {
+  const byLog = new Map<string, FactGroup[]>();
+  for (const g of own) {
+    let list = byLog.get(g.log ?? '');
+    if (!list) byLog.set(g.log ?? '', (list = []));
+    list.push(g);
   }
+  const transfersOut = new Map<string, number>();
+  for (const g of transfers) if (g.agent) transfersOut.set(g.agent, (transfersOut.get(g.agent) ?? 0) + g.n);
   const rows: ReportRow[] = [];
   for (const user of ctx.users) {
     let offered = 0;
@@ -272,19 +265,19 @@ export function agentsReport(facts: readonly FactRow[], ctx: ReportContext): Rep
     let connected = 0;
     let talkMs = 0;
     let transfersIn = 0;
-    for (const f of byLog.get(user.id) ?? []) {
-      if (f.action === 'Transfer') transfersIn++;
-      if (isOffered(f)) {
-        offered++;
-        if (isAnswered(f.result)) {
-          answered++;
-          talkMs += f.talkMs;
+    for (const g of byLog.get(user.id) ?? []) {
+      if (g.action === 'Transfer') transfersIn += g.n;
+      if (isOffered(g)) {
+        offered += g.n;
+        if (isAnswered(g.result ?? '')) {
+          answered += g.n;
+          talkMs += g.talkMs;
         }
-      } else if (f.direction === 'Outbound' && f.type === 'Voice') {
-        outbound++;
-        if (isAnswered(f.result)) {
-          connected++;
-          talkMs += f.talkMs;
+      } else if (g.direction === 'Outbound' && g.type === 'Voice') {
+        outbound += g.n;
+        if (isAnswered(g.result ?? '')) {
+          connected += g.n;
+          talkMs += g.talkMs;
         }
       }
     }
@@ -326,22 +319,11 @@ export function agentsReport(facts: readonly FactRow[], ctx: ReportContext): Rep
   };
 }
 
-/** The inbound voice calls that entered through each queue. */
-function queueCalls(facts: readonly FactRow[], ctx: ReportContext): Map<string, FactRow[]> {
-  const out = new Map<string, FactRow[]>(ctx.queues.map((q) => [q.id, []]));
-  for (const f of facts) {
-    if (f.direction !== 'Inbound' || f.type !== 'Voice' || f.entryId === null) continue;
-    out.get(f.entryId)?.push(f);
-  }
-  return out;
-}
-
-export function queuesReport(facts: readonly FactRow[], ctx: ReportContext): ReportTable {
-  const calls = queueCalls(facts, ctx);
+/** The queues' inbound voice calls grouped by (entry, result), with `inSlaCount`. */
+export function queuesReport(groups: readonly FactGroup[], ctx: ReportContext): ReportTable {
   const rows: ReportRow[] = [];
-  const slaMs = ctx.slaSeconds * 1000;
   for (const queue of ctx.queues) {
-    const list = calls.get(queue.id) ?? [];
+    let offered = 0;
     let answered = 0;
     let abandoned = 0;
     let voicemail = 0;
@@ -349,29 +331,31 @@ export function queuesReport(facts: readonly FactRow[], ctx: ReportContext): Rep
     let inSla = 0;
     let abandonMs = 0;
     let talkMs = 0;
-    for (const f of list) {
-      if (isAnswered(f.result)) {
-        answered++;
-        answerMs += f.answerMs ?? 0;
-        talkMs += f.talkMs;
-        if ((f.answerMs ?? 0) <= slaMs) inSla++;
-      } else if (f.result === 'Abandoned') {
-        abandoned++;
-        abandonMs += f.durationMs;
-      } else if (f.result === 'Voicemail') voicemail++;
+    for (const g of groups) {
+      if (g.entry !== queue.id) continue;
+      offered += g.n;
+      if (isAnswered(g.result ?? '')) {
+        answered += g.n;
+        answerMs += g.answerMs;
+        talkMs += g.talkMs;
+        inSla += g.inSlaCount;
+      } else if (g.result === 'Abandoned') {
+        abandoned += g.n;
+        abandonMs += g.durationMs;
+      } else if (g.result === 'Voicemail') voicemail += g.n;
     }
     rows.push({
       extensionId: queue.id,
       extensionNumber: queue.extensionNumber,
       name: queue.name,
-      offered: list.length,
+      offered,
       answered,
       abandoned,
       voicemail,
-      missed: list.length - answered - abandoned - voicemail,
+      missed: offered - answered - abandoned - voicemail,
       averageSpeedOfAnswer: averageSeconds(answerMs, answered),
       answeredInSla: inSla,
-      serviceLevel: percent(inSla, list.length),
+      serviceLevel: percent(inSla, offered),
       averageAbandonWait: averageSeconds(abandonMs, abandoned),
       talk: seconds(talkMs),
     });
@@ -397,32 +381,24 @@ export function queuesReport(facts: readonly FactRow[], ctx: ReportContext): Rep
   };
 }
 
-/** Per queue and answering member: calls answered, share of the queue's answered calls, talk time. */
-export function queueMembersReport(facts: readonly FactRow[], ctx: ReportContext): ReportTable {
-  const calls = queueCalls(facts, ctx);
+/** Per queue and answering member, from the queues' answered inbound voice calls grouped by (entry, agent). */
+export function queueMembersReport(groups: readonly FactGroup[], ctx: ReportContext): ReportTable {
   const names = new Map(ctx.users.map((u) => [u.id, u]));
   const rows: ReportRow[] = [];
   for (const queue of ctx.queues) {
-    const members = new Map<string, { answered: number; talkMs: number }>();
-    let answered = 0;
-    for (const f of calls.get(queue.id) ?? []) {
-      if (!isAnswered(f.result) || f.agentId === null) continue;
-      answered++;
-      const m = members.get(f.agentId) ?? { answered: 0, talkMs: 0 };
-      m.answered++;
-      m.talkMs += f.talkMs;
-      members.set(f.agentId, m);
-    }
-    const ordered = [...members].sort(([a, x], [b, y]) => y.answered - x.answered || (a < b ? -1 : 1));
-    for (const [id, m] of ordered) {
+    const members = groups.filter((g) => g.entry === queue.id && g.agent !== null && g.agent !== undefined);
+    const answered = members.reduce((sum, g) => sum + g.n, 0);
+    const ordered = [...members].sort((x, y) => y.n - x.n || (x.agent! < y.agent! ? -1 : 1));
+    for (const m of ordered) {
+      const id = m.agent!;
       rows.push({
         queueId: queue.id,
         queue: queue.name,
         extensionId: id,
         extensionNumber: names.get(id)?.extensionNumber ?? null,
         name: names.get(id)?.name ?? null,
-        answered: m.answered,
-        share: percent(m.answered, answered),
+        answered: m.n,
+        share: percent(m.n, answered),
         talk: seconds(m.talkMs),
       });
     }
@@ -443,38 +419,39 @@ export function queueMembersReport(facts: readonly FactRow[], ctx: ReportContext
   };
 }
 
-/** Per outside number: calls, faxes, talk time and billable time under the billing rule. */
-export function contactsReport(facts: readonly FactRow[], ctx: ReportContext): ReportTable {
+/**
+ * Per outside number: `voice` are the voice calls grouped by contact (with tallies and billable seconds), `faxes`
+ * the faxes grouped by contact.
+ */
+export function contactsReport(
+  voice: readonly FactGroup[],
+  faxes: readonly FactGroup[],
+  ctx: ReportContext,
+): ReportTable {
   interface Totals {
     calls: number;
     faxes: number;
     inbound: number;
-    outbound: number;
     answered: number;
     talkMs: number;
     billable: number;
   }
   const contacts = new Map<string, Totals>();
-  for (const f of facts) {
-    if (f.contactDigits === null) continue;
-    let t = contacts.get(f.contactDigits);
-    if (!t) {
-      t = { calls: 0, faxes: 0, inbound: 0, outbound: 0, answered: 0, talkMs: 0, billable: 0 };
-      contacts.set(f.contactDigits, t);
-    }
-    if (f.type === 'Fax') {
-      t.faxes++;
-      continue;
-    }
-    t.calls++;
-    if (f.direction === 'Inbound') t.inbound++;
-    else t.outbound++;
-    if (isAnswered(f.result)) {
-      t.answered++;
-      t.talkMs += f.talkMs;
-      t.billable += billableSeconds(f.talkMs, ctx.billing);
-    }
+  const totals = (contact: string) => {
+    let t = contacts.get(contact);
+    if (!t) contacts.set(contact, (t = { calls: 0, faxes: 0, inbound: 0, answered: 0, talkMs: 0, billable: 0 }));
+    return t;
+  };
+  for (const g of voice) {
+    if (!g.contact) continue;
+    const t = totals(g.contact);
+    t.calls += g.n;
+    t.inbound += g.inboundCount;
+    t.answered += g.answeredCount;
+    t.talkMs += g.talkMs;
+    t.billable += g.billable;
   }
+  for (const g of faxes) if (g.contact) totals(g.contact).faxes += g.n;
   const rate = ctx.billing.ratePerMinute;
   const rows: ReportRow[] = [...contacts]
     .sort(([a, x], [b, y]) => y.talkMs - x.talkMs || y.calls - x.calls || (a < b ? -1 : 1))
@@ -483,7 +460,7 @@ export function contactsReport(facts: readonly FactRow[], ctx: ReportContext): R
       calls: t.calls,
       faxes: t.faxes,
       inbound: t.inbound,
-      outbound: t.outbound,
+      outbound: t.calls - t.inbound,
       answered: t.answered,
       talk: seconds(t.talkMs),
       billable: t.billable,

@@ -1,7 +1,8 @@
 // One entry point for every report, whoever asks (CLI, our HTTP API, dashboards): parses the parameters, decides
-// which logs to read, reads the records' report facts from the store, applies the filters and runs the report.
+// which logs to read, has the store count, sum and rank the records' report facts in SQL, and shapes the rows.
 
 import {
+  ANSWERED_RESULTS,
   CALL_TYPES,
   DIRECTIONS,
   errors,
@@ -10,22 +11,31 @@ import {
   type Direction,
   type Extension,
 } from '../domain/index.ts';
-import type { FactRow, Store } from '../store/index.ts';
-import { DEFAULT_BUSINESS_HOURS, LocalClock, parseBusinessHours, type BusinessHours } from './local-time.ts';
+import type { AggregateQuery, FactDim, Store } from '../store/index.ts';
+import {
+  DEFAULT_BUSINESS_HOURS,
+  INTERVALS,
+  LocalClock,
+  parseBusinessHours,
+  type BusinessHours,
+  type Interval,
+} from './local-time.ts';
 import {
   agentsReport,
+  bucketStarts,
   contactsReport,
+  DURATION_PERCENTILES,
   durationsReport,
   GROUPINGS,
-  OUTCOME_COLUMNS,
+  MAX_BUCKETS,
   outcomesReport,
-  tallyOutcomes,
   queueMembersReport,
   queuesReport,
   volumeReport,
   type ReportContext,
   type ReportTable,
 } from './report-definitions.ts';
+import { reportLimit } from './report-limits.ts';
 import { DEFAULT_BILLING, ROUNDINGS, type BillingRule, type Rounding } from './report-math.ts';
 import {
   DEFAULT_RECONCILE_RULES,
@@ -178,33 +188,52 @@ function findExtension(extensions: Extension[], key: string, parameter: string):
   return found;
 }
 
-/** The facts a request reads, filtered. */
-async function readFacts(store: Store, accountId: string, req: ReportRequest, extensions: Extension[]) {
+/** The filters, logs and local-time settings of a request as the store's grouped queries take them. */
+async function scope(store: Store, accountId: string, req: ReportRequest, extensions: Extension[]) {
   const users = extensions.filter((e) => e.type === 'User');
   const queues = extensions.filter((e) => e.type === 'Department');
   const own = req.extension === undefined ? null : findExtension(extensions, req.extension, 'extension');
   const queue = req.queue === undefined ? null : findExtension(queues, req.queue, 'queue');
+  const phone = req.phoneNumber === undefined ? null : normalizeNumber(req.phoneNumber, req.rules.countryCode);
+  if (req.phoneNumber !== undefined && phone === null) throw errors.invalidParameter('phoneNumber', req.phoneNumber);
+  const clock = new LocalClock(req.timeZone);
+  const interval = (INTERVALS as readonly string[]).includes(req.by ?? '') ? (req.by as Interval) : undefined;
+  if (interval && bucketStarts({ from: req.from, to: req.to, clock }, interval).length > MAX_BUCKETS) {
+    throw reportLimit(
+      'by',
+      `at most ${MAX_BUCKETS.toLocaleString('en-US')} ${interval} buckets in a period; narrow from/to`,
+      interval,
+    );
+  }
   const log = own?.id ?? null;
-  const logs = req.report === 'agents' ? [...(own ? [own.id] : users.map((u) => u.id)), null] : [log];
-  const facts = await store.reports.facts({
+  const query: AggregateQuery = {
     accountId,
-    logs,
+    logs: [log],
     dateFrom: req.from,
     dateTo: req.to - 1,
     directions: req.directions,
     types: req.types,
-  });
-  const clock = new LocalClock(req.timeZone);
-  const phone = req.phoneNumber === undefined ? null : normalizeNumber(req.phoneNumber, req.rules.countryCode);
-  if (req.phoneNumber !== undefined && phone === null) throw errors.invalidParameter('phoneNumber', req.phoneNumber);
-  const keep = (f: FactRow) =>
-    (queue === null || f.entryId === queue.id) &&
-    (phone === null || f.contactDigits === phone || f.toDigits === phone) &&
-    (req.hours === undefined || clock.isBusinessTime(f.startTime, req.businessHours) === (req.hours === 'business'));
-  const filtered = queue === null && phone === null && req.hours === undefined ? facts : facts.filter(keep);
+    ...(queue ? { entryIds: [queue.id] } : {}),
+    ...(phone ? { phoneDigits: phone } : {}),
+  };
+  if (interval || req.hours) {
+    // The zone's offsets over the part of the period that holds records (the rest has nothing to group).
+    const bounds = await store.reports.bounds(query);
+    if (bounds) {
+      const first = Math.max(req.from, bounds.first);
+      const last = Math.min(req.to - 1, bounds.last);
+      query.zone = clock.segments(first, last + 1);
+      if (interval === 'month') {
+        query.buckets = bucketStarts({ from: first, to: last + 1, clock }, 'month');
+      } else if (interval) query.buckets = interval;
+    }
+    if (req.hours) query.hours = { ...req.businessHours, inside: req.hours === 'business' };
+  }
   return {
-    facts: filtered,
+    query,
     clock,
+    own,
+    interval,
     users: own ? users.filter((u) => u.id === own.id) : users,
     queues: queue ? [queue] : queues,
   };
@@ -218,37 +247,7 @@ export async function runReport(
   external: readonly ExternalCall[] = [],
 ): Promise<ReportResult> {
   const extensions = await store.listExtensions(accountId);
-  const base = {
-    from: new Date(req.from).toISOString(),
-    to: new Date(req.to).toISOString(),
-    timeZone: req.timeZone,
-    filters: describeFilters(req),
-  };
-  if (req.report === 'outcomes' && req.by === undefined && req.hours === undefined) {
-    // Counted in SQL: no record leaves the database.
-    const own = req.extension === undefined ? null : findExtension(extensions, req.extension, 'extension');
-    const queues = extensions.filter((e) => e.type === 'Department');
-    const queue = req.queue === undefined ? null : findExtension(queues, req.queue, 'queue');
-    const phone = req.phoneNumber === undefined ? null : normalizeNumber(req.phoneNumber, req.rules.countryCode);
-    if (req.phoneNumber !== undefined && phone === null) throw errors.invalidParameter('phoneNumber', req.phoneNumber);
-    const counts = await store.reports.outcomeCounts({
-      accountId,
-      logs: [own?.id ?? null],
-      dateFrom: req.from,
-      dateTo: req.to - 1,
-      directions: req.directions,
-      types: req.types,
-      ...(queue ? { entryId: queue.id } : {}),
-      ...(phone ? { phoneDigits: phone } : {}),
-    });
-    return {
-      report: 'outcomes',
-      columns: [{ key: 'key', label: 'period' }, ...OUTCOME_COLUMNS],
-      rows: [tallyOutcomes('all', counts)],
-      ...base,
-    };
-  }
-  const { facts, clock, users, queues } = await readFacts(store, accountId, req, extensions);
+  const { query, clock, own, users, queues } = await scope(store, accountId, req, extensions);
   const ctx: ReportContext = {
     from: req.from,
     to: req.to,
@@ -259,32 +258,103 @@ export async function runReport(
     users,
     queues,
   };
-  return { ...computeReport(req, facts, ctx, external), ...base };
+  const base = {
+    from: new Date(req.from).toISOString(),
+    to: new Date(req.to).toISOString(),
+    timeZone: req.timeZone,
+    filters: describeFilters(req),
+  };
+  return { ...(await compute(store, req, query, own, ctx, external)), ...base };
 }
 
-export function computeReport(
-  req: Pick<ReportRequest, 'report' | 'rules'>,
-  facts: readonly FactRow[],
+/** The grouping dimension of `by` (volume, outcomes, durations). */
+function byDim(by: string | undefined): FactDim[] {
+  if (by === undefined) return [];
+  if ((INTERVALS as readonly string[]).includes(by)) return ['bucket'];
+  return [by as 'direction' | 'type' | 'result'];
+}
+
+/** Most records reconciliation reads (it matches record by record in memory). */
+export const MAX_RECONCILE_RECORDS = 1_000_000;
+
+async function compute(
+  store: Store,
+  req: ReportRequest,
+  q: AggregateQuery,
+  own: Extension | null,
   ctx: ReportContext,
-  external: readonly ExternalCall[] = [],
-): ReportTable {
+  external: readonly ExternalCall[],
+): Promise<ReportTable> {
+  const reports = store.reports;
+  const kinds: FactDim[] = ['direction', 'type', 'result'];
   switch (req.report) {
     case 'volume':
-      return volumeReport(facts, ctx);
+      return volumeReport(await reports.aggregate({ ...q, by: [...byDim(req.by ?? 'day'), ...kinds] }), {
+        ...ctx,
+        by: req.by ?? 'day',
+      });
     case 'outcomes':
-      return outcomesReport(facts, ctx);
-    case 'durations':
-      return durationsReport(facts, ctx);
-    case 'agents':
-      return agentsReport(facts, ctx);
+      return outcomesReport(await reports.aggregate({ ...q, by: [...byDim(req.by), ...kinds] }), ctx);
+    case 'durations': {
+      const by = byDim(req.by);
+      const [talk, wait, duration, keys] = await Promise.all([
+        reports.percentiles({ ...q, by }, 'talk', DURATION_PERCENTILES),
+        reports.percentiles({ ...q, by }, 'wait', DURATION_PERCENTILES),
+        reports.percentiles({ ...q, by }, 'duration', DURATION_PERCENTILES),
+        by.length ? reports.aggregate({ ...q, by }) : Promise.resolve([]),
+      ]);
+      const key = by[0];
+      const present = key ? keys.map((g) => g[key] as string | number) : [];
+      return durationsReport({ talk, wait, duration }, present, ctx);
+    }
+    case 'agents': {
+      const logs = own ? [own.id] : ctx.users.map((u) => u.id);
+      const [mine, transfers] = await Promise.all([
+        reports.aggregate({ ...q, logs, by: ['log', 'direction', 'type', 'result', 'action'] }),
+        reports.aggregate({ ...q, logs: [null], transferred: true, by: ['agent'] }),
+      ]);
+      return agentsReport(mine, transfers, ctx);
+    }
     case 'queues':
-      return queuesReport(facts, ctx);
-    case 'queue-members':
-      return queueMembersReport(facts, ctx);
-    case 'contacts':
-      return contactsReport(facts, ctx);
-    case 'reconcile':
-      return reconcile(facts, external, req.rules);
+    case 'queue-members': {
+      const calls: AggregateQuery = {
+        ...q,
+        logs: [null],
+        directions: (q.directions ?? ['Inbound']).filter((d) => d === 'Inbound'),
+        types: (q.types ?? ['Voice']).filter((t) => t === 'Voice'),
+        entryIds: ctx.queues.map((e) => e.id).filter((id) => !q.entryIds || q.entryIds.includes(id)),
+      };
+      if (req.report === 'queues') {
+        const groups = await reports.aggregate({ ...calls, by: ['entry', 'result'], slaMs: ctx.slaSeconds * 1000 });
+        return queuesReport(groups, ctx);
+      }
+      const answered = { ...calls, results: [...ANSWERED_RESULTS] };
+      return queueMembersReport(await reports.aggregate({ ...answered, by: ['entry', 'agent'] }), ctx);
+    }
+    case 'contacts': {
+      const unit = req.billing.rounding === 'minute' ? 60 : req.billing.rounding === '6s' ? 6 : 1;
+      const [voice, faxes] = await Promise.all([
+        reports.aggregate({
+          ...q,
+          types: (q.types ?? ['Voice']).filter((t) => t === 'Voice'),
+          by: ['contact'],
+          tallies: true,
+          billing: { unitSeconds: unit, minimumSeconds: req.billing.minimumSeconds },
+        }),
+        reports.aggregate({ ...q, types: (q.types ?? ['Fax']).filter((t) => t === 'Fax'), by: ['contact'] }),
+      ]);
+      return contactsReport(voice, faxes, ctx);
+    }
+    case 'reconcile': {
+      const records = await reports.count(q);
+      if (records > MAX_RECONCILE_RECORDS) {
+        throw reportLimit(
+          'to',
+          `reconcile reads at most ${MAX_RECONCILE_RECORDS.toLocaleString('en-US')} records (this period holds ${records.toLocaleString('en-US')}); narrow from/to`,
+        );
+      }
+      return reconcile(await reports.facts({ ...q, external: true }), external, req.rules);
+    }
   }
 }
 

@@ -36,7 +36,17 @@ export {
   type NewOutboxRow,
 } from './subscriptions-store.ts';
 export { prepareRecord, type PreparedRecord } from './call-log-row.ts';
-export { ReportStore, type FactQuery, type FactRow } from './report-store.ts';
+export {
+  ReportStore,
+  type AggregateQuery,
+  type FactDim,
+  type FactGroup,
+  type FactQuery,
+  type FactRow,
+  type MetricStats,
+  type MsRange,
+  type ZoneSegments,
+} from './report-store.ts';
 export { createDiskBlobStore, type BlobStore } from './blob-store.ts';
 export { AuthorizationStore, type AppAuthorization, type AuthorizationCode } from './authorization-store.ts';
 export { applyRetention, startRetentionJob, type RetentionResult } from './retention.ts';

@@ -154,7 +154,7 @@ export class KyselyStore implements Store {
     this.eventLog = new EventLog(db, dialect);
     this.syncState = syncStateTable(db);
     this.security = new SecurityStore(db, dialect);
-    this.reports = new ReportStore(db);
+    this.reports = new ReportStore(db, dialect);
     this.operator = new OperatorQueries(db);
   }
 

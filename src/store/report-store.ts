@@ -1,8 +1,10 @@
 // What reports read from the store: the report columns of the live (not deleted) records of some logs in a time
-// range, read from the covering index call_log_report alone (migration 0008-reports).
+// range (covering index call_log_report, migration 0008-reports), aggregated in SQL — grouped counts and sums,
+// nearest-rank percentiles — so only groups leave the database. Reconciliation alone reads records.
 
-import type { Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.ts';
+import type { Dialect } from './migrations.ts';
 
 /** The logs and time range a report reads. */
 export interface FactQuery {
@@ -37,90 +39,492 @@ export interface FactRow {
   toDigits: string | null;
 }
 
-export class ReportStore {
-  constructor(private readonly db: Kysely<Database>) {}
+/**
+ * A time zone as SQL sees it over a range: the UTC offset (ms) from each instant on, ascending. The wall clock of
+ * a record is `start_time + offset`, so local hours, days, weekdays and minutes of day are integer arithmetic.
+ */
+export type ZoneSegments = readonly { from: number; offsetMs: number }[];
 
+/** Only calls that started inside (or outside) weekly hours, on the local wall clock. */
+export interface HoursFilter {
+  /** Weekdays, 0 = Sunday. */
+  days: readonly number[];
+  /** Minutes after local midnight, start inclusive, end exclusive. */
+  start: number;
+  end: number;
+  inside: boolean;
+}
+
+/** A range filter on a per-call value, ms (inclusive bounds). */
+export interface MsRange {
+  min?: number;
+  max?: number;
+}
+
+/** Columns and derived values a query can group by. */
+export type FactDim =
+  | 'log'
+  | 'direction'
+  | 'type'
+  | 'result'
+  | 'action'
+  | 'entry'
+  | 'agent'
+  | 'owner'
+  | 'transferred'
+  | 'contact'
+  /** Whether the record has an outside number. */
+  | 'external'
+  /** The local wall-clock start of the record's bucket (`buckets`), epoch ms of the wall clock. */
+  | 'bucket'
+  /** Whether the record started inside the `businessHours` of the query. */
+  | 'business'
+  /** Answered within `slaMs`. */
+  | 'inSla'
+  | 'talked'
+  | 'waited'
+  | 'lasted'
+  /** Whether the call entered through one of `queueIds`. */
+  | 'queued';
+
+/** A grouped query: the filters of FactQuery and more, what to group by, and optional measures. */
+export interface AggregateQuery extends FactQuery {
+  /** Only calls that entered through one of these extensions (call queues). */
+  entryIds?: readonly string[];
+  /** Only calls whose outside number or called number is one of these (digits). */
+  phoneDigits?: string;
+  /** Only calls whose called number is one of these (digits). */
+  toDigits?: readonly string[];
+  /** Only outbound calls of these owners (`fromOwners`) / inbound calls of these (`toOwners`). */
+  fromOwners?: readonly string[];
+  toOwners?: readonly string[];
+  results?: readonly string[];
+  transferred?: boolean;
+  /** Only records with an outside number. */
+  external?: boolean;
+  /** Per-call values within bounds: duration, talk, or ringing (the answer offset of answered calls, the duration of
+   * unanswered inbound voice calls, else 0). */
+  ranges?: readonly (MsRange & { value: 'duration' | 'talk' | 'ring' })[];
+  /** The call queues, for the `queued` dimension. */
+  queueIds?: readonly string[];
+  /** The zone the local-time groupings and filters use (required with `bucket`, `business`, `hours`, `weekdays`). */
+  zone?: ZoneSegments;
+  hours?: HoursFilter;
+  /** Only calls that started on these local weekdays (0 = Sunday) and, if given, in these local minute ranges. */
+  weekdays?: readonly number[];
+  minutes?: readonly { from: number; to: number }[];
+  businessHours?: Omit<HoursFilter, 'inside'>;
   /**
-   * The live records of the query's logs in its range counted by (direction, type, result), in SQL: what the
-   * outcomes report needs, without moving the records. Optional: only calls entering through `entryId`, or with
-   * this outside or called number.
+   * The `bucket` dimension: local hours, days or weeks (from Monday), or the given ascending wall-clock starts (a
+   * record falls in the last start at or before its wall clock; months).
    */
-  async outcomeCounts(
-    q: FactQuery & { entryId?: string; phoneDigits?: string },
-  ): Promise<{ direction: string; type: string; result: string; n: number }[]> {
-    if (!q.logs.length) return [];
-    const logs = q.logs.map((l) => l ?? '');
-    let query = this.db
-      .selectFrom('call_log')
-      .select(['direction', 'type', 'result', (eb) => eb.fn.countAll<number | string>().as('n')])
-      .where('account_id', '=', q.accountId)
-      .where('extension_id', logs.length === 1 ? '=' : 'in', logs.length === 1 ? logs[0] : logs)
-      .where('start_time', '>=', q.dateFrom)
-      .where('start_time', '<=', q.dateTo)
-      .where('deleted', '=', 0);
-    if (q.directions) query = query.where('direction', 'in', [...q.directions]);
-    if (q.types) query = query.where('type', 'in', [...q.types]);
-    if (q.entryId !== undefined) query = query.where('entry_id', '=', q.entryId);
-    const digits = q.phoneDigits;
-    if (digits !== undefined) {
-      query = query.where((eb) => eb.or([eb('contact_digits', '=', digits), eb('to_digits', '=', digits)]));
+  buckets?: 'hour' | 'day' | 'week' | readonly number[];
+  slaMs?: number;
+  /** What to group by (nothing: one group). */
+  by?: readonly FactDim[];
+  /** Billable seconds under a rounding unit (s) and a minimum (s), summed over answered calls with talk > 0. */
+  billing?: { unitSeconds: number; minimumSeconds: number };
+  /** Also count the inbound and the answered records of each group. */
+  tallies?: boolean;
+  /** Also the smallest and largest duration, talk and answer offset of each group. */
+  extremes?: boolean;
+}
+
+/** One group: the dimensions asked for (others absent) and its measures. */
+export interface FactGroup {
+  log?: string;
+  direction?: string;
+  type?: string;
+  result?: string;
+  action?: string;
+  entry?: string | null;
+  agent?: string | null;
+  owner?: string | null;
+  transferred?: boolean;
+  contact?: string | null;
+  external?: boolean;
+  bucket?: number;
+  business?: boolean;
+  inSla?: boolean;
+  talked?: boolean;
+  waited?: boolean;
+  lasted?: boolean;
+  queued?: boolean;
+  /** Records in the group. */
+  n: number;
+  durationMs: number;
+  talkMs: number;
+  /** Sum of answer offsets (0 for unanswered records). */
+  answerMs: number;
+  /** Answered with an answer offset ≤ slaMs (when the query gives slaMs). */
+  inSlaCount: number;
+  billable: number;
+  inboundCount: number;
+  answeredCount: number;
+  minDurationMs?: number;
+  maxDurationMs?: number;
+  minTalkMs?: number;
+  maxTalkMs?: number;
+  minAnswerMs?: number;
+  maxAnswerMs?: number;
+}
+
+/** Per-call values percentiles can be taken of. */
+export type Metric = 'talk' | 'wait' | 'duration';
+
+/** A metric's count, total and nearest-rank percentiles in one group. */
+export interface MetricStats {
+  key: string | number | null;
+  n: number;
+  total: number;
+  /** Value at each asked percentile, in the order asked. */
+  values: number[];
+}
+
+const ANSWERED = sql`result in ('Accepted', 'Call connected')`;
+const DAY_MS = 86_400_000;
+
+const int = (v: number): RawBuilder<number> => {
+  if (!Number.isSafeInteger(v)) throw new Error(`not an integer: ${v}`);
+  return sql.lit(v);
+};
+
+/** `start_time` on the zone's wall clock. */
+function wall(zone: ZoneSegments | undefined): RawBuilder<number> {
+  if (!zone?.length) return sql`start_time`;
+  if (zone.length === 1) return sql`(start_time + ${int(zone[0].offsetMs)})`;
+  const cases = zone.slice(1).map((s, i) => sql`when start_time < ${int(s.from)} then ${int(zone[i].offsetMs)}`);
+  return sql`(start_time + case ${sql.join(cases, sql` `)} else ${int(zone[zone.length - 1].offsetMs)} end)`;
+}
+
+/** Whether the wall clock `w` lies in the weekly hours. */
+function withinHours(w: RawBuilder<number>, h: Omit<HoursFilter, 'inside'>): RawBuilder<SqlBool> {
+  const days = h.days.length ? sql.join(h.days.map(int)) : sql`-1`;
+  return sql`((${w} / ${int(DAY_MS)} + 4) % 7 in (${days}) and ${w} % ${int(DAY_MS)} >= ${int(h.start * 60_000)} and ${w} % ${int(DAY_MS)} < ${int(h.end * 60_000)})`;
+}
+
+const flag = (e: RawBuilder<unknown>) => sql<number>`case when ${e} then 1 else 0 end`;
+
+/** The SQL of a dimension. */
+function dimension(d: FactDim, q: AggregateQuery): RawBuilder<unknown> {
+  switch (d) {
+    case 'log':
+      return sql`extension_id`;
+    case 'direction':
+    case 'type':
+    case 'result':
+    case 'action':
+    case 'transferred':
+      return sql.ref(d);
+    case 'entry':
+      return sql`entry_id`;
+    case 'agent':
+      return sql`agent_id`;
+    case 'owner':
+      return sql`owner_id`;
+    case 'contact':
+      return sql`contact_digits`;
+    case 'external':
+      return flag(sql`contact_digits is not null`);
+    case 'bucket': {
+      const w = wall(q.zone);
+      const b = q.buckets ?? 'day';
+      if (b === 'hour' || b === 'day') {
+        const unit = int(b === 'hour' ? 3_600_000 : DAY_MS);
+        return sql`(${w} / ${unit} * ${unit})`;
+      }
+      // 1970-01-01 was a Thursday: a day number plus 3, modulo 7, is the days since Monday.
+      if (b === 'week') return sql`((${w} / ${int(DAY_MS)} - (${w} / ${int(DAY_MS)} + 3) % 7) * ${int(DAY_MS)})`;
+      if (b.length <= 1) return sql`(start_time * 0 + ${int(b[0] ?? 0)})`;
+      const cases = b.slice(1).map((start, i) => sql`when ${w} < ${int(start)} then ${int(b[i])}`);
+      return sql`(case ${sql.join(cases, sql` `)} else ${int(b[b.length - 1])} end)`;
     }
-    const rows = await query.groupBy(['direction', 'type', 'result']).execute();
-    return rows.map((r) => ({ direction: r.direction, type: r.type, result: r.result, n: Number(r.n) }));
+    case 'business':
+      if (!q.businessHours) throw new Error('business needs businessHours');
+      return flag(withinHours(wall(q.zone), q.businessHours));
+    case 'inSla':
+      return flag(sql`${ANSWERED} and coalesce(answer_ms, 0) <= ${int(q.slaMs ?? 0)}`);
+    case 'talked':
+      return flag(sql`talk_ms > 0`);
+    case 'waited':
+      return flag(sql`coalesce(answer_ms, 0) > 0`);
+    case 'lasted':
+      return flag(sql`duration_ms > 0`);
+    case 'queued':
+      return q.queueIds?.length ? flag(sql`entry_id in (${sql.join([...q.queueIds])})`) : sql`0`;
+  }
+}
+
+const BOOLEAN_DIMS = new Set<FactDim>([
+  'transferred',
+  'external',
+  'business',
+  'inSla',
+  'talked',
+  'waited',
+  'lasted',
+  'queued',
+]);
+const NUMBER_DIMS = new Set<FactDim>(['bucket']);
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+export class ReportStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** The WHERE of a query: its logs, range and filters. */
+  private where(q: AggregateQuery): RawBuilder<SqlBool> {
+    const logs = q.logs.map((l) => l ?? '');
+    const parts: Expression<SqlBool>[] = [
+      sql`account_id = ${q.accountId}`,
+      logs.length === 1 ? sql`extension_id = ${logs[0]}` : sql`extension_id in (${sql.join(logs)})`,
+      sql`start_time >= ${q.dateFrom}`,
+      sql`start_time <= ${q.dateTo}`,
+      sql`deleted = 0`,
+    ];
+    const within = (col: string, list: readonly string[] | undefined) => {
+      if (list) parts.push(list.length ? sql`${sql.ref(col)} in (${sql.join([...list])})` : sql`1 = 0`);
+    };
+    within('direction', q.directions);
+    within('type', q.types);
+    within('result', q.results);
+    within('entry_id', q.entryIds);
+    within('to_digits', q.toDigits);
+    if (q.phoneDigits !== undefined) {
+      parts.push(sql`(contact_digits = ${q.phoneDigits} or to_digits = ${q.phoneDigits})`);
+    }
+    if (q.fromOwners) {
+      parts.push(
+        sql`direction = 'Outbound' and owner_id in (${sql.join(q.fromOwners.length ? [...q.fromOwners] : [''])})`,
+      );
+    }
+    if (q.toOwners) {
+      parts.push(sql`direction = 'Inbound' and owner_id in (${sql.join(q.toOwners.length ? [...q.toOwners] : [''])})`);
+    }
+    if (q.external) parts.push(sql`contact_digits is not null`);
+    if (q.transferred !== undefined) parts.push(sql`transferred = ${int(q.transferred ? 1 : 0)}`);
+    for (const r of q.ranges ?? []) {
+      const v =
+        r.value === 'duration'
+          ? sql`duration_ms`
+          : r.value === 'talk'
+            ? sql`talk_ms`
+            : sql`(case when ${ANSWERED} then coalesce(answer_ms, 0) when direction = 'Inbound' and type = 'Voice' then duration_ms else 0 end)`;
+      if (r.min !== undefined) parts.push(sql`${v} >= ${int(r.min)}`);
+      if (r.max !== undefined) parts.push(sql`${v} <= ${int(r.max)}`);
+    }
+    const w = wall(q.zone);
+    if (q.hours) {
+      const inside = withinHours(w, q.hours);
+      parts.push(q.hours.inside ? inside : sql`not ${inside}`);
+    }
+    if (q.weekdays) {
+      const days = q.weekdays.length ? sql.join(q.weekdays.map(int)) : sql`-1`;
+      parts.push(sql`(${w} / ${int(DAY_MS)} + 4) % 7 in (${days})`);
+    }
+    if (q.minutes) {
+      const ranges = q.minutes.map(
+        (m) =>
+          sql`(${w} % ${int(DAY_MS)} >= ${int(m.from * 60_000)} and ${w} % ${int(DAY_MS)} < ${int(m.to * 60_000)})`,
+      );
+      parts.push(ranges.length ? sql`(${sql.join(ranges, sql` or `)})` : sql`1 = 0`);
+    }
+    return sql`${sql.join(parts, sql` and `)}`;
   }
 
-  /** The live records of the query's logs in its range, oldest first within each log. */
-  async facts(q: FactQuery): Promise<FactRow[]> {
+  /** The query's records grouped by `q.by`, counted and summed in SQL. */
+  async aggregate(q: AggregateQuery): Promise<FactGroup[]> {
     if (!q.logs.length) return [];
+    const by = q.by ?? [];
+    const dims = by.map((d) => dimension(d, q));
+    const selected = by.map((d, i) => sql`${dims[i]} as ${sql.ref(`d${i}`)}`);
+    const measures: RawBuilder<unknown>[] = [
+      sql`count(*) as n`,
+      sql`sum(duration_ms) as duration`,
+      sql`sum(talk_ms) as talk`,
+      sql`sum(coalesce(answer_ms, 0)) as answer`,
+    ];
+    if (q.slaMs !== undefined) {
+      measures.push(
+        sql`sum(case when ${ANSWERED} and coalesce(answer_ms, 0) <= ${int(q.slaMs)} then 1 else 0 end) as in_sla`,
+      );
+    }
+    if (q.billing) {
+      const unitMs = int(q.billing.unitSeconds * 1000);
+      const unit = int(q.billing.unitSeconds);
+      const min = int(q.billing.minimumSeconds);
+      // Started units (ceil of talk / unit, in integer arithmetic), at least the minimum; 0 without talk.
+      const billed = sql`((talk_ms + ${unitMs} - 1) / ${unitMs} * ${unit})`;
+      measures.push(
+        sql`sum(case when type = 'Voice' and ${ANSWERED} and talk_ms > 0 then (case when ${billed} < ${min} then ${min} else ${billed} end) else 0 end) as billable`,
+      );
+    }
+    if (q.tallies) {
+      measures.push(
+        sql`sum(case when direction = 'Inbound' then 1 else 0 end) as inbound`,
+        sql`sum(case when ${ANSWERED} then 1 else 0 end) as answered`,
+      );
+    }
+    if (q.extremes) {
+      measures.push(
+        sql`min(duration_ms) as min_duration`,
+        sql`max(duration_ms) as max_duration`,
+        sql`min(talk_ms) as min_talk`,
+        sql`max(talk_ms) as max_talk`,
+        sql`min(coalesce(answer_ms, 0)) as min_answer`,
+        sql`max(coalesce(answer_ms, 0)) as max_answer`,
+      );
+    }
+    const groupBy = dims.length ? sql` group by ${sql.join(dims.map((_, i) => sql.raw(String(i + 1))))}` : sql``;
+    const query = sql<
+      Record<string, unknown>
+    >`select ${sql.join([...selected, ...measures])} from call_log where ${this.where(q)}${groupBy}`;
+    const { rows } = await query.execute(this.db);
+    return rows.map((r) => {
+      const g: FactGroup = {
+        n: num(r.n),
+        durationMs: num(r.duration),
+        talkMs: num(r.talk),
+        answerMs: num(r.answer),
+        inSlaCount: num(r.in_sla),
+        billable: num(r.billable),
+        inboundCount: num(r.inbound),
+        answeredCount: num(r.answered),
+      };
+      by.forEach((d, i) => {
+        const v = r[`d${i}`];
+        const value = BOOLEAN_DIMS.has(d) ? Number(v) === 1 : NUMBER_DIMS.has(d) ? Number(v) : (v as string | null);
+        (g as unknown as Record<string, unknown>)[d] = value;
+      });
+      if (q.extremes) {
+        g.minDurationMs = num(r.min_duration);
+        g.maxDurationMs = num(r.max_duration);
+        g.minTalkMs = num(r.min_talk);
+        g.maxTalkMs = num(r.max_talk);
+        g.minAnswerMs = num(r.min_answer);
+        g.maxAnswerMs = num(r.max_answer);
+      }
+      return g;
+    });
+  }
+
+  /**
+   * A metric's count, total and nearest-rank percentiles (the ⌈p/100·n⌉-th smallest value, p in 0..100, computed
+   * in floating point as report-math.ts `percentile` does) per value of one optional dimension. PostgreSQL:
+   * `percentile_disc`, which takes that very rank; SQLite: the rows at those ranks of a window ordered by value.
+   */
+  async percentiles(q: AggregateQuery, metric: Metric, ps: readonly number[]): Promise<MetricStats[]> {
+    if (!q.logs.length) return [];
+    const value = metric === 'duration' ? sql`duration_ms` : metric === 'talk' ? sql`talk_ms` : sql`answer_ms`;
+    const only =
+      metric === 'duration'
+        ? sql`type = 'Voice'`
+        : metric === 'talk'
+          ? sql`type = 'Voice' and ${ANSWERED}`
+          : sql`type = 'Voice' and ${ANSWERED} and direction = 'Inbound' and answer_ms is not null`;
+    const dim = q.by?.[0];
+    const key = dim ? dimension(dim, q) : sql`0`;
+    const groupBy = dim ? sql` group by 1` : sql``;
+    const partition = dim ? sql`partition by ${key}` : sql``;
+    const where = sql`${this.where(q)} and ${only}`;
+    const parse = (v: unknown) =>
+      !dim || v === null || v === undefined ? null : NUMBER_DIMS.has(dim) ? Number(v) : `${v as string | number}`;
+    if (this.dialect === 'postgres') {
+      const fractions = sql.join(ps.map((p) => sql.lit(p / 100)));
+      const { rows } = await sql<{ k: unknown; n: unknown; total: unknown; v: unknown[] | string }>`
+        select ${key} as k, count(*) as n, sum(${value}) as total,
+          percentile_disc(array[${fractions}]::float8[]) within group (order by ${value}) as v
+        from call_log where ${where}${groupBy}`.execute(this.db);
+      return rows.map((r) => ({
+        key: parse(r.k),
+        n: num(r.n),
+        total: num(r.total),
+        values: (Array.isArray(r.v) ? r.v : String(r.v).replace(/[{}]/g, '').split(',')).map(Number),
+      }));
+    }
+    // Counts and totals per group first, then only the rows at the wanted ranks of one ordered window.
+    const { rows: counts } = await sql<{ k: unknown; n: unknown; total: unknown }>`
+      select ${key} as k, count(*) as n, sum(${value}) as total from call_log where ${where}${groupBy}`.execute(
+      this.db,
+    );
+    const rankOf = (p: number, n: number) => Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
+    const wanted = new Set(counts.flatMap((c) => ps.map((p) => rankOf(p, num(c.n)))));
+    if (!wanted.size) return [];
+    const { rows } = await sql<{ k: unknown; rn: unknown; v: unknown }>`
+      select k, rn, v from (
+        select ${key} as k, ${value} as v, row_number() over (${partition} order by ${value}) as rn
+        from call_log where ${where})
+      where rn in (${sql.join([...wanted].map(int))})`.execute(this.db);
+    const at = new Map<unknown, Map<number, number>>();
+    for (const r of rows) {
+      let m = at.get(r.k);
+      if (!m) at.set(r.k, (m = new Map<number, number>()));
+      m.set(num(r.rn), num(r.v));
+    }
+    return counts.map((c) => {
+      const n = num(c.n);
+      return {
+        key: parse(c.k),
+        n,
+        total: num(c.total),
+        values: ps.map((p) => at.get(c.k)?.get(rankOf(p, n)) ?? 0),
+      };
+    });
+  }
+
+  /** The first and last start time of a log's live records in a range (null when it has none). */
+  async bounds(q: FactQuery): Promise<{ first: number; last: number } | null> {
     const logs = q.logs.map((l) => l ?? '');
-    let query = this.db
+    const row = await this.db
       .selectFrom('call_log')
-      .select([
-        'extension_id',
-        'id',
-        'start_time',
-        'direction',
-        'type',
-        'result',
-        'action',
-        'duration_ms',
-        'talk_ms',
-        'answer_ms',
-        'owner_id',
-        'entry_id',
-        'agent_id',
-        'transferred',
-        'contact_digits',
-        'to_digits',
-      ])
+      .select((eb) => [eb.fn.min('start_time').as('first'), eb.fn.max('start_time').as('last')])
       .where('account_id', '=', q.accountId)
-      .where('extension_id', logs.length === 1 ? '=' : 'in', logs.length === 1 ? logs[0] : logs)
+      .where('extension_id', 'in', logs)
       .where('start_time', '>=', q.dateFrom)
       .where('start_time', '<=', q.dateTo)
-      .where('deleted', '=', 0);
-    if (q.directions) query = query.where('direction', 'in', [...q.directions]);
-    if (q.types) query = query.where('type', 'in', [...q.types]);
-    const rows = await query.execute();
+      .executeTakeFirst();
+    if (!row || row.first === null || row.last === null) return null;
+    return { first: Number(row.first), last: Number(row.last) };
+  }
+
+  /** How many live records of the query's logs lie in its range. */
+  async count(q: AggregateQuery): Promise<number> {
+    const { rows } = await sql<{ n: unknown }>`select count(*) as n from call_log where ${this.where(q)}`.execute(
+      this.db,
+    );
+    return num(rows[0]?.n);
+  }
+
+  /** The live records the query selects, one by one (what reconciliation reads, with `external`). */
+  async facts(q: AggregateQuery): Promise<FactRow[]> {
+    if (!q.logs.length) return [];
+    const { rows } = await sql<Record<string, unknown>>`
+      select extension_id, id, start_time, direction, type, result, action, duration_ms, talk_ms, answer_ms, owner_id,
+        entry_id, agent_id, transferred, contact_digits, to_digits
+      from call_log where ${this.where(q)}`.execute(this.db);
     const out = new Array<FactRow>(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
       out[i] = {
-        log: r.extension_id,
-        id: r.id,
+        log: r.extension_id as string,
+        id: r.id as string,
         startTime: Number(r.start_time),
-        direction: r.direction,
-        type: r.type,
-        result: r.result,
-        action: r.action,
+        direction: r.direction as string,
+        type: r.type as string,
+        result: r.result as string,
+        action: r.action as string,
         durationMs: Number(r.duration_ms),
         talkMs: Number(r.talk_ms),
         answerMs: r.answer_ms === null ? null : Number(r.answer_ms),
-        ownerId: r.owner_id,
-        entryId: r.entry_id,
-        agentId: r.agent_id,
+        ownerId: r.owner_id as string | null,
+        entryId: r.entry_id as string | null,
+        agentId: r.agent_id as string | null,
         transferred: Number(r.transferred) === 1,
-        contactDigits: r.contact_digits,
-        toDigits: r.to_digits,
+        contactDigits: r.contact_digits as string | null,
+        toDigits: r.to_digits as string | null,
       };
     }
     return out;
