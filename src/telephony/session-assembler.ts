@@ -386,6 +386,8 @@ class Assembly {
     // number that is not an extension is an inbound call whose caller is implicit.
     if (first.direction === 'Inbound' && first.from.extensionId === undefined)
       return this.inbound(this.implicitCaller(first));
+    // The callee's half of an internal call (its extension-level stream): the caller's party is implicit.
+    if (first.direction === 'Inbound') return this.internal(undefined, first);
     if (second?.extensionId !== undefined) return this.internal(first, second);
     return this.outbound(first, second);
   }
@@ -624,10 +626,16 @@ class Assembly {
     this.ownerAndCompany(userParty.extensionId, { ...common, action: 'VoIP Call', legs: [leg] });
   }
 
-  /** One extension calls another (VoIP only). */
-  private internal(callerParty: PartyJournal, calleeParty: PartyJournal): void {
-    const caller = this.f(callerParty);
+  /**
+   * One extension calls another (VoIP only). Without the caller's party (the callee's extension-level stream) the
+   * caller is the callee's `from`, on the call for the callee's time; only the records of the extensions seen
+   * (the callee's) and the company's are built.
+   */
+  private internal(callerParty: PartyJournal | undefined, calleeParty: PartyJournal): void {
     const callee = this.f(calleeParty);
+    const caller = callerParty ? this.f(callerParty) : callee;
+    const callerFrom = callerParty?.from ?? calleeParty.from;
+    const callerTo = callerParty?.to ?? calleeParty.to;
     let calleeOutcome: Outcome;
     if (callee.answeredAt !== undefined) calleeOutcome = { result: 'Accepted' };
     else if (callee.voicemail) calleeOutcome = { result: calleeParty.message ? 'Voicemail' : 'Missed' };
@@ -641,8 +649,8 @@ class Assembly {
           : calleeOutcome.result === 'Missed'
             ? { result: 'No Answer' }
             : { result: calleeOutcome.result };
-    const from = this.info(callerParty.from);
-    const to = this.info(callerParty.to.extensionId !== undefined ? callerParty.to : calleeParty.to);
+    const from = this.info(callerFrom);
+    const to = this.info(callerTo.extensionId !== undefined ? callerTo : calleeParty.to);
     const callerSide = {
       start: caller.start,
       end: caller.end,
@@ -663,20 +671,11 @@ class Assembly {
       reason: undefined,
       message: calleeParty.message,
     } as const;
-    const master = this.leg({
-      ...callerSide,
-      extensionId: callerParty.extensionId,
-      legType: 'ExtensionToExtension',
-      master: true,
-    });
-    const calleeLeg = this.leg({
-      ...calleeSide,
-      extensionId: calleeParty.extensionId,
-      legType: 'ExtensionToExtension',
-    });
-    const callerId = callerParty.extensionId as string;
+    const callerId = (callerParty?.extensionId ?? callerFrom.extensionId) as string;
     const calleeId = calleeParty.extensionId as string;
-    this.record({ ...callerSide, extensionId: callerId, owner: callerId, legs: [master] });
+    const master = this.leg({ ...callerSide, extensionId: callerId, legType: 'ExtensionToExtension', master: true });
+    const calleeLeg = this.leg({ ...calleeSide, extensionId: calleeId, legType: 'ExtensionToExtension' });
+    if (callerParty) this.record({ ...callerSide, extensionId: callerId, owner: callerId, legs: [master] });
     this.record({ ...calleeSide, extensionId: calleeId, owner: calleeId, legs: [master, calleeLeg] });
     this.record({ ...callerSide, extensionId: null, owner: callerId, legs: this.legs });
   }
