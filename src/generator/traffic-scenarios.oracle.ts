@@ -34,14 +34,12 @@ import {
   QUEUE_OUTCOMES_CLOSED,
   QUEUE_OUTCOMES_OPEN,
   QUEUE_VIA_MAIN_NUMBER_SHARE,
-  SCENARIO_SHARES,
   TALK,
   TIMES,
   TRANSFER_OUTCOMES,
   TRANSFER_SHARE,
   type DirectOutcome,
   type OutboundOutcome,
-  type Scenario,
 } from './traffic-mix.ts';
 import type { OutsideNumber, TrafficWorld, UserLine } from './traffic-parties.ts';
 
@@ -50,7 +48,6 @@ export interface ScenarioContext extends SessionContext {
 }
 
 const choice = {
-  scenario: new WeightedChoice(SCENARIO_SHARES),
   directOpen: new WeightedChoice(DIRECT_OUTCOMES_OPEN),
   directClosed: new WeightedChoice(DIRECT_OUTCOMES_CLOSED),
   queueOpen: new WeightedChoice(QUEUE_OUTCOMES_OPEN),
