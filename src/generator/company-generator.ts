@@ -252,6 +252,8 @@ function* dailyBatches(company: GeneratedCompany, opts: SeedOptions): Generator<
     let batch: TrafficBatch = { records: [], recordings: [], day, endsDay: false };
     for (const start of callStartTimes(rng, from, from + DAY_MS, opts.callsPerDay)) {
       for (const script of sessionsOf(scriptSession(ctx, start))) {
+        // A linked session (a warm transfer's consultation) that starts on the next day is left out of the day.
+        if (script.start >= from + DAY_MS) continue;
         const { records, recording } = assembler.assemble(script);
         if (!settleRecords(rng, opts.endTime, records, recording)) continue;
         for (const record of records) batch.records.push(record);

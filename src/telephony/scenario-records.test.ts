@@ -468,9 +468,9 @@ test('conference: host and company Conference Call with a ConferenceCall leg per
   });
   const all = [
     ['ConferenceCall', A, 'Outbound', 'Call connected', 0, 301, 'PSTN'],
-    ['ConferenceCall', undefined, 'Outbound', 'Call connected', 10_000, 290, 'PSTN'],
+    ['ConferenceCall', A, 'Outbound', 'Call connected', 10_000, 290, 'PSTN'],
     ['ConferenceCall', C, 'Outbound', 'Call connected', 30_000, 170, 'VoIP'],
-    ['ConferenceCall', undefined, 'Outbound', 'No Answer', 40_000, 35, 'PSTN'],
+    ['ConferenceCall', A, 'Outbound', 'No Answer', 40_000, 35, 'PSTN'],
   ];
   const short = (r: CallLogRecord) =>
     legs(r).map((l) => [l.legType, l.extensionId, l.direction, l.result, l.startTime, l.duration, l.transport]);

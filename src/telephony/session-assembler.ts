@@ -711,7 +711,6 @@ class Assembly {
     const hostId = hostParty.extensionId as string;
     const from = this.info(hostParty.from);
     const participants = this.facts.filter((f) => f.party !== hostParty);
-    const outside = participants.some((f) => f.party.extensionId === undefined);
     const hostSide = {
       start: host.start,
       end: host.end,
@@ -720,7 +719,7 @@ class Assembly {
       result: participants.some((f) => f.answeredAt !== undefined) ? 'Call connected' : 'No Answer',
       from,
       to: this.info(hostParty.to),
-      transport: outside ? 'PSTN' : 'VoIP',
+      transport: 'PSTN',
     } as const;
     const master = this.leg({
       ...hostSide,
@@ -743,7 +742,7 @@ class Assembly {
         transport: p.extensionId === undefined ? 'PSTN' : 'VoIP',
         internalType: p.extensionId === undefined ? this.internalType(p.to) : undefined,
         legType: 'ConferenceCall',
-        extensionId: p.extensionId,
+        extensionId: p.extensionId ?? hostId,
       });
     }
     for (const f of participants) {
