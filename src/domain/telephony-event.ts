@@ -70,8 +70,19 @@ export const HAND_OFF_REASONS: ReadonlySet<string> = new Set([
   'Supervising',
 ]);
 
-/** Reasons that hand the caller to another extension of the same session (a transfer). */
-export const TRANSFER_REASONS: ReadonlySet<string> = new Set(['BlindTransfer', 'RccTransfer', 'DtmfTransfer']);
+/**
+ * Reasons that hand the caller to another extension of the same session (a transfer; `AttendedTransfer`: the
+ * warm transfer's target joins the original session, docs/telephony-events.md).
+ */
+export const TRANSFER_REASONS: ReadonlySet<string> = new Set([
+  'BlindTransfer',
+  'RccTransfer',
+  'DtmfTransfer',
+  'AttendedTransfer',
+]);
+
+/** Reasons a party leaves after parking the call (`CallPark`: a park orbit `*8xx`; `ParkLocation`). */
+export const PARK_REASONS: ReadonlySet<string> = new Set(['CallPark', 'ParkLocation']);
 
 /** `origin.type`: RingCentral's values, plus ringlog's `Fax` for fax transmissions (see docs/telephony-events.md). */
 export const ORIGIN_TYPES = [

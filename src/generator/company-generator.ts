@@ -19,6 +19,7 @@ import { callStartTimes, COMPANY_TIME_ZONE } from './traffic-calendar.ts';
 import { TrafficWorld, usNumber } from './traffic-parties.ts';
 import { callAssembler, settleRecords } from './scripted-call.ts';
 import { scriptSession, type ScriptWorld } from './traffic-scripts.ts';
+import { sessionsOf } from './session-script.ts';
 
 export interface SeedOptions {
   seed: number;
@@ -249,10 +250,14 @@ function* dailyBatches(company: GeneratedCompany, opts: SeedOptions): Generator<
     const from = firstDay + day * DAY_MS;
     let batch: TrafficBatch = { records: [], recordings: [], day, endsDay: false };
     for (const start of callStartTimes(rng, from, from + DAY_MS, opts.callsPerDay)) {
-      const { records, recording } = assembler.assemble(scriptSession(ctx, start));
-      if (!settleRecords(rng, opts.endTime, records, recording)) continue;
-      for (const record of records) batch.records.push(record);
-      if (recording) batch.recordings.push(recording);
+      for (const script of sessionsOf(scriptSession(ctx, start))) {
+        // A linked session (a warm transfer's consultation) that starts on the next day is left out of the day.
+        if (script.start >= from + DAY_MS) continue;
+        const { records, recording } = assembler.assemble(script);
+        if (!settleRecords(rng, opts.endTime, records, recording)) continue;
+        for (const record of records) batch.records.push(record);
+        if (recording) batch.recordings.push(recording);
+      }
       if (batch.records.length >= TRAFFIC_BATCH_RECORDS) {
         yield batch;
         batch = { records: [], recordings: [], day, endsDay: false };

@@ -11,6 +11,7 @@ import { SeededRandom } from '../domain/index.ts';
 import { HOUR_SHARES, WEEKDAY_WEIGHTS, localClock, COMPANY_TIME_ZONE } from './traffic-calendar.ts';
 import { TrafficWorld, usNumber } from './traffic-parties.ts';
 import { scriptSession, type ScriptWorld } from './traffic-scripts.ts';
+import { sessionsOf } from './session-script.ts';
 
 export interface SimulatorOptions {
   /** Where the events go: Telephony.ingest of the server's store. */
@@ -136,16 +137,17 @@ export function startSimulator(o: SimulatorOptions): Simulator {
       nextArrival += arrivals.exponential(perMs);
       // Thinning: a shaped rate keeps each arrival with the shape's share of the peak rate.
       if (shaped && !arrivals.chance(rateShape(start))) continue;
-      const script = scriptSession(world, start);
-      const { events, times } = script.timedEvents();
-      for (let i = 0; i < events.length; i++) queue.push({ time: times[i], order: order++, event: events[i] });
-      calls++;
-      o.onCall?.({
-        telephonySessionId: script.telephonySessionId,
-        start: times[0],
-        end: times[times.length - 1],
-        events: events.length,
-      });
+      for (const script of sessionsOf(scriptSession(world, start))) {
+        const { events, times } = script.timedEvents();
+        for (let i = 0; i < events.length; i++) queue.push({ time: times[i], order: order++, event: events[i] });
+        calls++;
+        o.onCall?.({
+          telephonySessionId: script.telephonySessionId,
+          start: times[0],
+          end: times[times.length - 1],
+          events: events.length,
+        });
+      }
     }
   };
 

@@ -42,6 +42,7 @@ export interface PartySpec {
   from: PartyInfo;
   to: PartyInfo;
   queueCall?: boolean;
+  conferenceRole?: 'Host' | 'Participant';
 }
 
 export interface StatusChange {
@@ -51,7 +52,17 @@ export interface StatusChange {
   missedCall?: boolean;
   /** Starts this recording on the party (listed active on this and every later event of the party). */
   startRecording?: string;
+  /** `park.id` of a parked party. */
+  parkId?: string;
+  /** `status.peerId`: the party of another session this one was joined to (Gone). */
+  peer?: { session: SessionScript; party: ScriptedParty };
 }
+
+/** `origin.type` of a scripted session. */
+export type ScriptOrigin = 'Call' | 'Fax' | 'RingOut' | 'Conference';
+
+/** The script and the sessions linked to it, in the order they started. */
+export const sessionsOf = (script: SessionScript): SessionScript[] => [script, ...script.linked];
 
 export class ScriptedParty {
   readonly id: string;
@@ -84,14 +95,16 @@ export class SessionScript {
   /** Emitted events (sequence and eventTime set by timedEvents) and their times, in emission order. */
   private readonly pending: TelephonySessionEventBody[] = [];
   private readonly pendingTimes: number[] = [];
-  private readonly origin: { type: 'Call' | 'Fax' };
+  private readonly origin: { type: ScriptOrigin };
   /** Record ids drawn for the logs, in the order the records were made (null = the company log). */
   readonly recordIds: [string | null, string][] = [];
   recording: ScriptedRecording | null = null;
+  /** Other sessions of the same scenario (a warm transfer's consultation call), played alongside this one. */
+  readonly linked: SessionScript[] = [];
 
   constructor(
     private readonly ctx: ScriptContext,
-    origin: 'Call' | 'Fax',
+    origin: ScriptOrigin,
     readonly start: number,
   ) {
     this.origin = { type: origin };
@@ -114,6 +127,14 @@ export class SessionScript {
     const status: TelephonyParty['status'] = { code, rcc: false };
     if (change.reason !== undefined) status.reason = change.reason;
     if (change.description !== undefined) status.description = change.description;
+    if (change.peer) {
+      const { session, party: peer } = change.peer;
+      status.peerId = {
+        sessionId: session.sessionId,
+        telephonySessionId: session.telephonySessionId,
+        partyId: peer.id,
+      };
+    }
     const body: TelephonyParty = {
       accountId: this.ctx.accountId,
       id: party.id,
@@ -127,6 +148,8 @@ export class SessionScript {
     };
     if (party.spec.extensionId !== undefined) body.extensionId = party.spec.extensionId;
     if (party.spec.queueCall) body.queueCall = true;
+    if (party.spec.conferenceRole) body.conferenceRole = party.spec.conferenceRole;
+    if (change.parkId !== undefined) body.park = { id: change.parkId };
     if (party.recordings) body.recordings = party.recordings;
     if (change.message) body.message = change.message;
     this.pending.push({

@@ -4,18 +4,48 @@
 import type { Result } from '../domain/index.ts';
 
 export type Scenario =
-  'inboundDirect' | 'inboundQueue' | 'inboundBlocked' | 'outbound' | 'internal' | 'faxIn' | 'faxOut';
+  | 'inboundDirect'
+  | 'inboundQueue'
+  | 'inboundBlocked'
+  | 'outbound'
+  | 'internal'
+  | 'faxIn'
+  | 'faxOut'
+  | 'inboundPark'
+  | 'warmTransfer'
+  | 'conference'
+  | 'ringOut';
 
 /** Share of sessions per scenario (sums to 1). */
 export const SCENARIO_SHARES: ReadonlyArray<readonly [Scenario, number]> = [
-  ['inboundDirect', 0.285],
+  ['inboundDirect', 0.257],
   ['inboundQueue', 0.23],
   ['inboundBlocked', 0.008],
-  ['outbound', 0.32],
+  ['outbound', 0.3],
   ['internal', 0.127],
   ['faxIn', 0.017],
   ['faxOut', 0.013],
+  ['inboundPark', 0.01],
+  ['warmTransfer', 0.01],
+  ['conference', 0.008],
+  ['ringOut', 0.02],
 ];
+
+/** Of parked calls, the share another user picks up (the rest: the caller hangs up while parked). */
+export const PARK_PICKUP_SHARE = 0.85;
+/** Of consultations before a warm transfer, the share the target answers (else the user takes the caller back). */
+export const WARM_TRANSFER_ANSWER_SHARE = 0.9;
+/** Participants a conference host adds (besides the host), and the share of them that are other users. */
+export const CONFERENCE_PARTICIPANTS: ReadonlyArray<readonly [number, number]> = [
+  [2, 0.7],
+  [3, 0.2],
+  [4, 0.1],
+];
+export const CONFERENCE_INTERNAL_SHARE = 0.4;
+/** A conference participant who does not answer. */
+export const CONFERENCE_NO_ANSWER_SHARE = 0.1;
+/** RingOut: the user does not pick up their own phone (one-leg call), and how the callee's leg ends. */
+export const RING_OUT_USER_NO_ANSWER_SHARE = 0.05;
 
 export type DirectOutcome = 'Accepted' | 'Voicemail' | 'Missed' | 'Hang Up' | 'Rejected';
 
@@ -140,6 +170,13 @@ export const TIMES = {
   faxFailed: [5, 60],
   blocked: [0, 1],
   findMeDelay: [0, 2],
+  beforePark: [10, 90],
+  parked: [10, 120],
+  parkedHangUp: [15, 180],
+  beforeConsult: [15, 120],
+  consult: [10, 90],
+  conferenceJoinGap: [5, 30],
+  ringOutUserAnswer: [2, 10],
 } as const satisfies Record<string, SecondsRange>;
 
 /** Talk time: a share of quick calls, the rest log-normal. */

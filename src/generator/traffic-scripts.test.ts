@@ -7,9 +7,8 @@ import { generateCompany, companyDirectory, type SeedOptions } from './company-g
 import { GeneratedIds } from './generated-ids.ts';
 import { callAssembler, settleRecords } from './scripted-call.ts';
 import { SeededRandom } from '../domain/index.ts';
-import { playScenario, type ScenarioContext } from './traffic-scenarios.oracle.ts';
+import { ORACLE_SCENARIOS, playScenario, type ScenarioContext } from './traffic-scenarios.oracle.ts';
 import { scriptScenario, type ScriptWorld } from './traffic-scripts.ts';
-import { SCENARIO_SHARES } from './traffic-mix.ts';
 import { TrafficWorld } from './traffic-parties.ts';
 
 const SESSIONS_PER_SCENARIO = 2000;
@@ -26,7 +25,7 @@ function worlds(opts: SeedOptions) {
   return { company, oracle, scripted };
 }
 
-for (const [scenario] of SCENARIO_SHARES) {
+for (const scenario of ORACLE_SCENARIOS) {
   test(`${scenario}: assembler(events(script)) deep-equals the oracle's records, ${SESSIONS_PER_SCENARIO} sessions`, () => {
     for (const extensions of [2, 40]) {
       const endTime = Date.UTC(2026, 2, 9, 12);

@@ -30,6 +30,12 @@ import {
   TIMES,
   TRANSFER_OUTCOMES,
   TRANSFER_SHARE,
+  PARK_PICKUP_SHARE,
+  WARM_TRANSFER_ANSWER_SHARE,
+  CONFERENCE_PARTICIPANTS,
+  CONFERENCE_INTERNAL_SHARE,
+  CONFERENCE_NO_ANSWER_SHARE,
+  RING_OUT_USER_NO_ANSWER_SHARE,
   type DirectOutcome,
   type OutboundOutcome,
   type Scenario,
@@ -52,6 +58,7 @@ const choice = {
   internal: new WeightedChoice(INTERNAL_OUTCOMES),
   faxIn: new WeightedChoice(FAX_IN_RESULTS),
   faxOut: new WeightedChoice(FAX_OUT_RESULTS),
+  conferenceSize: new WeightedChoice(CONFERENCE_PARTICIPANTS),
 };
 
 /** Scripts one session starting at `start`, its scenario drawn from SCENARIO_SHARES. */
@@ -72,6 +79,10 @@ const SCRIPTS: Record<Scenario, (c: ScriptWorld, start: number) => SessionScript
   internal,
   faxIn,
   faxOut,
+  inboundPark,
+  warmTransfer,
+  conference,
+  ringOut,
 };
 
 /** Talk time in ms: a share of quick calls, the rest log-normal. */
@@ -426,6 +437,208 @@ function faxOut(c: ScriptWorld, start: number): SessionScript {
   s.emit(userP, start, 'Answered');
   s.emit(recipientP, end, 'Disconnected');
   s.emit(userP, end, 'Disconnected', { description: result, message });
+  s.recordId(user.id);
+  s.recordId(null);
+  return s;
+}
+
+/**
+ * Call park and pickup: a user answers an outside call and parks it at a park location (the caller's party
+ * `Parked`, the user's `Disconnected`/`ParkLocation`); another user picks it up (a new party of the session), or
+ * the caller hangs up while parked.
+ */
+function inboundPark(c: ScriptWorld, start: number): SessionScript {
+  const { rng, world } = c;
+  const parker = world.user(rng);
+  const retriever = world.userExcept(rng, [parker]);
+  if (!retriever) return inboundDirect(c, start);
+  const caller = world.outside.caller(rng);
+  const dialed = parker.directParty;
+  const s = new SessionScript(c, 'Call', start);
+  const callerP = callerParty(s, caller, dialed, start);
+  const desk = s.party({ extensionId: parker.id, direction: 'Inbound', from: caller.party, to: dialed });
+  s.emit(desk, start, 'Setup');
+  s.emit(desk, start, 'Proceeding');
+  const answeredAt = start + drawMs(rng, TIMES.ringBeforeAnswer);
+  const parkedAt = answeredAt + drawMs(rng, TIMES.beforePark);
+  s.emit(desk, answeredAt, 'Answered');
+  s.emit(callerP, parkedAt, 'Parked', { parkId: `${rng.between(1, 9)}` });
+  s.emit(desk, parkedAt, 'Disconnected', { reason: 'ParkLocation' });
+  s.recordId(parker.id);
+  let end: number;
+  if (rng.chance(PARK_PICKUP_SHARE)) {
+    const pickedAt = parkedAt + drawMs(rng, TIMES.parked);
+    end = pickedAt + talkMs(rng);
+    const p = s.party({ extensionId: retriever.id, direction: 'Inbound', from: caller.party, to: retriever.party });
+    s.emit(p, pickedAt, 'Setup');
+    s.emit(p, pickedAt, 'Answered');
+    s.emit(callerP, pickedAt, 'Answered');
+    s.emit(p, end, 'Disconnected');
+    s.recordId(retriever.id);
+  } else {
+    end = parkedAt + drawMs(rng, TIMES.parkedHangUp);
+  }
+  s.emit(callerP, end, 'Disconnected');
+  s.recordId(null);
+  return s;
+}
+
+/**
+ * Warm (attended) transfer: a user answers an outside call (session 1), holds it and calls a colleague (session 2,
+ * an internal call); when the colleague answers, the user bridges the two: the user's parties in both sessions and
+ * the colleague's consultation party end `Gone`/`AttendedTransfer` (peerId to the other session), and the
+ * colleague joins session 1, where the caller talks on. If the colleague does not answer, the user takes the
+ * caller back.
+ */
+function warmTransfer(c: ScriptWorld, start: number): SessionScript {
+  const { rng, world } = c;
+  const user = world.user(rng);
+  const target = world.userExcept(rng, [user]);
+  if (!target) return inboundDirect(c, start);
+  const caller = world.outside.caller(rng);
+  const dialed = user.directParty;
+  const s = new SessionScript(c, 'Call', start);
+  const callerP = callerParty(s, caller, dialed, start);
+  const desk = s.party({ extensionId: user.id, direction: 'Inbound', from: caller.party, to: dialed });
+  s.emit(desk, start, 'Setup');
+  s.emit(desk, start, 'Proceeding');
+  const answeredAt = start + drawMs(rng, TIMES.ringBeforeAnswer);
+  const heldAt = answeredAt + drawMs(rng, TIMES.beforeConsult);
+  s.emit(desk, answeredAt, 'Answered');
+  s.emit(desk, heldAt, 'Hold');
+  const consult = new SessionScript(c, 'Call', heldAt);
+  s.linked.push(consult);
+  const userP = consult.party({ extensionId: user.id, direction: 'Outbound', from: user.party, to: target.party });
+  const targetP = consult.party({ extensionId: target.id, direction: 'Inbound', from: user.party, to: target.party });
+  consult.emit(userP, heldAt, 'Setup');
+  consult.emit(targetP, heldAt, 'Setup');
+  consult.emit(userP, heldAt, 'Answered');
+  consult.emit(targetP, heldAt, 'Proceeding');
+  let end: number;
+  if (rng.chance(WARM_TRANSFER_ANSWER_SHARE)) {
+    const consultAnswered = heldAt + drawMs(rng, TIMES.agentAnswerRing);
+    const bridgedAt = consultAnswered + drawMs(rng, TIMES.consult);
+    end = bridgedAt + talkMs(rng);
+    consult.emit(targetP, consultAnswered, 'Answered');
+    const joined = s.party({ extensionId: target.id, direction: 'Inbound', from: caller.party, to: target.party });
+    const handOff = 'AttendedTransfer';
+    s.emit(desk, bridgedAt, 'Gone', { reason: handOff, peer: { session: consult, party: userP } });
+    s.emit(joined, bridgedAt, 'Answered');
+    consult.emit(userP, bridgedAt, 'Gone', { reason: handOff, peer: { session: s, party: desk } });
+    consult.emit(targetP, bridgedAt, 'Gone', { reason: handOff, peer: { session: s, party: joined } });
+    s.emit(joined, end, 'Disconnected');
+    s.recordId(user.id);
+    s.recordId(target.id);
+  } else {
+    const givenUpAt = heldAt + drawMs(rng, TIMES.ringTimeout);
+    end = givenUpAt + talkMs(rng);
+    consult.emit(userP, givenUpAt, 'Disconnected');
+    consult.emit(targetP, givenUpAt, 'Disconnected', { reason: 'Cancelled', missedCall: true });
+    s.emit(desk, givenUpAt, 'Answered');
+    s.emit(desk, end, 'Disconnected');
+    s.recordId(user.id);
+  }
+  s.emit(callerP, end, 'Disconnected');
+  s.recordId(null);
+  consult.recordId(user.id);
+  consult.recordId(target.id);
+  consult.recordId(null);
+  return s;
+}
+
+/**
+ * A conference (origin `Conference`): a user hosts it and adds participants, outside numbers and other users, who
+ * answer (or not), talk and leave; the host hangs up last.
+ */
+function conference(c: ScriptWorld, start: number): SessionScript {
+  const { rng, world } = c;
+  const host = world.user(rng);
+  const s = new SessionScript(c, 'Conference', start);
+  const hostP = s.party({
+    extensionId: host.id,
+    direction: 'Outbound',
+    from: host.directParty,
+    to: CONFERENCE_BRIDGE,
+    conferenceRole: 'Host',
+  });
+  s.emit(hostP, start, 'Setup');
+  s.emit(hostP, start, 'Answered');
+  const involved: UserLine[] = [host];
+  const count = choice.conferenceSize.pick(rng);
+  let at = start;
+  const leaves: number[] = [];
+  for (let i = 0; i < count; i++) {
+    at += drawMs(rng, TIMES.conferenceJoinGap);
+    const colleague = rng.chance(CONFERENCE_INTERNAL_SHARE) ? world.userExcept(rng, involved) : null;
+    if (colleague) involved.push(colleague);
+    const to = colleague ? colleague.party : world.outside.callee(rng).party;
+    const p = s.party({
+      ...(colleague ? { extensionId: colleague.id } : {}),
+      direction: 'Inbound',
+      from: host.directParty,
+      to,
+      conferenceRole: 'Participant',
+    });
+    s.emit(p, at, 'Proceeding');
+    if (rng.chance(CONFERENCE_NO_ANSWER_SHARE)) {
+      const gaveUp = at + drawMs(rng, TIMES.outboundNoAnswer);
+      s.emit(p, gaveUp, 'Disconnected', { reason: 'NoAnswer', missedCall: colleague !== null });
+      leaves.push(gaveUp);
+    } else {
+      const answeredAt = at + drawMs(rng, TIMES.outboundRingBeforeAnswer);
+      const left = answeredAt + talkMs(rng);
+      s.emit(p, answeredAt, 'Answered');
+      s.emit(p, left, 'Disconnected');
+      leaves.push(left);
+    }
+    if (colleague) s.recordId(colleague.id);
+  }
+  const end = Math.max(...leaves) + drawMs(rng, TIMES.voicemailHangUp);
+  s.emit(hostP, end, 'Disconnected');
+  s.recordId(host.id);
+  s.recordId(null);
+  return s;
+}
+
+/** The conference bridge a host's party calls (origin `Conference`). */
+const CONFERENCE_BRIDGE: PartyInfo = { phoneNumber: '+16504377931', name: 'Conference' };
+
+/**
+ * RingOut (origin `RingOut`): RingCentral first rings the user's own phone (the user's party, to that phone);
+ * when the user picks up it calls the callee (an outside party) and connects them.
+ */
+function ringOut(c: ScriptWorld, start: number): SessionScript {
+  const { rng, world } = c;
+  const user = world.user(rng);
+  const callee = world.outside.callee(rng);
+  const ownPhone: PartyInfo = user.findMe ?? { phoneNumber: user.directParty.phoneNumber };
+  const s = new SessionScript(c, 'RingOut', start);
+  const userP = s.party({ extensionId: user.id, direction: 'Outbound', from: user.directParty, to: ownPhone });
+  s.emit(userP, start, 'Setup');
+  s.emit(userP, start, 'Proceeding');
+  if (rng.chance(RING_OUT_USER_NO_ANSWER_SHARE)) {
+    s.emit(userP, start + drawMs(rng, TIMES.ringTimeout), 'Disconnected', { reason: 'NoAnswer' });
+    s.recordId(user.id);
+    s.recordId(null);
+    return s;
+  }
+  const pickedUp = start + drawMs(rng, TIMES.ringOutUserAnswer);
+  s.emit(userP, pickedUp, 'Answered');
+  const calleeP = s.party({ direction: 'Inbound', from: user.directParty, to: callee.party });
+  s.emit(calleeP, pickedUp, 'Proceeding');
+  const outcome = choice.outbound.pick(rng);
+  if (outcome === 'Call connected') {
+    const answeredAt = pickedUp + drawMs(rng, TIMES.outboundRingBeforeAnswer);
+    const end = answeredAt + talkMs(rng);
+    s.emit(calleeP, answeredAt, 'Answered');
+    s.emit(userP, end, 'Disconnected');
+    s.emit(calleeP, end, 'Disconnected');
+  } else {
+    const [range, reason] = OUTBOUND_FAILURES[outcome];
+    const end = pickedUp + drawMs(rng, range);
+    s.emit(calleeP, end, 'Disconnected', { reason });
+    s.emit(userP, end, 'Disconnected');
+  }
   s.recordId(user.id);
   s.recordId(null);
   return s;

@@ -19,6 +19,7 @@ import { TrafficWorld } from '../generator/traffic-parties.ts';
 import { scriptScenario } from '../generator/traffic-scripts.ts';
 import { assembleCall, buildJournal, createTelephony, type Telephony } from './index.ts';
 import { liveRecordId } from './telephony-service.ts';
+import { liveCalls } from './live-views.ts';
 
 const NOW = Date.UTC(2026, 10, 27, 15, 0, 0);
 const START = Date.UTC(2026, 10, 25, 18, 0, 0);
@@ -159,6 +160,71 @@ test('a generated inbound call without its caller party gives the extension the 
     compared++;
   }
   assert.equal(compared, 40);
+});
+
+test("a generated internal call seen only through the callee's parties is Inbound for the callee, as in the full stream", () => {
+  const rng = new SeededRandom(12, 5);
+  const world = { rng, ids: new GeneratedIds(rng), accountId, world: new TrafficWorld(company, rng) };
+  let compared = 0;
+  for (let i = 0; i < 40; i++) {
+    const events = scriptScenario(world, 'internal', START + i * 600_000).events();
+    const callee = events.find((e) => e.parties[0].direction === 'Inbound')?.parties[0].extensionId;
+    if (callee === undefined) continue;
+    const own = events.filter((e) => e.parties[0].extensionId === callee);
+    const full = assemble(events).find((r) => r.extensionId === callee);
+    const partial = assemble(own);
+    assert.ok(full, `session ${i}: the full stream has the callee's record`);
+    const mine = partial.find((r) => r.extensionId === callee);
+    assert.ok(mine, `session ${i}: the callee's own stream gives its record`);
+    const shape = (r: CallLogRecord) => ({
+      direction: r.direction,
+      action: r.action,
+      result: r.result,
+      reason: r.reason,
+      from: r.from,
+      to: r.to,
+      transport: r.transport,
+      startTime: r.startTime,
+      durationMs: r.durationMs,
+      message: r.message,
+      calleeLeg: r.legs
+        .filter((l) => l.extensionId === callee)
+        .map((l) => [l.legType, l.direction, l.result, l.startTime, l.durationMs]),
+    });
+    assert.equal(mine.direction, 'Inbound', `session ${i}`);
+    assert.deepEqual(shape(mine), shape(full), `session ${i}`);
+    const live = liveCalls(
+      buildJournal(own.slice(0, 2)),
+      ctx(own[0].telephonySessionId),
+      START + i * 600_000 + 1,
+      false,
+    );
+    for (const entry of live) if (entry.logId === callee) assert.equal(entry.record.direction, 'Inbound');
+    compared++;
+  }
+  assert.ok(compared >= 30, `compared ${compared}`);
+});
+
+test("an answered internal call's callee-only stream lists an Inbound active call for the callee while connected", () => {
+  const rng = new SeededRandom(13, 5);
+  const world = { rng, ids: new GeneratedIds(rng), accountId, world: new TrafficWorld(company, rng) };
+  let checked = 0;
+  for (let i = 0; i < 40 && checked < 5; i++) {
+    const events = scriptScenario(world, 'internal', START + i * 600_000).events();
+    const callee = events.find((e) => e.parties[0].direction === 'Inbound')?.parties[0].extensionId;
+    const own = events.filter((e) => e.parties[0].extensionId === callee);
+    const answered = own.findIndex((e) => e.parties[0].status.code === 'Answered');
+    if (answered < 0) continue;
+    const now = Date.parse(own[answered].eventTime) + 1000;
+    const live = liveCalls(buildJournal(own.slice(0, answered + 1)), ctx(own[0].telephonySessionId), now, false);
+    const entry = live.find((e) => e.logId === callee);
+    assert.ok(entry, `session ${i}: the callee has an active call`);
+    assert.equal(entry.record.direction, 'Inbound');
+    assert.equal(entry.record.result, 'In Progress');
+    assert.equal(entry.record.from.extensionId, own[0].parties[0].from?.extensionId);
+    checked++;
+  }
+  assert.equal(checked, 5);
 });
 
 for (const backend of await backends())

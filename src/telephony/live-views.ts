@@ -4,6 +4,7 @@
 
 import {
   isoDateTime,
+  PARK_REASONS,
   telephonyStatusOf,
   type ActiveCallInfo,
   type CallLogRecord,
@@ -71,7 +72,8 @@ function endText(end: { phoneNumber?: string; name?: string }): { number: string
 
 /**
  * Presence items of the session's users (not call queues): per extension its newest party's status; a party that
- * ended gives one last `NoCall` item with `terminationType: final` (endedAt set).
+ * ended gives one last `NoCall` item with `terminationType: final` (endedAt set), except a party that parked the
+ * call, which shows `ParkedCall` while the call is parked.
  */
 export function presenceItems(j: SessionJournal, isUser: (extensionId: string) => boolean): PresenceEntry[] {
   const newest = new Map<string, PartyJournal>();
@@ -80,10 +82,13 @@ export function presenceItems(j: SessionJournal, isUser: (extensionId: string) =
     const seen = newest.get(p.extensionId);
     if (!seen || isOpen(p) || !isOpen(seen)) newest.set(p.extensionId, p);
   }
+  const parkedNow = j.parties.some((p) => p.steps[p.steps.length - 1]?.code === 'Parked');
   const out: PresenceEntry[] = [];
   for (const [extensionId, p] of newest) {
     const last = p.steps[p.steps.length - 1];
-    const status = telephonyStatusOf(last?.code ?? 'Setup');
+    // The user who parked the call shows it parked until someone picks it up or the caller leaves (docs).
+    const parker = parkedNow && last !== undefined && last.reason !== undefined && PARK_REASONS.has(last.reason);
+    const status = parker ? 'ParkedCall' : telephonyStatusOf(last?.code ?? 'Setup');
     const start = p.steps[0]?.time ?? j.firstTime;
     const from = endText(p.from);
     const to = endText(p.to);

@@ -9,6 +9,7 @@ import {
   REASON_BY_RESULT,
   REASON_DESCRIPTIONS,
   TRANSFER_REASONS,
+  PARK_REASONS,
   type Billing,
   type CallLogLeg,
   type CallLogRecord,
@@ -160,7 +161,7 @@ function facts(p: PartyJournal, closedAt: number, openUntil: number | undefined)
   return f;
 }
 
-type Role = 'main' | 'findMe' | 'hunting' | 'transfer';
+type Role = 'main' | 'findMe' | 'hunting' | 'transfer' | 'pickup';
 
 /** The outside caller of an inbound call: its party's times and ends, or derived when the stream lacks it. */
 interface CallerSide {
@@ -194,6 +195,12 @@ const FAX_RESULTS: ReadonlySet<string> = new Set([
   'Fax Not Sent',
   'Fax Poor Line',
 ]);
+
+/** The leg and action of a user who picks up a parked call, by the parker's end reason. */
+const PICKUP: Record<string, { action: Action; legType: LegType }> = {
+  CallPark: { action: 'Call Park', legType: 'CallPark' },
+  ParkLocation: { action: 'Park Location', legType: 'ParkLocation' },
+};
 
 /** A call queue's result: taken by an agent, voicemail, or the caller gave up. */
 function queueOutcome(f: PartyFacts, agentAnswered: boolean): Outcome {
@@ -378,6 +385,8 @@ class Assembly {
   build(): void {
     const [first, second] = this.j.parties;
     if (this.type === 'Fax') return this.fax(first, second);
+    if (this.j.origin === 'Conference' && first.extensionId !== undefined) return this.conference(first);
+    if (this.j.origin === 'RingOut' && first.extensionId !== undefined) return this.ringOut(first, second);
     if (first.extensionId === undefined) {
       const { start, end, endReason } = this.f(first);
       return this.inbound({ start, end, endReason, from: first.from, to: first.to });
@@ -386,6 +395,8 @@ class Assembly {
     // number that is not an extension is an inbound call whose caller is implicit.
     if (first.direction === 'Inbound' && first.from.extensionId === undefined)
       return this.inbound(this.implicitCaller(first));
+    // The callee's half of an internal call (its extension-level stream): the caller's party is implicit.
+    if (first.direction === 'Inbound') return this.internal(undefined, first);
     if (second?.extensionId !== undefined) return this.internal(first, second);
     return this.outbound(first, second);
   }
@@ -411,6 +422,7 @@ class Assembly {
     const internalType = this.internalType(caller.from);
     const extParties: PartyFacts[] = [];
     let transferSequence = Infinity;
+    let park: { sequence: number; reason: string } | undefined;
     let agentAnswered = false;
     for (const p of this.j.parties) {
       if (p.extensionId === undefined) continue;
@@ -420,14 +432,18 @@ class Assembly {
           ? 'findMe'
           : p.queueCall
             ? 'hunting'
-            : p.firstSequence > transferSequence
-              ? 'transfer'
-              : 'main';
+            : park !== undefined && p.firstSequence > park.sequence
+              ? 'pickup'
+              : p.firstSequence > transferSequence
+                ? 'transfer'
+                : 'main';
       f.queue = this.isQueue(p.extensionId);
       if (f.role === 'hunting' && f.answeredAt !== undefined) agentAnswered = true;
       const end = terminalStep(p);
       if (end?.reason !== undefined && TRANSFER_REASONS.has(end.reason) && end.sequence < transferSequence)
         transferSequence = end.sequence;
+      if (end?.reason !== undefined && PARK_REASONS.has(end.reason) && (park?.sequence ?? Infinity) > end.sequence)
+        park = { sequence: end.sequence, reason: end.reason };
       extParties.push(f);
     }
     const reached = caller.to.extensionId ?? extParties[0]?.party.extensionId;
@@ -482,6 +498,7 @@ class Assembly {
         });
         continue;
       }
+      const parked = f.role === 'pickup' ? PICKUP[park?.reason ?? 'ParkLocation'] : undefined;
       f.leg = this.leg({
         start: f.start,
         end: f.end,
@@ -493,7 +510,8 @@ class Assembly {
         action: f.role === 'transfer' ? 'Transfer' : 'Phone Call',
         to: this.info(p.to, false),
         transport: 'VoIP',
-        legType: f.role === 'transfer' ? 'TransferCall' : f.role === 'hunting' ? 'Hunting' : 'PstnToSip',
+        legType:
+          parked?.legType ?? (f.role === 'transfer' ? 'TransferCall' : f.role === 'hunting' ? 'Hunting' : 'PstnToSip'),
         mark: f.queue ? null : mark,
         message: p.message,
       });
@@ -524,7 +542,12 @@ class Assembly {
         start,
         end,
         direction: 'Inbound',
-        action: first.role === 'transfer' ? 'Transfer' : 'Phone Call',
+        action:
+          first.role === 'pickup'
+            ? PICKUP[park?.reason ?? 'ParkLocation'].action
+            : first.role === 'transfer'
+              ? 'Transfer'
+              : 'Phone Call',
         result: outcome.result,
         reason: outcome.reason,
         from,
@@ -624,10 +647,16 @@ class Assembly {
     this.ownerAndCompany(userParty.extensionId, { ...common, action: 'VoIP Call', legs: [leg] });
   }
 
-  /** One extension calls another (VoIP only). */
-  private internal(callerParty: PartyJournal, calleeParty: PartyJournal): void {
-    const caller = this.f(callerParty);
+  /**
+   * One extension calls another (VoIP only). Without the caller's party (the callee's extension-level stream) the
+   * caller is the callee's `from`, on the call for the callee's time; only the records of the extensions seen
+   * (the callee's) and the company's are built.
+   */
+  private internal(callerParty: PartyJournal | undefined, calleeParty: PartyJournal): void {
     const callee = this.f(calleeParty);
+    const caller = callerParty ? this.f(callerParty) : callee;
+    const callerFrom = callerParty?.from ?? calleeParty.from;
+    const callerTo = callerParty?.to ?? calleeParty.to;
     let calleeOutcome: Outcome;
     if (callee.answeredAt !== undefined) calleeOutcome = { result: 'Accepted' };
     else if (callee.voicemail) calleeOutcome = { result: calleeParty.message ? 'Voicemail' : 'Missed' };
@@ -641,8 +670,8 @@ class Assembly {
           : calleeOutcome.result === 'Missed'
             ? { result: 'No Answer' }
             : { result: calleeOutcome.result };
-    const from = this.info(callerParty.from);
-    const to = this.info(callerParty.to.extensionId !== undefined ? callerParty.to : calleeParty.to);
+    const from = this.info(callerFrom);
+    const to = this.info(callerTo.extensionId !== undefined ? callerTo : calleeParty.to);
     const callerSide = {
       start: caller.start,
       end: caller.end,
@@ -663,22 +692,140 @@ class Assembly {
       reason: undefined,
       message: calleeParty.message,
     } as const;
-    const master = this.leg({
-      ...callerSide,
-      extensionId: callerParty.extensionId,
-      legType: 'ExtensionToExtension',
-      master: true,
-    });
-    const calleeLeg = this.leg({
-      ...calleeSide,
-      extensionId: calleeParty.extensionId,
-      legType: 'ExtensionToExtension',
-    });
-    const callerId = callerParty.extensionId as string;
+    const callerId = (callerParty?.extensionId ?? callerFrom.extensionId) as string;
     const calleeId = calleeParty.extensionId as string;
-    this.record({ ...callerSide, extensionId: callerId, owner: callerId, legs: [master] });
+    const master = this.leg({ ...callerSide, extensionId: callerId, legType: 'ExtensionToExtension', master: true });
+    const calleeLeg = this.leg({ ...calleeSide, extensionId: calleeId, legType: 'ExtensionToExtension' });
+    if (callerParty) this.record({ ...callerSide, extensionId: callerId, owner: callerId, legs: [master] });
     this.record({ ...calleeSide, extensionId: calleeId, owner: calleeId, legs: [master, calleeLeg] });
     this.record({ ...callerSide, extensionId: null, owner: callerId, legs: this.legs });
+  }
+
+  /**
+   * A conference (origin `Conference`): the host's party first, then the participants it called. The host's record
+   * and the company's have a `ConferenceCall` leg per party; a participant that is a user gets its own `Inbound`
+   * record with the host's leg and its own.
+   */
+  private conference(hostParty: PartyJournal): void {
+    const host = this.f(hostParty);
+    const hostId = hostParty.extensionId as string;
+    const from = this.info(hostParty.from);
+    const participants = this.facts.filter((f) => f.party !== hostParty);
+    const hostSide = {
+      start: host.start,
+      end: host.end,
+      direction: 'Outbound',
+      action: 'Conference Call',
+      result: participants.some((f) => f.answeredAt !== undefined) ? 'Call connected' : 'No Answer',
+      from,
+      to: this.info(hostParty.to),
+      transport: 'PSTN',
+    } as const;
+    const master = this.leg({
+      ...hostSide,
+      action: 'VoIP Call',
+      extensionId: hostId,
+      legType: 'ConferenceCall',
+      master: true,
+    });
+    for (const f of participants) {
+      const p = f.party;
+      const answered = f.answeredAt !== undefined;
+      f.leg = this.leg({
+        start: f.start,
+        end: f.end,
+        direction: 'Outbound',
+        action: 'VoIP Call',
+        result: answered ? 'Call connected' : (CALLEE_FAILURES[f.endReason ?? ''] ?? 'Hang Up'),
+        from,
+        to: this.info(p.to),
+        transport: p.extensionId === undefined ? 'PSTN' : 'VoIP',
+        internalType: p.extensionId === undefined ? this.internalType(p.to) : undefined,
+        legType: 'ConferenceCall',
+        extensionId: p.extensionId ?? hostId,
+      });
+    }
+    for (const f of participants) {
+      const extensionId = f.party.extensionId;
+      if (extensionId === undefined) continue;
+      this.record({
+        start: f.start,
+        end: f.end,
+        direction: 'Inbound',
+        action: 'Conference Call',
+        result: f.answeredAt !== undefined ? 'Accepted' : 'Missed',
+        from,
+        to: this.info(f.party.to),
+        transport: 'VoIP',
+        extensionId,
+        owner: extensionId,
+        legs: [master, f.leg as CallLogLeg],
+      });
+    }
+    this.record({ ...hostSide, extensionId: hostId, owner: hostId, legs: [...this.legs] });
+    this.record({ ...hostSide, extensionId: null, owner: hostId, legs: this.legs });
+  }
+
+  /**
+   * RingOut (origin `RingOut`): the user's party rings the user's own phone, then the callee's (outside) party is
+   * called. Legs: `RingOutWebToSubscriber` (master: the user's party, to the user's phone), then
+   * `RingOutWebToCaller` (the callee's party); the record runs from user to callee with the callee's result.
+   */
+  private ringOut(userParty: PartyJournal, calleeParty: PartyJournal | undefined): void {
+    const user = this.f(userParty);
+    const callee = calleeParty ? this.f(calleeParty) : undefined;
+    const failed = (reason: string | undefined): Result => CALLEE_FAILURES[reason ?? ''] ?? 'Hang Up';
+    const result: Result =
+      callee === undefined
+        ? failed(user.endReason)
+        : callee.answeredAt !== undefined
+          ? 'Call connected'
+          : failed(callee.endReason);
+    const from = this.info(userParty.from);
+    const toEnd = calleeParty?.to ?? userParty.to;
+    const phone = toEnd.phoneNumber ?? '';
+    const billing =
+      callee?.answeredAt !== undefined
+        ? this.ctx.numberPlan.billing(phone, callee.end - callee.answeredAt)
+        : NO_BILLING;
+    const common = { direction: 'Outbound', action: 'RingOut Web', from, transport: 'PSTN' } as const;
+    const legs = [
+      this.leg({
+        ...common,
+        start: user.start,
+        end: user.end,
+        result: user.answeredAt !== undefined ? 'Call connected' : failed(user.endReason),
+        to: this.info(userParty.to),
+        internalType: this.internalType(userParty.to),
+        legType: 'RingOutWebToSubscriber',
+        extensionId: userParty.extensionId,
+        master: true,
+      }),
+    ];
+    if (callee && calleeParty)
+      legs.push(
+        this.leg({
+          ...common,
+          start: callee.start,
+          end: callee.end,
+          result,
+          to: this.info(calleeParty.to),
+          internalType: this.internalType(calleeParty.to),
+          billing,
+          legType: 'RingOutWebToCaller',
+          extensionId: userParty.extensionId,
+        }),
+      );
+    this.ownerAndCompany(userParty.extensionId, {
+      ...common,
+      start: user.start,
+      end: user.end,
+      result,
+      to: this.info(toEnd),
+      internalType: this.internalType(toEnd),
+      billing,
+      legs,
+    });
   }
 
   /** A fax: the transmission's result comes in the final status's description (docs/telephony-events.md). */

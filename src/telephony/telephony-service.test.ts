@@ -13,8 +13,9 @@ import { companyDirectory, generateCompany, type GeneratedCompany } from '../gen
 import { GeneratedIds } from '../generator/generated-ids.ts';
 import { SeededRandom } from '../domain/index.ts';
 import { TrafficWorld } from '../generator/traffic-parties.ts';
-import { scriptScenario, scriptSession, type ScriptWorld } from '../generator/traffic-scripts.ts';
-import type { Scenario } from '../generator/traffic-mix.ts';
+import { scriptScenario, type ScriptWorld } from '../generator/traffic-scripts.ts';
+import { SCENARIO_SHARES, type Scenario } from '../generator/traffic-mix.ts';
+import { sessionsOf } from '../generator/session-script.ts';
 import { assembleCall, buildJournal, createTelephony, type Telephony } from './index.ts';
 import { liveRecordId } from './telephony-service.ts';
 import { numberPlan } from '../domain/index.ts';
@@ -122,9 +123,12 @@ for (const backend of await backends())
         fc.asyncProperty(
           fc.integer({ min: 0, max: 2 ** 31 - 1 }),
           fc.integer({ min: 1, max: 4 }),
-          async (seed, batch) => {
-            const script = scriptSession(f.world, START + 86_400_000 + n++ * 60_000);
-            const events = script.events();
+          fc.constantFrom(...SCENARIO_SHARES.map(([scenario]) => scenario)),
+          async (seed, batch, scenario) => {
+            const sessions = sessionsOf(scriptScenario(f.world, scenario, START + 86_400_000 + n++ * 60_000));
+            // A scenario's sessions (a warm transfer has two) are delivered mixed together.
+            const bySession = sessions.map((script) => script.events());
+            const events = bySession.flat();
             const rng = new SeededRandom(seed, 1);
             const stream = [...events, ...events.filter(() => rng.chance(0.3))];
             for (let i = stream.length - 1; i > 0; i--) {
@@ -136,10 +140,11 @@ for (const backend of await backends())
               accepted += (await telephony.ingest(accountId, stream.slice(i, i + batch))).accepted;
             }
             assert.equal(accepted, events.length);
-            assert.deepEqual(await storedRecords(store, script.telephonySessionId), expectedRecords(f, events, clock));
+            for (const own of bySession)
+              assert.deepEqual(await storedRecords(store, own[0].telephonySessionId), expectedRecords(f, own, clock));
           },
         ),
-        { numRuns: 25, seed: 7 },
+        { numRuns: 33, seed: 7 },
       );
     });
 
