@@ -1,7 +1,7 @@
 // The `ringlog` command: parses flags into a Config and runs demo, serve, seed, credentials, import or export.
 
 import { Command, Option } from 'commander';
-import { ensureCredentials, type Credentials } from '../auth/index.ts';
+import { ensureCredentials, registerThirdPartyApp, type Credentials } from '../auth/index.ts';
 import { buildConfig, type CommonFlags } from './config.ts';
 import { openRuntime } from './runtime.ts';
 import { serve } from './serve.ts';
@@ -182,6 +182,40 @@ export async function main(argv: string[]): Promise<void> {
       await runtime.close();
       if (flags.json) out(JSON.stringify(credentials));
       else printCredentials(`http://${config.host}:${config.port}`, credentials);
+    });
+
+  program
+    .command('app')
+    .description('register a third-party app for the authorization code flow (create it, or update its redirect URIs)')
+    .requiredOption('--name <name>', "the app's name, shown on the consent page; the same name updates the same app")
+    .option(
+      '--redirect-uri <uri>',
+      'where the app receives the code (repeat for several); replaces the registered list',
+      (uri: string, list: string[]) => [...list, uri],
+      [] as string[],
+    )
+    .option('--public', 'an app without a client secret (browser or mobile): PKCE is then required')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON object')
+    .action(async (flags: CommonFlags & { name: string; redirectUri: string[]; public?: boolean; json?: boolean }) => {
+      const config = buildConfig(flags, process.env);
+      const runtime = await openRuntime(config);
+      try {
+        const app = await registerThirdPartyApp(runtime.store, runtime.tokens, {
+          name: flags.name,
+          redirectUris: flags.redirectUri,
+          public: flags.public,
+        });
+        if (flags.json) out(JSON.stringify(app));
+        else {
+          out(`App "${app.name}"`);
+          out(`  clientId      ${app.clientId}`);
+          out(`  clientSecret  ${app.clientSecret || '(none: a public app, PKCE required)'}`);
+          for (const uri of app.redirectUris) out(`  redirectUri   ${uri}`);
+        }
+      } finally {
+        await runtime.close();
+      }
     });
 
   program
