@@ -44,7 +44,7 @@ export function webSection(f: WebFigures, info: RunInfo): string {
 
 ${runInfoLine(info)} · load ${f.loadStart.toFixed(2)} → ${f.loadEnd.toFixed(2)} over the timed runs
 
-\`bench/web-benchmark.ts\` (\`npm run bench -- --only web --records N --runs N\`): the server in the benchmark's
+\`bench/web-benchmark.ts\` (\`npm run bench -- --only web --records N --runs N\`): \`ringlog serve\` in a child
 process on the cached seed database (SQLite), Debian's Chromium headless through playwright-core on the same
 machine (it shares the cores with the server). An admin signs in through the authorize page once; then,
 ${f.runs} times after one warm-up round: navigation to the activity log (company log, a 24 h period, 100 rows)
@@ -52,7 +52,8 @@ until its first row is in the table; a change of the Direction filter until the 
 navigation to the dashboards (7 days) until the fourth chart is drawn. "Wall" is the driver's clock (from
 \`page.goto\` or the filter's change to the element found, so it includes Chromium's navigation and the driver's
 round trips); "page" is the page's own clock (navigation start or the change event to the moment the rows or the
-fourth chart entered the DOM, marked by a MutationObserver the benchmark injects).
+fourth chart entered the DOM, marked by a MutationObserver the benchmark injects; for the aggregations row,
+"drawn" is the per-queue table).
 
 ${table(
   ['what', 'wall (median)', 'wall range', 'page (median)', 'goal (wall)'],
@@ -72,7 +73,7 @@ ${table(
     row(
       'dashboard charts drawn',
       f.dashboardMs,
-      f.dashboard.map((b) => b.drawn),
+      f.dashboardTimeline.map((b) => b.drawn),
       1000,
     ),
   ],
@@ -82,16 +83,13 @@ Where the time goes (medians, ms from the load's start on the page's clock; API 
 dashboard's Business Analytics requests, as the browser timed them):
 
 ${table(
+  ['load', 'HTML received', 'API call sent', 'longest API call', 'last API answer', 'drawn', 'drawn − last answer'],
   [
-    'load',
-    'HTML received',
-    'first API call sent',
-    'longest API call',
-    'last API answer',
-    'drawn',
-    'drawing after the last answer',
+    steps('first rows', f.firstRows),
+    steps('filter', f.filter),
+    steps('dashboard: the timeline (charts)', f.dashboardTimeline),
+    steps('dashboard: the aggregations (tables)', f.dashboardAggregations),
   ],
-  [steps('first rows', f.firstRows), steps('filter', f.filter), steps('dashboard', f.dashboard)],
 )}
 
 First load in a fresh profile (the sign-in screen: page, script, style), transferred bytes with headers:
