@@ -435,6 +435,20 @@ for (const backend of await backends()) {
       await page.getByRole('link', { name: 'Recordings' }).click();
       await page.getByText('Your session has expired. Sign in again.').waitFor();
       await page.getByRole('button', { name: 'Sign in' }).waitFor();
+
+      // Coming back after the whole session ran out (access and refresh token): the same message, at once.
+      await signIn(page, server, 'admin', false);
+      await page.evaluate(() => {
+        const token = JSON.parse(localStorage.getItem('ringlog.token')!) as Record<string, unknown>;
+        localStorage.setItem('ringlog.token', JSON.stringify({ ...token, expiresAt: 0, refreshExpiresAt: 0 }));
+      });
+      await page.goto(`${server.url}/dashboards`);
+      await page.getByText('Your session has expired. Sign in again.').waitFor();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      // Once said, it is not said again: a fresh visit is a plain sign-in screen.
+      await page.reload();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      assert.equal(await page.getByText('Your session has expired.').count(), 0);
       await context.close();
     });
 
