@@ -76,7 +76,8 @@ export async function ensureSeededDb(o: SeedOptions): Promise<string> {
   const cached = await cachedDbPath(o);
   if (existsSync(cached)) return cached;
   process.stderr.write(`seeding ${cached} (${o.callsPerDay} calls/day; not timed)...\n`);
-  const scratch = join(OUT_DIR, 'seeding.db');
+  // Beside the cached name, so two data sets being seeded at once never share a scratch file.
+  const scratch = cached.replace(/\.db$/, '.seeding.db');
   await seedThroughCli(o, scratch);
   return keepAsCached(o, scratch);
 }

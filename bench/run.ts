@@ -12,7 +12,7 @@ import { seedSection } from './seed-section.ts';
 import { runWebBenchmark } from './web-benchmark.ts';
 import { webSection } from './web-section.ts';
 
-const USAGE = 'usage: npm run bench -- [--records N] [--duration S] [--only seed|list|web]';
+const USAGE = 'usage: npm run bench -- [--records N] [--duration S] [--runs N (web)] [--only seed|list|web]';
 
 function positive(name: string, value: string): number {
   const n = Number(value);
@@ -26,6 +26,7 @@ function parseFlags(argv: string[]) {
     options: {
       records: { type: 'string', default: '1000000' },
       duration: { type: 'string', default: '5' },
+      runs: { type: 'string', default: '5' },
       only: { type: 'string' },
     },
   });
@@ -35,6 +36,7 @@ function parseFlags(argv: string[]) {
   return {
     records: Math.round(positive('--records', values.records)),
     duration: positive('--duration', values.duration),
+    runs: Math.round(positive('--runs', values.runs)),
     only: values.only as 'seed' | 'list' | 'web' | undefined,
   };
 }
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
   if (flags.only === 'web') {
     const db = await ensureSeededDb(options);
     const info = describeRun();
-    writeSection('web', webSection(await runWebBenchmark(db), info));
+    writeSection('web', webSection(await runWebBenchmark(db, flags.runs), info));
     process.stderr.write(`web: written to ${BENCHMARKS_DOC}\n`);
     return;
   }

@@ -57,6 +57,8 @@ interface QuerySpec {
   direction?: string[];
   type?: string[];
   transport?: string[];
+  /** ringlog's own `result` parameter (not RingCentral's). */
+  result?: string[];
   /** How multi-valued parameters are written: repeated keys or comma-joined. */
   multiStyle: 'repeat' | 'comma';
   view?: 'Simple' | 'Detailed';
@@ -79,6 +81,7 @@ const FILTERS = [
   'direction',
   'type',
   'transport',
+  'result',
   'recordingType',
   'withRecording',
   'dateFrom',
@@ -121,6 +124,7 @@ function queryParams(spec: QuerySpec): URLSearchParams {
   multi('direction', spec.direction);
   multi('type', spec.type);
   multi('transport', spec.transport);
+  multi('result', spec.result);
   if (spec.view) params.append('view', spec.view);
   if (spec.recordingType) params.append('recordingType', spec.recordingType);
   if (spec.withRecording !== undefined) params.append('withRecording', String(spec.withRecording));
@@ -193,6 +197,7 @@ class Oracle {
       if (s.direction && !s.direction.includes(r.direction)) continue;
       if (s.type && !s.type.includes(r.type)) continue;
       if (s.transport && !s.transport.includes(r.transport)) continue;
+      if (s.result && !s.result.includes(r.result)) continue;
       if (recordingType === 'All' && !r.recording) continue;
       if ((recordingType === 'Automatic' || recordingType === 'OnDemand') && r.recording?.type !== recordingType)
         continue;
@@ -280,6 +285,9 @@ function singleFilterSpecs(world: World, target: Target, c: Choices): QuerySpec[
     { ...full, transport: ['PSTN'] },
     { ...full, transport: ['VoIP'] },
     { ...full, transport: ['PSTN', 'VoIP'] },
+    { ...full, result: ['Missed'] },
+    { ...full, result: ['Accepted', 'Call connected'] },
+    { ...full, result: ['Voicemail', 'Missed'], multiStyle: 'comma' },
     { ...full, view: 'Detailed' },
     { ...full, view: 'Simple' },
     { ...full, recordingType: 'Automatic' },
@@ -355,6 +363,7 @@ function randomSpec(world: World, target: Target, c: Choices): QuerySpec {
   if (c.chance(0.25))
     spec.type = matching ? (c.chance(0.6) ? [anchor.type] : ['Fax', 'Voice']) : [c.pick(['Voice', 'Fax'])];
   if (c.chance(0.25)) spec.transport = matching ? [anchor.transport] : [c.pick(['PSTN', 'VoIP'])];
+  if (c.chance(0.2)) spec.result = matching ? [anchor.result] : [c.pick(['Accepted', 'Missed', 'Voicemail'])];
   if (c.chance(0.2)) {
     spec.recordingType =
       anchor.recording && c.chance(0.8)

@@ -63,6 +63,29 @@ describe('ringlog command', () => {
     assert.deepEqual(JSON.parse(ringlog(['credentials', '--json', '--db', db]).stdout), c);
   });
 
+  test('app --name --redirect-uri registers a third-party app, the same one each time; a bad URI is refused', () => {
+    const args = ['app', '--db', db, '--name', 'Acme CRM', '--redirect-uri', 'https://crm.example.com/cb', '--json'];
+    const first = ringlog([...args, '--redirect-uri', 'http://localhost:7000/cb']);
+    assert.equal(first.status, 0, first.stderr);
+    type App = { name: string; clientId: string; clientSecret: string; redirectUris: string[] };
+    const app = JSON.parse(first.stdout) as App;
+    assert.equal(app.name, 'Acme CRM');
+    assert.deepEqual(app.redirectUris, ['https://crm.example.com/cb', 'http://localhost:7000/cb']);
+    assert.equal(typeof app.clientId, 'string');
+    assert.ok(app.clientSecret.length >= 32);
+    const again = JSON.parse(ringlog(args).stdout) as App;
+    assert.deepEqual(again, { ...app, redirectUris: ['https://crm.example.com/cb'] });
+    const spa = JSON.parse(
+      ringlog(['app', '--db', db, '--name', 'SPA', '--public', '--redirect-uri', 'http://localhost:9/', '--json'])
+        .stdout,
+    ) as App;
+    assert.equal(spa.clientSecret, '');
+    assert.notEqual(spa.clientId, app.clientId);
+    const bad = ringlog(['app', '--db', db, '--name', 'Bad', '--redirect-uri', 'javascript:alert(1)']);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /redirect URI "javascript:alert\(1\)" may not use javascript:/);
+  });
+
   test('serve --port 0 prints the URL first and answers the token endpoint', async () => {
     const credentials = JSON.parse(ringlog(['credentials', '--json', '--db', db]).stdout);
     const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], {

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SDK } from '@ringcentral/sdk';
+import { checkRedirectUri, registerThirdPartyApp } from '../src/auth/index.ts';
 import { GRANT_TYPES } from '../src/domain/index.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { backends } from './support/backends.ts';
@@ -57,11 +58,16 @@ async function signInAt(server: TestServer, loginUrl: string, who: 'admin' | 'us
 }
 
 /** Signs in and allows the app on the consent page; returns the redirect URL. */
-async function authorize(server: TestServer, loginUrl: string, decision = 'allow'): Promise<URL> {
+async function authorize(
+  server: TestServer,
+  loginUrl: string,
+  decision = 'allow',
+  appName = 'Third-party test app',
+): Promise<URL> {
   const consent = await signInAt(server, loginUrl);
   assert.equal(consent.status, 200);
   const html = await consent.text();
-  assert.match(html, /Authorize Third-party test app/);
+  assert.ok(html.includes(`Authorize ${appName}`), html);
   assert.match(html, /ReadCallLog/);
   const answer = await post(server, '/restapi/oauth/authorize/consent', { ...hiddenFields(html), decision });
   assert.equal(answer.status, 302);
@@ -219,6 +225,87 @@ for (const backend of await backends()) {
       });
       assert.equal(response.status, 400);
       assert.equal(response.headers.get('location'), null);
+    });
+
+    test("an app registered with `ringlog app`'s redirect URIs signs in with @ringcentral/sdk; others are refused", async () => {
+      const crm = await registerThirdPartyApp(server.store, server.tokens, {
+        name: 'Acme CRM',
+        redirectUris: ['https://crm.example.com/oauth/callback', 'http://localhost:7000/rc/callback'],
+      });
+      assert.ok(crm.clientSecret, 'a confidential app has a secret');
+      const sdk = new SDK({
+        server: server.url,
+        clientId: crm.clientId,
+        clientSecret: crm.clientSecret,
+        redirectUri: 'http://localhost:7000/rc/callback',
+        cachePrefix: `authorize-test-crm-`,
+      });
+      const platform = sdk.platform();
+      const loginUrl = platform.loginUrl({ usePKCE: true, state: 'crm-1' });
+      const back = await authorize(server, loginUrl, 'allow', 'Acme CRM');
+      assert.equal(back.origin + back.pathname, 'http://localhost:7000/rc/callback');
+      assert.equal(back.searchParams.get('state'), 'crm-1');
+      await platform.login({ code: back.searchParams.get('code')!, code_verifier: platform.codeVerifier });
+      const me = (await (await platform.get('/restapi/v1.0/account/~/extension/~')).json()) as { id: number };
+      assert.equal(String(me.id), server.credentials.admin.extensionId);
+
+      // A redirect URI the app did not register: RingCentral's OAuth error, and no redirect anywhere.
+      const stray = platform.loginUrl({ usePKCE: true, redirectUri: 'https://crm.example.com/other' });
+      const refused = await fetch(stray, { redirect: 'manual' });
+      assert.equal(refused.status, 400);
+      assert.equal(refused.headers.get('location'), null);
+      const body = (await refused.json()) as { error: string; errors: { errorCode: string; message: string }[] };
+      assert.equal(body.error, 'invalid_grant');
+      assert.equal(body.errors[0].errorCode, 'OAU-109');
+      assert.equal(body.errors[0].message, 'Redirect URIs do not match');
+
+      // Registering the name again keeps the app and replaces its redirect URIs: the old one is refused now.
+      const again = await registerThirdPartyApp(server.store, server.tokens, {
+        name: 'Acme CRM',
+        redirectUris: ['https://crm.example.com/oauth/callback'],
+      });
+      assert.equal(again.clientId, crm.clientId);
+      assert.equal(again.clientSecret, crm.clientSecret);
+      const old = await fetch(platform.loginUrl({ usePKCE: true }), { redirect: 'manual' });
+      assert.equal(old.status, 400);
+      await old.arrayBuffer();
+    });
+
+    test('a public app registered with its redirect URI signs in with PKCE and no secret', async () => {
+      const spa = await registerThirdPartyApp(server.store, server.tokens, {
+        name: 'Wallboard SPA',
+        redirectUris: ['http://127.0.0.1:9000/'],
+        public: true,
+      });
+      assert.equal(spa.clientSecret, '');
+      const platform = new SDK({
+        server: server.url,
+        clientId: spa.clientId,
+        redirectUri: 'http://127.0.0.1:9000/',
+        cachePrefix: 'authorize-test-spa-',
+      }).platform();
+      const back = await authorize(server, platform.loginUrl({ usePKCE: true }), 'allow', 'Wallboard SPA');
+      await platform.login({ code: back.searchParams.get('code')!, code_verifier: platform.codeVerifier });
+      assert.ok((await platform.auth().data()).access_token);
+      // Without PKCE a public app is turned back to its redirect URI with the error.
+      const noPkce = await fetch(platform.loginUrl({ state: 'np' }), { redirect: 'manual' });
+      assert.equal(noPkce.status, 302);
+      assert.equal(new URL(noPkce.headers.get('location')!).searchParams.get('error'), 'invalid_request');
+    });
+
+    test('a redirect URI that is not an absolute URI, has a fragment or runs script cannot be registered', async () => {
+      for (const bad of ['/relative', 'javascript:alert(1)', 'https://crm.example.com/cb#x', 'data:text/html,x']) {
+        assert.throws(() => checkRedirectUri(bad), /redirect URI/, bad);
+        await assert.rejects(
+          registerThirdPartyApp(server.store, server.tokens, { name: 'Bad', redirectUris: [bad] }),
+          /redirect URI/,
+        );
+      }
+      assert.equal(checkRedirectUri('com.example.app:/oauth2redirect'), 'com.example.app:/oauth2redirect');
+      await assert.rejects(
+        registerThirdPartyApp(server.store, server.tokens, { name: 'None', redirectUris: [] }),
+        /at least one redirect URI/,
+      );
     });
 
     test('the web app signs in as a first-party public client without a consent screen', async () => {

@@ -22,3 +22,4 @@ export {
   type ConsentClaims,
 } from './authorization-codes.ts';
 export { ensureWebClient, WEB_CLIENT_REDIRECT_PATH } from './web-client.ts';
+export { checkRedirectUri, registerThirdPartyApp, type ThirdPartyApp } from './third-party-apps.ts';

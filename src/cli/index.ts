@@ -1,6 +1,7 @@
 // The `ringlog` command: each subcommand declares and reads its own options (see the *-command.ts files).
 
 import { Command } from 'commander';
+import { appCommand } from './app-command.ts';
 import { credentialsCommand } from './credentials-command.ts';
 import { exportCommand } from './export-command.ts';
 import { importCommand } from './import-command.ts';
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<void> {
     ...serverCommands(),
     seedCommand(),
     credentialsCommand(),
+    appCommand(),
     importCommand(),
     exportCommand(),
     syncCommand(),

@@ -176,6 +176,17 @@ test('enum values compare case-insensitively and come back canonical', () => {
   assert.equal(q.recordingType, 'OnDemand');
 });
 
+test("ringlog's result filter takes RingCentral's result values (any case, repeated or comma-joined)", () => {
+  assert.deepEqual(parse({ result: 'Missed' }).results, ['Missed']);
+  assert.deepEqual(parse({ result: ['voicemail', 'call connected,Missed'] }).results, [
+    'Voicemail',
+    'Call connected',
+    'Missed',
+  ]);
+  assert.equal(parse({}).results, undefined);
+  assertInvalid({ result: 'Nope' }, 'result');
+});
+
 test('each recordingType value is accepted', () => {
   assert.equal(parse({ recordingType: 'Automatic' }).recordingType, 'Automatic');
   assert.equal(parse({ recordingType: 'OnDemand' }).recordingType, 'OnDemand');

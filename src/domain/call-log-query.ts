@@ -1,7 +1,7 @@
 // The call-log list query: parses and validates RingCentral's list parameters into a CallLogQuery,
 // and matches records against it (the reference semantics the store's SQL must agree with).
 
-import { CALL_TYPES, DIRECTIONS, RECORDING_TYPE_FILTERS, TRANSPORTS, VIEWS } from './enums.ts';
+import { CALL_TYPES, DIRECTIONS, RECORDING_TYPE_FILTERS, RESULTS, TRANSPORTS, VIEWS } from './enums.ts';
 import type { CallType, Direction, RecordingTypeFilter, Transport, View } from './enums.ts';
 import { errors } from './errors.ts';
 import { DAY_MS, parseDateTime } from './date-time.ts';
@@ -30,7 +30,7 @@ export interface CallLogFilter {
   recordingType?: RecordingTypeFilter;
   sessionId?: string;
   telephonySessionId?: string;
-  /** Only these results (call-log-sync's statusGroup). */
+  /** Only these results (the list's `result`, a ringlog extension; call-log-sync's statusGroup). */
   results?: string[];
   showBlocked: boolean;
   showDeleted: boolean;
@@ -138,6 +138,8 @@ export function parseCallLogQuery(
   const direction = enumValues(raw, 'direction', DIRECTIONS);
   const type = enumValues(raw, 'type', CALL_TYPES);
   const transport = enumValues(raw, 'transport', TRANSPORTS);
+  // Not one of RingCentral's list parameters: ringlog's own, so a result filter pages correctly on the server.
+  const results = enumValues(raw, 'result', RESULTS);
   const recordingTypeParam = enumValue(raw, 'recordingType', RECORDING_TYPE_FILTERS);
   const withRecording = booleanValue(raw, 'withRecording', false);
   const showBlocked = booleanValue(raw, 'showBlocked', true);
@@ -178,6 +180,7 @@ export function parseCallLogQuery(
   if (direction) query.direction = direction;
   if (type) query.type = type;
   if (transport) query.transport = transport;
+  if (results) query.results = results;
   if (extensionNumber !== undefined) query.extensionNumber = extensionNumber;
   if (phoneNumber !== undefined) query.phoneNumber = phoneNumber;
   const recordingType = recordingTypeParam ?? (withRecording ? 'All' : undefined);

@@ -13,6 +13,8 @@ import { ensureWebBuilt, launchChromium, SCREENSHOTS } from './browser.ts';
 const FROM = new Date(TEST_END_TIME - 2 * 86_400_000).toISOString();
 const TO = new Date(TEST_END_TIME).toISOString();
 const PERIOD = `from=${encodeURIComponent(FROM)}&to=${encodeURIComponent(TO)}`;
+/** The whole seeded history (10 days). */
+const WIDE = `from=${encodeURIComponent(new Date(TEST_END_TIME - 10 * 86_400_000).toISOString())}&to=${encodeURIComponent(TO)}`;
 
 async function newContext(browser: Browser, colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
   return browser.newContext({
@@ -102,6 +104,12 @@ for (const backend of await backends()) {
       const contentStatuses: number[] = [];
       page.on('response', (response) => {
         if (response.url().includes('/content')) contentStatuses.push(response.status());
+      });
+      // Nothing is fetched from anywhere but the server (the machine may be offline: no CDN fonts or scripts).
+      const elsewhere: string[] = [];
+      context.on('request', (request) => {
+        const url = new URL(request.url());
+        if (!['data:', 'blob:'].includes(url.protocol) && url.origin !== server.url) elsewhere.push(request.url());
       });
 
       // A deep link before signing in: the app comes back to it afterwards.
@@ -244,7 +252,175 @@ for (const backend of await backends()) {
       });
       assert.equal(afterSignOut.status, 401);
       assert.deepEqual(errors, []);
+      assert.deepEqual(elsewhere, [], 'every request went to the server itself');
       await context.close();
+    });
+
+    test("the result filter is the server's: every page of a filtered log holds only that result", async () => {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      await page.goto(`${server.url}/?${WIDE}&perPage=25`);
+      await signIn(page, server, 'admin', false);
+      await waitForRows(page);
+      const asked = page.waitForRequest((r) => r.url().includes('/call-log?') && r.url().includes('result=Accepted'));
+      await page.getByLabel('Result').selectOption('Accepted');
+      await asked;
+      await page.waitForURL(/result=Accepted/);
+      await waitForRows(page);
+      const results = () => rows(page).locator('td:nth-child(6)').allInnerTexts();
+      const first = await results();
+      assert.equal(first.length, 25, 'a full first page of accepted calls');
+      assert.ok(
+        first.every((r) => r === 'Accepted'),
+        first.join(','),
+      );
+      await page.getByRole('button', { name: 'Next →' }).click();
+      await page.waitForURL(/page=2/);
+      await waitForRows(page);
+      assert.match(await page.locator('.pager').innerText(), /rows 26–/);
+      const second = await results();
+      assert.ok(second.length > 0);
+      assert.ok(
+        second.every((r) => r === 'Accepted'),
+        second.join(','),
+      );
+      // The deep link holds the filter: opened afresh it shows the same page.
+      await page.reload();
+      await waitForRows(page);
+      assert.deepEqual(await results(), second);
+      await context.close();
+    });
+
+    test("keyboard only: skip link, filters, a record's details open with Enter and close with Escape", async () => {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      await page.goto(`${server.url}/?${PERIOD}`);
+      // The sign-in button and the server's login form work from the keyboard.
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/restapi\/oauth\/authorize/);
+      const credential = server.credentials.admin;
+      await page.getByLabel('Phone number').focus();
+      await page.keyboard.type(credential.username);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(credential.extensionNumber);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(credential.password);
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await waitForRows(page);
+
+      // The first Tab reaches the skip link; following it puts the focus in the page's content.
+      await page.locator('body').focus();
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+      await page.keyboard.press('Enter');
+      assert.match(page.url(), /#main$/);
+
+      // A filter changed with the arrow keys.
+      await page.getByLabel('Direction').focus();
+      await page.keyboard.press('ArrowDown');
+      await page.waitForURL(/direction=Inbound/);
+      await waitForRows(page);
+
+      // Tab on to the first row's link, open it with Enter: the dialog has the focus; Escape closes it.
+      const link = rows(page).first().locator('td a').first();
+      await link.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/record=/);
+      const dialog = page.getByRole('dialog');
+      await dialog.getByText('How the call went').waitFor();
+      assert.ok(await dialog.evaluate((d) => d.contains(document.activeElement)), 'the focus is in the dialog');
+      await page.keyboard.press('Escape');
+      await page.waitForURL((url) => !url.searchParams.has('record'));
+      assert.equal(await dialog.count(), 0);
+      await context.close();
+    });
+
+    test('every control has a label a screen reader reads, on every page', async () => {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      await page.goto(`${server.url}/?${PERIOD}`);
+      await signIn(page, server, 'admin', false);
+      const unlabelled = () =>
+        page.evaluate(() => {
+          const missing: string[] = [];
+          for (const el of document.querySelectorAll<HTMLElement>(
+            'input, select, textarea, button, a[href], [role=img]',
+          )) {
+            const labels = (el as HTMLInputElement).labels;
+            const name =
+              el.getAttribute('aria-label') ||
+              (el.getAttribute('aria-labelledby') &&
+                document.getElementById(el.getAttribute('aria-labelledby')!)?.textContent) ||
+              (labels && [...labels].map((l) => l.textContent).join(' ')) ||
+              (el.tagName === 'BUTTON' || el.tagName === 'A' ? el.textContent : '');
+            if (!name?.trim()) missing.push(el.outerHTML.slice(0, 120));
+          }
+          return missing;
+        });
+      for (const path of [
+        `/?${PERIOD}&view=Detailed`,
+        `/recordings?${PERIOD}`,
+        '/live',
+        `/dashboards?days=7&to=${encodeURIComponent(TO)}`,
+      ]) {
+        await page.goto(`${server.url}${path}`);
+        await page.getByRole('button', { name: 'Sign out' }).waitFor();
+        if (path.startsWith('/dashboards')) await page.locator('.chart canvas').nth(3).waitFor();
+        else if (path !== '/live') await waitForRows(page);
+        else await page.getByRole('heading', { name: 'Live calls' }).waitFor();
+        assert.deepEqual(await unlabelled(), [], path);
+        // Tables say what they hold, and the page has one main landmark and one top heading.
+        assert.equal(await page.getByRole('main').count(), 1, path);
+        assert.equal(await page.locator('h1').count(), 1, path);
+      }
+      await context.close();
+    });
+
+    test('light and dark follow the system; a narrow window scrolls only the table, not the page', async () => {
+      const luminance = (page: Page) =>
+        page.evaluate(() => {
+          const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g)!.map(Number);
+          return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+        });
+      for (const scheme of ['light', 'dark'] as const) {
+        const context = await newContext(browser, scheme);
+        const page = await context.newPage();
+        await page.goto(`${server.url}/`);
+        const background = await luminance(page);
+        if (scheme === 'light') assert.ok(background > 0.8, `light background ${background}`);
+        else assert.ok(background < 0.2, `dark background ${background}`);
+        if (scheme === 'dark') {
+          await signIn(page, server, 'admin', false);
+          await page.setViewportSize({ width: 360, height: 740 });
+          for (const path of [`/?${PERIOD}`, `/dashboards?days=7&to=${encodeURIComponent(TO)}`]) {
+            await page.goto(`${server.url}${path}`);
+            if (path.startsWith('/dashboards')) await page.locator('.chart canvas').nth(3).waitFor();
+            else await waitForRows(page);
+            const width = await page.evaluate(() => ({
+              page: document.documentElement.scrollWidth,
+              window: window.innerWidth,
+            }));
+            assert.ok(
+              width.page <= width.window,
+              `${path}: the page is ${width.page} px wide in a ${width.window} px window`,
+            );
+            // The navigation, the sign-out button and the filters stay on screen and usable.
+            for (const name of ['Activity log', 'Dashboards']) {
+              const box = await page.getByRole('link', { name }).boundingBox();
+              assert.ok(box && box.x >= 0 && box.x + box.width <= width.window, `${name} link on screen`);
+            }
+            assert.ok(await page.getByRole('button', { name: 'Sign out' }).isVisible());
+          }
+          await page.goto(`${server.url}/?${PERIOD}`);
+          await waitForRows(page);
+          await page.getByLabel('Direction').selectOption('Outbound');
+          await page.waitForURL(/direction=Outbound/);
+          await waitForRows(page);
+        }
+        await context.close();
+      }
     });
 
     test('an expired session goes back to sign-in with a message', async () => {
@@ -259,6 +435,20 @@ for (const backend of await backends()) {
       await page.getByRole('link', { name: 'Recordings' }).click();
       await page.getByText('Your session has expired. Sign in again.').waitFor();
       await page.getByRole('button', { name: 'Sign in' }).waitFor();
+
+      // Coming back after the whole session ran out (access and refresh token): the same message, at once.
+      await signIn(page, server, 'admin', false);
+      await page.evaluate(() => {
+        const token = JSON.parse(localStorage.getItem('ringlog.token')!) as Record<string, unknown>;
+        localStorage.setItem('ringlog.token', JSON.stringify({ ...token, expiresAt: 0, refreshExpiresAt: 0 }));
+      });
+      await page.goto(`${server.url}/dashboards`);
+      await page.getByText('Your session has expired. Sign in again.').waitFor();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      // Once said, it is not said again: a fresh visit is a plain sign-in screen.
+      await page.reload();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      assert.equal(await page.getByText('Your session has expired.').count(), 0);
       await context.close();
     });
 

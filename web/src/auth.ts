@@ -107,6 +107,13 @@ export function hasSession(): boolean {
   return !!token && (token.expiresAt > Date.now() || token.refreshExpiresAt > Date.now());
 }
 
+/** Why there is no usable session: a message when one ran out since the last visit (and is forgotten now). */
+export function endedSessionMessage(): string {
+  if (!readToken() || hasSession()) return '';
+  localStorage.removeItem(TOKEN_KEY);
+  return 'Your session has expired. Sign in again.';
+}
+
 async function tokenRequest(form: Record<string, string>): Promise<TokenBody> {
   const response = await fetch('/restapi/oauth/token', {
     method: 'POST',

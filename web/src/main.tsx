@@ -3,7 +3,16 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { rememberedMe, whoAmI, type Me } from './api.ts';
-import { completeSignIn, hasSession, REDIRECT_PATH, SessionEnded, sessionOwner, signIn, signOut } from './auth.ts';
+import {
+  completeSignIn,
+  endedSessionMessage,
+  hasSession,
+  REDIRECT_PATH,
+  SessionEnded,
+  sessionOwner,
+  signIn,
+  signOut,
+} from './auth.ts';
 import { ActivityLog } from './pages/activity-log.tsx';
 import { Dashboards } from './pages/dashboards.tsx';
 import { Live } from './pages/live.tsx';
@@ -19,6 +28,17 @@ const PAGES = [
 ];
 
 type State = { kind: 'loading' } | { kind: 'signed-out'; message: string } | { kind: 'signed-in'; me: Me };
+
+/**
+ * The first state: a session known from the last visit shows its page at once, so the page's own requests start in
+ * the first render's effects (who signed in is checked meanwhile); otherwise loading until the session is checked.
+ */
+function initialState(): State {
+  if (location.pathname === REDIRECT_PATH) return { kind: 'loading' };
+  if (!hasSession()) return { kind: 'signed-out', message: endedSessionMessage() };
+  const remembered = rememberedMe(sessionOwner());
+  return remembered ? { kind: 'signed-in', me: remembered } : { kind: 'loading' };
+}
 
 function SignIn({ message }: { message: string }) {
   const [busy, setBusy] = useState(false);
@@ -49,16 +69,17 @@ function SignIn({ message }: { message: string }) {
 
 function App() {
   const place = useLocation();
-  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [state, setState] = useState<State>(initialState);
 
   useEffect(() => {
     const start = async () => {
       if (location.pathname === REDIRECT_PATH)
         navigate(await completeSignIn(new URLSearchParams(location.search)), true);
-      if (!hasSession()) return setState({ kind: 'signed-out', message: '' });
-      // Known from the last visit: show the page (and start its requests) now, and check who it is meanwhile.
+      if (!hasSession()) return setState((current) => (current.kind === 'signed-out' ? current : initialState()));
+      // Known from the last visit: the page shows (after a sign-in it shows now); check who it is meanwhile.
       const remembered = rememberedMe(sessionOwner());
-      if (remembered) setState({ kind: 'signed-in', me: remembered });
+      if (remembered)
+        setState((current) => (current.kind === 'signed-in' ? current : { kind: 'signed-in', me: remembered }));
       const me = await whoAmI();
       if (JSON.stringify(me) !== JSON.stringify(remembered)) setState({ kind: 'signed-in', me });
     };

@@ -1,7 +1,8 @@
 // Loads data for a page: re-runs when `key` changes, cancels the previous load, and turns an ended session into the
-// sign-in screen. Errors are kept for the page to show.
+// sign-in screen. Errors are kept for the page to show. The request starts as soon as the page is rendered (a layout
+// effect), not a frame later.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { SessionEnded } from './auth.ts';
 import { useSession } from './session.ts';
 
@@ -14,7 +15,7 @@ export interface RequestState<T> {
 export function useRequest<T>(key: string, load: (signal: AbortSignal) => Promise<T>): RequestState<T> {
   const session = useSession();
   const [state, setState] = useState<RequestState<T>>({ data: undefined, error: undefined, loading: true });
-  useEffect(() => {
+  useLayoutEffect(() => {
     const controller = new AbortController();
     setState((s) => ({ ...s, loading: true, error: undefined }));
     load(controller.signal).then(

@@ -19,7 +19,7 @@ import { navigate, withQuery, type Place } from '../router.ts';
 import { useSession } from '../session.ts';
 import { useRequest } from '../use-request.ts';
 
-/** Results a person filters on; the API has no result filter, so this one applies to the page's rows. */
+/** Results a person filters on (ringlog's `result` list parameter: the server filters, so paging stays right). */
 const RESULTS = [
   'Accepted',
   'Call connected',
@@ -44,6 +44,7 @@ interface Filters {
   direction: string;
   type: string;
   result: string;
+  transport: string;
   phone: string;
   ext: string;
   rec: string;
@@ -63,6 +64,7 @@ function filtersOf(place: Place, defaultLog: string): Filters {
     direction: q.get('direction') ?? '',
     type: q.get('type') ?? '',
     result: q.get('result') ?? '',
+    transport: q.get('transport') ?? '',
     phone: q.get('phone') ?? '',
     ext: q.get('ext') ?? '',
     rec: q.get('rec') ?? '',
@@ -80,6 +82,8 @@ function apiQuery(f: Filters, page: number, perPage: string): URLSearchParams {
   if (f.to) q.set('dateTo', f.to);
   if (f.direction) q.set('direction', f.direction);
   if (f.type) q.set('type', f.type);
+  if (f.result) q.set('result', f.result);
+  if (f.transport) q.set('transport', f.transport);
   if (f.phone) q.set('phoneNumber', f.phone.replace(/[^\d]/g, ''));
   if (f.ext) q.set('extensionNumber', f.ext);
   if (f.rec) q.set('recordingType', f.rec);
@@ -128,7 +132,7 @@ export function ActivityLog({ place, recordingsOnly = false }: { place: Place; r
   );
   const [exporting, setExporting] = useState<{ rows: number; controller: AbortController } | null>(null);
 
-  const records = (list.data?.records ?? []).filter((r) => !f.result || r.result === f.result);
+  const records = list.data?.records ?? [];
   const first = (f.page - 1) * Number(f.perPage);
   const hasNext = !!list.data?.navigation.nextPage;
 
@@ -145,9 +149,8 @@ export function ActivityLog({ place, recordingsOnly = false }: { place: Place; r
     try {
       for (let page = 1; ; page++) {
         const body = await get<CallLogPage>(callLogPath(log), apiQuery(f, page, '1000'), controller.signal);
-        const kept = body.records.filter((r) => !f.result || r.result === f.result);
-        parts.push(csvRows(kept));
-        rows += kept.length;
+        parts.push(csvRows(body.records));
+        rows += body.records.length;
         setExporting({ rows, controller });
         if (!body.navigation.nextPage) break;
       }
@@ -251,10 +254,21 @@ export function ActivityLog({ place, recordingsOnly = false }: { place: Place; r
         />
         <Select
           id="f-result"
-          label="Result (this page)"
+          label="Result"
           value={f.result}
           options={[['', 'Any'], ...RESULTS.map((r): [string, string] => [r, r])]}
-          onChange={(v) => set({ result: v }, true)}
+          onChange={(v) => set({ result: v })}
+        />
+        <Select
+          id="f-transport"
+          label="Transport"
+          value={f.transport}
+          options={[
+            ['', 'Any'],
+            ['PSTN', 'PSTN'],
+            ['VoIP', 'VoIP'],
+          ]}
+          onChange={(v) => set({ transport: v })}
         />
         <Select
           id="f-rec"

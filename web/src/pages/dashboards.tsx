@@ -75,15 +75,10 @@ function timeSettings(from: string, to: string) {
 /** What a caller may chart: an admin the company, a user only their own extension (as the API allows). */
 type Scope = { groupBy: 'Company' } | { groupBy: 'Users'; keys: string[] };
 
-async function timeline(
-  scope: Scope,
-  from: string,
-  to: string,
-  interval: 'Hour' | 'Day',
-  signal: AbortSignal,
-): Promise<TimelinePoint[]> {
+/** The period's hourly points (in the browser's time zone). */
+async function timeline(scope: Scope, from: string, to: string, signal: AbortSignal): Promise<TimelinePoint[]> {
   const body = await postJson<TimelineResponse>(
-    `${BASE}/timeline/fetch?interval=${interval}&perPage=20`,
+    `${BASE}/timeline/fetch?interval=Hour&perPage=20`,
     {
       grouping: scope,
       timeSettings: timeSettings(from, to),
@@ -117,11 +112,23 @@ async function aggregation(
   return out;
 }
 
-interface Dashboard {
-  points: TimelinePoint[];
-  hourly: TimelinePoint[];
+interface Groups {
   users: AggregationRecord[];
   queues: AggregationRecord[];
+}
+
+/** Hourly points summed into local days (the charts' daily series, without asking the server for a second timeline). */
+function byDay(hourly: TimelinePoint[]): { time: number; row: Row }[] {
+  const days = new Map<number, Row>();
+  for (const p of hourly) {
+    const at = new Date(p.time);
+    const day = new Date(at.getFullYear(), at.getMonth(), at.getDate()).getTime();
+    const r = rowOf(p.counters, p.timers);
+    const sum = days.get(day);
+    if (!sum) days.set(day, r);
+    else for (const k of Object.keys(r) as (keyof Row)[]) sum[k] += r[k];
+  }
+  return [...days].map(([time, row]) => ({ time, row }));
 }
 
 function GroupTable({ title, what, records }: { title: string; what: string; records: AggregationRecord[] }) {
@@ -188,23 +195,29 @@ export function Dashboards({ place }: { place: Place }) {
     return { from: new Date(end.getTime() - days * DAY).toISOString(), until: end.toISOString() };
   }, [days, to]);
   const interval = days <= 2 ? 'Hour' : 'Day';
-  const state = useRequest<Dashboard>(`${from}/${until}`, async (signal) => {
-    const [points, hourly, users, queues] = await Promise.all([
-      timeline(scope, from, until, interval, signal),
-      interval === 'Hour' ? Promise.resolve(null) : timeline(scope, from, until, 'Hour', signal),
+  // One hourly timeline draws every chart (days are sums of its hours); the per-extension and per-queue tables come
+  // from the aggregations, asked for at the same time and shown when they arrive.
+  const hourly = useRequest<TimelinePoint[]>(`${from}/${until}`, (signal) => timeline(scope, from, until, signal));
+  const groups = useRequest<Groups>(`${from}/${until}`, async (signal) => {
+    const [users, queues] = await Promise.all([
       aggregation(from, until, 'Users', signal),
       me.isAdmin ? aggregation(from, until, 'Queues', signal) : Promise.resolve([]),
     ]);
-    return { points, hourly: hourly ?? points, users, queues };
+    return { users, queues };
   });
+  const state = { loading: hourly.loading, error: hourly.error ?? groups.error };
 
   const charts = useMemo(() => {
-    const d = state.data;
-    if (!d) return null;
-    const rows = d.points.map((p) => rowOf(p.counters, p.timers));
-    const x = d.points.map((p) => Date.parse(p.time) / 1000);
+    const points = hourly.data;
+    if (!points) return null;
+    const series =
+      interval === 'Hour'
+        ? points.map((p) => ({ time: Date.parse(p.time), row: rowOf(p.counters, p.timers) }))
+        : byDay(points);
+    const rows = series.map((p) => p.row);
+    const x = series.map((p) => p.time / 1000);
     const byHour = Array.from({ length: 24 }, () => 0);
-    for (const p of d.hourly) byHour[new Date(p.time).getHours()] += rowOf(p.counters, p.timers).calls;
+    for (const p of points) byHour[new Date(p.time).getHours()] += rowOf(p.counters, p.timers).calls;
     const total = rows.reduce(
       (a, r) => ({
         calls: a.calls + r.calls,
@@ -224,7 +237,7 @@ export function Dashboards({ place }: { place: Place }) {
       hours: Array.from({ length: 24 }, (_, h) => h),
       byHour: [byHour],
     };
-  }, [state.data]);
+  }, [hourly.data, interval]);
 
   const unavailable = state.error instanceof Unavailable;
   const busiest = charts ? charts.byHour[0].indexOf(Math.max(...charts.byHour[0])) : 0;
@@ -314,8 +327,14 @@ export function Dashboards({ place }: { place: Place }) {
               values={charts.talk}
             />
           </div>
-          <GroupTable title="Per extension" what="Extension" records={state.data!.users} />
-          {me.isAdmin && <GroupTable title="Per queue" what="Queue" records={state.data!.queues} />}
+          {groups.data ? (
+            <>
+              <GroupTable title="Per extension" what="Extension" records={groups.data.users} />
+              {me.isAdmin && <GroupTable title="Per queue" what="Queue" records={groups.data.queues} />}
+            </>
+          ) : (
+            groups.loading && <p class="muted">Loading the figures per extension…</p>
+          )}
         </>
       )}
     </section>
