@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { stringify } from 'yaml';
 import { startChild, type RunningServer } from './ringlog-cli.ts';
 import type { View } from './list-scenarios.ts';
@@ -33,7 +34,7 @@ export function ensurePrism(outDir: string): string {
 /** An OpenAPI 3 document with the extension call-log path only; one named example per view. */
 export function writeMockDocument(file: string, bodies: Record<View, string>): void {
   const examples = Object.fromEntries(
-    Object.entries(bodies).map(([view, body]) => [view, { value: JSON.parse(body) }]),
+    Object.entries(bodies).map(([view, body]) => [view, { value: JSON.parse(body) as unknown }]),
   );
   const param = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
   const document = {
@@ -66,7 +67,6 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
 const LISTENING = /listening on (http:\/\/\S+)/;
 
 /** Runs `prism mock -p PORT doc.yaml` and resolves once it listens. */
@@ -74,6 +74,6 @@ export async function startPrism(bin: string, document: string): Promise<Running
   const port = await freePort();
   return startChild(
     [bin, 'mock', '-p', String(port), document],
-    (line) => LISTENING.exec(line.replace(ANSI_COLOUR, ''))?.[1] ?? null,
+    (line) => LISTENING.exec(stripVTControlCharacters(line))?.[1] ?? null,
   );
 }

@@ -136,7 +136,7 @@ export async function main(argv: string[]): Promise<void> {
       }
       const credentials = await ensureCredentials(runtime.store, runtime.tokens);
       await runtime.close();
-      await serve(config, async (url) => printCredentials(url, credentials));
+      await serve(config, (url) => printCredentials(url, credentials));
     });
 
   program

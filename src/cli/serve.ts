@@ -40,7 +40,7 @@ function startServer(config: Config): Promise<{ worker: Worker; url: string }> {
   });
 }
 
-export async function serve(config: Config, afterStart?: (url: string) => Promise<void>): Promise<void> {
+export async function serve(config: Config, afterStart?: (url: string) => void | Promise<void>): Promise<void> {
   const { worker, url } = await startServer(config);
   process.stdout.write(`${url}\n`);
   let stopping = false;

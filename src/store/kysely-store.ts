@@ -4,7 +4,6 @@ import { sql, type Compilable, type CompiledQuery, type Kysely, type Selectable 
 import {
   countRequest,
   markDeletedJson,
-  phoneDigits,
   withoutRecordingJson,
   type RateDecision,
   type RateRule,
@@ -27,7 +26,7 @@ import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 import { phoneSuffix, unindexed } from './phone-search.ts';
 import type { RecordWriter } from './record-writers.ts';
 import { syncStateTable } from './sync-state-store.ts';
-import type { AccountsTable, CallLogTable, Database, ExtensionsTable, RecordingsTable, TokensTable } from './schema.ts';
+import type { AccountsTable, Database, ExtensionsTable, RecordingsTable, TokensTable } from './schema.ts';
 import type {
   ChangeQuery,
   ExportFilter,
