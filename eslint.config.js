@@ -9,7 +9,7 @@ import globals from 'globals';
  */
 const MAY_USE = {
   domain: [],
-  store: ['domain'],
+  store: ['domain', 'threads'],
   auth: ['domain', 'store'],
   telephony: ['domain', 'store'],
   generator: ['domain', 'telephony'],

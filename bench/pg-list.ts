@@ -30,11 +30,11 @@ const SQL = (column: string) =>
   `SELECT ${column} AS json FROM call_log WHERE account_id = $1 AND extension_id = $2 AND start_time >= $3 ` +
   'AND start_time <= $4 AND deleted = $5 AND result <> $6 ORDER BY start_time DESC, id DESC LIMIT $7 OFFSET $8';
 
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  },
+const types: pg.CustomTypesConfig = {
+  getTypeParser: (oid, format) =>
+    oid === pg.types.builtins.INT8
+      ? (value: string) => Number(value)
+      : (pg.types.getTypeParser(oid, format) as unknown),
 };
 
 const percentile = (sorted: Float64Array, p: number) =>

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { stringify } from 'yaml';
 import { startChild, type RunningServer } from './ringlog-cli.ts';
 
@@ -70,7 +71,6 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
 const LISTENING = /listening on (http:\/\/\S+)/;
 
 /** Runs `prism mock -p PORT doc.yaml` and resolves once it listens. */
@@ -78,7 +78,7 @@ export async function startPrism(bin: string, document: string): Promise<Running
   const port = await freePort();
   return startChild(
     [bin, 'mock', '-p', String(port), document],
-    (line) => LISTENING.exec(line.replace(ANSI_COLOUR, ''))?.[1] ?? null,
+    (line) => LISTENING.exec(stripVTControlCharacters(line))?.[1] ?? null,
     // Prism reads and checks every example first: about 10 MB of them with the perPage 1000 pages.
     300_000,
   );

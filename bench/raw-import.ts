@@ -57,7 +57,7 @@ async function rawSqlite(source: string, target: string) {
 
 const csvField = (v: unknown) => {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
   return /[",\n\r]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
 };
 

@@ -259,7 +259,7 @@ async function ceiling(upstreamDb: string, accountId: string): Promise<string> {
   let records = 0;
   for (const page of pages) {
     let started = performance.now();
-    const rows: PreparedRecord[] = JSON.parse(`[${page.join(',')}]`).map((json: unknown) =>
+    const rows: PreparedRecord[] = (JSON.parse(`[${page.join(',')}]`) as unknown[]).map((json) =>
       prepareRecord(fromWire(json)),
     );
     decodeMs += performance.now() - started;

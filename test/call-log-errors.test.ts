@@ -560,11 +560,11 @@ for (const backend of await backends())
 
       test("an extension's log with records is listed without reading the directory; an empty page reads it", async () => {
         const store = server.store;
-        const getExtension = store.getExtension;
+        const getExtension = store.getExtension.bind(store);
         const asked: string[] = [];
         store.getExtension = (id: string) => {
           asked.push(id);
-          return getExtension.call(store, id);
+          return getExtension(id);
         };
         const { admin: adminLogin, user: userLogin } = server.credentials;
         const third = (await store.listExtensions(accountId)).find(

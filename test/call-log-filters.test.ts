@@ -648,7 +648,7 @@ for (const backend of await backends())
         (r: CallLogRecord) => r.recording?.type === 'OnDemand',
         (r: CallLogRecord) => r.result === 'Blocked',
       ]) {
-        assert.ok(companyLog.some(check), `company log has a record with ${check}`);
+        assert.ok(companyLog.some(check), `company log has a record with ${check.toString()}`);
       }
       assert.ok(
         records.some((r) => r.deleted),

@@ -7,11 +7,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createInterface } from 'node:readline';
-
-const BIN = join(import.meta.dirname, '../bin/ringlog.js');
+import type { Credentials } from '../src/auth/index.ts';
+import { tokenRequest } from './support/oauth.ts';
+import { ringlogArgs } from './support/ringlog-cli.ts';
 
 function ringlog(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return spawnSync(process.execPath, ringlogArgs(args), { encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+/** `ringlog ARGS` with Date.now() pinned, so a history "ending now" ends at the same time in every run. */
+function ringlogAtFixedTime(args: string[]) {
+  return spawnSync(process.execPath, ringlogArgs(args, { pinnedClock: true }), {
+    encoding: 'utf8',
+    env: { ...process.env, RINGLOG_BENCH_NOW: String(Date.UTC(2026, 10, 20, 12)) },
+    maxBuffer: 1 << 28,
+  });
+}
+
+/** What `ringlog seed --json` prints. */
+interface SeedSummary {
+  accountId: string;
+  users: number;
+  extensions: number;
+  records: number;
 }
 
 describe('ringlog command', () => {
@@ -24,38 +42,35 @@ describe('ringlog command', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('seed --json reports what it wrote and is deterministic', () => {
-    const args = [
-      'seed',
-      '--db',
-      db,
-      '--seed',
-      '3',
-      '--extensions',
-      '5',
-      '--days',
-      '2',
-      '--calls-per-day',
-      '20',
-      '--json',
-    ];
-    const first = ringlog(args);
-    assert.equal(first.status, 0, first.stderr);
-    const summary = JSON.parse(first.stdout);
-    assert.equal(summary.users, 5);
-    assert.ok(summary.extensions > summary.users, 'call queues are extensions too');
-    assert.ok(summary.records > 0);
-    const again = JSON.parse(ringlog(args).stdout);
-    assert.equal(again.accountId, summary.accountId);
+  test('seed --json reports what it wrote, and the same flags at the same time seed the same records', () => {
+    const seed = (file: string) => {
+      const flags = ['--seed', '3', '--extensions', '5', '--days', '2', '--calls-per-day', '20', '--json'];
+      const seeded = ringlogAtFixedTime(['seed', '--db', file, ...flags]);
+      assert.equal(seeded.status, 0, seeded.stderr);
+      const exported = ringlogAtFixedTime(['export', '--db', file, '--format', 'ndjson', '--out', '-']);
+      assert.equal(exported.status, 0, exported.stderr);
+      return {
+        summary: JSON.parse(seeded.stdout) as SeedSummary,
+        records: exported.stdout.split('\n').filter(Boolean),
+      };
+    };
+    const first = seed(db);
+    assert.equal(first.summary.users, 5);
+    assert.ok(first.summary.extensions > first.summary.users, 'call queues are extensions too');
+    assert.ok(first.summary.records > 0);
+    assert.equal(first.records.length, first.summary.records);
+    const again = seed(join(dir, 'again.db'));
+    assert.equal(again.summary.accountId, first.summary.accountId);
+    assert.deepEqual(again.records.sort(), first.records.sort());
   });
 
   test('credentials --json prints one JSON object with both logins, the same each time', () => {
     const result = ringlog(['credentials', '--json'], { RINGLOG_DB: db });
     assert.equal(result.status, 0, result.stderr);
-    const c = JSON.parse(result.stdout);
-    for (const key of ['accountId', 'clientId', 'clientSecret']) assert.equal(typeof c[key], 'string');
+    const c = JSON.parse(result.stdout) as Credentials;
+    for (const key of ['accountId', 'clientId', 'clientSecret'] as const) assert.equal(typeof c[key], 'string');
     for (const who of [c.admin, c.user]) {
-      for (const key of ['extensionId', 'extensionNumber', 'username', 'password', 'jwt']) {
+      for (const key of ['extensionId', 'extensionNumber', 'username', 'password', 'jwt'] as const) {
         assert.equal(typeof who[key], 'string', key);
       }
     }
@@ -87,29 +102,27 @@ describe('ringlog command', () => {
   });
 
   test('serve --port 0 prints the URL first and answers the token endpoint', async () => {
-    const credentials = JSON.parse(ringlog(['credentials', '--json', '--db', db]).stdout);
-    const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], {
+    const credentials = JSON.parse(ringlog(['credentials', '--json', '--db', db]).stdout) as Credentials;
+    const child = spawn(process.execPath, ringlogArgs(['serve', '--db', db, '--port', '0']), {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
       const firstLine = await new Promise<string>((resolve, reject) => {
-        const lines = createInterface({ input: child.stdout! });
+        const lines = createInterface({ input: child.stdout });
         lines.once('line', resolve);
         child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
       });
       assert.match(firstLine, /^http:\/\/127\.0\.0\.1:\d+$/);
-      const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
-      const response = await fetch(`${firstLine}/restapi/oauth/token`, {
-        method: 'POST',
-        headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
+      const response = await tokenRequest(
+        { url: firstLine, credentials },
+        {
           grant_type: 'password',
           username: `${credentials.user.username}*${credentials.user.extensionNumber}`,
           password: credentials.user.password,
-        }),
-      });
+        },
+      );
       assert.equal(response.status, 200);
-      const token = await response.json();
+      const token = (await response.json()) as { owner_id: string };
       assert.equal(token.owner_id, credentials.user.extensionId);
     } finally {
       child.kill('SIGTERM');

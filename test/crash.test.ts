@@ -9,16 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { ringlogArgs } from './support/ringlog-cli.ts';
 
-const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin/ringlog.js');
-const CLOCK = join(ROOT, 'bench/pinned-clock.mjs');
 const ENV = { ...process.env, RINGLOG_BENCH_NOW: String(Date.UTC(2026, 10, 20, 12)) };
 const TRIALS = 2;
 const SEED = ['--seed', '11', '--extensions', '5', '--days', '4', '--calls-per-day', '100', '--json'];
 
 function ringlog(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', CLOCK, BIN, ...args], {
+  const result = spawnSync(process.execPath, ringlogArgs(args, { pinnedClock: true }), {
     env: ENV,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
@@ -35,7 +33,7 @@ function digest(db: string): { records: number; sha256: string } {
 
 /** Starts `ringlog args` and kills it with SIGKILL after `delayMs` (if it is still running); resolves when gone. */
 async function killedAfter(args: string[], delayMs: number): Promise<boolean> {
-  const child = spawn(process.execPath, ['--import', CLOCK, BIN, ...args], { env: ENV, stdio: 'ignore' });
+  const child = spawn(process.execPath, ringlogArgs(args, { pinnedClock: true }), { env: ENV, stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
   const code = await exited;

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { ringlogArgs } from './support/ringlog-cli.ts';
 
-const BIN = join(import.meta.dirname, '../bin/ringlog.js');
 let dir: string;
 let db: string;
 
@@ -17,7 +17,7 @@ before(() => {
   db = join(dir, 'logs.db');
   const seeded = spawnSync(
     process.execPath,
-    [BIN, 'seed', '--db', db, '--extensions', '3', '--days', '1', '--calls-per-day', '10', '--json'],
+    ringlogArgs(['seed', '--db', db, '--extensions', '3', '--days', '1', '--calls-per-day', '10', '--json']),
     { encoding: 'utf8' },
   );
   assert.equal(seeded.status, 0, seeded.stderr);
@@ -33,9 +33,9 @@ interface Credentials {
 // Fails on de17a40: the log went to stdout before the URL, and held ?access_token=, client_secret and password.
 test('serve --log: URL first on stdout, JSON request lines on stderr, no secret in any line', async () => {
   const credentials = JSON.parse(
-    spawnSync(process.execPath, [BIN, 'credentials', '--json', '--db', db], { encoding: 'utf8' }).stdout,
+    spawnSync(process.execPath, ringlogArgs(['credentials', '--json', '--db', db]), { encoding: 'utf8' }).stdout,
   ) as Credentials;
-  const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--log'], {
+  const child = spawn(process.execPath, ringlogArgs(['serve', '--db', db, '--port', '0', '--log']), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

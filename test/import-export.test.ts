@@ -7,7 +7,8 @@ import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { listen, type ApiContext } from '../src/api/index.ts';
-import { ensureCredentials, RINGCENTRAL_TOKEN_CONFIG, TokenService, type Credentials } from '../src/auth/index.ts';
+import { ensureCredentials, RINGCENTRAL_TOKEN_CONFIG, TokenService } from '../src/auth/index.ts';
+import { jwtAccessToken } from './support/oauth.ts';
 import { createDiskBlobStore, openStore, type Store } from '../src/store/index.ts';
 import {
   exportCallLog,
@@ -19,27 +20,14 @@ import {
 import { backends, createTestDatabase, type BackendName, type TestDatabase } from './support/backends.ts';
 import { historyWindow } from './support/call-log-envelope.ts';
 import { startTestServer, TEST_END_TIME, type TestServer } from './support/test-server.ts';
+import { ringlogArgs, ringlogShell } from './support/ringlog-cli.ts';
 
 const WINDOW = historyWindow(TEST_END_TIME);
-const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** A server the test can read the API of: its URL and an admin access token. */
 interface ApiServer {
   url: string;
   token: string;
-}
-
-async function adminToken(url: string, c: Credentials): Promise<string> {
-  const response = await fetch(`${url}/restapi/oauth/token`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64')}`,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: JWT_GRANT, assertion: c.admin.jwt }),
-  });
-  assert.equal(response.status, 200, await response.clone().text());
-  return ((await response.json()) as { access_token: string }).access_token;
 }
 
 /** The API's answer as text, with the server's own URL replaced so two servers compare. */
@@ -75,7 +63,7 @@ async function emptyCopy(backend: BackendName, source: TestServer) {
     now: Date.now,
   };
   const { app, url } = await listen(ctx, '127.0.0.1', 0);
-  const api: ApiServer = { url, token: await adminToken(url, credentials) };
+  const api: ApiServer = { url, token: await jwtAccessToken({ url, credentials }, credentials.admin.jwt) };
   return {
     database,
     store,
@@ -129,13 +117,13 @@ for (const backend of await backends()) {
     before(async () => {
       source = await startTestServer({ backend });
       accountId = source.credentials.accountId;
-      sourceApi = { url: source.url, token: await adminToken(source.url, source.credentials) };
+      sourceApi = { url: source.url, token: await jwtAccessToken(source, source.credentials.admin.jwt) };
       exportFile = join(source.database.dir, 'export.ndjson');
       exported = await exportTo(source.store, exportFile, 'ndjson', accountId, 'https://platform.ringcentral.com');
       lines = readFileSync(exportFile, 'utf8')
         .trimEnd()
         .split('\n')
-        .map((l) => JSON.parse(l));
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       const extensions = await source.store.listExtensions(accountId);
       const withDeleted = lines.find((r) => r.deleted === true && /\/extension\//.test(String(r.uri)))!;
       const deletedLog = /\/extension\/(\d+)\//.exec(String(withDeleted.uri))![1];
@@ -173,8 +161,10 @@ for (const backend of await backends()) {
           }
         }
         if (!withSingles) continue;
-        const page = JSON.parse((await answer(sourceApi, path, { ...WINDOW, perPage: '6' })).slice(4));
-        const ids: string[] = page.records.map((r: { id: string }) => r.id);
+        const page = JSON.parse((await answer(sourceApi, path, { ...WINDOW, perPage: '6' })).slice(4)) as {
+          records: { id: string }[];
+        };
+        const ids = page.records.map((r) => r.id);
         for (const id of ids) {
           for (const view of views) {
             assert.equal(
@@ -225,7 +215,8 @@ for (const backend of await backends()) {
       assert.equal(await answer(target.api, path, { view: 'Detailed' }), before);
       writeFileSync(file, `${JSON.stringify(changed(+60))}\n`);
       await importFile(target.store, file);
-      assert.equal(JSON.parse((await answer(target.api, path, { view: 'Detailed' })).slice(4)).result, 'Busy');
+      const stored = JSON.parse((await answer(target.api, path, { view: 'Detailed' })).slice(4)) as { result: string };
+      assert.equal(stored.result, 'Busy');
     });
 
     test('bad lines are reported by number and the good lines around them are imported', async () => {
@@ -273,13 +264,12 @@ for (const backend of await backends()) {
 }
 
 describe('ringlog import and export commands', () => {
-  const BIN = join(import.meta.dirname, '../bin/ringlog.js');
   let database: TestDatabase;
   let db: string;
   let records: number;
 
   const ringlog = (args: string[], input?: string) =>
-    spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input });
+    spawnSync(process.execPath, ringlogArgs([...args]), { encoding: 'utf8', input });
   const shell = (script: string) => spawnSync('bash', ['-c', `set -o pipefail; ${script}`], { encoding: 'utf8' });
 
   before(async () => {
@@ -300,16 +290,16 @@ describe('ringlog import and export commands', () => {
       '--json',
     ]);
     assert.equal(seeded.status, 0, seeded.stderr);
-    records = JSON.parse(seeded.stdout).records;
+    records = (JSON.parse(seeded.stdout) as { records: number }).records;
   });
   after(() => database?.drop());
 
   test('export streams to a pipe (| wc -l), and a reader that stops early (| head) is no error', () => {
-    const counted = shell(`"${process.execPath}" "${BIN}" export --db "${db}" | wc -l`);
+    const counted = shell(`${ringlogShell(['export', '--db', db])} | wc -l`);
     assert.equal(counted.status, 0, counted.stderr);
     assert.equal(Number(counted.stdout.trim()), records);
     assert.match(counted.stderr, new RegExp(`Exported ${records} records`));
-    const first = shell(`"${process.execPath}" "${BIN}" export --db "${db}" --format csv | head -n 2`);
+    const first = shell(`${ringlogShell(['export', '--db', db, '--format', 'csv'])} | head -n 2`);
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /^Type,Direction,From,From Name,To,To Name,Extension,Date,Time,Action/);
     assert.doesNotMatch(first.stderr, /EPIPE|Error/);

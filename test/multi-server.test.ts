@@ -3,34 +3,28 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { backends, createTestDatabase, type TestDatabase } from './support/backends.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import { SMALL_COMPANY } from './support/test-server.ts';
-
-const BIN = join(import.meta.dirname, '../bin/ringlog.js');
+import { JWT_GRANT, tokenRequest } from './support/oauth.ts';
+import type { Credentials } from '../src/auth/index.ts';
+import { ringlogArgs } from './support/ringlog-cli.ts';
 
 function startServe(db: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], {
+  const child = spawn(process.execPath, ringlogArgs(['serve', '--db', db, '--port', '0']), {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (url) => resolve({ child, url }));
+    createInterface({ input: child.stdout }).once('line', (url) => resolve({ child, url }));
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
   });
 }
 
-async function token(url: string, clientId: string, clientSecret: string, form: Record<string, string>) {
-  const response = await fetch(`${url}/restapi/oauth/token`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams(form),
-  });
+/** A token request to one of the servers, as the demo app. */
+async function token(server: { url: string }, credentials: Credentials, form: Record<string, string>) {
+  const response = await tokenRequest({ url: server.url, credentials }, form);
   return { status: response.status, body: (await response.json()) as Record<string, string> };
 }
 
@@ -40,21 +34,25 @@ function listLog(url: string, accessToken: string, query = '') {
   });
 }
 
+/** The part of a call-log page these tests read. */
+interface Page {
+  records: { id: string; startTime: string }[];
+}
+
 const available = await backends();
 
 describe('two servers on one PostgreSQL', { skip: !available.includes('postgres') && 'PostgreSQL unreachable' }, () => {
   let database: TestDatabase;
   let a: { child: ChildProcess; url: string };
   let b: { child: ChildProcess; url: string };
-  let credentials: Record<string, any>;
+  let credentials: Credentials;
   let store: Store;
 
   before(async () => {
     database = await createTestDatabase('postgres');
     const seed = spawnSync(
       process.execPath,
-      [
-        BIN,
+      ringlogArgs([
         'seed',
         '--db',
         database.location,
@@ -67,14 +65,15 @@ describe('two servers on one PostgreSQL', { skip: !available.includes('postgres'
         '--calls-per-day',
         '30',
         '--json',
-      ],
+      ]),
       { encoding: 'utf8' },
     );
     assert.equal(seed.status, 0, seed.stderr);
     credentials = JSON.parse(
-      spawnSync(process.execPath, [BIN, 'credentials', '--json', '--db', database.location], { encoding: 'utf8' })
-        .stdout,
-    );
+      spawnSync(process.execPath, ringlogArgs(['credentials', '--json', '--db', database.location]), {
+        encoding: 'utf8',
+      }).stdout,
+    ) as Credentials;
     [a, b] = await Promise.all([startServe(database.location), startServe(database.location)]);
     store = await openStore(database.location);
   });
@@ -87,21 +86,15 @@ describe('two servers on one PostgreSQL', { skip: !available.includes('postgres'
   });
 
   test('a token issued by one server works on the other', async () => {
-    const issued = await token(a.url, credentials.clientId, credentials.clientSecret, {
-      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-      assertion: credentials.user.jwt,
-    });
+    const issued = await token(a, credentials, { grant_type: JWT_GRANT, assertion: credentials.user.jwt });
     assert.equal(issued.status, 200);
     const onB = await listLog(b.url, issued.body.access_token);
     assert.equal(onB.status, 200);
   });
 
   test('a refresh on one server kills the old pair on both', async () => {
-    const issued = await token(a.url, credentials.clientId, credentials.clientSecret, {
-      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-      assertion: credentials.user.jwt,
-    });
-    const refreshed = await token(b.url, credentials.clientId, credentials.clientSecret, {
+    const issued = await token(a, credentials, { grant_type: JWT_GRANT, assertion: credentials.user.jwt });
+    const refreshed = await token(b, credentials, {
       grant_type: 'refresh_token',
       refresh_token: issued.body.refresh_token,
     });
@@ -110,7 +103,7 @@ describe('two servers on one PostgreSQL', { skip: !available.includes('postgres'
       assert.equal((await listLog(server.url, issued.body.access_token)).status, 401);
       assert.equal((await listLog(server.url, refreshed.body.access_token)).status, 200);
     }
-    const replay = await token(a.url, credentials.clientId, credentials.clientSecret, {
+    const replay = await token(a, credentials, {
       grant_type: 'refresh_token',
       refresh_token: issued.body.refresh_token,
     });
@@ -119,12 +112,8 @@ describe('two servers on one PostgreSQL', { skip: !available.includes('postgres'
   });
 
   test('a token revoked through one server is refused by the other as soon as the revoke answers', async () => {
-    const { clientId, clientSecret } = credentials as { clientId: string; clientSecret: string };
-    const { jwt } = credentials.user as { jwt: string };
-    const issued = await token(a.url, clientId, clientSecret, {
-      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-      assertion: jwt,
-    });
+    const { clientId, clientSecret } = credentials;
+    const issued = await token(a, credentials, { grant_type: JWT_GRANT, assertion: credentials.user.jwt });
     // Both servers have just accepted the token (a server keeping checked tokens would keep this one).
     for (const server of [a, b]) assert.equal((await listLog(server.url, issued.body.access_token)).status, 200);
     const revoked = await fetch(`${a.url}/restapi/oauth/revoke`, {
@@ -140,24 +129,15 @@ describe('two servers on one PostgreSQL', { skip: !available.includes('postgres'
   });
 
   test('concurrent refreshes of one token on both servers: exactly one wins', async () => {
-    const issued = await token(a.url, credentials.clientId, credentials.clientSecret, {
-      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-      assertion: credentials.user.jwt,
-    });
+    const issued = await token(a, credentials, { grant_type: JWT_GRANT, assertion: credentials.user.jwt });
     const form = { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token };
-    const results = await Promise.all([
-      token(a.url, credentials.clientId, credentials.clientSecret, form),
-      token(b.url, credentials.clientId, credentials.clientSecret, form),
-    ]);
+    const results = await Promise.all([token(a, credentials, form), token(b, credentials, form)]);
     assert.deepEqual(results.map((r) => r.status).sort(), [200, 400]);
   });
 
   test('a record written through one server is listed by the other at once', async () => {
-    const issued = await token(a.url, credentials.clientId, credentials.clientSecret, {
-      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-      assertion: credentials.user.jwt,
-    });
-    const before = await (await listLog(b.url, issued.body.access_token, '&perPage=1')).json();
+    const issued = await token(a, credentials, { grant_type: JWT_GRANT, assertion: credentials.user.jwt });
+    const before = (await (await listLog(b.url, issued.body.access_token, '&perPage=1')).json()) as Page;
     const newest = before.records[0];
     const record = {
       id: 'MultiServer0001',
@@ -181,7 +161,7 @@ describe('two servers on one PostgreSQL', { skip: !available.includes('postgres'
     };
     await store.upsertRecords([record]);
     for (const server of [a, b]) {
-      const page = await (await listLog(server.url, issued.body.access_token, '&perPage=1')).json();
+      const page = (await (await listLog(server.url, issued.body.access_token, '&perPage=1')).json()) as Page;
       assert.equal(page.records[0].id, 'MultiServer0001');
     }
   });

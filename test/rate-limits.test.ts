@@ -5,10 +5,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backends } from './support/backends.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
-import { JWT_GRANT, tokenRequest } from './support/oauth.ts';
+import { DEMO_APP_PERMISSIONS } from '../src/auth/index.ts';
+import { JWT_GRANT, jwtAccessToken, tokenRequest } from './support/oauth.ts';
 
 const HEAVY = { requests: 3, windowSec: 10, penaltySec: 20 };
 const AUTH = { requests: 4, windowSec: 60, penaltySec: 60 };
+const LIGHT = { requests: 5, windowSec: 10, penaltySec: 20 };
 
 for (const backend of await backends()) {
   describe(`rate limits (${backend})`, () => {
@@ -29,12 +31,12 @@ for (const backend of await backends()) {
     before(async () => {
       server = await startTestServer({
         backend,
-        rateLimits: { Heavy: HEAVY, Auth: AUTH },
+        rateLimits: { Heavy: HEAVY, Light: LIGHT, Auth: AUTH },
         now: () => clock,
         seed: { extensions: 4, days: 1, callsPerDay: 10 },
       });
-      adminToken = (await (await login(server.credentials.admin.jwt)).json()).access_token;
-      userToken = (await (await login(server.credentials.user.jwt)).json()).access_token;
+      adminToken = await jwtAccessToken(server, server.credentials.admin.jwt);
+      userToken = await jwtAccessToken(server, server.credentials.user.jwt);
     });
     after(() => server.close());
 
@@ -54,14 +56,37 @@ for (const backend of await backends()) {
       assert.equal(response.status, 429);
       assert.equal(response.headers.get('retry-after'), '20');
       assert.equal(response.headers.get('x-rate-limit-remaining'), '0');
-      const body = await response.json();
+      const body = (await response.json()) as { errorCode: string; errors: { errorCode: string }[] };
       assert.equal(body.errorCode, 'CMN-301');
       assert.equal(body.errors[0].errorCode, 'CMN-301');
     });
 
-    test('other users and other groups have their own windows', async () => {
-      assert.equal((await list(userToken)).status, 200);
-      assert.equal((await info(adminToken)).status, 200, 'the Light group is not limited here');
+    // The admin's Heavy window is spent now; each case below fails if the key drops the user, group or app.
+    test('other users have their own windows', async () => {
+      const response = await list(userToken);
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('x-rate-limit-remaining'), String(HEAVY.requests - 1));
+    });
+
+    test('other groups have their own windows', async () => {
+      const response = await info(adminToken);
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('x-rate-limit-group'), 'Light');
+      assert.equal(response.headers.get('x-rate-limit-remaining'), String(LIGHT.requests - 1));
+    });
+
+    test('other apps have their own windows', async () => {
+      const app = { clientId: 'second-app', clientSecret: 'second-app-secret' };
+      await server.store.putApp({
+        ...app,
+        name: 'Second app',
+        permissions: [...DEMO_APP_PERMISSIONS],
+        grantTypes: [JWT_GRANT],
+        issueRefreshTokens: false,
+      });
+      const response = await list(await jwtAccessToken(server, server.credentials.admin.jwt, app));
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('x-rate-limit-remaining'), String(HEAVY.requests - 1));
     });
 
     test('the penalty outlasts the window, and a request during it restarts it', async () => {

@@ -65,7 +65,7 @@ for (const backend of await backends())
         .callLog()
         .list({ ...WINDOW, recordingType: 'All', perPage: 5 });
       assert.ok(withRecordings.records?.length, 'the generated history has recorded calls');
-      recorded = withRecordings.records![0] as CallLogRecordBody;
+      recorded = withRecordings.records[0] as CallLogRecordBody;
     });
     after(() => server?.close());
 
@@ -141,7 +141,7 @@ for (const backend of await backends())
     test('an unknown record id is a 404 with CMN-102', async () => {
       await assert.rejects(rc.restapi().account().extension().callLog('NoSuchRecord1').get(), (err: RestException) => {
         assert.equal(err.response.status, 404);
-        assert.equal(err.response.data.errorCode, 'CMN-102');
+        assert.equal((err.response.data as { errorCode: string }).errorCode, 'CMN-102');
         return true;
       });
     });
@@ -171,15 +171,17 @@ for (const backend of await backends())
       const mixed = await rc.get<string>(log.callLog(path).path());
       assert.equal(mixed.status, 207);
       const boundary = /^multipart\/mixed;\s*boundary=([^;]+)/.exec(String(mixed.headers['content-type']))?.[1];
-      assert.ok(boundary, `content-type ${mixed.headers['content-type']}`);
+      assert.ok(boundary, `content-type ${String(mixed.headers['content-type'])}`);
       const sections = mixed.data.split(`--${boundary}`).slice(1, -1);
       assert.equal(sections.length, 1 + ids.length + 1, 'a status part, then one part per id');
-      const statusPart = JSON.parse(sections[0].split('\r\n\r\n')[1]);
+      const statusPart = JSON.parse(sections[0].split('\r\n\r\n')[1]) as { response: { status: number }[] };
       assert.deepEqual(
-        statusPart.response.map((r: { status: number }) => r.status),
+        statusPart.response.map((r) => r.status),
         [200, 200, 200, 404],
       );
-      for (const [i, id] of ids.entries()) assert.equal(JSON.parse(sections[i + 1].split('\r\n\r\n')[1]).id, id);
+      for (const [i, id] of ids.entries()) {
+        assert.equal((JSON.parse(sections[i + 1].split('\r\n\r\n')[1]) as { id: string }).id, id);
+      }
       assert.ok(mixed.data.trimEnd().endsWith(`--${boundary}--`));
     });
 
@@ -191,7 +193,7 @@ for (const backend of await backends())
       assert.equal(meta.contentType, 'audio/mpeg');
       assert.equal(meta.contentUri, recorded.recording!.contentUri);
       assert.ok(
-        meta.contentUri!.startsWith(`${server.url}/restapi/v1.0/account/${server.credentials.accountId}/recording/`),
+        meta.contentUri.startsWith(`${server.url}/restapi/v1.0/account/${server.credentials.accountId}/recording/`),
       );
 
       const bytes = Buffer.from(await recording.content().get());
@@ -254,7 +256,7 @@ for (const backend of await backends())
       test('a Range starting beyond the end answers 416 with CMN-107', async () => {
         const res = await fetch(contentUri, { headers: { ...bearer(), Range: `bytes=${whole.length + 10}-` } });
         assert.equal(res.status, 416);
-        assert.equal((await res.json()).errorCode, 'CMN-107');
+        assert.equal(((await res.json()) as { errorCode: string }).errorCode, 'CMN-107');
       });
     });
 

@@ -198,8 +198,10 @@ for (const backend of await backends())
 
     test('the short path without /restapi/v1.0 gives the same records', async () => {
       const query = { view: 'Simple', ...WINDOW, perPage: 1000 };
-      const full = await (await admin.platform().get(MY_LOG, query)).json();
-      const short = await (await admin.platform().get('/account/~/extension/~/call-log', query)).json();
+      const full = (await (await admin.platform().get(MY_LOG, query)).json()) as { records: unknown[] };
+      const short = (await (await admin.platform().get('/account/~/extension/~/call-log', query)).json()) as {
+        records: unknown[];
+      };
       checkCallLogList(short, myLog('Simple', 1, 1000));
       assert.deepEqual(short.records, full.records);
     });
@@ -227,13 +229,17 @@ for (const backend of await backends())
         simple.records.map((r) => r.id),
       );
 
-      const mine = await (await admin.platform().get(MY_LOG, { ...WINDOW, perPage: 1000 })).json();
+      const mine = (await (await admin.platform().get(MY_LOG, { ...WINDOW, perPage: 1000 })).json()) as {
+        records: unknown[];
+      };
       assert.ok(simple.records.length > mine.records.length, "the company log holds more than one extension's calls");
     });
 
     test("reads several records in one request; the SDK's multipart reader splits the 207 answer", async () => {
-      const list = await (await admin.platform().get(MY_LOG, { ...WINDOW, perPage: 3 })).json();
-      const ids = list.records.map((r: CallLogRecordBody) => r.id);
+      const list = (await (await admin.platform().get(MY_LOG, { ...WINDOW, perPage: 3 })).json()) as {
+        records: CallLogRecordBody[];
+      };
+      const ids = list.records.map((r) => r.id);
       assert.equal(ids.length, 3);
 
       const res = await admin.platform().get(`${MY_LOG}/${[...ids, 'NoSuchRecord1'].join(',')}`);
@@ -243,13 +249,13 @@ for (const backend of await backends())
         parts.map((p) => p.status),
         [200, 200, 200, 404],
       );
-      const bodies = await Promise.all(parts.map((p) => p.json()));
+      const bodies = (await Promise.all(parts.map((p) => p.json()))) as unknown[];
       for (const [i, id] of ids.entries()) {
         const record = checkRecord(bodies[i], myLog('Simple', 1, 1));
-        const single = await (await admin.platform().get(`${MY_LOG}/${id}`)).json();
+        const single = (await (await admin.platform().get(`${MY_LOG}/${id}`)).json()) as unknown;
         assert.deepEqual(record, single);
       }
-      assert.equal(bodies[3].errorCode, 'CMN-102');
+      assert.equal((bodies[3] as { errorCode: string }).errorCode, 'CMN-102');
     });
 
     test('an explicit refresh rotates the pair: the old access and refresh tokens stop working', async () => {
@@ -264,7 +270,7 @@ for (const backend of await backends())
       assert.equal(await statusWithToken(server, before.access_token!), 401);
       const replay = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: before.refresh_token! });
       assert.equal(replay.status, 400);
-      assert.equal((await replay.json()).error, 'invalid_grant');
+      assert.equal(((await replay.json()) as { error: string }).error, 'invalid_grant');
       // A replayed refresh token revokes the session that continued from it (OAuth BCP, issue 11).
       assert.equal(await statusWithToken(server, after.access_token!), 401);
     });
@@ -279,7 +285,7 @@ for (const backend of await backends())
       assert.equal(await statusWithToken(server, accessToken!), 401);
       const refresh = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: refreshToken! });
       assert.equal(refresh.status, 400);
-      assert.equal((await refresh.json()).error, 'invalid_grant');
+      assert.equal(((await refresh.json()) as { error: string }).error, 'invalid_grant');
     });
   });
 
@@ -321,6 +327,6 @@ for (const backend of await backends())
       assert.notEqual(now.refresh_token, first.refresh_token);
       const replay = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: first.refresh_token! });
       assert.equal(replay.status, 400);
-      assert.equal((await replay.json()).error, 'invalid_grant');
+      assert.equal(((await replay.json()) as { error: string }).error, 'invalid_grant');
     });
   });

@@ -4,9 +4,8 @@
 // Heavy window without a single 429, and after the command is killed with SIGKILL and started again.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fromWire, type CallLogRecord } from '../src/domain/index.ts';
@@ -15,9 +14,8 @@ import { runSync, verify, type SyncOptions, type SyncSummary } from '../src/sync
 import { adminToken, extensionIds, readWholeLog, serveArchive } from './support/archive-server.ts';
 import { backends, createTestDatabase, type BackendName, type TestDatabase } from './support/backends.ts';
 import { startTestServer, TEST_END_TIME, type TestServer } from './support/test-server.ts';
+import { ringlogArgs } from './support/ringlog-cli.ts';
 
-const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin/ringlog.js');
 const DAY = 86_400_000;
 const SMALL = { extensions: 4, days: 4, callsPerDay: 40 };
 /** Reaches back over the generated history whatever today's date. */
@@ -268,7 +266,6 @@ describe('ringlog sync', () => {
   });
 
   test('killed with SIGKILL mid-run and started again, the command ends with exactly the upstream set, no 429', async () => {
-    ensureBuilt();
     // Tight enough that a killed run is almost always at its limit: a restart that did not wait would get a 429.
     const heavy = { requests: 5, windowSec: 3, penaltySec: 3 };
     const upstream = await startTestServer({ seed: SMALL, faults: { latencyMs: 40 }, rateLimits: { Heavy: heavy } });
@@ -294,7 +291,7 @@ describe('ringlog sync', () => {
     try {
       let stored = 0;
       for (const atLeast of [1, 100]) {
-        const child = spawn(process.execPath, [BIN, ...args], { stdio: 'ignore', env: cleanEnv() });
+        const child = spawn(process.execPath, ringlogArgs([...args]), { stdio: 'ignore', env: cleanEnv() });
         stored = await waitForRecords(archive.store, child, stored + atLeast);
         // Let the burst finish: the child is then waiting on a full window, the worst moment to restart.
         await new Promise((resolve) => setTimeout(resolve, 400));
@@ -304,12 +301,16 @@ describe('ringlog sync', () => {
       }
       const finish = await ringlog([...args, '--json']);
       assert.equal(finish.status, 0, finish.stderr);
-      assert.equal(JSON.parse(finish.stdout).rateLimited, 0, 'after a kill the restart waits out the window');
+      assert.equal(
+        (JSON.parse(finish.stdout) as { rateLimited: number }).rateLimited,
+        0,
+        'after a kill the restart waits out the window',
+      );
       await assertSameAnswers(upstream, archive);
       const dateFrom = new Date(TEST_END_TIME - 10 * DAY).toISOString().slice(0, 10);
       const check = await ringlog([...args, '--verify', '--json', '--date-from', dateFrom]);
       assert.equal(check.status, 0, check.stdout + check.stderr);
-      assert.deepEqual(JSON.parse(check.stdout).differences, []);
+      assert.deepEqual((JSON.parse(check.stdout) as { differences: unknown[] }).differences, []);
     } finally {
       await archive.close();
       await upstream.close();
@@ -319,7 +320,7 @@ describe('ringlog sync', () => {
 
 /** Runs the built command in a child process (never spawnSync: the upstream server runs in this process). */
 async function ringlog(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv() });
+  const child = spawn(process.execPath, ringlogArgs([...args]), { stdio: ['ignore', 'pipe', 'pipe'], env: cleanEnv() });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -342,24 +343,4 @@ async function waitForRecords(store: Store, child: ChildProcess, count: number):
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`no ${count} records within a minute`);
-}
-
-/** The command runs from dist/: build it when it is missing or older than the sources. */
-function ensureBuilt(): void {
-  const built = join(ROOT, 'dist/sync/index.js');
-  const newest = (dir: string): number =>
-    Math.max(
-      0,
-      ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
-        const path = join(dir, entry.name);
-        return entry.isDirectory() ? newest(path) : statSync(path).mtimeMs;
-      }),
-    );
-  if (existsSync(built) && statSync(join(ROOT, 'dist/cli/index.js')).mtimeMs >= newest(join(ROOT, 'src'))) return;
-  spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
-    { stdio: 'inherit' },
-  );
-  assert.ok(existsSync(built), 'npm run build');
 }

@@ -173,7 +173,7 @@ export async function createApp(given: ApiContext, options: AppOptions = {}): Pr
   // @rc-ex/core sends /restapi/v1.0/...; @ringcentral/sdk 4+ sends paths as written, often without the prefix.
   for (const prefix of ['/restapi/v1.0', '']) {
     await app.register(
-      async (scope) => {
+      (scope, _options, done) => {
         directoryApiRoutes(scope, ctx);
         callLogRoutes(scope, ctx);
         callLogSyncRoutes(scope, ctx);
@@ -184,6 +184,7 @@ export async function createApp(given: ApiContext, options: AppOptions = {}): Pr
         telephonySessionRoutes(scope, ctx);
         presenceRoutes(scope, ctx);
         if (notifications) subscriptionRoutes(scope, ctx, notifications);
+        done();
       },
       { prefix },
     );

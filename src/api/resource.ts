@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../domain/index.ts';
 
-type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
+type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 type Method = (typeof METHODS)[number];
 

@@ -1,6 +1,7 @@
 // The API server's thread (see serve.ts): opens the store, listens, runs the retention job and the token sweep,
 // and closes them all when the main thread says stop.
 
+import { once } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { listen } from '../api/index.ts';
 import { warmRecordingAudio } from '../generator/index.ts';
@@ -45,12 +46,13 @@ tokenSweep.unref();
 
 const stopSimulation = config.simulate ? await startSimulation(runtime.store, config.simulate) : null;
 
-port.once('message', async () => {
-  clearInterval(tokenSweep);
-  await stopSimulation?.();
-  await retention.stop();
-  await app.close();
-  await runtime.close();
-  port.postMessage({ type: 'stopped' } satisfies ServerMessage);
-});
 port.postMessage({ type: 'listening', url } satisfies ServerMessage);
+
+// The main thread's one message is "stop".
+await once(port, 'message');
+clearInterval(tokenSweep);
+await stopSimulation?.();
+await retention.stop();
+await app.close();
+await runtime.close();
+port.postMessage({ type: 'stopped' } satisfies ServerMessage);

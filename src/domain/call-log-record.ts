@@ -130,6 +130,7 @@ const text = (value: string): string => (value.includes(BASE_MARK) ? value.repla
 // fields is RingCentral's; the test beside this file checks the text against JSON.stringify of the same fields.
 
 /** What JSON.stringify would need to escape, plus surrogates (a lone one must be escaped, not mangled). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON must escape
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** A JSON string literal of `s`, as preparedStringify writes it. */

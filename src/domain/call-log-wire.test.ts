@@ -66,7 +66,7 @@ test('enumerations compare case-insensitively and keep RingCentral values ringlo
 
 test('bad records are refused with the field and the reason', () => {
   const good = wire(records[0], 'detailed');
-  const cases: [Record<string, unknown> | unknown, RegExp][] = [
+  const cases: [unknown, RegExp][] = [
     [[1, 2], /record must be a JSON object/],
     [{ ...good, id: undefined }, /^Error: id is missing/],
     [{ ...good, id: 'a b' }, /id "a b" is not an id ringlog can serve/],

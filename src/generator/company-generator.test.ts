@@ -311,11 +311,16 @@ test('records render in both views with the fields RingCentral sends', () => {
     const legs = detailed.legs as Record<string, unknown>[];
     assert.equal(legs[0].master, true);
     assert.ok(legs.every((l) => typeof l.legType === 'string' && typeof l.startTime === 'string'));
-    assert.doesNotThrow(() => JSON.stringify(detailed));
+    assert.deepEqual(
+      legs.map((l) => l.legType),
+      r.legs.map((l) => l.legType),
+      'one rendered leg per leg of the record, in order',
+    );
   }
   const recorded = renderRecord(picks[1], 'Simple').recording as Record<string, unknown>;
   assert.ok(
-    typeof recorded.contentUri === 'string' && recorded.contentUri.endsWith(`/recording/${recorded.id}/content`),
+    typeof recorded.contentUri === 'string' &&
+      recorded.contentUri.endsWith(`/recording/${String(recorded.id)}/content`),
   );
 });
 

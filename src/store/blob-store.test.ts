@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createDiskBlobStore, type BlobStore } from './blob-store.ts';
 
 let root: string;
@@ -66,12 +66,12 @@ test('overwriting replaces the content and size', async () => {
 });
 
 test('stores a streamed put and leaves no temporary files', async () => {
-  async function* chunks(): AsyncGenerator<Buffer | Uint8Array> {
+  function* chunks(): Generator<Buffer | Uint8Array> {
     for (let i = 0; i < 50; i++) {
       yield i % 2 ? Buffer.alloc(10_000, i) : new Uint8Array(7_000).fill(i);
     }
   }
-  const { size } = await store.put('recording/streamed', chunks());
+  const { size } = await store.put('recording/streamed', Readable.from(chunks()));
   assert.equal(size, 25 * 10_000 + 25 * 7_000);
   const stored = await collect(store.read('recording/streamed'));
   assert.equal(stored.length, size);
@@ -82,11 +82,11 @@ test('stores a streamed put and leaves no temporary files', async () => {
 
 test('a failed streamed put keeps the previous blob and no temporary file', async () => {
   await store.put('recording/failing', Buffer.from('previous'));
-  async function* broken(): AsyncGenerator<Buffer> {
+  function* broken(): Generator<Buffer> {
     yield Buffer.from('partial');
     throw new Error('source failed');
   }
-  await assert.rejects(store.put('recording/failing', broken()), /source failed/);
+  await assert.rejects(store.put('recording/failing', Readable.from(broken())), /source failed/);
   assert.equal((await collect(store.read('recording/failing'))).toString(), 'previous');
   assert.ok((await listFiles(dir)).every((file) => !file.includes('.tmp-')));
 });

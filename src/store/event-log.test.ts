@@ -39,7 +39,7 @@ for (const backend of await backends())
       assert.ok(ids[0] > start && ids[1] > ids[0] && ids[2] > ids[1]);
       const all = await store.eventLog.readAfter(start, 10);
       assert.deepEqual(
-        all.map((e) => [e.accountId, e.topic, e.sessionId, e.extensionIds, e.createdAt, JSON.parse(e.body)]),
+        all.map((e) => [e.accountId, e.topic, e.sessionId, e.extensionIds, e.createdAt, JSON.parse(e.body) as unknown]),
         [
           ['A1', 'telephony-session', 's-1', ['ext1'], T0 + 1, { sequence: 1 }],
           ['A2', 'telephony-session', 's-2', ['ext2'], T0 + 2, { sequence: 2 }],

@@ -4,7 +4,6 @@ import { sql, type Compilable, type CompiledQuery, type Kysely, type Selectable 
 import {
   countRequest,
   markDeletedJson,
-  phoneDigits,
   withoutRecordingJson,
   type RateDecision,
   type RateRule,
@@ -28,7 +27,7 @@ import { listParameters, listShape, sameValues } from './list-query-shape.ts';
 import { phoneSuffix, unindexed } from './phone-search.ts';
 import type { RecordWriter } from './record-writers.ts';
 import { syncStateTable } from './sync-state-store.ts';
-import type { AccountsTable, CallLogTable, Database, ExtensionsTable, RecordingsTable, TokensTable } from './schema.ts';
+import type { AccountsTable, Database, ExtensionsTable, RecordingsTable, TokensTable } from './schema.ts';
 import type {
   ChangeQuery,
   ExportFilter,

@@ -11,7 +11,7 @@ function initial(dialect: Dialect): Migration {
   // Epoch milliseconds need 64 bits in PostgreSQL; SQLite integers are 64-bit already.
   const ms = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
-    async up(db: Kysely<any>) {
+    async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('accounts')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -141,7 +141,7 @@ function initial(dialect: Dialect): Migration {
 function syncAndRateLimits(dialect: Dialect): Migration {
   const ms = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
-    async up(db: Kysely<any>) {
+    async up(db: Kysely<unknown>) {
       await db.schema
         .alterTable('call_log')
         .addColumn('changed_at', ms, (c) => c.notNull().defaultTo(0))
@@ -169,7 +169,7 @@ function syncAndRateLimits(dialect: Dialect): Migration {
 function eventLog(dialect: Dialect): Migration {
   const ms = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
-    async up(db: Kysely<any>) {
+    async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('event_log')
         .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
@@ -195,7 +195,7 @@ function eventLog(dialect: Dialect): Migration {
 function syncState(dialect: Dialect): Migration {
   const ms = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
-    async up(db: Kysely<any>) {
+    async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('sync_state')
         .addColumn('key', 'text', (c) => c.primaryKey())
@@ -332,7 +332,7 @@ async function backfillFacts(db: Kysely<Database>): Promise<void> {
 function authorizationCodes(dialect: Dialect): Migration {
   const ms = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
-    async up(db: Kysely<any>) {
+    async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('app_authorization')
         .addColumn('client_id', 'text', (c) => c.primaryKey())
@@ -367,7 +367,7 @@ function authorizationCodes(dialect: Dialect): Migration {
 function telephony(dialect: Dialect): Migration {
   const ms = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
-    async up(db: Kysely<any>) {
+    async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('telephony_sessions')
         .addColumn('account_id', 'text', (c) => c.notNull())
@@ -440,7 +440,7 @@ function telephony(dialect: Dialect): Migration {
 function subscriptions(dialect: Dialect): Migration {
   const ms = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
-    async up(db: Kysely<any>) {
+    async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('subscriptions')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -567,8 +567,8 @@ function liveIngest(dialect: Dialect): Migration {
 /** The migrations of a dialect, by name; names sort in the order they apply. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
-    async getMigrations() {
-      return {
+    getMigrations() {
+      return Promise.resolve({
         '0001-initial': initial(dialect),
         '0002-sync-and-rate-limits': syncAndRateLimits(dialect),
         '0003-event-log': eventLog(dialect),
@@ -579,7 +579,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0008-reports': reports(dialect),
         '0009-authorization-codes': authorizationCodes(dialect),
         '0010-live-ingest': liveIngest(dialect),
-      };
+      });
     },
   };
 }
@@ -593,5 +593,5 @@ export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<v
     migrationLockTableName: 'ringlog_migration_lock',
   });
   const { error } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
 }

@@ -11,11 +11,11 @@ import type { Database as Schema } from './schema.ts';
 import { migrate } from './migrations.ts';
 
 /** 64-bit integers (epoch milliseconds) come back as numbers; they stay far below 2^53. */
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  },
+const types: pg.CustomTypesConfig = {
+  getTypeParser: (oid, format) =>
+    oid === pg.types.builtins.INT8
+      ? (value: string) => Number(value)
+      : (pg.types.getTypeParser(oid, format) as unknown),
 };
 
 /**

@@ -340,7 +340,7 @@ export class ReportStore {
     if (!q.logs.length) return [];
     const by = q.by ?? [];
     const dims = by.map((d) => dimension(d, q));
-    const selected = by.map((d, i) => sql`${dims[i]} as ${sql.ref(`d${i}`)}`);
+    const selected = by.map((_d, i) => sql`${dims[i]} as ${sql.ref(`d${i}`)}`);
     const measures: RawBuilder<unknown>[] = [
       sql`count(*) as n`,
       sql`sum(duration_ms) as duration`,

@@ -9,8 +9,9 @@ function fakeClock(start = 1_000_000) {
   let now = start;
   return {
     now: () => now,
-    sleep: async (ms: number) => {
+    sleep: (ms: number) => {
       now += ms;
+      return Promise.resolve();
     },
     advance: (ms: number) => (now += ms),
   };

@@ -25,11 +25,11 @@ type Reply = { status: number; body?: unknown; headers?: Record<string, string> 
 function scripted(api: Reply[]) {
   const calls: { url: string; form?: URLSearchParams; auth?: string }[] = [];
   let issued = 0;
-  const fetchImpl = (async (input: URL | RequestInfo, init?: RequestInit) => {
-    const url = String(input);
+  const answer = (input: URL | RequestInfo, init?: RequestInit): Response => {
+    const url = input instanceof Request ? input.url : String(input);
     const headers = new Headers(init?.headers);
     if (url.endsWith('/restapi/oauth/token')) {
-      const form = new URLSearchParams(String(init?.body));
+      const form = new URLSearchParams(init?.body as string);
       calls.push({ url, form });
       if (form.get('refresh_token') === 'revoked') return Response.json({ error: 'invalid_grant' }, { status: 400 });
       issued += 1;
@@ -45,16 +45,20 @@ function scripted(api: Reply[]) {
     const reply = api.shift() ?? { status: 200, body: {} };
     if (reply instanceof Error) throw reply;
     return new Response(JSON.stringify(reply.body ?? {}), { status: reply.status, headers: reply.headers });
-  }) as typeof fetch;
+  };
+  // A promise constructor turns answer's throw into a rejection, as fetch rejects.
+  const fetchImpl = ((input: URL | RequestInfo, init?: RequestInit) =>
+    new Promise<Response>((resolve) => resolve(answer(input, init)))) as typeof fetch;
   return { fetchImpl, calls };
 }
 
 function client(api: Reply[], settings = memorySettings()) {
   const clock = { now: 1_000_000 };
   const sleeps: number[] = [];
-  const sleep = async (ms: number) => {
+  const sleep = (ms: number) => {
     sleeps.push(ms);
     clock.now += ms;
+    return Promise.resolve();
   };
   const { fetchImpl, calls } = scripted(api);
   const c = new UpstreamClient({
@@ -146,7 +150,7 @@ test('a 401 refreshes the token once and retries; the rotated refresh token is k
   const refresh = calls.find((call) => call.form?.get('grant_type') === 'refresh_token');
   assert.equal(refresh?.form?.get('refresh_token'), 'r1');
   assert.equal(calls.at(-1)?.auth, 'Bearer a2');
-  const kept = JSON.parse((await stateRegister(settings, 'token').read())!);
+  const kept = JSON.parse((await stateRegister(settings, 'token').read())!) as { refreshToken: string };
   assert.equal(kept.refreshToken, 'r2');
   assert.equal(c.tokens.stats.refreshes, 1);
 });

@@ -21,7 +21,9 @@ function throughText(rows: string[][]): string[][] {
 test('a record written as a CSV row reads back the same, but for its legs', () => {
   const rows = throughText([
     csvHeader(),
-    ...records.map((r) => csvCells(JSON.parse(withBase(prepareRecordJson(r).detailed, 'http://h:1')))),
+    ...records.map((r) =>
+      csvCells(JSON.parse(withBase(prepareRecordJson(r).detailed, 'http://h:1')) as Record<string, unknown>),
+    ),
   ]);
   const layout = csvLayout(rows[0]);
   assert.deepEqual(layout.ignored, []);

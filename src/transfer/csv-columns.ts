@@ -33,7 +33,9 @@ function set(o: Json, path: string, value: unknown): void {
   target[keys[keys.length - 1]] = value;
 }
 
-const cell = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+/** A field as cell text: strings as they are, numbers and booleans as JSON writes them. */
+const cell = (v: unknown): string =>
+  v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
 
 /** A column holding one JSON field as text. */
 const text = (name: string, path: string): Column => ({

@@ -81,7 +81,7 @@ class WorkerPool implements DecoderPool {
 export function createDecoderPool(workers = defaultDecoders()): DecoderPool {
   if (workers <= 0) {
     return {
-      decode: async (job, items) => decodeBatch(job, items),
+      decode: (job, items) => Promise.resolve(decodeBatch(job, items)),
       close: async () => {},
     };
   }

@@ -32,8 +32,13 @@ export class Output {
   }
 
   async write(text: string): Promise<void> {
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
     if (!this.stream.write(text)) await this.drained();
+    this.throwIfFailed();
+  }
+
+  /** The stream's first error, if it had one (a method: the 'error' handler sets it while we wait). */
+  private throwIfFailed(): void {
     if (this.failure) throw this.failure;
   }
 
@@ -54,7 +59,7 @@ export class Output {
       this.stream.end();
       await once(this.stream, 'finish');
     }
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
   }
 }
 

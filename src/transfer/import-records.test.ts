@@ -96,7 +96,7 @@ test('the newest copy of a record wins, before or after an older one in the same
   ]) {
     const { store } = await run(order.map((x) => line(x)).join('\n'));
     const json = (await store.getRecords(r.accountId, r.extensionId, [r.id], 'Detailed')).get(r.id)!;
-    assert.equal(JSON.parse(json).result, 'Missed');
+    assert.equal((JSON.parse(json) as { result: string }).result, 'Missed');
     await store.close();
   }
 });
@@ -124,7 +124,7 @@ test('inline decoding and one or more decoder threads import the same, in file o
       summary,
       rejected,
       count: await store.countRecords(),
-      result: JSON.parse(stored.get(r.id)!).result,
+      result: (JSON.parse(stored.get(r.id)!) as { result: string }).result,
     });
     await store.close();
   }
@@ -141,6 +141,6 @@ test('a same-time copy later in the file does not replace the first', async () =
   const r = records[2];
   const { store } = await run([line(r), line({ ...r, result: 'Busy' as const })].join('\n'), { batchSize: 1 });
   const json = (await store.getRecords(r.accountId, r.extensionId, [r.id], 'Detailed')).get(r.id)!;
-  assert.equal(JSON.parse(json).result, r.result);
+  assert.equal((JSON.parse(json) as { result: string }).result, r.result);
   await store.close();
 });

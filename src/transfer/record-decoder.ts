@@ -28,7 +28,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 function recordsOfLine(json: unknown): { json: unknown; label: string }[] {
   const o = json as { id?: unknown; records?: unknown };
   if (typeof o === 'object' && o !== null && o.id === undefined && Array.isArray(o.records)) {
-    return o.records.map((r, i) => ({ json: r, label: `records[${i}]: ` }));
+    return (o.records as unknown[]).map((r, i) => ({ json: r, label: `records[${i}]: ` }));
   }
   return [{ json, label: '' }];
 }
@@ -62,10 +62,10 @@ export function decodeBatch(job: DecodeJob, items: SourceItem[]): DecodedBatch {
       out.rejects.push({ line: item.line, error: item.error });
     } else if ('cells' in item) {
       if (!job.csvHeader) throw new Error('CSV rows need the header row');
-      const { toRecord } = layoutOf(job.csvHeader);
+      const layout = layoutOf(job.csvHeader);
       let json: unknown;
       try {
-        json = toRecord(item.cells);
+        json = layout.toRecord(item.cells);
       } catch (err) {
         out.read += 1;
         out.rejects.push({ line: item.line, error: message(err) });

@@ -5,7 +5,6 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import RingCentral from '@rc-ex/core';
@@ -16,9 +15,9 @@ import { jwtAccessToken } from '../support/oauth.ts';
 import { appendEvents, sessionEvent } from '../support/telephony-events.ts';
 import { SMALL_COMPANY } from '../support/test-server.ts';
 import { startWebhookReceiver, type Notification, type WebhookReceiver } from '../support/webhook-receiver.ts';
+import { ringlogArgs } from '../support/ringlog-cli.ts';
 
 const WebSocketExtension = rcexWs.default as unknown as typeof rcexWs.default.default;
-const BIN = join(import.meta.dirname, '../../bin/ringlog.js');
 const LEASE_MS = 4000;
 
 interface Serve {
@@ -27,7 +26,7 @@ interface Serve {
 }
 
 function startServe(db: string): Promise<Serve> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--allow-private-webhooks'], {
+  const child = spawn(process.execPath, ringlogArgs(['serve', '--db', db, '--port', '0', '--allow-private-webhooks']), {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, RINGLOG_WEBHOOK_LEASE_MS: String(LEASE_MS) },
   });
@@ -80,13 +79,14 @@ describe(
       database = await createTestDatabase('postgres');
       const seed = spawnSync(
         process.execPath,
-        [BIN, 'seed', '--db', database.location, '--seed', String(SMALL_COMPANY.seed), '--extensions', '4'],
+        ringlogArgs(['seed', '--db', database.location, '--seed', String(SMALL_COMPANY.seed), '--extensions', '4']),
         { encoding: 'utf8' },
       );
       assert.equal(seed.status, 0, seed.stderr);
       credentials = JSON.parse(
-        spawnSync(process.execPath, [BIN, 'credentials', '--json', '--db', database.location], { encoding: 'utf8' })
-          .stdout,
+        spawnSync(process.execPath, ringlogArgs(['credentials', '--json', '--db', database.location]), {
+          encoding: 'utf8',
+        }).stdout,
       ) as typeof credentials;
       servers = await Promise.all([startServe(database.location), startServe(database.location)]);
       store = await openStore(database.location);

@@ -63,8 +63,9 @@ export async function createTestDatabase(backend: BackendName): Promise<TestData
       backend,
       location: join(dir, 'ringlog.db'),
       dir,
-      async drop() {
+      drop() {
         rmSync(dir, { recursive: true, force: true });
+        return Promise.resolve();
       },
     };
   }
