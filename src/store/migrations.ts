@@ -540,7 +540,7 @@ function subscriptions(dialect: Dialect): Migration {
 function liveIngest(dialect: Dialect): Migration {
   const ms = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
-    async up(db: Kysely<any>) {
+    async up(db: Kysely<unknown>) {
       await db.schema
         .alterTable('telephony_sessions')
         .addColumn('version', ms, (c) => c.notNull().defaultTo(0))
