@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { generateCompany, generateTraffic } from '../generator/index.ts';
 import { fromWire, prepareRecordJson, renderRecord, withBase, type CallLogRecord } from './index.ts';
 
-const OPTIONS = { seed: 11, extensions: 8, days: 3, callsPerDay: 60, endTime: Date.UTC(2026, 0, 15, 18) };
+const OPTIONS = { seed: 11, extensions: 8, days: 3, callsPerDay: 100, endTime: Date.UTC(2026, 0, 15, 18) };
 const company = generateCompany(OPTIONS);
 const records: CallLogRecord[] = [...generateTraffic(company, OPTIONS)].flatMap((b) => b.records);
 
