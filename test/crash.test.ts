@@ -13,7 +13,7 @@ import { ringlogArgs } from './support/ringlog-cli.ts';
 
 const ENV = { ...process.env, RINGLOG_BENCH_NOW: String(Date.UTC(2026, 10, 20, 12)) };
 const TRIALS = 2;
-const SEED = ['--seed', '11', '--extensions', '5', '--days', '4', '--calls-per-day', '100', '--json'];
+const SEED = ['--seed', '11', '--extensions', '5', '--days', '4', '--calls-per-day', '160', '--json'];
 
 function ringlog(args: string[]) {
   const result = spawnSync(process.execPath, ringlogArgs(args, { pinnedClock: true }), {
