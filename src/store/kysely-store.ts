@@ -1,6 +1,6 @@
 // The Store written once over Kysely; the SQLite and PostgreSQL stores differ only in how they connect.
 
-import { sql, type Compilable, type CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import { sql, type Compilable, type CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
 import {
   countRequest,
   markDeletedJson,
@@ -128,6 +128,19 @@ function toToken(row: Selectable<TokensTable>): StoredToken {
     issuedAt: Number(row.issued_at),
     expiresAt: Number(row.expires_at),
     endpointId: row.endpoint_id,
+  };
+}
+
+/** A recording's metadata as its `recordings` row. */
+export function recordingRow(r: RecordingMeta): Insertable<RecordingsTable> {
+  return {
+    id: r.id,
+    account_id: r.accountId,
+    type: r.type,
+    content_type: r.contentType,
+    duration: r.duration,
+    blob_key: r.blobKey,
+    created_at: r.createdAt,
   };
 }
 
@@ -672,15 +685,7 @@ export class KyselyStore implements Store {
     if (!recordings.length) return;
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < recordings.length; i += UPSERT_BATCH) {
-        const rows = recordings.slice(i, i + UPSERT_BATCH).map((r) => ({
-          id: r.id,
-          account_id: r.accountId,
-          type: r.type,
-          content_type: r.contentType,
-          duration: r.duration,
-          blob_key: r.blobKey,
-          created_at: r.createdAt,
-        }));
+        const rows = recordings.slice(i, i + UPSERT_BATCH).map(recordingRow);
         await trx
           .insertInto('recordings')
           .values(rows)

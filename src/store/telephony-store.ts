@@ -5,7 +5,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CallLogRecord, RecordingMeta } from '../domain/index.ts';
 import { prepareRecord } from './call-log-row.ts';
-import { KyselyStore } from './kysely-store.ts';
+import { KyselyStore, recordingRow } from './kysely-store.ts';
 import type { Dialect } from './migrations.ts';
 import type { Database } from './schema.ts';
 import type { NewEvent } from './event-log.ts';
@@ -473,17 +473,7 @@ export class TelephonyStore {
     for (const part of chunks(recordings, 7)) {
       await trx
         .insertInto('recordings')
-        .values(
-          part.map((r) => ({
-            id: r.id,
-            account_id: r.accountId,
-            type: r.type,
-            content_type: r.contentType,
-            duration: r.duration,
-            blob_key: r.blobKey,
-            created_at: r.createdAt,
-          })),
-        )
+        .values(part.map(recordingRow))
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     }
