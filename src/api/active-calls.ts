@@ -2,7 +2,7 @@
 // 120 s, from the live telephony, as call-log Simple records, newest first, with the documented filters
 // (direction, type, transport, conferenceType) and paging. `view` is accepted but always Simple, as RingCentral does.
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   CALL_TYPES,
   DIRECTIONS,
@@ -19,7 +19,7 @@ import {
 import { authenticate, type LiveApiContext } from './context.ts';
 import { readableCallLog } from './access.ts';
 import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
-import { resource } from './resource.ts';
+import { resource, type LogParams, type ApiRequest } from './resource.ts';
 
 const CONFERENCE_TYPES = ['AudioConferencing', 'Meetings'] as const;
 /** The call-log action a conference type's records carry. */
@@ -55,11 +55,15 @@ export function matchesActiveCallFilter(r: CallLogRecord, f: ActiveCallFilter): 
   );
 }
 
-async function list(ctx: LiveApiContext, request: FastifyRequest, reply: FastifyReply, level: 'account' | 'extension') {
+async function list(
+  ctx: LiveApiContext,
+  request: ApiRequest<LogParams>,
+  reply: FastifyReply,
+  level: 'account' | 'extension',
+) {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
-  const params = request.params as { accountId: string; extensionId?: string };
-  const { accountId, extensionId } = await readableCallLog(ctx.store, auth, params, level);
-  const raw = request.query as RawQuery;
+  const { accountId, extensionId } = await readableCallLog(ctx.store, auth, request.params, level);
+  const raw = request.query;
   const filter = parseActiveCallFilter(raw);
   const page = pageValue(raw);
   const perPage = perPageValue(raw);
@@ -98,8 +102,10 @@ async function list(ctx: LiveApiContext, request: FastifyRequest, reply: Fastify
 }
 
 export function activeCallRoutes(app: FastifyInstance, ctx: LiveApiContext): void {
-  resource(app, '/account/:accountId/active-calls', { GET: (req, reply) => list(ctx, req, reply, 'account') });
-  resource(app, '/account/:accountId/extension/:extensionId/active-calls', {
+  resource<LogParams>(app, '/account/:accountId/active-calls', {
+    GET: (req, reply) => list(ctx, req, reply, 'account'),
+  });
+  resource<LogParams>(app, '/account/:accountId/extension/:extensionId/active-calls', {
     GET: (req, reply) => list(ctx, req, reply, 'extension'),
   });
 }

@@ -1,7 +1,7 @@
 // RingCentral's Business Analytics API: POST /analytics/calls/v1/accounts/{accountId}/aggregation/fetch and
 // …/timeline/fetch (app permission Analytics, Light group). Admins read the company; users only their own extension.
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errors, type RawQuery } from '../domain/index.ts';
 import {
   analyticsAggregation,
@@ -13,7 +13,7 @@ import {
 import { requireAppPermission, resolveAccountId } from './access.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { sendJson } from './http-helpers.ts';
-import { resource } from './resource.ts';
+import { resource, type AccountParams, type ApiRequest } from './resource.ts';
 
 const BASE = '/analytics/calls/v1/accounts/:accountId';
 
@@ -25,10 +25,10 @@ function pageParam(raw: RawQuery, name: string, fallback: number, max: number): 
   return n;
 }
 
-async function prepare(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, timeline: boolean) {
+async function prepare(ctx: ApiContext, request: ApiRequest<AccountParams>, reply: FastifyReply, timeline: boolean) {
   const auth = await authenticate(ctx, request, reply, 'Light');
   requireAppPermission(auth, 'Analytics');
-  const accountId = resolveAccountId(auth, (request.params as { accountId: string }).accountId);
+  const accountId = resolveAccountId(auth, request.params.accountId);
   const account = await ctx.store.getAccount(accountId);
   if (!account) throw errors.notFound('accountId');
   const req: AnalyticsRequest = parseAnalyticsRequest(request.body, timeline);
@@ -39,17 +39,17 @@ async function prepare(ctx: ApiContext, request: FastifyRequest, reply: FastifyR
 }
 
 export function analyticsRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  resource(app, `${BASE}/aggregation/fetch`, {
+  resource<AccountParams>(app, `${BASE}/aggregation/fetch`, {
     POST: async (request, reply) => {
       const { account, req, self } = await prepare(ctx, request, reply, false);
-      const raw = request.query as RawQuery;
+      const raw = request.query;
       const paging = { page: pageParam(raw, 'page', 1, 1e9), perPage: pageParam(raw, 'perPage', 100, 200) };
       return sendJson(reply, 200, await analyticsAggregation(ctx.store, account, req, paging, self));
     },
   });
-  resource(app, `${BASE}/timeline/fetch`, {
+  resource<AccountParams>(app, `${BASE}/timeline/fetch`, {
     POST: async (request, reply) => {
-      const raw = request.query as RawQuery;
+      const raw = request.query;
       const interval = parseInterval(Array.isArray(raw.interval) ? raw.interval[0] : raw.interval);
       const { account, req, self } = await prepare(ctx, request, reply, true);
       const paging = { page: pageParam(raw, 'page', 1, 1e9), perPage: pageParam(raw, 'perPage', 10, 20) };

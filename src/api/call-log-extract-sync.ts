@@ -4,7 +4,7 @@
 // How it relates to call-log-sync: docs/compatibility.md.
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   ApiError,
   dateValue,
@@ -26,7 +26,7 @@ import {
 } from './access.ts';
 import { SYNC_SAFETY_MS } from './call-log-sync.ts';
 import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
-import { resource } from './resource.ts';
+import { resource, type AccountParams, type ApiRequest } from './resource.ts';
 
 export const DEFAULT_EXTRACT_COUNT = 250;
 export const MAX_EXTRACT_COUNT = 1000;
@@ -83,12 +83,12 @@ function recordCountValue(raw: RawQuery): number {
   return Math.min(Number(v), MAX_EXTRACT_COUNT);
 }
 
-async function extractSync(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
+async function extractSync(ctx: ApiContext, request: ApiRequest<AccountParams>, reply: FastifyReply) {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
   requireAppPermission(auth, 'ReadCallLog');
-  const accountId = resolveAccountId(auth, (request.params as { accountId: string }).accountId);
+  const accountId = resolveAccountId(auth, request.params.accountId);
   requireUserPermission(auth, COMPANY_CALL_LOG_PERMISSION);
-  const raw = request.query as RawQuery;
+  const raw = request.query;
   const syncType = enumValue(raw, 'syncType', ['FSync', 'ISync'] as const) ?? 'FSync';
   const secret = await ctx.tokens.secret();
   const now = ctx.now();
@@ -142,5 +142,7 @@ async function extractSync(ctx: ApiContext, request: FastifyRequest, reply: Fast
 }
 
 export function callLogExtractSyncRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  resource(app, '/account/:accountId/call-log-extract-sync', { GET: (req, reply) => extractSync(ctx, req, reply) });
+  resource<AccountParams>(app, '/account/:accountId/call-log-extract-sync', {
+    GET: (req, reply) => extractSync(ctx, req, reply),
+  });
 }

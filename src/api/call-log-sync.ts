@@ -3,7 +3,7 @@
 // the frame (log, view, statusGroup, time, oldest start), and are bound to the log they were issued for.
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   ApiError,
   booleanValue,
@@ -21,7 +21,7 @@ import type { ListedRecord } from '../store/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { readableCallLog } from './access.ts';
 import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
-import { resource } from './resource.ts';
+import { resource, type LogParams, type ApiRequest } from './resource.ts';
 
 /** At most this many records per sync answer; more changes than this since a token → FSync again. */
 export const MAX_SYNC_RECORDS = 250;
@@ -93,11 +93,15 @@ function recordCountValue(raw: RawQuery, required: boolean): number | undefined 
   return Math.min(Number(v), MAX_SYNC_RECORDS);
 }
 
-async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: 'account' | 'extension') {
+async function sync(
+  ctx: ApiContext,
+  request: ApiRequest<LogParams>,
+  reply: FastifyReply,
+  level: 'account' | 'extension',
+) {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
-  const params = request.params as { accountId: string; extensionId?: string };
-  const { accountId, extensionId } = await readableCallLog(ctx.store, auth, params, level);
-  const raw = request.query as RawQuery;
+  const { accountId, extensionId } = await readableCallLog(ctx.store, auth, request.params, level);
+  const raw = request.query;
   const syncType = enumValue(raw, 'syncType', ['FSync', 'ISync'] as const) ?? 'FSync';
   const secret = await ctx.tokens.secret();
   const now = ctx.now();
@@ -181,8 +185,10 @@ async function sync(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
 }
 
 export function callLogSyncRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  resource(app, '/account/:accountId/call-log-sync', { GET: (req, reply) => sync(ctx, req, reply, 'account') });
-  resource(app, '/account/:accountId/extension/:extensionId/call-log-sync', {
+  resource<LogParams>(app, '/account/:accountId/call-log-sync', {
+    GET: (req, reply) => sync(ctx, req, reply, 'account'),
+  });
+  resource<LogParams>(app, '/account/:accountId/extension/:extensionId/call-log-sync', {
     GET: (req, reply) => sync(ctx, req, reply, 'extension'),
   });
 }

@@ -1,6 +1,6 @@
 // Call-log resources: account- and extension-level list, single record and bulk (207) reads.
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import {
   dateValue,
@@ -24,15 +24,13 @@ import {
   resolveExtension,
 } from './access.ts';
 import { baseUrl, sendPreparedJson, sendRecordsJson, serializeQuery } from './http-helpers.ts';
-import { resource } from './resource.ts';
+import { resource, type ApiRequest, type LogParams } from './resource.ts';
 
 const BATCH_LIMIT = 50;
 const RECORD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 type Level = 'account' | 'extension';
-interface Params {
-  accountId: string;
-  extensionId?: string;
+interface Params extends LogParams {
   callRecordId?: string;
 }
 
@@ -40,10 +38,10 @@ interface Params {
  * The log a request names, after authentication and permission checks. `confirm` rejects with 404 when the path
  * names an extension the account does not have; it reads the directory only for another extension than the caller's.
  */
-async function namedLog(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {
+async function namedLog(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: Level) {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
   requireAppPermission(auth, 'ReadCallLog');
-  const params = request.params as Params;
+  const params = request.params;
   const accountId = resolveAccountId(auth, params.accountId);
   if (level === 'account') {
     requireUserPermission(auth, COMPANY_CALL_LOG_PERMISSION);
@@ -83,9 +81,9 @@ export function listEnvelope(base: string, path: string, raw: RawQuery, q: CallL
   };
 }
 
-async function list(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {
+async function list(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: Level) {
   const log = await namedLog(ctx, request, reply, level);
-  const raw = request.query as RawQuery;
+  const raw = request.query;
   let query: CallLogQuery;
   try {
     query = parseCallLogQuery(raw, log, ctx.now());
@@ -103,12 +101,12 @@ async function list(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
   return sendRecordsJson(reply, head, texts, tail, base);
 }
 
-async function read(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, level: Level) {
+async function read(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: Level) {
   const log = await namedLog(ctx, request, reply, level);
   await log.confirm();
-  const raw = request.query as RawQuery;
+  const raw = request.query;
   const view = enumValue(raw, 'view', VIEWS) ?? 'Simple';
-  const idParam = (request.params as Params).callRecordId ?? '';
+  const idParam = request.params.callRecordId ?? '';
   const ids = idParam.split(',').map((s) => s.trim());
   if (ids.length > BATCH_LIMIT) throw errors.batchLimit(BATCH_LIMIT);
   for (const id of ids) if (!RECORD_ID.test(id)) throw errors.invalidParameter('callRecordId', id);
@@ -144,15 +142,15 @@ async function read(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
 }
 
 /** DELETE an extension's call log up to `dateTo` (default now): the records become `deleted`. */
-async function remove(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
+async function remove(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply) {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
   requireAppPermission(auth, 'EditCallLog');
-  const params = request.params as Params;
+  const params = request.params;
   const accountId = resolveAccountId(auth, params.accountId);
   requireUserPermission(auth, 'EditCallLog');
   const extension = await resolveExtension(ctx.store, auth, accountId, params.extensionId ?? '~', 'EditCallLog');
   const now = ctx.now();
-  const dateTo = dateValue(request.query as RawQuery, 'dateTo') ?? now;
+  const dateTo = dateValue(request.query, 'dateTo') ?? now;
   await ctx.store.deleteLogRecords(accountId, extension.id, dateTo, now);
   return reply.code(204).send();
 }
@@ -160,12 +158,12 @@ async function remove(ctx: ApiContext, request: FastifyRequest, reply: FastifyRe
 export function callLogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   for (const level of ['account', 'extension'] as const) {
     const prefix = level === 'account' ? '/account/:accountId' : '/account/:accountId/extension/:extensionId';
-    resource(app, `${prefix}/call-log`, {
+    resource<Params>(app, `${prefix}/call-log`, {
       GET: (req, reply) => list(ctx, req, reply, level),
       ...(level === 'extension'
-        ? { DELETE: (req: FastifyRequest, reply: FastifyReply) => remove(ctx, req, reply) }
+        ? { DELETE: (req: ApiRequest<Params>, reply: FastifyReply) => remove(ctx, req, reply) }
         : {}),
     });
-    resource(app, `${prefix}/call-log/:callRecordId`, { GET: (req, reply) => read(ctx, req, reply, level) });
+    resource<Params>(app, `${prefix}/call-log/:callRecordId`, { GET: (req, reply) => read(ctx, req, reply, level) });
   }
 }

@@ -36,11 +36,11 @@ export type LiveApiContext = ApiContext & { telephony: Telephony };
  */
 export async function authenticate(
   ctx: ApiContext,
-  request: FastifyRequest,
+  request: FastifyRequest<{ Querystring: RawQuery }>,
   reply: FastifyReply,
   group: RateGroup,
 ): Promise<AuthContext> {
-  const query = request.query as RawQuery;
+  const query = request.query;
   const queryToken = Array.isArray(query.access_token) ? query.access_token[0] : query.access_token;
   const auth = await ctx.tokens.authenticate(request.headers.authorization, queryToken);
   await applyRateLimit(ctx, reply, group, `${auth.extensionId}:${auth.clientId}`);

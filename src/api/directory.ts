@@ -1,11 +1,11 @@
 // Directory resources the SDK samples call first: API version, account and extension info.
 
 import type { FastifyInstance } from 'fastify';
-import { pageValue, perPageValue, type Extension, type RawQuery } from '../domain/index.ts';
+import { pageValue, perPageValue, type Extension } from '../domain/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { requireAppPermission, resolveAccountId, resolveExtension } from './access.ts';
 import { baseUrl, sendJson } from './http-helpers.ts';
-import { resource } from './resource.ts';
+import { resource, type AccountParams, type ExtensionParams } from './resource.ts';
 
 const API_VERSION = { versionString: '1.0.48', releaseDate: '2022-09-02T00:00:00.000Z', uriString: 'v1.0' };
 
@@ -49,11 +49,11 @@ export function directoryRoutes(app: FastifyInstance, ctx: ApiContext): void {
 
 /** Routes served under /restapi/v1.0 and without it. */
 export function directoryApiRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  resource(app, '/account/:accountId', {
+  resource<AccountParams>(app, '/account/:accountId', {
     GET: async (request, reply) => {
       const auth = await authenticate(ctx, request, reply, 'Light');
       requireAppPermission(auth, 'ReadAccounts');
-      const accountId = resolveAccountId(auth, (request.params as { accountId: string }).accountId);
+      const accountId = resolveAccountId(auth, request.params.accountId);
       const account = await ctx.store.getAccount(accountId);
       const base = baseUrl(request, ctx.http);
       return sendJson(reply, 200, {
@@ -66,12 +66,12 @@ export function directoryApiRoutes(app: FastifyInstance, ctx: ApiContext): void 
       });
     },
   });
-  resource(app, '/account/:accountId/extension', {
+  resource<AccountParams>(app, '/account/:accountId/extension', {
     GET: async (request, reply) => {
       const auth = await authenticate(ctx, request, reply, 'Medium');
       requireAppPermission(auth, 'ReadAccounts');
-      const accountId = resolveAccountId(auth, (request.params as { accountId: string }).accountId);
-      const raw = request.query as RawQuery;
+      const accountId = resolveAccountId(auth, request.params.accountId);
+      const raw = request.query;
       const page = pageValue(raw);
       const perPage = perPageValue(raw);
       const all = await ctx.store.listExtensions(accountId);
@@ -101,11 +101,11 @@ export function directoryApiRoutes(app: FastifyInstance, ctx: ApiContext): void 
       });
     },
   });
-  resource(app, '/account/:accountId/extension/:extensionId', {
+  resource<ExtensionParams>(app, '/account/:accountId/extension/:extensionId', {
     GET: async (request, reply) => {
       const auth = await authenticate(ctx, request, reply, 'Light');
       requireAppPermission(auth, 'ReadAccounts');
-      const params = request.params as { accountId: string; extensionId: string };
+      const params = request.params;
       const accountId = resolveAccountId(auth, params.accountId);
       const extension = await resolveExtension(ctx.store, auth, accountId, params.extensionId, 'ReadExtensions');
       return sendJson(reply, 200, extensionInfo(baseUrl(request, ctx.http), extension));

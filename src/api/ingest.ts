@@ -17,7 +17,7 @@ import type { AuthContext } from '../auth/index.ts';
 import type { LiveApiContext } from './context.ts';
 import { resolveAccountId } from './access.ts';
 import { baseUrl, sendJson } from './http-helpers.ts';
-import { resource } from './resource.ts';
+import { resource, type AccountParams, type ApiRequest, type ApiRoute } from './resource.ts';
 
 /** Events one request may carry. */
 export const MAX_INGEST_EVENTS = 1000;
@@ -52,10 +52,10 @@ function header(request: FastifyRequest, name: string): string | undefined {
 }
 
 /** An administrator's token for the account the path names, from an app allowed to control calls. */
-async function authenticateAdmin(ctx: LiveApiContext, request: FastifyRequest): Promise<AuthContext> {
+async function authenticateAdmin(ctx: LiveApiContext, request: ApiRequest<AccountParams>): Promise<AuthContext> {
   const auth = await ctx.tokens.authenticate(request.headers.authorization, undefined);
   if (!scopeGrants(auth.scope, 'CallControl')) throw errors.appPermission('CallControl');
-  resolveAccountId(auth, (request.params as { accountId: string }).accountId);
+  resolveAccountId(auth, request.params.accountId);
   if (auth.role !== 'admin') throw adminRequired();
   return auth;
 }
@@ -137,8 +137,8 @@ export function eventBodies(payload: unknown, accountId: string): TelephonySessi
   return [eventBody(payload, 'body', accountId)];
 }
 
-async function ingest(ctx: LiveApiContext, request: FastifyRequest, reply: FastifyReply) {
-  const accountIdParam = (request.params as { accountId: string }).accountId;
+async function ingest(ctx: LiveApiContext, request: ApiRequest<AccountParams>, reply: FastifyReply) {
+  const accountIdParam = request.params.accountId;
   const validationToken = header(request, 'validation-token');
   if (validationToken !== undefined && request.body === undefined) {
     // RingCentral's WebHook handshake (no body): echo the token, 200, a short answer.
@@ -181,13 +181,13 @@ function webhookInfo(ctx: LiveApiContext, request: FastifyRequest, accountId: st
 
 const newToken = () => randomBytes(24).toString('base64url');
 
-async function readWebhook(ctx: LiveApiContext, request: FastifyRequest, reply: FastifyReply) {
+async function readWebhook(ctx: LiveApiContext, request: ApiRequest<AccountParams>, reply: FastifyReply) {
   const auth = await authenticateAdmin(ctx, request);
   const token = await ctx.store.initSetting(settingKey(auth.accountId), newToken());
   return sendJson(reply, 200, webhookInfo(ctx, request, auth.accountId, token));
 }
 
-async function replaceWebhookToken(ctx: LiveApiContext, request: FastifyRequest, reply: FastifyReply) {
+async function replaceWebhookToken(ctx: LiveApiContext, request: ApiRequest<AccountParams>, reply: FastifyReply) {
   const auth = await authenticateAdmin(ctx, request);
   const body: unknown = request.body ?? {};
   if (!isObject(body)) throw errors.invalidParameter('body');
@@ -202,7 +202,7 @@ async function replaceWebhookToken(ctx: LiveApiContext, request: FastifyRequest,
 
 export function ingestRoutes(app: FastifyInstance, ctx: LiveApiContext): void {
   const events = '/ringlog/v1/account/:accountId/telephony/events';
-  app.route({
+  app.route<ApiRoute<AccountParams>>({
     method: 'POST',
     url: events,
     bodyLimit: INGEST_BODY_LIMIT,
@@ -215,7 +215,7 @@ export function ingestRoutes(app: FastifyInstance, ctx: LiveApiContext): void {
       throw errors.methodNotAllowed(request.method, ['POST']);
     },
   });
-  resource(app, '/ringlog/v1/account/:accountId/telephony/webhook', {
+  resource<AccountParams>(app, '/ringlog/v1/account/:accountId/telephony/webhook', {
     GET: (request, reply) => readWebhook(ctx, request, reply),
     PUT: (request, reply) => replaceWebhookToken(ctx, request, reply),
   });

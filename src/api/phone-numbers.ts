@@ -1,7 +1,7 @@
 // An extension's phone numbers (GET …/extension/{id}/phone-number, GetExtensionPhoneNumbersResponse): its direct
 // numbers from the directory, and the company main number it may use as caller id.
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   enumValue,
   enumValues,
@@ -10,12 +10,11 @@ import {
   phoneDigits,
   type Account,
   type Extension,
-  type RawQuery,
 } from '../domain/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { requireAppPermission, resolveAccountId, resolveExtension } from './access.ts';
 import { baseUrl, sendJson, serializeQuery } from './http-helpers.ts';
-import { resource } from './resource.ts';
+import { resource, type ApiRequest, type ExtensionParams } from './resource.ts';
 
 const USAGE_TYPES = [
   'MainCompanyNumber',
@@ -105,13 +104,13 @@ function numberInfo(base: string, accountId: string, entry: NumberEntry) {
   };
 }
 
-async function list(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
+async function list(ctx: ApiContext, request: ApiRequest<ExtensionParams>, reply: FastifyReply) {
   const auth = await authenticate(ctx, request, reply, 'Light');
   requireAppPermission(auth, 'ReadAccounts');
-  const params = request.params as { accountId: string; extensionId: string };
+  const params = request.params;
   const accountId = resolveAccountId(auth, params.accountId);
   const extension = await resolveExtension(ctx.store, auth, accountId, params.extensionId, 'ReadUserPhoneNumbers');
-  const raw = request.query as RawQuery;
+  const raw = request.query;
   const usageTypes = enumValues(raw, 'usageType', USAGE_TYPES);
   const status = enumValue(raw, 'status', STATUSES);
   const page = pageValue(raw);
@@ -149,7 +148,7 @@ async function list(ctx: ApiContext, request: FastifyRequest, reply: FastifyRepl
 }
 
 export function phoneNumberRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  resource(app, '/account/:accountId/extension/:extensionId/phone-number', {
+  resource<ExtensionParams>(app, '/account/:accountId/extension/:extensionId/phone-number', {
     GET: (request, reply) => list(ctx, request, reply),
   });
 }

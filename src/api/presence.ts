@@ -2,22 +2,22 @@
 // telephonyStatus always, the active-call items with detailedTelephonyState=true, their sipData with sipData=true.
 // Extensions other than users (queues, IVR menus, ...) are Offline without telephony fields, as RingCentral answers.
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { booleanValue, type RawQuery } from '../domain/index.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { booleanValue } from '../domain/index.ts';
 import { authenticate, type LiveApiContext } from './context.ts';
 import { requireAppPermission, resolveAccountId, resolveExtension } from './access.ts';
 import { baseUrl, sendJson } from './http-helpers.ts';
-import { resource } from './resource.ts';
+import { resource, type ApiRequest, type ExtensionParams } from './resource.ts';
 
 const BUSY = new Set(['CallConnected', 'OnHold', 'ParkedCall']);
 
-async function read(ctx: LiveApiContext, request: FastifyRequest, reply: FastifyReply) {
+async function read(ctx: LiveApiContext, request: ApiRequest<ExtensionParams>, reply: FastifyReply) {
   const auth = await authenticate(ctx, request, reply, 'Light');
   requireAppPermission(auth, 'ReadPresence');
-  const params = request.params as { accountId: string; extensionId: string };
+  const params = request.params;
   const accountId = resolveAccountId(auth, params.accountId);
   const extension = await resolveExtension(ctx.store, auth, accountId, params.extensionId, 'ReadPresenceStatus');
-  const raw = request.query as RawQuery;
+  const raw = request.query;
   const detailed = booleanValue(raw, 'detailedTelephonyState', false);
   const withSip = booleanValue(raw, 'sipData', false);
 
@@ -52,5 +52,7 @@ async function read(ctx: LiveApiContext, request: FastifyRequest, reply: Fastify
 }
 
 export function presenceRoutes(app: FastifyInstance, ctx: LiveApiContext): void {
-  resource(app, '/account/:accountId/extension/:extensionId/presence', { GET: (req, reply) => read(ctx, req, reply) });
+  resource<ExtensionParams>(app, '/account/:accountId/extension/:extensionId/presence', {
+    GET: (req, reply) => read(ctx, req, reply),
+  });
 }

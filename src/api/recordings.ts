@@ -1,22 +1,30 @@
 // Recording resources: metadata and content (audio with Content-Length and HTTP Range), account level.
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
-import { enumValue, errors, singleValue, type RawQuery, type RecordingMeta } from '../domain/index.ts';
+import { enumValue, errors, singleValue, type RecordingMeta } from '../domain/index.ts';
 import { synthesizeRecording } from '../generator/index.ts';
 import { parseByteRange } from './byte-range.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { requireAppPermission, requireUserPermission, resolveAccountId } from './access.ts';
 import { baseUrl, sendJson } from './http-helpers.ts';
 import { contentDisposition } from './content-disposition.ts';
-import { resource } from './resource.ts';
+import { resource, type AccountParams, type ApiRequest } from './resource.ts';
+
+interface RecordingParams extends AccountParams {
+  recordingId: string;
+}
 
 const RECORDING_ID = /^\d{1,19}$/;
 
-async function findRecording(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply): Promise<RecordingMeta> {
+async function findRecording(
+  ctx: ApiContext,
+  request: ApiRequest<RecordingParams>,
+  reply: FastifyReply,
+): Promise<RecordingMeta> {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
   requireAppPermission(auth, 'ReadCallRecording');
-  const params = request.params as { accountId: string; recordingId: string };
+  const params = request.params;
   const accountId = resolveAccountId(auth, params.accountId);
   requireUserPermission(auth, 'ReadCallRecording');
   if (!RECORDING_ID.test(params.recordingId)) throw errors.invalidParameter('recordingId', params.recordingId);
@@ -42,9 +50,9 @@ async function contentOf(ctx: ApiContext, recording: RecordingMeta): Promise<Con
   return { size: stat.size, read: (start, end) => ctx.blobs.read(key, start, end) };
 }
 
-async function sendContent(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply) {
+async function sendContent(ctx: ApiContext, request: ApiRequest<RecordingParams>, reply: FastifyReply) {
   const recording = await findRecording(ctx, request, reply);
-  const query = request.query as RawQuery;
+  const query = request.query;
   const disposition = enumValue(query, 'contentDisposition', ['Inline', 'Attachment'] as const) ?? 'Inline';
   const extension = recording.contentType === 'audio/mpeg' ? 'mp3' : 'wav';
   const filename = singleValue(query, 'contentDispositionFilename') ?? `${recording.id}.${extension}`;
@@ -66,7 +74,7 @@ async function sendContent(ctx: ApiContext, request: FastifyRequest, reply: Fast
 }
 
 export function recordingRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  resource(app, '/account/:accountId/recording/:recordingId', {
+  resource<RecordingParams>(app, '/account/:accountId/recording/:recordingId', {
     GET: async (request, reply) => {
       const recording = await findRecording(ctx, request, reply);
       const base = baseUrl(request, ctx.http);
@@ -80,7 +88,7 @@ export function recordingRoutes(app: FastifyInstance, ctx: ApiContext): void {
       });
     },
   });
-  resource(app, '/account/:accountId/recording/:recordingId/content', {
+  resource<RecordingParams>(app, '/account/:accountId/recording/:recordingId/content', {
     GET: (request, reply) => sendContent(ctx, request, reply),
   });
 }

@@ -2,7 +2,7 @@
 // parameters of `ringlog report` as query parameters, and POST …/reports/reconcile with the other source's calls.
 // Same tokens (app permission ReadCallLog); admins read the company, users only their own extension's log.
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errors, parseDateTime, type RawQuery } from '../domain/index.ts';
 import {
   formatReport,
@@ -15,7 +15,7 @@ import {
 } from '../reports/index.ts';
 import { requireAppPermission, resolveAccountId } from './access.ts';
 import { authenticate, type ApiContext } from './context.ts';
-import { resource } from './resource.ts';
+import { resource, type AccountParams, type ApiRequest } from './resource.ts';
 
 const BASE = '/ringlog/v1/accounts/:accountId/reports';
 
@@ -39,17 +39,16 @@ function externalCalls(body: unknown): ExternalCall[] {
 
 async function report(
   ctx: ApiContext,
-  request: FastifyRequest,
+  request: ApiRequest<AccountParams>,
   reply: FastifyReply,
   name: string,
   calls: ExternalCall[],
 ) {
   const auth = await authenticate(ctx, request, reply, 'Light');
   requireAppPermission(auth, 'ReadCallLog');
-  const { accountId: accountParam } = request.params as { accountId: string };
-  const accountId = resolveAccountId(auth, accountParam);
+  const accountId = resolveAccountId(auth, request.params.accountId);
   if (!(REPORT_NAMES as readonly string[]).includes(name)) throw errors.notFound('name');
-  const raw = { ...(request.query as RawQuery) };
+  const raw: RawQuery = { ...request.query };
   delete raw.access_token;
   const format = (Array.isArray(raw.format) ? raw.format[0] : raw.format) ?? 'json';
   if (!(REPORT_FORMATS as readonly string[]).includes(format) || format === 'table') {
@@ -72,10 +71,10 @@ async function report(
 }
 
 export function reportRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  resource(app, `${BASE}/reconcile`, {
+  resource<AccountParams>(app, `${BASE}/reconcile`, {
     POST: (request, reply) => report(ctx, request, reply, 'reconcile', externalCalls(request.body)),
   });
-  resource(app, `${BASE}/:name`, {
-    GET: (request, reply) => report(ctx, request, reply, (request.params as { name: string }).name, []),
+  resource<AccountParams & { name: string }>(app, `${BASE}/:name`, {
+    GET: (request, reply) => report(ctx, request, reply, request.params.name, []),
   });
 }

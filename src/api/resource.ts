@@ -1,15 +1,41 @@
 // Registers a resource's methods; every other method on the same path answers 405 with an Allow header.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errors } from '../domain/index.ts';
+import { errors, type RawQuery } from '../domain/index.ts';
 
-type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
+/**
+ * What a resource handler is given: its path parameters, the query as Fastify parses it (no schema coerces it, so a
+ * repeated name arrives as an array) and a body the handler validates itself.
+ */
+export interface ApiRoute<Params = Record<string, never>> {
+  Params: Params;
+  Querystring: RawQuery;
+  Body: unknown;
+}
+export type ApiRequest<Params = Record<string, never>> = FastifyRequest<ApiRoute<Params>>;
+/** Path parameters: an account; a log kept per account and per extension; an extension. */
+export interface AccountParams {
+  accountId: string;
+}
+export interface LogParams extends AccountParams {
+  extensionId?: string;
+}
+export interface ExtensionParams extends AccountParams {
+  extensionId: string;
+}
+
+type Handler<Params> = (request: ApiRequest<Params>, reply: FastifyReply) => unknown;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 type Method = (typeof METHODS)[number];
 
-export function resource(app: FastifyInstance, url: string, handlers: Partial<Record<Method, Handler>>): void {
+export function resource<Params = Record<string, never>>(
+  app: FastifyInstance,
+  url: string,
+  handlers: Partial<Record<Method, Handler<Params>>>,
+): void {
   const allowed = Object.keys(handlers) as Method[];
-  for (const method of allowed) app.route({ method, url, handler: handlers[method] as Handler });
+  for (const method of allowed)
+    app.route<ApiRoute<Params>>({ method, url, handler: handlers[method] as Handler<Params> });
   const others = METHODS.filter((m) => !allowed.includes(m));
   if (!others.length) return;
   const allow = allowed.includes('GET') ? ['GET', 'HEAD', ...allowed.filter((m) => m !== 'GET')] : allowed;

@@ -1,14 +1,18 @@
 // Subscription resources (reference §11.1): /restapi/v1.0/subscription[/{id}[/renew]] over HTTP (WebHook; WebSocket
 // subscriptions are made over the socket), answering RingCentral's SubscriptionInfo.
 
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AuthContext } from '../auth/index.ts';
 import { errors } from '../domain/index.ts';
 import type { Notifications, SubscriptionOwner } from '../events/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { requireAppPermission } from './access.ts';
 import { baseUrl, sendJson } from './http-helpers.ts';
-import { resource } from './resource.ts';
+import { resource, type ApiRequest } from './resource.ts';
+
+interface SubscriptionParams {
+  subscriptionId: string;
+}
 
 function ownerOf(auth: AuthContext): SubscriptionOwner {
   return {
@@ -20,8 +24,8 @@ function ownerOf(auth: AuthContext): SubscriptionOwner {
   };
 }
 
-function idOf(request: FastifyRequest): string {
-  const id = (request.params as { subscriptionId: string }).subscriptionId;
+function idOf(request: ApiRequest<SubscriptionParams>): string {
+  const id = request.params.subscriptionId;
   if (!/^[\w-]{1,64}$/.test(id)) throw errors.notFound('subscriptionId');
   return id;
 }
@@ -45,7 +49,7 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: ApiContext, notifi
       return sendJson(reply, 200, service.info(row, baseUrl(request, ctx.http)));
     },
   });
-  resource(app, '/subscription/:subscriptionId', {
+  resource<SubscriptionParams>(app, '/subscription/:subscriptionId', {
     GET: async (request, reply) => {
       const owner = ownerOf(await authenticate(ctx, request, reply, 'Light'));
       const row = await service.get(owner, idOf(request));
@@ -62,7 +66,7 @@ export function subscriptionRoutes(app: FastifyInstance, ctx: ApiContext, notifi
       return reply.code(204).send();
     },
   });
-  resource(app, '/subscription/:subscriptionId/renew', {
+  resource<SubscriptionParams>(app, '/subscription/:subscriptionId/renew', {
     POST: async (request, reply) => {
       const owner = ownerOf(await authenticate(ctx, request, reply, 'Light'));
       const row = await service.renew(owner, idOf(request));

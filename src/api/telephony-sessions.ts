@@ -2,19 +2,23 @@
 // from the live telephony. Administrators read any session of their account; a user only sessions they are a party
 // of (any other is "not found", so session ids of others' calls reveal nothing). `timestamp`/`timeout` are ignored.
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errors } from '../domain/index.ts';
 import { authenticate, type LiveApiContext } from './context.ts';
 import { requireAppPermission, resolveAccountId } from './access.ts';
 import { sendJson } from './http-helpers.ts';
-import { resource } from './resource.ts';
+import { resource, type AccountParams, type ApiRequest } from './resource.ts';
+
+interface SessionParams extends AccountParams {
+  telephonySessionId: string;
+}
 
 const SESSION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-async function read(ctx: LiveApiContext, request: FastifyRequest, reply: FastifyReply) {
+async function read(ctx: LiveApiContext, request: ApiRequest<SessionParams>, reply: FastifyReply) {
   const auth = await authenticate(ctx, request, reply, 'Light');
   requireAppPermission(auth, 'CallControl');
-  const params = request.params as { accountId: string; telephonySessionId: string };
+  const params = request.params;
   const accountId = resolveAccountId(auth, params.accountId);
   const id = params.telephonySessionId;
   if (!SESSION_ID.test(id)) throw errors.invalidParameter('telephonySessionId', id);
@@ -26,7 +30,7 @@ async function read(ctx: LiveApiContext, request: FastifyRequest, reply: Fastify
 }
 
 export function telephonySessionRoutes(app: FastifyInstance, ctx: LiveApiContext): void {
-  resource(app, '/account/:accountId/telephony/sessions/:telephonySessionId', {
+  resource<SessionParams>(app, '/account/:accountId/telephony/sessions/:telephonySessionId', {
     GET: (req, reply) => read(ctx, req, reply),
   });
 }
