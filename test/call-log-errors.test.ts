@@ -7,9 +7,9 @@ import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, TEST_END_TIME, type TestServer } from './support/test-server.ts';
 import { backends } from './support/backends.ts';
+import { JWT_GRANT, jwtAccessToken } from './support/oauth.ts';
 
 const API = '/restapi/v1.0';
-const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const DAY = 86_400_000;
 /** The generated span, passed explicitly (the default window ends now). */
 const WINDOW = `dateFrom=${new Date(TEST_END_TIME - 10 * DAY).toISOString()}&dateTo=${new Date(TEST_END_TIME).toISOString()}`;
@@ -106,16 +106,6 @@ function tokenRequest(form: Record<string, string>, authorization?: string): Pro
   return call('/restapi/oauth/token', { method: 'POST', headers, body: new URLSearchParams(form).toString() });
 }
 
-async function accessToken(
-  jwt: string,
-  clientId = server.credentials.clientId,
-  clientSecret = server.credentials.clientSecret,
-) {
-  const reply = await tokenRequest({ grant_type: JWT_GRANT, assertion: jwt }, basic(clientId, clientSecret));
-  assert.equal(reply.status, 200, reply.text);
-  return (JSON.parse(reply.text) as { access_token: string }).access_token;
-}
-
 /** An extra app with only these permissions, and an admin token for it. */
 async function limitedAppToken(clientId: string, permissions: string[]): Promise<string> {
   const clientSecret = `${clientId}-secret`;
@@ -127,7 +117,7 @@ async function limitedAppToken(clientId: string, permissions: string[]): Promise
     grantTypes: [JWT_GRANT],
     issueRefreshTokens: false,
   });
-  return accessToken(server.credentials.admin.jwt, clientId, clientSecret);
+  return jwtAccessToken(server, server.credentials.admin.jwt, { clientId, clientSecret });
 }
 
 interface ListBody {
@@ -169,8 +159,8 @@ for (const backend of await backends())
     before(async () => {
       server = await startTestServer({ backend });
       accountId = server.credentials.accountId;
-      admin = await accessToken(server.credentials.admin.jwt);
-      user = await accessToken(server.credentials.user.jwt);
+      admin = await jwtAccessToken(server, server.credentials.admin.jwt);
+      user = await jwtAccessToken(server, server.credentials.user.jwt);
       const company = await list(`${companyLog}?${WINDOW}&perPage=max`, admin);
       companyRecordId = company.records[0].id;
       const recorded = await list(`${companyLog}?${WINDOW}&recordingType=All`, admin);
@@ -659,7 +649,7 @@ for (const backend of await backends())
         assertEnvelope(unknown, { status: 401, code: 'OAU-213', top: 'TokenInvalid' }, 'unknown token');
         bearerChallenge(unknown, 'unknown token');
 
-        const token = await accessToken(server.credentials.admin.jwt);
+        const token = await jwtAccessToken(server, server.credentials.admin.jwt);
         assert.equal((await call(`${companyLog}?${WINDOW}`, { token })).status, 200);
         const revoke = await call('/restapi/oauth/revoke', {
           method: 'POST',

@@ -9,6 +9,7 @@ import { SeededRandom } from '../src/domain/index.ts';
 import { generateCompany, generateTraffic, type GeneratedCompany } from '../src/generator/index.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 import { backends } from './support/backends.ts';
+import { jwtAccessToken } from './support/oauth.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -412,22 +413,6 @@ function randomSpec(world: World, target: Target, c: Choices): QuerySpec {
 // ---------------------------------------------------------------------------------------------------------------
 // Fetching through the API
 
-async function accessToken(server: TestServer, jwt: string): Promise<string> {
-  const { clientId, clientSecret } = server.credentials;
-  const res = await fetch(`${server.url}/restapi/oauth/token`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwt }).toString(),
-  });
-  const body = (await res.json()) as { access_token?: string };
-  assert.equal(res.status, 200, JSON.stringify(body));
-  assert.ok(body.access_token);
-  return body.access_token;
-}
-
 interface ListBody {
   records: { id: string; legs?: unknown }[];
   paging: { page: number; perPage: number; pageStart?: number; pageEnd?: number };
@@ -548,7 +533,7 @@ for (const backend of await backends())
         spanTo: server.seed.endTime,
       };
       const { admin, user } = server.credentials;
-      tokens = { admin: await accessToken(server, admin.jwt), user: await accessToken(server, user.jwt) };
+      tokens = { admin: await jwtAccessToken(server, admin.jwt), user: await jwtAccessToken(server, user.jwt) };
 
       const accountId = company.account.id;
       assert.equal(server.credentials.accountId, accountId, 'the regenerated company is the seeded one');

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ringlogArgs } from './support/ringlog-cli.ts';
+import { JWT_GRANT, tokenRequest } from './support/oauth.ts';
 
 let dir: string;
 let db: string;
@@ -58,7 +59,8 @@ test('serve --log: URL first on stdout, JSON request lines on stderr, no secret 
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(auth ? { Authorization: basic } : {}) },
         body: new URLSearchParams(fields),
       });
-    const passwordLogin = await post('/restapi/oauth/token', {
+    const server = { url, credentials };
+    const passwordLogin = await tokenRequest(server, {
       grant_type: 'password',
       username: credentials.admin.username,
       extension: credentials.admin.extensionNumber,
@@ -66,13 +68,10 @@ test('serve --log: URL first on stdout, JSON request lines on stderr, no secret 
     });
     const first = (await passwordLogin.json()) as { access_token: string; refresh_token: string };
     assert.equal(passwordLogin.status, 200);
-    const jwtLogin = await post('/restapi/oauth/token', {
-      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-      assertion: credentials.admin.jwt,
-    });
+    const jwtLogin = await tokenRequest(server, { grant_type: JWT_GRANT, assertion: credentials.admin.jwt });
     const second = (await jwtLogin.json()) as { access_token: string; refresh_token: string };
     const refreshed = (await (
-      await post('/restapi/oauth/token', { grant_type: 'refresh_token', refresh_token: second.refresh_token })
+      await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: second.refresh_token })
     ).json()) as { access_token: string; refresh_token: string };
     secrets.push(first.access_token, first.refresh_token, second.access_token, second.refresh_token);
     secrets.push(refreshed.access_token, refreshed.refresh_token);

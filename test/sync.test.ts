@@ -11,10 +11,11 @@ import { describe, test } from 'node:test';
 import { fromWire, type CallLogRecord } from '../src/domain/index.ts';
 import { createDiskBlobStore, openStore, type Store } from '../src/store/index.ts';
 import { runSync, verify, type SyncOptions, type SyncSummary } from '../src/sync/index.ts';
-import { adminToken, extensionIds, readWholeLog, serveArchive } from './support/archive-server.ts';
+import { extensionIds, readWholeLog, serveArchive } from './support/archive-server.ts';
 import { backends, createTestDatabase, type BackendName, type TestDatabase } from './support/backends.ts';
 import { startTestServer, TEST_END_TIME, type TestServer } from './support/test-server.ts';
 import { ringlogArgs } from './support/ringlog-cli.ts';
+import { jwtAccessToken } from './support/oauth.ts';
 
 const DAY = 86_400_000;
 const SMALL = { extensions: 4, days: 4, callsPerDay: 40 };
@@ -70,8 +71,8 @@ async function assertSameAnswers(upstream: TestServer, archive: Archive): Promis
   const server = await serveArchive(archive.store, archive.blobDir);
   try {
     assert.equal(server.credentials.accountId, upstream.credentials.accountId);
-    const upToken = await adminToken(plainUpstream.url, plainUpstream.credentials);
-    const localToken = await adminToken(server.url, server.credentials);
+    const upToken = await jwtAccessToken(plainUpstream, plainUpstream.credentials.admin.jwt);
+    const localToken = await jwtAccessToken(server, server.credentials.admin.jwt);
     const ids = await extensionIds(plainUpstream.url, upToken);
     assert.deepEqual(await extensionIds(server.url, localToken), ids);
     let compared = 0;
@@ -141,8 +142,8 @@ describe('ringlog sync', () => {
       const recorded = (await upstreamRecords(upstream, null)).filter((r) => r.recording).slice(0, 3);
       const server = await serveArchive(archive.store, archive.blobDir);
       try {
-        const upToken = await adminToken(upstream.url, upstream.credentials);
-        const localToken = await adminToken(server.url, server.credentials);
+        const upToken = await jwtAccessToken(upstream, upstream.credentials.admin.jwt);
+        const localToken = await jwtAccessToken(server, server.credentials.admin.jwt);
         for (const r of recorded) {
           const path = `/restapi/v1.0/account/~/recording/${r.recording!.id}`;
           const get = async (base: string, token: string, suffix = '') => {

@@ -3,13 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  compareNewestFirst,
-  matchesFilter,
-  parseCallLogQuery,
-  type CallLogFilter,
-  type RawQuery,
-} from './call-log-query.ts';
+import { compareNewestFirst, matchesFilter } from '../../test/support/call-log-reference.ts';
+import { parseCallLogQuery, type CallLogFilter, type RawQuery } from './call-log-query.ts';
 import { prepareRecordJson, withBase, type CallLogRecord } from './call-log-record.ts';
 import { ApiError } from './errors.ts';
 

@@ -1,11 +1,11 @@
-// The call-log list query: parses and validates RingCentral's list parameters into a CallLogQuery,
-// and matches records against it (the reference semantics the store's SQL must agree with).
+// The call-log list query: parses and validates RingCentral's list parameters into a CallLogQuery
+// (the store's SQL does the matching; test/support/call-log-reference.ts holds the plain reference semantics).
 
 import { CALL_TYPES, DIRECTIONS, RECORDING_TYPE_FILTERS, RESULTS, TRANSPORTS, VIEWS } from './enums.ts';
 import type { CallType, Direction, RecordingTypeFilter, Transport, View } from './enums.ts';
 import { errors } from './errors.ts';
 import { DAY_MS, parseDateTime } from './date-time.ts';
-import { phoneDigits, type CallLogRecord } from './call-log-record.ts';
+import { phoneDigits } from './call-log-record.ts';
 
 export type RawQuery = Record<string, string | string[] | undefined>;
 
@@ -190,38 +190,4 @@ export function parseCallLogQuery(
   const telephonySessionId = idValue(raw, 'telephonySessionId');
   if (telephonySessionId !== undefined) query.telephonySessionId = telephonySessionId;
   return query;
-}
-
-/**
- * Whether a record passes the filter. `involved` says whether the extension named by `extensionNumber`
- * took part in the record's session (the store answers it with an index; here the caller supplies it).
- */
-export function matchesFilter(r: CallLogRecord, f: CallLogFilter, involved: (r: CallLogRecord) => boolean): boolean {
-  if (r.accountId !== f.accountId || r.extensionId !== f.extensionId) return false;
-  if (r.startTime < f.dateFrom || r.startTime > f.dateTo) return false;
-  if (r.deleted && !f.showDeleted) return false;
-  if (!f.showBlocked && r.result === 'Blocked') return false;
-  if (f.direction && !f.direction.includes(r.direction)) return false;
-  if (f.type && !f.type.includes(r.type)) return false;
-  if (f.transport && !f.transport.includes(r.transport)) return false;
-  if (f.recordingType) {
-    if (!r.recording) return false;
-    if (f.recordingType !== 'All' && r.recording.type !== f.recordingType) return false;
-  }
-  if (f.results && !f.results.includes(r.result)) return false;
-  if (f.sessionId !== undefined && r.sessionId !== f.sessionId) return false;
-  if (f.telephonySessionId !== undefined && r.telephonySessionId !== f.telephonySessionId) return false;
-  if (f.phoneNumber !== undefined) {
-    // A suffix match on digits: `6505550100` finds `+1 650 555 0100` (numbers written with or without the country).
-    const { phoneNumber } = f;
-    const ends = (phone: string | undefined) => phoneDigits(phone)?.endsWith(phoneNumber) ?? false;
-    if (!ends(r.from.phoneNumber) && !ends(r.to.phoneNumber)) return false;
-  }
-  if (f.extensionNumber !== undefined && !involved(r)) return false;
-  return true;
-}
-
-/** Newest first; ties broken by id so that pages never overlap. */
-export function compareNewestFirst(a: CallLogRecord, b: CallLogRecord): number {
-  return b.startTime - a.startTime || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }

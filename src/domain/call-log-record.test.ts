@@ -9,7 +9,6 @@ import {
   BASE_MARK,
   preparedStringify,
   prepareRecordJson,
-  renderRecord,
   type CallLogLeg,
   type CallLogRecord,
   type MessageRef,
@@ -17,6 +16,7 @@ import {
   type RecordingRef,
 } from './call-log-record.ts';
 import type { View } from './enums.ts';
+import { renderRecord } from '../../test/support/call-log-reference.ts';
 
 const text = (value: string): string => (value.includes(BASE_MARK) ? value.replaceAll(BASE_MARK, '') : value);
 

@@ -243,12 +243,6 @@ export function prepareRecordJson(r: CallLogRecord): { simple: string; detailed:
   };
 }
 
-/** The record as RingCentral sends it in `view`, with BASE_MARK where the base URL goes. */
-export function renderRecord(r: CallLogRecord, view: View): Record<string, unknown> {
-  const json = prepareRecordJson(r);
-  return JSON.parse(view === 'Simple' ? json.simple : json.detailed) as Record<string, unknown>;
-}
-
 /** Digits of a phone number without `+` or formatting, as the `phoneNumber` filter compares them. */
 export function phoneDigits(phone: string | undefined): string | null {
   if (!phone) return null;

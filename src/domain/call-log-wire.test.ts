@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateCompany, generateTraffic } from '../generator/index.ts';
-import { fromWire, prepareRecordJson, renderRecord, withBase, type CallLogRecord } from './index.ts';
+import { fromWire, prepareRecordJson, withBase, type CallLogRecord } from './index.ts';
+import { renderRecord } from '../../test/support/call-log-reference.ts';
 
 const OPTIONS = { seed: 11, extensions: 8, days: 3, callsPerDay: 100, endTime: Date.UTC(2026, 0, 15, 18) };
 const company = generateCompany(OPTIONS);

@@ -1,5 +1,5 @@
 // Reads call-log records in RingCentral's JSON shape (Simple or Detailed, as the list endpoint returns them) back
-// into the record model: the inverse of renderRecord, validating what an import must not take on trust.
+// into the record model: the inverse of prepareRecordJson, validating what an import must not take on trust.
 
 import {
   ACTIONS,

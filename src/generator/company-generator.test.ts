@@ -14,12 +14,12 @@ import {
   REASONS,
   RESULTS,
   TRANSPORTS,
-  renderRecord,
   type CallLogRecord,
   type RecordingMeta,
 } from '../domain/index.ts';
 import { generateCompany, generateTraffic, TRAFFIC_BATCH_RECORDS, type SeedOptions } from './company-generator.ts';
 import { localClock } from './traffic-calendar.ts';
+import { renderRecord } from '../../test/support/call-log-reference.ts';
 
 const DAY = 86_400_000;
 const OPTIONS: SeedOptions = {

@@ -5,8 +5,6 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  compareNewestFirst,
-  matchesFilter,
   phoneDigits,
   prepareRecordJson,
   withBase,
@@ -19,6 +17,7 @@ import { sql } from 'kysely';
 import { openStore, type Store, type StoredToken } from './index.ts';
 import { openPostgresStore } from './postgres-store.ts';
 import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
+import { compareNewestFirst, matchesFilter } from '../../test/support/call-log-reference.ts';
 
 const T0 = Date.UTC(2024, 4, 20, 12, 0, 0);
 const MINUTE = 60_000;

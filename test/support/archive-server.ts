@@ -20,21 +20,6 @@ export async function serveArchive(store: Store, blobDir: string): Promise<Archi
   return { url, credentials, close: () => app.close() };
 }
 
-/** An admin access token through the JWT bearer grant. */
-export async function adminToken(url: string, c: Credentials): Promise<string> {
-  const response = await fetch(`${url}/restapi/oauth/token`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64')}`,
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: c.admin.jwt }),
-  });
-  const body = (await response.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`login failed: ${response.status} ${JSON.stringify(body)}`);
-  return body.access_token;
-}
-
 /**
  * Every record of a log (`~`'s company log, or an extension's) as the list answers it, Detailed with deleted
  * records, all pages; the server's own base URL is cut out of URIs so two servers compare equal.
