@@ -149,7 +149,7 @@ test('the group the upstream names is the one counted', async () => {
   assert.equal(pacer.status('light').available, 39);
 });
 
-test('windows carry over to the next run; after an unclean end every limited group waits a window', async () => {
+test('windows carry over to the next run; after an unclean end every limited group a run can use up waits a window', async () => {
   const clock = fakeClock();
   const first = new Pacer(clock);
   await sendSequentially(first, clock, 3, (i) => heavy(3, 2 - i, 60));
@@ -164,4 +164,15 @@ test('windows carry over to the next run; after an unclean end every limited gro
   const before = clock.now();
   await unclean.acquire('heavy');
   assert.ok(clock.now() - before >= 60_000);
+
+  // ringlog without rate limits advertises 1,000,000 a minute: a killed run cannot have used that up (this made a
+  // restarted sync wait a whole minute for its first Light and Medium requests).
+  const unlimited = new Pacer(clock);
+  unlimited.restore(
+    { groups: { light: { limit: 1_000_000, windowSec: 60, hits: [clock.now()] } }, aliases: {} },
+    false,
+  );
+  const start = clock.now();
+  await unlimited.acquire('light');
+  assert.equal(clock.now() - start, 0);
 });

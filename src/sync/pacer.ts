@@ -73,6 +73,12 @@ export interface PacerOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/**
+ * Far more requests a second than one sync sends to a group: a limit above this many per window cannot have been
+ * used up by a killed run.
+ */
+const MAX_REQUESTS_PER_SECOND = 100;
+
 /** Monotonic wall-clock milliseconds. */
 const monotonicNow = () => performance.timeOrigin + performance.now();
 
@@ -160,7 +166,9 @@ export class Pacer {
 
   /**
    * Takes over the windows of an earlier run. After an unclean end (kill -9) requests may have gone out after the
-   * snapshot, so every limited group waits a whole window from now.
+   * snapshot, so every limited group that one run could have used up waits a whole window from now. A group whose
+   * limit is beyond what a run can send in a window (ringlog without rate limits advertises 1,000,000 a minute so
+   * that clients never wait) cannot have been used up, and does not wait.
    */
   restore(snapshot: PacerSnapshot, clean: boolean): void {
     const now = this.now();
@@ -171,7 +179,8 @@ export class Pacer {
       state.windowMs = g.windowSec * 1000;
       state.known = true;
       state.hits = g.hits.filter((t) => t <= now).sort((a, b) => a - b);
-      if (!clean && Number.isFinite(state.limit)) state.blockedUntil = now + state.windowMs + marginMs(state.windowMs);
+      const exhaustible = state.limit <= (MAX_REQUESTS_PER_SECOND * state.windowMs) / 1000;
+      if (!clean && exhaustible) state.blockedUntil = now + state.windowMs + marginMs(state.windowMs);
     }
   }
 
