@@ -24,7 +24,7 @@ import { createDiskBlobStore, openStore, type Store } from '../src/store/index.t
 import { follow, PROVISIONAL_PREFIX } from '../src/sync/index.ts';
 import { createTelephony, type Telephony } from '../src/telephony/index.ts';
 import { createTestDatabase } from '../test/support/backends.ts';
-import { sessionEvent } from '../test/support/telephony-events.ts';
+import { oneLegCallEvents, sessionEvent } from '../test/support/telephony-events.ts';
 import { writeSection } from './benchmarks-doc.ts';
 import { describeRun, runInfoLine } from './machine-info.ts';
 
@@ -222,30 +222,11 @@ async function main(): Promise<void> {
 
 /** One call of one party, outbound from `extensionId`: its three events (the last ends it). */
 function callEvents(accountId: string, extensionId: string, n: number): TelephonySessionEventBody[] {
-  const telephonySessionId = `s-bench${String(n).padStart(12, '0')}`;
-  const start = Date.now() - 60_000;
-  return (['Setup', 'Answered', 'Disconnected'] as const).map((code, i) => ({
-    sequence: i + 1,
-    sessionId: `43${String(n).padStart(10, '0')}`,
-    telephonySessionId,
-    serverId: 'bench',
-    eventTime: new Date(start + i * 20_000).toISOString(),
-    origin: { type: 'Call' },
-    parties: [
-      {
-        accountId,
-        extensionId,
-        id: `p-${telephonySessionId.slice(2)}-1`,
-        direction: 'Outbound',
-        from: { phoneNumber: '+16505550100', extensionId },
-        to: { phoneNumber: '+14155550123' },
-        status: { code, rcc: false },
-        missedCall: false,
-        standAlone: false,
-        muted: false,
-      },
-    ],
-  }));
+  const id = String(n).padStart(12, '0');
+  return oneLegCallEvents(accountId, extensionId, {
+    telephonySessionId: `s-bench${id}`,
+    sessionId: `43${id.slice(2)}`,
+  });
 }
 
 /** `sync --follow` into a second database: call end accepted upstream → provisional record in the archive. */

@@ -12,6 +12,7 @@ import { createTelephony } from '../src/telephony/index.ts';
 import { jwtAccessToken } from './support/oauth.ts';
 import { backends, createTestDatabase, type TestDatabase } from './support/backends.ts';
 import { startTestServer, TEST_END_TIME, type TestServer } from './support/test-server.ts';
+import { oneLegCallEvents } from './support/telephony-events.ts';
 
 const DAY = 86_400_000;
 const LOOKBACK_DAYS = Math.ceil((Date.now() - TEST_END_TIME) / DAY) + 3;
@@ -23,32 +24,9 @@ function newCall(accountId: string, extensionId: string) {
   sessionCounter += 1;
   const n = `${process.pid}${sessionCounter}`.padStart(12, '0');
   const telephonySessionId = `s-follow${n}`;
-  const event = (sequence: number, code: string, at: number) => ({
-    sequence,
-    sessionId: `42${n}`,
-    telephonySessionId,
-    serverId: '10.13.22.28.TAM',
-    eventTime: new Date(at).toISOString(),
-    origin: { type: 'Call' },
-    parties: [
-      {
-        accountId,
-        extensionId,
-        id: `p-${telephonySessionId.slice(2)}-1`,
-        direction: 'Outbound',
-        from: { phoneNumber: '+16505550100', extensionId },
-        to: { phoneNumber: '+14155550123' },
-        status: { code, rcc: false },
-        missedCall: false,
-        standAlone: false,
-        muted: false,
-      },
-    ],
-  });
-  const start = Date.now() - 60_000;
   return {
     telephonySessionId,
-    events: [event(1, 'Setup', start), event(2, 'Answered', start + 5000), event(3, 'Disconnected', start + 50_000)],
+    events: oneLegCallEvents(accountId, extensionId, { telephonySessionId, sessionId: `42${n}` }),
   };
 }
 

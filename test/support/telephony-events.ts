@@ -1,6 +1,7 @@
 // Telephony-session events as the session assembler appends them to the event log (TELEPHONY-CONTRACT.md): topic
 // 'telephony-session', body = RingCentral's TelephonySessionEventBody, extensionIds = the parties' owners.
 
+import type { TelephonySessionEventBody } from '../../src/domain/index.ts';
 import type { NewEvent, Store } from '../../src/store/index.ts';
 
 export interface PartySpec {
@@ -58,4 +59,43 @@ export function sessionEvent(
 /** Appends events as the assembler does (durable before anything is acknowledged); returns their ids. */
 export async function appendEvents(store: Store, events: NewEvent[]): Promise<number[]> {
   return store.eventLog.append(events);
+}
+
+/**
+ * The three events (Setup, Answered, Disconnected: the last ends it) of a call of one party, outbound from
+ * `extensionId`, started a minute ago: what an upstream's ingest endpoint receives for the simplest call.
+ */
+export function oneLegCallEvents(
+  accountId: string,
+  extensionId: string,
+  ids: { telephonySessionId: string; sessionId: string },
+): TelephonySessionEventBody[] {
+  const start = Date.now() - 60_000;
+  const timeline = [
+    ['Setup', start],
+    ['Answered', start + 5000],
+    ['Disconnected', start + 50_000],
+  ] as const;
+  return timeline.map(([code, at], i) => ({
+    sequence: i + 1,
+    sessionId: ids.sessionId,
+    telephonySessionId: ids.telephonySessionId,
+    serverId: '10.13.22.28.TAM',
+    eventTime: new Date(at).toISOString(),
+    origin: { type: 'Call' },
+    parties: [
+      {
+        accountId,
+        extensionId,
+        id: `p-${ids.telephonySessionId.slice(2)}-1`,
+        direction: 'Outbound',
+        from: { phoneNumber: '+16505550100', extensionId },
+        to: { phoneNumber: '+14155550123' },
+        status: { code, rcc: false },
+        missedCall: false,
+        standAlone: false,
+        muted: false,
+      },
+    ],
+  }));
 }
