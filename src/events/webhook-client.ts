@@ -136,27 +136,54 @@ export class WebhookClient {
     return !addresses.some(isPrivateAddress);
   }
 
-  /** RingCentral's handshake: POST with a Validation-Token that must come back within the limits. */
+  /**
+   * RingCentral's handshake: POST with a Validation-Token that must come back within the limits. It goes over the
+   * same pinned lookup as the notifications, so a name checked as public cannot be re-resolved to a private address.
+   */
   async handshake(url: URL): Promise<void> {
     const token = randomBytes(24).toString('base64url');
-    let response: Response;
-    let body: string;
+    const secure = url.protocol === 'https:';
+    let answer: { status: number; head: number; headers: IncomingMessage['headers']; body: number };
     try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { 'Validation-Token': token, 'User-Agent': 'RingCentral-Webhook/8.3', Accept: 'application/json' },
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.handshakeTimeoutMs),
+      answer = await new Promise((resolve, reject) => {
+        const request = (secure ? httpsRequest : httpRequest)(url, {
+          method: 'POST',
+          headers: {
+            'Validation-Token': token,
+            'User-Agent': 'RingCentral-Webhook/8.3',
+            Accept: 'application/json',
+            'Content-Length': '0',
+          },
+          agent: false,
+          signal: AbortSignal.timeout(this.options.handshakeTimeoutMs),
+          ...(this.options.allowPrivate ? {} : { lookup: publicOnlyLookup }),
+        });
+        request.on('response', (response: IncomingMessage) => {
+          let head = `HTTP/1.1 ${response.statusCode} ${response.statusMessage}\r\n`.length + 2;
+          for (let i = 0; i < response.rawHeaders.length; i += 2)
+            head += response.rawHeaders[i].length + response.rawHeaders[i + 1].length + 4;
+          let body = 0;
+          response.on('data', (chunk: Buffer) => {
+            body += chunk.length;
+            // Past the limit the answer is refused whatever else it says: stop reading it.
+            if (head + body > HANDSHAKE_MAX_BYTES) response.destroy();
+          });
+          response.on('close', () => {
+            const answer = { status: response.statusCode ?? 0, head, headers: response.headers, body };
+            if (response.complete || head + body > HANDSHAKE_MAX_BYTES) resolve(answer);
+            else reject(new Error('The handshake answer was cut short'));
+          });
+          response.on('error', () => undefined);
+        });
+        request.on('error', reject);
+        request.end();
       });
-      body = await response.text();
     } catch {
       throw webhookErrors.notReachable();
     }
-    if (response.status !== 200) throw webhookErrors.badStatus();
-    let size = `HTTP/1.1 ${response.status} ${response.statusText}\r\n`.length + 2 + Buffer.byteLength(body);
-    response.headers.forEach((value, key) => (size += key.length + value.length + 4));
-    if (size > HANDSHAKE_MAX_BYTES) throw webhookErrors.badResponse();
-    if (response.headers.get('validation-token') !== token) throw webhookErrors.tokenNotReturned();
+    if (answer.status !== 200) throw webhookErrors.badStatus();
+    if (answer.head + answer.body > HANDSHAKE_MAX_BYTES) throw webhookErrors.badResponse();
+    if (answer.headers['validation-token'] !== token) throw webhookErrors.tokenNotReturned();
   }
 
   /** Posts one notification; resolves with null when the receiver took it (2xx), else the failure's reason. */
