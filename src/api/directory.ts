@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { pageValue, perPageValue, type Extension } from '../domain/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { readableExtension, requireAppPermission, resolveAccountId } from './access.ts';
-import { baseUrl, pagedBody, sendJson } from './http-helpers.ts';
+import { baseUrl, sendJson } from './http-helpers.ts';
+import { pagedBody } from './paged-body.ts';
 import { resource, type AccountParams, type ExtensionParams } from './resource.ts';
 
 const API_VERSION = { versionString: '1.0.48', releaseDate: '2022-09-02T00:00:00.000Z', uriString: 'v1.0' };

@@ -13,7 +13,8 @@ import {
 } from '../domain/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { readableExtension, type ExtensionAccess } from './access.ts';
-import { baseUrl, pagedBody, sendJson, serializeQuery } from './http-helpers.ts';
+import { baseUrl, sendJson, serializeQuery } from './http-helpers.ts';
+import { pagedBody } from './paged-body.ts';
 import { resource, type ApiRequest, type ExtensionParams } from './resource.ts';
 
 const USAGE_TYPES = [
