@@ -68,6 +68,24 @@ export async function resolveExtension(
   return confirmExtension(store, auth, accountId, namedExtensionId(auth, extensionIdParam, permission));
 }
 
+/** The permissions an extension-level read needs: the app's (CMN-401), then another extension's (CMN-419). */
+export interface ExtensionAccess {
+  app: string;
+  extension: string;
+}
+
+/** The account and extension an extension-level read names, after the app's permission. */
+export async function readableExtension(
+  store: Store,
+  auth: AuthContext,
+  params: { accountId: string; extensionId: string },
+  access: ExtensionAccess,
+): Promise<{ accountId: string; extension: Extension }> {
+  requireAppPermission(auth, access.app);
+  const accountId = resolveAccountId(auth, params.accountId);
+  return { accountId, extension: await resolveExtension(store, auth, accountId, params.extensionId, access.extension) };
+}
+
 /**
  * The call log a company- or extension-level read names (extensionId null = the company's), after the checks
  * RingCentral makes in its order: the app's ReadCallLog, then the company permission or the user's ReadCallLog,

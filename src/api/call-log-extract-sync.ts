@@ -3,14 +3,13 @@
 // ISync continues after the last record sent; `newerRecordsExist` says whether to call again.
 // How it relates to call-log-sync: docs/compatibility.md.
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
-  ApiError,
   dateValue,
   enumValue,
   errors,
   isoDateTime,
+  positiveIntValue,
   singleValue,
   VIEWS,
   type RawQuery,
@@ -18,14 +17,10 @@ import {
 } from '../domain/index.ts';
 import { listWrittenAfter } from '../store/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
-import {
-  COMPANY_CALL_LOG_PERMISSION,
-  requireAppPermission,
-  requireUserPermission,
-  resolveAccountId,
-} from './access.ts';
-import { SYNC_SAFETY_MS } from './call-log-sync.ts';
+import { readableCallLog } from './access.ts';
+import { SYNC_SAFETY_MS, syncTokenError } from './call-log-sync.ts';
 import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
+import { decodeSignedToken, encodeSignedToken } from './signed-token.ts';
 import { resource, type AccountParams, type ApiRequest } from './resource.ts';
 
 export const DEFAULT_EXTRACT_COUNT = 250;
@@ -43,51 +38,24 @@ interface ExtractFrame {
   i: string;
 }
 
-function sign(secret: string, payload: string): string {
-  return createHmac('sha256', secret).update(`extract-sync:${payload}`).digest('base64url').slice(0, 22);
-}
-
 function encodeToken(secret: string, frame: ExtractFrame): string {
-  const payload = Buffer.from(JSON.stringify(frame)).toString('base64url');
-  return `${payload}.${sign(secret, payload)}`;
+  return encodeSignedToken(secret, 'extract-sync', frame);
 }
 
+/** The frame of an extract-sync token (one dot only, and the cursor's fields present), or null. */
 function decodeToken(secret: string, token: string): ExtractFrame | null {
-  const [payload, signature, extra] = token.split('.');
-  if (!payload || !signature || extra !== undefined) return null;
-  const expected = Buffer.from(sign(secret, payload));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-  try {
-    const frame = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as ExtractFrame;
-    return typeof frame.t === 'number' && typeof frame.i === 'string' ? frame : null;
-  } catch {
-    return null;
-  }
+  if (token.split('.').length > 2) return null;
+  const frame = decodeSignedToken(secret, 'extract-sync', token) as ExtractFrame | null;
+  return frame && typeof frame.t === 'number' && typeof frame.i === 'string' ? frame : null;
 }
-
-const tokenError = () =>
-  new ApiError({
-    status: 400,
-    detail: {
-      errorCode: 'CLG-101',
-      message: 'Parameter [syncToken] is invalid [Sync token expired, call log was reset]',
-      parameterName: 'syncToken',
-    },
-  });
 
 function recordCountValue(raw: RawQuery): number {
-  const v = singleValue(raw, 'recordCount');
-  if (v === undefined) return DEFAULT_EXTRACT_COUNT;
-  if (!/^\d{1,9}$/.test(v) || Number(v) < 1) throw errors.invalidParameter('recordCount', v);
-  return Math.min(Number(v), MAX_EXTRACT_COUNT);
+  return Math.min(positiveIntValue(raw, 'recordCount') ?? DEFAULT_EXTRACT_COUNT, MAX_EXTRACT_COUNT);
 }
 
 async function extractSync(ctx: ApiContext, request: ApiRequest<AccountParams>, reply: FastifyReply) {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
-  requireAppPermission(auth, 'ReadCallLog');
-  const accountId = resolveAccountId(auth, request.params.accountId);
-  requireUserPermission(auth, COMPANY_CALL_LOG_PERMISSION);
+  const { accountId } = await readableCallLog(ctx.store, auth, request.params, 'account');
   const raw = request.query;
   const syncType = enumValue(raw, 'syncType', ['FSync', 'ISync'] as const) ?? 'FSync';
   const secret = await ctx.tokens.secret();
@@ -108,7 +76,7 @@ async function extractSync(ctx: ApiContext, request: ApiRequest<AccountParams>, 
     const token = singleValue(raw, 'syncToken');
     if (token === undefined) throw errors.invalidParameter('syncToken');
     const previous = decodeToken(secret, token);
-    if (!previous || previous.a !== accountId) throw tokenError();
+    if (!previous || previous.a !== accountId) throw syncTokenError('account');
     frame = previous;
   }
 

@@ -2,7 +2,6 @@
 // server wrote since the token's time, plus older records that extend the frame. Tokens are signed, carry
 // the frame (log, view, statusGroup, time, oldest start), and are bound to the log they were issued for.
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   ApiError,
@@ -12,6 +11,7 @@ import {
   enumValues,
   errors,
   isoDateTime,
+  positiveIntValue,
   singleValue,
   VIEWS,
   type RawQuery,
@@ -21,6 +21,7 @@ import type { ListedRecord } from '../store/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { readableCallLog } from './access.ts';
 import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
+import { decodeSignedToken, encodeSignedToken } from './signed-token.ts';
 import { resource, type LogParams, type ApiRequest } from './resource.ts';
 
 /** At most this many records per sync answer; more changes than this since a token → FSync again. */
@@ -43,16 +44,12 @@ interface SyncFrame {
   i?: string;
 }
 
-function sign(secret: string, payload: string): string {
-  return createHmac('sha256', secret).update(`sync:${payload}`).digest('base64url').slice(0, 22);
-}
-
 export function encodeSyncToken(secret: string, frame: SyncFrame): string {
-  const payload = Buffer.from(JSON.stringify(frame)).toString('base64url');
-  return `${payload}.${sign(secret, payload)}`;
+  return encodeSignedToken(secret, 'sync', frame);
 }
 
-function tokenError(level: 'account' | 'extension', message = 'Sync token expired, call log was reset') {
+/** The 400 of a sync token that is not (or no longer) good for this log: CLG-101 for the company's, CLG-104 else. */
+export function syncTokenError(level: 'account' | 'extension', message = 'Sync token expired, call log was reset') {
   return new ApiError({
     status: 400,
     detail: {
@@ -64,16 +61,7 @@ function tokenError(level: 'account' | 'extension', message = 'Sync token expire
 }
 
 export function decodeSyncToken(secret: string, token: string): SyncFrame | null {
-  const [payload, signature] = token.split('.');
-  if (!payload || !signature) return null;
-  const expected = Buffer.from(sign(secret, payload));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-  try {
-    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SyncFrame;
-  } catch {
-    return null;
-  }
+  return decodeSignedToken(secret, 'sync', token) as SyncFrame | null;
 }
 
 /** The frame's oldest edge after sending `records` (newest first) of a page that may have more. */
@@ -84,13 +72,9 @@ function frameEdge(records: ListedRecord[], hasMore: boolean, whenComplete: numb
 }
 
 function recordCountValue(raw: RawQuery, required: boolean): number | undefined {
-  const v = singleValue(raw, 'recordCount');
-  if (v === undefined) {
-    if (required) throw errors.invalidParameter('recordCount');
-    return undefined;
-  }
-  if (!/^\d{1,9}$/.test(v) || Number(v) < 1) throw errors.invalidParameter('recordCount', v);
-  return Math.min(Number(v), MAX_SYNC_RECORDS);
+  const n = positiveIntValue(raw, 'recordCount');
+  if (n === undefined && required) throw errors.invalidParameter('recordCount');
+  return n === undefined ? undefined : Math.min(n, MAX_SYNC_RECORDS);
 }
 
 async function sync(
@@ -134,7 +118,7 @@ async function sync(
     const token = singleValue(raw, 'syncToken');
     if (token === undefined) throw errors.invalidParameter('syncToken');
     const previous = decodeSyncToken(secret, token);
-    if (!previous || previous.a !== accountId || previous.e !== (extensionId ?? '')) throw tokenError(level);
+    if (!previous || previous.a !== accountId || previous.e !== (extensionId ?? '')) throw syncTokenError(level);
     const showDeleted = booleanValue(raw, 'showDeleted', false);
     const recordCount = recordCountValue(raw, false);
     const results = previous.missed ? { results: MISSED_RESULTS } : {};
@@ -146,7 +130,7 @@ async function sync(
       view: previous.v,
       limit: MAX_SYNC_RECORDS + 1,
     });
-    if (changed.length > MAX_SYNC_RECORDS) throw tokenError(level, 'max sync record number limit is exceeded');
+    if (changed.length > MAX_SYNC_RECORDS) throw syncTokenError(level, 'max sync record number limit is exceeded');
     let edge = { f: previous.f, i: previous.i ?? '' };
     let older: ListedRecord[] = [];
     const room = Math.min(recordCount ?? 0, MAX_SYNC_RECORDS - changed.length);

@@ -3,8 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import { pageValue, perPageValue, type Extension } from '../domain/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
-import { requireAppPermission, resolveAccountId, resolveExtension } from './access.ts';
+import { readableExtension, requireAppPermission, resolveAccountId } from './access.ts';
 import { baseUrl, sendJson } from './http-helpers.ts';
+import { pagedBody } from './paged-body.ts';
 import { resource, type AccountParams, type ExtensionParams } from './resource.ts';
 
 const API_VERSION = { versionString: '1.0.48', releaseDate: '2022-09-02T00:00:00.000Z', uriString: 'v1.0' };
@@ -75,39 +76,22 @@ export function directoryApiRoutes(app: FastifyInstance, ctx: ApiContext): void 
       const page = pageValue(raw);
       const perPage = perPageValue(raw);
       const all = await ctx.store.listExtensions(accountId);
-      const records = all.slice((page - 1) * perPage, page * perPage);
       const base = baseUrl(request, ctx.http);
       const listUri = (n: number) => `${base}/restapi/v1.0/account/${accountId}/extension?page=${n}&perPage=${perPage}`;
-      const totalPages = Math.max(1, Math.ceil(all.length / perPage));
-      const navigation: Record<string, { uri: string }> = {
-        firstPage: { uri: listUri(1) },
-        lastPage: { uri: listUri(totalPages) },
-      };
-      if (page < totalPages) navigation.nextPage = { uri: listUri(page + 1) };
-      if (page > 1) navigation.previousPage = { uri: listUri(page - 1) };
-      return sendJson(reply, 200, {
-        uri: listUri(page),
-        records: records.map((e) => extensionInfo(base, e)),
-        paging: {
-          page,
-          totalPages,
-          perPage,
-          totalElements: all.length,
-          ...(records.length
-            ? { pageStart: (page - 1) * perPage, pageEnd: (page - 1) * perPage + records.length - 1 }
-            : {}),
-        },
-        navigation,
-      });
+      return sendJson(
+        reply,
+        200,
+        pagedBody(all, page, perPage, listUri, (e) => extensionInfo(base, e)),
+      );
     },
   });
   resource<ExtensionParams>(app, '/account/:accountId/extension/:extensionId', {
     GET: async (request, reply) => {
       const auth = await authenticate(ctx, request, reply, 'Light');
-      requireAppPermission(auth, 'ReadAccounts');
-      const params = request.params;
-      const accountId = resolveAccountId(auth, params.accountId);
-      const extension = await resolveExtension(ctx.store, auth, accountId, params.extensionId, 'ReadExtensions');
+      const { extension } = await readableExtension(ctx.store, auth, request.params, {
+        app: 'ReadAccounts',
+        extension: 'ReadExtensions',
+      });
       return sendJson(reply, 200, extensionInfo(baseUrl(request, ctx.http), extension));
     },
   });

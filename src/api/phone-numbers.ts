@@ -12,8 +12,9 @@ import {
   type Extension,
 } from '../domain/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
-import { requireAppPermission, resolveAccountId, resolveExtension } from './access.ts';
+import { readableExtension, type ExtensionAccess } from './access.ts';
 import { baseUrl, sendJson, serializeQuery } from './http-helpers.ts';
+import { pagedBody } from './paged-body.ts';
 import { resource, type ApiRequest, type ExtensionParams } from './resource.ts';
 
 const USAGE_TYPES = [
@@ -54,6 +55,8 @@ interface NumberEntry {
 }
 
 /** The numbers an extension has: its direct numbers (the first is primary), then the company's main number. */
+const NUMBERS_ACCESS: ExtensionAccess = { app: 'ReadAccounts', extension: 'ReadUserPhoneNumbers' };
+
 export function extensionNumbers(account: Account | null, extension: Extension): NumberEntry[] {
   const entries: NumberEntry[] = extension.phoneNumbers.map((phoneNumber, i) => ({
     phoneNumber,
@@ -106,10 +109,7 @@ function numberInfo(base: string, accountId: string, entry: NumberEntry) {
 
 async function list(ctx: ApiContext, request: ApiRequest<ExtensionParams>, reply: FastifyReply) {
   const auth = await authenticate(ctx, request, reply, 'Light');
-  requireAppPermission(auth, 'ReadAccounts');
-  const params = request.params;
-  const accountId = resolveAccountId(auth, params.accountId);
-  const extension = await resolveExtension(ctx.store, auth, accountId, params.extensionId, 'ReadUserPhoneNumbers');
+  const { accountId, extension } = await readableExtension(ctx.store, auth, request.params, NUMBERS_ACCESS);
   const raw = request.query;
   const usageTypes = enumValues(raw, 'usageType', USAGE_TYPES);
   const status = enumValue(raw, 'status', STATUSES);
@@ -119,32 +119,15 @@ async function list(ctx: ApiContext, request: ApiRequest<ExtensionParams>, reply
   const all = extensionNumbers(await ctx.store.getAccount(accountId), extension).filter(
     (n) => (!usageTypes || usageTypes.includes(n.usageType)) && (!status || status === 'Normal'),
   );
-  const records = all.slice((page - 1) * perPage, page * perPage);
   const base = baseUrl(request, ctx.http);
   const rest = serializeQuery(raw, ['page', 'perPage', 'access_token']);
   const path = `${base}/restapi/v1.0/account/${accountId}/extension/${extension.id}/phone-number`;
   const pageUri = (n: number) => `${path}?${rest ? `${rest}&` : ''}page=${n}&perPage=${perPage}`;
-  const totalPages = Math.max(1, Math.ceil(all.length / perPage));
-  const navigation: Record<string, { uri: string }> = {
-    firstPage: { uri: pageUri(1) },
-    lastPage: { uri: pageUri(totalPages) },
-  };
-  if (page < totalPages) navigation.nextPage = { uri: pageUri(page + 1) };
-  if (page > 1) navigation.previousPage = { uri: pageUri(page - 1) };
-  return sendJson(reply, 200, {
-    uri: pageUri(page),
-    records: records.map((n) => numberInfo(base, accountId, n)),
-    paging: {
-      page,
-      totalPages,
-      perPage,
-      totalElements: all.length,
-      ...(records.length
-        ? { pageStart: (page - 1) * perPage, pageEnd: (page - 1) * perPage + records.length - 1 }
-        : {}),
-    },
-    navigation,
-  });
+  return sendJson(
+    reply,
+    200,
+    pagedBody(all, page, perPage, pageUri, (n) => numberInfo(base, accountId, n)),
+  );
 }
 
 export function phoneNumberRoutes(app: FastifyInstance, ctx: ApiContext): void {

@@ -5,21 +5,19 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { booleanValue } from '../domain/index.ts';
 import { authenticate, type LiveApiContext } from './context.ts';
-import { requireAppPermission, resolveAccountId, resolveExtension } from './access.ts';
+import { readableExtension, type ExtensionAccess } from './access.ts';
 import { baseUrl, sendJson } from './http-helpers.ts';
 import { resource, type ApiRequest, type ExtensionParams } from './resource.ts';
 
 const BUSY = new Set(['CallConnected', 'OnHold', 'ParkedCall']);
 
+const PRESENCE_ACCESS: ExtensionAccess = { app: 'ReadPresence', extension: 'ReadPresenceStatus' };
+
 async function read(ctx: LiveApiContext, request: ApiRequest<ExtensionParams>, reply: FastifyReply) {
   const auth = await authenticate(ctx, request, reply, 'Light');
-  requireAppPermission(auth, 'ReadPresence');
-  const params = request.params;
-  const accountId = resolveAccountId(auth, params.accountId);
-  const extension = await resolveExtension(ctx.store, auth, accountId, params.extensionId, 'ReadPresenceStatus');
-  const raw = request.query;
-  const detailed = booleanValue(raw, 'detailedTelephonyState', false);
-  const withSip = booleanValue(raw, 'sipData', false);
+  const { accountId, extension } = await readableExtension(ctx.store, auth, request.params, PRESENCE_ACCESS);
+  const detailed = booleanValue(request.query, 'detailedTelephonyState', false);
+  const withSip = booleanValue(request.query, 'sipData', false);
 
   const base = baseUrl(request, ctx.http);
   const extensionUri = `${base}/restapi/v1.0/account/${accountId}/extension/${extension.id}`;

@@ -97,9 +97,10 @@ export function dateValue(raw: RawQuery, name: string): number | undefined {
   return ms;
 }
 
-function positiveInt(raw: RawQuery, name: string, fallback: number): number {
+/** A whole number from 1 to 999,999,999, or undefined when absent. */
+export function positiveIntValue(raw: RawQuery, name: string): number | undefined {
   const v = singleValue(raw, name);
-  if (v === undefined) return fallback;
+  if (v === undefined) return undefined;
   if (!/^\d{1,9}$/.test(v) || Number(v) < 1) throw errors.invalidParameter(name, v);
   return Number(v);
 }
@@ -114,7 +115,7 @@ export function perPageValue(raw: RawQuery): number {
 }
 
 export function pageValue(raw: RawQuery): number {
-  return positiveInt(raw, 'page', 1);
+  return positiveIntValue(raw, 'page') ?? 1;
 }
 
 const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,7 +1,15 @@
 // Event filters of subscriptions (reference §11.2): parsing a filter string against its subscriber, and turning an
 // event-log row into what one filter delivers (RingCentral's payload), or nothing. Pure: no I/O.
 
-import { ApiError, echoed, errors, scopeGrants, userPermissions, type Role } from '../domain/index.ts';
+import {
+  ApiError,
+  echoed,
+  errors,
+  PARTY_STATUS_CODES,
+  scopeGrants,
+  userPermissions,
+  type Role,
+} from '../domain/index.ts';
 
 /** Who subscribes: the token owner, as the filter's permissions see it. */
 export interface Subscriber {
@@ -44,19 +52,7 @@ export interface ParsedFilters {
 
 const PREFIX = '/restapi/v1.0';
 const ID = /^(~|\d{1,19})$/;
-const STATUS_CODES = new Set([
-  'Setup',
-  'Proceeding',
-  'Answered',
-  'Disconnected',
-  'Gone',
-  'Parked',
-  'Hold',
-  'VoiceMail',
-  'FaxReceive',
-  'VoiceMailScreening',
-  'Tds',
-]);
+const STATUS_CODES: ReadonlySet<string> = new Set(PARTY_STATUS_CODES);
 const TELEPHONY_PARAMS = new Set(['direction', 'missedCall', 'phoneNumber', 'statusCode', 'withRecordings', 'sipData']);
 
 export const subscriptionErrors = {
