@@ -106,20 +106,25 @@ const NUL = String.fromCharCode(0);
  * text, so such an event is refused on every backend rather than failing half-way through the telephony.
  */
 export function nulPath(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes(NUL) ? path : undefined;
+  const steps = nulSteps(value);
+  return steps && path + steps.reverse().join('');
+}
+
+/** The steps to the first NUL in `value`, last step first (built only for a NUL found: the walk is per request). */
+function nulSteps(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return value.includes(NUL) ? [] : undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = nulPath(value[i], `${path}[${i}]`);
-      if (found !== undefined) return found;
+      const found = nulSteps(value[i]);
+      if (found) return (found.push(`[${i}]`), found);
     }
     return undefined;
   }
   if (isObject(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      const clean = key.split(NUL).join('');
-      if (clean !== key) return `${path}.${clean}`;
-      const found = nulPath(item, `${path}.${key}`);
-      if (found !== undefined) return found;
+    for (const key of Object.keys(value)) {
+      if (key.includes(NUL)) return [`.${key.split(NUL).join('')}`];
+      const found = nulSteps(value[key]);
+      if (found) return (found.push(`.${key}`), found);
     }
   }
   return undefined;

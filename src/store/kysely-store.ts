@@ -161,6 +161,8 @@ export class KyselyStore implements Store {
     private readonly writeRows: RecordWriter,
     /** Where list queries run: SQLite's reader threads (sqlite-readers.ts), else `db`. */
     private readonly reads: Kysely<Database> = db,
+    /** Stops the backend's own helpers (SQLite's checkpointer thread) before the connections close. */
+    private readonly stopHelpers: () => Promise<void> = () => Promise.resolve(),
   ) {
     this.tokenWithOwner = compileTokenWithOwner(db);
     this.eventLog = new EventLog(db, dialect);
@@ -749,6 +751,7 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.stopHelpers();
     if (this.reads !== this.db) await this.reads.destroy();
     await this.db.destroy();
   }

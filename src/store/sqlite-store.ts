@@ -8,6 +8,8 @@ import { KyselyStore } from './kysely-store.ts';
 import { migrate } from './migrations.ts';
 import { logQueryTime } from './query-timing.ts';
 import { sqliteRecordWriter } from './record-writers.ts';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads/index.ts';
 import { sqliteReaderDialect } from './sqlite-readers.ts';
 import type { Database as Schema } from './schema.ts';
 
@@ -46,7 +48,29 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
   await migrate(db, 'sqlite');
   const readers = file === ':memory:' ? 0 : (options.readers ?? 0);
   const reads = readers ? new Kysely<Schema>({ dialect: sqliteReaderDialect(file, readers), log: logQueryTime }) : db;
-  return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite), reads);
+  const checkpointer = readers ? startCheckpointer(sqlite, file) : null;
+  return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite), reads, async () => {
+    await checkpointer?.terminate();
+  });
+}
+
+/** The checkpointer thread's passes; the main connection checkpoints itself only past WAL_BACKSTOP_PAGES. */
+const CHECKPOINT_EVERY_MS = 200;
+const WAL_BACKSTOP_PAGES = 4096;
+
+/**
+ * A server's commits (group commits of live ingest, many b-trees each) ran SQLite's automatic checkpoint on the
+ * event loop every 1,000 WAL pages (64 MB with 64 KiB pages): copying the pages into the database and syncing it.
+ * A thread of its own does that instead; the main connection checkpoints only if the WAL outgrows the thread.
+ */
+function startCheckpointer(sqlite: Database.Database, file: string): Worker {
+  sqlite.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
+  const worker = startWorker(new URL('./sqlite-checkpoint-worker', import.meta.url), {
+    workerData: { file, everyMs: CHECKPOINT_EVERY_MS },
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
+  });
+  worker.unref();
+  return worker;
 }
 
 /**

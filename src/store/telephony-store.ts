@@ -116,11 +116,20 @@ export interface PresenceItemRow {
 /** Bound parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
 const MAX_PARAMETERS = 30_000;
 
-/** `rows` cut into runs of at most MAX_PARAMETERS bound values (each row binding `width` of them). */
-function chunks<T>(rows: readonly T[], width: number): T[][] {
+/**
+ * `rows` cut into runs of at most MAX_PARAMETERS bound values (each row binding `width` of them). With `fixedSizes`
+ * (SQLite) each run's length is a power of two, so a statement's text is one of a few that stay prepared: runs of
+ * any length gave a new text almost every group, prepared afresh (and flushing the statement cache).
+ */
+function chunks<T>(rows: readonly T[], width: number, fixedSizes = false): T[][] {
   const size = Math.max(1, Math.floor(MAX_PARAMETERS / width));
   const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  for (let i = 0; i < rows.length;) {
+    let n = Math.min(size, rows.length - i);
+    if (fixedSizes) n = 2 ** Math.floor(Math.log2(n));
+    out.push(rows.slice(i, i + n));
+    i += n;
+  }
   return out;
 }
 
@@ -135,6 +144,10 @@ export class TelephonyStore {
     if (!(store instanceof KyselyStore)) throw new TypeError('live telephony needs a store opened by openStore');
     this.db = store.db.withTables<TelephonyTables>();
     this.dialect = store.dialect;
+  }
+
+  private parts<T>(rows: readonly T[], width: number): T[][] {
+    return chunks(rows, width, this.dialect === 'sqlite');
   }
 
   transaction<T>(fn: (trx: TelephonyTx) => Promise<T>): Promise<T> {
@@ -153,7 +166,7 @@ export class TelephonyStore {
     now: number,
   ): Promise<Map<string, SessionRow>> {
     const sorted = [...inits].sort((a, b) => (a.telephonySessionId < b.telephonySessionId ? -1 : 1));
-    for (const part of chunks(sorted, 10)) {
+    for (const part of this.parts(sorted, 10)) {
       await trx
         .insertInto('telephony_sessions')
         .values(
@@ -175,7 +188,7 @@ export class TelephonyStore {
         .execute();
     }
     const out = new Map<string, SessionRow>();
-    for (const part of chunks(sorted, 1)) {
+    for (const part of this.parts(sorted, 1)) {
       let query = trx
         .selectFrom('telephony_sessions')
         .select(['telephony_session_id', 'session_id', 'state', 'closed_at', 'close_reason', 'version'])
@@ -208,7 +221,7 @@ export class TelephonyStore {
     now: number,
   ): Promise<Set<string>> {
     const stored = new Set<string>();
-    for (const part of chunks(events, 5)) {
+    for (const part of this.parts(events, 5)) {
       const rows = await trx
         .insertInto('telephony_events')
         .values(
@@ -231,7 +244,7 @@ export class TelephonyStore {
   /** The stored event bodies (JSON) of the sessions, each in sequence order, by telephony session id. */
   async loadEvents(db: Executor, accountId: string, telephonySessionIds: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    for (const part of chunks(telephonySessionIds, 1)) {
+    for (const part of this.parts(telephonySessionIds, 1)) {
       const rows = await db
         .selectFrom('telephony_events')
         .select(['telephony_session_id', 'body'])
@@ -251,7 +264,7 @@ export class TelephonyStore {
 
   /** Writes the sessions' new state (their rows exist and are locked by this transaction). */
   async updateSessions(trx: TelephonyTx, accountId: string, updates: SessionUpdate[], now: number): Promise<void> {
-    for (const part of chunks(updates, 11)) {
+    for (const part of this.parts(updates, 11)) {
       await trx
         .insertInto('telephony_sessions')
         .values(
@@ -313,14 +326,14 @@ export class TelephonyStore {
     telephonySessionIds: string[],
     rows: LiveCallRow[],
   ): Promise<void> {
-    for (const part of chunks(telephonySessionIds, 1)) {
+    for (const part of this.parts(telephonySessionIds, 1)) {
       await trx
         .deleteFrom('telephony_live_calls')
         .where('account_id', '=', accountId)
         .where('telephony_session_id', 'in', part)
         .execute();
     }
-    for (const part of chunks(rows, 6)) {
+    for (const part of this.parts(rows, 6)) {
       await trx
         .insertInto('telephony_live_calls')
         .values(
@@ -358,7 +371,7 @@ export class TelephonyStore {
     telephonySessionIds: string[],
   ): Promise<Map<string, Map<string, string>>> {
     const out = new Map<string, Map<string, string>>();
-    for (const part of chunks(telephonySessionIds, 1)) {
+    for (const part of this.parts(telephonySessionIds, 1)) {
       const rows = await trx
         .selectFrom('telephony_presence_items')
         .select(['telephony_session_id', 'extension_id', 'item'])
@@ -385,14 +398,14 @@ export class TelephonyStore {
     rows: PresenceItemRow[],
     bumps: Map<string, number>,
   ): Promise<void> {
-    for (const part of chunks(telephonySessionIds, 1)) {
+    for (const part of this.parts(telephonySessionIds, 1)) {
       await trx
         .deleteFrom('telephony_presence_items')
         .where('account_id', '=', accountId)
         .where('telephony_session_id', 'in', part)
         .execute();
     }
-    for (const part of chunks(rows, 6)) {
+    for (const part of this.parts(rows, 6)) {
       await trx
         .insertInto('telephony_presence_items')
         .values(
@@ -408,7 +421,7 @@ export class TelephonyStore {
         .execute();
     }
     const sorted = [...bumps].sort(([a], [b]) => (a < b ? -1 : 1));
-    for (const part of chunks(sorted, 3)) {
+    for (const part of this.parts(sorted, 3)) {
       await trx
         .insertInto('telephony_presence')
         .values(part.map(([extensionId, n]) => ({ account_id: accountId, extension_id: extensionId, sequence: n })))
@@ -453,7 +466,7 @@ export class TelephonyStore {
   ): Promise<void> {
     const rows = records.map((record) => ({ ...prepareRecord(record), changed_at: now }));
     const width = rows.length ? Object.keys(rows[0]).length : 1;
-    for (const part of chunks(rows, width)) {
+    for (const part of this.parts(rows, width)) {
       await trx
         .insertInto('call_log')
         .values(part)
@@ -470,7 +483,7 @@ export class TelephonyStore {
         )
         .execute();
     }
-    for (const part of chunks(recordings, 7)) {
+    for (const part of this.parts(recordings, 7)) {
       await trx
         .insertInto('recordings')
         .values(part.map(recordingRow))
@@ -479,8 +492,11 @@ export class TelephonyStore {
     }
   }
 
-  appendEvents(trx: TelephonyTx, events: NewEvent[]): Promise<number[]> {
-    return this.store.eventLog.append(events, trx as unknown as Transaction<Database>);
+  async appendEvents(trx: TelephonyTx, events: NewEvent[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (const part of this.parts(events, 6))
+      ids.push(...(await this.store.eventLog.append(part, trx as unknown as Transaction<Database>)));
+    return ids;
   }
 
   /**
@@ -506,7 +522,7 @@ export class TelephonyStore {
       list.push(r.telephony_session_id);
     }
     for (const [accountId, ids] of byAccount) {
-      for (const part of chunks(ids, 1)) {
+      for (const part of this.parts(ids, 1)) {
         await this.db
           .deleteFrom('telephony_events')
           .where('account_id', '=', accountId)

@@ -233,19 +233,19 @@ class TelephonyService implements Telephony {
       }
     }
     const stored = await this.tables.insertEvents(trx, accountId, rowsToStore, now);
-    const fresh = new Map<string, string[]>();
+    // The new events as accepted (what the store holds is their JSON: parsing it back would give the same).
+    const fresh = new Map<string, TelephonySessionEventBody[]>();
     const logRows: NewEvent[] = [];
     for (const [tsid, events] of sorted) {
-      const list: string[] = [];
+      const list: TelephonySessionEventBody[] = [];
       for (const e of events) {
         if (!stored.has(eventKey(tsid, e.body.sequence))) {
           results[e.job].duplicates++;
           continue;
         }
         results[e.job].accepted++;
-        const body = texts.get(e) as string;
-        list.push(body);
-        logRows.push(eventLogRow(accountId, e.body, body, now));
+        list.push(e.body);
+        logRows.push(eventLogRow(accountId, e.body, texts.get(e) as string, now));
       }
       if (list.length) fresh.set(tsid, list);
     }
@@ -265,9 +265,9 @@ class TelephonyService implements Telephony {
       : new Map<string, Map<string, string>>();
     const changes = live.map((tsid) => {
       const row = rows.get(tsid) as SessionRow;
-      const added = fresh.get(tsid) as string[];
+      const added = fresh.get(tsid) as TelephonySessionEventBody[];
       const held = this.open.current(accountId, tsid, row.version);
-      const events = held ? [...held.events, ...added.map(parseBody)] : (loaded.get(tsid) ?? []).map(parseBody);
+      const events = held ? [...held.events, ...added] : (loaded.get(tsid) ?? []).map(parseBody);
       return this.change(accountId, tsid, row, row.version + added.length, events, {
         directory,
         now,
