@@ -3,16 +3,17 @@
 // The call scenarios generated traffic is made of: inbound calls to users (FindMe, voicemail, transfers),
 // call-queue hunting, blocked callers, outbound and internal calls, and faxes, each played as one session.
 
-import type { Billing, CallLogLeg, MessageRef, PartyInfo, Result } from '../domain/index.ts';
 import {
-  drawMs,
-  GeneratedSession,
   NO_BILLING,
-  type LegSpec,
-  type RecordingMark,
-  type RecordSpec,
-  type SessionContext,
-} from './generated-session.oracle.ts';
+  type Billing,
+  type CallLogLeg,
+  type MessageRef,
+  type PartyInfo,
+  type Result,
+} from '../domain/index.ts';
+import { type LegSpec, type RecordingMark, type RecordSpec } from '../telephony/index.ts';
+import { GeneratedSession, type SessionContext } from './generated-session.oracle.ts';
+import { drawMs } from './session-script.ts';
 import { WeightedChoice, type SeededRandom } from '../domain/index.ts';
 import { isBusinessTime } from './traffic-calendar.ts';
 import {

@@ -6,29 +6,31 @@
 import {
   MIN_RECORDING_SECONDS,
   NO_BILLING,
-  REASON_BY_RESULT,
-  REASON_DESCRIPTIONS,
   TRANSFER_REASONS,
   PARK_REASONS,
-  type Billing,
   type CallLogLeg,
   type CallLogRecord,
   type CallType,
-  type Direction,
   type InternalType,
-  type LegAction,
   type LegType,
   type MessageRef,
   type NumberPlan,
   type PartyInfo,
   type Reason,
   type RecordingMeta,
-  type RecordingRef,
   type Result,
   type TelephonyPartyEnd,
   type Action,
-  type Transport,
 } from '../domain/index.ts';
+import {
+  buildLeg,
+  buildRecord,
+  recordingMeta,
+  wholeSecond,
+  type LegSpec,
+  type RecordingMark,
+  type RecordSpec,
+} from './call-log-spec.ts';
 import { terminalStep, type PartyJournal, type SessionJournal } from './session-journal.ts';
 
 export interface DirectoryEntry {
@@ -61,66 +63,6 @@ export interface AssembledCall {
 interface Outcome {
   result: Result;
   reason?: Reason;
-}
-
-interface RecordingMark {
-  recording?: RecordingRef;
-  shortRecording?: boolean;
-}
-
-interface Span {
-  start: number;
-  end: number;
-  direction: Direction;
-  result: Result;
-  reason?: Reason;
-  from: PartyInfo;
-  to: PartyInfo;
-  transport: Transport;
-  internalType?: InternalType;
-  billing?: Billing;
-  message?: MessageRef;
-  mark?: RecordingMark | null;
-}
-
-interface LegSpec extends Span {
-  action: LegAction;
-  legType: LegType;
-  extensionId?: string;
-  master?: boolean;
-}
-
-interface RecordSpec extends Span {
-  action: Action;
-  extensionId: string | null;
-  owner: string | undefined;
-  legs: CallLogLeg[];
-}
-
-const wholeSecond = (t: number): number => Math.floor(t / 1000) * 1000;
-
-function setTimes(target: CallLogLeg | CallLogRecord, start: number, end: number): void {
-  target.startTime = wholeSecond(start);
-  target.durationMs = Math.max(0, Math.round(end - target.startTime));
-  target.duration = Math.round(target.durationMs / 1000);
-}
-
-function setResult(target: CallLogLeg | CallLogRecord, result: Result, reason: Reason | undefined): void {
-  target.result = result;
-  const r = reason ?? REASON_BY_RESULT[result];
-  if (r) {
-    target.reason = r;
-    const description = REASON_DESCRIPTIONS[r];
-    if (description) target.reasonDescription = description;
-  }
-}
-
-function setExtras(target: CallLogLeg | CallLogRecord, s: Span): void {
-  if (s.internalType) target.internalType = s.internalType;
-  if (s.billing) target.billing = s.billing;
-  if (s.message) target.message = s.message;
-  if (s.mark?.recording) target.recording = s.mark.recording;
-  if (s.mark?.shortRecording) target.shortRecording = true;
 }
 
 /** Time facts of one party, from its status history. */
@@ -302,15 +244,7 @@ class Assembly {
     else {
       const type = span.automatic ? 'Automatic' : 'OnDemand';
       mark = { recording: { id, type } };
-      this.recordings.push({
-        id,
-        accountId: this.ctx.accountId,
-        type,
-        contentType: 'audio/mpeg',
-        duration: seconds,
-        blobKey: null,
-        createdAt: wholeSecond(end) + 1000,
-      });
+      this.recordings.push(recordingMeta(id, this.ctx.accountId, type, seconds, wholeSecond(end) + 1000));
     }
     this.marks.set(id, mark);
     return mark;
@@ -326,48 +260,16 @@ class Assembly {
   }
 
   leg(spec: LegSpec): CallLogLeg {
-    const leg = {
-      type: this.type,
-      direction: spec.direction,
-      action: spec.action,
-      from: spec.from,
-      to: spec.to,
-      transport: spec.transport,
-      legType: spec.legType,
-      telephonySessionId: this.j.telephonySessionId,
-    } as CallLogLeg;
-    setTimes(leg, spec.start, spec.end);
-    setResult(leg, spec.result, spec.reason);
-    setExtras(leg, spec);
-    if (spec.extensionId) leg.extensionId = spec.extensionId;
-    if (spec.master) leg.master = true;
+    const leg = buildLeg(this.type, this.j.telephonySessionId, spec);
     this.legs.push(leg);
     return leg;
   }
 
   record(spec: RecordSpec): CallLogRecord {
-    const record = {
-      id: this.ctx.recordId(spec.extensionId),
-      accountId: this.ctx.accountId,
-      extensionId: spec.extensionId,
-      ownerExtensionId: spec.owner,
-      sessionId: this.j.sessionId,
-      telephonySessionId: this.j.telephonySessionId,
-      type: this.type,
-      direction: spec.direction,
-      action: spec.action,
-      from: spec.from,
-      to: spec.to,
-      transport: spec.transport,
-      billing: spec.billing ?? NO_BILLING,
-      legs: spec.legs,
-      lastModifiedTime: this.ctx.modifiedAt,
-      deleted: false,
-    } as CallLogRecord;
-    if (spec.owner === undefined) delete record.ownerExtensionId;
-    setTimes(record, spec.start, spec.end);
-    setResult(record, spec.result, spec.reason);
-    setExtras(record, spec);
+    const { sessionId, telephonySessionId } = this.j;
+    const id = this.ctx.recordId(spec.extensionId);
+    const head = { id, accountId: this.ctx.accountId, sessionId, telephonySessionId, type: this.type };
+    const record = buildRecord({ ...head, lastModifiedTime: this.ctx.modifiedAt }, spec);
     this.records.push(record);
     return record;
   }
