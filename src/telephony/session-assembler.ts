@@ -65,6 +65,28 @@ interface Outcome {
   reason?: Reason;
 }
 
+/** The span of an outside call into the company, from the caller's party: the master leg's and the record's. */
+function inboundCallSpan(
+  caller: CallerSide,
+  result: Result,
+  from: PartyInfo,
+  dialed: PartyInfo,
+  internalType: InternalType | undefined,
+) {
+  const { start, end } = caller;
+  return {
+    start,
+    end,
+    direction: 'Inbound',
+    action: 'Phone Call',
+    result,
+    from,
+    to: dialed,
+    transport: 'PSTN',
+    internalType,
+  } as const;
+}
+
 /** Time facts of one party, from its status history. */
 interface PartyFacts {
   party: PartyJournal;
@@ -356,18 +378,7 @@ class Assembly {
     if (extParties.length === 0) {
       const result: Result = caller.endReason === 'DestinationBlocked' ? 'Blocked' : 'Hang Up';
       const leg = this.leg({ ...this.masterSpec(caller, result, from, dialed, internalType), extensionId: reached });
-      this.ownerAndCompany(reached, {
-        start: caller.start,
-        end: caller.end,
-        direction: 'Inbound',
-        action: 'Phone Call',
-        result,
-        from,
-        to: dialed,
-        transport: 'PSTN',
-        internalType,
-        legs: [leg],
-      });
+      this.ownerAndCompany(reached, { ...inboundCallSpan(caller, result, from, dialed, internalType), legs: [leg] });
       return;
     }
 
@@ -382,14 +393,10 @@ class Assembly {
       const p = f.party;
       const outcome = partyOutcome(f, agentAnswered);
       const mark = this.mark(p);
+      const common = { start: f.start, end: f.end, ...outcome, from, extensionId: p.extensionId };
       if (f.role === 'findMe') {
         f.leg = this.leg({
-          start: f.start,
-          end: f.end,
-          result: outcome.result,
-          reason: outcome.reason,
-          from,
-          extensionId: p.extensionId,
+          ...common,
           direction: 'Outbound',
           action: 'FindMe',
           to: this.info(p.to),
@@ -402,12 +409,7 @@ class Assembly {
       }
       const parked = f.role === 'pickup' ? PICKUP[park?.reason ?? 'ParkLocation'] : undefined;
       f.leg = this.leg({
-        start: f.start,
-        end: f.end,
-        result: outcome.result,
-        reason: outcome.reason,
-        from,
-        extensionId: p.extensionId,
+        ...common,
         direction: 'Inbound',
         action: f.role === 'transfer' ? 'Transfer' : 'Phone Call',
         to: this.info(p.to, false),
@@ -493,20 +495,8 @@ class Assembly {
     dialed: PartyInfo,
     internalType: InternalType | undefined,
   ): LegSpec {
-    return {
-      start: caller.start,
-      end: caller.end,
-      direction: 'Inbound',
-      action: 'Phone Call',
-      result,
-      from,
-      to: dialed,
-      transport: 'PSTN',
-      legType: 'Accept',
-      master: true,
-      internalType,
-      billing: NO_BILLING,
-    };
+    const span = inboundCallSpan(caller, result, from, dialed, internalType);
+    return { ...span, legType: 'Accept', master: true, billing: NO_BILLING };
   }
 
   /** A user calls an outside number: the user's party first, then the callee's. */
