@@ -7,7 +7,7 @@ import { callFacts } from './call-facts.ts';
 
 const T0 = Date.UTC(2026, 10, 2, 17, 0, 0); // 09:00:00 in Los Angeles
 const caller = { phoneNumber: '+14155550199', name: 'SMITH JOHN' };
-const leg = (over: Partial<CallLogLeg>): CallLogLeg => ({
+const span = {
   startTime: T0,
   duration: 250,
   durationMs: 250_000,
@@ -18,9 +18,8 @@ const leg = (over: Partial<CallLogLeg>): CallLogLeg => ({
   from: caller,
   to: { phoneNumber: '+16505550100' },
   transport: 'PSTN',
-  legType: 'Accept',
-  ...over,
-});
+} as const;
+const leg = (over: Partial<CallLogLeg>): CallLogLeg => ({ ...span, legType: 'Accept', ...over });
 
 const queueCall: CallLogRecord = {
   id: 'example00000001',
@@ -29,16 +28,7 @@ const queueCall: CallLogRecord = {
   ownerExtensionId: 'Q',
   sessionId: '1',
   telephonySessionId: 's-1',
-  startTime: T0,
-  duration: 250,
-  durationMs: 250_000,
-  type: 'Voice',
-  direction: 'Inbound',
-  action: 'Phone Call',
-  result: 'Accepted',
-  from: caller,
-  to: { phoneNumber: '+16505550100' },
-  transport: 'PSTN',
+  ...span,
   legs: [
     leg({ master: true, extensionId: 'Q' }),
     leg({ legType: 'PstnToSip', extensionId: 'Q', transport: 'VoIP' }),

@@ -40,33 +40,38 @@ export interface MessageRef {
   type: string;
 }
 
-export interface CallLogLeg {
+/** What a call's record and each of its legs both have: when, what, between whom, how it ended. */
+export interface CallSpanFields {
+  /** Milliseconds since epoch, UTC. */
   startTime: number;
   duration: number;
   durationMs: number;
   type: CallType;
   direction: Direction;
-  action: LegAction;
   result: Result;
   reason?: Reason;
   reasonDescription?: string;
   internalType?: InternalType;
   from: PartyInfo;
   to: PartyInfo;
-  /** The extension this leg belongs to, when it belongs to one. */
-  extensionId?: string;
   transport: Transport;
-  legType: LegType;
-  master?: boolean;
   billing?: Billing;
   recording?: RecordingRef;
   shortRecording?: boolean;
   message?: MessageRef;
   delegate?: { id: string; name: string };
+}
+
+export interface CallLogLeg extends CallSpanFields {
+  action: LegAction;
+  /** The extension this leg belongs to, when it belongs to one. */
+  extensionId?: string;
+  legType: LegType;
+  master?: boolean;
   telephonySessionId?: string;
 }
 
-export interface CallLogRecord {
+export interface CallLogRecord extends CallSpanFields {
   id: string;
   accountId: string;
   /** The extension whose log holds the record; null for the company-level record of a session. */
@@ -76,25 +81,7 @@ export interface CallLogRecord {
   sessionId: string;
   telephonySessionId: string;
   partyId?: string;
-  /** Milliseconds since epoch, UTC. */
-  startTime: number;
-  duration: number;
-  durationMs: number;
-  type: CallType;
-  direction: Direction;
   action: Action;
-  result: Result;
-  reason?: Reason;
-  reasonDescription?: string;
-  internalType?: InternalType;
-  from: PartyInfo;
-  to: PartyInfo;
-  delegate?: { id: string; name: string };
-  message?: MessageRef;
-  recording?: RecordingRef;
-  shortRecording?: boolean;
-  transport: Transport;
-  billing?: Billing;
   legs: CallLogLeg[];
   /** Milliseconds since epoch, UTC; never decreases for a given id. */
   lastModifiedTime: number;

@@ -4,36 +4,20 @@
 // company-level record, its recording, and at the end each record's lastModifiedTime and deletion.
 
 import type {
-  Action,
-  Billing,
   CallLogLeg,
   CallLogRecord,
   CallType,
-  Direction,
-  InternalType,
-  LegAction,
-  LegType,
   MessageRef,
-  PartyInfo,
-  Reason,
   RecordingMeta,
-  RecordingRef,
   RecordingType,
+  Reason,
   Result,
-  Transport,
 } from '../domain/index.ts';
-import { MIN_RECORDING_SECONDS } from '../domain/index.ts';
+import { MIN_RECORDING_SECONDS, type SeededRandom } from '../domain/index.ts';
+import { buildLeg, buildRecord, recordingMeta, setResult, setTimes, wholeSecond } from '../telephony/index.ts';
+import type { LegSpec, RecordingMark, RecordSpec } from '../telephony/index.ts';
 import type { GeneratedIds } from './generated-ids.ts';
-import type { SeededRandom } from '../domain/index.ts';
-import {
-  DELETED_SHARE,
-  DELETION_DELAY,
-  LAST_MODIFIED_DELAY,
-  REASON_BY_RESULT,
-  REASON_DESCRIPTIONS,
-  RECORDED_LAST_MODIFIED_DELAY,
-  type SecondsRange,
-} from './traffic-mix.ts';
+import { settleRecords } from './scripted-call.ts';
 
 export interface SessionContext {
   rng: SeededRandom;
@@ -43,87 +27,12 @@ export interface SessionContext {
   endTime: number;
 }
 
-/** What a recording decision leaves on legs and records: a recording, a short-recording flag, or nothing. */
-export interface RecordingMark {
-  recording?: RecordingRef;
-  shortRecording?: boolean;
-}
-
-interface Span {
-  /** Milliseconds since epoch; shown truncated to whole seconds. */
-  start: number;
-  end: number;
-  direction: Direction;
-  result: Result;
-  /** Defaults to REASON_BY_RESULT[result]. */
-  reason?: Reason;
-  from: PartyInfo;
-  to: PartyInfo;
-  transport: Transport;
-  internalType?: InternalType;
-  billing?: Billing;
-  message?: MessageRef;
-  mark?: RecordingMark | null;
-}
-
-export interface LegSpec extends Span {
-  action: LegAction;
-  legType: LegType;
-  extensionId?: string;
-  master?: boolean;
-}
-
-export interface RecordSpec extends Span {
-  action: Action;
-  /** null for the company-level record. */
-  extensionId: string | null;
-  owner: string;
-  legs: CallLogLeg[];
-}
-
-export const NO_BILLING: Billing = Object.freeze({ costIncluded: 0, costPurchased: 0 });
-
-const wholeSecond = (t: number): number => Math.floor(t / 1000) * 1000;
-
-/** Seconds drawn uniformly from a range, as milliseconds. */
-export function drawMs(rng: SeededRandom, [min, max]: SecondsRange): number {
-  return Math.round(rng.uniform(min * 1000, max * 1000));
-}
-
-function setTimes(target: CallLogLeg | CallLogRecord, start: number, end: number): void {
-  target.startTime = wholeSecond(start);
-  target.durationMs = Math.max(0, Math.round(end - target.startTime));
-  target.duration = Math.round(target.durationMs / 1000);
-}
-
-function setResult(target: CallLogLeg | CallLogRecord, result: Result, reason: Reason | undefined): void {
-  target.result = result;
-  const r = reason ?? REASON_BY_RESULT[result];
-  if (r) {
-    target.reason = r;
-    const description = REASON_DESCRIPTIONS[r];
-    if (description) target.reasonDescription = description;
-  } else {
-    delete target.reason;
-    delete target.reasonDescription;
-  }
-}
-
-function setExtras(target: CallLogLeg | CallLogRecord, s: Span): void {
-  if (s.internalType) target.internalType = s.internalType;
-  if (s.billing) target.billing = s.billing;
-  if (s.message) target.message = s.message;
-  if (s.mark?.recording) target.recording = s.mark.recording;
-  if (s.mark?.shortRecording) target.shortRecording = true;
-}
-
 export class GeneratedSession {
   readonly sessionId: string;
   readonly telephonySessionId: string;
   readonly legs: CallLogLeg[] = [];
   readonly records: CallLogRecord[] = [];
   recording: RecordingMeta | null = null;
-  private readonly ends = new Map<CallLogRecord, number>();
 
   constructor(
     private readonly ctx: SessionContext,
@@ -135,21 +44,7 @@ export class GeneratedSession {
   }
 
   leg(spec: LegSpec): CallLogLeg {
-    const leg = {
-      type: this.type,
-      direction: spec.direction,
-      action: spec.action,
-      from: spec.from,
-      to: spec.to,
-      transport: spec.transport,
-      legType: spec.legType,
-      telephonySessionId: this.telephonySessionId,
-    } as CallLogLeg;
-    setTimes(leg, spec.start, spec.end);
-    setResult(leg, spec.result, spec.reason);
-    setExtras(leg, spec);
-    if (spec.extensionId) leg.extensionId = spec.extensionId;
-    if (spec.master) leg.master = true;
+    const leg = buildLeg(this.type, this.telephonySessionId, spec);
     this.legs.push(leg);
     return leg;
   }
@@ -161,29 +56,10 @@ export class GeneratedSession {
   }
 
   record(spec: RecordSpec): CallLogRecord {
-    const record = {
-      id: this.ctx.ids.record(),
-      accountId: this.ctx.accountId,
-      extensionId: spec.extensionId,
-      ownerExtensionId: spec.owner,
-      sessionId: this.sessionId,
-      telephonySessionId: this.telephonySessionId,
-      type: this.type,
-      direction: spec.direction,
-      action: spec.action,
-      from: spec.from,
-      to: spec.to,
-      transport: spec.transport,
-      billing: spec.billing ?? NO_BILLING,
-      legs: spec.legs,
-      lastModifiedTime: 0,
-      deleted: false,
-    } as CallLogRecord;
-    setTimes(record, spec.start, spec.end);
-    setResult(record, spec.result, spec.reason);
-    setExtras(record, spec);
+    const { sessionId, telephonySessionId, type } = this;
+    const head = { id: this.ctx.ids.record(), accountId: this.ctx.accountId, sessionId, telephonySessionId, type };
+    const record = buildRecord({ ...head, lastModifiedTime: 0 }, spec);
     this.records.push(record);
-    this.ends.set(record, spec.end);
     return record;
   }
 
@@ -200,41 +76,16 @@ export class GeneratedSession {
     const seconds = Math.floor(recordedMs / 1000);
     if (seconds < MIN_RECORDING_SECONDS) return { shortRecording: true };
     const id = this.ctx.ids.recording();
-    this.recording = {
-      id,
-      accountId: this.ctx.accountId,
-      type,
-      contentType: 'audio/mpeg',
-      duration: seconds,
-      blobKey: null,
-      createdAt: wholeSecond(endsAt) + 1000 + this.ctx.rng.int(4000),
-    };
+    const createdAt = wholeSecond(endsAt) + 1000 + this.ctx.rng.int(4000);
+    this.recording = recordingMeta(id, this.ctx.accountId, type, seconds, createdAt);
     return { recording: { id, type } };
   }
 
   /**
-   * Sets lastModifiedTime (end of call plus a few seconds, later for recorded calls) and marks a few
-   * extension-level records deleted. Returns false when the session would not be settled by endTime.
+   * Sets lastModifiedTime and marks a few extension-level records deleted, as the generator settles its calls
+   * (not what the equivalence test checks). Returns false when the session would not be settled by endTime.
    */
   finish(): boolean {
-    const { rng, endTime } = this.ctx;
-    for (const record of this.records) {
-      const recorded = record.recording !== undefined || record.shortRecording === true;
-      const delay = drawMs(rng, recorded ? RECORDED_LAST_MODIFIED_DELAY : LAST_MODIFIED_DELAY);
-      let modified = (this.ends.get(record) ?? record.startTime) + delay;
-      if (recorded && this.recording && modified <= this.recording.createdAt) {
-        modified = this.recording.createdAt + 1 + rng.int(1000);
-      }
-      if (modified >= endTime) return false;
-      record.lastModifiedTime = modified;
-    }
-    for (const record of this.records) {
-      if (record.extensionId === null || !rng.chance(DELETED_SHARE)) continue;
-      const deletedAt = record.lastModifiedTime + drawMs(rng, DELETION_DELAY);
-      if (deletedAt >= endTime) continue;
-      record.deleted = true;
-      record.lastModifiedTime = deletedAt;
-    }
-    return true;
+    return settleRecords(this.ctx.rng, this.ctx.endTime, this.records, this.recording);
   }
 }

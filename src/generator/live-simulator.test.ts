@@ -1,13 +1,13 @@
 // The live simulator: the same seed gives the same calls and events; events go out when they happen (a call is
 // live for its duration); through the real Telephony intake calls show in active calls, then in the call log.
 
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TelephonySessionEventBody } from '../domain/index.ts';
-import { openStore, type Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import { createTelephony } from '../telephony/index.ts';
-import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
+import { backends, suiteStore } from '../../test/support/backends.ts';
 import type { KyselyStore } from '../store/kysely-store.ts';
 import { generateCompany } from './company-generator.ts';
 import { companyFromDirectory, startSimulator } from './live-simulator.ts';
@@ -68,17 +68,11 @@ test('the same seed gives the same calls and events; each event is sent once its
 
 for (const backend of await backends())
   describe(`simulated traffic through the intake (${backend})`, () => {
-    let database: TestDatabase;
     let store: Store;
-    before(async () => {
-      database = await createTestDatabase(backend);
-      store = await openStore(database.location);
+    suiteStore(backend, async (opened) => {
+      store = opened;
       await store.putAccount(company.account);
       await store.putExtensions(company.extensions);
-    });
-    after(async () => {
-      await store.close();
-      await database.drop();
     });
 
     test('calls are active while they go on and in the call log once they end', async () => {

@@ -3,62 +3,44 @@
 // The call scenarios generated traffic is made of: inbound calls to users (FindMe, voicemail, transfers),
 // call-queue hunting, blocked callers, outbound and internal calls, and faxes, each played as one session.
 
-import type { Billing, CallLogLeg, MessageRef, PartyInfo, Result } from '../domain/index.ts';
 import {
-  drawMs,
-  GeneratedSession,
   NO_BILLING,
-  type LegSpec,
-  type RecordingMark,
-  type RecordSpec,
-  type SessionContext,
-} from './generated-session.oracle.ts';
-import { WeightedChoice, type SeededRandom } from '../domain/index.ts';
-import { isBusinessTime } from './traffic-calendar.ts';
+  type Billing,
+  type CallLogLeg,
+  type MessageRef,
+  type PartyInfo,
+  type Result,
+} from '../domain/index.ts';
+import { type LegSpec, type RecordingMark, type RecordSpec } from '../telephony/index.ts';
+import { GeneratedSession, type SessionContext } from './generated-session.oracle.ts';
+import { drawMs } from './session-script.ts';
 import {
-  DIRECT_OUTCOMES_CLOSED,
-  DIRECT_OUTCOMES_OPEN,
-  DIRECT_VIA_MAIN_NUMBER_SHARE,
-  FAX_IN_RESULTS,
-  FAX_OUT_RESULTS,
   FAX_RESULTS_WITH_MESSAGE,
   FIND_ME_MOBILE_ANSWER_SHARE,
-  INTERNAL_OUTCOMES,
-  ON_DEMAND_PORTION,
-  ON_DEMAND_RECORDING_SHARE,
-  OUTBOUND_MAIN_CALLER_ID_SHARE,
-  OUTBOUND_OUTCOMES,
   OUTBOUND_REACHED_VOICEMAIL_SHARE,
   QUEUE_MEMBERS_RUNG_BEFORE_VOICEMAIL,
-  QUEUE_MISSES_BEFORE_ANSWER,
-  QUEUE_OUTCOMES_CLOSED,
-  QUEUE_OUTCOMES_OPEN,
-  QUEUE_VIA_MAIN_NUMBER_SHARE,
-  TALK,
   TIMES,
-  TRANSFER_OUTCOMES,
   TRANSFER_SHARE,
-  type DirectOutcome,
-  type OutboundOutcome,
 } from './traffic-mix.ts';
+import {
+  attempt,
+  choice,
+  drawFax,
+  drawInternalCall,
+  faxEnd,
+  drawDirectCall,
+  drawOutboundCall,
+  drawQueueCall,
+  huntOrder,
+  OUTBOUND_FAILURES,
+  recordedTalk,
+  talkMs,
+} from './traffic-draws.ts';
 import type { OutsideNumber, TrafficWorld, UserLine } from './traffic-parties.ts';
 
 export interface ScenarioContext extends SessionContext {
   world: TrafficWorld;
 }
-
-const choice = {
-  directOpen: new WeightedChoice(DIRECT_OUTCOMES_OPEN),
-  directClosed: new WeightedChoice(DIRECT_OUTCOMES_CLOSED),
-  queueOpen: new WeightedChoice(QUEUE_OUTCOMES_OPEN),
-  queueClosed: new WeightedChoice(QUEUE_OUTCOMES_CLOSED),
-  queueMisses: new WeightedChoice(QUEUE_MISSES_BEFORE_ANSWER),
-  transfer: new WeightedChoice(TRANSFER_OUTCOMES),
-  outbound: new WeightedChoice(OUTBOUND_OUTCOMES),
-  internal: new WeightedChoice(INTERNAL_OUTCOMES),
-  faxIn: new WeightedChoice(FAX_IN_RESULTS),
-  faxOut: new WeightedChoice(FAX_OUT_RESULTS),
-};
 
 /** The scenarios the generator had before they became event scripts (the later ones have no oracle). */
 export type OracleScenario =
@@ -84,29 +66,6 @@ const PLAYS: Record<OracleScenario, (c: ScenarioContext, start: number) => Gener
   faxOut,
 };
 
-/** Talk time in ms: a share of quick calls, the rest log-normal. */
-function talkMs(rng: SeededRandom): number {
-  if (rng.chance(TALK.quickShare)) return drawMs(rng, TALK.quick);
-  const seconds = rng.logNormal(TALK.medianSeconds, TALK.sigma);
-  return Math.round(Math.min(TALK.maxSeconds, Math.max(TALK.minSeconds, seconds)) * 1000);
-}
-
-/** Ringing, then talk, message or greeting, for a call offered to a person. */
-function attempt(rng: SeededRandom, outcome: DirectOutcome): { ringMs: number; afterMs: number } {
-  switch (outcome) {
-    case 'Accepted':
-      return { ringMs: drawMs(rng, TIMES.ringBeforeAnswer), afterMs: talkMs(rng) };
-    case 'Voicemail':
-      return { ringMs: drawMs(rng, TIMES.ringTimeout), afterMs: drawMs(rng, TIMES.voicemailMessage) };
-    case 'Missed':
-      return { ringMs: drawMs(rng, TIMES.ringTimeout), afterMs: drawMs(rng, TIMES.voicemailHangUp) };
-    case 'Hang Up':
-      return { ringMs: drawMs(rng, TIMES.hangUpRing), afterMs: 0 };
-    case 'Rejected':
-      return { ringMs: drawMs(rng, TIMES.rejectRing), afterMs: 0 };
-  }
-}
-
 /** Automatic recording for auto-recorded lines, else occasionally an on-demand one over part of the talk. */
 function recordAnswered(
   c: ScenarioContext,
@@ -115,9 +74,8 @@ function recordAnswered(
   talkStart: number,
   talk: number,
 ): RecordingMark | null {
-  if (auto) return s.recordTalk('Automatic', talk, talkStart + talk);
-  if (!c.rng.chance(ON_DEMAND_RECORDING_SHARE)) return null;
-  return s.recordTalk('OnDemand', talk * c.rng.uniform(ON_DEMAND_PORTION[0], ON_DEMAND_PORTION[1]), talkStart + talk);
+  const part = recordedTalk(c.rng, auto, talk);
+  return part && s.recordTalk(part.type, part.ms, talkStart + talk);
 }
 
 function callCost(callee: OutsideNumber, talk: number): Billing {
@@ -159,11 +117,8 @@ function ownerAndCompany(s: GeneratedSession, owner: string, spec: Omit<RecordSp
 
 /** Inbound call to a user's direct number or through the main number: desk phone, FindMe mobile, voicemail, transfer. */
 function inboundDirect(c: ScenarioContext, start: number): GeneratedSession {
-  const { rng, world } = c;
-  const user = world.user(rng);
-  const caller = world.outside.caller(rng);
-  const dialed = rng.chance(DIRECT_VIA_MAIN_NUMBER_SHARE) ? user.mainParty : user.directParty;
-  const outcome = (isBusinessTime(start) ? choice.directOpen : choice.directClosed).pick(rng);
+  const { rng } = c;
+  const { user, caller, dialed, outcome } = drawDirectCall(c, start);
   const s = new GeneratedSession(c, 'Voice', start);
   const master = s.leg(inboundMaster(start, outcome, caller, dialed, user.id));
   const { ringMs, afterMs } = attempt(rng, outcome);
@@ -326,12 +281,8 @@ function companyRecord(s: GeneratedSession, owner: string, x: InboundSummary): v
 
 /** Call to a call queue: members rung one after another until one answers, the caller gives up, or voicemail. */
 function inboundQueue(c: ScenarioContext, start: number): GeneratedSession {
-  const { rng, world } = c;
-  const queue = world.queue(rng);
-  const caller = world.outside.caller(rng);
-  const dialed = rng.chance(QUEUE_VIA_MAIN_NUMBER_SHARE) ? queue.mainParty : queue.directParty;
-  const open = isBusinessTime(start);
-  const outcome = (open ? choice.queueOpen : choice.queueClosed).pick(rng);
+  const { rng } = c;
+  const { queue, caller, dialed, open, outcome } = drawQueueCall(c, start);
   const s = new GeneratedSession(c, 'Voice', start);
   const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
   const master = s.leg(inboundMaster(start, outcome, caller, dialed, queue.id));
@@ -348,8 +299,7 @@ function inboundQueue(c: ScenarioContext, start: number): GeneratedSession {
     legType: 'PstnToSip',
     message,
   });
-  const offset = rng.int(queue.members.length);
-  const members = open ? [...queue.members.slice(offset), ...queue.members.slice(0, offset)] : [];
+  const members = huntOrder(rng, queue, open);
   const hunt = new Hunt(s, caller, dialed, start + drawMs(rng, TIMES.queueGreeting));
   let end: number;
   let mark: RecordingMark | null = null;
@@ -476,22 +426,10 @@ function inboundBlocked(c: ScenarioContext, start: number): GeneratedSession {
   return s;
 }
 
-const OUTBOUND_FAILURE_TIMES: Record<Exclude<OutboundOutcome, 'Call connected'>, readonly [number, number]> = {
-  'No Answer': TIMES.outboundNoAnswer,
-  Busy: TIMES.outboundBusy,
-  'Hang Up': TIMES.outboundHangUp,
-  Rejected: TIMES.outboundRejected,
-  'Wrong Number': TIMES.outboundFailed,
-  'Call Failed': TIMES.outboundFailed,
-};
-
 /** A user calls out from a desk phone or softphone (SIP to PSTN). */
 function outbound(c: ScenarioContext, start: number): GeneratedSession {
-  const { rng, world } = c;
-  const user = world.user(rng);
-  const callee = world.outside.callee(rng);
-  const from = rng.chance(OUTBOUND_MAIN_CALLER_ID_SHARE) ? user.mainParty : user.directParty;
-  const outcome = choice.outbound.pick(rng);
+  const { rng } = c;
+  const { user, callee, from, outcome } = drawOutboundCall(c);
   const s = new GeneratedSession(c, 'Voice', start);
   let end: number;
   let reason: 'Connected' | undefined;
@@ -506,7 +444,7 @@ function outbound(c: ScenarioContext, start: number): GeneratedSession {
     billing = callCost(callee, talk);
     end = answeredAt + talk;
   } else {
-    end = start + drawMs(rng, OUTBOUND_FAILURE_TIMES[outcome]);
+    end = start + drawMs(rng, OUTBOUND_FAILURES[outcome][0]);
   }
   const common = {
     start,
@@ -541,13 +479,9 @@ const INTERNAL_CALLER_RESULT = {
 
 /** One user calls another by extension number (VoIP only). */
 function internal(c: ScenarioContext, start: number): GeneratedSession {
-  const { rng, world } = c;
-  const caller = world.user(rng);
-  const callee = world.userExcept(rng, [caller]);
-  if (!callee) return outbound(c, start);
-  const outcome = choice.internal.pick(rng);
-  const { ringMs, afterMs } = attempt(rng, outcome);
-  const end = start + ringMs + afterMs;
+  const call = drawInternalCall(c, start);
+  if (!call) return outbound(c, start);
+  const { caller, callee, outcome, end } = call;
   const s = new GeneratedSession(c, 'Voice', start);
   const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
   const callerSide = {
@@ -572,12 +506,9 @@ function internal(c: ScenarioContext, start: number): GeneratedSession {
 
 /** A fax arriving on a user's direct number. */
 function faxIn(c: ScenarioContext, start: number): GeneratedSession {
-  const { rng, world } = c;
-  const user = world.user(rng);
-  const sender = world.outside.caller(rng);
-  const result = choice.faxIn.pick(rng);
+  const { user, outside: sender, result } = drawFax(c, 'Inbound');
   const s = new GeneratedSession(c, 'Fax', start);
-  const end = start + drawMs(rng, result === 'Receive Error' ? TIMES.faxFailed : TIMES.faxReceived);
+  const end = faxEnd(c.rng, start, 'Inbound', result);
   const message = FAX_RESULTS_WITH_MESSAGE.has(result) ? s.message('Fax') : undefined;
   const common = {
     start,
@@ -599,13 +530,9 @@ function faxIn(c: ScenarioContext, start: number): GeneratedSession {
 
 /** A user sends a fax to an outside number. */
 function faxOut(c: ScenarioContext, start: number): GeneratedSession {
-  const { rng, world } = c;
-  const user = world.user(rng);
-  const recipient = world.outside.caller(rng);
-  const result = choice.faxOut.pick(rng);
+  const { user, outside: recipient, result } = drawFax(c, 'Outbound');
   const s = new GeneratedSession(c, 'Fax', start);
-  const delivered = result === 'Sent' || result === 'Fax Partially Sent';
-  const end = start + drawMs(rng, delivered ? TIMES.faxSent : TIMES.faxFailed);
+  const end = faxEnd(c.rng, start, 'Outbound', result);
   const message = FAX_RESULTS_WITH_MESSAGE.has(result) ? s.message('Fax') : undefined;
   const common = {
     start,

@@ -4,62 +4,40 @@
 
 import type { PartyInfo } from '../domain/index.ts';
 import { drawMs, SessionScript, type ScriptContext, type ScriptedParty } from './session-script.ts';
-import { WeightedChoice, type SeededRandom } from '../domain/index.ts';
-import { isBusinessTime } from './traffic-calendar.ts';
 import {
-  DIRECT_OUTCOMES_CLOSED,
-  DIRECT_OUTCOMES_OPEN,
-  DIRECT_VIA_MAIN_NUMBER_SHARE,
-  FAX_IN_RESULTS,
-  FAX_OUT_RESULTS,
   FAX_RESULTS_WITH_MESSAGE,
   FIND_ME_MOBILE_ANSWER_SHARE,
-  INTERNAL_OUTCOMES,
-  ON_DEMAND_PORTION,
-  ON_DEMAND_RECORDING_SHARE,
-  OUTBOUND_MAIN_CALLER_ID_SHARE,
-  OUTBOUND_OUTCOMES,
   OUTBOUND_REACHED_VOICEMAIL_SHARE,
   QUEUE_MEMBERS_RUNG_BEFORE_VOICEMAIL,
-  QUEUE_MISSES_BEFORE_ANSWER,
-  QUEUE_OUTCOMES_CLOSED,
-  QUEUE_OUTCOMES_OPEN,
-  QUEUE_VIA_MAIN_NUMBER_SHARE,
-  SCENARIO_SHARES,
-  TALK,
   TIMES,
-  TRANSFER_OUTCOMES,
   TRANSFER_SHARE,
   PARK_PICKUP_SHARE,
   WARM_TRANSFER_ANSWER_SHARE,
-  CONFERENCE_PARTICIPANTS,
   CONFERENCE_INTERNAL_SHARE,
   CONFERENCE_NO_ANSWER_SHARE,
   RING_OUT_USER_NO_ANSWER_SHARE,
   type DirectOutcome,
-  type OutboundOutcome,
   type Scenario,
 } from './traffic-mix.ts';
+import {
+  attempt,
+  choice,
+  drawFax,
+  drawInternalCall,
+  faxEnd,
+  drawDirectCall,
+  drawOutboundCall,
+  drawQueueCall,
+  huntOrder,
+  OUTBOUND_FAILURES,
+  recordedTalk,
+  talkMs,
+} from './traffic-draws.ts';
 import type { OutsideNumber, TrafficWorld, UserLine } from './traffic-parties.ts';
 
 export interface ScriptWorld extends ScriptContext {
   world: TrafficWorld;
 }
-
-const choice = {
-  scenario: new WeightedChoice(SCENARIO_SHARES),
-  directOpen: new WeightedChoice(DIRECT_OUTCOMES_OPEN),
-  directClosed: new WeightedChoice(DIRECT_OUTCOMES_CLOSED),
-  queueOpen: new WeightedChoice(QUEUE_OUTCOMES_OPEN),
-  queueClosed: new WeightedChoice(QUEUE_OUTCOMES_CLOSED),
-  queueMisses: new WeightedChoice(QUEUE_MISSES_BEFORE_ANSWER),
-  transfer: new WeightedChoice(TRANSFER_OUTCOMES),
-  outbound: new WeightedChoice(OUTBOUND_OUTCOMES),
-  internal: new WeightedChoice(INTERNAL_OUTCOMES),
-  faxIn: new WeightedChoice(FAX_IN_RESULTS),
-  faxOut: new WeightedChoice(FAX_OUT_RESULTS),
-  conferenceSize: new WeightedChoice(CONFERENCE_PARTICIPANTS),
-};
 
 /** Scripts one session starting at `start`, its scenario drawn from SCENARIO_SHARES. */
 export function scriptSession(c: ScriptWorld, start: number): SessionScript {
@@ -85,29 +63,6 @@ const SCRIPTS: Record<Scenario, (c: ScriptWorld, start: number) => SessionScript
   ringOut,
 };
 
-/** Talk time in ms: a share of quick calls, the rest log-normal. */
-function talkMs(rng: SeededRandom): number {
-  if (rng.chance(TALK.quickShare)) return drawMs(rng, TALK.quick);
-  const seconds = rng.logNormal(TALK.medianSeconds, TALK.sigma);
-  return Math.round(Math.min(TALK.maxSeconds, Math.max(TALK.minSeconds, seconds)) * 1000);
-}
-
-/** Ringing, then talk, message or greeting, for a call offered to a person. */
-function attempt(rng: SeededRandom, outcome: DirectOutcome): { ringMs: number; afterMs: number } {
-  switch (outcome) {
-    case 'Accepted':
-      return { ringMs: drawMs(rng, TIMES.ringBeforeAnswer), afterMs: talkMs(rng) };
-    case 'Voicemail':
-      return { ringMs: drawMs(rng, TIMES.ringTimeout), afterMs: drawMs(rng, TIMES.voicemailMessage) };
-    case 'Missed':
-      return { ringMs: drawMs(rng, TIMES.ringTimeout), afterMs: drawMs(rng, TIMES.voicemailHangUp) };
-    case 'Hang Up':
-      return { ringMs: drawMs(rng, TIMES.hangUpRing), afterMs: 0 };
-    case 'Rejected':
-      return { ringMs: drawMs(rng, TIMES.rejectRing), afterMs: 0 };
-  }
-}
-
 interface Recorded {
   id: string;
   since: number;
@@ -121,9 +76,8 @@ function recordAnswered(
   talkStart: number,
   talk: number,
 ): Recorded | null {
-  if (auto) return s.recordTalk(talk, talkStart + talk);
-  if (!c.rng.chance(ON_DEMAND_RECORDING_SHARE)) return null;
-  return s.recordTalk(talk * c.rng.uniform(ON_DEMAND_PORTION[0], ON_DEMAND_PORTION[1]), talkStart + talk);
+  const part = recordedTalk(c.rng, auto, talk);
+  return part && s.recordTalk(part.ms, talkStart + talk);
 }
 
 /** Answers `party` at `at`, starting `rec` then (automatic) or later (on demand) on it. */
@@ -175,11 +129,8 @@ function callerParty(s: SessionScript, caller: OutsideNumber, dialed: PartyInfo,
 
 /** Inbound call to a user's direct number or through the main number: desk phone, FindMe mobile, voicemail, transfer. */
 function inboundDirect(c: ScriptWorld, start: number): SessionScript {
-  const { rng, world } = c;
-  const user = world.user(rng);
-  const caller = world.outside.caller(rng);
-  const dialed = rng.chance(DIRECT_VIA_MAIN_NUMBER_SHARE) ? user.mainParty : user.directParty;
-  const outcome = (isBusinessTime(start) ? choice.directOpen : choice.directClosed).pick(rng);
+  const { rng } = c;
+  const { user, caller, dialed, outcome } = drawDirectCall(c, start);
   const s = new SessionScript(c, 'Call', start);
   const callerP = callerParty(s, caller, dialed, start);
   const desk = s.party({ extensionId: user.id, direction: 'Inbound', from: caller.party, to: dialed });
@@ -234,19 +185,14 @@ function transfer(c: ScriptWorld, s: SessionScript, caller: OutsideNumber, invol
 function inboundQueue(c: ScriptWorld, start: number): SessionScript {
   const { rng, world } = c;
   if (!world.hasQueues) return inboundDirect(c, start);
-  const queue = world.queue(rng);
-  const caller = world.outside.caller(rng);
-  const dialed = rng.chance(QUEUE_VIA_MAIN_NUMBER_SHARE) ? queue.mainParty : queue.directParty;
-  const open = isBusinessTime(start);
-  const outcome = (open ? choice.queueOpen : choice.queueClosed).pick(rng);
+  const { queue, caller, dialed, open, outcome } = drawQueueCall(c, start);
   const s = new SessionScript(c, 'Call', start);
   const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
   const callerP = callerParty(s, caller, dialed, start);
   const queueP = s.party({ extensionId: queue.id, direction: 'Inbound', from: caller.party, to: dialed });
   s.emit(queueP, start, 'Setup');
   s.emit(queueP, start, 'Proceeding');
-  const offset = rng.int(queue.members.length);
-  const members = open ? [...queue.members.slice(offset), ...queue.members.slice(0, offset)] : [];
+  const members = huntOrder(rng, queue, open);
   let at = start + drawMs(rng, TIMES.queueGreeting);
   /** Starts ringing a member at `at`; returns the member's party. */
   const ring = (member: UserLine): ScriptedParty => {
@@ -326,22 +272,10 @@ function inboundBlocked(c: ScriptWorld, start: number): SessionScript {
   return s;
 }
 
-const OUTBOUND_FAILURES: Record<Exclude<OutboundOutcome, 'Call connected'>, [readonly [number, number], string]> = {
-  'No Answer': [TIMES.outboundNoAnswer, 'NoAnswer'],
-  Busy: [TIMES.outboundBusy, 'TargetBusy'],
-  'Hang Up': [TIMES.outboundHangUp, 'Cancelled'],
-  Rejected: [TIMES.outboundRejected, 'Rejected'],
-  'Wrong Number': [TIMES.outboundFailed, 'InvalidNumber'],
-  'Call Failed': [TIMES.outboundFailed, 'InternalError'],
-};
-
 /** A user calls out from a desk phone or softphone (SIP to PSTN). */
 function outbound(c: ScriptWorld, start: number): SessionScript {
-  const { rng, world } = c;
-  const user = world.user(rng);
-  const callee = world.outside.callee(rng);
-  const from = rng.chance(OUTBOUND_MAIN_CALLER_ID_SHARE) ? user.mainParty : user.directParty;
-  const outcome = choice.outbound.pick(rng);
+  const { rng } = c;
+  const { user, callee, from, outcome } = drawOutboundCall(c);
   const s = new SessionScript(c, 'Call', start);
   const userP = s.party({ extensionId: user.id, direction: 'Outbound', from, to: callee.party });
   const calleeP = s.party({ direction: 'Inbound', from, to: callee.party });
@@ -376,13 +310,9 @@ function outbound(c: ScriptWorld, start: number): SessionScript {
 
 /** One user calls another by extension number (VoIP only). */
 function internal(c: ScriptWorld, start: number): SessionScript {
-  const { rng, world } = c;
-  const caller = world.user(rng);
-  const callee = world.userExcept(rng, [caller]);
-  if (!callee) return outbound(c, start);
-  const outcome = choice.internal.pick(rng);
-  const { ringMs, afterMs } = attempt(rng, outcome);
-  const end = start + ringMs + afterMs;
+  const call = drawInternalCall(c, start);
+  if (!call) return outbound(c, start);
+  const { caller, callee, outcome, ringMs, end } = call;
   const s = new SessionScript(c, 'Call', start);
   const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
   const callerP = s.party({ extensionId: caller.id, direction: 'Outbound', from: caller.party, to: callee.party });
@@ -401,12 +331,9 @@ function internal(c: ScriptWorld, start: number): SessionScript {
 
 /** A fax arriving on a user's direct number; its result travels in the final status's description. */
 function faxIn(c: ScriptWorld, start: number): SessionScript {
-  const { rng, world } = c;
-  const user = world.user(rng);
-  const sender = world.outside.caller(rng);
-  const result = choice.faxIn.pick(rng);
+  const { user, outside: sender, result } = drawFax(c, 'Inbound');
   const s = new SessionScript(c, 'Fax', start);
-  const end = start + drawMs(rng, result === 'Receive Error' ? TIMES.faxFailed : TIMES.faxReceived);
+  const end = faxEnd(c.rng, start, 'Inbound', result);
   const message = FAX_RESULTS_WITH_MESSAGE.has(result) ? s.message('Fax') : undefined;
   const senderP = callerParty(s, sender, user.directParty, start);
   const userP = s.party({ extensionId: user.id, direction: 'Inbound', from: sender.party, to: user.directParty });
@@ -421,13 +348,9 @@ function faxIn(c: ScriptWorld, start: number): SessionScript {
 
 /** A user sends a fax to an outside number. */
 function faxOut(c: ScriptWorld, start: number): SessionScript {
-  const { rng, world } = c;
-  const user = world.user(rng);
-  const recipient = world.outside.caller(rng);
-  const result = choice.faxOut.pick(rng);
+  const { user, outside: recipient, result } = drawFax(c, 'Outbound');
   const s = new SessionScript(c, 'Fax', start);
-  const delivered = result === 'Sent' || result === 'Fax Partially Sent';
-  const end = start + drawMs(rng, delivered ? TIMES.faxSent : TIMES.faxFailed);
+  const end = faxEnd(c.rng, start, 'Outbound', result);
   const message = FAX_RESULTS_WITH_MESSAGE.has(result) ? s.message('Fax') : undefined;
   const userP = s.party({ extensionId: user.id, direction: 'Outbound', from: user.directParty, to: recipient.party });
   const recipientP = s.party({ direction: 'Inbound', from: user.directParty, to: recipient.party });

@@ -1,9 +1,9 @@
 // Tests for the durable event log on SQLite and PostgreSQL: ids in commit order, filters, a rolled-back
 // transaction leaves no event, concurrent appends on PostgreSQL become visible in id order, pruning.
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore, type NewEvent, type Store } from './index.ts';
-import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
+import type { NewEvent, Store } from './index.ts';
+import { backends, suiteStore } from '../../test/support/backends.ts';
 import type { KyselyStore } from './kysely-store.ts';
 
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
@@ -21,15 +21,9 @@ function event(accountId: string, n: number, topic: NewEvent['topic'] = 'telepho
 
 for (const backend of await backends())
   describe(`event log (${backend})`, () => {
-    let database: TestDatabase;
     let store: Store;
-    before(async () => {
-      database = await createTestDatabase(backend);
-      store = await openStore(database.location);
-    });
-    after(async () => {
-      await store.close();
-      await database.drop();
+    suiteStore(backend, (opened) => {
+      store = opened;
     });
 
     test('appends return increasing ids and read back in order, with filters', async () => {

@@ -1,24 +1,18 @@
 // The security store on both backends: failure counters, refresh-token families, and the purge of spent rows.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { LOGIN_BACKOFF } from '../domain/index.ts';
-import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
-import { openStore, type Store, type StoredToken } from './index.ts';
+import { backends, suiteStore } from '../../test/support/backends.ts';
+import type { Store, StoredToken } from './index.ts';
 
 const RULE = { requests: 2, windowSec: 60, penaltySec: 60 };
 
 for (const backend of await backends()) {
   describe(`security store (${backend})`, () => {
-    let database: TestDatabase;
     let store: Store;
-    before(async () => {
-      database = await createTestDatabase(backend);
-      store = await openStore(database.location);
-    });
-    after(async () => {
-      await store.close();
-      await database.drop();
+    suiteStore(backend, (opened) => {
+      store = opened;
     });
 
     // Fails on de17a40: rate_limits rows were never deleted.

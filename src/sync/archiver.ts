@@ -63,7 +63,10 @@ export interface SyncObserver {
   finished(): void;
 }
 
-export interface SyncSummary {
+export interface SyncSummary extends Pick<
+  ClientStats,
+  'requests' | 'rateLimited' | 'serverErrors' | 'networkErrors' | 'unauthorized' | 'sentBetween'
+> {
   accountId: string;
   extensions: number;
   logs: number;
@@ -73,15 +76,8 @@ export interface SyncSummary {
   skippedLogs: number;
   rejected: number;
   recordings: RecordingStats;
-  requests: number;
   /** Requests per rate-limit group (heavy: call log and recordings). */
   requestsByGroup: Record<string, number>;
-  /** When each group's first and last requests were sent (epoch ms). */
-  sentBetween: Record<string, { first: number; last: number }>;
-  rateLimited: number;
-  serverErrors: number;
-  networkErrors: number;
-  unauthorized: number;
   logins: number;
   refreshes: number;
   seconds: number;

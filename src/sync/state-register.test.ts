@@ -1,7 +1,7 @@
 // Tests of the sync state on SQLite and PostgreSQL: the newest value wins, a fresh reader finds it, 1,000 sync runs'
 // worth of writes leave the table's size as one run left it, and a database with the old append-only rows is migrated.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import Database from 'better-sqlite3';
@@ -10,7 +10,7 @@ import { openStore, type Store } from '../store/index.ts';
 import { migrationProvider } from '../store/migrations.ts';
 import type { KyselyStore } from '../store/kysely-store.ts';
 import type { Database as Schema } from '../store/schema.ts';
-import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
+import { backends, createTestDatabase, suiteStore, type TestDatabase } from '../../test/support/backends.ts';
 import { Checkpoints, EMPTY_CHECKPOINT, logName } from './checkpoint.ts';
 import { stateRegister } from './state-register.ts';
 import { openUpstream } from './upstream-session.ts';
@@ -49,18 +49,18 @@ async function fastCommits(location: string): Promise<void> {
 
 for (const backend of await backends())
   describe(`sync state (${backend})`, () => {
-    let database: TestDatabase;
     let store: Store;
-    before(async () => {
-      database = await createTestDatabase(backend);
-      // Thousands of single-row commits: this test is about row counts, not about waiting for the disk.
+    // Thousands of single-row commits: this test is about row counts, not about waiting for the disk.
+    const prepare = async (database: TestDatabase) => {
       if (backend === 'postgres') await fastCommits(database.location);
-      store = await openStore(database.location);
-    });
-    after(async () => {
-      await store.close();
-      await database.drop();
-    });
+    };
+    suiteStore(
+      backend,
+      (opened) => {
+        store = opened;
+      },
+      prepare,
+    );
 
     test('reads null before any write, then the newest value, also through a fresh register', async () => {
       const register = stateRegister(store, 'sync.test');

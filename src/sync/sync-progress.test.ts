@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SyncStatus } from './archiver.ts';
+import { emptyClientStats } from './upstream-client.ts';
 import { estimateRemainingRequests, formatDuration, formatStatus } from './sync-progress.ts';
 
 function status(over: Partial<SyncStatus> = {}): SyncStatus {
@@ -14,15 +15,7 @@ function status(over: Partial<SyncStatus> = {}): SyncStatus {
     rejected: 0,
     pages: 14,
     recordings: { copied: 0, bytes: 0, unavailable: 0 },
-    client: {
-      requests: 20,
-      rateLimited: 0,
-      serverErrors: 0,
-      networkErrors: 0,
-      unauthorized: 0,
-      byGroup: {},
-      sentBetween: {},
-    },
+    client: { ...emptyClientStats(), requests: 20 },
     logsDone: 3,
     logsTotal: 10,
     log: 'extension 42',

@@ -45,6 +45,19 @@ export interface ClientStats {
   sentBetween: Record<string, { first: number; last: number }>;
 }
 
+/** The counters of a client that has sent nothing yet. */
+export function emptyClientStats(): ClientStats {
+  return {
+    requests: 0,
+    rateLimited: 0,
+    serverErrors: 0,
+    networkErrors: 0,
+    unauthorized: 0,
+    byGroup: {},
+    sentBetween: {},
+  };
+}
+
 /** A refusal the client does not retry (4xx other than 401 and 429, or retries exhausted). */
 export class UpstreamError extends Error {
   override readonly name = 'UpstreamError';
@@ -126,15 +139,7 @@ function errorOf(answer: Answer): { code: string | undefined; message: string } 
 }
 
 export class UpstreamClient {
-  readonly stats: ClientStats = {
-    requests: 0,
-    rateLimited: 0,
-    serverErrors: 0,
-    networkErrors: 0,
-    unauthorized: 0,
-    byGroup: {},
-    sentBetween: {},
-  };
+  readonly stats: ClientStats = emptyClientStats();
   readonly pacer: Pacer;
   readonly tokens: TokenKeeper;
   private readonly base: string;

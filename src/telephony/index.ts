@@ -11,3 +11,14 @@ export {
   type PartyJournal,
 } from './session-journal.ts';
 export { assembleCall, type AssemblyContext, type AssembledCall, type DirectoryEntry } from './session-assembler.ts';
+export {
+  buildLeg,
+  buildRecord,
+  recordingMeta,
+  setResult,
+  setTimes,
+  wholeSecond,
+  type LegSpec,
+  type RecordingMark,
+  type RecordSpec,
+} from './call-log-spec.ts';

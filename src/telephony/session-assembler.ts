@@ -6,29 +6,31 @@
 import {
   MIN_RECORDING_SECONDS,
   NO_BILLING,
-  REASON_BY_RESULT,
-  REASON_DESCRIPTIONS,
   TRANSFER_REASONS,
   PARK_REASONS,
-  type Billing,
   type CallLogLeg,
   type CallLogRecord,
   type CallType,
-  type Direction,
   type InternalType,
-  type LegAction,
   type LegType,
   type MessageRef,
   type NumberPlan,
   type PartyInfo,
   type Reason,
   type RecordingMeta,
-  type RecordingRef,
   type Result,
   type TelephonyPartyEnd,
   type Action,
-  type Transport,
 } from '../domain/index.ts';
+import {
+  buildLeg,
+  buildRecord,
+  recordingMeta,
+  wholeSecond,
+  type LegSpec,
+  type RecordingMark,
+  type RecordSpec,
+} from './call-log-spec.ts';
 import { terminalStep, type PartyJournal, type SessionJournal } from './session-journal.ts';
 
 export interface DirectoryEntry {
@@ -63,64 +65,26 @@ interface Outcome {
   reason?: Reason;
 }
 
-interface RecordingMark {
-  recording?: RecordingRef;
-  shortRecording?: boolean;
-}
-
-interface Span {
-  start: number;
-  end: number;
-  direction: Direction;
-  result: Result;
-  reason?: Reason;
-  from: PartyInfo;
-  to: PartyInfo;
-  transport: Transport;
-  internalType?: InternalType;
-  billing?: Billing;
-  message?: MessageRef;
-  mark?: RecordingMark | null;
-}
-
-interface LegSpec extends Span {
-  action: LegAction;
-  legType: LegType;
-  extensionId?: string;
-  master?: boolean;
-}
-
-interface RecordSpec extends Span {
-  action: Action;
-  extensionId: string | null;
-  owner: string | undefined;
-  legs: CallLogLeg[];
-}
-
-const wholeSecond = (t: number): number => Math.floor(t / 1000) * 1000;
-
-function setTimes(target: CallLogLeg | CallLogRecord, start: number, end: number): void {
-  target.startTime = wholeSecond(start);
-  target.durationMs = Math.max(0, Math.round(end - target.startTime));
-  target.duration = Math.round(target.durationMs / 1000);
-}
-
-function setResult(target: CallLogLeg | CallLogRecord, result: Result, reason: Reason | undefined): void {
-  target.result = result;
-  const r = reason ?? REASON_BY_RESULT[result];
-  if (r) {
-    target.reason = r;
-    const description = REASON_DESCRIPTIONS[r];
-    if (description) target.reasonDescription = description;
-  }
-}
-
-function setExtras(target: CallLogLeg | CallLogRecord, s: Span): void {
-  if (s.internalType) target.internalType = s.internalType;
-  if (s.billing) target.billing = s.billing;
-  if (s.message) target.message = s.message;
-  if (s.mark?.recording) target.recording = s.mark.recording;
-  if (s.mark?.shortRecording) target.shortRecording = true;
+/** The span of an outside call into the company, from the caller's party: the master leg's and the record's. */
+function inboundCallSpan(
+  caller: CallerSide,
+  result: Result,
+  from: PartyInfo,
+  dialed: PartyInfo,
+  internalType: InternalType | undefined,
+) {
+  const { start, end } = caller;
+  return {
+    start,
+    end,
+    direction: 'Inbound',
+    action: 'Phone Call',
+    result,
+    from,
+    to: dialed,
+    transport: 'PSTN',
+    internalType,
+  } as const;
 }
 
 /** Time facts of one party, from its status history. */
@@ -302,15 +266,7 @@ class Assembly {
     else {
       const type = span.automatic ? 'Automatic' : 'OnDemand';
       mark = { recording: { id, type } };
-      this.recordings.push({
-        id,
-        accountId: this.ctx.accountId,
-        type,
-        contentType: 'audio/mpeg',
-        duration: seconds,
-        blobKey: null,
-        createdAt: wholeSecond(end) + 1000,
-      });
+      this.recordings.push(recordingMeta(id, this.ctx.accountId, type, seconds, wholeSecond(end) + 1000));
     }
     this.marks.set(id, mark);
     return mark;
@@ -326,48 +282,16 @@ class Assembly {
   }
 
   leg(spec: LegSpec): CallLogLeg {
-    const leg = {
-      type: this.type,
-      direction: spec.direction,
-      action: spec.action,
-      from: spec.from,
-      to: spec.to,
-      transport: spec.transport,
-      legType: spec.legType,
-      telephonySessionId: this.j.telephonySessionId,
-    } as CallLogLeg;
-    setTimes(leg, spec.start, spec.end);
-    setResult(leg, spec.result, spec.reason);
-    setExtras(leg, spec);
-    if (spec.extensionId) leg.extensionId = spec.extensionId;
-    if (spec.master) leg.master = true;
+    const leg = buildLeg(this.type, this.j.telephonySessionId, spec);
     this.legs.push(leg);
     return leg;
   }
 
   record(spec: RecordSpec): CallLogRecord {
-    const record = {
-      id: this.ctx.recordId(spec.extensionId),
-      accountId: this.ctx.accountId,
-      extensionId: spec.extensionId,
-      ownerExtensionId: spec.owner,
-      sessionId: this.j.sessionId,
-      telephonySessionId: this.j.telephonySessionId,
-      type: this.type,
-      direction: spec.direction,
-      action: spec.action,
-      from: spec.from,
-      to: spec.to,
-      transport: spec.transport,
-      billing: spec.billing ?? NO_BILLING,
-      legs: spec.legs,
-      lastModifiedTime: this.ctx.modifiedAt,
-      deleted: false,
-    } as CallLogRecord;
-    if (spec.owner === undefined) delete record.ownerExtensionId;
-    setTimes(record, spec.start, spec.end);
-    setResult(record, spec.result, spec.reason);
-    setExtras(record, spec);
+    const { sessionId, telephonySessionId } = this.j;
+    const id = this.ctx.recordId(spec.extensionId);
+    const head = { id, accountId: this.ctx.accountId, sessionId, telephonySessionId, type: this.type };
+    const record = buildRecord({ ...head, lastModifiedTime: this.ctx.modifiedAt }, spec);
     this.records.push(record);
     return record;
   }
@@ -454,18 +378,7 @@ class Assembly {
     if (extParties.length === 0) {
       const result: Result = caller.endReason === 'DestinationBlocked' ? 'Blocked' : 'Hang Up';
       const leg = this.leg({ ...this.masterSpec(caller, result, from, dialed, internalType), extensionId: reached });
-      this.ownerAndCompany(reached, {
-        start: caller.start,
-        end: caller.end,
-        direction: 'Inbound',
-        action: 'Phone Call',
-        result,
-        from,
-        to: dialed,
-        transport: 'PSTN',
-        internalType,
-        legs: [leg],
-      });
+      this.ownerAndCompany(reached, { ...inboundCallSpan(caller, result, from, dialed, internalType), legs: [leg] });
       return;
     }
 
@@ -480,14 +393,10 @@ class Assembly {
       const p = f.party;
       const outcome = partyOutcome(f, agentAnswered);
       const mark = this.mark(p);
+      const common = { start: f.start, end: f.end, ...outcome, from, extensionId: p.extensionId };
       if (f.role === 'findMe') {
         f.leg = this.leg({
-          start: f.start,
-          end: f.end,
-          result: outcome.result,
-          reason: outcome.reason,
-          from,
-          extensionId: p.extensionId,
+          ...common,
           direction: 'Outbound',
           action: 'FindMe',
           to: this.info(p.to),
@@ -500,12 +409,7 @@ class Assembly {
       }
       const parked = f.role === 'pickup' ? PICKUP[park?.reason ?? 'ParkLocation'] : undefined;
       f.leg = this.leg({
-        start: f.start,
-        end: f.end,
-        result: outcome.result,
-        reason: outcome.reason,
-        from,
-        extensionId: p.extensionId,
+        ...common,
         direction: 'Inbound',
         action: f.role === 'transfer' ? 'Transfer' : 'Phone Call',
         to: this.info(p.to, false),
@@ -591,20 +495,8 @@ class Assembly {
     dialed: PartyInfo,
     internalType: InternalType | undefined,
   ): LegSpec {
-    return {
-      start: caller.start,
-      end: caller.end,
-      direction: 'Inbound',
-      action: 'Phone Call',
-      result,
-      from,
-      to: dialed,
-      transport: 'PSTN',
-      legType: 'Accept',
-      master: true,
-      internalType,
-      billing: NO_BILLING,
-    };
+    const span = inboundCallSpan(caller, result, from, dialed, internalType);
+    return { ...span, legType: 'Accept', master: true, billing: NO_BILLING };
   }
 
   /** A user calls an outside number: the user's party first, then the callee's. */

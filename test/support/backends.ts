@@ -6,7 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import pg from 'pg';
+import { openStore, type Store } from '../../src/store/index.ts';
 
 export type BackendName = 'sqlite' | 'postgres';
 
@@ -82,4 +84,27 @@ export async function createTestDatabase(backend: BackendName): Promise<TestData
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Inside a describe: a store on a fresh database of `backend` for the suite's tests, opened before them (after
+ * `prepare` ran on the database) and handed to `ready`, then closed and the database dropped after them.
+ */
+export function suiteStore(
+  backend: BackendName,
+  ready: (store: Store, database: TestDatabase) => void | Promise<void>,
+  prepare?: (database: TestDatabase) => Promise<void>,
+): void {
+  let database: TestDatabase | undefined;
+  let store: Store | undefined;
+  before(async () => {
+    database = await createTestDatabase(backend);
+    await prepare?.(database);
+    store = await openStore(database.location);
+    await ready(store, database);
+  });
+  after(async () => {
+    await store?.close();
+    await database?.drop();
+  });
 }
