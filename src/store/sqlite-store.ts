@@ -8,7 +8,7 @@ import { KyselyStore } from './kysely-store.ts';
 import { migrate } from './migrations.ts';
 import { logQueryTime } from './query-timing.ts';
 import { sqliteRecordWriter } from './record-writers.ts';
-import { sqliteReaderDialect } from './sqlite-readers.ts';
+import { SqliteReaders } from './sqlite-readers.ts';
 import type { Database as Schema } from './schema.ts';
 
 /** SQLite page cache of the main connection (negative: KiB): bounds its anonymous memory. */
@@ -44,9 +44,11 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
     log: logQueryTime,
   });
   await migrate(db, 'sqlite');
-  const readers = file === ':memory:' ? 0 : (options.readers ?? 0);
-  const reads = readers ? new Kysely<Schema>({ dialect: sqliteReaderDialect(file, readers), log: logQueryTime }) : db;
-  return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite), reads);
+  const size = file === ':memory:' ? 0 : (options.readers ?? 0);
+  if (!size) return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite));
+  const readers = new SqliteReaders(file, size);
+  const reads = new Kysely<Schema>({ dialect: readers.dialect(), log: logQueryTime });
+  return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite), { db: reads, readers });
 }
 
 /**
