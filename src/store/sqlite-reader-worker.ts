@@ -29,9 +29,10 @@ export type ReadAnswer =
 const { file } = workerData as { file: string };
 const sqlite = new Database(file, { readonly: true, fileMustExist: true });
 sqlite.pragma('busy_timeout = 5000');
-// A small page cache (4 MiB): a list page's database pages come from the OS page cache at a copy each, and every
-// reader's cache stays resident in the server (16 MiB each put the list scenarios' peak RSS higher; issue 16).
-sqlite.pragma('cache_size = -4096');
+// An 8 MiB page cache: each reader's cache stays resident at its cap in the server (16 MiB each put the list
+// scenarios' peak RSS over 300 MiB), while 4 MiB cost account pages more CPU (their OFFSET scans reread pages
+// from the OS page cache); figures in docs/benchmarks.md (issue 16).
+sqlite.pragma('cache_size = -8192');
 // No memory map, as on the main connection (sqlite-store.ts): mapped pages would stay in the server's RSS.
 sqlite.pragma('mmap_size = 0');
 const statements = new Map<string, Database.Statement>();
