@@ -10,9 +10,9 @@ import type { Config } from './config.ts';
 import type { ServerMessage } from './server-worker.ts';
 
 /**
- * 16 MB of young generation (96 MB was set while the server thread still
- * built every page from strings): the list scenarios' peak RSS went from 345–353 to 285–290 MiB with no loss of
- * rate (docs/benchmarks.md, issue 16). Young-generation pages stay resident once grown, so its cap is RSS.
+ * 16 MB of young generation (96 MB was set while the server thread still built every page from strings): young-
+ * generation pages stay resident once grown, so its cap is RSS; 96 MB cost no less CPU a request with pages built on
+ * the reader threads (docs/benchmarks.md, issue 16).
  */
 const SERVER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
