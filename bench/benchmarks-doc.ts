@@ -28,7 +28,9 @@ npm run bench -- --records 100000 --duration 5   # a quicker, smaller run
 - Where a list request's time goes: \`node --import tsx bench/list-profile.ts --level account --view Simple
   --per-page 100\` (a CPU profile of \`ringlog serve\` under load, summed per thread by what the code does) and
   \`node --import tsx bench/list-breakdown.ts DB\` (each stage timed in one process). The memory of an export:
-  \`node --import tsx bench/export-memory.ts DB\`.
+  \`node --import tsx bench/export-memory.ts DB\`. The server's memory and CPU time per request under the list
+  scenarios, for several builds side by side in one run: \`node --import tsx bench/serve-memory.ts --ringlog
+  OTHER/bin/ringlog.js --ringlog bin/ringlog.js\`.
 - \`ringlog seed\` runs with \`Date.now()\` pinned to that end (bench/pinned-clock.mjs), so the raw baseline can
   generate the very same records.
 - The seeded database is cached in \`bench/out/\` (gitignored) under a name made of its seed options and of the

@@ -1,7 +1,8 @@
 // Where a list request's time goes, stage by stage, timed in one process on the benchmark's database: the token
-// check, the query on a reader thread and on the main connection (their difference is the thread hop), the page
-// assembly (envelope and one buffer), and the whole request through Fastify's inject (routing, rate-limit headers,
-// reply; no socket). One request at a time, medians of many; `node --import tsx bench/list-breakdown.ts [DB]`.
+// check, the query on the main connection, the page written as JSON bytes there and on a reader thread (their
+// difference is the thread hop), the page assembly from rows (envelope and one buffer), and the whole request
+// through Fastify's inject (routing, rate-limit headers, reply; no socket). One request at a time, medians of many;
+// `node --import tsx bench/list-breakdown.ts [DB]`.
 
 import { parseArgs } from 'node:util';
 import { TokenService } from '../src/auth/index.ts';
@@ -66,18 +67,26 @@ export async function listBreakdown(db: string, level: Level, view: View, perPag
     });
     const pages = await Promise.all(queries.map((q) => plain.listRecords(q)));
     const base = 'http://127.0.0.1:8080';
+    const envelopes = queries.map((q, i) => listEnvelope(base, '/restapi/v1.0/account/1/call-log', raws[i], q));
+    const frames = envelopes.map(({ head, tailRoom }) => ({ head, base, tailRoom }));
     const stages = [
       await timed('token check (tokens.authenticate: one indexed read on the main connection)', runs, () =>
         ctx.tokens.authenticate(authorization, undefined),
       ),
       await timed('list query on the main connection', runs, (i) => plain.listRecords(queries[i])),
-      await timed('list query on a reader thread (query + thread hop)', runs, (i) => threaded.listRecords(queries[i])),
-      await timed('page assembly (envelope + one buffer)', runs, (i) => {
-        const { head, tail } = listEnvelope(base, '/restapi/v1.0/account/1/call-log', raws[i], queries[i], pages[i]);
+      await timed('list page as JSON bytes on the main connection (query + page written)', runs, (i) =>
+        plain.listRecordsJson(queries[i], frames[i]),
+      ),
+      await timed('list page as JSON bytes on a reader thread (query + page written + buffer handed over)', runs, (i) =>
+        threaded.listRecordsJson(queries[i], frames[i]),
+      ),
+      await timed('page assembly from rows (envelope + one buffer)', runs, (i) => {
+        const { head, tail } = envelopes[i];
+        const page = pages[i];
         return recordsJsonBuffer(
           head,
-          pages[i].records.map((r) => r.json),
-          tail,
+          page.records.map((r) => r.json),
+          tail(page.records.length, page.hasMore),
           base,
         );
       }),

@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import { Kysely, sql } from 'kysely';
 import { after, before, describe, test } from 'node:test';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
+import type { KyselyStore } from '../src/store/kysely-store.ts';
+import { finishRecordsJson } from '../src/domain/index.ts';
 import { openPostgresStore } from '../src/store/postgres-store.ts';
-import { sqliteReaderDialect } from '../src/store/sqlite-readers.ts';
+import { SqliteReaders } from '../src/store/sqlite-readers.ts';
 import { seedStore } from '../src/generator/index.ts';
 import { backends, createTestDatabase, type TestDatabase } from './support/backends.ts';
 import { jwtAccessToken } from './support/oauth.ts';
@@ -89,10 +91,28 @@ describe('SQLite reader threads', () => {
       perPage: 50,
     };
     const expected = await plain.listRecords(query);
+    // The page as JSON bytes: written on a reader thread and handed over, the same bytes as on the main connection.
+    const frame = { head: '{"records":[', base: 'http://h:1', tailRoom: 2 };
+    const bytes = async (store: KyselyStore, q: typeof query) => {
+      const page = await store.listRecordsJson(q, frame);
+      return { count: page.count, hasMore: page.hasMore, text: finishRecordsJson(page.json, ']}').toString() };
+    };
+    const expectedBytes = await bytes(plain, query);
+    const expectedLast = await bytes(plain, { ...query, page: 2 });
     await plain.close();
+    assert.equal(expectedBytes.count, 50);
+    assert.equal(expectedBytes.hasMore, true);
+    const body = JSON.parse(expectedBytes.text) as { records: { id: string; uri: string }[] };
+    assert.deepEqual(
+      body.records.map((r) => r.id),
+      expected.records.map((r) => r.id),
+    );
+    assert.ok(body.records.every((r) => r.uri.startsWith('http://h:1/restapi/')));
     const threaded = await openSqliteStore(database.location, { readers: 2 });
     try {
       assert.deepEqual(await threaded.listRecords(query), expected);
+      assert.deepEqual(await bytes(threaded, query), expectedBytes);
+      assert.deepEqual(await bytes(threaded, { ...query, page: 2 }), expectedLast);
       const numbered = await threaded.listRecords({ ...query, phoneNumber: '0' });
       assert.ok(numbered.records.length > 0);
     } finally {
@@ -102,7 +122,7 @@ describe('SQLite reader threads', () => {
 
   // Fails on de17a40 by construction: there one connection ran every query in turn on the server's thread.
   test('a slow read does not hold up a cheap one', async () => {
-    const readers = new Kysely<Record<string, never>>({ dialect: sqliteReaderDialect(database.location, 2) });
+    const readers = new Kysely<Record<string, never>>({ dialect: new SqliteReaders(database.location, 2).dialect() });
     try {
       const order: string[] = [];
       const slow =

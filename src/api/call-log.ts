@@ -6,13 +6,13 @@ import {
   dateValue,
   enumValue,
   errors,
+  finishRecordsJson,
   parseCallLogQuery,
   withBase,
   VIEWS,
   type CallLogQuery,
   type RawQuery,
 } from '../domain/index.ts';
-import type { RecordPage } from '../store/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import {
   COMPANY_CALL_LOG_PERMISSION,
@@ -23,7 +23,7 @@ import {
   resolveAccountId,
   resolveExtension,
 } from './access.ts';
-import { baseUrl, sendPreparedJson, sendRecordsJson, serializeQuery } from './http-helpers.ts';
+import { baseUrl, sendJsonBytes, sendPreparedJson, serializeQuery } from './http-helpers.ts';
 import { resource, type ApiRequest, type LogParams } from './resource.ts';
 
 const BATCH_LIMIT = 50;
@@ -64,20 +64,28 @@ async function namedLog(ctx: ApiContext, request: ApiRequest<Params>, reply: Fas
   };
 }
 
-/** The list envelope around the records: paging and navigation with absolute URIs. */
-export function listEnvelope(base: string, path: string, raw: RawQuery, q: CallLogQuery, page: RecordPage) {
+/**
+ * The list envelope around the records: paging and navigation with absolute URIs. The head is known before the
+ * page is read; the tail needs how many records it has and whether more follow.
+ */
+export function listEnvelope(base: string, path: string, raw: RawQuery, q: CallLogQuery) {
   const rest = serializeQuery(raw, ['page', 'perPage', 'access_token']);
   const pageUri = (n: number) => `${base}${path}?${rest ? `${rest}&` : ''}page=${n}&perPage=${q.perPage}`;
   const first = (q.page - 1) * q.perPage;
-  const paging = page.records.length
-    ? { page: q.page, perPage: q.perPage, pageStart: first, pageEnd: first + page.records.length - 1 }
-    : { page: q.page, perPage: q.perPage };
-  const navigation: Record<string, { uri: string }> = { firstPage: { uri: pageUri(1) } };
-  if (page.hasMore) navigation.nextPage = { uri: pageUri(q.page + 1) };
-  if (q.page > 1) navigation.previousPage = { uri: pageUri(q.page - 1) };
+  const tail = (count: number, hasMore: boolean) => {
+    const paging = count
+      ? { page: q.page, perPage: q.perPage, pageStart: first, pageEnd: first + count - 1 }
+      : { page: q.page, perPage: q.perPage };
+    const navigation: Record<string, { uri: string }> = { firstPage: { uri: pageUri(1) } };
+    if (hasMore) navigation.nextPage = { uri: pageUri(q.page + 1) };
+    if (q.page > 1) navigation.previousPage = { uri: pageUri(q.page - 1) };
+    return `],"paging":${JSON.stringify(paging)},"navigation":${JSON.stringify(navigation)}}`;
+  };
+  // A full page with more to follow has the longest tail.
   return {
     head: `{"uri":${JSON.stringify(pageUri(q.page))},"records":[`,
-    tail: `],"paging":${JSON.stringify(paging)},"navigation":${JSON.stringify(navigation)}}`,
+    tail,
+    tailRoom: Buffer.byteLength(tail(q.perPage, true)),
   };
 }
 
@@ -91,14 +99,13 @@ async function list(ctx: ApiContext, request: ApiRequest<Params>, reply: Fastify
     await log.confirm(); // an unknown extension is reported before a bad parameter
     throw err;
   }
-  const page = await ctx.store.listRecords(query);
+  const base = baseUrl(request, ctx.http);
+  const { head, tail, tailRoom } = listEnvelope(base, log.path, raw, query);
+  const page = await ctx.store.listRecordsJson(query, { head, base, tailRoom });
   // Records are written only into logs of their account's extensions, so a page with records needs no directory
   // read (one query fewer per request); an empty one must tell an unknown extension (404) from an empty log.
-  if (page.records.length === 0) await log.confirm();
-  const base = baseUrl(request, ctx.http);
-  const { head, tail } = listEnvelope(base, log.path, raw, query, page);
-  const texts = page.records.map((r) => r.json);
-  return sendRecordsJson(reply, head, texts, tail, base);
+  if (page.count === 0) await log.confirm();
+  return sendJsonBytes(reply, finishRecordsJson(page.json, tail(page.count, page.hasMore)));
 }
 
 async function read(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: Level) {

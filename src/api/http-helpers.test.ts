@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_MARK, preparedStringify, withBase } from '../domain/index.ts';
+import { BASE_MARK, finishRecordsJson, preparedStringify, recordsJsonBytes, withBase } from '../domain/index.ts';
 import { recordsJsonBuffer } from './http-helpers.ts';
 
 const prepared = (id: string, name: string) =>
@@ -36,4 +36,10 @@ test('recordsJsonBuffer writes head, the records with the base URL and commas be
     assert.equal(r.extension.uri, 'http://h$&:1/restapi/v1.0/account/1/extension/2');
   }
   assert.equal(recordsJsonBuffer('[', [], ']', base).toString(), '[]');
+});
+
+test('a tail longer than the room left for it is refused, not written past the records', () => {
+  const json = recordsJsonBytes('[', [prepared('A1', 'Ann')], 'http://h:1', 1);
+  assert.throws(() => finishRecordsJson(json, ']]'), /longer than the room/);
+  assert.equal((JSON.parse(finishRecordsJson(json, ']').toString()) as unknown[]).length, 1);
 });

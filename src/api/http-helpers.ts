@@ -2,7 +2,7 @@
 // and sending prepared JSON.
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { withBase, type RawQuery } from '../domain/index.ts';
+import { finishRecordsJson, recordsJsonBytes, withBase, type RawQuery } from '../domain/index.ts';
 
 export interface HttpOptions {
   /** Overrides the base URL derived from the request (e.g. behind a proxy). */
@@ -31,22 +31,10 @@ export function sendPreparedJson(reply: FastifyReply, status: number, json: stri
 
 /**
  * `head`, then `records` (JSON prepared with BASE_MARK) with the base URL put in and joined by commas, then `tail`,
- * written into one buffer: no page-sized strings (joined, base put in, concatenated, then encoded on the socket;
- * 80 KB for 100 Simple records, 200 KB Detailed), which weighed in the API's garbage collection. `head` and `tail`
- * are written as they are.
+ * in one buffer (records-json.ts).
  */
 export function recordsJsonBuffer(head: string, records: readonly string[], tail: string, base: string): Buffer {
-  const texts = records.map((json) => withBase(json, base));
-  let size = Buffer.byteLength(head) + Buffer.byteLength(tail) + Math.max(0, texts.length - 1);
-  for (const text of texts) size += Buffer.byteLength(text);
-  const out = Buffer.allocUnsafe(size);
-  let at = out.write(head, 0);
-  for (let r = 0; r < texts.length; r++) {
-    if (r > 0) out[at++] = 0x2c; // ,
-    at += out.write(texts[r], at);
-  }
-  out.write(tail, at);
-  return out;
+  return finishRecordsJson(recordsJsonBytes(head, records, base, Buffer.byteLength(tail)), tail);
 }
 
 /** Sends a JSON object around a `records` array of prepared JSON (see recordsJsonBuffer). */
@@ -57,10 +45,12 @@ export function sendRecordsJson(
   tail: string,
   base: string,
 ): FastifyReply {
-  return reply
-    .code(200)
-    .type('application/json; charset=utf-8')
-    .send(recordsJsonBuffer(head, records, tail, base));
+  return sendJsonBytes(reply, recordsJsonBuffer(head, records, tail, base));
+}
+
+/** Sends a 200 JSON body already written as bytes. */
+export function sendJsonBytes(reply: FastifyReply, bytes: Buffer): FastifyReply {
+  return reply.code(200).type('application/json; charset=utf-8').send(bytes);
 }
 
 export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {

@@ -1,9 +1,8 @@
 // `ringlog serve` (and demo): runs the API server in a worker thread and stops it on SIGINT or SIGTERM.
 //
-// A thread because of garbage collection: a list page allocates 200-300 KB (its rows as strings, then the
-// response) that lives as long as the request. Under load, in V8's default young generation (16 MB semi-spaces),
-// most of it is still alive at the next scavenge and is copied into the old generation, which then needs a full
-// collection every half second. A worker's young generation can be sized, the main thread's only by a node flag.
+// A thread because of garbage collection: a worker's young generation can be sized, the main thread's only by a
+// node flag. List pages no longer pass through the server thread as strings (a SQLite reader thread writes a page's
+// JSON bytes and hands the buffer over: sqlite-readers.ts), so what it allocates per request is small and dies young.
 
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/index.ts';
@@ -11,10 +10,11 @@ import type { Config } from './config.ts';
 import type { ServerMessage } from './server-worker.ts';
 
 /**
- * 96 MB of young generation = 32 MB semi-spaces: list pages as fast as with 192 MB, and a lower RSS peak under
- * load (the figures are in docs/benchmarks.md). V8 grows the young generation only as far as the load needs.
+ * 16 MB of young generation (96 MB was set while the server thread still built every page from strings): young-
+ * generation pages stay resident once grown, so its cap is RSS; 96 MB cost no less CPU a request with pages built on
+ * the reader threads (docs/benchmarks.md, issue 16).
  */
-const SERVER_LIMITS = { maxYoungGenerationSizeMb: 96 };
+const SERVER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
 /** Starts the server thread; resolves with its base URL once it listens, rejects if it cannot start. */
 function startServer(config: Config): Promise<{ worker: Worker; url: string }> {

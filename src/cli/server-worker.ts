@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { listen } from '../api/index.ts';
-import { warmRecordingAudio } from '../generator/index.ts';
+import { warmRecordingAudioOnThread } from './audio-warm-up.ts';
 import { LOGIN_BACKOFF } from '../domain/index.ts';
 import { startRetentionJob, sweepTemporaryBlobs, defaultBlobDir } from '../store/index.ts';
 import type { Config } from './config.ts';
@@ -15,9 +15,10 @@ export type ServerMessage = { type: 'listening'; url: string } | { type: 'stoppe
 
 const port = parentPort!;
 const config = workerData as Config;
+const audio = warmRecordingAudioOnThread();
 // Two reader threads: a slow search holds one, cheap requests still find a connection (issue 11).
 const runtime = await openRuntime(config, { readers: 2 });
-warmRecordingAudio();
+await audio;
 const { app, url } = await listen(runtime.ctx, config.host, config.port, {
   logger: config.logger,
   faults: config.faults,

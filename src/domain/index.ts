@@ -17,3 +17,4 @@ export * from './telephony-event.ts';
 export * from './telephony-session.ts';
 export * from './call-log-reasons.ts';
 export * from './telephony-number-plan.ts';
+export * from './records-json.ts';

@@ -1,5 +1,5 @@
 // What other modules may use from the generator: recording audio synthesis and the synthetic company and its traffic.
-export { synthesizeRecording, warmRecordingAudio, type AudioContent } from './recording-audio.ts';
+export { encodedSegments, synthesizeRecording, warmRecordingAudio, type AudioContent } from './recording-audio.ts';
 export {
   generateCompany,
   generateTraffic,

@@ -109,9 +109,18 @@ function segmentAt(seed: number, n: number): number {
   return speaker * SEGMENTS_PER_SPEAKER + turn;
 }
 
-/** Builds the segment pool now (about half a second) rather than on the first play, e.g. before a server listens. */
-export function warmRecordingAudio(): void {
-  getSegmentPool();
+/**
+ * Builds the segment pool now (about half a second) rather than on the first play, e.g. before a server listens;
+ * or takes `segments` built elsewhere (encodedSegments on another thread, whose encoder garbage leaves with it).
+ */
+export function warmRecordingAudio(segments?: readonly Uint8Array[]): void {
+  if (segments) segmentPool ??= segments.map((s) => Buffer.from(s.buffer, s.byteOffset, s.byteLength));
+  else getSegmentPool();
+}
+
+/** The segment pool's encoded segments (for warmRecordingAudio on another thread). */
+export function encodedSegments(): Buffer[] {
+  return getSegmentPool();
 }
 
 /** The encoded segments, built once per process on first use (a fraction of a second). */

@@ -22,6 +22,8 @@ export type {
   JwtCredential,
   ListedRecord,
   RecordPage,
+  JsonPageFrame,
+  JsonRecordPage,
   ExportFilter,
   LogKey,
   ChangeQuery,

@@ -26,11 +26,15 @@ import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 import { listParameters, listShape, sameValues } from './list-query-shape.ts';
 import { phoneSuffix, unindexed } from './phone-search.ts';
 import type { RecordWriter } from './record-writers.ts';
+import { jsonRecordPage } from './json-page.ts';
+import type { SqliteReaders } from './sqlite-readers.ts';
 import { syncStateTable } from './sync-state-store.ts';
 import type { AccountsTable, Database, ExtensionsTable, RecordingsTable, TokensTable } from './schema.ts';
 import type {
   ChangeQuery,
   ExportFilter,
+  JsonPageFrame,
+  JsonRecordPage,
   JwtCredential,
   LogKey,
   ListedRecord,
@@ -146,6 +150,7 @@ export function recordingRow(r: RecordingMeta): Insertable<RecordingsTable> {
 
 export class KyselyStore implements Store {
   private readonly tokenWithOwner: ReturnType<typeof compileTokenWithOwner>;
+  private readonly reads: Kysely<Database>;
   /** Compiled list queries by shape (listCompiled). */
   private readonly listTexts = new Map<string, CompiledQuery<ListRow>>();
   private readonly syncState: SyncStateStore;
@@ -160,10 +165,11 @@ export class KyselyStore implements Store {
     /** The backend's bulk write of call-log rows (record-writers.ts). */
     private readonly writeRows: RecordWriter,
     /** Where list queries run: SQLite's reader threads (sqlite-readers.ts), else `db`. */
-    private readonly reads: Kysely<Database> = db,
+    private readonly threads?: { db: Kysely<Database>; readers: SqliteReaders },
     /** Stops the backend's own helpers (SQLite's checkpointer thread) before the connections close. */
     private readonly stopHelpers: () => Promise<void> = () => Promise.resolve(),
   ) {
+    this.reads = threads?.db ?? db;
     this.tokenWithOwner = compileTokenWithOwner(db);
     this.eventLog = new EventLog(db, dialect);
     this.syncState = syncStateTable(db);
@@ -429,6 +435,17 @@ export class KyselyStore implements Store {
     const rows = (await this.reads.executeQuery(this.listCompiled(q))).rows;
     const hasMore = rows.length > q.perPage;
     return { records: (hasMore ? rows.slice(0, q.perPage) : rows).map(listedRecord), hasMore };
+  }
+
+  async listRecordsJson(q: CallLogQuery, frame: JsonPageFrame): Promise<JsonRecordPage> {
+    const compiled = this.listCompiled(q);
+    if (this.threads) return this.threads.readers.listJsonPage(compiled, q.perPage, frame);
+    const rows = (await this.reads.executeQuery(compiled)).rows;
+    return jsonRecordPage(
+      rows.map((row) => row.json),
+      q.perPage,
+      frame,
+    );
   }
 
   /**
@@ -752,7 +769,7 @@ export class KyselyStore implements Store {
 
   async close(): Promise<void> {
     await this.stopHelpers();
-    if (this.reads !== this.db) await this.reads.destroy();
+    if (this.threads) await Promise.all([this.threads.db.destroy(), this.threads.readers.close()]);
     await this.db.destroy();
   }
 }

@@ -1,35 +1,65 @@
 // A SQLite reader thread (see sqlite-readers.ts): its own read-only connection to the database file, running the
-// SELECTs it is sent and posting their rows back. WAL lets it read while the main connection writes.
+// SELECTs it is sent and posting their rows back, or for a list page its JSON bytes (json-page.ts) in a buffer
+// handed over without a copy. WAL lets it read while the main connection writes.
 
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { jsonRecordPage } from './json-page.ts';
+import type { JsonPageFrame } from './store.ts';
 
 export interface ReadRequest {
   id: number;
   sql: string;
   parameters: unknown[];
+  /** Answer with the rows' `json` column as a page of JSON bytes instead of the rows. */
+  jsonPage?: { perPage: number; frame: JsonPageFrame };
 }
 
-export type ReadAnswer = { id: number; rows: unknown[] } | { id: number; error: string };
+/** A page of JSON bytes as it crosses threads: `bytes` is the whole buffer (transferred), `end` as in RecordsJson. */
+export interface JsonPageAnswer {
+  count: number;
+  hasMore: boolean;
+  bytes: ArrayBuffer;
+  end: number;
+}
+
+export type ReadAnswer =
+  { id: number; rows: unknown[] } | { id: number; page: JsonPageAnswer } | { id: number; error: string };
 
 const { file } = workerData as { file: string };
 const sqlite = new Database(file, { readonly: true, fileMustExist: true });
 sqlite.pragma('busy_timeout = 5000');
-sqlite.pragma('cache_size = -16384');
+// An 8 MiB page cache: each reader's cache stays resident at its cap in the server (16 MiB each put the list
+// scenarios' peak RSS over 300 MiB), while 4 MiB cost account pages more CPU (their OFFSET scans reread pages
+// from the OS page cache); figures in docs/benchmarks.md (issue 16).
+sqlite.pragma('cache_size = -8192');
 // No memory map, as on the main connection (sqlite-store.ts): mapped pages would stay in the server's RSS.
 sqlite.pragma('mmap_size = 0');
 const statements = new Map<string, Database.Statement>();
 
+function statementOf(sql: string): Database.Statement {
+  let statement = statements.get(sql);
+  if (!statement) {
+    if (statements.size >= 256) statements.clear();
+    statement = sqlite.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
+}
+
 parentPort!.on('message', (request: ReadRequest) => {
   try {
-    let statement = statements.get(request.sql);
-    if (!statement) {
-      if (statements.size >= 256) statements.clear();
-      statement = sqlite.prepare(request.sql);
-      statements.set(request.sql, statement);
-    }
+    const statement = statementOf(request.sql);
     const rows = statement.reader ? statement.all(request.parameters) : [];
-    parentPort!.postMessage({ id: request.id, rows } satisfies ReadAnswer);
+    if (!request.jsonPage) {
+      parentPort!.postMessage({ id: request.id, rows } satisfies ReadAnswer);
+      return;
+    }
+    const jsons = (rows as { json: string }[]).map((row) => row.json);
+    const { count, hasMore, json } = jsonRecordPage(jsons, request.jsonPage.perPage, request.jsonPage.frame);
+    const bytes = json.bytes.buffer as ArrayBuffer;
+    const page: JsonPageAnswer = { count, hasMore, bytes, end: json.end };
+    parentPort!.postMessage({ id: request.id, page } satisfies ReadAnswer, [bytes]);
   } catch (err) {
     parentPort!.postMessage({ id: request.id, error: (err as Error).message } satisfies ReadAnswer);
   }

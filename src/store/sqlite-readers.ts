@@ -1,7 +1,8 @@
 // SQLite reads on more than one connection: better-sqlite3 runs a query on the calling thread, so one slow query
 // (a whole-history search) would hold up every other request of the server. List queries instead go to a few
 // reader threads, each with its own read-only connection (WAL: readers never wait for the writer), as a Kysely
-// dialect; the main connection keeps every write and transaction.
+// dialect; the main connection keeps every write and transaction. A list page comes back as JSON bytes written on
+// the reader thread (listJsonPage), its buffer transferred rather than its rows cloned.
 
 import {
   SqliteAdapter,
@@ -19,11 +20,14 @@ import {
 } from 'kysely';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/index.ts';
-import type { ReadAnswer, ReadRequest } from './sqlite-reader-worker.ts';
+import type { JsonPageAnswer, ReadAnswer, ReadRequest } from './sqlite-reader-worker.ts';
+import type { JsonPageFrame, JsonRecordPage } from './store.ts';
+
+type Answer = { rows: unknown[] } | { page: JsonPageAnswer };
 
 class ReaderThread implements DatabaseConnection {
   private next = 1;
-  private readonly pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (err: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (answer: Answer) => void; reject: (err: Error) => void }>();
 
   constructor(private readonly worker: Worker) {
     worker.on('message', (answer: ReadAnswer) => {
@@ -31,7 +35,7 @@ class ReaderThread implements DatabaseConnection {
       if (!waiting) return;
       this.pending.delete(answer.id);
       if ('error' in answer) waiting.reject(new Error(answer.error));
-      else waiting.resolve(answer.rows);
+      else waiting.resolve(answer);
     });
     worker.on('error', (err) => {
       for (const waiting of this.pending.values()) waiting.reject(err);
@@ -39,12 +43,25 @@ class ReaderThread implements DatabaseConnection {
     });
   }
 
-  executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+  private ask(request: Omit<ReadRequest, 'id'>): Promise<Answer> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: (rows) => resolve({ rows: rows as R[] }), reject });
-      this.worker.postMessage({ id, sql: compiled.sql, parameters: [...compiled.parameters] } satisfies ReadRequest);
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...request } satisfies ReadRequest);
     });
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const answer = await this.ask({ sql: compiled.sql, parameters: [...compiled.parameters] });
+    return { rows: ('rows' in answer ? answer.rows : []) as R[] };
+  }
+
+  async jsonPage(compiled: CompiledQuery, perPage: number, frame: JsonPageFrame): Promise<JsonRecordPage> {
+    const jsonPage = { perPage, frame };
+    const answer = await this.ask({ sql: compiled.sql, parameters: [...compiled.parameters], jsonPage });
+    if (!('page' in answer)) throw new Error('a reader thread answered a list page with rows');
+    const { count, hasMore, bytes, end } = answer.page;
+    return { count, hasMore, json: { bytes: Buffer.from(bytes), end } };
   }
 
   streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
@@ -57,21 +74,17 @@ class ReaderThread implements DatabaseConnection {
 }
 
 /** A pool of reader threads: a query takes a free thread, or waits for one. */
-class ReaderDriver implements Driver {
+export class SqliteReaders {
   private readonly threads: ReaderThread[] = [];
   private readonly free: ReaderThread[] = [];
   private readonly waiting: ((thread: ReaderThread) => void)[] = [];
+  private closed: Promise<void> | null = null;
 
-  constructor(
-    private readonly file: string,
-    private readonly size: number,
-  ) {}
-
-  init(): Promise<void> {
-    for (let i = 0; i < this.size; i++) {
+  constructor(file: string, size: number) {
+    for (let i = 0; i < size; i++) {
       const thread = new ReaderThread(
         startWorker(new URL('./sqlite-reader-worker', import.meta.url), {
-          workerData: { file: this.file },
+          workerData: { file },
           // A reader's garbage is one page's rows at a time: a small young generation keeps the server's RSS down.
           resourceLimits: { maxYoungGenerationSizeMb: 16 },
         }),
@@ -79,19 +92,58 @@ class ReaderDriver implements Driver {
       this.threads.push(thread);
       this.free.push(thread);
     }
-    return Promise.resolve();
   }
 
-  acquireConnection(): Promise<DatabaseConnection> {
+  acquire(): Promise<ReaderThread> {
     const thread = this.free.pop();
     if (thread) return Promise.resolve(thread);
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  releaseConnection(connection: DatabaseConnection): Promise<void> {
+  release(thread: ReaderThread): void {
     const next = this.waiting.shift();
-    if (next) next(connection as ReaderThread);
-    else this.free.push(connection as ReaderThread);
+    if (next) next(thread);
+    else this.free.push(thread);
+  }
+
+  /** A list query's page as JSON bytes (json-page.ts), written on a reader thread. */
+  async listJsonPage(compiled: CompiledQuery, perPage: number, frame: JsonPageFrame): Promise<JsonRecordPage> {
+    const thread = await this.acquire();
+    try {
+      return await thread.jsonPage(compiled, perPage, frame);
+    } finally {
+      this.release(thread);
+    }
+  }
+  /** A Kysely dialect whose queries run on the reader threads. */
+  dialect(): Dialect {
+    return {
+      createAdapter: (): DialectAdapter => new SqliteAdapter(),
+      createDriver: (): Driver => new ReaderDriver(this),
+      createQueryCompiler: (): QueryCompiler => new SqliteQueryCompiler(),
+      createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector => new SqliteIntrospector(db),
+    };
+  }
+
+  close(): Promise<void> {
+    this.closed ??= Promise.all(this.threads.map((t) => t.close())).then(() => {});
+    return this.closed;
+  }
+}
+
+class ReaderDriver implements Driver {
+  constructor(private readonly readers: SqliteReaders) {}
+
+  init(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  acquireConnection(): Promise<DatabaseConnection> {
+    return this.readers.acquire();
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    this.readers.release(connection as ReaderThread);
     return Promise.resolve();
   }
 
@@ -105,17 +157,7 @@ class ReaderDriver implements Driver {
     return this.beginTransaction();
   }
 
-  async destroy(): Promise<void> {
-    await Promise.all(this.threads.map((t) => t.close()));
+  destroy(): Promise<void> {
+    return this.readers.close();
   }
-}
-
-/** A Kysely dialect whose queries run on `size` reader threads over the SQLite file. */
-export function sqliteReaderDialect(file: string, size: number): Dialect {
-  return {
-    createAdapter: (): DialectAdapter => new SqliteAdapter(),
-    createDriver: (): Driver => new ReaderDriver(file, size),
-    createQueryCompiler: (): QueryCompiler => new SqliteQueryCompiler(),
-    createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector => new SqliteIntrospector(db),
-  };
 }

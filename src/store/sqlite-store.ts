@@ -10,7 +10,7 @@ import { logQueryTime } from './query-timing.ts';
 import { sqliteRecordWriter } from './record-writers.ts';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/index.ts';
-import { sqliteReaderDialect } from './sqlite-readers.ts';
+import { SqliteReaders } from './sqlite-readers.ts';
 import type { Database as Schema } from './schema.ts';
 
 /** SQLite page cache of the main connection (negative: KiB): bounds its anonymous memory. */
@@ -46,11 +46,13 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
     log: logQueryTime,
   });
   await migrate(db, 'sqlite');
-  const readers = file === ':memory:' ? 0 : (options.readers ?? 0);
-  const reads = readers ? new Kysely<Schema>({ dialect: sqliteReaderDialect(file, readers), log: logQueryTime }) : db;
-  const checkpointer = readers ? startCheckpointer(sqlite, file) : null;
-  return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite), reads, async () => {
-    await checkpointer?.terminate();
+  const size = file === ':memory:' ? 0 : (options.readers ?? 0);
+  if (!size) return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite));
+  const readers = new SqliteReaders(file, size);
+  const reads = new Kysely<Schema>({ dialect: readers.dialect(), log: logQueryTime });
+  const checkpointer = startCheckpointer(sqlite, file);
+  return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite), { db: reads, readers }, async () => {
+    await checkpointer.terminate();
   });
 }
 

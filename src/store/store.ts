@@ -10,6 +10,7 @@ import type {
   RateDecision,
   RateRule,
   RecordingMeta,
+  RecordsJson,
   View,
 } from '../domain/index.ts';
 import type { PreparedRecord } from './call-log-row.ts';
@@ -53,6 +54,20 @@ export interface ListedRecord {
 export interface RecordPage {
   records: ListedRecord[];
   hasMore: boolean;
+}
+
+/** Where a page's records go as JSON bytes (records-json.ts): after `head`, `base` put in, `tailRoom` left after them. */
+export interface JsonPageFrame {
+  head: string;
+  base: string;
+  tailRoom: number;
+}
+
+/** A page of records written as JSON bytes (listRecordsJson). */
+export interface JsonRecordPage {
+  count: number;
+  hasMore: boolean;
+  json: RecordsJson;
 }
 
 /** What an export reads: one account's logs in a startTime range (inclusive bounds, epoch ms). */
@@ -136,6 +151,11 @@ export interface CallLogStore {
   /** `upsertRecords` of records already prepared (prepareRecord), as bulk writers build them off the main thread. */
   upsertPrepared(records: PreparedRecord[]): Promise<void>;
   listRecords(query: CallLogQuery): Promise<RecordPage>;
+  /**
+   * The page `listRecords` reads, as JSON bytes in `frame`: on SQLite a reader thread writes them and hands the
+   * buffer over, so the API thread neither copies nor holds the page's strings.
+   */
+  listRecordsJson(query: CallLogQuery, frame: JsonPageFrame): Promise<JsonRecordPage>;
   /** Prepared JSON of the records with these ids in the given log (extensionId null = company log). */
   getRecords(accountId: string, extensionId: string | null, ids: string[], view: View): Promise<Map<string, string>>;
   /** All records, or those an export of `filter` reads. */
