@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { rateLimitsFrom } from '../src/cli/config.ts';
-import { ringlog } from './support/ringlog-command.ts';
+import { ringlog } from './support/ringlog-cli.ts';
 
 /** Server settings that would stop the server from starting. */
 const BAD_SERVER_ENV = {

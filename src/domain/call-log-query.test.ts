@@ -268,26 +268,20 @@ test('page 0, negative or not a number is refused', () => {
 
 // ---- invalid enum values ----
 
-test('an unknown view is refused', () => {
-  assertInvalid({ view: 'Full' }, 'view');
-});
+const UNKNOWN_VALUES: [string, RawQuery][] = [
+  ['view', { view: 'Full' }],
+  ['type', { type: 'Video' }],
+  ['transport', { transport: 'Carrier Pigeon' }],
+  ['recordingType', { recordingType: 'Sometimes' }],
+];
+for (const [name, query] of UNKNOWN_VALUES) {
+  test(`an unknown ${name} is refused`, () => assertInvalid(query, name));
+}
 
 test('an unknown direction is refused, even beside valid ones', () => {
   assertInvalid({ direction: 'Sideways' }, 'direction');
   assertInvalid({ direction: ['Inbound', 'Sideways'] }, 'direction');
   assertInvalid({ direction: 'Inbound,Sideways' }, 'direction');
-});
-
-test('an unknown type is refused', () => {
-  assertInvalid({ type: 'Video' }, 'type');
-});
-
-test('an unknown transport is refused', () => {
-  assertInvalid({ transport: 'Carrier Pigeon' }, 'transport');
-});
-
-test('an unknown recordingType is refused', () => {
-  assertInvalid({ recordingType: 'Sometimes' }, 'recordingType');
 });
 
 test('an invalid enum value is echoed as parameterValue', () => {

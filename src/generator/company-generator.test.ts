@@ -130,25 +130,19 @@ test('every enumerated value comes from the domain lists', () => {
   const check = (list: readonly string[], value: string | undefined, what: string) => {
     if (value !== undefined) assert.ok(list.includes(value), `${what}: ${value}`);
   };
+  const common = { result: RESULTS, reason: REASONS, internalType: INTERNAL_TYPES, transport: TRANSPORTS };
+  const recordLists = { ...common, type: CALL_TYPES, direction: DIRECTIONS, action: ACTIONS };
+  const legLists = { ...common, action: LEG_ACTIONS, legType: LEG_TYPES };
+  const checkAll = (lists: Record<string, readonly string[]>, item: object, prefix: string) => {
+    const fields = item as Record<string, string | undefined>;
+    for (const [field, list] of Object.entries(lists)) check(list, fields[field], `${prefix}${field}`);
+  };
   for (const r of data.records) {
-    check(CALL_TYPES, r.type, 'type');
-    check(DIRECTIONS, r.direction, 'direction');
-    check(ACTIONS, r.action, 'action');
-    check(RESULTS, r.result, 'result');
-    check(REASONS, r.reason, 'reason');
-    check(INTERNAL_TYPES, r.internalType, 'internalType');
-    check(TRANSPORTS, r.transport, 'transport');
+    checkAll(recordLists, r, '');
     assert.ok(r.legs.length >= 1);
     assert.equal(r.legs[0].master, true);
     assert.equal(r.legs.filter((l) => l.master).length, 1);
-    for (const l of r.legs) {
-      check(LEG_ACTIONS, l.action, 'leg action');
-      check(LEG_TYPES, l.legType, 'legType');
-      check(RESULTS, l.result, 'leg result');
-      check(REASONS, l.reason, 'leg reason');
-      check(INTERNAL_TYPES, l.internalType, 'leg internalType');
-      check(TRANSPORTS, l.transport, 'leg transport');
-    }
+    for (const l of r.legs) checkAll(legLists, l, 'leg ');
   }
 });
 

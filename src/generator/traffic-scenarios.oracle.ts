@@ -504,52 +504,37 @@ function internal(c: ScenarioContext, start: number): GeneratedSession {
   return s;
 }
 
-/** A fax arriving on a user's direct number. */
-function faxIn(c: ScenarioContext, start: number): GeneratedSession {
-  const { user, outside: sender, result } = drawFax(c, 'Inbound');
+/** A fax arriving on a user's direct number (Inbound), or a user sending one to an outside number. */
+function fax(c: ScenarioContext, start: number, direction: 'Inbound' | 'Outbound'): GeneratedSession {
+  const { user, outside, result } = drawFax(c, direction);
   const s = new GeneratedSession(c, 'Fax', start);
-  const end = faxEnd(c.rng, start, 'Inbound', result);
+  const end = faxEnd(c.rng, start, direction, result);
   const message = FAX_RESULTS_WITH_MESSAGE.has(result) ? s.message('Fax') : undefined;
+  const inbound = direction === 'Inbound';
   const common = {
     start,
     end,
-    direction: 'Inbound',
-    action: 'Incoming Fax',
+    direction,
+    action: inbound ? 'Incoming Fax' : 'Outgoing Fax',
     result,
-    from: sender.party,
-    to: user.directParty,
+    from: inbound ? outside.party : user.directParty,
+    to: inbound ? user.directParty : outside.party,
     transport: 'PSTN',
-    internalType: sender.internalType,
+    internalType: outside.internalType,
     billing: NO_BILLING,
     message,
   } as const;
-  const leg = s.leg({ ...common, extensionId: user.id, legType: 'Accept', master: true });
+  const leg = s.leg({ ...common, extensionId: user.id, legType: inbound ? 'Accept' : 'FaxSent', master: true });
   ownerAndCompany(s, user.id, { ...common, legs: [leg] });
   return s;
 }
 
-/** A user sends a fax to an outside number. */
+function faxIn(c: ScenarioContext, start: number): GeneratedSession {
+  return fax(c, start, 'Inbound');
+}
+
 function faxOut(c: ScenarioContext, start: number): GeneratedSession {
-  const { user, outside: recipient, result } = drawFax(c, 'Outbound');
-  const s = new GeneratedSession(c, 'Fax', start);
-  const end = faxEnd(c.rng, start, 'Outbound', result);
-  const message = FAX_RESULTS_WITH_MESSAGE.has(result) ? s.message('Fax') : undefined;
-  const common = {
-    start,
-    end,
-    direction: 'Outbound',
-    action: 'Outgoing Fax',
-    result,
-    from: user.directParty,
-    to: recipient.party,
-    transport: 'PSTN',
-    internalType: recipient.internalType,
-    billing: NO_BILLING,
-    message,
-  } as const;
-  const leg = s.leg({ ...common, extensionId: user.id, legType: 'FaxSent', master: true });
-  ownerAndCompany(s, user.id, { ...common, legs: [leg] });
-  return s;
+  return fax(c, start, 'Outbound');
 }
 
 /** Plays one session of the given scenario (the equivalence test covers each scenario). */

@@ -21,6 +21,15 @@ import { compareNewestFirst, matchesFilter } from '../../test/support/call-log-r
 
 const T0 = Date.UTC(2024, 4, 20, 12, 0, 0);
 const MINUTE = 60_000;
+/** What the test records and their legs share: a 42-second answered inbound call. */
+const ANSWERED_CALL = {
+  duration: 42,
+  durationMs: 42_000,
+  type: 'Voice',
+  direction: 'Inbound',
+  action: 'Phone Call',
+  result: 'Accepted',
+} as const;
 const HOUR = 60 * MINUTE;
 
 let database: TestDatabase;
@@ -59,12 +68,7 @@ for (const backend of await backends())
         sessionId: String(500000000 + seq),
         telephonySessionId: `s-a${seq}`,
         startTime,
-        duration: 42,
-        durationMs: 42_000,
-        type: 'Voice',
-        direction: 'Inbound',
-        action: 'Phone Call',
-        result: 'Accepted',
+        ...ANSWERED_CALL,
         from: { phoneNumber: '+16505550100', name: 'Caller' },
         to: { phoneNumber: '+16505550101', extensionNumber: '101' },
         transport: 'PSTN',
@@ -461,12 +465,7 @@ for (const backend of await backends())
         legs: [
           {
             startTime: T0 - HOUR,
-            duration: 42,
-            durationMs: 42_000,
-            type: 'Voice',
-            direction: 'Inbound',
-            action: 'Phone Call',
-            result: 'Accepted',
+            ...ANSWERED_CALL,
             from: { phoneNumber: '+16505550100' },
             to: { phoneNumber: '+16505550101' },
             transport: 'PSTN',
