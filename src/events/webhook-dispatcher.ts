@@ -49,10 +49,11 @@ export class WebhookDispatcher {
   private stopped = false;
   /** The fan-out cursor was at least here (it only moves on). */
   private fannedOutTo = 0;
-  /** POSTs under way (of claimed rows); each one ending pokes a pass. */
+  /** POSTs under way (of claimed rows). */
   private readonly inFlight = new Set<Promise<void>>();
-  /** Rows done with (taken, or their subscription is gone), deleted by the next pass. */
+  /** Rows done with (taken, or their subscription is gone), to delete; the oldest was added at doneSince. */
   private done: number[] = [];
+  private doneSince = 0;
 
   constructor(
     private readonly store: SubscriptionsStore,
@@ -113,7 +114,9 @@ export class WebhookDispatcher {
     const delivery = subscription
       .then((found) => this.deliver(row, found))
       .then((done) => {
-        if (done) this.done.push(row.id);
+        if (!done) return;
+        if (!this.done.length) this.doneSince = this.now();
+        this.done.push(row.id);
       })
       .catch(this.onError)
       .finally(() => {
@@ -124,12 +127,15 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Deletes the rows done with, once there are half a batch of them or nothing is in flight: each DELETE rewrites
-   * whole pages of the outbox and its indexes, so fewer, larger ones cost much less (a crash in between only means
-   * those rows are delivered again, which at-least-once allows).
+   * Deletes the rows done with, once there are half a batch of them, nothing is in flight, or the oldest has waited
+   * a tenth of a lease (well before another server may claim it again): each DELETE rewrites whole pages of the
+   * outbox and its indexes, so fewer, larger ones cost much less (a crash in between only means those rows are
+   * delivered again, which at-least-once allows).
    */
   private async completeDone(): Promise<void> {
-    if (!this.done.length || (this.done.length < this.options.batch / 2 && this.inFlight.size > 0)) return;
+    if (!this.done.length) return;
+    const waited = this.now() - this.doneSince >= this.options.leaseMs / 10;
+    if (this.done.length < this.options.batch / 2 && this.inFlight.size > 0 && !waited) return;
     const ids = this.done;
     this.done = [];
     await this.store.complete(ids);
