@@ -1,7 +1,8 @@
 // Notification latency: telephony-session events appended to the event log at a steady rate (as the session
-// assembler accepts them), delivered to WebHook receivers and WebSocket clients; p50/p99 of event accepted →
-// webhook request received and → WebSocket frame received, deliveries/s and the process's RSS. Everything (load,
-// server, receivers, clients) runs in one process on the same cores: say so with the figures.
+// assembler accepts them), delivered to WebHook receivers and WebSocket clients; p50/p99 of event accepted
+// (from before its commit) → webhook request received and → WebSocket frame received, deliveries/s and the processes' RSS. The
+// load and the server share one process; receivers and clients run in another (bench/notify-clients.ts), on the
+// same cores: say so with the figures.
 //
 // Then `sync --follow` against this server: an archive follows it over its WebSocket gateway while whole calls are
 // ingested upstream at --follow-rate calls/s; p50/p99 of call end accepted upstream → provisional record in the
@@ -10,11 +11,10 @@
 //   node --import tsx bench/notify-latency.ts [--db sqlite|postgres] [--rate EVENTS_PER_S] [--seconds S]
 //                                             [--webhooks N] [--websockets N] [--follow-rate CALLS_PER_S] [--write]
 
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import WebSocket from 'ws';
 import { listen, NO_FAULTS } from '../src/api/index.ts';
 import { ensureCredentials, RINGCENTRAL_TOKEN_CONFIG, TokenService } from '../src/auth/index.ts';
 import { seedStore } from '../src/generator/index.ts';
@@ -27,11 +27,12 @@ import { createTestDatabase } from '../test/support/backends.ts';
 import { oneLegCallEvents, sessionEvent } from '../test/support/telephony-events.ts';
 import { writeSection } from './benchmarks-doc.ts';
 import { describeRun, runInfoLine } from './machine-info.ts';
+import type { ClientsCommand, ClientsMessage } from './notify-clients.ts';
 
 const { values } = parseArgs({
   options: {
     db: { type: 'string', default: 'sqlite' },
-    rate: { type: 'string', default: '200' },
+    rate: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '10' },
     webhooks: { type: 'string', default: '10' },
     websockets: { type: 'string', default: '100' },
@@ -83,73 +84,44 @@ async function main(): Promise<void> {
     }),
   });
   const { access_token: token } = (await login.json()) as { access_token: string };
-  const auth = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const filter = '/restapi/v1.0/account/~/telephony/sessions';
 
-  const accepted = new Map<string, number>();
-  const webhookLatency: number[] = [];
-  const socketLatency: number[] = [];
-  const latencyOf = (sessionId: string | undefined) => {
-    const at = sessionId ? accepted.get(sessionId) : undefined;
-    return at === undefined ? undefined : performance.now() - at;
+  // Receivers and clients in a process of their own on the same machine (bench/notify-clients.ts).
+  const clients = fork(fileURLToPath(new URL('./notify-clients.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+  });
+  let progress = { webhooks: 0, frames: 0 };
+  const fromClients = (type: ClientsMessage['type']) =>
+    new Promise<ClientsMessage>((resolve, reject) => {
+      const listener = (message: ClientsMessage) => {
+        if (message.type === 'error') reject(new Error(message.message));
+        if (message.type !== type) return;
+        clients.off('message', listener);
+        resolve(message);
+      };
+      clients.on('message', listener);
+    });
+  clients.on('message', (message: ClientsMessage) => {
+    if (message.type === 'progress') progress = message;
+  });
+  const ready = fromClients('ready');
+  const command: ClientsCommand = {
+    type: 'start',
+    url,
+    token,
+    filter,
+    webhooks: webhookCount,
+    websockets: socketCount,
   };
-
-  const receivers = await Promise.all(
-    Array.from({ length: webhookCount }, async () => {
-      const server = createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
-          const validation = req.headers['validation-token'];
-          if (validation) res.setHeader('Validation-Token', validation);
-          else {
-            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { body: { telephonySessionId: string } };
-            const ms = latencyOf(body.body.telephonySessionId);
-            if (ms !== undefined) webhookLatency.push(ms);
-          }
-          res.end();
-        });
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-      const r = await fetch(`${url}/restapi/v1.0/subscription`, {
-        method: 'POST',
-        headers: auth,
-        body: JSON.stringify({ eventFilters: [filter], deliveryMode: { transportType: 'WebHook', address } }),
-      });
-      if (r.status !== 200) throw new Error(`webhook subscription: ${r.status} ${await r.text()}`);
-      return server;
-    }),
-  );
-
-  const sockets = await Promise.all(
-    Array.from({ length: socketCount }, async (_, i) => {
-      const t = await fetch(`${url}/restapi/oauth/wstoken`, { method: 'POST', headers: auth });
-      const { uri, ws_access_token } = (await t.json()) as { uri: string; ws_access_token: string };
-      const socket = new WebSocket(`${uri}?access_token=${ws_access_token}`);
-      await new Promise<void>((resolve) => socket.once('message', () => resolve()));
-      socket.send(
-        JSON.stringify([
-          { type: 'ClientRequest', messageId: `s-${i}`, method: 'POST', path: '/restapi/v1.0/subscription' },
-          { eventFilters: [filter], deliveryMode: { transportType: 'WebSocket' } },
-        ]),
-      );
-      socket.on('message', (data: Buffer) => {
-        const [meta, body] = JSON.parse(data.toString('utf8')) as [
-          { type: string },
-          { body?: { telephonySessionId?: string } },
-        ];
-        if (meta.type !== 'ServerNotification') return;
-        const ms = latencyOf(body.body?.telephonySessionId);
-        if (ms !== undefined) socketLatency.push(ms);
-      });
-      return socket;
-    }),
-  );
+  clients.send(command);
+  await ready;
   await new Promise((r) => setTimeout(r, 500));
 
   // Load: `rate` events a second, appended in batches every 10 ms, each durable before it counts as accepted.
+  const accepted = new Map<string, number>();
+  const clock = () => performance.timeOrigin + performance.now();
   const total = Math.round(rate * seconds);
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   let sent = 0;
   let session = 0;
@@ -165,7 +137,8 @@ async function main(): Promise<void> {
       batch.push(event);
     }
     if (batch.length) {
-      const at = performance.now();
+      // From before the commit (so the figures include it): a wake-up on commit may deliver before append returns.
+      const at = clock();
       for (const e of batch) accepted.set(e.sessionId!, at);
       await store.eventLog.append(batch);
     }
@@ -175,23 +148,30 @@ async function main(): Promise<void> {
   const loadSeconds = (performance.now() - started) / 1000;
   const expectedWebhooks = total * webhookCount;
   const expectedFrames = total * socketCount;
-  for (let i = 0; i < 300 && (webhookLatency.length < expectedWebhooks || socketLatency.length < expectedFrames); i++) {
+  for (let i = 0; i < 300 && (progress.webhooks < expectedWebhooks || progress.frames < expectedFrames); i++) {
     await new Promise((r) => setTimeout(r, 100));
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
   const drained = (performance.now() - started) / 1000;
-
-  const w = [...webhookLatency].sort((a, b) => a - b);
-  const s = [...socketLatency].sort((a, b) => a - b);
+  const cpu = process.cpuUsage(cpuBefore);
+  const reported = fromClients('report');
+  clients.send({ type: 'report' } satisfies ClientsCommand);
+  const report = (await reported) as Extract<ClientsMessage, { type: 'report' }>;
+  const latencies = (arrivals: [string, number][]) =>
+    arrivals.map(([session, at]) => at - accepted.get(session)!).sort((a, b) => a - b);
+  const w = latencies(report.webhooks);
+  const s = latencies(report.frames);
   const f = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(1));
   const lines = [
     `## Notifications: event accepted → WebHook / WebSocket (${backend})`,
     '',
     runInfoLine(describeRun()),
     '',
-    `${total} telephony-session events at ${rate}/s for ${loadSeconds.toFixed(1)} s, each to ${webhookCount} WebHook ` +
-      `subscriptions and ${socketCount} WebSocket clients, account filter; load, server, receivers and clients in ` +
-      'one process on the same cores. Command: `node --import tsx bench/notify-latency.ts ' +
+    `${total} telephony-session events (call ends) asked at ${rate}/s, appended at ` +
+      `${Math.round(total / loadSeconds)}/s (${loadSeconds.toFixed(1)} s), each to ` +
+      `${webhookCount} WebHook subscriptions and ${socketCount} WebSocket clients, account filter; load and server ` +
+      'in one process, receivers and clients in another, on the same cores. Command: ' +
+      '`node --import tsx bench/notify-latency.ts ' +
       `--db ${backend} --rate ${rate} --seconds ${seconds} --webhooks ${webhookCount} --websockets ${socketCount}\`.`,
     '',
     '| outlet | delivered | p50 ms | p99 ms | max ms | deliveries/s |',
@@ -199,7 +179,9 @@ async function main(): Promise<void> {
     `| WebHook | ${w.length} / ${expectedWebhooks} | ${f(percentile(w, 50))} | ${f(percentile(w, 99))} | ${f(w[w.length - 1])} | ${Math.round(w.length / drained)} |`,
     `| WebSocket | ${s.length} / ${expectedFrames} | ${f(percentile(s, 50))} | ${f(percentile(s, 99))} | ${f(s[s.length - 1])} | ${Math.round(s.length / drained)} |`,
     '',
-    `Peak RSS of the process: ${Math.round(peakRss / 1048576)} MiB.`,
+    `Server (and load) process: peak RSS ${Math.round(peakRss / 1048576)} MiB, CPU ` +
+      `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s over ${drained.toFixed(1)} s until all was delivered. ` +
+      `Receivers' and clients' process: peak RSS ${Math.round(report.rss / 1048576)} MiB.`,
   ];
   if (followRate > 0) {
     const credentialsOf = { url, clientId: credentials.clientId, clientSecret: credentials.clientSecret };
@@ -213,8 +195,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${markdown}\n`);
   if (values.write) writeSection(`notify-${backend}`, markdown);
 
-  for (const socket of sockets) socket.terminate();
-  await Promise.all(receivers.map((r) => new Promise((resolve) => r.close(resolve))));
+  clients.disconnect();
   await app.close();
   await store.close();
   await database.drop();

@@ -23,7 +23,10 @@ export interface NotificationOptions {
   webhook: Partial<WebhookClientOptions>;
   dispatcher: Partial<DispatcherOptions>;
   gateway: Partial<GatewayOptions>;
-  /** Poll period of the delivery loops (default 20 ms on SQLite, 1 s on PostgreSQL where NOTIFY wakes them). */
+  /**
+   * Poll period of the delivery loops, for events other processes append: default 20 ms on SQLite, 1 s on PostgreSQL
+   * where NOTIFY wakes them (this process's own appends wake them when they commit).
+   */
   pollMs?: number;
   now: () => number;
   onError: (err: unknown) => void;
@@ -77,6 +80,13 @@ export class Notifications {
     });
   }
 
+  /** Delivers events this process appended as soon as they have committed, without waiting for a wake-up. */
+  private readonly onCommitted = () => {
+    this.gateway.poke();
+    this.dispatcher.poke();
+  };
+  private stopListening?: () => void;
+
   /** The base URL written into notifications (record URIs) and the WebSocket URI. */
   setBaseUrl(url: string): void {
     this.base = url.replace(/\/$/, '');
@@ -93,6 +103,7 @@ export class Notifications {
     this.gateway.attach(server, app);
     await this.store.initFanOutCursor();
     await this.wakeUp.start();
+    this.stopListening = this.store.events.onCommitted(this.onCommitted);
     this.gateway.poke();
     this.dispatcher.poke();
   }
@@ -103,6 +114,7 @@ export class Notifications {
   }
 
   async close(): Promise<void> {
+    this.stopListening?.();
     await this.wakeUp.stop();
     await this.dispatcher.stop();
     await this.gateway.close();

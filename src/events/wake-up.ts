@@ -1,6 +1,7 @@
-// Wakes the delivery loops when there is something to deliver: PostgreSQL NOTIFY (raised by triggers on event_log
-// and webhook_outbox, so events ingested by any server wake every server), and a poll as the fallback (the only
-// signal on SQLite, where one server owns the file).
+// Wakes the delivery loops when another process has something to deliver: PostgreSQL NOTIFY (raised by triggers on
+// event_log and webhook_outbox, so events ingested by any server wake every server), and a poll as the fallback (the
+// only signal on SQLite, where another process may append to the file). What this process appends wakes them when
+// it commits (EventLog.onCommitted).
 
 import pg from 'pg';
 

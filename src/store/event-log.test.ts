@@ -1,5 +1,6 @@
 // Tests for the durable event log on SQLite and PostgreSQL: ids in commit order, filters, a rolled-back
-// transaction leaves no event, concurrent appends on PostgreSQL become visible in id order, pruning.
+// transaction leaves no event, commits are heard by listeners, concurrent appends on PostgreSQL become visible in
+// id order, pruning.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NewEvent, Store } from './index.ts';
@@ -66,6 +67,18 @@ for (const backend of await backends())
         /rolled back/,
       );
       assert.deepEqual(await store.eventLog.readAfter(start, 10), []);
+    });
+
+    test('listeners hear of appended events once they have committed, until removed', async () => {
+      const seen: Promise<number>[] = [];
+      // Reads on another connection where there is one (PostgreSQL's pool): it sees the event only after the commit.
+      const off = store.eventLog.onCommitted(() => seen.push(store.eventLog.lastId()));
+      const [id] = await store.eventLog.append([event('A1', 30)]);
+      assert.equal(seen.length, 1);
+      assert.ok((await seen[0]) >= id, 'the event is visible when the listener runs');
+      off();
+      await store.eventLog.append([event('A1', 31)]);
+      assert.equal(seen.length, 1);
     });
 
     test('a reader paging by id sees every event of concurrent appends, in id order', async () => {

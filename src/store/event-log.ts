@@ -48,20 +48,40 @@ function toEvent(row: Selectable<EventLogTable>): LoggedEvent {
 }
 
 export class EventLog {
+  private readonly listeners = new Set<() => void>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
   ) {}
 
   /**
+   * Calls `listener` whenever events appended in this process have committed: the in-process wake-up of delivery
+   * (other servers hear of them through NOTIFY on PostgreSQL). Returns the function that removes it.
+   */
+  onCommitted(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Says that a transaction that appended events has committed (append does so itself when it has no `trx`). */
+  committed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /**
    * Appends events and returns their ids. Give the transaction that changes the state the events describe, so
    * both commit or neither does. On PostgreSQL appends are serialised by a transaction-scoped lock, so ids become
    * visible in increasing order and a reader paging by id never skips a row that committed late (SQLite has one
-   * writer at a time already).
+   * writer at a time already). Whoever gives a transaction calls committed() after it has committed.
    */
   async append(events: NewEvent[], trx?: Transaction<Database>): Promise<number[]> {
     if (events.length === 0) return [];
-    if (!trx) return this.db.transaction().execute((t) => this.append(events, t));
+    if (!trx) {
+      const ids = await this.db.transaction().execute((t) => this.append(events, t));
+      this.committed();
+      return ids;
+    }
     if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx);
     const rows = await trx
       .insertInto('event_log')

@@ -62,7 +62,7 @@ export { SecurityStore, type RefreshTake } from './security-store.ts';
 /** The notification tables of a store opened by openStore (both backends are Kysely stores). */
 export function subscriptionsStore(store: Store): SubscriptionsStore {
   const kysely = store as unknown as KyselyStore;
-  return new SubscriptionsStore(kysely.db, kysely.dialect);
+  return new SubscriptionsStore(kysely.db, kysely.dialect, kysely.eventLog);
 }
 
 export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//.test(location);

@@ -4,8 +4,7 @@
 
 import { DAY_MS } from '../domain/index.ts';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { LoggedEvent } from './event-log.ts';
-import { EventLog } from './event-log.ts';
+import type { EventLog, LoggedEvent } from './event-log.ts';
 import type { Dialect } from './migrations.ts';
 import type { Database, SubscriptionsTable, WebhookOutboxTable, WsSessionsTable, WsTokensTable } from './schema.ts';
 
@@ -25,14 +24,12 @@ export interface NewOutboxRow {
 const FANOUT_CURSOR = 'webhook-fanout';
 
 export class SubscriptionsStore {
-  readonly events: EventLog;
-
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
-  ) {
-    this.events = new EventLog(db, dialect);
-  }
+    /** The store's event log (its commits wake delivery in this process). */
+    readonly events: EventLog,
+  ) {}
 
   // ---- subscriptions ----
 
@@ -151,13 +148,16 @@ export class SubscriptionsStore {
    * Moves up to `limit` events past the fan-out cursor into the outbox: `route` says which notifications each event
    * makes; the rows and the cursor's advance commit together, so an event is fanned out exactly once whatever
    * crashes. On PostgreSQL the cursor row is locked with SKIP LOCKED: while one server fans out, the others skip.
+   * The first `lease.rows` rows are inserted already claimed by the caller for `lease.ms` (as claim() would, so it
+   * can POST them as soon as this commits) and returned as `leased`; the rest are due now.
    * Returns how many events were read (0 when none, or another server holds the cursor) and the cursor after.
    */
   async fanOut(
     limit: number,
     route: (events: LoggedEvent[], trx: Transaction<Database>) => Promise<NewOutboxRow[]>,
     now: number,
-  ): Promise<{ read: number; cursor: number }> {
+    lease: { ms: number; rows: number },
+  ): Promise<{ read: number; cursor: number; leased: OutboxRow[] }> {
     return this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('notify_cursors')
@@ -167,28 +167,35 @@ export class SubscriptionsStore {
       let cursor = trx.selectFrom('notify_cursors').select('event_id').where('name', '=', FANOUT_CURSOR);
       if (this.dialect === 'postgres') cursor = cursor.forUpdate().skipLocked();
       const row = await cursor.executeTakeFirst();
-      if (!row) return { read: 0, cursor: 0 };
+      if (!row) return { read: 0, cursor: 0, leased: [] };
       const events = await this.events.readAfter(Number(row.event_id), limit, {}, trx);
-      if (!events.length) return { read: 0, cursor: Number(row.event_id) };
+      if (!events.length) return { read: 0, cursor: Number(row.event_id), leased: [] };
       const rows = await route(events, trx);
+      const leasedCount = Math.min(rows.length, Math.max(0, lease.rows));
+      const leased: OutboxRow[] = [];
       // In slices: SQLite takes at most 32,766 bound values a statement (a batch of events × 10 subscriptions
       // went over it: "too many SQL variables").
-      for (let i = 0; i < rows.length; i += OUTBOX_INSERT_ROWS) {
-        await trx
-          .insertInto('webhook_outbox')
-          .values(
-            rows
-              .slice(i, i + OUTBOX_INSERT_ROWS)
-              .map((r) => ({ ...r, created_at: now, attempts: 0, next_attempt_at: now, last_error: null })),
-          )
-          .execute();
+      for (let i = 0; i < rows.length;) {
+        const claimed = i < leasedCount;
+        const end = Math.min(i + OUTBOX_INSERT_ROWS, claimed ? leasedCount : rows.length);
+        const values = rows.slice(i, end).map((r) => ({
+          ...r,
+          created_at: now,
+          attempts: claimed ? 1 : 0,
+          next_attempt_at: claimed ? now + lease.ms : now,
+          last_error: null,
+        }));
+        const insert = trx.insertInto('webhook_outbox').values(values);
+        if (claimed) leased.push(...(await insert.returningAll().execute()));
+        else await insert.execute();
+        i = end;
       }
       await trx
         .updateTable('notify_cursors')
         .set({ event_id: events[events.length - 1].id })
         .where('name', '=', FANOUT_CURSOR)
         .execute();
-      return { read: events.length, cursor: events[events.length - 1].id };
+      return { read: events.length, cursor: events[events.length - 1].id, leased };
     });
   }
 

@@ -150,8 +150,11 @@ export class TelephonyStore {
     return chunks(rows, width, this.dialect === 'sqlite');
   }
 
-  transaction<T>(fn: (trx: TelephonyTx) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(fn);
+  /** Runs `fn` in a transaction; once it has committed, what listens for new events is told (appendEvents). */
+  async transaction<T>(fn: (trx: TelephonyTx) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction().execute(fn);
+    this.store.eventLog.committed();
+    return result;
   }
 
   /**

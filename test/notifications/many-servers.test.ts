@@ -19,6 +19,8 @@ import { ringlogArgs } from '../support/ringlog-cli.ts';
 
 const WebSocketExtension = rcexWs.default as unknown as typeof rcexWs.default.default;
 const LEASE_MS = 4000;
+/** Kill trials of the crash test (RINGLOG_CRASH_TRIALS=20 for the issue's counts; 3 keeps the suite short). */
+const TRIALS = Number(process.env.RINGLOG_CRASH_TRIALS ?? 3);
 
 interface Serve {
   child: ChildProcess;
@@ -165,13 +167,13 @@ describe(
       );
     });
 
-    test('a server killed mid-delivery leaves nothing undelivered (3 trials)', async (t) => {
+    test(`a server killed mid-delivery leaves nothing undelivered (${TRIALS} trials)`, async (t) => {
       receiver.received.length = 0;
       const id = await subscribe();
       receiver.delayMs = 300;
       let expected = 0;
       let duplicates = 0;
-      for (let trial = 0; trial < 3; trial++) {
+      for (let trial = 0; trial < TRIALS; trial++) {
         const before = receiver.received.length;
         const sent = events(30);
         expected += sent.length;
@@ -195,9 +197,14 @@ describe(
       receiver.delayMs = 0;
       await new Promise((r) => setTimeout(r, LEASE_MS + 500));
       const got = counts(id);
+      const delivered = [...got.values()].reduce((sum, n) => sum + n, 0);
+      duplicates = delivered - got.size;
+      t.diagnostic(
+        `crash trials: ${TRIALS} kills -9 mid-delivery, ${expected} events accepted before the kills, ` +
+          `${got.size} delivered at least once, ${expected - got.size} lost, ${duplicates} duplicate deliveries ` +
+          `(${delivered} requests in all)`,
+      );
       assert.equal(got.size, expected);
-      duplicates = [...got.values()].reduce((sum, n) => sum + n - 1, 0);
-      t.diagnostic(`${expected} notifications over 3 kills: ${duplicates} delivered more than once (at-least-once)`);
     });
   },
 );
