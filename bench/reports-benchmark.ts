@@ -1,7 +1,7 @@
 // Times every report over the last 30 days and the whole range of a seeded database (SQLite file or
 // postgres://…), cold (first run on a newly opened store) and warm (median of the next runs), and DuckDB computing
-// the same figures from the Parquet export of that database in the same run; then the cost of the report columns
-// and their covering index to ingest (records/s of upserts into a fresh SQLite store with and without the index).
+// the same figures from the Parquet export of that database in the same run; then the cost of the report rollup to
+// ingest (records/s of upserts into a fresh SQLite store with and without the triggers that maintain it).
 // Prints a Markdown section for docs/benchmarks.md. Not a test.
 //
 //   node --import tsx bench/reports-benchmark.ts --db bench/out/reports-1m.db --parquet bench/out/reports-1m.parquet
@@ -29,6 +29,8 @@ const { values } = parseArgs({
     parquet: { type: 'string' },
     runs: { type: 'string', default: String(WARM_RUNS) },
     'skip-ringlog': { type: 'boolean', default: false },
+    /** Only these reports (comma-separated, e.g. durations,contacts,reconcile); default every one. */
+    only: { type: 'string' },
     /** Records upserted in the ingest comparison (0: skip it). */
     import: { type: 'string', default: '50000' },
     'import-rounds': { type: 'string', default: '3' },
@@ -156,7 +158,10 @@ function duckSql(report: string, from: number, to: number, users: string[], queu
   }
 }
 
-const REPORTS = ['volume', 'outcomes', 'durations', 'agents', 'queues', 'queue-members', 'contacts'];
+const ONLY = values.only?.split(',') ?? null;
+const REPORTS = ['volume', 'outcomes', 'durations', 'agents', 'queues', 'queue-members', 'contacts'].filter(
+  (r) => !ONLY || ONLY.includes(r),
+);
 
 async function main() {
   const info = describeRun();
@@ -206,6 +211,7 @@ async function main() {
       const duck = d ? `${d.cold.toFixed(0)} | ${d.warm.toFixed(0)} | ${(r.warm / d.warm).toFixed(1)}×` : '– | – | –';
       out(`| ${report} | ${range.label} | ${r.rows} | ${r.cold.toFixed(0)} | ${r.warm.toFixed(0)} | ${duck} |`);
     }
+    if (ONLY && !ONLY.includes('reconcile')) continue;
     // Reconciliation: 1,000 calls of another source against the range.
     const external: ExternalCall[] = lastDay
       .filter((_, i) => i % 7 === 0)
@@ -232,16 +238,16 @@ async function main() {
       `Ingest: ${importRecords.toLocaleString('en-US')} generated records upserted (batches of 1,000) into a fresh SQLite store`,
     );
     out('');
-    out('| round | with report index rec/s | without rec/s | cost |');
+    out('| round | with report rollup rec/s | without rec/s | cost |');
     out('|---|---:|---:|---:|');
     const records = sampleRecords(importRecords);
     const ratios: number[] = [];
     for (let round = 1; round <= Number(values['import-rounds']); round++) {
-      const withIndex = await importRate(records, true);
+      const withRollup = await importRate(records, true);
       const without = await importRate(records, false);
-      ratios.push(without / withIndex - 1);
+      ratios.push(without / withRollup - 1);
       out(
-        `| ${round} | ${withIndex.toFixed(0)} | ${without.toFixed(0)} | ${((without / withIndex - 1) * 100).toFixed(1)}% |`,
+        `| ${round} | ${withRollup.toFixed(0)} | ${without.toFixed(0)} | ${((without / withRollup - 1) * 100).toFixed(1)}% |`,
       );
     }
     out(`| median | | | ${(median(ratios) * 100).toFixed(1)}% |`);
@@ -268,14 +274,18 @@ function sampleRecords(n: number): CallLogRecord[] {
 }
 
 /**
- * Records/s of upserting `records` into a fresh SQLite file. The report columns are written with every row either
- * way (they are part of the row); `index` keeps their covering index call_log_report, the structure they add.
+ * Records/s of upserting `records` into a fresh SQLite file. The report columns and their covering index are
+ * written either way; `rollup` keeps the triggers that maintain report_rollup (report-rollup.ts), what the
+ * rollup adds to every write.
  */
-async function importRate(records: CallLogRecord[], index: boolean): Promise<number> {
+async function importRate(records: CallLogRecord[], rollup: boolean): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlog-reports-import-'));
   const store = await openStore(join(dir, 'import.db'));
   try {
-    if (!index) await sql`drop index call_log_report`.execute((store as KyselyStore).db);
+    if (!rollup) {
+      const { db } = store as KyselyStore;
+      for (const t of ['insert', 'update', 'delete']) await sql.raw(`drop trigger report_rollup_${t}`).execute(db);
+    }
     const t = performance.now();
     for (let i = 0; i < records.length; i += 1000) await store.upsertRecords(records.slice(i, i + 1000));
     return records.length / ((performance.now() - t) / 1000);

@@ -428,6 +428,20 @@ for (const backend of await backends()) {
       );
     });
 
+    it('a period starting and ending inside an hour adds its partial hours to its whole hours and days', async () => {
+      // Reports read whole days and hours from the rollup and the partial hours from the records.
+      const start = from + 3 * DAY + 37 * 60_000 + 12_345;
+      const end = from + 9 * DAY + 13 * 3_600_000 + 59 * 60_000 + 1;
+      const scope: Scope = { from: start, to: end, log: null, clock };
+      const res = await run({ report: 'outcomes', from: iso(start), to: iso(end) });
+      assert.deepEqual(res.rows, [bruteOutcomes(inScope(records, scope))]);
+      const hours = await run({ report: 'volume', by: 'hour', from: iso(start), to: iso(end) });
+      assert.equal(
+        hours.rows.reduce((n, r) => n + Number(r.calls), 0),
+        inScope(records, scope).length,
+      );
+    });
+
     it('late updates, deletions and retention are reflected', async () => {
       // A late update: a company record's answered call becomes a missed one (newer lastModifiedTime).
       const target = records.find((r) => r.extensionId === null && r.direction === 'Inbound' && answered(r))!;
