@@ -1,19 +1,14 @@
 // Times every report over the last 30 days and the whole range of a seeded database (SQLite file or
 // postgres://…), cold (first run on a newly opened store) and warm (median of the next runs), and DuckDB computing
-// the same figures from the Parquet export of that database in the same run; then the cost of the report rollup to
-// ingest (records/s of upserts into a fresh SQLite store with and without the triggers that maintain it).
+// the same figures from the Parquet export of that database in the same run (the cost of what reports maintain on
+// write: bench/upsert-cost.ts).
 // Prints a Markdown section for docs/benchmarks.md. Not a test.
 //
 //   node --import tsx bench/reports-benchmark.ts --db bench/out/reports-1m.db --parquet bench/out/reports-1m.parquet
-//   node --import tsx bench/reports-benchmark.ts --db postgres://postgres@127.0.0.1:5432/ringlog_10m --import 0
+//   node --import tsx bench/reports-benchmark.ts --db postgres://postgres@127.0.0.1:5432/ringlog_10m
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import type { CallLogRecord } from '../src/domain/index.ts';
-import { generateCompany, generateTraffic } from '../src/generator/index.ts';
 import { KyselyStore } from '../src/store/kysely-store.ts';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { parseReportRequest, runReport, type ExternalCall } from '../src/reports/index.ts';
@@ -31,9 +26,6 @@ const { values } = parseArgs({
     'skip-ringlog': { type: 'boolean', default: false },
     /** Only these reports (comma-separated, e.g. durations,contacts,reconcile); default every one. */
     only: { type: 'string' },
-    /** Records upserted in the ingest comparison (0: skip it). */
-    import: { type: 'string', default: '50000' },
-    'import-rounds': { type: 'string', default: '3' },
   },
 });
 if (!values.db) throw new Error('usage: --db DB [--parquet FILE.parquet] [--runs N]');
@@ -231,68 +223,7 @@ async function main() {
       `| reconcile (1,000 file calls) | ${range.label} | ${r.rows} | ${r.cold.toFixed(0)} | ${r.warm.toFixed(0)} | – | – | – |`,
     );
   }
-  const importRecords = Number(values.import);
-  if (importRecords > 0) {
-    out('');
-    out(
-      `Ingest: ${importRecords.toLocaleString('en-US')} generated records upserted (batches of 1,000) into a fresh SQLite store`,
-    );
-    out('');
-    out('| round | with report rollup rec/s | without rec/s | cost |');
-    out('|---|---:|---:|---:|');
-    const records = sampleRecords(importRecords);
-    const ratios: number[] = [];
-    for (let round = 1; round <= Number(values['import-rounds']); round++) {
-      const withRollup = await importRate(records, true);
-      const without = await importRate(records, false);
-      ratios.push(without / withRollup - 1);
-      out(
-        `| ${round} | ${withRollup.toFixed(0)} | ${without.toFixed(0)} | ${((without / withRollup - 1) * 100).toFixed(1)}% |`,
-      );
-    }
-    out(`| median | | | ${(median(ratios) * 100).toFixed(1)}% |`);
-  }
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-/** About `n` generated records (company and extension logs), as the seed writes them. */
-function sampleRecords(n: number): CallLogRecord[] {
-  const options = {
-    seed: 3,
-    extensions: 50,
-    days: 3,
-    callsPerDay: Math.ceil(n / 3 / 117),
-    endTime: Date.UTC(2026, 9, 1),
-  };
-  const company = generateCompany(options);
-  const out: CallLogRecord[] = [];
-  for (const batch of generateTraffic(company, options)) {
-    out.push(...batch.records);
-    if (out.length >= n) break;
-  }
-  return out.slice(0, n);
-}
-
-/**
- * Records/s of upserting `records` into a fresh SQLite file. The report columns and their covering index are
- * written either way; `rollup` keeps the triggers that maintain report_rollup (report-rollup.ts), what the
- * rollup adds to every write.
- */
-async function importRate(records: CallLogRecord[], rollup: boolean): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'ringlog-reports-import-'));
-  const store = await openStore(join(dir, 'import.db'));
-  try {
-    if (!rollup) {
-      const { db } = store as KyselyStore;
-      for (const t of ['insert', 'update', 'delete']) await sql.raw(`drop trigger report_rollup_${t}`).execute(db);
-    }
-    const t = performance.now();
-    for (let i = 0; i < records.length; i += 1000) await store.upsertRecords(records.slice(i, i + 1000));
-    return records.length / ((performance.now() - t) / 1000);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 await main();

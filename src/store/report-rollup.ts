@@ -1,7 +1,9 @@
 // Per-hour and per-day counts and sums of the live records of each log by kind (direction, type, result, action,
-// transferred): table report_rollup, kept by triggers on call_log in the very statement that inserts, updates,
-// soft-deletes or purges a record, so whatever path wrote it (upsert, import, sync, the session assembler,
-// deletion, retention) the rollup is never stale. A report that groups and filters only by those columns reads a
+// transferred): table report_rollup, changed in the transaction that inserts, updates, soft-deletes or purges a
+// record, so whatever path wrote it (upsert, import, sync, the session assembler, deletion, retention) the rollup
+// is never stale. PostgreSQL: a row trigger on call_log. SQLite: the bulk writer (record-writers.ts) and the soft
+// delete (kysely-store.ts) add up their changes (RollupDeltas), and a delete trigger covers purges; any new code
+// that updates call_log's rollup columns on SQLite must do the same. A report that groups and filters only by those columns reads a
 // period's whole days and hours from it (a few thousand rows instead of every record) and only its partial hours
 // from the records (migration 0011-report-rollup, report-store.ts).
 
@@ -28,11 +30,19 @@ const KEY = [
 ];
 const SUMS = ['n', 'duration_ms', 'talk_ms', 'answer_ms'];
 /** The call_log columns the rollup reads: an update touching none of them leaves it alone. */
-const READ = ['extension_id', 'start_time', 'deleted', 'direction', 'type', 'result', 'action', 'transferred'].concat([
+const READ = [
+  'extension_id',
+  'start_time',
+  'deleted',
+  'direction',
+  'type',
+  'result',
+  'action',
+  'transferred',
   'duration_ms',
   'talk_ms',
   'answer_ms',
-]);
+] as const;
 
 /** Adds (sign 1) or removes (sign -1) the record `ref` (new or old) to its period of each grain, if it is live. */
 function apply(ref: 'new' | 'old', sign: 1 | -1): string {
@@ -57,6 +67,57 @@ function apply(ref: 'new' | 'old', sign: 1 | -1): string {
       where ${ref}.deleted = 0 on conflict (${KEY.join(', ')}) do update set ${sums};`;
   }).join('\n');
 }
+
+/** The rollup columns of a call_log row. */
+export interface RollupSource {
+  account_id: string;
+  extension_id: string;
+  start_time: number;
+  deleted: number;
+  direction: string;
+  type: string;
+  result: string;
+  action: string;
+  transferred: number;
+  duration_ms: number;
+  talk_ms: number;
+  answer_ms: number | null;
+}
+
+/** The call_log columns a RollupSource reads. */
+export const ROLLUP_SOURCE_COLUMNS = [...READ, 'account_id'] as const satisfies readonly (keyof RollupSource)[];
+
+/** Changes to rollup rows, added up in memory over a batch of writes and applied at its end (SQLite writers). */
+export class RollupDeltas {
+  private readonly rows = new Map<string, unknown[]>();
+
+  /** Adds (sign 1) or removes (sign -1) a record, if live, to its period of each grain. */
+  add(r: RollupSource, sign: 1 | -1): void {
+    if (Number(r.deleted) !== 0) return;
+    for (const grain of GRAINS) {
+      const start = r.start_time - (r.start_time % grain);
+      const key = [r.account_id, r.extension_id, grain, start, r.direction, r.type, r.result, r.action, r.transferred];
+      const id = JSON.stringify(key);
+      let row = this.rows.get(id);
+      if (!row) this.rows.set(id, (row = [...key, 0, 0, 0, 0]));
+      (row[9] as number) += sign;
+      (row[10] as number) += sign * r.duration_ms;
+      (row[11] as number) += sign * r.talk_ms;
+      (row[12] as number) += sign * (r.answer_ms ?? 0);
+    }
+  }
+
+  /** Each changed rollup row: its key in KEY order, then n, duration, talk and answer changes. */
+  *changes(): Generator<unknown[]> {
+    for (const row of this.rows.values()) if (row.slice(9).some((v) => v !== 0)) yield row;
+    this.rows.clear();
+  }
+}
+
+/** The statement that applies one RollupDeltas change (parameters in its order). */
+export const APPLY_ROLLUP_CHANGE = `insert into report_rollup (${[...KEY, ...SUMS].join(', ')})
+  values (${[...KEY, ...SUMS].map(() => '?').join(', ')})
+  on conflict (${KEY.join(', ')}) do update set ${SUMS.map((c) => `${c} = report_rollup.${c} + excluded.${c}`).join(', ')}`;
 
 /** Creates report_rollup, fills it from the stored records and installs the triggers that keep it. */
 export async function createReportRollup(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
@@ -90,23 +151,15 @@ export async function createReportRollup(db: Kysely<unknown>, dialect: Dialect):
       )
       .execute(db);
   }
-  const distinct = dialect === 'postgres' ? 'is distinct from' : 'is not';
-  const changed = READ.map((c) => `old.${c} ${distinct} new.${c}`).join(' or ');
   if (dialect === 'sqlite') {
-    await sql
-      .raw(`create trigger report_rollup_insert after insert on call_log for each row begin ${apply('new', 1)} end`)
-      .execute(db);
+    // Writes and soft deletes keep it in their own code (record-writers.ts, kysely-store.ts): an insert or update
+    // trigger made every upsert about twice as costly. A delete trigger costs an upsert nothing and catches every purge.
     await sql
       .raw(`create trigger report_rollup_delete after delete on call_log for each row begin ${apply('old', -1)} end`)
       .execute(db);
-    await sql
-      .raw(
-        `create trigger report_rollup_update after update of ${READ.join(', ')} on call_log for each row
-        when ${changed} begin ${apply('old', -1)} ${apply('new', 1)} end`,
-      )
-      .execute(db);
     return;
   }
+  const changed = READ.map((c) => `old.${c} is distinct from new.${c}`).join(' or ');
   await sql
     .raw(
       `create function report_rollup_apply() returns trigger language plpgsql as $$
