@@ -7,7 +7,8 @@
 // period's whole days and hours from it (a few thousand rows instead of every record) and only its partial hours
 // from the records (migration 0011-report-rollup, report-store.ts).
 
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
+import type { Database } from './schema.ts';
 import type { Dialect } from './migrations.ts';
 import type { AggregateQuery, FactDim } from './report-store.ts';
 
@@ -239,4 +240,39 @@ export function rollupPlan(q: AggregateQuery): RollupPlan | null {
   };
   cover(q.dateFrom, q.dateTo + 1, 0);
   return plan;
+}
+
+/**
+ * SQLite: the rollup changes of upserting `rows` (each inserted, or replacing the stored record when its
+ * last_modified is newer: the upsert's rule), applied inside `trx`. Call it before the upsert.
+ */
+export async function rollupUpsert(
+  trx: Kysely<Database>,
+  rows: readonly (RollupSource & { id: string; last_modified: number })[],
+): Promise<void> {
+  const deltas = new RollupDeltas();
+  for (let i = 0; i < rows.length; i += 500) {
+    const part = rows.slice(i, i + 500);
+    const stored = new Map<string, RollupSource & { last_modified: number }>();
+    for (const account of new Set(part.map((r) => r.account_id))) {
+      const found = await trx
+        .selectFrom('call_log')
+        .select([...ROLLUP_SOURCE_COLUMNS, 'id', 'last_modified'])
+        .where('account_id', '=', account)
+        .where(
+          'id',
+          'in',
+          part.filter((r) => r.account_id === account).map((r) => r.id),
+        )
+        .execute();
+      for (const f of found) stored.set(`${account} ${f.id}`, { ...f, last_modified: Number(f.last_modified) });
+    }
+    for (const row of part) {
+      const before = stored.get(`${row.account_id} ${row.id}`);
+      if (before && !(row.last_modified > before.last_modified)) continue;
+      if (before) deltas.add(before, -1);
+      deltas.add(row, 1);
+    }
+  }
+  for (const change of deltas.changes()) await trx.executeQuery(CompiledQuery.raw(APPLY_ROLLUP_CHANGE, change));
 }
