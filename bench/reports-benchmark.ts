@@ -1,19 +1,14 @@
 // Times every report over the last 30 days and the whole range of a seeded database (SQLite file or
 // postgres://…), cold (first run on a newly opened store) and warm (median of the next runs), and DuckDB computing
-// the same figures from the Parquet export of that database in the same run; then the cost of the report columns
-// and their covering index to ingest (records/s of upserts into a fresh SQLite store with and without the index).
+// the same figures from the Parquet export of that database in the same run (the cost of what reports maintain on
+// write: bench/upsert-cost.ts).
 // Prints a Markdown section for docs/benchmarks.md. Not a test.
 //
 //   node --import tsx bench/reports-benchmark.ts --db bench/out/reports-1m.db --parquet bench/out/reports-1m.parquet
-//   node --import tsx bench/reports-benchmark.ts --db postgres://postgres@127.0.0.1:5432/ringlog_10m --import 0
+//   node --import tsx bench/reports-benchmark.ts --db postgres://postgres@127.0.0.1:5432/ringlog_10m
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import type { CallLogRecord } from '../src/domain/index.ts';
-import { generateCompany, generateTraffic } from '../src/generator/index.ts';
 import { KyselyStore } from '../src/store/kysely-store.ts';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { parseReportRequest, runReport, type ExternalCall } from '../src/reports/index.ts';
@@ -29,9 +24,8 @@ const { values } = parseArgs({
     parquet: { type: 'string' },
     runs: { type: 'string', default: String(WARM_RUNS) },
     'skip-ringlog': { type: 'boolean', default: false },
-    /** Records upserted in the ingest comparison (0: skip it). */
-    import: { type: 'string', default: '50000' },
-    'import-rounds': { type: 'string', default: '3' },
+    /** Only these reports (comma-separated, e.g. durations,contacts,reconcile); default every one. */
+    only: { type: 'string' },
   },
 });
 if (!values.db) throw new Error('usage: --db DB [--parquet FILE.parquet] [--runs N]');
@@ -156,7 +150,10 @@ function duckSql(report: string, from: number, to: number, users: string[], queu
   }
 }
 
-const REPORTS = ['volume', 'outcomes', 'durations', 'agents', 'queues', 'queue-members', 'contacts'];
+const ONLY = values.only?.split(',') ?? null;
+const REPORTS = ['volume', 'outcomes', 'durations', 'agents', 'queues', 'queue-members', 'contacts'].filter(
+  (r) => !ONLY || ONLY.includes(r),
+);
 
 async function main() {
   const info = describeRun();
@@ -206,6 +203,7 @@ async function main() {
       const duck = d ? `${d.cold.toFixed(0)} | ${d.warm.toFixed(0)} | ${(r.warm / d.warm).toFixed(1)}×` : '– | – | –';
       out(`| ${report} | ${range.label} | ${r.rows} | ${r.cold.toFixed(0)} | ${r.warm.toFixed(0)} | ${duck} |`);
     }
+    if (ONLY && !ONLY.includes('reconcile')) continue;
     // Reconciliation: 1,000 calls of another source against the range.
     const external: ExternalCall[] = lastDay
       .filter((_, i) => i % 7 === 0)
@@ -225,64 +223,7 @@ async function main() {
       `| reconcile (1,000 file calls) | ${range.label} | ${r.rows} | ${r.cold.toFixed(0)} | ${r.warm.toFixed(0)} | – | – | – |`,
     );
   }
-  const importRecords = Number(values.import);
-  if (importRecords > 0) {
-    out('');
-    out(
-      `Ingest: ${importRecords.toLocaleString('en-US')} generated records upserted (batches of 1,000) into a fresh SQLite store`,
-    );
-    out('');
-    out('| round | with report index rec/s | without rec/s | cost |');
-    out('|---|---:|---:|---:|');
-    const records = sampleRecords(importRecords);
-    const ratios: number[] = [];
-    for (let round = 1; round <= Number(values['import-rounds']); round++) {
-      const withIndex = await importRate(records, true);
-      const without = await importRate(records, false);
-      ratios.push(without / withIndex - 1);
-      out(
-        `| ${round} | ${withIndex.toFixed(0)} | ${without.toFixed(0)} | ${((without / withIndex - 1) * 100).toFixed(1)}% |`,
-      );
-    }
-    out(`| median | | | ${(median(ratios) * 100).toFixed(1)}% |`);
-  }
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-/** About `n` generated records (company and extension logs), as the seed writes them. */
-function sampleRecords(n: number): CallLogRecord[] {
-  const options = {
-    seed: 3,
-    extensions: 50,
-    days: 3,
-    callsPerDay: Math.ceil(n / 3 / 117),
-    endTime: Date.UTC(2026, 9, 1),
-  };
-  const company = generateCompany(options);
-  const out: CallLogRecord[] = [];
-  for (const batch of generateTraffic(company, options)) {
-    out.push(...batch.records);
-    if (out.length >= n) break;
-  }
-  return out.slice(0, n);
-}
-
-/**
- * Records/s of upserting `records` into a fresh SQLite file. The report columns are written with every row either
- * way (they are part of the row); `index` keeps their covering index call_log_report, the structure they add.
- */
-async function importRate(records: CallLogRecord[], index: boolean): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'ringlog-reports-import-'));
-  const store = await openStore(join(dir, 'import.db'));
-  try {
-    if (!index) await sql`drop index call_log_report`.execute((store as KyselyStore).db);
-    const t = performance.now();
-    for (let i = 0; i < records.length; i += 1000) await store.upsertRecords(records.slice(i, i + 1000));
-    return records.length / ((performance.now() - t) / 1000);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 await main();

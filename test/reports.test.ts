@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CallLogLeg, CallLogRecord, Extension } from '../src/domain/index.ts';
 import { generateCompany, generateTraffic, type GeneratedCompany } from '../src/generator/index.ts';
 import { runReport, parseReportRequest, type ReportRow, LocalClock } from '../src/reports/index.ts';
-import { openStore, type Store } from '../src/store/index.ts';
+import { openStore, TelephonyStore, type Store } from '../src/store/index.ts';
 import { backends, createTestDatabase, type TestDatabase } from './support/backends.ts';
 
 const DAY = 86_400_000;
@@ -428,6 +428,20 @@ for (const backend of await backends()) {
       );
     });
 
+    it('a period starting and ending inside an hour adds its partial hours to its whole hours and days', async () => {
+      // Reports read whole days and hours from the rollup and the partial hours from the records.
+      const start = from + 3 * DAY + 37 * 60_000 + 12_345;
+      const end = from + 9 * DAY + 13 * 3_600_000 + 59 * 60_000 + 1;
+      const scope: Scope = { from: start, to: end, log: null, clock };
+      const res = await run({ report: 'outcomes', from: iso(start), to: iso(end) });
+      assert.deepEqual(res.rows, [bruteOutcomes(inScope(records, scope))]);
+      const hours = await run({ report: 'volume', by: 'hour', from: iso(start), to: iso(end) });
+      assert.equal(
+        hours.rows.reduce((n, r) => n + Number(r.calls), 0),
+        inScope(records, scope).length,
+      );
+    });
+
     it('late updates, deletions and retention are reflected', async () => {
       // A late update: a company record's answered call becomes a missed one (newer lastModifiedTime).
       const target = records.find((r) => r.extensionId === null && r.direction === 'Inbound' && answered(r))!;
@@ -451,6 +465,21 @@ for (const backend of await backends()) {
       await store.purgeLog({ accountId, extensionId: null }, from + 2 * DAY, 100_000);
       records = records.filter((r) => !(r.extensionId === null && r.startTime < from + 2 * DAY));
 
+      await checkAll();
+    });
+
+    it('records the session assembler writes (a new one, a late update) are reflected', async () => {
+      const tables = new TelephonyStore(store);
+      const target = records.find((r) => r.extensionId === null && r.direction === 'Inbound' && answered(r))!;
+      const updated: CallLogRecord = {
+        ...target,
+        result: 'Missed',
+        legs: target.legs.map((l) => ({ ...l, result: l.master ? 'Missed' : l.result })),
+        lastModifiedTime: target.lastModifiedTime + 120_000,
+      };
+      const fresh: CallLogRecord = { ...target, id: `${target.id}9` };
+      await tables.transaction((trx) => tables.writeRecords(trx, [updated, fresh], [], END));
+      records = [...records.map((r) => (r.id === target.id ? updated : r)), fresh];
       await checkAll();
     });
 

@@ -297,10 +297,8 @@ async function compute(
       return outcomesReport(await reports.aggregate({ ...q, by: [...byDim(req.by), ...kinds] }), ctx);
     case 'durations': {
       const by = byDim(req.by);
-      const [talk, wait, duration, keys] = await Promise.all([
-        reports.percentiles({ ...q, by }, 'talk', DURATION_PERCENTILES),
-        reports.percentiles({ ...q, by }, 'wait', DURATION_PERCENTILES),
-        reports.percentiles({ ...q, by }, 'duration', DURATION_PERCENTILES),
+      const [[talk, wait, duration], keys] = await Promise.all([
+        reports.percentiles({ ...q, by }, ['talk', 'wait', 'duration'], DURATION_PERCENTILES),
         by.length ? reports.aggregate({ ...q, by }) : Promise.resolve([]),
       ]);
       const key = by[0];

@@ -1,6 +1,6 @@
 // The Store written once over Kysely; the SQLite and PostgreSQL stores differ only in how they connect.
 
-import { sql, type Compilable, type CompiledQuery, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Insertable, type Kysely, type Selectable } from 'kysely';
 import {
   countRequest,
   markDeletedJson,
@@ -21,6 +21,7 @@ import { EventLog } from './event-log.ts';
 import { hashClientSecret } from './client-secret.ts';
 import { SecurityStore } from './security-store.ts';
 import { ReportStore } from './report-store.ts';
+import { APPLY_ROLLUP_CHANGE, ROLLUP_SOURCE_COLUMNS, RollupDeltas } from './report-rollup.ts';
 import { OperatorQueries } from './operator-queries.ts';
 import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 import { listParameters, listShape, sameValues } from './list-query-shape.ts';
@@ -535,7 +536,7 @@ export class KyselyStore implements Store {
     for (;;) {
       const rows = await this.db
         .selectFrom('call_log')
-        .select(['id', 'simple_json', 'detailed_json'])
+        .select(['id', 'simple_json', 'detailed_json', ...ROLLUP_SOURCE_COLUMNS])
         .where('account_id', '=', accountId)
         .where('extension_id', '=', extensionId)
         .where('start_time', '<', before)
@@ -544,6 +545,12 @@ export class KyselyStore implements Store {
         .execute();
       if (!rows.length) return deleted;
       await this.db.transaction().execute(async (trx) => {
+        // PostgreSQL's trigger takes them out of the report rollup; on SQLite this does (report-rollup.ts).
+        if (this.dialect === 'sqlite') {
+          const deltas = new RollupDeltas();
+          for (const row of rows) deltas.add(row, -1);
+          for (const change of deltas.changes()) await trx.executeQuery(CompiledQuery.raw(APPLY_ROLLUP_CHANGE, change));
+        }
         for (const row of rows) {
           await trx
             .updateTable('call_log')

@@ -3,6 +3,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
 import { hardening } from './hardening-migration.ts';
+import { createReportRollup } from './report-rollup.ts';
 import { callFacts, fromWire, withBase } from '../domain/index.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -579,6 +580,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0008-reports': reports(dialect),
         '0009-authorization-codes': authorizationCodes(dialect),
         '0010-live-ingest': liveIngest(dialect),
+        '0011-report-rollup': { up: (db) => createReportRollup(db, dialect) },
       });
     },
   };

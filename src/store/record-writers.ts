@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { PreparedRecord } from './call-log-row.ts';
 import type { CallLogTable, Database as Schema } from './schema.ts';
+import { APPLY_ROLLUP_CHANGE, ROLLUP_SOURCE_COLUMNS, RollupDeltas, type RollupSource } from './report-rollup.ts';
 
 /** Writes rows, at most one per (account_id, id), in one transaction, stamped `changed_at`. */
 export type RecordWriter = (rows: PreparedRecord[], changedAt: number) => Promise<void>;
@@ -69,22 +70,35 @@ export function sqliteRecordWriter(db: Kysely<Schema>, sqlite: Database.Database
   const upsert = sqlite.prepare(
     `INSERT INTO call_log (${CALL_LOG_COLUMNS.join(', ')}) VALUES (${CALL_LOG_COLUMNS.map(() => '?').join(', ')}) ${onConflict}`,
   );
+  // The report rollup is kept here rather than by row triggers: on SQLite an insert or update trigger on
+  // call_log made every upsert about twice as costly (docs/benchmarks.md, report rollup).
+  const stored = sqlite.prepare<[string, string], RollupSource>(
+    `SELECT ${ROLLUP_SOURCE_COLUMNS.join(', ')} FROM call_log WHERE account_id = ? AND id = ?`,
+  );
+  const applyRollup = sqlite.prepare(APPLY_ROLLUP_CHANGE);
   const values = new Array<unknown>(CALL_LOG_COLUMNS.length);
-  const writeSome = (rows: PreparedRecord[], from: number, to: number) => {
+  const writeSome = (rows: PreparedRecord[], from: number, to: number, deltas: RollupDeltas) => {
     for (let r = from; r < to; r++) {
-      for (let i = 0; i < PREPARED_COLUMNS.length; i++) values[i] = rows[r][PREPARED_COLUMNS[i]];
-      upsert.run(values);
+      const row = rows[r];
+      for (let i = 0; i < PREPARED_COLUMNS.length; i++) values[i] = row[PREPARED_COLUMNS[i]];
+      const before = stored.get(row.account_id, row.id);
+      // No change when the stored record is as new or newer (the upsert's WHERE).
+      if (upsert.run(values).changes === 0) continue;
+      if (before) deltas.add(before, -1);
+      deltas.add(row, 1);
     }
   };
   return (rows, changedAt) =>
     db.connection().execute(async () => {
       values[PREPARED_COLUMNS.length] = changedAt;
+      const deltas = new RollupDeltas();
       sqlite.exec('BEGIN');
       try {
         for (let from = 0; from < rows.length; from += SQLITE_ROWS_PER_TURN) {
           if (from > 0) await nextTurn();
-          writeSome(rows, from, Math.min(rows.length, from + SQLITE_ROWS_PER_TURN));
+          writeSome(rows, from, Math.min(rows.length, from + SQLITE_ROWS_PER_TURN), deltas);
         }
+        for (const change of deltas.changes()) applyRollup.run(change);
         sqlite.exec('COMMIT');
       } catch (err) {
         if (sqlite.inTransaction) sqlite.exec('ROLLBACK');

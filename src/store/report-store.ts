@@ -1,10 +1,12 @@
 // What reports read from the store: the report columns of the live (not deleted) records of some logs in a time
 // range (covering index call_log_report, migration 0008-reports), aggregated in SQL — grouped counts and sums,
-// nearest-rank percentiles — so only groups leave the database. Reconciliation alone reads records.
+// nearest-rank percentiles — so only groups leave the database; counts and sums by kind come from the per-hour and
+// per-day rollup for the whole hours of a period (report-rollup.ts). Reconciliation alone reads records.
 
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Dialect } from './migrations.ts';
+import { rollupPlan } from './report-rollup.ts';
 
 /** The logs and time range a report reads. */
 export interface FactQuery {
@@ -269,21 +271,43 @@ const NUMBER_DIMS = new Set<FactDim>(['bucket']);
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
+/** Adds up the groups of the parts of a period that have the same dimensions (no extremes: see rollupPlan). */
+function mergeGroups(by: readonly FactDim[], groups: FactGroup[]): FactGroup[] {
+  const merged = new Map<string, FactGroup>();
+  for (const g of groups) {
+    const key = JSON.stringify(by.map((d) => g[d] ?? null));
+    const m = merged.get(key);
+    if (!m) {
+      merged.set(key, { ...g });
+      continue;
+    }
+    m.n += g.n;
+    m.durationMs += g.durationMs;
+    m.talkMs += g.talkMs;
+    m.answerMs += g.answerMs;
+    m.inSlaCount += g.inSlaCount;
+    m.billable += g.billable;
+    m.inboundCount += g.inboundCount;
+    m.answeredCount += g.answeredCount;
+  }
+  return [...merged.values()];
+}
+
 export class ReportStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
   ) {}
 
-  /** The WHERE of a query: its logs, range and filters. */
-  private where(q: AggregateQuery): RawBuilder<SqlBool> {
+  /** The WHERE of a query: its logs, range and filters; on the live records, or on the rollup rows of a grain. */
+  private where(q: AggregateQuery, grain: number | null = null): RawBuilder<SqlBool> {
     const logs = q.logs.map((l) => l ?? '');
     const parts: Expression<SqlBool>[] = [
       sql`account_id = ${q.accountId}`,
       logs.length === 1 ? sql`extension_id = ${logs[0]}` : sql`extension_id in (${sql.join(logs)})`,
       sql`start_time >= ${q.dateFrom}`,
       sql`start_time <= ${q.dateTo}`,
-      sql`deleted = 0`,
+      grain === null ? sql`deleted = 0` : sql`grain = ${int(grain)}`,
     ];
     const within = (col: string, list: readonly string[] | undefined) => {
       if (list) parts.push(list.length ? sql`${sql.ref(col)} in (${sql.join([...list])})` : sql`1 = 0`);
@@ -335,14 +359,30 @@ export class ReportStore {
     return sql`${sql.join(parts, sql` and `)}`;
   }
 
-  /** The query's records grouped by `q.by`, counted and summed in SQL. */
+  /**
+   * The query's records grouped by `q.by`, counted and summed in SQL: the whole days and hours of its period from
+   * the rollup (report-rollup.ts) when it keeps all the query asks for, the rest from the records.
+   */
   async aggregate(q: AggregateQuery): Promise<FactGroup[]> {
     if (!q.logs.length) return [];
+    const plan = rollupPlan(q);
+    if (!plan || !(plan.rollups.length + plan.records.length)) return this.aggregateFrom(q, null);
+    const parts = await Promise.all([
+      ...plan.rollups.map((r) => this.aggregateFrom({ ...q, dateFrom: r.from, dateTo: r.to - 1 }, r.grain)),
+      ...plan.records.map((r) => this.aggregateFrom({ ...q, dateFrom: r.from, dateTo: r.to - 1 }, null)),
+    ]);
+    return mergeGroups(q.by ?? [], parts.flat());
+  }
+
+  /** Groups and measures of the live records (grain null) or of the rollup rows of a grain. */
+  private async aggregateFrom(q: AggregateQuery, grain: number | null): Promise<FactGroup[]> {
     const by = q.by ?? [];
     const dims = by.map((d) => dimension(d, q));
     const selected = by.map((_d, i) => sql`${dims[i]} as ${sql.ref(`d${i}`)}`);
+    // A rollup row stands for n records, its answer_ms is already a sum of answer offsets or 0.
+    const one = grain === null ? sql`1` : sql`n`;
     const measures: RawBuilder<unknown>[] = [
-      sql`count(*) as n`,
+      grain === null ? sql`count(*) as n` : sql`sum(n) as n`,
       sql`sum(duration_ms) as duration`,
       sql`sum(talk_ms) as talk`,
       sql`sum(coalesce(answer_ms, 0)) as answer`,
@@ -364,8 +404,8 @@ export class ReportStore {
     }
     if (q.tallies) {
       measures.push(
-        sql`sum(case when direction = 'Inbound' then 1 else 0 end) as inbound`,
-        sql`sum(case when ${ANSWERED} then 1 else 0 end) as answered`,
+        sql`sum(case when direction = 'Inbound' then ${one} else 0 end) as inbound`,
+        sql`sum(case when ${ANSWERED} then ${one} else 0 end) as answered`,
       );
     }
     if (q.extremes) {
@@ -381,9 +421,11 @@ export class ReportStore {
     const groupBy = dims.length ? sql` group by ${sql.join(dims.map((_, i) => sql.raw(String(i + 1))))}` : sql``;
     const query = sql<
       Record<string, unknown>
-    >`select ${sql.join([...selected, ...measures])} from call_log where ${this.where(q)}${groupBy}`;
+    >`select ${sql.join([...selected, ...measures])} from ${sql.table(grain === null ? 'call_log' : 'report_rollup')} where ${this.where(q, grain)}${groupBy}`;
     const { rows } = await query.execute(this.db);
-    return rows.map((r) => {
+    // Rollup rows whose records were all deleted or moved stay behind with n = 0.
+    const live = grain === null || !by.length ? rows : rows.filter((r) => num(r.n) !== 0);
+    return live.map((r) => {
       const g: FactGroup = {
         n: num(r.n),
         durationMs: num(r.duration),
@@ -412,67 +454,67 @@ export class ReportStore {
   }
 
   /**
-   * A metric's count, total and nearest-rank percentiles (the ⌈p/100·n⌉-th smallest value, p in 0..100, computed
-   * in floating point as report-math.ts `percentile` does) per value of one optional dimension. PostgreSQL:
-   * `percentile_disc`, which takes that very rank; SQLite: the rows at those ranks of a window ordered by value.
+   * Each metric's count, total and nearest-rank percentiles (the ⌈p/100·n⌉-th smallest value, p in 0..100, computed
+   * in floating point as report-math.ts `percentile` does) per value of one optional dimension, in the order of
+   * `metrics`. PostgreSQL: `percentile_disc`, which takes that very rank; SQLite: the values, read and sorted here.
    */
-  async percentiles(q: AggregateQuery, metric: Metric, ps: readonly number[]): Promise<MetricStats[]> {
-    if (!q.logs.length) return [];
-    const value = metric === 'duration' ? sql`duration_ms` : metric === 'talk' ? sql`talk_ms` : sql`answer_ms`;
-    const only =
-      metric === 'duration'
-        ? sql`type = 'Voice'`
-        : metric === 'talk'
-          ? sql`type = 'Voice' and ${ANSWERED}`
-          : sql`type = 'Voice' and ${ANSWERED} and direction = 'Inbound' and answer_ms is not null`;
+  async percentiles(q: AggregateQuery, metrics: readonly Metric[], ps: readonly number[]): Promise<MetricStats[][]> {
+    if (!q.logs.length) return metrics.map(() => []);
     const dim = q.by?.[0];
     const key = dim ? dimension(dim, q) : sql`0`;
     const groupBy = dim ? sql` group by 1` : sql``;
-    const partition = dim ? sql`partition by ${key}` : sql``;
-    const where = sql`${this.where(q)} and ${only}`;
     const parse = (v: unknown) =>
       !dim || v === null || v === undefined ? null : NUMBER_DIMS.has(dim) ? Number(v) : `${v as string | number}`;
+    // Every metric is of voice calls; `only` further narrows each.
+    const where = sql`${this.where(q)} and type = 'Voice'`;
+    const value = (m: Metric) => (m === 'duration' ? sql`duration_ms` : m === 'talk' ? sql`talk_ms` : sql`answer_ms`);
+    const only = (m: Metric) =>
+      m === 'duration'
+        ? sql`1 = 1`
+        : m === 'talk'
+          ? ANSWERED
+          : sql`${ANSWERED} and direction = 'Inbound' and answer_ms is not null`;
     if (this.dialect === 'postgres') {
       const fractions = sql.join(ps.map((p) => sql.lit(p / 100)));
-      const { rows } = await sql<{ k: unknown; n: unknown; total: unknown; v: unknown[] | string }>`
-        select ${key} as k, count(*) as n, sum(${value}) as total,
-          percentile_disc(array[${fractions}]::float8[]) within group (order by ${value}) as v
-        from call_log where ${where}${groupBy}`.execute(this.db);
-      return rows.map((r) => ({
-        key: parse(r.k),
-        n: num(r.n),
-        total: num(r.total),
-        values: (Array.isArray(r.v) ? r.v : String(r.v).replace(/[{}]/g, '').split(',')).map(Number),
-      }));
+      return Promise.all(
+        metrics.map(async (m) => {
+          const { rows } = await sql<{ k: unknown; n: unknown; total: unknown; v: unknown[] | string }>`
+            select ${key} as k, count(*) as n, sum(${value(m)}) as total,
+              percentile_disc(array[${fractions}]::float8[]) within group (order by ${value(m)}) as v
+            from call_log where ${where} and ${only(m)}${groupBy}`.execute(this.db);
+          return rows.map((r) => ({
+            key: parse(r.k),
+            n: num(r.n),
+            total: num(r.total),
+            values: (Array.isArray(r.v) ? r.v : String(r.v).replace(/[{}]/g, '').split(',')).map(Number),
+          }));
+        }),
+      );
     }
-    // Counts and totals per group first, then only the rows at the wanted ranks of one ordered window.
-    const { rows: counts } = await sql<{ k: unknown; n: unknown; total: unknown }>`
-      select ${key} as k, count(*) as n, sum(${value}) as total from call_log where ${where}${groupBy}`.execute(
-      this.db,
+    // SQLite has no ordered-set aggregate and its window sorts every row in a temporary B-tree (1.5–3.5 s for a
+    // month of 1M records); a row per record is slow to hand over too. In one pass, each group's values of each
+    // metric come as one list (group_concat skips the nulls of records a metric leaves out) and are sorted here.
+    const lists = metrics.map(
+      (m, i) => sql`group_concat(case when ${only(m)} then ${value(m)} end) as ${sql.ref(`v${i}`)}`,
     );
+    const { rows } = await sql<Record<string, string | null>>`
+      select ${key} as k, ${sql.join(lists)} from call_log where ${where}${groupBy}`.execute(this.db);
     const rankOf = (p: number, n: number) => Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
-    const wanted = new Set(counts.flatMap((c) => ps.map((p) => rankOf(p, num(c.n)))));
-    if (!wanted.size) return [];
-    const { rows } = await sql<{ k: unknown; rn: unknown; v: unknown }>`
-      select k, rn, v from (
-        select ${key} as k, ${value} as v, row_number() over (${partition} order by ${value}) as rn
-        from call_log where ${where})
-      where rn in (${sql.join([...wanted].map(int))})`.execute(this.db);
-    const at = new Map<unknown, Map<number, number>>();
-    for (const r of rows) {
-      let m = at.get(r.k);
-      if (!m) at.set(r.k, (m = new Map<number, number>()));
-      m.set(num(r.rn), num(r.v));
-    }
-    return counts.map((c) => {
-      const n = num(c.n);
-      return {
-        key: parse(c.k),
-        n,
-        total: num(c.total),
-        values: ps.map((p) => at.get(c.k)?.get(rankOf(p, n)) ?? 0),
-      };
-    });
+    return metrics.map((_m, i) =>
+      rows.flatMap((r) => {
+        const list = r[`v${i}`];
+        if (list === null) return [];
+        const sorted = Float64Array.from(list.split(','), Number).sort();
+        return [
+          {
+            key: parse(r.k),
+            n: sorted.length,
+            total: sorted.reduce((s, v) => s + v, 0),
+            values: ps.map((p) => sorted[rankOf(p, sorted.length) - 1]),
+          },
+        ];
+      }),
+    );
   }
 
   /** The first and last start time of a log's live records in a range (null when it has none). */

@@ -107,6 +107,24 @@ export interface CallLogTable {
   contact_digits: string | null;
 }
 
+/** Live records of a log per hour or day (`grain`, ms) and kind, kept by triggers on call_log (report-rollup.ts). */
+export interface ReportRollupTable {
+  account_id: string;
+  extension_id: string;
+  grain: number;
+  /** The period's start, epoch ms. */
+  start_time: number;
+  direction: string;
+  type: string;
+  result: string;
+  action: string;
+  transferred: number;
+  n: number;
+  duration_ms: number;
+  talk_ms: number;
+  answer_ms: number;
+}
+
 export interface RateLimitsTable {
   key: string;
   /** JSON array of the request times (epoch ms) inside the window. */
@@ -223,6 +241,7 @@ export interface Database {
   settings: SettingsTable;
   sync_state: SyncStateTable;
   call_log: CallLogTable;
+  report_rollup: ReportRollupTable;
   recordings: RecordingsTable;
   rate_limits: RateLimitsTable;
   event_log: EventLogTable;

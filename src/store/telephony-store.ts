@@ -10,6 +10,7 @@ import type { Dialect } from './migrations.ts';
 import type { Database } from './schema.ts';
 import type { NewEvent } from './event-log.ts';
 import type { Store } from './store.ts';
+import { rollupUpsert } from './report-rollup.ts';
 
 export interface TelephonySessionsTable {
   account_id: string;
@@ -468,6 +469,8 @@ export class TelephonyStore {
     now: number,
   ): Promise<void> {
     const rows = records.map((record) => ({ ...prepareRecord(record), changed_at: now }));
+    // PostgreSQL's trigger keeps the report rollup; on SQLite the writer does (report-rollup.ts).
+    if (this.dialect === 'sqlite') await rollupUpsert(trx as unknown as Kysely<Database>, rows);
     const width = rows.length ? Object.keys(rows[0]).length : 1;
     for (const part of this.parts(rows, width)) {
       await trx
