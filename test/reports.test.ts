@@ -442,15 +442,18 @@ for (const backend of await backends()) {
       );
     });
 
+    /** A late update of an answered record: it becomes a missed call, `laterMs` newer. */
+    const missedLater = (target: CallLogRecord, laterMs: number): CallLogRecord => ({
+      ...target,
+      result: 'Missed',
+      legs: target.legs.map((l) => ({ ...l, result: l.master ? 'Missed' : l.result })),
+      lastModifiedTime: target.lastModifiedTime + laterMs,
+    });
+
     it('late updates, deletions and retention are reflected', async () => {
       // A late update: a company record's answered call becomes a missed one (newer lastModifiedTime).
       const target = records.find((r) => r.extensionId === null && r.direction === 'Inbound' && answered(r))!;
-      const updated: CallLogRecord = {
-        ...target,
-        result: 'Missed',
-        legs: target.legs.map((l) => ({ ...l, result: l.master ? 'Missed' : l.result })),
-        lastModifiedTime: target.lastModifiedTime + 60_000,
-      };
+      const updated = missedLater(target, 60_000);
       // A stale update (older lastModifiedTime) must change nothing.
       const other = records.find((r) => r.extensionId === null && r.id !== target.id && answered(r))!;
       const stale: CallLogRecord = { ...other, result: 'Missed', lastModifiedTime: other.lastModifiedTime - 1 };
@@ -471,12 +474,7 @@ for (const backend of await backends()) {
     it('records the session assembler writes (a new one, a late update) are reflected', async () => {
       const tables = new TelephonyStore(store);
       const target = records.find((r) => r.extensionId === null && r.direction === 'Inbound' && answered(r))!;
-      const updated: CallLogRecord = {
-        ...target,
-        result: 'Missed',
-        legs: target.legs.map((l) => ({ ...l, result: l.master ? 'Missed' : l.result })),
-        lastModifiedTime: target.lastModifiedTime + 120_000,
-      };
+      const updated = missedLater(target, 120_000);
       const fresh: CallLogRecord = { ...target, id: `${target.id}9` };
       await tables.transaction((trx) => tables.writeRecords(trx, [updated, fresh], [], END));
       records = [...records.map((r) => (r.id === target.id ? updated : r)), fresh];
