@@ -1,5 +1,5 @@
 // docs/benchmarks.md: a "how to run" part and one section per benchmark; a run replaces the section of the
-// same benchmark and leaves the others.
+// same benchmark and leaves everything else in the file as it is (other sections and any text between them).
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +10,7 @@ export const BENCHMARKS_DOC = join(ROOT, 'docs/benchmarks.md');
 const HEADER = `# Benchmarks
 
 Measured figures, written by \`npm run bench\` (bench/): each section says the machine, the commit and the
-date it was measured on; a run replaces the sections of the benchmarks it ran and keeps the others. The
-text outside the sections comes from bench/benchmarks-doc.ts.
+date it was measured on; a run replaces the sections of the benchmarks it ran and keeps the rest of this file.
 
 ## How to run
 
@@ -45,13 +44,16 @@ npm run bench -- --records 100000 --duration 5   # a quicker, smaller run
 const SECTION = /<!-- bench:([\w-]+) -->[\s\S]*?<!-- \/bench:\1 -->/g;
 
 /**
- * Writes `markdown` as the section `id` (e.g. "seed"), replacing the previous one and keeping the other
- * sections; the text around the sections is this file's HEADER.
+ * Writes `markdown` as the section `id` (e.g. "seed"): in place of the previous section `id`, or after the
+ * last section when there is none. Everything else in the file is kept; a new file starts with HEADER.
  */
 export function writeSection(id: string, markdown: string, file = BENCHMARKS_DOC): void {
-  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : `${HEADER}\n`;
   const block = `<!-- bench:${id} -->\n${markdown.trim()}\n<!-- /bench:${id} -->`;
-  const sections = [...old.matchAll(SECTION)].map((m) => (m[1] === id ? block : m[0]));
-  if (!sections.includes(block)) sections.push(block);
-  writeFileSync(file, `${HEADER}\n${sections.join('\n\n')}\n`);
+  const own = [...old.matchAll(SECTION)].find((m) => m[1] === id);
+  const text =
+    own?.index !== undefined
+      ? old.slice(0, own.index) + block + old.slice(own.index + own[0].length)
+      : `${old.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, text);
 }
