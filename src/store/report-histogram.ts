@@ -1,6 +1,6 @@
 // Per-day histograms of the company log's talk, wait and duration values, so nearest-rank percentiles (the
 // `durations` report) need not hand every value of a period to JavaScript: table report_histogram (migration
-// 0012-report-histogram, SQLite) counts, per account, day, metric, direction and value bucket, the live company
+// 0012-report-speedups, SQLite) counts, per account, day, metric, direction and value bucket, the live company
 // voice records and sums their values. A percentile's rank is found by walking the buckets' counts; its exact
 // value is then the rank-th smallest of the few records whose value lies in that bucket (report-store.ts).
 // Kept like report_rollup (report-rollup.ts): RollupDeltas adds a record's histogram changes in the bulk writer,
@@ -135,6 +135,16 @@ export async function createReportHistogram(db: Kysely<unknown>): Promise<void> 
       when old.extension_id = '' and old.type = 'Voice' and old.deleted = 0 begin ${remove} end`,
     )
     .execute(db);
+}
+
+/**
+ * SQLite: the live records that have an outside number, in the order of that number within each log, carrying what
+ * `contacts` sums (ReportStore.contacts): SQLite groups by number along it instead of sorting a period's records.
+ * PostgreSQL hashes the groups and needs none.
+ */
+export async function createContactIndex(db: Kysely<unknown>): Promise<void> {
+  await sql`create index call_log_contact on call_log (account_id, extension_id, contact_digits, start_time, type,
+    direction, result, talk_ms) where contact_digits is not null and deleted = 0`.execute(db);
 }
 
 const ALLOWED = new Set<keyof AggregateQuery>([

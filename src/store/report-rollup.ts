@@ -240,7 +240,6 @@ export function rollupPlan(q: AggregateQuery): RollupPlan | null {
     q.weekdays !== undefined ||
     q.minutes !== undefined ||
     q.slaMs !== undefined ||
-    q.billing !== undefined ||
     q.extremes === true ||
     (q.by ?? []).some((d) => !ROLLUP_DIMS.has(d));
   if (unkept) return null;

@@ -125,10 +125,6 @@ export interface AggregateQuery extends FactQuery {
   slaMs?: number;
   /** What to group by (nothing: one group). */
   by?: readonly FactDim[];
-  /** Billable seconds under a rounding unit (s) and a minimum (s), summed over answered calls with talk > 0. */
-  billing?: { unitSeconds: number; minimumSeconds: number };
-  /** Also count the inbound and the answered records of each group. */
-  tallies?: boolean;
   /** Also the smallest and largest duration, talk and answer offset of each group. */
   extremes?: boolean;
 }
@@ -161,15 +157,24 @@ export interface FactGroup {
   answerMs: number;
   /** Answered with an answer offset ≤ slaMs (when the query gives slaMs). */
   inSlaCount: number;
-  billable: number;
-  inboundCount: number;
-  answeredCount: number;
   minDurationMs?: number;
   maxDurationMs?: number;
   minTalkMs?: number;
   maxTalkMs?: number;
   minAnswerMs?: number;
   maxAnswerMs?: number;
+}
+
+/** One outside number's calls (voice), faxes and billing (ReportStore.contacts). */
+export interface ContactTotals {
+  /** Digits of the outside number. */
+  contact: string;
+  calls: number;
+  faxes: number;
+  inbound: number;
+  answered: number;
+  talkMs: number;
+  billable: number;
 }
 
 /** Per-call values percentiles can be taken of. */
@@ -290,9 +295,6 @@ function mergeGroups(by: readonly FactDim[], groups: FactGroup[]): FactGroup[] {
     m.talkMs += g.talkMs;
     m.answerMs += g.answerMs;
     m.inSlaCount += g.inSlaCount;
-    m.billable += g.billable;
-    m.inboundCount += g.inboundCount;
-    m.answeredCount += g.answeredCount;
   }
   return [...merged.values()];
 }
@@ -384,7 +386,6 @@ export class ReportStore {
     const dims = by.map((d) => dimension(d, q));
     const selected = by.map((_d, i) => sql`${dims[i]} as ${sql.ref(`d${i}`)}`);
     // A rollup row stands for n records, its answer_ms is already a sum of answer offsets or 0.
-    const one = grain === null ? sql`1` : sql`n`;
     const measures: RawBuilder<unknown>[] = [
       grain === null ? sql`count(*) as n` : sql`sum(n) as n`,
       sql`sum(duration_ms) as duration`,
@@ -394,22 +395,6 @@ export class ReportStore {
     if (q.slaMs !== undefined) {
       measures.push(
         sql`sum(case when ${ANSWERED} and coalesce(answer_ms, 0) <= ${int(q.slaMs)} then 1 else 0 end) as in_sla`,
-      );
-    }
-    if (q.billing) {
-      const unitMs = int(q.billing.unitSeconds * 1000);
-      const unit = int(q.billing.unitSeconds);
-      const min = int(q.billing.minimumSeconds);
-      // Started units (ceil of talk / unit, in integer arithmetic), at least the minimum; 0 without talk.
-      const billed = sql`((talk_ms + ${unitMs} - 1) / ${unitMs} * ${unit})`;
-      measures.push(
-        sql`sum(case when type = 'Voice' and ${ANSWERED} and talk_ms > 0 then (case when ${billed} < ${min} then ${min} else ${billed} end) else 0 end) as billable`,
-      );
-    }
-    if (q.tallies) {
-      measures.push(
-        sql`sum(case when direction = 'Inbound' then ${one} else 0 end) as inbound`,
-        sql`sum(case when ${ANSWERED} then ${one} else 0 end) as answered`,
       );
     }
     if (q.extremes) {
@@ -436,9 +421,6 @@ export class ReportStore {
         talkMs: num(r.talk),
         answerMs: num(r.answer),
         inSlaCount: num(r.in_sla),
-        billable: num(r.billable),
-        inboundCount: num(r.inbound),
-        answeredCount: num(r.answered),
       };
       by.forEach((d, i) => {
         const v = r[`d${i}`];
@@ -667,6 +649,55 @@ export class ReportStore {
     );
     // A histogram out of step with the records (it never should be) is not trusted: the caller ranks all values.
     return inStep ? stats : null;
+  }
+
+  /**
+   * Per outside number of the query's records: voice calls, faxes, inbound and answered voice calls, their talk and
+   * billable seconds (each answered voice call with talk > 0 billed in started `unitSeconds`, at least
+   * `minimumSeconds`). One pass; on SQLite in the order of the contact index (call_log_contact, migration
+   * 0012-report-speedups), so the numbers are grouped without sorting the period's records.
+   */
+  async contacts(
+    q: AggregateQuery,
+    billing: { unitSeconds: number; minimumSeconds: number },
+  ): Promise<ContactTotals[]> {
+    if (!q.logs.length) return [];
+    const unitMs = int(billing.unitSeconds * 1000);
+    const unit = int(billing.unitSeconds);
+    const min = int(billing.minimumSeconds);
+    // Started units (ceil of talk / unit, in integer arithmetic), at least the minimum; 0 without talk.
+    const billed = sql`((talk_ms + ${unitMs} - 1) / ${unitMs} * ${unit})`;
+    const voice = sql`type = 'Voice'`;
+    const index = this.dialect === 'sqlite' ? sql` indexed by call_log_contact` : sql``;
+    const { rows } = await sql<{
+      c: string;
+      n: unknown;
+      faxes: unknown;
+      inbound: unknown;
+      answered: unknown;
+      talk: unknown;
+      billable: unknown;
+    }>`
+      select contact_digits as c, count(*) as n,
+        sum(case when type = 'Fax' then 1 else 0 end) as faxes,
+        sum(case when ${voice} and direction = 'Inbound' then 1 else 0 end) as inbound,
+        sum(case when ${voice} and ${ANSWERED} then 1 else 0 end) as answered,
+        sum(case when ${voice} then talk_ms else 0 end) as talk,
+        sum(case when ${voice} and ${ANSWERED} and talk_ms > 0 then (case when ${billed} < ${min} then ${min} else ${billed} end) else 0 end) as billable
+      from call_log${index} where contact_digits is not null and ${this.where(q)}
+      group by contact_digits`.execute(this.db);
+    return rows.map((r) => {
+      const faxes = num(r.faxes);
+      return {
+        contact: r.c,
+        calls: num(r.n) - faxes,
+        faxes,
+        inbound: num(r.inbound),
+        answered: num(r.answered),
+        talkMs: num(r.talk),
+        billable: num(r.billable),
+      };
+    });
   }
 
   /** The first and last start time of a log's live records in a range (null when it has none). */
