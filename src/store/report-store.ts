@@ -654,8 +654,8 @@ export class ReportStore {
   /**
    * Per outside number of the query's records: voice calls, faxes, inbound and answered voice calls, their talk and
    * billable seconds (each answered voice call with talk > 0 billed in started `unitSeconds`, at least
-   * `minimumSeconds`). One pass; on SQLite in the order of the contact index (call_log_contact, migration
-   * 0012-report-speedups), so the numbers are grouped without sorting the period's records.
+   * `minimumSeconds`). One pass; on SQLite the company log's in the order of the contact index (call_log_contact,
+   * migration 0012-report-speedups), so the numbers are grouped without sorting the period's records.
    */
   async contacts(
     q: AggregateQuery,
@@ -668,7 +668,10 @@ export class ReportStore {
     // Started units (ceil of talk / unit, in integer arithmetic), at least the minimum; 0 without talk.
     const billed = sql`((talk_ms + ${unitMs} - 1) / ${unitMs} * ${unit})`;
     const voice = sql`type = 'Voice'`;
-    const index = this.dialect === 'sqlite' ? sql` indexed by call_log_contact` : sql``;
+    // The index holds the company log's records only; its WHERE must be spelled out for SQLite to use it.
+    const company = this.dialect === 'sqlite' && q.logs.length === 1 && q.logs[0] === null;
+    const index = company ? sql` indexed by call_log_contact` : sql``;
+    const own = company ? sql` and extension_id = ''` : sql``;
     const { rows } = await sql<{
       c: string;
       n: unknown;
@@ -684,7 +687,7 @@ export class ReportStore {
         sum(case when ${voice} and ${ANSWERED} then 1 else 0 end) as answered,
         sum(case when ${voice} then talk_ms else 0 end) as talk,
         sum(case when ${voice} and ${ANSWERED} and talk_ms > 0 then (case when ${billed} < ${min} then ${min} else ${billed} end) else 0 end) as billable
-      from call_log${index} where contact_digits is not null and ${this.where(q)}
+      from call_log${index} where contact_digits is not null${own} and ${this.where(q)}
       group by contact_digits`.execute(this.db);
     return rows.map((r) => {
       const faxes = num(r.faxes);
