@@ -5,7 +5,8 @@
 // value is then the rank-th smallest of the few records whose value lies in that bucket (report-store.ts).
 // Kept like report_rollup (report-rollup.ts): RollupDeltas adds a record's histogram changes in the bulk writer,
 // the session assembler's write and the soft delete, a delete trigger covers purges. PostgreSQL has no such table:
-// its percentile_disc ranks in the database.
+// its percentile_disc ranks in the database. The same migration adds call_log_contact (createContactIndex), which
+// lets SQLite sum `contacts` per outside number without sorting.
 
 import { sql, type Kysely } from 'kysely';
 import { ANSWERED_RESULTS } from '../domain/index.ts';

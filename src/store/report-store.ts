@@ -534,11 +534,22 @@ export class ReportStore {
     const wanted = new Set(metrics);
     const voice = (part: { from: number; to: number }) =>
       sql`${this.where({ ...q, dateFrom: part.from, dateTo: part.to - 1 })} and type = 'Voice'`;
-    const values = (list: readonly Metric[]) =>
-      list.map((m, i) => {
-        const { only, value } = metricSql(m);
-        return sql`case when ${sql.raw(only)} then ${sql.raw(value)} end as ${sql.ref(`v${i}`)}`;
+    // Values come as one comma-separated list per group and metric (group_concat skips nulls): a row per value is
+    // slow to hand over.
+    const lists = (tests: readonly (RawBuilder<unknown> | null)[]) =>
+      metrics.map((m, i) => {
+        const test = tests[i] ?? sql`0`;
+        return sql`group_concat(case when ${test} then ${sql.raw(metricSql(m).value)} end) as ${sql.ref(`v${i}`)}`;
       });
+    const eachValue = (rows: Record<string, unknown>[], use: (k: unknown, m: Metric, v: number) => void) => {
+      for (const row of rows) {
+        metrics.forEach((m, i) => {
+          const list = row[`v${i}`];
+          if (typeof list !== 'string') return;
+          for (const v of list.split(',')) use(row.k, m, Number(v));
+        });
+      }
+    };
     await Promise.all([
       ...plan.rollups.map(async (r) => {
         const { rows } = await sql<{ k: unknown; metric: Metric; bucket: unknown; n: unknown; total: unknown }>`
@@ -555,16 +566,13 @@ export class ReportStore {
       }),
       ...plan.records.map(async (r) => {
         const { rows } = await sql<Record<string, unknown>>`
-          select ${key} as k, ${sql.join(values(metrics))} from call_log where ${voice(r)}`.execute(this.db);
-        for (const row of rows) {
-          metrics.forEach((m, i) => {
-            const v = row[`v${i}`];
-            if (v === null || v === undefined) return;
-            const c = cell(row.k, m, valueBucket(Number(v)));
-            c.n += 1;
-            c.total += Number(v);
-          });
-        }
+          select ${key} as k, ${sql.join(lists(metrics.map((m) => sql.raw(metricSql(m).only))))}
+          from call_log where ${voice(r)} group by 1`.execute(this.db);
+        eachValue(rows, (k, m, v) => {
+          const c = cell(k, m, valueBucket(v));
+          c.n += 1;
+          c.total += v;
+        });
       }),
     ]);
     // Each percentile's bucket and its rank among the bucket's values, per group and metric.
@@ -597,28 +605,22 @@ export class ReportStore {
         const { min, max } = bucketValues(lo);
         return sql`${sql.raw(value)} between ${int(min)} and ${int(max)}`;
       });
-      return ranges.length ? sql`(${sql.raw(only)} and (${sql.join(ranges, sql` or `)}))` : null;
+      // The numeric ranges first: most rows fail them before the string comparisons of `only`.
+      return ranges.length ? sql`((${sql.join(ranges, sql` or `)}) and ${sql.raw(only)})` : null;
     });
     const found = new Map<string, number[]>(); // `${group}\u0000${metric}\u0000${bucket}`
     if (picks.some((p) => p !== null)) {
-      const columns = metrics.map((m, i) => {
-        const test = picks[i] ?? sql`0`;
-        return sql`case when ${test} then ${sql.raw(metricSql(m).value)} end as ${sql.ref(`v${i}`)}`;
-      });
       const any = picks.filter((p) => p !== null);
       const { rows } = await sql<Record<string, unknown>>`
-        select ${key} as k, ${sql.join(columns)} from call_log
-        where ${voice({ from: q.dateFrom, to: q.dateTo + 1 })} and (${sql.join(any, sql` or `)})`.execute(this.db);
-      for (const row of rows) {
-        metrics.forEach((m, i) => {
-          const v = row[`v${i}`];
-          if (v === null || v === undefined) return;
-          const id = `${String(row.k)}\u0000${m}\u0000${valueBucket(Number(v))}`;
-          let list = found.get(id);
-          if (!list) found.set(id, (list = []));
-          list.push(Number(v));
-        });
-      }
+        select ${key} as k, ${sql.join(lists(picks))} from call_log
+        where ${voice({ from: q.dateFrom, to: q.dateTo + 1 })} and (${sql.join(any, sql` or `)})
+        group by 1`.execute(this.db);
+      eachValue(rows, (k, m, v) => {
+        const id = `${String(k)}\u0000${m}\u0000${valueBucket(v)}`;
+        let list = found.get(id);
+        if (!list) found.set(id, (list = []));
+        list.push(v);
+      });
     }
     const parse = (v: unknown) =>
       !dim || v === null || v === undefined ? null : NUMBER_DIMS.has(dim) ? Number(v) : `${v as string | number}`;
