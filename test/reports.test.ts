@@ -8,6 +8,9 @@ import type { CallLogLeg, CallLogRecord, Extension } from '../src/domain/index.t
 import { generateCompany, generateTraffic, type GeneratedCompany } from '../src/generator/index.ts';
 import { runReport, parseReportRequest, type ReportRow, LocalClock } from '../src/reports/index.ts';
 import { openStore, TelephonyStore, type Store } from '../src/store/index.ts';
+import { sql } from 'kysely';
+import type { KyselyStore } from '../src/store/kysely-store.ts';
+import { HISTOGRAM_FROM_RECORDS } from '../src/store/report-histogram.ts';
 import { backends, createTestDatabase, type TestDatabase } from './support/backends.ts';
 
 const DAY = 86_400_000;
@@ -304,7 +307,21 @@ for (const backend of await backends()) {
       await db.drop();
     });
 
+    /** SQLite: the value histograms (report-histogram.ts) hold what the records give, row for row. */
+    const checkHistogram = async () => {
+      if (backend !== 'sqlite') return;
+      const db = (store as KyselyStore).db;
+      const kept = await sql<Record<string, unknown>>`
+        select account_id, extension_id, grain, start_time, metric, direction, bucket, n, total from report_histogram
+        where n <> 0 or total <> 0 order by 1, 2, 3, 4, 5, 6, 7`.execute(db);
+      const fresh = await sql<Record<string, unknown>>`
+        select * from (${sql.raw(HISTOGRAM_FROM_RECORDS)}) order by 1, 2, 3, 4, 5, 6, 7`.execute(db);
+      assert.ok(fresh.rows.length > 100);
+      assert.deepEqual(kept.rows.map(Object.values), fresh.rows.map(Object.values));
+    };
+
     const checkAll = async () => {
+      await checkHistogram();
       const scope: Scope = { from, to: END, log: null, clock };
       const rs = inScope(records, scope);
       assert.ok(rs.length > 300, 'enough company records to be meaningful');
@@ -343,6 +360,16 @@ for (const backend of await backends()) {
       assert.deepEqual(
         (await run({ report: 'durations', by: 'type', ...whole })).rows,
         bruteGrouped(rs, scope, (r) => r.type, null, bruteDurations),
+      );
+      // Percentiles from the company log's value histograms: by direction, and by UTC day (days line up).
+      assert.deepEqual(
+        (await run({ report: 'durations', by: 'direction', ...whole })).rows,
+        bruteGrouped(rs, scope, (r) => r.direction, null, bruteDurations),
+      );
+      const utcDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+      assert.deepEqual(
+        (await run({ report: 'durations', by: 'day', timeZone: 'UTC', ...whole })).rows,
+        bruteGrouped(rs, scope, (r) => utcDay(r.startTime), utcDay, bruteDurations),
       );
       assert.deepEqual(
         (await run({ report: 'outcomes', by: 'result', ...whole })).rows,
@@ -435,6 +462,10 @@ for (const backend of await backends()) {
       const scope: Scope = { from: start, to: end, log: null, clock };
       const res = await run({ report: 'outcomes', from: iso(start), to: iso(end) });
       assert.deepEqual(res.rows, [bruteOutcomes(inScope(records, scope))]);
+      assert.deepEqual(
+        (await run({ report: 'durations', from: iso(start), to: iso(end) })).rows,
+        bruteDurations(inScope(records, scope)),
+      );
       const hours = await run({ report: 'volume', by: 'hour', from: iso(start), to: iso(end) });
       assert.equal(
         hours.rows.reduce((n, r) => n + Number(r.calls), 0),

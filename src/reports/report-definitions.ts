@@ -3,7 +3,7 @@
 // Definitions: docs/reports.md.
 
 import { isAnswered, type Extension } from '../domain/index.ts';
-import type { FactGroup, MetricStats } from '../store/index.ts';
+import type { ContactTotals, FactGroup, MetricStats } from '../store/index.ts';
 import { LocalClock, type Interval, INTERVALS } from './local-time.ts';
 import { averageSeconds, billedAmount, percent, seconds, type BillingRule } from './report-math.ts';
 
@@ -419,44 +419,13 @@ export function queueMembersReport(groups: readonly FactGroup[], ctx: ReportCont
   };
 }
 
-/**
- * Per outside number: `voice` are the voice calls grouped by contact (with tallies and billable seconds), `faxes`
- * the faxes grouped by contact.
- */
-export function contactsReport(
-  voice: readonly FactGroup[],
-  faxes: readonly FactGroup[],
-  ctx: ReportContext,
-): ReportTable {
-  interface Totals {
-    calls: number;
-    faxes: number;
-    inbound: number;
-    answered: number;
-    talkMs: number;
-    billable: number;
-  }
-  const contacts = new Map<string, Totals>();
-  const totals = (contact: string) => {
-    let t = contacts.get(contact);
-    if (!t) contacts.set(contact, (t = { calls: 0, faxes: 0, inbound: 0, answered: 0, talkMs: 0, billable: 0 }));
-    return t;
-  };
-  for (const g of voice) {
-    if (!g.contact) continue;
-    const t = totals(g.contact);
-    t.calls += g.n;
-    t.inbound += g.inboundCount;
-    t.answered += g.answeredCount;
-    t.talkMs += g.talkMs;
-    t.billable += g.billable;
-  }
-  for (const g of faxes) if (g.contact) totals(g.contact).faxes += g.n;
+/** Per outside number: calls, faxes, direction, answered, talk and billable time (amount at a rate). */
+export function contactsReport(contacts: readonly ContactTotals[], ctx: ReportContext): ReportTable {
   const rate = ctx.billing.ratePerMinute;
   const rows: ReportRow[] = [...contacts]
-    .sort(([a, x], [b, y]) => y.talkMs - x.talkMs || y.calls - x.calls || (a < b ? -1 : 1))
-    .map(([contact, t]) => ({
-      contact: `+${contact}`,
+    .sort((x, y) => y.talkMs - x.talkMs || y.calls - x.calls || (x.contact < y.contact ? -1 : 1))
+    .map((t) => ({
+      contact: `+${t.contact}`,
       calls: t.calls,
       faxes: t.faxes,
       inbound: t.inbound,

@@ -331,17 +331,8 @@ async function compute(
     }
     case 'contacts': {
       const unit = req.billing.rounding === 'minute' ? 60 : req.billing.rounding === '6s' ? 6 : 1;
-      const [voice, faxes] = await Promise.all([
-        reports.aggregate({
-          ...q,
-          types: (q.types ?? ['Voice']).filter((t) => t === 'Voice'),
-          by: ['contact'],
-          tallies: true,
-          billing: { unitSeconds: unit, minimumSeconds: req.billing.minimumSeconds },
-        }),
-        reports.aggregate({ ...q, types: (q.types ?? ['Fax']).filter((t) => t === 'Fax'), by: ['contact'] }),
-      ]);
-      return contactsReport(voice, faxes, ctx);
+      const contacts = await reports.contacts(q, { unitSeconds: unit, minimumSeconds: req.billing.minimumSeconds });
+      return contactsReport(contacts, ctx);
     }
     case 'reconcile': {
       const records = await reports.count(q);

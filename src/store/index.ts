@@ -45,6 +45,7 @@ export {
   type FactGroup,
   type FactQuery,
   type FactRow,
+  type ContactTotals,
   type MetricStats,
   type MsRange,
   type ZoneSegments,

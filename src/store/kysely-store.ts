@@ -21,7 +21,7 @@ import { EventLog } from './event-log.ts';
 import { hashClientSecret } from './client-secret.ts';
 import { SecurityStore } from './security-store.ts';
 import { ReportStore } from './report-store.ts';
-import { APPLY_ROLLUP_CHANGE, ROLLUP_SOURCE_COLUMNS, RollupDeltas } from './report-rollup.ts';
+import { ROLLUP_SOURCE_COLUMNS, RollupDeltas } from './report-rollup.ts';
 import { OperatorQueries } from './operator-queries.ts';
 import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 import { listParameters, listShape, sameValues } from './list-query-shape.ts';
@@ -549,7 +549,9 @@ export class KyselyStore implements Store {
         if (this.dialect === 'sqlite') {
           const deltas = new RollupDeltas();
           for (const row of rows) deltas.add(row, -1);
-          for (const change of deltas.changes()) await trx.executeQuery(CompiledQuery.raw(APPLY_ROLLUP_CHANGE, change));
+          for (const [statement, parameters] of deltas.changes()) {
+            await trx.executeQuery(CompiledQuery.raw(statement, parameters));
+          }
         }
         for (const row of rows) {
           await trx

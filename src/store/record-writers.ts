@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import type { PreparedRecord } from './call-log-row.ts';
 import type { CallLogTable, Database as Schema } from './schema.ts';
 import { APPLY_ROLLUP_CHANGE, ROLLUP_SOURCE_COLUMNS, RollupDeltas, type RollupSource } from './report-rollup.ts';
+import { APPLY_HISTOGRAM_CHANGE } from './report-histogram.ts';
 
 /** Writes rows, at most one per (account_id, id), in one transaction, stamped `changed_at`. */
 export type RecordWriter = (rows: PreparedRecord[], changedAt: number) => Promise<void>;
@@ -75,7 +76,9 @@ export function sqliteRecordWriter(db: Kysely<Schema>, sqlite: Database.Database
   const stored = sqlite.prepare<[string, string], RollupSource>(
     `SELECT ${ROLLUP_SOURCE_COLUMNS.join(', ')} FROM call_log WHERE account_id = ? AND id = ?`,
   );
-  const applyRollup = sqlite.prepare(APPLY_ROLLUP_CHANGE);
+  const applyChange = new Map(
+    [APPLY_ROLLUP_CHANGE, APPLY_HISTOGRAM_CHANGE].map((text) => [text, sqlite.prepare(text)] as const),
+  );
   const values = new Array<unknown>(CALL_LOG_COLUMNS.length);
   const writeSome = (rows: PreparedRecord[], from: number, to: number, deltas: RollupDeltas) => {
     for (let r = from; r < to; r++) {
@@ -98,7 +101,7 @@ export function sqliteRecordWriter(db: Kysely<Schema>, sqlite: Database.Database
           if (from > 0) await nextTurn();
           writeSome(rows, from, Math.min(rows.length, from + SQLITE_ROWS_PER_TURN), deltas);
         }
-        for (const change of deltas.changes()) applyRollup.run(change);
+        for (const [statement, parameters] of deltas.changes()) applyChange.get(statement)!.run(parameters);
         sqlite.exec('COMMIT');
       } catch (err) {
         if (sqlite.inTransaction) sqlite.exec('ROLLBACK');

@@ -2,7 +2,8 @@
 // transferred): table report_rollup, changed in the transaction that inserts, updates, soft-deletes or purges a
 // record, so whatever path wrote it (upsert, import, sync, the session assembler, deletion, retention) the rollup
 // is never stale. PostgreSQL: a row trigger on call_log. SQLite: the bulk writer (record-writers.ts) and the soft
-// delete (kysely-store.ts) add up their changes (RollupDeltas), and a delete trigger covers purges; any new code
+// delete (kysely-store.ts) add up their changes (RollupDeltas, which also carries the company log's value histograms,
+// report-histogram.ts), and delete triggers cover purges; any new code
 // that updates call_log's rollup columns on SQLite must do the same. A report that groups and filters only by those columns reads a
 // period's whole days and hours from it (a few thousand rows instead of every record) and only its partial hours
 // from the records (migration 0011-report-rollup, report-store.ts).
@@ -11,6 +12,7 @@ import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Dialect } from './migrations.ts';
 import type { AggregateQuery, FactDim } from './report-store.ts';
+import { APPLY_HISTOGRAM_CHANGE, HISTOGRAM_GRAIN, histogramValues, valueBucket } from './report-histogram.ts';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -88,9 +90,16 @@ export interface RollupSource {
 /** The call_log columns a RollupSource reads. */
 export const ROLLUP_SOURCE_COLUMNS = [...READ, 'account_id'] as const satisfies readonly (keyof RollupSource)[];
 
-/** Changes to rollup rows, added up in memory over a batch of writes and applied at its end (SQLite writers). */
+/** A statement and its parameters: one changed rollup or histogram row (RollupDeltas). */
+export type RollupChange = [statement: string, parameters: unknown[]];
+
+/**
+ * Changes to rollup rows (and the company log's value histograms, report-histogram.ts), added up in memory over a
+ * batch of writes and applied at its end (SQLite writers).
+ */
 export class RollupDeltas {
   private readonly rows = new Map<string, unknown[]>();
+  private readonly histogram = new Map<string, unknown[]>();
 
   /** Adds (sign 1) or removes (sign -1) a record, if live, to its period of each grain. */
   add(r: RollupSource, sign: 1 | -1): void {
@@ -98,7 +107,7 @@ export class RollupDeltas {
     for (const grain of GRAINS) {
       const start = r.start_time - (r.start_time % grain);
       const key = [r.account_id, r.extension_id, grain, start, r.direction, r.type, r.result, r.action, r.transferred];
-      const id = JSON.stringify(key);
+      const id = key.join('\u0000');
       let row = this.rows.get(id);
       if (!row) this.rows.set(id, (row = [...key, 0, 0, 0, 0]));
       (row[9] as number) += sign;
@@ -106,12 +115,27 @@ export class RollupDeltas {
       (row[11] as number) += sign * r.talk_ms;
       (row[12] as number) += sign * (r.answer_ms ?? 0);
     }
+    const values = histogramValues(r);
+    if (!values.length) return;
+    const day = r.start_time - (r.start_time % HISTOGRAM_GRAIN);
+    for (const [metric, value] of values) {
+      const key = [r.account_id, r.extension_id, HISTOGRAM_GRAIN, day, metric, r.direction, valueBucket(value)];
+      const id = key.join('\u0000');
+      let row = this.histogram.get(id);
+      if (!row) this.histogram.set(id, (row = [...key, 0, 0]));
+      (row[7] as number) += sign;
+      (row[8] as number) += sign * value;
+    }
   }
 
-  /** Each changed rollup row: its key in KEY order, then n, duration, talk and answer changes. */
-  *changes(): Generator<unknown[]> {
-    for (const row of this.rows.values()) if (row.slice(9).some((v) => v !== 0)) yield row;
+  /** Each changed row as the statement that applies it (APPLY_ROLLUP_CHANGE, APPLY_HISTOGRAM_CHANGE). */
+  *changes(): Generator<RollupChange> {
+    for (const row of this.rows.values()) if (row.slice(9).some((v) => v !== 0)) yield [APPLY_ROLLUP_CHANGE, row];
+    for (const row of this.histogram.values()) {
+      if (row[7] !== 0 || row[8] !== 0) yield [APPLY_HISTOGRAM_CHANGE, row];
+    }
     this.rows.clear();
+    this.histogram.clear();
   }
 }
 
@@ -217,16 +241,23 @@ export function rollupPlan(q: AggregateQuery): RollupPlan | null {
     q.weekdays !== undefined ||
     q.minutes !== undefined ||
     q.slaMs !== undefined ||
-    q.billing !== undefined ||
     q.extremes === true ||
     (q.by ?? []).some((d) => !ROLLUP_DIMS.has(d));
   if (unkept) return null;
-  const grains = GRAINS.filter((g) => bucketsAlign(q, g));
-  if (!grains.length) return null;
+  return coverPeriod(q, GRAINS);
+}
+
+/**
+ * The whole periods of the longest of `grains` (longest first) that line up with the query's buckets, then of the
+ * next, and the rest from the records; null when no grain lines up.
+ */
+export function coverPeriod(q: AggregateQuery, grains: readonly number[]): RollupPlan | null {
+  const aligned = grains.filter((g) => bucketsAlign(q, g));
+  if (!aligned.length) return null;
   const plan: RollupPlan = { rollups: [], records: [] };
   const cover = (from: number, to: number, level: number) => {
     if (from >= to) return;
-    const grain = grains[level];
+    const grain = aligned[level];
     if (grain === undefined) {
       plan.records.push({ from, to });
       return;
@@ -274,5 +305,7 @@ export async function rollupUpsert(
       deltas.add(row, 1);
     }
   }
-  for (const change of deltas.changes()) await trx.executeQuery(CompiledQuery.raw(APPLY_ROLLUP_CHANGE, change));
+  for (const [statement, parameters] of deltas.changes()) {
+    await trx.executeQuery(CompiledQuery.raw(statement, parameters));
+  }
 }

@@ -6,7 +6,8 @@
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Dialect } from './migrations.ts';
-import { rollupPlan } from './report-rollup.ts';
+import { coverPeriod, rollupPlan } from './report-rollup.ts';
+import { bucketValues, HISTOGRAM_GRAIN, histogramAnswers, metricSql, valueBucket } from './report-histogram.ts';
 
 /** The logs and time range a report reads. */
 export interface FactQuery {
@@ -124,10 +125,6 @@ export interface AggregateQuery extends FactQuery {
   slaMs?: number;
   /** What to group by (nothing: one group). */
   by?: readonly FactDim[];
-  /** Billable seconds under a rounding unit (s) and a minimum (s), summed over answered calls with talk > 0. */
-  billing?: { unitSeconds: number; minimumSeconds: number };
-  /** Also count the inbound and the answered records of each group. */
-  tallies?: boolean;
   /** Also the smallest and largest duration, talk and answer offset of each group. */
   extremes?: boolean;
 }
@@ -160,15 +157,24 @@ export interface FactGroup {
   answerMs: number;
   /** Answered with an answer offset ≤ slaMs (when the query gives slaMs). */
   inSlaCount: number;
-  billable: number;
-  inboundCount: number;
-  answeredCount: number;
   minDurationMs?: number;
   maxDurationMs?: number;
   minTalkMs?: number;
   maxTalkMs?: number;
   minAnswerMs?: number;
   maxAnswerMs?: number;
+}
+
+/** One outside number's calls (voice), faxes and billing (ReportStore.contacts). */
+export interface ContactTotals {
+  /** Digits of the outside number. */
+  contact: string;
+  calls: number;
+  faxes: number;
+  inbound: number;
+  answered: number;
+  talkMs: number;
+  billable: number;
 }
 
 /** Per-call values percentiles can be taken of. */
@@ -271,6 +277,9 @@ const NUMBER_DIMS = new Set<FactDim>(['bucket']);
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
+/** The nearest rank of percentile p (0..100) among n values, in floating point as report-math.ts computes it. */
+const rankOf = (p: number, n: number) => Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
+
 /** Adds up the groups of the parts of a period that have the same dimensions (no extremes: see rollupPlan). */
 function mergeGroups(by: readonly FactDim[], groups: FactGroup[]): FactGroup[] {
   const merged = new Map<string, FactGroup>();
@@ -286,9 +295,6 @@ function mergeGroups(by: readonly FactDim[], groups: FactGroup[]): FactGroup[] {
     m.talkMs += g.talkMs;
     m.answerMs += g.answerMs;
     m.inSlaCount += g.inSlaCount;
-    m.billable += g.billable;
-    m.inboundCount += g.inboundCount;
-    m.answeredCount += g.answeredCount;
   }
   return [...merged.values()];
 }
@@ -380,7 +386,6 @@ export class ReportStore {
     const dims = by.map((d) => dimension(d, q));
     const selected = by.map((_d, i) => sql`${dims[i]} as ${sql.ref(`d${i}`)}`);
     // A rollup row stands for n records, its answer_ms is already a sum of answer offsets or 0.
-    const one = grain === null ? sql`1` : sql`n`;
     const measures: RawBuilder<unknown>[] = [
       grain === null ? sql`count(*) as n` : sql`sum(n) as n`,
       sql`sum(duration_ms) as duration`,
@@ -390,22 +395,6 @@ export class ReportStore {
     if (q.slaMs !== undefined) {
       measures.push(
         sql`sum(case when ${ANSWERED} and coalesce(answer_ms, 0) <= ${int(q.slaMs)} then 1 else 0 end) as in_sla`,
-      );
-    }
-    if (q.billing) {
-      const unitMs = int(q.billing.unitSeconds * 1000);
-      const unit = int(q.billing.unitSeconds);
-      const min = int(q.billing.minimumSeconds);
-      // Started units (ceil of talk / unit, in integer arithmetic), at least the minimum; 0 without talk.
-      const billed = sql`((talk_ms + ${unitMs} - 1) / ${unitMs} * ${unit})`;
-      measures.push(
-        sql`sum(case when type = 'Voice' and ${ANSWERED} and talk_ms > 0 then (case when ${billed} < ${min} then ${min} else ${billed} end) else 0 end) as billable`,
-      );
-    }
-    if (q.tallies) {
-      measures.push(
-        sql`sum(case when direction = 'Inbound' then ${one} else 0 end) as inbound`,
-        sql`sum(case when ${ANSWERED} then ${one} else 0 end) as answered`,
       );
     }
     if (q.extremes) {
@@ -432,9 +421,6 @@ export class ReportStore {
         talkMs: num(r.talk),
         answerMs: num(r.answer),
         inSlaCount: num(r.in_sla),
-        billable: num(r.billable),
-        inboundCount: num(r.inbound),
-        answeredCount: num(r.answered),
       };
       by.forEach((d, i) => {
         const v = r[`d${i}`];
@@ -491,6 +477,9 @@ export class ReportStore {
         }),
       );
     }
+    const plan = histogramAnswers(q) ? coverPeriod(q, [HISTOGRAM_GRAIN]) : null;
+    const fromHistogram = plan && (await this.percentilesFromHistogram(q, plan, metrics, ps));
+    if (fromHistogram) return fromHistogram;
     // SQLite has no ordered-set aggregate and its window sorts every row in a temporary B-tree (1.5–3.5 s for a
     // month of 1M records); a row per record is slow to hand over too. In one pass, each group's values of each
     // metric come as one list (group_concat skips the nulls of records a metric leaves out) and are sorted here.
@@ -499,7 +488,6 @@ export class ReportStore {
     );
     const { rows } = await sql<Record<string, string | null>>`
       select ${key} as k, ${sql.join(lists)} from call_log where ${where}${groupBy}`.execute(this.db);
-    const rankOf = (p: number, n: number) => Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
     return metrics.map((_m, i) =>
       rows.flatMap((r) => {
         const list = r[`v${i}`];
@@ -515,6 +503,206 @@ export class ReportStore {
         ];
       }),
     );
+  }
+
+  /**
+   * SQLite percentiles from the company log's value histograms (report-histogram.ts): the counts of the whole days
+   * of the period from report_histogram and of its partial days from the records give each rank's bucket; one pass
+   * over the period's records then hands over only the values in those buckets, and the rank is taken among them.
+   */
+  private async percentilesFromHistogram(
+    q: AggregateQuery,
+    plan: { rollups: { from: number; to: number }[]; records: { from: number; to: number }[] },
+    metrics: readonly Metric[],
+    ps: readonly number[],
+  ): Promise<MetricStats[][] | null> {
+    const dim = q.by?.[0];
+    const key = dim ? dimension(dim, q) : sql`0`;
+    const directions = q.directions ? sql` and direction in (${sql.join([...q.directions, ''])})` : sql``;
+    // Per group key and metric: value bucket → count and total.
+    const counts = new Map<string, { key: unknown; metrics: Map<Metric, Map<number, { n: number; total: number }>> }>();
+    const cell = (k: unknown, m: Metric, bucket: number) => {
+      const id = String(k);
+      let group = counts.get(id);
+      if (!group) counts.set(id, (group = { key: k, metrics: new Map() }));
+      let buckets = group.metrics.get(m);
+      if (!buckets) group.metrics.set(m, (buckets = new Map<number, { n: number; total: number }>()));
+      let c = buckets.get(bucket);
+      if (!c) buckets.set(bucket, (c = { n: 0, total: 0 }));
+      return c;
+    };
+    const wanted = new Set(metrics);
+    const voice = (part: { from: number; to: number }) =>
+      sql`${this.where({ ...q, dateFrom: part.from, dateTo: part.to - 1 })} and type = 'Voice'`;
+    // Values come as one comma-separated list per group and metric (group_concat skips nulls): a row per value is
+    // slow to hand over.
+    const lists = (tests: readonly (RawBuilder<unknown> | null)[]) =>
+      metrics.map((m, i) => {
+        const test = tests[i] ?? sql`0`;
+        return sql`group_concat(case when ${test} then ${sql.raw(metricSql(m).value)} end) as ${sql.ref(`v${i}`)}`;
+      });
+    const eachValue = (rows: Record<string, unknown>[], use: (k: unknown, m: Metric, v: number) => void) => {
+      for (const row of rows) {
+        metrics.forEach((m, i) => {
+          const list = row[`v${i}`];
+          if (typeof list !== 'string') return;
+          for (const v of list.split(',')) use(row.k, m, Number(v));
+        });
+      }
+    };
+    await Promise.all([
+      ...plan.rollups.map(async (r) => {
+        const { rows } = await sql<{ k: unknown; metric: Metric; bucket: unknown; n: unknown; total: unknown }>`
+          select ${key} as k, metric, bucket, sum(n) as n, sum(total) as total from report_histogram
+          where account_id = ${q.accountId} and extension_id = '' and grain = ${int(HISTOGRAM_GRAIN)}
+            and start_time >= ${r.from} and start_time < ${r.to}${directions}
+          group by 1, 2, 3`.execute(this.db);
+        for (const row of rows) {
+          if (!wanted.has(row.metric) || num(row.n) === 0) continue;
+          const c = cell(row.k, row.metric, num(row.bucket));
+          c.n += num(row.n);
+          c.total += num(row.total);
+        }
+      }),
+      ...plan.records.map(async (r) => {
+        const { rows } = await sql<Record<string, unknown>>`
+          select ${key} as k, ${sql.join(lists(metrics.map((m) => sql.raw(metricSql(m).only))))}
+          from call_log where ${voice(r)} group by 1`.execute(this.db);
+        eachValue(rows, (k, m, v) => {
+          const c = cell(k, m, valueBucket(v));
+          c.n += 1;
+          c.total += v;
+        });
+      }),
+    ]);
+    // Each percentile's bucket and its rank among the bucket's values, per group and metric.
+    interface Target {
+      bucket: number;
+      rank: number;
+    }
+    const targets = new Map<string, Target[]>(); // `${group}\u0000${metric}`
+    const buckets = new Map<Metric, Set<number>>(metrics.map((m) => [m, new Set<number>()]));
+    for (const [id, group] of counts) {
+      for (const [m, cells] of group.metrics) {
+        const sorted = [...cells].filter(([, c]) => c.n > 0).sort(([a], [b]) => a - b);
+        const n = sorted.reduce((s, [, c]) => s + c.n, 0);
+        if (n === 0) continue;
+        const list: Target[] = [];
+        for (const p of ps) {
+          let rank = rankOf(p, n);
+          let i = 0;
+          while (rank > sorted[i][1].n) rank -= sorted[i++][1].n;
+          list.push({ bucket: sorted[i][0], rank });
+          buckets.get(m)!.add(sorted[i][0]);
+        }
+        targets.set(`${id}\u0000${m}`, list);
+      }
+    }
+    // The values in those buckets, over the whole period (one pass over the period's records).
+    const picks = metrics.map((m) => {
+      const { only, value } = metricSql(m);
+      const ranges = [...buckets.get(m)!].map((lo) => {
+        const { min, max } = bucketValues(lo);
+        return sql`${sql.raw(value)} between ${int(min)} and ${int(max)}`;
+      });
+      // The numeric ranges first: most rows fail them before the string comparisons of `only`.
+      return ranges.length ? sql`((${sql.join(ranges, sql` or `)}) and ${sql.raw(only)})` : null;
+    });
+    const found = new Map<string, number[]>(); // `${group}\u0000${metric}\u0000${bucket}`
+    if (picks.some((p) => p !== null)) {
+      const any = picks.filter((p) => p !== null);
+      const { rows } = await sql<Record<string, unknown>>`
+        select ${key} as k, ${sql.join(lists(picks))} from call_log
+        where ${voice({ from: q.dateFrom, to: q.dateTo + 1 })} and (${sql.join(any, sql` or `)})
+        group by 1`.execute(this.db);
+      eachValue(rows, (k, m, v) => {
+        const id = `${String(k)}\u0000${m}\u0000${valueBucket(v)}`;
+        let list = found.get(id);
+        if (!list) found.set(id, (list = []));
+        list.push(v);
+      });
+    }
+    const parse = (v: unknown) =>
+      !dim || v === null || v === undefined ? null : NUMBER_DIMS.has(dim) ? Number(v) : `${v as string | number}`;
+    let inStep = true;
+    const stats = metrics.map((m) =>
+      [...counts].flatMap(([id, group]) => {
+        const list = targets.get(`${id}\u0000${m}`);
+        const cells = group.metrics.get(m);
+        if (!list || !cells) return [];
+        let n = 0;
+        let total = 0;
+        for (const c of cells.values()) {
+          n += c.n;
+          total += c.total;
+        }
+        const sortedIn = new Map<number, Float64Array>();
+        const valueAt = ({ bucket, rank }: Target) => {
+          let sorted = sortedIn.get(bucket);
+          if (!sorted) {
+            sorted = Float64Array.from(found.get(`${id}\u0000${m}\u0000${bucket}`) ?? []).sort();
+            sortedIn.set(bucket, sorted);
+          }
+          if (sorted.length !== cells.get(bucket)?.n) inStep = false;
+          return sorted[rank - 1];
+        };
+        return [{ key: parse(group.key), n, total, values: list.map(valueAt) }];
+      }),
+    );
+    // A histogram out of step with the records (it never should be) is not trusted: the caller ranks all values.
+    return inStep ? stats : null;
+  }
+
+  /**
+   * Per outside number of the query's records: voice calls, faxes, inbound and answered voice calls, their talk and
+   * billable seconds (each answered voice call with talk > 0 billed in started `unitSeconds`, at least
+   * `minimumSeconds`). One pass; on SQLite the company log's in the order of the contact index (call_log_contact,
+   * migration 0012-report-speedups), so the numbers are grouped without sorting the period's records.
+   */
+  async contacts(
+    q: AggregateQuery,
+    billing: { unitSeconds: number; minimumSeconds: number },
+  ): Promise<ContactTotals[]> {
+    if (!q.logs.length) return [];
+    const unitMs = int(billing.unitSeconds * 1000);
+    const unit = int(billing.unitSeconds);
+    const min = int(billing.minimumSeconds);
+    // Started units (ceil of talk / unit, in integer arithmetic), at least the minimum; 0 without talk.
+    const billed = sql`((talk_ms + ${unitMs} - 1) / ${unitMs} * ${unit})`;
+    const voice = sql`type = 'Voice'`;
+    // The index holds the company log's records only; its WHERE must be spelled out for SQLite to use it.
+    const company = this.dialect === 'sqlite' && q.logs.length === 1 && q.logs[0] === null;
+    const index = company ? sql` indexed by call_log_contact` : sql``;
+    const own = company ? sql` and extension_id = ''` : sql``;
+    const { rows } = await sql<{
+      c: string;
+      n: unknown;
+      faxes: unknown;
+      inbound: unknown;
+      answered: unknown;
+      talk: unknown;
+      billable: unknown;
+    }>`
+      select contact_digits as c, count(*) as n,
+        sum(case when type = 'Fax' then 1 else 0 end) as faxes,
+        sum(case when ${voice} and direction = 'Inbound' then 1 else 0 end) as inbound,
+        sum(case when ${voice} and ${ANSWERED} then 1 else 0 end) as answered,
+        sum(case when ${voice} then talk_ms else 0 end) as talk,
+        sum(case when ${voice} and ${ANSWERED} and talk_ms > 0 then (case when ${billed} < ${min} then ${min} else ${billed} end) else 0 end) as billable
+      from call_log${index} where contact_digits is not null${own} and ${this.where(q)}
+      group by contact_digits`.execute(this.db);
+    return rows.map((r) => {
+      const faxes = num(r.faxes);
+      return {
+        contact: r.c,
+        calls: num(r.n) - faxes,
+        faxes,
+        inbound: num(r.inbound),
+        answered: num(r.answered),
+        talkMs: num(r.talk),
+        billable: num(r.billable),
+      };
+    });
   }
 
   /** The first and last start time of a log's live records in a range (null when it has none). */
