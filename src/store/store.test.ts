@@ -17,19 +17,12 @@ import { sql } from 'kysely';
 import { openStore, type Store, type StoredToken } from './index.ts';
 import { openPostgresStore } from './postgres-store.ts';
 import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
-import { compareNewestFirst, matchesFilter } from '../../test/support/call-log-reference.ts';
+import { answeredCall, compareNewestFirst, matchesFilter } from '../../test/support/call-log-reference.ts';
 
 const T0 = Date.UTC(2024, 4, 20, 12, 0, 0);
 const MINUTE = 60_000;
-/** What the test records and their legs share: a 42-second answered inbound call. */
-const ANSWERED_CALL = {
-  duration: 42,
-  durationMs: 42_000,
-  type: 'Voice',
-  direction: 'Inbound',
-  action: 'Phone Call',
-  result: 'Accepted',
-} as const;
+/** The call of the test records and their legs: answered, 42 seconds. */
+const ANSWERED_CALL = answeredCall(42);
 const HOUR = 60 * MINUTE;
 
 let database: TestDatabase;
