@@ -31,6 +31,7 @@ import {
   drawDirectCall,
   drawOutboundCall,
   drawQueueCall,
+  drawTransfer,
   huntOrder,
   OUTBOUND_FAILURES,
   recordedTalk,
@@ -223,11 +224,9 @@ function transfer(
   involved: UserLine[],
   at: number,
 ): number {
-  const target = c.world.userExcept(c.rng, involved);
-  if (!target) return at;
-  const outcome = choice.transfer.pick(c.rng);
-  const { ringMs, afterMs } = attempt(c.rng, outcome);
-  const end = at + ringMs + afterMs;
+  const drawn = drawTransfer(c, involved, at);
+  if (!drawn) return at;
+  const { target, outcome, end } = drawn;
   const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
   const leg = s.leg({
     start: at,

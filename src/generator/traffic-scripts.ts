@@ -28,6 +28,7 @@ import {
   drawDirectCall,
   drawOutboundCall,
   drawQueueCall,
+  drawTransfer,
   huntOrder,
   OUTBOUND_FAILURES,
   recordedTalk,
@@ -192,11 +193,9 @@ function inboundDirect(c: ScriptWorld, start: number): SessionScript {
 
 /** Transfers the caller at `at` to a user not yet involved; returns when the session ends. */
 function transfer(c: ScriptWorld, s: SessionScript, caller: OutsideNumber, involved: UserLine[], at: number): number {
-  const target = c.world.userExcept(c.rng, involved);
-  if (!target) return at;
-  const outcome = choice.transfer.pick(c.rng);
-  const { ringMs, afterMs } = attempt(c.rng, outcome);
-  const end = at + ringMs + afterMs;
+  const drawn = drawTransfer(c, involved, at);
+  if (!drawn) return at;
+  const { target, outcome, ringMs, end } = drawn;
   const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
   const p = ringing(s, target.id, caller.party, target.party, at);
   settle(s, p, outcome, at + ringMs, end, null, message);
