@@ -15,6 +15,9 @@ const NUMERIC_ID = /^\d{1,19}$/;
  */
 export const COMPANY_CALL_LOG_PERMISSION = 'ReadCompanyCallLog';
 
+/** Which call log a path names: the company's (`/account/{id}/…`) or an extension's (`/extension/{id}/…`). */
+export type LogLevel = 'account' | 'extension';
+
 export function requireAppPermission(auth: AuthContext, permission: string): void {
   if (!scopeGrants(auth.scope, permission)) throw errors.appPermission(permission);
 }
@@ -95,7 +98,7 @@ export async function readableCallLog(
   store: Store,
   auth: AuthContext,
   params: { accountId: string; extensionId?: string },
-  level: 'account' | 'extension',
+  level: LogLevel,
 ): Promise<{ accountId: string; extensionId: string | null }> {
   requireAppPermission(auth, 'ReadCallLog');
   const accountId = resolveAccountId(auth, params.accountId);

@@ -17,7 +17,7 @@ import {
   type RawQuery,
 } from '../domain/index.ts';
 import { authenticate, type LiveApiContext } from './context.ts';
-import { readableCallLog } from './access.ts';
+import { readableCallLog, type LogLevel } from './access.ts';
 import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
 import { resource, type LogParams, type ApiRequest } from './resource.ts';
 
@@ -55,12 +55,7 @@ export function matchesActiveCallFilter(r: CallLogRecord, f: ActiveCallFilter): 
   );
 }
 
-async function list(
-  ctx: LiveApiContext,
-  request: ApiRequest<LogParams>,
-  reply: FastifyReply,
-  level: 'account' | 'extension',
-) {
+async function list(ctx: LiveApiContext, request: ApiRequest<LogParams>, reply: FastifyReply, level: LogLevel) {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
   const { accountId, extensionId } = await readableCallLog(ctx.store, auth, request.params, level);
   const raw = request.query;

@@ -19,7 +19,7 @@ import {
 } from '../domain/index.ts';
 import type { ListedRecord } from '../store/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
-import { readableCallLog } from './access.ts';
+import { readableCallLog, type LogLevel } from './access.ts';
 import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
 import { decodeSignedToken, encodeSignedToken } from './signed-token.ts';
 import { resource, type LogParams, type ApiRequest } from './resource.ts';
@@ -49,7 +49,7 @@ export function encodeSyncToken(secret: string, frame: SyncFrame): string {
 }
 
 /** The 400 of a sync token that is not (or no longer) good for this log: CLG-101 for the company's, CLG-104 else. */
-export function syncTokenError(level: 'account' | 'extension', message = 'Sync token expired, call log was reset') {
+export function syncTokenError(level: LogLevel, message = 'Sync token expired, call log was reset') {
   return new ApiError({
     status: 400,
     detail: {
@@ -77,12 +77,7 @@ function recordCountValue(raw: RawQuery, required: boolean): number | undefined 
   return n === undefined ? undefined : Math.min(n, MAX_SYNC_RECORDS);
 }
 
-async function sync(
-  ctx: ApiContext,
-  request: ApiRequest<LogParams>,
-  reply: FastifyReply,
-  level: 'account' | 'extension',
-) {
+async function sync(ctx: ApiContext, request: ApiRequest<LogParams>, reply: FastifyReply, level: LogLevel) {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
   const { accountId, extensionId } = await readableCallLog(ctx.store, auth, request.params, level);
   const raw = request.query;

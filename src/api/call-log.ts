@@ -22,6 +22,7 @@ import {
   requireUserPermission,
   resolveAccountId,
   resolveExtension,
+  type LogLevel,
 } from './access.ts';
 import { baseUrl, sendJsonBytes, sendPreparedJson, serializeQuery } from './http-helpers.ts';
 import { resource, type ApiRequest, type LogParams } from './resource.ts';
@@ -29,7 +30,6 @@ import { resource, type ApiRequest, type LogParams } from './resource.ts';
 const BATCH_LIMIT = 50;
 const RECORD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-type Level = 'account' | 'extension';
 interface Params extends LogParams {
   callRecordId?: string;
 }
@@ -38,7 +38,7 @@ interface Params extends LogParams {
  * The log a request names, after authentication and permission checks. `confirm` rejects with 404 when the path
  * names an extension the account does not have; it reads the directory only for another extension than the caller's.
  */
-async function namedLog(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: Level) {
+async function namedLog(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: LogLevel) {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
   requireAppPermission(auth, 'ReadCallLog');
   const params = request.params;
@@ -89,7 +89,7 @@ export function listEnvelope(base: string, path: string, raw: RawQuery, q: CallL
   };
 }
 
-async function list(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: Level) {
+async function list(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: LogLevel) {
   const log = await namedLog(ctx, request, reply, level);
   const raw = request.query;
   let query: CallLogQuery;
@@ -108,7 +108,7 @@ async function list(ctx: ApiContext, request: ApiRequest<Params>, reply: Fastify
   return sendJsonBytes(reply, finishRecordsJson(page.json, tail(page.count, page.hasMore)));
 }
 
-async function read(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: Level) {
+async function read(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: LogLevel) {
   const log = await namedLog(ctx, request, reply, level);
   await log.confirm();
   const raw = request.query;
