@@ -4,6 +4,7 @@
 import { errors, scopeGrants, userPermissions, type Extension } from '../domain/index.ts';
 import type { AuthContext } from '../auth/index.ts';
 import type { Store } from '../store/index.ts';
+import type { LogLevel } from './resource.ts';
 
 const NUMERIC_ID = /^\d{1,19}$/;
 
@@ -14,9 +15,6 @@ const NUMERIC_ID = /^\d{1,19}$/;
  * (evidence in docs/compatibility.md).
  */
 export const COMPANY_CALL_LOG_PERMISSION = 'ReadCompanyCallLog';
-
-/** Which call log a path names: the company's (`/account/{id}/…`) or an extension's (`/extension/{id}/…`). */
-export type LogLevel = 'account' | 'extension';
 
 export function requireAppPermission(auth: AuthContext, permission: string): void {
   if (!scopeGrants(auth.scope, permission)) throw errors.appPermission(permission);

@@ -8,7 +8,6 @@ import {
   dateValue,
   enumValue,
   errors,
-  isoDateTime,
   positiveIntValue,
   singleValue,
   VIEWS,
@@ -18,8 +17,7 @@ import {
 import { listWrittenAfter } from '../store/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { readableCallLog } from './access.ts';
-import { SYNC_SAFETY_MS, syncTokenError } from './call-log-sync.ts';
-import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
+import { sendSyncAnswer, SYNC_SAFETY_MS, syncTokenError, syncTokenValue, syncTypeValue } from './call-log-sync.ts';
 import { decodeSignedToken, encodeSignedToken } from './signed-token.ts';
 import { resource, type AccountParams, type ApiRequest } from './resource.ts';
 
@@ -57,7 +55,7 @@ async function extractSync(ctx: ApiContext, request: ApiRequest<AccountParams>, 
   const auth = await authenticate(ctx, request, reply, 'Heavy');
   const { accountId } = await readableCallLog(ctx.store, auth, request.params, 'account');
   const raw = request.query;
-  const syncType = enumValue(raw, 'syncType', ['FSync', 'ISync'] as const) ?? 'FSync';
+  const syncType = syncTypeValue(raw);
   const secret = await ctx.tokens.secret();
   const now = ctx.now();
 
@@ -73,9 +71,7 @@ async function extractSync(ctx: ApiContext, request: ApiRequest<AccountParams>, 
       i: '',
     };
   } else {
-    const token = singleValue(raw, 'syncToken');
-    if (token === undefined) throw errors.invalidParameter('syncToken');
-    const previous = decodeToken(secret, token);
+    const previous = decodeToken(secret, syncTokenValue(raw));
     if (!previous || previous.a !== accountId) throw syncTokenError('account');
     frame = previous;
   }
@@ -91,21 +87,15 @@ async function extractSync(ctx: ApiContext, request: ApiRequest<AccountParams>, 
   const last = page.records.at(-1);
   const next: ExtractFrame = last ? { ...frame, t: last.cursor.changedAt, i: last.cursor.id } : frame;
 
-  const base = baseUrl(request, ctx.http);
-  const query = serializeQuery(raw, ['access_token']);
-  const uri = `${base}/restapi/v1.0/account/${accountId}/call-log-extract-sync${query ? `?${query}` : ''}`;
-  const syncInfo = {
-    syncType,
-    syncToken: encodeToken(secret, next),
-    syncTime: isoDateTime(now),
-    newerRecordsExist: page.hasMore,
-  };
-  return sendRecordsJson(
+  const path = `/restapi/v1.0/account/${accountId}/call-log-extract-sync`;
+  const syncInfo = { syncType, syncToken: encodeToken(secret, next), syncTime: now, newerRecordsExist: page.hasMore };
+  return sendSyncAnswer(
     reply,
-    `{"uri":${JSON.stringify(uri)},"records":[`,
+    request,
+    ctx,
+    path,
     page.records.map((r) => r.json),
-    `],"syncInfo":${JSON.stringify(syncInfo)}}`,
-    base,
+    syncInfo,
   );
 }
 
