@@ -21,6 +21,7 @@ import {
   QUEUE_MEMBERS_RUNG_BEFORE_VOICEMAIL,
   TIMES,
   TRANSFER_SHARE,
+  type Scenario,
 } from './traffic-mix.ts';
 import {
   attempt,
@@ -44,20 +45,7 @@ export interface ScenarioContext extends SessionContext {
 }
 
 /** The scenarios the generator had before they became event scripts (the later ones have no oracle). */
-export type OracleScenario =
-  'inboundDirect' | 'inboundQueue' | 'inboundBlocked' | 'outbound' | 'internal' | 'faxIn' | 'faxOut';
-
-export const ORACLE_SCENARIOS = [
-  'inboundDirect',
-  'inboundQueue',
-  'inboundBlocked',
-  'outbound',
-  'internal',
-  'faxIn',
-  'faxOut',
-] as const satisfies readonly OracleScenario[];
-
-const PLAYS: Record<OracleScenario, (c: ScenarioContext, start: number) => GeneratedSession> = {
+const PLAYS = {
   inboundDirect,
   inboundQueue,
   inboundBlocked,
@@ -65,7 +53,10 @@ const PLAYS: Record<OracleScenario, (c: ScenarioContext, start: number) => Gener
   internal,
   faxIn,
   faxOut,
-};
+} satisfies Partial<Record<Scenario, (c: ScenarioContext, start: number) => GeneratedSession>>;
+
+export type OracleScenario = keyof typeof PLAYS;
+export const ORACLE_SCENARIOS = Object.keys(PLAYS) as OracleScenario[];
 
 /** Automatic recording for auto-recorded lines, else occasionally an on-demand one over part of the talk. */
 function recordAnswered(
