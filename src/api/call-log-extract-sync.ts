@@ -4,20 +4,19 @@
 // How it relates to call-log-sync: docs/compatibility.md.
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import {
-  dateValue,
-  enumValue,
-  errors,
-  positiveIntValue,
-  singleValue,
-  VIEWS,
-  type RawQuery,
-  type View,
-} from '../domain/index.ts';
+import { positiveIntValue, type RawQuery, type View } from '../domain/index.ts';
 import { listWrittenAfter } from '../store/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { readableCallLog } from './access.ts';
-import { sendSyncAnswer, SYNC_SAFETY_MS, syncTokenError, syncTokenValue, syncTypeValue } from './call-log-sync.ts';
+import {
+  sendSyncAnswer,
+  SYNC_SAFETY_MS,
+  syncDateFromValue,
+  syncTokenError,
+  syncTokenValue,
+  syncTypeValue,
+  syncViewValue,
+} from './call-log-sync.ts';
 import { decodeSignedToken, encodeSignedToken } from './signed-token.ts';
 import { resource, type AccountParams, type ApiRequest } from './resource.ts';
 
@@ -61,15 +60,8 @@ async function extractSync(ctx: ApiContext, request: ApiRequest<AccountParams>, 
 
   let frame: ExtractFrame;
   if (syncType === 'FSync') {
-    const dateFrom = dateValue(raw, 'dateFrom') ?? now - HOUR_MS;
-    if (dateFrom > now) throw errors.invalidParameter('dateFrom', singleValue(raw, 'dateFrom'));
-    frame = {
-      a: accountId,
-      v: enumValue(raw, 'view', VIEWS) ?? 'Simple',
-      n: recordCountValue(raw),
-      t: dateFrom,
-      i: '',
-    };
+    const dateFrom = syncDateFromValue(raw, now, now - HOUR_MS);
+    frame = { a: accountId, v: syncViewValue(raw), n: recordCountValue(raw), t: dateFrom, i: '' };
   } else {
     const previous = decodeToken(secret, syncTokenValue(raw));
     if (!previous || previous.a !== accountId) throw syncTokenError('account');

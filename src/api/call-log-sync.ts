@@ -65,6 +65,18 @@ export function syncTypeValue(raw: RawQuery): 'FSync' | 'ISync' {
   return enumValue(raw, 'syncType', ['FSync', 'ISync'] as const) ?? 'FSync';
 }
 
+/** An FSync's view (Simple when absent). */
+export function syncViewValue(raw: RawQuery): View {
+  return enumValue(raw, 'view', VIEWS) ?? 'Simple';
+}
+
+/** Where an FSync starts: `dateFrom`, else `whenAbsent`; a time after `now` is refused (400 CMN-101). */
+export function syncDateFromValue(raw: RawQuery, now: number, whenAbsent: number): number {
+  const dateFrom = dateValue(raw, 'dateFrom') ?? whenAbsent;
+  if (dateFrom > now) throw errors.invalidParameter('dateFrom', singleValue(raw, 'dateFrom'));
+  return dateFrom;
+}
+
 /** The token an ISync continues from (400 CMN-101 when the request has none). */
 export function syncTokenValue(raw: RawQuery): string {
   const token = singleValue(raw, 'syncToken');
@@ -128,9 +140,8 @@ async function sync(ctx: ApiContext, request: ApiRequest<LogParams>, reply: Fast
     const recordCount = recordCountValue(raw, true) as number;
     const statusGroup = enumValues(raw, 'statusGroup', ['Missed', 'All'] as const);
     const missed = statusGroup !== undefined && !statusGroup.includes('All');
-    const view = enumValue(raw, 'view', VIEWS) ?? 'Simple';
-    const dateFrom = dateValue(raw, 'dateFrom') ?? 0;
-    if (dateFrom > now) throw errors.invalidParameter('dateFrom', singleValue(raw, 'dateFrom'));
+    const view = syncViewValue(raw);
+    const dateFrom = syncDateFromValue(raw, now, 0);
     const page = await ctx.store.listRecords({
       ...log,
       view,
