@@ -4,6 +4,7 @@
 import { errors, scopeGrants, userPermissions, type Extension } from '../domain/index.ts';
 import type { AuthContext } from '../auth/index.ts';
 import type { Store } from '../store/index.ts';
+import type { LogLevel } from './resource.ts';
 
 const NUMERIC_ID = /^\d{1,19}$/;
 
@@ -95,7 +96,7 @@ export async function readableCallLog(
   store: Store,
   auth: AuthContext,
   params: { accountId: string; extensionId?: string },
-  level: 'account' | 'extension',
+  level: LogLevel,
 ): Promise<{ accountId: string; extensionId: string | null }> {
   requireAppPermission(auth, 'ReadCallLog');
   const accountId = resolveAccountId(auth, params.accountId);

@@ -19,7 +19,7 @@ import {
 import { authenticate, type LiveApiContext } from './context.ts';
 import { readableCallLog } from './access.ts';
 import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
-import { resource, type LogParams, type ApiRequest } from './resource.ts';
+import { logPath, logResource, type LogLevel, type LogParams, type ApiRequest } from './resource.ts';
 
 const CONFERENCE_TYPES = ['AudioConferencing', 'Meetings'] as const;
 /** The call-log action a conference type's records carry. */
@@ -55,12 +55,7 @@ export function matchesActiveCallFilter(r: CallLogRecord, f: ActiveCallFilter): 
   );
 }
 
-async function list(
-  ctx: LiveApiContext,
-  request: ApiRequest<LogParams>,
-  reply: FastifyReply,
-  level: 'account' | 'extension',
-) {
+async function list(ctx: LiveApiContext, request: ApiRequest<LogParams>, reply: FastifyReply, level: LogLevel) {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
   const { accountId, extensionId } = await readableCallLog(ctx.store, auth, request.params, level);
   const raw = request.query;
@@ -75,10 +70,7 @@ async function list(
   const records = calls.slice(first, first + perPage);
 
   const base = baseUrl(request, ctx.http);
-  const path =
-    extensionId === null
-      ? `/restapi/v1.0/account/${accountId}/active-calls`
-      : `/restapi/v1.0/account/${accountId}/extension/${extensionId}/active-calls`;
+  const path = logPath(accountId, extensionId, 'active-calls');
   const rest = serializeQuery(raw, ['page', 'perPage', 'access_token']);
   const pageUri = (n: number) => `${base}${path}?${rest ? `${rest}&` : ''}page=${n}&perPage=${perPage}`;
   const totalPages = Math.max(1, Math.ceil(calls.length / perPage));
@@ -102,10 +94,5 @@ async function list(
 }
 
 export function activeCallRoutes(app: FastifyInstance, ctx: LiveApiContext): void {
-  resource<LogParams>(app, '/account/:accountId/active-calls', {
-    GET: (req, reply) => list(ctx, req, reply, 'account'),
-  });
-  resource<LogParams>(app, '/account/:accountId/extension/:extensionId/active-calls', {
-    GET: (req, reply) => list(ctx, req, reply, 'extension'),
-  });
+  logResource(app, 'active-calls', (request, reply, level) => list(ctx, request, reply, level));
 }

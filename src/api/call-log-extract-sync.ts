@@ -4,22 +4,19 @@
 // How it relates to call-log-sync: docs/compatibility.md.
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import {
-  dateValue,
-  enumValue,
-  errors,
-  isoDateTime,
-  positiveIntValue,
-  singleValue,
-  VIEWS,
-  type RawQuery,
-  type View,
-} from '../domain/index.ts';
+import { positiveIntValue, type RawQuery, type View } from '../domain/index.ts';
 import { listWrittenAfter } from '../store/index.ts';
 import { authenticate, type ApiContext } from './context.ts';
 import { readableCallLog } from './access.ts';
-import { SYNC_SAFETY_MS, syncTokenError } from './call-log-sync.ts';
-import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
+import {
+  sendSyncAnswer,
+  SYNC_SAFETY_MS,
+  syncDateFromValue,
+  syncTokenError,
+  syncTokenValue,
+  syncTypeValue,
+  syncViewValue,
+} from './call-log-sync.ts';
 import { decodeSignedToken, encodeSignedToken } from './signed-token.ts';
 import { resource, type AccountParams, type ApiRequest } from './resource.ts';
 
@@ -57,25 +54,16 @@ async function extractSync(ctx: ApiContext, request: ApiRequest<AccountParams>, 
   const auth = await authenticate(ctx, request, reply, 'Heavy');
   const { accountId } = await readableCallLog(ctx.store, auth, request.params, 'account');
   const raw = request.query;
-  const syncType = enumValue(raw, 'syncType', ['FSync', 'ISync'] as const) ?? 'FSync';
+  const syncType = syncTypeValue(raw);
   const secret = await ctx.tokens.secret();
   const now = ctx.now();
 
   let frame: ExtractFrame;
   if (syncType === 'FSync') {
-    const dateFrom = dateValue(raw, 'dateFrom') ?? now - HOUR_MS;
-    if (dateFrom > now) throw errors.invalidParameter('dateFrom', singleValue(raw, 'dateFrom'));
-    frame = {
-      a: accountId,
-      v: enumValue(raw, 'view', VIEWS) ?? 'Simple',
-      n: recordCountValue(raw),
-      t: dateFrom,
-      i: '',
-    };
+    const dateFrom = syncDateFromValue(raw, now, now - HOUR_MS);
+    frame = { a: accountId, v: syncViewValue(raw), n: recordCountValue(raw), t: dateFrom, i: '' };
   } else {
-    const token = singleValue(raw, 'syncToken');
-    if (token === undefined) throw errors.invalidParameter('syncToken');
-    const previous = decodeToken(secret, token);
+    const previous = decodeToken(secret, syncTokenValue(raw));
     if (!previous || previous.a !== accountId) throw syncTokenError('account');
     frame = previous;
   }
@@ -91,21 +79,15 @@ async function extractSync(ctx: ApiContext, request: ApiRequest<AccountParams>, 
   const last = page.records.at(-1);
   const next: ExtractFrame = last ? { ...frame, t: last.cursor.changedAt, i: last.cursor.id } : frame;
 
-  const base = baseUrl(request, ctx.http);
-  const query = serializeQuery(raw, ['access_token']);
-  const uri = `${base}/restapi/v1.0/account/${accountId}/call-log-extract-sync${query ? `?${query}` : ''}`;
-  const syncInfo = {
-    syncType,
-    syncToken: encodeToken(secret, next),
-    syncTime: isoDateTime(now),
-    newerRecordsExist: page.hasMore,
-  };
-  return sendRecordsJson(
+  const path = `/restapi/v1.0/account/${accountId}/call-log-extract-sync`;
+  const syncInfo = { syncType, syncToken: encodeToken(secret, next), syncTime: now, newerRecordsExist: page.hasMore };
+  return sendSyncAnswer(
     reply,
-    `{"uri":${JSON.stringify(uri)},"records":[`,
+    request,
+    ctx,
+    path,
     page.records.map((r) => r.json),
-    `],"syncInfo":${JSON.stringify(syncInfo)}}`,
-    base,
+    syncInfo,
   );
 }
 

@@ -22,7 +22,7 @@ import { authenticate, type ApiContext } from './context.ts';
 import { readableCallLog } from './access.ts';
 import { baseUrl, sendRecordsJson, serializeQuery } from './http-helpers.ts';
 import { decodeSignedToken, encodeSignedToken } from './signed-token.ts';
-import { resource, type LogParams, type ApiRequest } from './resource.ts';
+import { logPath, logResource, type LogLevel, type LogParams, type ApiRequest } from './resource.ts';
 
 /** At most this many records per sync answer; more changes than this since a token → FSync again. */
 export const MAX_SYNC_RECORDS = 250;
@@ -49,7 +49,7 @@ export function encodeSyncToken(secret: string, frame: SyncFrame): string {
 }
 
 /** The 400 of a sync token that is not (or no longer) good for this log: CLG-101 for the company's, CLG-104 else. */
-export function syncTokenError(level: 'account' | 'extension', message = 'Sync token expired, call log was reset') {
+export function syncTokenError(level: LogLevel, message = 'Sync token expired, call log was reset') {
   return new ApiError({
     status: 400,
     detail: {
@@ -58,6 +58,54 @@ export function syncTokenError(level: 'account' | 'extension', message = 'Sync t
       parameterName: 'syncToken',
     },
   });
+}
+
+/** The syncType parameter; FSync when absent. */
+export function syncTypeValue(raw: RawQuery): 'FSync' | 'ISync' {
+  return enumValue(raw, 'syncType', ['FSync', 'ISync'] as const) ?? 'FSync';
+}
+
+/** An FSync's view (Simple when absent). */
+export function syncViewValue(raw: RawQuery): View {
+  return enumValue(raw, 'view', VIEWS) ?? 'Simple';
+}
+
+/** Where an FSync starts: `dateFrom`, else `whenAbsent`; a time after `now` is refused (400 CMN-101). */
+export function syncDateFromValue(raw: RawQuery, now: number, whenAbsent: number): number {
+  const dateFrom = dateValue(raw, 'dateFrom') ?? whenAbsent;
+  if (dateFrom > now) throw errors.invalidParameter('dateFrom', singleValue(raw, 'dateFrom'));
+  return dateFrom;
+}
+
+/** The token an ISync continues from (400 CMN-101 when the request has none). */
+export function syncTokenValue(raw: RawQuery): string {
+  const token = singleValue(raw, 'syncToken');
+  if (token === undefined) throw errors.invalidParameter('syncToken');
+  return token;
+}
+
+/** What a sync answer says besides its records (syncTime in epoch ms, sent as ISO). */
+interface SyncInfo {
+  syncType: 'FSync' | 'ISync';
+  syncToken: string;
+  syncTime: number;
+  newerRecordsExist?: boolean;
+}
+
+/** Sends a sync answer: the request's URI at `path` (without access_token), the records' JSON, and syncInfo. */
+export function sendSyncAnswer(
+  reply: FastifyReply,
+  request: ApiRequest<LogParams>,
+  ctx: ApiContext,
+  path: string,
+  records: readonly string[],
+  info: SyncInfo,
+): FastifyReply {
+  const base = baseUrl(request, ctx.http);
+  const query = serializeQuery(request.query, ['access_token']);
+  const syncInfo = { ...info, syncTime: isoDateTime(info.syncTime) };
+  const head = `{"uri":${JSON.stringify(`${base}${path}${query ? `?${query}` : ''}`)},"records":[`;
+  return sendRecordsJson(reply, head, records, `],"syncInfo":${JSON.stringify(syncInfo)}}`, base);
 }
 
 export function decodeSyncToken(secret: string, token: string): SyncFrame | null {
@@ -77,16 +125,11 @@ function recordCountValue(raw: RawQuery, required: boolean): number | undefined 
   return n === undefined ? undefined : Math.min(n, MAX_SYNC_RECORDS);
 }
 
-async function sync(
-  ctx: ApiContext,
-  request: ApiRequest<LogParams>,
-  reply: FastifyReply,
-  level: 'account' | 'extension',
-) {
+async function sync(ctx: ApiContext, request: ApiRequest<LogParams>, reply: FastifyReply, level: LogLevel) {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
   const { accountId, extensionId } = await readableCallLog(ctx.store, auth, request.params, level);
   const raw = request.query;
-  const syncType = enumValue(raw, 'syncType', ['FSync', 'ISync'] as const) ?? 'FSync';
+  const syncType = syncTypeValue(raw);
   const secret = await ctx.tokens.secret();
   const now = ctx.now();
   const log = { accountId, extensionId };
@@ -97,9 +140,8 @@ async function sync(
     const recordCount = recordCountValue(raw, true) as number;
     const statusGroup = enumValues(raw, 'statusGroup', ['Missed', 'All'] as const);
     const missed = statusGroup !== undefined && !statusGroup.includes('All');
-    const view = enumValue(raw, 'view', VIEWS) ?? 'Simple';
-    const dateFrom = dateValue(raw, 'dateFrom') ?? 0;
-    if (dateFrom > now) throw errors.invalidParameter('dateFrom', singleValue(raw, 'dateFrom'));
+    const view = syncViewValue(raw);
+    const dateFrom = syncDateFromValue(raw, now, 0);
     const page = await ctx.store.listRecords({
       ...log,
       view,
@@ -115,9 +157,7 @@ async function sync(
     const edge = frameEdge(records, page.hasMore, dateFrom);
     frame = { a: accountId, e: extensionId ?? '', v: view, missed, t: now - SYNC_SAFETY_MS, ...edge };
   } else {
-    const token = singleValue(raw, 'syncToken');
-    if (token === undefined) throw errors.invalidParameter('syncToken');
-    const previous = decodeSyncToken(secret, token);
+    const previous = decodeSyncToken(secret, syncTokenValue(raw));
     if (!previous || previous.a !== accountId || previous.e !== (extensionId ?? '')) throw syncTokenError(level);
     const showDeleted = booleanValue(raw, 'showDeleted', false);
     const recordCount = recordCountValue(raw, false);
@@ -156,23 +196,12 @@ async function sync(
     frame = { ...previous, t: now - SYNC_SAFETY_MS, ...edge };
   }
 
-  const base = baseUrl(request, ctx.http);
-  const path =
-    extensionId === null
-      ? `/restapi/v1.0/account/${accountId}/call-log-sync`
-      : `/restapi/v1.0/account/${accountId}/extension/${extensionId}/call-log-sync`;
-  const query = serializeQuery(raw, ['access_token']);
-  const syncInfo = { syncType, syncToken: encodeSyncToken(secret, frame), syncTime: isoDateTime(now) };
-  const head = `{"uri":${JSON.stringify(`${base}${path}${query ? `?${query}` : ''}`)},"records":[`;
+  const path = logPath(accountId, extensionId, 'call-log-sync');
+  const syncInfo = { syncType, syncToken: encodeSyncToken(secret, frame), syncTime: now };
   const texts = records.map((r) => r.json);
-  return sendRecordsJson(reply, head, texts, `],"syncInfo":${JSON.stringify(syncInfo)}}`, base);
+  return sendSyncAnswer(reply, request, ctx, path, texts, syncInfo);
 }
 
 export function callLogSyncRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  resource<LogParams>(app, '/account/:accountId/call-log-sync', {
-    GET: (req, reply) => sync(ctx, req, reply, 'account'),
-  });
-  resource<LogParams>(app, '/account/:accountId/extension/:extensionId/call-log-sync', {
-    GET: (req, reply) => sync(ctx, req, reply, 'extension'),
-  });
+  logResource(app, 'call-log-sync', (request, reply, level) => sync(ctx, request, reply, level));
 }

@@ -24,12 +24,11 @@ import {
   resolveExtension,
 } from './access.ts';
 import { baseUrl, sendJsonBytes, sendPreparedJson, serializeQuery } from './http-helpers.ts';
-import { resource, type ApiRequest, type LogParams } from './resource.ts';
+import { logPath, logRoute, resource, type ApiRequest, type LogLevel, type LogParams } from './resource.ts';
 
 const BATCH_LIMIT = 50;
 const RECORD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-type Level = 'account' | 'extension';
 interface Params extends LogParams {
   callRecordId?: string;
 }
@@ -38,7 +37,7 @@ interface Params extends LogParams {
  * The log a request names, after authentication and permission checks. `confirm` rejects with 404 when the path
  * names an extension the account does not have; it reads the directory only for another extension than the caller's.
  */
-async function namedLog(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: Level) {
+async function namedLog(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: LogLevel) {
   const auth = await authenticate(ctx, request, reply, 'Heavy');
   requireAppPermission(auth, 'ReadCallLog');
   const params = request.params;
@@ -48,7 +47,7 @@ async function namedLog(ctx: ApiContext, request: ApiRequest<Params>, reply: Fas
     return {
       accountId,
       extensionId: null,
-      path: `/restapi/v1.0/account/${accountId}/call-log`,
+      path: logPath(accountId, null, 'call-log'),
       confirm: async () => {},
     };
   }
@@ -57,7 +56,7 @@ async function namedLog(ctx: ApiContext, request: ApiRequest<Params>, reply: Fas
   return {
     accountId,
     extensionId,
-    path: `/restapi/v1.0/account/${accountId}/extension/${extensionId}/call-log`,
+    path: logPath(accountId, extensionId, 'call-log'),
     confirm: async () => {
       await confirmExtension(ctx.store, auth, accountId, extensionId);
     },
@@ -89,7 +88,7 @@ export function listEnvelope(base: string, path: string, raw: RawQuery, q: CallL
   };
 }
 
-async function list(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: Level) {
+async function list(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: LogLevel) {
   const log = await namedLog(ctx, request, reply, level);
   const raw = request.query;
   let query: CallLogQuery;
@@ -108,7 +107,7 @@ async function list(ctx: ApiContext, request: ApiRequest<Params>, reply: Fastify
   return sendJsonBytes(reply, finishRecordsJson(page.json, tail(page.count, page.hasMore)));
 }
 
-async function read(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: Level) {
+async function read(ctx: ApiContext, request: ApiRequest<Params>, reply: FastifyReply, level: LogLevel) {
   const log = await namedLog(ctx, request, reply, level);
   await log.confirm();
   const raw = request.query;
@@ -164,13 +163,14 @@ async function remove(ctx: ApiContext, request: ApiRequest<Params>, reply: Fasti
 
 export function callLogRoutes(app: FastifyInstance, ctx: ApiContext): void {
   for (const level of ['account', 'extension'] as const) {
-    const prefix = level === 'account' ? '/account/:accountId' : '/account/:accountId/extension/:extensionId';
-    resource<Params>(app, `${prefix}/call-log`, {
+    resource<Params>(app, logRoute(level, 'call-log'), {
       GET: (req, reply) => list(ctx, req, reply, level),
       ...(level === 'extension'
         ? { DELETE: (req: ApiRequest<Params>, reply: FastifyReply) => remove(ctx, req, reply) }
         : {}),
     });
-    resource<Params>(app, `${prefix}/call-log/:callRecordId`, { GET: (req, reply) => read(ctx, req, reply, level) });
+    resource<Params>(app, logRoute(level, 'call-log/:callRecordId'), {
+      GET: (req, reply) => read(ctx, req, reply, level),
+    });
   }
 }

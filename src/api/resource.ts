@@ -24,6 +24,31 @@ export interface ExtensionParams extends AccountParams {
   extensionId: string;
 }
 
+/** Which call log a path names: the company's (`/account/{id}/…`) or an extension's (`/extension/{id}/…`). */
+export type LogLevel = 'account' | 'extension';
+
+/** The route of a company's and of an extension's log resource named `name` (call-log, call-log-sync, …). */
+export function logRoute(level: LogLevel, name: string): string {
+  return level === 'account' ? `/account/:accountId/${name}` : `/account/:accountId/extension/:extensionId/${name}`;
+}
+
+/** The API path of the log resource `name` of a company (extensionId null) or of an extension. */
+export function logPath(accountId: string, extensionId: string | null, name: string): string {
+  const log = extensionId === null ? '' : `/extension/${extensionId}`;
+  return `/restapi/v1.0/account/${accountId}${log}/${name}`;
+}
+
+/** Registers GET on the company's and on each extension's log resource `name`, telling `get` which log it serves. */
+export function logResource(
+  app: FastifyInstance,
+  name: string,
+  get: (request: ApiRequest<LogParams>, reply: FastifyReply, level: LogLevel) => unknown,
+): void {
+  for (const level of ['account', 'extension'] as const) {
+    resource<LogParams>(app, logRoute(level, name), { GET: (request, reply) => get(request, reply, level) });
+  }
+}
+
 type Handler<Params> = (request: ApiRequest<Params>, reply: FastifyReply) => unknown;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 type Method = (typeof METHODS)[number];

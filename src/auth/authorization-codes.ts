@@ -2,7 +2,7 @@
 // request, consent tickets, single-use codes, and their redemption at the token endpoint.
 
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { GRANT_TYPES, OAuthError, oauthErrors, type App, type Extension } from '../domain/index.ts';
+import { GRANT_TYPES, OAuthError, oauthErrors, type App, type Extension, type TokenForm } from '../domain/index.ts';
 import { AuthorizationStore, type AppAuthorization, type Store } from '../store/index.ts';
 import { hashToken, randomToken } from './secrets.ts';
 
@@ -233,7 +233,7 @@ export class AuthorizationCodes {
    * The authorization_code grant: takes the code (it is gone whatever happens next), then checks client, expiry,
    * redirect URI and PKCE verifier. Returns the user and scope to issue tokens for. Throws OAuthError.
    */
-  async redeem(app: App, form: Record<string, string>): Promise<{ owner: Extension; scope: string[] }> {
+  async redeem(app: App, form: TokenForm): Promise<{ owner: Extension; scope: string[] }> {
     if (!form.code) throw oauthErrors.invalidRequest('code');
     const code = await this.db.takeCode(hashToken(form.code));
     if (!code || code.clientId !== app.clientId || code.expiresAt <= this.now()) throw authorizeErrors.codeInvalid();

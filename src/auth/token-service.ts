@@ -11,6 +11,7 @@ import {
   type Extension,
   type GrantType,
   type Role,
+  type TokenForm,
 } from '../domain/index.ts';
 import { clientSecretMatches, type Store, type StoredToken } from '../store/index.ts';
 import { AuthorizationCodes } from './authorization-codes.ts';
@@ -97,11 +98,7 @@ export class TokenService {
   }
 
   /** Answers POST /restapi/oauth/token. Throws OAuthError. */
-  async token(
-    form: Record<string, string>,
-    authorization: string | undefined,
-    admit: Admit = admitAll,
-  ): Promise<TokenResponse> {
+  async token(form: TokenForm, authorization: string | undefined, admit: Admit = admitAll): Promise<TokenResponse> {
     const app = await this.authenticateClient(form, authorization);
     const grant = form.grant_type;
     if (!grant) throw oauthErrors.invalidRequest('grant_type');
@@ -124,11 +121,7 @@ export class TokenService {
    * Answers POST /restapi/oauth/revoke (RFC 7009): the client authenticates as at the token endpoint; a token of
    * that client has its whole session killed; unknown tokens, and other clients' tokens, are ignored.
    */
-  async revoke(
-    form: Record<string, string>,
-    authorization: string | undefined,
-    admit: Admit = admitAll,
-  ): Promise<void> {
+  async revoke(form: TokenForm, authorization: string | undefined, admit: Admit = admitAll): Promise<void> {
     const app = await this.authenticateClient(form, authorization);
     const token = form.token;
     const found = token ? await this.store.getToken(hashToken(token)) : null;
@@ -170,7 +163,7 @@ export class TokenService {
     };
   }
 
-  private async authenticateClient(form: Record<string, string>, authorization: string | undefined): Promise<App> {
+  private async authenticateClient(form: TokenForm, authorization: string | undefined): Promise<App> {
     let clientId = form.client_id;
     let secret: string | undefined = form.client_secret;
     if (authorization) {
@@ -201,7 +194,7 @@ export class TokenService {
     return this.passwordOwner({ username, extension, password });
   }
 
-  private async passwordOwner(form: Record<string, string>): Promise<Extension> {
+  private async passwordOwner(form: TokenForm): Promise<Extension> {
     const { password } = form;
     if (!form.username) throw oauthErrors.invalidRequest('username');
     if (!password) throw oauthErrors.invalidRequest('password');
@@ -235,7 +228,7 @@ export class TokenService {
     return direct;
   }
 
-  private async jwtOwner(form: Record<string, string>): Promise<Extension> {
+  private async jwtOwner(form: TokenForm): Promise<Extension> {
     if (!form.assertion) throw oauthErrors.invalidRequest('assertion');
     const claims = await verifyJwtCredential(await this.secret(), form.assertion);
     if (!claims) throw oauthErrors.invalidAssertion();
@@ -250,7 +243,7 @@ export class TokenService {
     return owner;
   }
 
-  private async refresh(app: App, form: Record<string, string>, admit: Admit): Promise<TokenResponse> {
+  private async refresh(app: App, form: TokenForm, admit: Admit): Promise<TokenResponse> {
     if (!form.refresh_token) throw oauthErrors.invalidRequest('refresh_token');
     const hash = hashToken(form.refresh_token);
     const peek = await this.store.getToken(hash);
@@ -274,7 +267,7 @@ export class TokenService {
     owner: Extension,
     scope: string[],
     sessionId: string,
-    form: Record<string, string>,
+    form: TokenForm,
     endpointId = form.endpoint_id || randomToken(16),
   ): Promise<TokenResponse> {
     const now = this.now();

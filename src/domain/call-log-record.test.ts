@@ -10,6 +10,7 @@ import {
   preparedStringify,
   prepareRecordJson,
   type CallLogLeg,
+  type CallSpanFields,
   type CallLogRecord,
   type MessageRef,
   type PartyInfo,
@@ -55,21 +56,25 @@ function party(p: PartyInfo): Record<string, unknown> {
   return out;
 }
 
+/** What a record and a leg render alike, from startTime to from, in RingCentral's order. */
+function renderSpan(out: Record<string, unknown>, span: CallSpanFields & { action: string }): void {
+  out.startTime = new Date(span.startTime).toISOString();
+  out.duration = span.duration;
+  out.durationMs = span.durationMs;
+  out.type = span.type;
+  if (span.internalType) out.internalType = span.internalType;
+  out.direction = span.direction;
+  out.action = span.action;
+  out.result = span.result;
+  if (span.reason) out.reason = span.reason;
+  if (span.reasonDescription) out.reasonDescription = text(span.reasonDescription);
+  out.to = party(span.to);
+  out.from = party(span.from);
+}
+
 function renderLeg(accountId: string, leg: CallLogLeg): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    startTime: new Date(leg.startTime).toISOString(),
-    duration: leg.duration,
-    durationMs: leg.durationMs,
-    type: leg.type,
-  };
-  if (leg.internalType) out.internalType = leg.internalType;
-  out.direction = leg.direction;
-  out.action = leg.action;
-  out.result = leg.result;
-  if (leg.reason) out.reason = leg.reason;
-  if (leg.reasonDescription) out.reasonDescription = text(leg.reasonDescription);
-  out.to = party(leg.to);
-  out.from = party(leg.from);
+  const out: Record<string, unknown> = {};
+  renderSpan(out, leg);
   if (leg.extensionId) {
     out.extension = extensionRef(accountId, leg.extensionId);
   }
@@ -94,18 +99,7 @@ function referenceRender(r: CallLogRecord, view: View): Record<string, unknown> 
     telephonySessionId: r.telephonySessionId,
   };
   if (r.partyId) out.partyId = r.partyId;
-  out.startTime = new Date(r.startTime).toISOString();
-  out.duration = r.duration;
-  out.durationMs = r.durationMs;
-  out.type = r.type;
-  if (r.internalType) out.internalType = r.internalType;
-  out.direction = r.direction;
-  out.action = r.action;
-  out.result = r.result;
-  if (r.reason) out.reason = r.reason;
-  if (r.reasonDescription) out.reasonDescription = text(r.reasonDescription);
-  out.to = party(r.to);
-  out.from = party(r.from);
+  renderSpan(out, r);
   const owner = r.extensionId ?? r.ownerExtensionId;
   if (owner) out.extension = extensionRef(r.accountId, owner);
   if (r.recording) out.recording = recordingRef(r.accountId, r.recording);
@@ -168,16 +162,20 @@ test('awkward strings in every free-text and id field come out as JSON.stringify
       location: s,
       device: { id: s },
     };
-    const leg: CallLogLeg = {
-      ...base.legs[0],
+    // The free-text and id fields a leg and a record both have.
+    const texts = {
       from: party,
       to: party,
       reasonDescription: s,
       extensionId: s,
       telephonySessionId: s,
-      recording: { id: s, type: 'OnDemand' },
       message: { id: s, type: s },
       delegate: { id: s, name: s },
+    };
+    const leg: CallLogLeg = {
+      ...base.legs[0],
+      ...texts,
+      recording: { id: s, type: 'OnDemand' },
       billing: { costIncluded: 1.5, costPurchased: 0 },
       shortRecording: true,
       reason: 'Hang Up',
@@ -185,18 +183,12 @@ test('awkward strings in every free-text and id field come out as JSON.stringify
     };
     const r: CallLogRecord = {
       ...base,
+      ...texts,
       id: s,
       sessionId: s,
-      telephonySessionId: s,
       partyId: s,
       accountId: s,
-      extensionId: s,
-      from: party,
-      to: party,
-      reasonDescription: s,
       recording: { id: s, type: 'Automatic' },
-      message: { id: s, type: s },
-      delegate: { id: s, name: s },
       legs: [leg, { ...leg, master: true }],
       deleted: true,
       billing: { costIncluded: 0.1 + 0.2, costPurchased: 1e21 },

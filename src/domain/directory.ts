@@ -30,6 +30,8 @@ export const GRANT_TYPES = {
   authorizationCode: 'authorization_code',
 } as const;
 export type GrantType = (typeof GRANT_TYPES)[keyof typeof GRANT_TYPES];
+/** The fields of a request to the OAuth token or revoke endpoint, form-encoded (grant_type, client_id, …). */
+export type TokenForm = Record<string, string>;
 
 export interface App {
   clientId: string;

@@ -94,6 +94,16 @@ export function echoed(value: string): string {
   return plain.length > ECHO_MAX ? `${plain.slice(0, ECHO_MAX)}…` : plain;
 }
 
+/** A 401 with RingCentral's Bearer challenge; `topCode` is the top-level errorCode (TokenInvalid for token errors). */
+function unauthorized(errorCode: string, message: string, topCode = 'TokenInvalid'): ApiError {
+  return new ApiError({
+    status: 401,
+    detail: { errorCode, message },
+    topCode,
+    headers: { 'WWW-Authenticate': 'Bearer realm="RingCentral REST API"' },
+  });
+}
+
 export const errors = {
   invalidParameter: (parameterName: string, parameterValue?: string) =>
     new ApiError({
@@ -186,51 +196,11 @@ export const errors = {
         permissionName,
       },
     }),
-  authHeaderMissing: () =>
-    new ApiError({
-      status: 401,
-      detail: { errorCode: 'AGW-401', message: 'Authorization header is not specified' },
-      topCode: 'AGW-401',
-      headers: {
-        'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
-      },
-    }),
-  authHeaderInvalid: () =>
-    new ApiError({
-      status: 401,
-      detail: { errorCode: 'AGW-402', message: 'Invalid Authorization header' },
-      topCode: 'AGW-402',
-      headers: {
-        'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
-      },
-    }),
-  authMethodNotSupported: () =>
-    new ApiError({
-      status: 401,
-      detail: { errorCode: 'OAU-151', message: 'Authorization method not supported' },
-      topCode: 'TokenInvalid',
-      headers: {
-        'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
-      },
-    }),
-  tokenExpired: () =>
-    new ApiError({
-      status: 401,
-      detail: { errorCode: 'OAU-128', message: 'Access token expired' },
-      topCode: 'TokenInvalid',
-      headers: {
-        'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
-      },
-    }),
-  tokenNotFound: () =>
-    new ApiError({
-      status: 401,
-      detail: { errorCode: 'OAU-213', message: 'Token not found' },
-      topCode: 'TokenInvalid',
-      headers: {
-        'WWW-Authenticate': 'Bearer realm="RingCentral REST API"',
-      },
-    }),
+  authHeaderMissing: () => unauthorized('AGW-401', 'Authorization header is not specified', 'AGW-401'),
+  authHeaderInvalid: () => unauthorized('AGW-402', 'Invalid Authorization header', 'AGW-402'),
+  authMethodNotSupported: () => unauthorized('OAU-151', 'Authorization method not supported'),
+  tokenExpired: () => unauthorized('OAU-128', 'Access token expired'),
+  tokenNotFound: () => unauthorized('OAU-213', 'Token not found'),
   rateLimited: (retryAfterSec: number) =>
     new ApiError({
       status: 429,

@@ -56,45 +56,26 @@ describe('event filters', () => {
   });
 
   test('permissions per filter and SUB-508 for what cannot be parsed', () => {
-    assert.equal(
-      code(() => parseEventFilters(['/restapi/v1.0/account/~/telephony/sessions'], user)),
-      'SUB-405',
-    );
-    assert.equal(
-      code(() => parseEventFilters(['/restapi/v1.0/account/~/extension/1/telephony/sessions'], user)),
-      'SUB-405',
-    );
-    assert.equal(
-      code(() => parseEventFilters(['/restapi/v1.0/account/~/extension/1/missed-calls'], user)),
-      'SUB-527',
-    );
-    assert.equal(
-      code(() => parseEventFilters(['/restapi/v1.0/account/7/telephony/sessions'], admin)),
-      'SUB-406',
-    );
-    assert.equal(
-      code(() =>
-        parseEventFilters(['/restapi/v1.0/account/~/telephony/sessions'], { ...admin, scope: ['ReadCallLog'] }),
-      ),
-      'CMN-401',
-    );
-    assert.equal(
-      code(() => parseEventFilters(['/restapi/v1.0/account/~/telephony/sessions?statusCode=Ringing'], admin)),
-      'SUB-508',
-    );
-    assert.equal(
-      code(() => parseEventFilters(['/restapi/v1.0/account/~/telephony/sessions?unknown=1'], admin)),
-      'SUB-508',
-    );
-    assert.equal(
-      code(() => parseEventFilters([], admin)),
-      'CMN-101',
-    );
-    assert.equal(
-      code(() => parseEventFilters(['/restapi/v1.0/account/~/extension/~/message-store'], admin)),
-      'SUB-508',
-      'nothing deliverable',
-    );
+    const sessions = '/restapi/v1.0/account/~/telephony/sessions';
+    const cases: [filters: string[], subscriber: Subscriber, errorCode: string][] = [
+      [[sessions], user, 'SUB-405'],
+      [['/restapi/v1.0/account/~/extension/1/telephony/sessions'], user, 'SUB-405'],
+      [['/restapi/v1.0/account/~/extension/1/missed-calls'], user, 'SUB-527'],
+      [['/restapi/v1.0/account/7/telephony/sessions'], admin, 'SUB-406'],
+      [[sessions], { ...admin, scope: ['ReadCallLog'] }, 'CMN-401'],
+      [[`${sessions}?statusCode=Ringing`], admin, 'SUB-508'],
+      [[`${sessions}?unknown=1`], admin, 'SUB-508'],
+      [[], admin, 'CMN-101'],
+      // nothing deliverable
+      [['/restapi/v1.0/account/~/extension/~/message-store'], admin, 'SUB-508'],
+    ];
+    for (const [filters, subscriber, errorCode] of cases) {
+      assert.equal(
+        code(() => parseEventFilters(filters, subscriber)),
+        errorCode,
+        `${filters.join()} as ${subscriber.role}`,
+      );
+    }
   });
 
   test('an extension filter delivers only that extension’s parties; the account filter all of them', () => {

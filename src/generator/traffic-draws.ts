@@ -112,6 +112,18 @@ export function drawDirectCall(c: DrawWorld, start: number) {
   return { user, caller, dialed, outcome };
 }
 
+/**
+ * A transfer at `at` of a caller already talking with `involved`: to a user not yet involved (null when there is
+ * none), its outcome, how long the target rings and when the session ends.
+ */
+export function drawTransfer(c: DrawWorld, involved: UserLine[], at: number) {
+  const target = c.world.userExcept(c.rng, involved);
+  if (!target) return null;
+  const outcome = choice.transfer.pick(c.rng);
+  const { ringMs, afterMs } = attempt(c.rng, outcome);
+  return { target, outcome, ringMs, end: at + ringMs + afterMs };
+}
+
 /** An outside caller dials a call queue's direct number or the main number. */
 export function drawQueueCall(c: DrawWorld, start: number) {
   const { rng, world } = c;

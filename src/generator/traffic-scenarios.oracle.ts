@@ -21,6 +21,7 @@ import {
   QUEUE_MEMBERS_RUNG_BEFORE_VOICEMAIL,
   TIMES,
   TRANSFER_SHARE,
+  type Scenario,
 } from './traffic-mix.ts';
 import {
   attempt,
@@ -31,6 +32,7 @@ import {
   drawDirectCall,
   drawOutboundCall,
   drawQueueCall,
+  drawTransfer,
   huntOrder,
   OUTBOUND_FAILURES,
   recordedTalk,
@@ -43,20 +45,7 @@ export interface ScenarioContext extends SessionContext {
 }
 
 /** The scenarios the generator had before they became event scripts (the later ones have no oracle). */
-export type OracleScenario =
-  'inboundDirect' | 'inboundQueue' | 'inboundBlocked' | 'outbound' | 'internal' | 'faxIn' | 'faxOut';
-
-export const ORACLE_SCENARIOS = [
-  'inboundDirect',
-  'inboundQueue',
-  'inboundBlocked',
-  'outbound',
-  'internal',
-  'faxIn',
-  'faxOut',
-] as const satisfies readonly OracleScenario[];
-
-const PLAYS: Record<OracleScenario, (c: ScenarioContext, start: number) => GeneratedSession> = {
+const PLAYS = {
   inboundDirect,
   inboundQueue,
   inboundBlocked,
@@ -64,7 +53,10 @@ const PLAYS: Record<OracleScenario, (c: ScenarioContext, start: number) => Gener
   internal,
   faxIn,
   faxOut,
-};
+} satisfies Partial<Record<Scenario, (c: ScenarioContext, start: number) => GeneratedSession>>;
+
+export type OracleScenario = keyof typeof PLAYS;
+export const ORACLE_SCENARIOS = Object.keys(PLAYS) as OracleScenario[];
 
 /** Automatic recording for auto-recorded lines, else occasionally an on-demand one over part of the talk. */
 function recordAnswered(
@@ -115,6 +107,22 @@ function ownerAndCompany(s: GeneratedSession, owner: string, spec: Omit<RecordSp
   s.record({ ...spec, extensionId: null, owner });
 }
 
+/** A record of a call from an outside caller: inbound over PSTN, a phone call unless `spec` says otherwise. */
+function recordFromOutside(
+  s: GeneratedSession,
+  caller: OutsideNumber,
+  spec: Omit<RecordSpec, 'direction' | 'from' | 'transport' | 'internalType' | 'action'> & Partial<RecordSpec>,
+): void {
+  s.record({
+    direction: 'Inbound',
+    action: 'Phone Call',
+    from: caller.party,
+    transport: 'PSTN',
+    internalType: caller.internalType,
+    ...spec,
+  });
+}
+
 /** Inbound call to a user's direct number or through the main number: desk phone, FindMe mobile, voicemail, transfer. */
 function inboundDirect(c: ScenarioContext, start: number): GeneratedSession {
   const { rng } = c;
@@ -148,18 +156,13 @@ function inboundDirect(c: ScenarioContext, start: number): GeneratedSession {
   ];
   if (user.findMe)
     legs.push(findMeLeg(c, s, user, user.findMe, caller, { start, answeredAt, userEnd, answered, onMobile, mark }));
-  s.record({
+  recordFromOutside(s, caller, {
     extensionId: user.id,
     owner: user.id,
     start,
     end: userEnd,
-    direction: 'Inbound',
-    action: 'Phone Call',
     result: outcome,
-    from: caller.party,
     to: dialed,
-    transport: 'PSTN',
-    internalType: caller.internalType,
     legs,
     message,
     mark,
@@ -212,11 +215,9 @@ function transfer(
   involved: UserLine[],
   at: number,
 ): number {
-  const target = c.world.userExcept(c.rng, involved);
-  if (!target) return at;
-  const outcome = choice.transfer.pick(c.rng);
-  const { ringMs, afterMs } = attempt(c.rng, outcome);
-  const end = at + ringMs + afterMs;
+  const drawn = drawTransfer(c, involved, at);
+  if (!drawn) return at;
+  const { target, outcome, end } = drawn;
   const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
   const leg = s.leg({
     start: at,
@@ -231,18 +232,14 @@ function transfer(
     legType: 'TransferCall',
     message,
   });
-  s.record({
+  recordFromOutside(s, caller, {
     extensionId: target.id,
     owner: target.id,
     start: at,
     end,
-    direction: 'Inbound',
     action: 'Transfer',
     result: outcome,
-    from: caller.party,
     to: target.party,
-    transport: 'PSTN',
-    internalType: caller.internalType,
     legs: [s.legs[0], leg],
     message,
   });
@@ -261,22 +258,8 @@ interface InboundSummary {
 
 /** The company-level record of an inbound session, carrying every leg. */
 function companyRecord(s: GeneratedSession, owner: string, x: InboundSummary): void {
-  s.record({
-    extensionId: null,
-    owner,
-    start: x.start,
-    end: x.end,
-    direction: 'Inbound',
-    action: 'Phone Call',
-    result: x.result,
-    from: x.caller.party,
-    to: x.dialed,
-    transport: 'PSTN',
-    internalType: x.caller.internalType,
-    legs: s.legs,
-    message: x.message,
-    mark: x.mark,
-  });
+  const { start, end, result, caller, dialed: to, message, mark } = x;
+  recordFromOutside(s, caller, { extensionId: null, owner, start, end, result, to, legs: s.legs, message, mark });
 }
 
 /** Call to a call queue: members rung one after another until one answers, the caller gives up, or voicemail. */
@@ -328,18 +311,13 @@ function inboundQueue(c: ScenarioContext, start: number): GeneratedSession {
   s.settleLeg(master, start, end, outcome);
   s.settleLeg(queueLeg, start, end, outcome);
   const queueMark = queue.autoRecord ? mark : null;
-  s.record({
+  recordFromOutside(s, caller, {
     extensionId: queue.id,
     owner: queue.id,
     start,
     end,
-    direction: 'Inbound',
-    action: 'Phone Call',
     result: outcome,
-    from: caller.party,
     to: dialed,
-    transport: 'PSTN',
-    internalType: caller.internalType,
     legs: [master, queueLeg],
     message,
     mark: queueMark,
@@ -382,19 +360,14 @@ class Hunt {
       legType: 'Hunting',
       mark,
     });
-    s.record({
+    recordFromOutside(s, caller, {
       extensionId: member.id,
       owner: member.id,
       start,
       end,
-      direction: 'Inbound',
-      action: 'Phone Call',
       result,
       reason,
-      from: caller.party,
       to: this.dialed,
-      transport: 'PSTN',
-      internalType: caller.internalType,
       legs: [s.legs[0], leg],
       mark,
     });

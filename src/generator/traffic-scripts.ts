@@ -28,6 +28,7 @@ import {
   drawDirectCall,
   drawOutboundCall,
   drawQueueCall,
+  drawTransfer,
   huntOrder,
   OUTBOUND_FAILURES,
   recordedTalk,
@@ -127,15 +128,40 @@ function callerParty(s: SessionScript, caller: OutsideNumber, dialed: PartyInfo,
   return p;
 }
 
+/** An extension's party rung from `from` at `at` (Setup, then Proceeding). */
+function ringing(s: SessionScript, extensionId: string, from: PartyInfo, to: PartyInfo, at: number): ScriptedParty {
+  const p = s.party({ extensionId, direction: 'Inbound', from, to });
+  s.emit(p, at, 'Setup');
+  s.emit(p, at, 'Proceeding');
+  return p;
+}
+
+/**
+ * Two users and an outside call to the first one's direct number, answered at the desk (what park and warm transfer
+ * start with); null when the company has a single user.
+ */
+function answeredOutsideCall(c: ScriptWorld, start: number) {
+  const { rng, world } = c;
+  const user = world.user(rng);
+  const other = world.userExcept(rng, [user]);
+  if (!other) return null;
+  const caller = world.outside.caller(rng);
+  const dialed = user.directParty;
+  const s = new SessionScript(c, 'Call', start);
+  const callerP = callerParty(s, caller, dialed, start);
+  const desk = ringing(s, user.id, caller.party, dialed, start);
+  const answeredAt = start + drawMs(rng, TIMES.ringBeforeAnswer);
+  s.emit(desk, answeredAt, 'Answered');
+  return { user, other, s, caller, callerP, desk, answeredAt };
+}
+
 /** Inbound call to a user's direct number or through the main number: desk phone, FindMe mobile, voicemail, transfer. */
 function inboundDirect(c: ScriptWorld, start: number): SessionScript {
   const { rng } = c;
   const { user, caller, dialed, outcome } = drawDirectCall(c, start);
   const s = new SessionScript(c, 'Call', start);
   const callerP = callerParty(s, caller, dialed, start);
-  const desk = s.party({ extensionId: user.id, direction: 'Inbound', from: caller.party, to: dialed });
-  s.emit(desk, start, 'Setup');
-  s.emit(desk, start, 'Proceeding');
+  const desk = ringing(s, user.id, caller.party, dialed, start);
   const { ringMs, afterMs } = attempt(rng, outcome);
   const answeredAt = start + ringMs;
   const userEnd = answeredAt + afterMs;
@@ -167,15 +193,11 @@ function inboundDirect(c: ScriptWorld, start: number): SessionScript {
 
 /** Transfers the caller at `at` to a user not yet involved; returns when the session ends. */
 function transfer(c: ScriptWorld, s: SessionScript, caller: OutsideNumber, involved: UserLine[], at: number): number {
-  const target = c.world.userExcept(c.rng, involved);
-  if (!target) return at;
-  const outcome = choice.transfer.pick(c.rng);
-  const { ringMs, afterMs } = attempt(c.rng, outcome);
-  const end = at + ringMs + afterMs;
+  const drawn = drawTransfer(c, involved, at);
+  if (!drawn) return at;
+  const { target, outcome, ringMs, end } = drawn;
   const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
-  const p = s.party({ extensionId: target.id, direction: 'Inbound', from: caller.party, to: target.party });
-  s.emit(p, at, 'Setup');
-  s.emit(p, at, 'Proceeding');
+  const p = ringing(s, target.id, caller.party, target.party, at);
   settle(s, p, outcome, at + ringMs, end, null, message);
   s.recordId(target.id);
   return end;
@@ -189,9 +211,7 @@ function inboundQueue(c: ScriptWorld, start: number): SessionScript {
   const s = new SessionScript(c, 'Call', start);
   const message = outcome === 'Voicemail' ? s.message('VoiceMail') : undefined;
   const callerP = callerParty(s, caller, dialed, start);
-  const queueP = s.party({ extensionId: queue.id, direction: 'Inbound', from: caller.party, to: dialed });
-  s.emit(queueP, start, 'Setup');
-  s.emit(queueP, start, 'Proceeding');
+  const queueP = ringing(s, queue.id, caller.party, dialed, start);
   const members = huntOrder(rng, queue, open);
   let at = start + drawMs(rng, TIMES.queueGreeting);
   /** Starts ringing a member at `at`; returns the member's party. */
@@ -371,20 +391,11 @@ function faxOut(c: ScriptWorld, start: number): SessionScript {
  * the caller hangs up while parked.
  */
 function inboundPark(c: ScriptWorld, start: number): SessionScript {
-  const { rng, world } = c;
-  const parker = world.user(rng);
-  const retriever = world.userExcept(rng, [parker]);
-  if (!retriever) return inboundDirect(c, start);
-  const caller = world.outside.caller(rng);
-  const dialed = parker.directParty;
-  const s = new SessionScript(c, 'Call', start);
-  const callerP = callerParty(s, caller, dialed, start);
-  const desk = s.party({ extensionId: parker.id, direction: 'Inbound', from: caller.party, to: dialed });
-  s.emit(desk, start, 'Setup');
-  s.emit(desk, start, 'Proceeding');
-  const answeredAt = start + drawMs(rng, TIMES.ringBeforeAnswer);
+  const { rng } = c;
+  const call = answeredOutsideCall(c, start);
+  if (!call) return inboundDirect(c, start);
+  const { user: parker, other: retriever, s, caller, callerP, desk, answeredAt } = call;
   const parkedAt = answeredAt + drawMs(rng, TIMES.beforePark);
-  s.emit(desk, answeredAt, 'Answered');
   s.emit(callerP, parkedAt, 'Parked', { parkId: `${rng.between(1, 9)}` });
   s.emit(desk, parkedAt, 'Disconnected', { reason: 'ParkLocation' });
   s.recordId(parker.id);
@@ -414,20 +425,11 @@ function inboundPark(c: ScriptWorld, start: number): SessionScript {
  * caller back.
  */
 function warmTransfer(c: ScriptWorld, start: number): SessionScript {
-  const { rng, world } = c;
-  const user = world.user(rng);
-  const target = world.userExcept(rng, [user]);
-  if (!target) return inboundDirect(c, start);
-  const caller = world.outside.caller(rng);
-  const dialed = user.directParty;
-  const s = new SessionScript(c, 'Call', start);
-  const callerP = callerParty(s, caller, dialed, start);
-  const desk = s.party({ extensionId: user.id, direction: 'Inbound', from: caller.party, to: dialed });
-  s.emit(desk, start, 'Setup');
-  s.emit(desk, start, 'Proceeding');
-  const answeredAt = start + drawMs(rng, TIMES.ringBeforeAnswer);
+  const { rng } = c;
+  const call = answeredOutsideCall(c, start);
+  if (!call) return inboundDirect(c, start);
+  const { user, other: target, s, caller, callerP, desk, answeredAt } = call;
   const heldAt = answeredAt + drawMs(rng, TIMES.beforeConsult);
-  s.emit(desk, answeredAt, 'Answered');
   s.emit(desk, heldAt, 'Hold');
   const consult = new SessionScript(c, 'Call', heldAt);
   s.linked.push(consult);

@@ -19,7 +19,7 @@ import {
 import type { Dialect } from './migrations.ts';
 import { EventLog } from './event-log.ts';
 import { hashClientSecret } from './client-secret.ts';
-import { SecurityStore } from './security-store.ts';
+import { lockedCounter, SecurityStore } from './security-store.ts';
 import { ReportStore } from './report-store.ts';
 import { ROLLUP_SOURCE_COLUMNS, RollupDeltas } from './report-rollup.ts';
 import { OperatorQueries } from './operator-queries.ts';
@@ -753,15 +753,7 @@ export class KyselyStore implements Store {
 
   async countRateLimited(key: string, rule: RateRule, now: number): Promise<RateDecision> {
     return this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('rate_limits')
-        .values({ key, hits: '[]', penalty_until: 0 })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .execute();
-      let select = trx.selectFrom('rate_limits').selectAll().where('key', '=', key);
-      // Several servers on one PostgreSQL count the same window: lock the row for the read-modify-write.
-      if (this.dialect === 'postgres') select = select.forUpdate();
-      const row = await select.executeTakeFirstOrThrow();
+      const row = await lockedCounter(trx, this.dialect, 'rate_limits', { key, hits: '[]', penalty_until: 0 });
       const counted = countRequest(
         { hits: JSON.parse(row.hits) as number[], penaltyUntil: Number(row.penalty_until) },
         rule,

@@ -1,5 +1,5 @@
 // What the operator's endpoints read: a readiness probe of the database, and the state of `ringlog sync` runs
-// (kept in the settings registers the sync writes: `sync.login.<key>.run#n`).
+// (kept in the sync state the sync writes: `sync.login.<key>.run`, src/sync/checkpoint.ts).
 
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
@@ -12,6 +12,9 @@ export interface SyncRunState {
   at: number;
 }
 
+const RUN_PREFIX = 'sync.login.';
+const RUN_SUFFIX = '.run';
+
 export class OperatorQueries {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -20,23 +23,16 @@ export class OperatorQueries {
     await sql`select 1`.execute(this.db);
   }
 
-  /** The newest state of each sync login. */
+  /** The state of each sync login's last run. */
   async syncRuns(): Promise<SyncRunState[]> {
     const rows = await this.db
-      .selectFrom('settings')
+      .selectFrom('sync_state')
       .select(['key', 'value'])
-      .where('key', 'like', 'sync.login.%.run#%')
+      .where('key', 'like', `${RUN_PREFIX}%${RUN_SUFFIX}`)
       .execute();
-    const newest = new Map<string, { n: number; value: string }>();
-    for (const row of rows) {
-      const hash = row.key.lastIndexOf('#');
-      const login = row.key.slice('sync.login.'.length, row.key.length - '.run'.length - (row.key.length - hash));
-      const n = Number(row.key.slice(hash + 1));
-      const seen = newest.get(login);
-      if (!seen || n > seen.n) newest.set(login, { n, value: row.value });
-    }
     const runs: SyncRunState[] = [];
-    for (const [login, { value }] of newest) {
+    for (const { key, value } of rows) {
+      const login = key.slice(RUN_PREFIX.length, -RUN_SUFFIX.length);
       try {
         const parsed = JSON.parse(value) as { state: SyncRunState['state']; at: number };
         runs.push({ login, state: parsed.state, at: parsed.at });

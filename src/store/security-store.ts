@@ -2,7 +2,7 @@
 // kept, marked, until it expires, so its reuse revokes the session that continued from it), and the purge of
 // rate-limit windows and failure counters that have run out.
 
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import { addFailure, type BackoffRule, type FailureState, type RateRule } from '../domain/index.ts';
 import type { Dialect } from './migrations.ts';
 import type { Database } from './schema.ts';
@@ -12,6 +12,30 @@ export type RefreshTake =
   | { outcome: 'taken'; sessionId: string; extensionId: string; scope: string[]; expiresAt: number; endpointId: string }
   | { outcome: 'reused' }
   | { outcome: 'missing' };
+
+/**
+ * The row of a counter (`fresh.key` in a table keyed by `key`), created from `fresh` when missing and locked on
+ * PostgreSQL, so that several servers' read-modify-writes of one counter follow each other (SQLite's write
+ * transaction already does).
+ */
+export async function lockedCounter<T extends 'rate_limits' | 'auth_failures'>(
+  trx: Transaction<Database>,
+  dialect: Dialect,
+  table: T,
+  fresh: Insertable<Database[T]> & { key: string },
+): Promise<Selectable<Database[T]>> {
+  // Both tables are keyed by `key`: that is all these statements need to know of them.
+  const counters = trx as unknown as Transaction<Record<string, { key: string }>>;
+  const name: string = table;
+  await counters
+    .insertInto(name)
+    .values(fresh)
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  let select = counters.selectFrom(name).selectAll().where('key', '=', fresh.key);
+  if (dialect === 'postgres') select = select.forUpdate();
+  return (await select.executeTakeFirstOrThrow()) as Selectable<Database[T]>;
+}
 
 export class SecurityStore {
   constructor(
@@ -29,14 +53,8 @@ export class SecurityStore {
   /** Counts one failed authentication of `key` (a known client or user); returns the new state. */
   async addAuthFailure(key: string, rule: BackoffRule, now: number): Promise<FailureState> {
     return this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('auth_failures')
-        .values({ key, failures: 0, last_failure: 0, blocked_until: 0 })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .execute();
-      let select = trx.selectFrom('auth_failures').selectAll().where('key', '=', key);
-      if (this.dialect === 'postgres') select = select.forUpdate();
-      const row = await select.executeTakeFirstOrThrow();
+      const fresh = { key, failures: 0, last_failure: 0, blocked_until: 0 };
+      const row = await lockedCounter(trx, this.dialect, 'auth_failures', fresh);
       const state = addFailure(
         { failures: row.failures, lastFailure: Number(row.last_failure), blockedUntil: Number(row.blocked_until) },
         rule,

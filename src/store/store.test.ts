@@ -17,19 +17,13 @@ import { sql } from 'kysely';
 import { openStore, type Store, type StoredToken } from './index.ts';
 import { openPostgresStore } from './postgres-store.ts';
 import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
-import { compareNewestFirst, matchesFilter } from '../../test/support/call-log-reference.ts';
+import { runStateRegister, tokenRegister } from '../sync/checkpoint.ts';
+import { answeredCall, compareNewestFirst, matchesFilter } from '../../test/support/call-log-reference.ts';
 
 const T0 = Date.UTC(2024, 4, 20, 12, 0, 0);
 const MINUTE = 60_000;
-/** What the test records and their legs share: a 42-second answered inbound call. */
-const ANSWERED_CALL = {
-  duration: 42,
-  durationMs: 42_000,
-  type: 'Voice',
-  direction: 'Inbound',
-  action: 'Phone Call',
-  result: 'Accepted',
-} as const;
+/** The call of the test records and their legs: answered, 42 seconds. */
+const ANSWERED_CALL = answeredCall(42);
 const HOUR = 60 * MINUTE;
 
 let database: TestDatabase;
@@ -613,6 +607,22 @@ for (const backend of await backends())
       assert.equal(await store.initSetting('first-wins', 'one'), 'one');
       assert.equal(await store.initSetting('first-wins', 'two'), 'one');
       assert.equal(await store.getSetting('first-wins'), 'one');
+    });
+
+    // ---- sync runs as the operator sees them ----
+
+    test('the operator reads each sync login’s last run state, and nothing of its other sync state', async () => {
+      assert.deepEqual(await store.operator.syncRuns(), []);
+      await runStateRegister(store, 'a1').write(JSON.stringify({ state: 'running', at: 5, pacer: null }));
+      await runStateRegister(store, 'a1').write(JSON.stringify({ state: 'finished', at: 9, pacer: null }));
+      await runStateRegister(store, 'b2').write(JSON.stringify({ state: 'running', at: 7, pacer: null }));
+      await runStateRegister(store, 'c3').write('not json');
+      await tokenRegister(store, 'a1').write(JSON.stringify({ state: 'running', at: 1 }));
+      const runs = (await store.operator.syncRuns()).sort((x, y) => x.login.localeCompare(y.login));
+      assert.deepEqual(runs, [
+        { login: 'a1', state: 'finished', at: 9 },
+        { login: 'b2', state: 'running', at: 7 },
+      ]);
     });
 
     // ---- recordings ----

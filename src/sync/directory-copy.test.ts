@@ -5,17 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accountFromWire, extensionFromWire } from './directory-copy.ts';
 
-test('an account: id from its uri, company name and main number', () => {
-  const account = accountFromWire(
-    {
-      uri: 'https://platform.ringcentral.com/restapi/v1.0/account/37439510',
-      id: 37439510,
-      mainNumber: '+16505550100',
-      companyName: 'Acme',
-    },
-    5,
-  );
-  assert.deepEqual(account, { id: '37439510', name: 'Acme', mainNumber: '+16505550100', createdAt: 5 });
+test('an account: id from its uri (exact where the number is not), company name, else the service info’s', () => {
+  // 2^53 + 1: JSON.parse reads the number field one less.
+  const uri = 'https://platform.ringcentral.com/restapi/v1.0/account/9007199254740993';
+  const wire = { uri, id: 9007199254740992, mainNumber: '+16505550100', companyName: 'Acme' };
+  const account = accountFromWire(wire, 5);
+  assert.deepEqual(account, { id: '9007199254740993', name: 'Acme', mainNumber: '+16505550100', createdAt: 5 });
+  assert.equal(accountFromWire({ id: 7, serviceInfo: { companyName: 'Acme Inc' } }, 5).name, 'Acme Inc');
 });
 
 test('an extension: role from permissions.admin, number from the contact', () => {

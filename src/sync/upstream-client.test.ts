@@ -257,20 +257,17 @@ test("other hosts of the upstream's domain, plain http and private-suffix neighb
 });
 
 test('backoff grows to a cap, jittered between half and all of the step', () => {
-  assert.equal(
-    backoffDelay(0, () => 0),
-    250,
-  );
-  assert.equal(
-    backoffDelay(0, () => 1),
-    500,
-  );
-  assert.equal(
-    backoffDelay(3, () => 1),
-    4000,
-  );
-  assert.equal(
-    backoffDelay(20, () => 1),
-    30_000,
-  );
+  const cases: [attempt: number, random: number, delay: number][] = [
+    [0, 0, 250],
+    [0, 1, 500],
+    [3, 1, 4000],
+    [20, 1, 30_000],
+  ];
+  for (const [attempt, random, delay] of cases) {
+    assert.equal(
+      backoffDelay(attempt, () => random),
+      delay,
+      `attempt ${attempt}, random ${random}`,
+    );
+  }
 });

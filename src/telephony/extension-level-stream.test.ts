@@ -2,7 +2,7 @@
 // parties still gets the call's direction, result and legs right. Pure assembler tests, then the facade's active
 // calls and stored records on SQLite and PostgreSQL.
 
-import { test, before, after, describe } from 'node:test';
+import { test, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   numberPlan,
@@ -10,13 +10,13 @@ import {
   type PartyStatusCode,
   type TelephonySessionEventBody,
 } from '../domain/index.ts';
-import { openStore, type Store } from '../store/index.ts';
-import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
+import { backends, suiteStore } from '../../test/support/backends.ts';
 import { companyDirectory, generateCompany } from '../generator/company-generator.ts';
 import { GeneratedIds } from '../generator/generated-ids.ts';
 import { SeededRandom } from '../domain/index.ts';
 import { TrafficWorld } from '../generator/traffic-parties.ts';
 import { scriptScenario } from '../generator/traffic-scripts.ts';
+import type { Scenario } from '../generator/traffic-mix.ts';
 import { assembleCall, buildJournal, createTelephony, type Telephony } from './index.ts';
 import { liveRecordId } from './telephony-service.ts';
 import { liveCalls } from './live-views.ts';
@@ -71,6 +71,13 @@ function singleParty(tsid: string, direction: 'Inbound' | 'Outbound', steps: Ste
 
 const assemble = (events: TelephonySessionEventBody[]) =>
   assembleCall(buildJournal(events), ctx(events[0].telephonySessionId)).records;
+
+/** `count` generated sessions of `scenario`, ten minutes apart from START, drawn from a world seeded with `seed`. */
+function generatedSessions(seed: number, scenario: Scenario, count = 40): TelephonySessionEventBody[][] {
+  const rng = new SeededRandom(seed, 5);
+  const world = { rng, ids: new GeneratedIds(rng), accountId, world: new TrafficWorld(company, rng) };
+  return Array.from({ length: count }, (_, i) => scriptScenario(world, scenario, START + i * 600_000).events());
+}
 
 const answeredInbound = (tsid: string) =>
   singleParty(tsid, 'Inbound', [
@@ -139,11 +146,8 @@ test('a single outbound extension party to an outside number stays an outbound c
 });
 
 test('a generated inbound call without its caller party gives the extension the same result, parties and legs', () => {
-  const rng = new SeededRandom(11, 5);
-  const world = { rng, ids: new GeneratedIds(rng), accountId, world: new TrafficWorld(company, rng) };
   let compared = 0;
-  for (let i = 0; i < 40; i++) {
-    const events = scriptScenario(world, 'inboundDirect', START + i * 600_000).events();
+  for (const [i, events] of generatedSessions(11, 'inboundDirect').entries()) {
     const own = events.filter((e) => e.parties[0].extensionId !== undefined);
     const full = assemble(events);
     const partial = assemble(own);
@@ -163,11 +167,8 @@ test('a generated inbound call without its caller party gives the extension the 
 });
 
 test("a generated internal call seen only through the callee's parties is Inbound for the callee, as in the full stream", () => {
-  const rng = new SeededRandom(12, 5);
-  const world = { rng, ids: new GeneratedIds(rng), accountId, world: new TrafficWorld(company, rng) };
   let compared = 0;
-  for (let i = 0; i < 40; i++) {
-    const events = scriptScenario(world, 'internal', START + i * 600_000).events();
+  for (const [i, events] of generatedSessions(12, 'internal').entries()) {
     const callee = events.find((e) => e.parties[0].direction === 'Inbound')?.parties[0].extensionId;
     if (callee === undefined) continue;
     const own = events.filter((e) => e.parties[0].extensionId === callee);
@@ -206,11 +207,9 @@ test("a generated internal call seen only through the callee's parties is Inboun
 });
 
 test("an answered internal call's callee-only stream lists an Inbound active call for the callee while connected", () => {
-  const rng = new SeededRandom(13, 5);
-  const world = { rng, ids: new GeneratedIds(rng), accountId, world: new TrafficWorld(company, rng) };
   let checked = 0;
-  for (let i = 0; i < 40 && checked < 5; i++) {
-    const events = scriptScenario(world, 'internal', START + i * 600_000).events();
+  for (const [i, events] of generatedSessions(13, 'internal').entries()) {
+    if (checked === 5) break;
     const callee = events.find((e) => e.parties[0].direction === 'Inbound')?.parties[0].extensionId;
     const own = events.filter((e) => e.parties[0].extensionId === callee);
     const answered = own.findIndex((e) => e.parties[0].status.code === 'Answered');
@@ -229,22 +228,14 @@ test("an answered internal call's callee-only stream lists an Inbound active cal
 
 for (const backend of await backends())
   describe(`extension-level stream through the facade (${backend})`, () => {
-    let database: TestDatabase;
-    let store: Store;
     let telephony: Telephony;
     const clock = START + 30_000;
 
-    before(async () => {
-      database = await createTestDatabase(backend);
-      store = await openStore(database.location);
+    after(() => telephony.close()); // registered first, so it runs before the store closes
+    suiteStore(backend, async (store) => {
       await store.putAccount(company.account);
       await store.putExtensions(company.extensions);
       telephony = createTelephony(store, { now: () => clock, sessionTimeoutMs: 3600_000 });
-    });
-    after(async () => {
-      await telephony.close();
-      await store.close();
-      await database.drop();
     });
 
     test('the answered single-party call is an Inbound active call while connected, then Accepted', async () => {

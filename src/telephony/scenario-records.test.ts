@@ -48,6 +48,12 @@ interface PartyDef {
   to: End;
   role?: 'Host' | 'Participant';
 }
+
+/** Party `n` of a session: its own end (`to` when Inbound, `from` when Outbound) names its extension, if any. */
+function party(n: number, dir: PartyDef['dir'], from: End, to: End, role?: PartyDef['role']): PartyDef {
+  const ext = (dir === 'Inbound' ? to : from).extensionId;
+  return { n, dir, from, to, ...(ext ? { ext } : {}), ...(role ? { role } : {}) };
+}
 type Step = [
   party: PartyDef,
   atSeconds: number,
@@ -85,56 +91,52 @@ function session(tsid: string, origin: string, steps: Step[]): TelephonySessionE
   }));
 }
 
-const records = (events: TelephonySessionEventBody[]) => assembleCall(buildJournal(events), ctx).records;
+/** The session's records; each carries the session's telephonySessionId. */
+function records(events: TelephonySessionEventBody[]): CallLogRecord[] {
+  const rs = assembleCall(buildJournal(events), ctx).records;
+  for (const r of rs) assert.equal(r.telephonySessionId, events[0].telephonySessionId);
+  return rs;
+}
 const byLog = (rs: CallLogRecord[], ext: string | null) => {
   const r = rs.find((x) => x.extensionId === ext);
   assert.ok(r, `a record for ${ext ?? 'the company'}`);
   return r;
 };
-const top = (r: CallLogRecord) => ({
-  direction: r.direction,
-  action: r.action,
-  result: r.result,
-  from: r.from,
-  to: r.to,
-  startTime: r.startTime - T0,
-  duration: r.duration,
-  transport: r.transport,
-  telephonySessionId: r.telephonySessionId,
-});
+/** A record's headline: direction, action, result, from, to, start (ms after T0), duration (s), transport. */
+const top = (r: CallLogRecord) => [
+  r.direction,
+  r.action,
+  r.result,
+  r.from,
+  r.to,
+  r.startTime - T0,
+  r.duration,
+  r.transport,
+];
+/** Each leg: legType, action, direction, result, extension, start (ms after T0), duration (s), transport, 'master'?. */
 const legs = (r: CallLogRecord) =>
-  r.legs.map((l) => ({
-    legType: l.legType,
-    action: l.action,
-    direction: l.direction,
-    result: l.result,
-    extensionId: l.extensionId,
-    startTime: l.startTime - T0,
-    duration: l.duration,
-    transport: l.transport,
-    ...(l.master ? { master: true } : {}),
-  }));
+  r.legs.map((l) => [
+    l.legType,
+    l.action,
+    l.direction,
+    l.result,
+    l.extensionId,
+    l.startTime - T0,
+    l.duration,
+    l.transport,
+    ...(l.master ? ['master'] : []),
+  ]);
 
+/** A's direct number as A's end of a call. */
+const A_END = { phoneNumber: A_DID, extensionId: A };
 const a = { extensionNumber: '101', extensionId: A, name: 'Ann Able' };
 const b = { extensionNumber: '102', extensionId: B, name: 'Bob Baker' };
 const c = { extensionNumber: '103', extensionId: C, name: 'Cy Cole' };
 
 // Park and pickup: the caller's party Parked, the parker's Disconnected/ParkLocation, a retriever joins.
-const parkCaller: PartyDef = { n: 1, dir: 'Outbound', from: { phoneNumber: CALLER }, to: { phoneNumber: A_DID } };
-const parker: PartyDef = {
-  n: 2,
-  ext: A,
-  dir: 'Inbound',
-  from: { phoneNumber: CALLER },
-  to: { phoneNumber: A_DID, extensionId: A },
-};
-const retriever: PartyDef = {
-  n: 3,
-  ext: B,
-  dir: 'Inbound',
-  from: { phoneNumber: CALLER },
-  to: { phoneNumber: '102', extensionId: B },
-};
+const parkCaller = party(1, 'Outbound', { phoneNumber: CALLER }, { phoneNumber: A_DID });
+const parker = party(2, 'Inbound', { phoneNumber: CALLER }, { phoneNumber: A_DID, extensionId: A });
+const retriever = party(3, 'Inbound', { phoneNumber: CALLER }, { phoneNumber: '102', extensionId: B });
 const parkEvents = session('s-park1', 'Call', [
   [parkCaller, 0, 'Setup'],
   [parkCaller, 0, 'Answered'],
@@ -158,70 +160,12 @@ test('park and pickup: parker Accepted up to the park, retriever a Park Location
   );
   const caller = { phoneNumber: CALLER };
   const dialed = { phoneNumber: A_DID, ...a };
-  assert.deepEqual(top(byLog(rs, A)), {
-    direction: 'Inbound',
-    action: 'Phone Call',
-    result: 'Accepted',
-    from: caller,
-    to: dialed,
-    startTime: 0,
-    duration: 40,
-    transport: 'PSTN',
-    telephonySessionId: 's-park1',
-  });
-  assert.deepEqual(top(byLog(rs, B)), {
-    direction: 'Inbound',
-    action: 'Park Location',
-    result: 'Accepted',
-    from: caller,
-    to: b,
-    startTime: 70_000,
-    duration: 60,
-    transport: 'PSTN',
-    telephonySessionId: 's-park1',
-  });
-  assert.deepEqual(top(byLog(rs, null)), {
-    direction: 'Inbound',
-    action: 'Phone Call',
-    result: 'Accepted',
-    from: caller,
-    to: dialed,
-    startTime: 0,
-    duration: 130,
-    transport: 'PSTN',
-    telephonySessionId: 's-park1',
-  });
-  const master = {
-    legType: 'Accept',
-    action: 'Phone Call',
-    direction: 'Inbound',
-    result: 'Accepted',
-    extensionId: A,
-    startTime: 0,
-    duration: 130,
-    transport: 'PSTN',
-    master: true,
-  };
-  const parkerLeg = {
-    legType: 'PstnToSip',
-    action: 'Phone Call',
-    direction: 'Inbound',
-    result: 'Accepted',
-    extensionId: A,
-    startTime: 0,
-    duration: 40,
-    transport: 'VoIP',
-  };
-  const pickupLeg = {
-    legType: 'ParkLocation',
-    action: 'Phone Call',
-    direction: 'Inbound',
-    result: 'Accepted',
-    extensionId: B,
-    startTime: 70_000,
-    duration: 60,
-    transport: 'VoIP',
-  };
+  assert.deepEqual(top(byLog(rs, A)), ['Inbound', 'Phone Call', 'Accepted', caller, dialed, 0, 40, 'PSTN']);
+  assert.deepEqual(top(byLog(rs, B)), ['Inbound', 'Park Location', 'Accepted', caller, b, 70_000, 60, 'PSTN']);
+  assert.deepEqual(top(byLog(rs, null)), ['Inbound', 'Phone Call', 'Accepted', caller, dialed, 0, 130, 'PSTN']);
+  const master = ['Accept', 'Phone Call', 'Inbound', 'Accepted', A, 0, 130, 'PSTN', 'master'];
+  const parkerLeg = ['PstnToSip', 'Phone Call', 'Inbound', 'Accepted', A, 0, 40, 'VoIP'];
+  const pickupLeg = ['ParkLocation', 'Phone Call', 'Inbound', 'Accepted', B, 70_000, 60, 'VoIP'];
   assert.deepEqual(legs(byLog(rs, A)), [master, parkerLeg]);
   assert.deepEqual(legs(byLog(rs, B)), [master, pickupLeg]);
   assert.deepEqual(legs(byLog(rs, null)), [master, parkerLeg, pickupLeg]);
@@ -276,29 +220,11 @@ test('park: the caller hangs up while parked: parker Accepted, company Accepted 
 });
 
 // Warm transfer: S1 the caller's call to A; S2 A's consultation call to B; A bridges them.
-const wtCaller: PartyDef = { ...parkCaller };
-const wtA1: PartyDef = { ...parker };
-const wtB1: PartyDef = {
-  n: 3,
-  ext: B,
-  dir: 'Inbound',
-  from: { phoneNumber: CALLER },
-  to: { phoneNumber: '102', extensionId: B },
-};
-const wtA2: PartyDef = {
-  n: 1,
-  ext: A,
-  dir: 'Outbound',
-  from: { phoneNumber: '101', extensionId: A },
-  to: { phoneNumber: '102', extensionId: B },
-};
-const wtB2: PartyDef = {
-  n: 2,
-  ext: B,
-  dir: 'Inbound',
-  from: { phoneNumber: '101', extensionId: A },
-  to: { phoneNumber: '102', extensionId: B },
-};
+const wtCaller = parkCaller;
+const wtA1 = parker;
+const wtB1 = retriever;
+const wtA2 = party(1, 'Outbound', { phoneNumber: '101', extensionId: A }, { phoneNumber: '102', extensionId: B });
+const wtB2 = party(2, 'Inbound', { phoneNumber: '101', extensionId: A }, { phoneNumber: '102', extensionId: B });
 const original = session('s-warm1', 'Call', [
   [wtCaller, 0, 'Setup'],
   [wtCaller, 0, 'Answered'],
@@ -337,7 +263,7 @@ test('warm transfer: the original session gives A Accepted to the bridge and B a
   );
   assert.deepEqual(byLog(rs, B).from, { phoneNumber: CALLER });
   assert.deepEqual(
-    legs(byLog(rs, null)).map((l) => [l.legType, l.extensionId, l.result, l.startTime, l.duration]),
+    byLog(rs, null).legs.map((l) => [l.legType, l.extensionId, l.result, l.startTime - T0, l.duration]),
     [
       ['Accept', A, 'Accepted', 0, 220],
       ['PstnToSip', A, 'Accepted', 0, 100],
@@ -357,7 +283,7 @@ test('warm transfer: the consultation session is an internal call A to B, both p
     ],
   );
   assert.deepEqual(
-    legs(byLog(rs, B)).map((l) => [l.legType, l.extensionId, l.direction]),
+    byLog(rs, B).legs.map((l) => [l.legType, l.extensionId, l.direction]),
     [
       ['ExtensionToExtension', A, 'Outbound'],
       ['ExtensionToExtension', B, 'Inbound'],
@@ -391,36 +317,10 @@ test('warm transfer: during the consultation A is OnHold in the original and con
 });
 
 // Conference: host A (origin Conference), an outside participant and user C; one outside participant no answer.
-const host: PartyDef = {
-  n: 1,
-  ext: A,
-  dir: 'Outbound',
-  from: { phoneNumber: A_DID, extensionId: A },
-  to: { phoneNumber: '+16504377931', name: 'Conference' },
-  role: 'Host',
-};
-const guest: PartyDef = {
-  n: 2,
-  dir: 'Inbound',
-  from: { phoneNumber: A_DID, extensionId: A },
-  to: { phoneNumber: CALLEE },
-  role: 'Participant',
-};
-const colleague: PartyDef = {
-  n: 3,
-  ext: C,
-  dir: 'Inbound',
-  from: { phoneNumber: A_DID, extensionId: A },
-  to: { phoneNumber: '103', extensionId: C },
-  role: 'Participant',
-};
-const absent: PartyDef = {
-  n: 4,
-  dir: 'Inbound',
-  from: { phoneNumber: A_DID, extensionId: A },
-  to: { phoneNumber: CALLER },
-  role: 'Participant',
-};
+const host = party(1, 'Outbound', A_END, { phoneNumber: '+16504377931', name: 'Conference' }, 'Host');
+const guest = party(2, 'Inbound', A_END, { phoneNumber: CALLEE }, 'Participant');
+const colleague = party(3, 'Inbound', A_END, { phoneNumber: '103', extensionId: C }, 'Participant');
+const absent = party(4, 'Inbound', A_END, { phoneNumber: CALLER }, 'Participant');
 const conferenceEvents = session('s-conf1', 'Conference', [
   [host, 0, 'Setup'],
   [host, 0, 'Answered'],
@@ -443,29 +343,10 @@ test('conference: host and company Conference Call with a ConferenceCall leg per
   );
   const hostFrom = { phoneNumber: A_DID, ...a };
   const bridge = { phoneNumber: '+16504377931', name: 'Conference' };
-  assert.deepEqual(top(byLog(rs, A)), {
-    direction: 'Outbound',
-    action: 'Conference Call',
-    result: 'Call connected',
-    from: hostFrom,
-    to: bridge,
-    startTime: 0,
-    duration: 301,
-    transport: 'PSTN',
-    telephonySessionId: 's-conf1',
-  });
-  assert.deepEqual(top(byLog(rs, null)), top(byLog(rs, A)));
-  assert.deepEqual(top(byLog(rs, C)), {
-    direction: 'Inbound',
-    action: 'Conference Call',
-    result: 'Accepted',
-    from: hostFrom,
-    to: c,
-    startTime: 30_000,
-    duration: 170,
-    transport: 'VoIP',
-    telephonySessionId: 's-conf1',
-  });
+  const hostTop = ['Outbound', 'Conference Call', 'Call connected', hostFrom, bridge, 0, 301, 'PSTN'];
+  assert.deepEqual(top(byLog(rs, A)), hostTop);
+  assert.deepEqual(top(byLog(rs, null)), hostTop);
+  assert.deepEqual(top(byLog(rs, C)), ['Inbound', 'Conference Call', 'Accepted', hostFrom, c, 30_000, 170, 'VoIP']);
   const all = [
     ['ConferenceCall', A, 'Outbound', 'Call connected', 0, 301, 'PSTN'],
     ['ConferenceCall', A, 'Outbound', 'Call connected', 10_000, 290, 'PSTN'],
@@ -473,7 +354,7 @@ test('conference: host and company Conference Call with a ConferenceCall leg per
     ['ConferenceCall', A, 'Outbound', 'No Answer', 40_000, 35, 'PSTN'],
   ];
   const short = (r: CallLogRecord) =>
-    legs(r).map((l) => [l.legType, l.extensionId, l.direction, l.result, l.startTime, l.duration, l.transport]);
+    r.legs.map((l) => [l.legType, l.extensionId, l.direction, l.result, l.startTime - T0, l.duration, l.transport]);
   assert.deepEqual(short(byLog(rs, A)), all);
   assert.deepEqual(short(byLog(rs, null)), all);
   assert.deepEqual(short(byLog(rs, C)), [all[0], all[2]]);
@@ -502,19 +383,8 @@ test('conference: live, the host and the connected participant user are active c
 
 // RingOut: A's party rings A's own phone, then the callee's party.
 const OWN_PHONE = '+16505559876';
-const roUser: PartyDef = {
-  n: 1,
-  ext: A,
-  dir: 'Outbound',
-  from: { phoneNumber: A_DID, extensionId: A },
-  to: { phoneNumber: OWN_PHONE },
-};
-const roCallee: PartyDef = {
-  n: 2,
-  dir: 'Inbound',
-  from: { phoneNumber: A_DID, extensionId: A },
-  to: { phoneNumber: CALLEE },
-};
+const roUser = party(1, 'Outbound', A_END, { phoneNumber: OWN_PHONE });
+const roCallee = party(2, 'Inbound', A_END, { phoneNumber: CALLEE });
 
 test('RingOut: RingOut Web records, legs RingOutWebToSubscriber (master) and RingOutWebToCaller, billed on the callee leg', () => {
   const rs = records(
@@ -533,39 +403,20 @@ test('RingOut: RingOut Web records, legs RingOutWebToSubscriber (master) and Rin
     [A, null],
   );
   for (const r of rs) {
-    assert.deepEqual(top(r), {
-      direction: 'Outbound',
-      action: 'RingOut Web',
-      result: 'Call connected',
-      from: { phoneNumber: A_DID, ...a },
-      to: { phoneNumber: CALLEE },
-      startTime: 0,
-      duration: 100,
-      transport: 'PSTN',
-      telephonySessionId: 's-ro1',
-    });
+    const from = { phoneNumber: A_DID, ...a };
+    assert.deepEqual(top(r), [
+      'Outbound',
+      'RingOut Web',
+      'Call connected',
+      from,
+      { phoneNumber: CALLEE },
+      0,
+      100,
+      'PSTN',
+    ]);
     assert.deepEqual(legs(r), [
-      {
-        legType: 'RingOutWebToSubscriber',
-        action: 'RingOut Web',
-        direction: 'Outbound',
-        result: 'Call connected',
-        extensionId: A,
-        startTime: 0,
-        duration: 100,
-        transport: 'PSTN',
-        master: true,
-      },
-      {
-        legType: 'RingOutWebToCaller',
-        action: 'RingOut Web',
-        direction: 'Outbound',
-        result: 'Call connected',
-        extensionId: A,
-        startTime: 4000,
-        duration: 96,
-        transport: 'PSTN',
-      },
+      ['RingOutWebToSubscriber', 'RingOut Web', 'Outbound', 'Call connected', A, 0, 100, 'PSTN', 'master'],
+      ['RingOutWebToCaller', 'RingOut Web', 'Outbound', 'Call connected', A, 4000, 96, 'PSTN'],
     ]);
     assert.equal(r.legs[0].to.phoneNumber, OWN_PHONE);
     assert.deepEqual(r.billing, r.legs[1].billing);

@@ -2,12 +2,12 @@
 // (a property test), the event log rows, active calls and presence while a call is live, the telephony session
 // read, closing sessions whose events stopped, and rejecting bad bodies with nothing stored.
 
-import { test, before, after, describe } from 'node:test';
+import { test, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ApiError, type CallLogRecord, type TelephonySessionEventBody } from '../domain/index.ts';
-import { openStore, prepareRecord, type Store } from '../store/index.ts';
-import { backends, createTestDatabase, type TestDatabase } from '../../test/support/backends.ts';
+import { prepareRecord, type Store } from '../store/index.ts';
+import { backends, suiteStore } from '../../test/support/backends.ts';
 import type { KyselyStore } from '../store/kysely-store.ts';
 import { companyDirectory, generateCompany, type GeneratedCompany } from '../generator/company-generator.ts';
 import { GeneratedIds } from '../generator/generated-ids.ts';
@@ -62,24 +62,18 @@ async function storedRecords(store: Store, telephonySessionId: string): Promise<
 
 for (const backend of await backends())
   describe(`telephony intake (${backend})`, () => {
-    let database: TestDatabase;
     let store: Store;
     let telephony: Telephony & { sweep(): Promise<number> };
     let clock = NOW;
     const f = fixture(3);
     const accountId = f.company.account.id;
 
-    before(async () => {
-      database = await createTestDatabase(backend);
-      store = await openStore(database.location);
+    after(() => telephony.close()); // registered first, so it runs before the store closes
+    suiteStore(backend, async (opened) => {
+      store = opened;
       await store.putAccount(f.company.account);
       await store.putExtensions(f.company.extensions);
       telephony = createTelephony(store, { now: () => clock, sessionTimeoutMs: 3600_000 });
-    });
-    after(async () => {
-      await telephony.close();
-      await store.close();
-      await database.drop();
     });
 
     test('events delivered one by one in order give the assembler records, and the event log rows', async () => {

@@ -49,3 +49,15 @@ export function renderRecord(r: CallLogRecord, view: View): Record<string, unkno
   const json = prepareRecordJson(r);
   return JSON.parse(view === 'Simple' ? json.simple : json.detailed) as Record<string, unknown>;
 }
+
+/** What test records and their legs share: an inbound voice call answered and lasting `seconds`. */
+export function answeredCall(seconds: number) {
+  return {
+    duration: seconds,
+    durationMs: seconds * 1000,
+    type: 'Voice',
+    direction: 'Inbound',
+    action: 'Phone Call',
+    result: 'Accepted',
+  } as const;
+}
