@@ -16,7 +16,7 @@ export type ClientsCommand =
 export type ClientsMessage =
   | { type: 'ready' }
   | { type: 'progress'; webhooks: number; frames: number }
-  | { type: 'report'; webhooks: [string, number][]; frames: [string, number][]; rss: number }
+  | { type: 'report'; webhooks: [string, number][]; frames: [string, number][]; rss: number; cpuSeconds: number }
   | { type: 'error'; message: string };
 
 const clock = () => performance.timeOrigin + performance.now();
@@ -89,7 +89,9 @@ process.on('message', (command: ClientsCommand) => {
   if (command.type === 'start') {
     start(command).catch((err: unknown) => send({ type: 'error', message: String(err) }));
   } else {
-    send({ type: 'report', webhooks: webhookArrivals, frames: frameArrivals, rss: peakRss });
+    const cpu = process.cpuUsage();
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    send({ type: 'report', webhooks: webhookArrivals, frames: frameArrivals, rss: peakRss, cpuSeconds });
   }
 });
 process.on('disconnect', () => process.exit(0));

@@ -181,7 +181,8 @@ async function main(): Promise<void> {
     '',
     `Server (and load) process: peak RSS ${Math.round(peakRss / 1048576)} MiB, CPU ` +
       `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s over ${drained.toFixed(1)} s until all was delivered. ` +
-      `Receivers' and clients' process: peak RSS ${Math.round(report.rss / 1048576)} MiB.`,
+      `Receivers' and clients' process: peak RSS ${Math.round(report.rss / 1048576)} MiB, CPU ` +
+      `${report.cpuSeconds.toFixed(1)} s (from its start, subscribing included).`,
   ];
   if (followRate > 0) {
     const credentialsOf = { url, clientId: credentials.clientId, clientSecret: credentials.clientSecret };

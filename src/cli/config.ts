@@ -32,7 +32,7 @@ export interface Config {
   simulate?: SimulateConfig;
   /** `--allow-private-webhooks`: WebHook addresses may point at loopback and private ranges. */
   allowPrivateWebhooks?: boolean;
-  /** How long a server holds a claimed WebHook notification before another may deliver it (RINGLOG_WEBHOOK_LEASE_MS). */
+  /** How long a WebHook subscription stays with a server that stopped renewing it (RINGLOG_WEBHOOK_LEASE_MS). */
   webhookLeaseMs?: number;
 }
 
@@ -150,7 +150,10 @@ export function serverOptions(cmd: Command, defaults: { rateLimits: string; rete
     .option('--log', 'log every request (JSON lines on stderr, secrets redacted)')
     .option('--allow-private-webhooks', 'let WebHook addresses point at loopback and private ranges (off by default)')
     .addOption(
-      new Option('--webhook-lease-ms <ms>', 'how long a server holds a claimed WebHook notification')
+      new Option(
+        '--webhook-lease-ms <ms>',
+        'how long a server holds a WebHook subscription it delivers without renewing',
+      )
         .env('RINGLOG_WEBHOOK_LEASE_MS')
         .argParser(seconds)
         .hideHelp(),

@@ -1,5 +1,5 @@
 // What other modules may use from events: the notification service a server runs (subscriptions, WebHook delivery
-// from the outbox, the WebSocket gateway, and the wake-ups that join several servers on one database).
+// from the event log, the WebSocket gateway, and the wake-ups that join several servers on one database).
 
 import type { Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
@@ -75,7 +75,8 @@ export class Notifications {
       pollMs: options.pollMs ?? (postgres ? 1000 : 20),
     });
     this.wakeUp.on((channel) => {
-      if (channel === 'events') this.gateway.poke();
+      if (channel === 'subscriptions') return this.dispatcher.subscriptionsChanged();
+      this.gateway.poke();
       this.dispatcher.poke();
     });
   }
@@ -85,7 +86,7 @@ export class Notifications {
     this.gateway.poke();
     this.dispatcher.poke();
   };
-  private stopListening?: () => void;
+  private stopListening: (() => void)[] = [];
 
   /** The base URL written into notifications (record URIs) and the WebSocket URI. */
   setBaseUrl(url: string): void {
@@ -101,9 +102,11 @@ export class Notifications {
     if (this.started) return;
     this.started = true;
     this.gateway.attach(server, app);
-    await this.store.initFanOutCursor();
     await this.wakeUp.start();
-    this.stopListening = this.store.events.onCommitted(this.onCommitted);
+    this.stopListening = [
+      this.store.events.onCommitted(this.onCommitted),
+      this.store.onChanged(() => this.dispatcher.subscriptionsChanged()),
+    ];
     this.gateway.poke();
     this.dispatcher.poke();
   }
@@ -114,7 +117,7 @@ export class Notifications {
   }
 
   async close(): Promise<void> {
-    this.stopListening?.();
+    for (const stop of this.stopListening) stop();
     await this.wakeUp.stop();
     await this.dispatcher.stop();
     await this.gateway.close();

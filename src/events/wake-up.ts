@@ -1,11 +1,12 @@
 // Wakes the delivery loops when another process has something to deliver: PostgreSQL NOTIFY (raised by triggers on
-// event_log and webhook_outbox, so events ingested by any server wake every server), and a poll as the fallback (the
-// only signal on SQLite, where another process may append to the file). What this process appends wakes them when
-// it commits (EventLog.onCommitted).
+// event_log, so events ingested by any server wake every server, and on WebHook subscriptions and released delivery
+// cursors, so a server takes up a subscription another one created or let go), and a poll of the event log as the
+// fallback (the only signal on SQLite, where another process may append to the file). What this process appends or
+// changes wakes them at once (EventLog.onCommitted, SubscriptionsStore.onChanged).
 
 import pg from 'pg';
 
-export type Channel = 'events' | 'outbox';
+export type Channel = 'events' | 'subscriptions';
 
 export interface WakeUpOptions {
   /** postgres:// URL to LISTEN on; none on SQLite. */
@@ -32,27 +33,26 @@ export class WakeUp {
   }
 
   async start(): Promise<void> {
-    this.timer = setInterval(() => {
-      this.emit('events');
-      this.emit('outbox');
-    }, this.options.pollMs);
+    this.timer = setInterval(() => this.emit('events'), this.options.pollMs);
     this.timer.unref();
     if (this.options.postgresUrl) await this.listen();
   }
 
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.options.postgresUrl });
-    client.on('notification', (message) => this.emit(message.channel === 'ringlog_outbox' ? 'outbox' : 'events'));
+    client.on('notification', (message) =>
+      this.emit(message.channel === 'ringlog_subscriptions' ? 'subscriptions' : 'events'),
+    );
     client.on('error', () => this.retry(client));
     client.on('end', () => this.retry(client));
     try {
       await client.connect();
       await client.query('LISTEN ringlog_events');
-      await client.query('LISTEN ringlog_outbox');
+      await client.query('LISTEN ringlog_subscriptions');
       this.client = client;
       // Whatever was notified while this listener was away is found now.
       this.emit('events');
-      this.emit('outbox');
+      this.emit('subscriptions');
     } catch {
       this.retry(client);
     }

@@ -187,8 +187,7 @@ export class WebhookClient {
   }
 
   /** Posts one notification; resolves with null when the receiver took it (2xx), else the failure's reason. */
-  async deliver(address: string, body: string, verificationToken: string | null): Promise<string | null> {
-    const url = new URL(address);
+  async deliver(url: URL, body: string, verificationToken: string | null): Promise<string | null> {
     if (!(await this.allowedHost(url))) return 'Address resolves to a refused range';
     const headers: Record<string, string> = {
       'Content-Type': 'application/json; charset=UTF-8',

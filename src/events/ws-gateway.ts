@@ -12,7 +12,13 @@ import type { FastifyInstance } from 'fastify';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { ApiError, isoDateTime, type Role } from '../domain/index.ts';
 import type { LoggedEvent, SubscriptionRow, SubscriptionsStore, WsSessionRow } from '../store/index.ts';
-import { eventReader, notificationsFor, type Deliverable, type EventReader } from './notifications.ts';
+import {
+  eventReader,
+  notificationsFor,
+  type Deliverable,
+  type EventReader,
+  type Notification,
+} from './notifications.ts';
 import { SubscriptionService, type SubscriptionOwner } from './subscription-service.ts';
 
 export interface GatewayOptions {
@@ -60,13 +66,38 @@ interface Session {
   dirty: boolean;
   alive: boolean;
   /** Notifications waiting until the client has read ConnectionDetails (see REPLAY_DELAY_MS). */
-  held: string[] | null;
+  held: Notification[] | null;
   idle?: NodeJS.Timeout;
   absolute?: NodeJS.Timeout;
   ping?: NodeJS.Timeout;
 }
 
 type Meta = Record<string, unknown>;
+
+/**
+ * Writes a text frame of `start` and `end` to a WebSocket's connection, as ws would write it (a server's frames are
+ * unmasked and the gateway negotiates no compression), so that `end`, the part every subscriber of a filter
+ * receives, is encoded once for all the sockets instead of once per socket. ws writes its own frames to the same
+ * connection synchronously too, so frames stay in order.
+ */
+function writeTextFrame(socket: Duplex, start: string, end: Buffer): void {
+  const startBytes = Buffer.byteLength(start);
+  const length = startBytes + end.length;
+  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const first = Buffer.allocUnsafe(header + startBytes);
+  first[0] = 0x81; // FIN, text
+  if (length < 126) first[1] = length;
+  else if (length < 65_536) {
+    first[1] = 126;
+    first.writeUInt16BE(length, 2);
+  } else {
+    first[1] = 127;
+    first.writeBigUInt64BE(BigInt(length), 2);
+  }
+  first.write(start, header, 'utf8');
+  socket.write(first);
+  socket.write(end);
+}
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -75,7 +106,8 @@ function errorBody(code: string, message: string) {
 }
 
 export class WsGateway {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  /** No compression: notifications are written as plain frames (writeTextFrame). */
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, perMessageDeflate: false });
   private readonly sessions = new Map<string, Session>();
   private cursor = -1;
   private readonly runner = new CoalescedRunner(
@@ -214,7 +246,9 @@ export class WsGateway {
       setTimeout(() => {
         const held = session.held ?? [];
         session.held = null;
-        for (const body of held) this.notify(session, body);
+        session.socket.cork();
+        for (const notification of held) this.notify(session, notification);
+        session.socket.uncork();
       }, REPLAY_DELAY_MS);
     }
     this.watch(session, app);
@@ -243,9 +277,9 @@ export class WsGateway {
   private async missed(
     row: WsSessionRow,
     subscription: Deliverable | undefined,
-  ): Promise<{ notifications: string[]; lastEventId: number } | undefined> {
+  ): Promise<{ notifications: Notification[]; lastEventId: number } | undefined> {
     let after = Number(row.last_event_id);
-    const notifications: string[] = [];
+    const notifications: Notification[] = [];
     for (;;) {
       const events = await this.store.eventsAfter(after, EVENT_BATCH);
       if (!events.length) break;
@@ -264,23 +298,22 @@ export class WsGateway {
     return { id: row.id, ownerId: row.extension_id, filters: SubscriptionService.filtersOf(row) };
   }
 
-  private notify(session: Session, body: string): void {
+  private notify(session: Session, notification: Notification): void {
     if (session.held) {
-      session.held.push(body);
+      session.held.push(notification);
       return;
     }
-    const messageId = randomUUID();
     if (session.ws.readyState !== session.ws.OPEN) return;
     session.sequence += 1;
     session.dirty = true;
-    const meta = JSON.stringify({
-      type: 'ServerNotification',
-      messageId,
-      status: 200,
-      headers: { RCRequestId: messageId },
-      wsc: { token: session.id, sequence: session.sequence },
-    });
-    session.ws.send(`[${meta},${body}]`);
+    // The meta of a ServerNotification, written out (ids are UUIDs and base64url: nothing to escape).
+    const messageId = randomUUID();
+    const start =
+      `[{"type":"ServerNotification","messageId":"${messageId}","status":200,"headers":{"RCRequestId":"${messageId}"},` +
+      `"wsc":{"token":"${session.id}","sequence":${session.sequence}}},${notification.head}`;
+    const { tail } = notification;
+    tail.frameEnd ??= Buffer.from(`${tail.text}]`);
+    writeTextFrame(session.socket, start, tail.frameEnd);
   }
 
   private watch(session: Session, app: FastifyInstance): void {
@@ -483,7 +516,7 @@ export class WsGateway {
       const subscription = session.subscription;
       if (!subscription || session.owner.accountId !== event.accountId) continue;
       read ??= eventReader(event, this.baseUrl());
-      for (const body of notificationsFor(subscription, event, read)) this.notify(session, body);
+      for (const notification of notificationsFor(subscription, event, read)) this.notify(session, notification);
     }
   }
 

@@ -34,8 +34,8 @@ export {
   type SubscriptionRow,
   type WsTokenRow,
   type WsSessionRow,
-  type OutboxRow,
-  type NewOutboxRow,
+  type WebhookCursor,
+  type CursorUpdate,
 } from './subscriptions-store.ts';
 export { prepareRecord, type PreparedRecord } from './call-log-row.ts';
 export {

@@ -566,6 +566,54 @@ function liveIngest(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * WebHook delivery from the event log with a cursor per subscription (src/events/webhook-dispatcher.ts), instead of
+ * an outbox row per notification and subscription: `webhook_cursors` holds where each WebHook subscription's
+ * delivery is (every event up to `event_id` taken by its receiver), which server holds it (`owner`, until
+ * `lease_until`) and its retry state. Existing subscriptions resume at their oldest undelivered outbox row (or at
+ * the old fan-out cursor), so nothing accepted before the upgrade is lost; the outbox and its cursor go. On
+ * PostgreSQL, changes to WebHook subscriptions and released cursors NOTIFY the servers (channel
+ * ringlog_subscriptions), so another server takes a subscription up at once.
+ */
+function webhookCursors(dialect: Dialect): Migration {
+  const ms = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('webhook_cursors')
+        .addColumn('subscription_id', 'text', (c) => c.primaryKey())
+        .addColumn('event_id', ms, (c) => c.notNull())
+        .addColumn('owner', 'text')
+        .addColumn('lease_until', ms, (c) => c.notNull().defaultTo(0))
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', ms, (c) => c.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .execute();
+      await sql`insert into webhook_cursors (subscription_id, event_id)
+        select s.id, coalesce(
+          (select min(o.event_id) - 1 from webhook_outbox o where o.subscription_id = s.id),
+          (select c.event_id from notify_cursors c where c.name = 'webhook-fanout'),
+          (select max(e.id) from event_log e),
+          0)
+        from subscriptions s where s.transport = 'WebHook'`.execute(db);
+      await db.schema.dropTable('webhook_outbox').execute();
+      await db.schema.dropTable('notify_cursors').execute();
+      if (dialect === 'postgres') {
+        await sql`drop function ringlog_notify_outbox()`.execute(db);
+        await sql`create function ringlog_notify_subscriptions() returns trigger language plpgsql as $$
+          begin perform pg_notify('ringlog_subscriptions', ''); return null; end $$`.execute(db);
+        await sql`create trigger subscriptions_notify after insert or update on subscriptions
+          for each row when (new.transport = 'WebHook') execute function ringlog_notify_subscriptions()`.execute(db);
+        await sql`create trigger subscriptions_delete_notify after delete on subscriptions
+          for each row when (old.transport = 'WebHook') execute function ringlog_notify_subscriptions()`.execute(db);
+        await sql`create trigger webhook_cursors_release_notify after update on webhook_cursors
+          for each row when (new.owner is null and old.owner is not null)
+          execute function ringlog_notify_subscriptions()`.execute(db);
+      }
+    },
+  };
+}
+
 /** The migrations of a dialect, by name; names sort in the order they apply. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
@@ -590,6 +638,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
             await createContactIndex(db);
           },
         },
+        '0013-webhook-cursors': webhookCursors(dialect),
       });
     },
   };

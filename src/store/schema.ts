@@ -214,20 +214,17 @@ export interface WsSessionsTable {
   closed_at: number | null;
 }
 
-export interface NotifyCursorsTable {
-  name: string;
-  event_id: number;
-}
-
-export interface WebhookOutboxTable {
-  id: Generated<number>;
+/** Where a WebHook subscription's delivery is, and which server delivers it (src/events/webhook-dispatcher.ts). */
+export interface WebhookCursorsTable {
   subscription_id: string;
+  /** Every event-log row up to this id has been taken by the receiver (or delivers nothing to it). */
   event_id: number;
-  /** The notification JSON to POST. */
-  body: string;
-  created_at: number;
+  /** The server delivering this subscription, until lease_until; null when none. */
+  owner: string | null;
+  lease_until: number;
+  /** Failed attempts in a row; the subscription is Blacklisted after the dispatcher's limit. */
   attempts: number;
-  /** When the row may next be claimed: the retry time, or the end of a delivering server's lease. */
+  /** No server takes the subscription up before this (the retry's backoff). */
   next_attempt_at: number;
   last_error: string | null;
 }
@@ -249,6 +246,5 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   ws_tokens: WsTokensTable;
   ws_sessions: WsSessionsTable;
-  notify_cursors: NotifyCursorsTable;
-  webhook_outbox: WebhookOutboxTable;
+  webhook_cursors: WebhookCursorsTable;
 }

@@ -22,6 +22,13 @@ export interface SqliteStoreOptions {
 }
 
 /** Opens (creating if needed) the SQLite database at `file` (':memory:' for a private in-memory one). */
+/** The functions the migrations call that SQLite lacks: ringlog_reverse for 0005 (PostgreSQL has reverse()). */
+export function addSqliteFunctions(sqlite: Database.Database): void {
+  sqlite.function('ringlog_reverse', { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? [...text].reverse().join('') : null,
+  );
+}
+
 export async function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Promise<KyselyStore> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
@@ -37,10 +44,7 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
   // connection), so an export of 1M records reached 2.2 GiB and a server reading many logs grew with the file.
   // Pages come from the OS page cache through SQLite's own bounded cache instead (docs/benchmarks.md, issue 16).
   sqlite.pragma('mmap_size = 0');
-  // For migration 0005 (PostgreSQL has reverse()).
-  sqlite.function('ringlog_reverse', { deterministic: true }, (text: unknown) =>
-    typeof text === 'string' ? [...text].reverse().join('') : null,
-  );
+  addSqliteFunctions(sqlite);
   const db = new Kysely<Schema>({
     dialect: new TransactionalDdlSqliteDialect({ database: withStatementCache(sqlite) }),
     log: logQueryTime,

@@ -1,29 +1,25 @@
-// Tables of the notification work: subscriptions, WebSocket tokens and gateway sessions, and the WebHook outbox
-// with its fan-out cursor. Claims use FOR UPDATE SKIP LOCKED on PostgreSQL, so several servers sharing one database
-// never deliver one row at once; a claim is a lease, so a row a killed server held is claimed again when it ends.
+// Tables of the notification work: subscriptions, WebSocket tokens and gateway sessions, and the WebHook delivery
+// cursors. A server delivers a WebHook subscription under a lease of its cursor row (taken with FOR UPDATE SKIP
+// LOCKED on PostgreSQL), so several servers sharing one database never deliver one subscription at once, and one a
+// killed server held is taken up again when its lease ends.
 
 import { DAY_MS } from '../domain/index.ts';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { EventLog, LoggedEvent } from './event-log.ts';
 import type { Dialect } from './migrations.ts';
-import type { Database, SubscriptionsTable, WebhookOutboxTable, WsSessionsTable, WsTokensTable } from './schema.ts';
-
-/** Outbox rows a statement inserts (a row binds about 10 values). */
-const OUTBOX_INSERT_ROWS = 1000;
+import type { Database, SubscriptionsTable, WebhookCursorsTable, WsSessionsTable, WsTokensTable } from './schema.ts';
 
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
 export type WsTokenRow = Selectable<WsTokensTable>;
 export type WsSessionRow = Selectable<WsSessionsTable>;
-export type OutboxRow = Selectable<WebhookOutboxTable>;
-export interface NewOutboxRow {
-  subscription_id: string;
-  event_id: number;
-  body: string;
-}
-
-const FANOUT_CURSOR = 'webhook-fanout';
+/** A WebHook subscription with its delivery cursor (where it is, who holds it, its retry state). */
+export type WebhookCursor = SubscriptionRow &
+  Pick<WebhookCursorsTable, 'owner' | 'lease_until' | 'attempts' | 'next_attempt_at'> & { cursor: number };
+export type CursorUpdate = Omit<Updateable<WebhookCursorsTable>, 'subscription_id'>;
 
 export class SubscriptionsStore {
+  private readonly changeListeners = new Set<() => void>();
+
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
@@ -31,10 +27,42 @@ export class SubscriptionsStore {
     readonly events: EventLog,
   ) {}
 
+  /**
+   * Calls `listener` when this process has created, changed or removed a subscription (other servers hear of
+   * WebHook ones through NOTIFY on PostgreSQL). Returns the function that removes it.
+   */
+  onChanged(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
+  }
+
   // ---- subscriptions ----
 
+  /** Stores a subscription; a WebHook one gets its delivery cursor at the log's end (it delivers what comes next). */
   async insert(row: SubscriptionRow): Promise<void> {
-    await this.db.insertInto('subscriptions').values(row).execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('subscriptions').values(row).execute();
+      if (row.transport === 'WebHook') {
+        const eventId = await this.events.lastId(trx);
+        await trx
+          .insertInto('webhook_cursors')
+          .values({
+            subscription_id: row.id,
+            event_id: eventId,
+            owner: null,
+            lease_until: 0,
+            attempts: 0,
+            next_attempt_at: 0,
+            last_error: null,
+          })
+          .execute();
+      }
+    });
+    this.changed();
   }
 
   async get(id: string): Promise<SubscriptionRow | undefined> {
@@ -56,36 +84,25 @@ export class SubscriptionsStore {
 
   async update(id: string, patch: Partial<SubscriptionRow>): Promise<void> {
     await this.db.updateTable('subscriptions').set(patch).where('id', '=', id).execute();
+    this.changed();
   }
 
-  /** Removes a subscription and what its outbox still held. */
+  /** Removes a subscription and its delivery cursor. */
   async delete(id: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('webhook_outbox').where('subscription_id', '=', id).execute();
+    const deleted = await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('webhook_cursors').where('subscription_id', '=', id).execute();
       const result = await trx.deleteFrom('subscriptions').where('id', '=', id).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     });
+    this.changed();
+    return deleted;
   }
 
   async bySession(sessionId: string): Promise<SubscriptionRow[]> {
     return this.db.selectFrom('subscriptions').selectAll().where('ws_session_id', '=', sessionId).execute();
   }
 
-  /** WebHook subscriptions that deliver at `now` (active, not expired). */
-  async activeWebhooks(
-    now: number,
-    db: Kysely<Database> | Transaction<Database> = this.db,
-  ): Promise<SubscriptionRow[]> {
-    return db
-      .selectFrom('subscriptions')
-      .selectAll()
-      .where('transport', '=', 'WebHook')
-      .where('status', '=', 'Active')
-      .where('expires_at', '>', now)
-      .execute();
-  }
-
-  /** Marks a subscription Blacklisted and drops its undelivered notifications. */
+  /** Marks a subscription Blacklisted: nothing more is delivered (its cursor goes). */
   async blacklist(id: string, reason: string, at: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -93,18 +110,9 @@ export class SubscriptionsStore {
         .set({ status: 'Blacklisted', blacklisted_at: at, blacklist_reason: reason })
         .where('id', '=', id)
         .execute();
-      await trx.deleteFrom('webhook_outbox').where('subscription_id', '=', id).execute();
+      await trx.deleteFrom('webhook_cursors').where('subscription_id', '=', id).execute();
     });
-  }
-
-  /** Deletes subscriptions expired before `before` (and their outbox rows); returns how many. */
-  async deleteExpired(before: number): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
-      const ids = trx.selectFrom('subscriptions').select('id').where('expires_at', '<', before);
-      await trx.deleteFrom('webhook_outbox').where('subscription_id', 'in', ids).execute();
-      const result = await trx.deleteFrom('subscriptions').where('expires_at', '<', before).executeTakeFirst();
-      return Number(result.numDeletedRows);
-    });
+    this.changed();
   }
 
   // ---- WebSocket tokens and sessions ----
@@ -142,125 +150,90 @@ export class SubscriptionsStore {
     });
   }
 
-  // ---- the WebHook outbox ----
+  // ---- WebHook delivery cursors ----
 
   /**
-   * Moves up to `limit` events past the fan-out cursor into the outbox: `route` says which notifications each event
-   * makes; the rows and the cursor's advance commit together, so an event is fanned out exactly once whatever
-   * crashes. On PostgreSQL the cursor row is locked with SKIP LOCKED: while one server fans out, the others skip.
-   * The first `lease.rows` rows are inserted already claimed by the caller for `lease.ms` (as claim() would, so it
-   * can POST them as soon as this commits) and returned as `leased`; the rest are due now.
-   * Returns how many events were read (0 when none, or another server holds the cursor) and the cursor after.
+   * Active, unexpired WebHook subscriptions with their delivery cursors: what the dispatcher delivers, which of
+   * them another server holds, and when a retry is due.
    */
-  async fanOut(
-    limit: number,
-    route: (events: LoggedEvent[], trx: Transaction<Database>) => Promise<NewOutboxRow[]>,
+  async webhookCursors(now: number): Promise<WebhookCursor[]> {
+    return this.db
+      .selectFrom('subscriptions')
+      .innerJoin('webhook_cursors', 'webhook_cursors.subscription_id', 'subscriptions.id')
+      .selectAll('subscriptions')
+      .select([
+        'webhook_cursors.event_id as cursor',
+        'webhook_cursors.owner',
+        'webhook_cursors.lease_until',
+        'webhook_cursors.attempts',
+        'webhook_cursors.next_attempt_at',
+      ])
+      .where('subscriptions.transport', '=', 'WebHook')
+      .where('subscriptions.status', '=', 'Active')
+      .where('subscriptions.expires_at', '>', now)
+      .execute();
+  }
+
+  /**
+   * Leases for `owner` until `now + ms` those of the subscriptions `ids` that no server holds (or whose lease has
+   * ended) and whose retry is due; returns them with their cursors. On PostgreSQL the rows are taken with SKIP
+   * LOCKED, so two servers leasing at once never both get one subscription.
+   */
+  async lease(
+    ids: string[],
+    owner: string,
     now: number,
-    lease: { ms: number; rows: number },
-  ): Promise<{ read: number; cursor: number; leased: OutboxRow[] }> {
-    return this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('notify_cursors')
-        .values({ name: FANOUT_CURSOR, event_id: 0 })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .execute();
-      let cursor = trx.selectFrom('notify_cursors').select('event_id').where('name', '=', FANOUT_CURSOR);
-      if (this.dialect === 'postgres') cursor = cursor.forUpdate().skipLocked();
-      const row = await cursor.executeTakeFirst();
-      if (!row) return { read: 0, cursor: 0, leased: [] };
-      const events = await this.events.readAfter(Number(row.event_id), limit, {}, trx);
-      if (!events.length) return { read: 0, cursor: Number(row.event_id), leased: [] };
-      const rows = await route(events, trx);
-      const leasedCount = Math.min(rows.length, Math.max(0, lease.rows));
-      const leased: OutboxRow[] = [];
-      // In slices: SQLite takes at most 32,766 bound values a statement (a batch of events × 10 subscriptions
-      // went over it: "too many SQL variables").
-      for (let i = 0; i < rows.length;) {
-        const claimed = i < leasedCount;
-        const end = Math.min(i + OUTBOX_INSERT_ROWS, claimed ? leasedCount : rows.length);
-        const values = rows.slice(i, end).map((r) => ({
-          ...r,
-          created_at: now,
-          attempts: claimed ? 1 : 0,
-          next_attempt_at: claimed ? now + lease.ms : now,
-          last_error: null,
-        }));
-        const insert = trx.insertInto('webhook_outbox').values(values);
-        if (claimed) leased.push(...(await insert.returningAll().execute()));
-        else await insert.execute();
-        i = end;
-      }
-      await trx
-        .updateTable('notify_cursors')
-        .set({ event_id: events[events.length - 1].id })
-        .where('name', '=', FANOUT_CURSOR)
-        .execute();
-      return { read: events.length, cursor: events[events.length - 1].id, leased };
-    });
+    ms: number,
+  ): Promise<{ subscription_id: string; event_id: number; attempts: number }[]> {
+    if (!ids.length) return [];
+    let free = this.db
+      .selectFrom('webhook_cursors')
+      .select('subscription_id')
+      .where('subscription_id', 'in', ids)
+      .where((eb) => eb.or([eb('owner', 'is', null), eb('lease_until', '<=', now)]))
+      .where('next_attempt_at', '<=', now);
+    if (this.dialect === 'postgres') free = free.forUpdate().skipLocked();
+    const rows = await this.db
+      .updateTable('webhook_cursors')
+      .set({ owner, lease_until: now + ms })
+      .where('subscription_id', 'in', free)
+      .returning(['subscription_id', 'event_id', 'attempts'])
+      .execute();
+    return rows.map((r) => ({ ...r, event_id: Number(r.event_id) }));
   }
 
-  /** Starts the fan-out at the log's end (a new database need not deliver history). */
-  async initFanOutCursor(): Promise<void> {
-    const last = await this.events.lastId();
-    await this.db
-      .insertInto('notify_cursors')
-      .values({ name: FANOUT_CURSOR, event_id: last })
-      .onConflict((oc) => oc.column('name').doNothing())
+  /** Extends `owner`'s leases of `ids` to `until`; returns the ids it still held. */
+  async renewLeases(ids: string[], owner: string, until: number): Promise<string[]> {
+    if (!ids.length) return [];
+    const rows = await this.db
+      .updateTable('webhook_cursors')
+      .set({ lease_until: until })
+      .where('subscription_id', 'in', ids)
+      .where('owner', '=', owner)
+      .returning('subscription_id')
       .execute();
+    return rows.map((r) => r.subscription_id);
   }
 
   /**
-   * Claims up to `limit` due outbox rows for `leaseMs`: they are not due again until the lease ends, so if this
-   * server dies before completing them another one delivers them.
+   * Writes the cursors (and retry state, or a release) of subscriptions `owner` holds, in one transaction; returns
+   * the ids it no longer held (another server took them over, or they are gone), whose rows were left as they were.
    */
-  async claim(now: number, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+  async saveCursors(owner: string, updates: { id: string; set: CursorUpdate }[]): Promise<string[]> {
+    if (!updates.length) return [];
     return this.db.transaction().execute(async (trx) => {
-      let due = trx
-        .selectFrom('webhook_outbox')
-        .select('id')
-        .where('next_attempt_at', '<=', now)
-        .orderBy('id')
-        .limit(limit);
-      if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
-      const ids = (await due.execute()).map((r) => r.id);
-      if (!ids.length) return [];
-      return trx
-        .updateTable('webhook_outbox')
-        .set((eb) => ({ next_attempt_at: now + leaseMs, attempts: eb('attempts', '+', 1) }))
-        .where('id', 'in', ids)
-        .returningAll()
-        .execute();
+      const lost: string[] = [];
+      for (const { id, set } of updates) {
+        const result = await trx
+          .updateTable('webhook_cursors')
+          .set(set)
+          .where('subscription_id', '=', id)
+          .where('owner', '=', owner)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) lost.push(id);
+      }
+      return lost;
     });
-  }
-
-  /** Deletes delivered rows. */
-  async complete(ids: number[]): Promise<void> {
-    if (ids.length) await this.db.deleteFrom('webhook_outbox').where('id', 'in', ids).execute();
-  }
-
-  async retryLater(id: number, at: number, error: string): Promise<void> {
-    await this.db
-      .updateTable('webhook_outbox')
-      .set({ next_attempt_at: at, last_error: error })
-      .where('id', '=', id)
-      .execute();
-  }
-
-  /** The earliest time an outbox row is due, or null when the outbox is empty. */
-  async nextDue(): Promise<number | null> {
-    const row = await this.db
-      .selectFrom('webhook_outbox')
-      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
-      .executeTakeFirst();
-    return row?.at === null || row?.at === undefined ? null : Number(row.at);
-  }
-
-  async pending(): Promise<number> {
-    const row = await this.db
-      .selectFrom('webhook_outbox')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
   }
 
   /** The newest event id (where a fresh reader starts). */
@@ -270,10 +243,5 @@ export class SubscriptionsStore {
 
   async eventsAfter(afterId: number, limit: number): Promise<LoggedEvent[]> {
     return this.events.readAfter(afterId, limit);
-  }
-
-  /** A raw statement (LISTEN helpers use the pg client directly; this is for NOTIFY). */
-  async notify(channel: string): Promise<void> {
-    if (this.dialect === 'postgres') await sql`select pg_notify(${channel}, '')`.execute(this.db);
   }
 }

@@ -3,14 +3,16 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { openStore, type Store } from '../store/index.ts';
-import { migrationProvider } from '../store/migrations.ts';
 import type { KyselyStore } from '../store/kysely-store.ts';
-import type { Database as Schema } from '../store/schema.ts';
-import { backends, createTestDatabase, suiteStore, type TestDatabase } from '../../test/support/backends.ts';
+import {
+  backends,
+  createTestDatabase,
+  migratedUpTo,
+  suiteStore,
+  type TestDatabase,
+} from '../../test/support/backends.ts';
 import { Checkpoints, EMPTY_CHECKPOINT, logName } from './checkpoint.ts';
 import { stateRegister } from './state-register.ts';
 import { openUpstream } from './upstream-session.ts';
@@ -80,25 +82,6 @@ for (const backend of await backends())
       assert.deepEqual(checkpoint, { covered: { from: 0, to: 1010 }, pass: null });
     });
   });
-
-/** Opens a raw Kysely on the test database, migrated only up to `name`. */
-async function migratedUpTo(database: TestDatabase, name: string): Promise<Kysely<Schema>> {
-  const db =
-    database.backend === 'sqlite'
-      ? new Kysely<Schema>({ dialect: new SqliteDialect({ database: new Database(database.location) }) })
-      : new Kysely<Schema>({
-          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.location }) }),
-        });
-  const migrator = new Migrator({
-    db,
-    provider: migrationProvider(database.backend),
-    migrationTableName: 'ringlog_migration',
-    migrationLockTableName: 'ringlog_migration_lock',
-  });
-  const { error } = await migrator.migrateTo(name);
-  if (error) throw error as Error;
-  return db;
-}
 
 for (const backend of await backends())
   test(`a database with append-only sync rows keeps each key's newest value (${backend})`, async () => {

@@ -286,6 +286,25 @@ for (const backend of await backends()) {
       await call(user, 'DELETE', `/restapi/v1.0/subscription/${sub.body!.id}`);
     });
 
+    test('new filters of a PUT apply to the next events', async () => {
+      receiver.received.length = 0;
+      const sub = await create(admin, ['/restapi/v1.0/account/~/telephony/sessions?direction=Inbound']);
+      const event = (n: number, direction: 'Inbound' | 'Outbound') =>
+        sessionEvent(accountId, n, [{ extensionId: server.credentials.admin.extensionId, direction, status: 'Setup' }]);
+      await appendEvents(server.store, [event(6, 'Inbound')]);
+      await receiver.waitFor(1);
+      const put = await call(admin, 'PUT', `/restapi/v1.0/subscription/${sub.body!.id}`, {
+        eventFilters: ['/restapi/v1.0/account/~/telephony/sessions'],
+      });
+      assert.equal(put.status, 200);
+      // Outbound: the old filter would not deliver it.
+      await appendEvents(server.store, [event(7, 'Outbound')]);
+      const [, got] = await receiver.waitFor(2);
+      assert.equal(got.body.body!.telephonySessionId, `s-${(7).toString(16).padStart(32, '0')}`);
+      assert.equal(got.body.event, `/restapi/v1.0/account/${accountId}/telephony/sessions`);
+      await call(admin, 'DELETE', `/restapi/v1.0/subscription/${sub.body!.id}`);
+    });
+
     test('a failing receiver is retried with backoff, then the subscription is Blacklisted', async () => {
       receiver.received.length = 0;
       const sub = await create(admin, ['/restapi/v1.0/account/~/telephony/sessions']);

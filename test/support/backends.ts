@@ -7,8 +7,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { migrationProvider } from '../../src/store/migrations.ts';
+import type { Database as Schema } from '../../src/store/schema.ts';
+import { addSqliteFunctions } from '../../src/store/sqlite-store.ts';
+
+function sqliteWithFunctions(file: string): Database.Database {
+  const sqlite = new Database(file);
+  addSqliteFunctions(sqlite);
+  return sqlite;
+}
 
 export type BackendName = 'sqlite' | 'postgres';
 
@@ -107,4 +118,23 @@ export function suiteStore(
     await store?.close();
     await database?.drop();
   });
+}
+
+/** Opens a raw Kysely on the test database, migrated only up to `name`. */
+export async function migratedUpTo(database: TestDatabase, name: string): Promise<Kysely<Schema>> {
+  const db =
+    database.backend === 'sqlite'
+      ? new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqliteWithFunctions(database.location) }) })
+      : new Kysely<Schema>({
+          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.location }) }),
+        });
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider(database.backend),
+    migrationTableName: 'ringlog_migration',
+    migrationLockTableName: 'ringlog_migration_lock',
+  });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw error as Error;
+  return db;
 }
