@@ -4,6 +4,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Database } from './schema.ts';
 import { hardening } from './hardening-migration.ts';
 import { createReportRollup } from './report-rollup.ts';
+import { statementRollupTriggers } from './report-rollup-pg.ts';
 import { callFacts, fromWire, withBase } from '../domain/index.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -581,6 +582,9 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0009-authorization-codes': authorizationCodes(dialect),
         '0010-live-ingest': liveIngest(dialect),
         '0011-report-rollup': { up: (db) => createReportRollup(db, dialect) },
+        '0012-report-rollup-statement-triggers': {
+          up: (db) => (dialect === 'postgres' ? statementRollupTriggers(db) : Promise.resolve()),
+        },
       });
     },
   };
