@@ -11,6 +11,7 @@ import { OUT_DIR } from './bench-dataset.ts';
 import { runLoad, type LoadFigures } from './http-load.ts';
 import {
   LIST_SCENARIOS,
+  MAX_PAGE,
   listPath,
   pagePicker,
   readDataset,
@@ -21,7 +22,7 @@ import type { CapturedResponse } from './fastify-memory-server.ts';
 import { ensurePrism, startPrism, writeMockDocument } from './prism-mock.ts';
 import { readMemory, watchMemory, type Memory } from './process-memory.ts';
 import { rawListLoop, warmPageCache, type RawListFigures } from './raw-list.ts';
-import { isPostgres, rawPgLoop, readPgDataset } from './raw-pg-list.ts';
+import { isPostgres, rawPgLoop, readPgDataset, warmPgPages } from './raw-pg-list.ts';
 import { adminToken, ringlogCredentials, startChild, startRinglogServer, type RunningServer } from './ringlog-cli.ts';
 import { storeSettings, type StoreSettings } from './store-settings.ts';
 
@@ -191,10 +192,9 @@ export async function runListBenchmark(db: string, seconds: number, connections 
   const { records, ...dataset } = postgres
     ? await readPgDataset(db)
     : { ...readDataset(db), records: countRecords(db) };
-  if (!postgres) {
-    process.stderr.write('list: warming the page cache with every page the scenarios may read...\n');
-    warmPageCache(db, dataset, settings);
-  }
+  process.stderr.write('list: warming the page cache with every page the scenarios may read...\n');
+  if (postgres) await warmPgPages(db, dataset, Math.max(...LIST_SCENARIOS.map((s) => s.perPage)), MAX_PAGE);
+  else warmPageCache(db, dataset, settings);
 
   const ringlog = await loadRinglog(db, dataset, o);
   const fastify = await loadFastify(dataset, ringlog.examples, o);

@@ -19,7 +19,8 @@ const sqliteRaw = (
 cache. The raw baseline reads pages drawn the same way (same generator, same seeds) in a tight loop in one
 process: better-sqlite3 with the store's settings (${describeSettings(f.settings)}).`;
 
-const POSTGRES_RAW = `The database is PostgreSQL (\`ringlog serve --db postgres://…\`, a pool of 10 connections). The raw
+const POSTGRES_RAW = `Every page a scenario may read is read once beforehand (both views), so both sides start from warm
+caches. The database is PostgreSQL (\`ringlog serve --db postgres://…\`, a pool of 10 connections). The raw
 baseline reads pages drawn the same way (same generator, same seeds) from as many \`pg\` connections as the load
 has, in one process, each back to back with a named prepared statement, after a warm-up (bench/raw-pg-list.ts).`;
 

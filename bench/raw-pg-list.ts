@@ -57,6 +57,27 @@ export async function readPgDataset(url: string): Promise<Dataset & { records: n
   }
 }
 
+/**
+ * Reads every page any scenario may ask for once (both views, the largest perPage), so that ringlog and the raw
+ * loop both start from warm caches whatever ran before (as warmPageCache does on SQLite).
+ */
+export async function warmPgPages(url: string, dataset: Dataset, perPage: number, pages: number): Promise<void> {
+  const c = new pg.Client({ connectionString: url, types });
+  await c.connect();
+  try {
+    for (const log of ['', ...dataset.userIds]) {
+      await c.query(
+        'SELECT sum(length(simple_json) + length(detailed_json)) FROM (SELECT simple_json, detailed_json FROM call_log ' +
+          'WHERE account_id = $1 AND extension_id = $2 AND start_time >= $3 AND start_time <= $4 AND deleted = 0 ' +
+          "AND result <> 'Blocked' ORDER BY start_time DESC, id DESC LIMIT $5) AS page",
+        [dataset.accountId, log, dataset.firstStart, dataset.lastStart, perPage * pages + 1],
+      );
+    }
+  } finally {
+    await c.end();
+  }
+}
+
 /** `connections` clients each reading pages back to back (one shared page sequence) for `seconds`. */
 export async function rawPgLoop(
   url: string,
