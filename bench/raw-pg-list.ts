@@ -4,6 +4,7 @@
 
 import pg from 'pg';
 import type { Dataset, ListScenario, PagePick } from './list-scenarios.ts';
+import { loopFigures, type RawListFigures } from './raw-list.ts';
 
 const SQL = (column: string) =>
   `SELECT ${column} AS json FROM call_log WHERE account_id = $1 AND extension_id = $2 AND start_time >= $3 ` +
@@ -16,14 +17,7 @@ const types: pg.CustomTypesConfig = {
       : (pg.types.getTypeParser(oid, format) as unknown),
 };
 
-const percentile = (sorted: Float64Array, p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-
-export interface RawPgFigures {
-  pagesPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  pageChars: number;
+export interface RawPgFigures extends RawListFigures {
   connections: number;
 }
 
@@ -137,15 +131,7 @@ export async function rawPgLoop(
     const latencies: number[] = [];
     const started = performance.now();
     const chars = await run(seconds * 1000, latencies);
-    const elapsed = (performance.now() - started) / 1000;
-    const sorted = Float64Array.from(latencies).sort();
-    return {
-      pagesPerSecond: latencies.length / elapsed,
-      p50Ms: percentile(sorted, 0.5),
-      p99Ms: percentile(sorted, 0.99),
-      pageChars: chars / latencies.length,
-      connections,
-    };
+    return { ...loopFigures(latencies, (performance.now() - started) / 1000, chars), connections };
   } finally {
     await Promise.all(clients.map((c) => c.end()));
   }
