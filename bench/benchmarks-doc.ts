@@ -18,10 +18,15 @@ date it was measured on; a run replaces the sections of the benchmarks it ran an
 npm run bench                        # build, then every benchmark on 1,000,000 records (about 10 minutes on 2 cores)
 npm run bench -- --only seed         # or --only list
 npm run bench -- --records 100000 --duration 5   # a quicker, smaller run
+npm run bench -- --only list --postgres postgres://postgres@127.0.0.1:5432/postgres --records 10000000
 \`\`\`
 
 - \`--records N\` (default 1000000): the data set is \`ringlog seed --seed 1 --extensions 100 --days 60\` with
   \`--calls-per-day\` chosen to give about N records, its history ending on 2026-10-01.
+- \`--postgres URL\` (with \`--only list\`): the list benchmark on PostgreSQL, on a database of that server seeded
+  (untimed, then \`VACUUM ANALYZE\`, kept for reruns under a name made of its options) with the 1M set's company
+  and calls per day over as many days as \`--records\` need (600 days for 10M): bench/pg-dataset.ts. The reports
+  on it: \`node --import tsx bench/reports-benchmark.ts --db URL_OF_THAT_DATABASE [--parquet FILE]\`.
 - \`--duration S\` (default 5): seconds of load per list scenario and per baseline (after a warm-up of up to 2 s);
   \`--duration 30\` for steadier figures.
 - Where a list request's time goes: \`node --import tsx bench/list-profile.ts --level account --view Simple

@@ -1,6 +1,7 @@
 // List benchmark: ringlog serving 100- and 1000-record pages (in a child process, under autocannon load) against a
-// raw better-sqlite3 read of the same pages, a Prism mock serving a real page, and Fastify sending the same bytes
-// with the same headers from memory; plus the server's memory under that load.
+// raw read of the same pages (better-sqlite3, or `pg` from as many connections as the load on a postgres:// database),
+// a Prism mock serving a real page, and Fastify sending the same bytes with the same headers from memory; plus the
+// server's memory under that load.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { OUT_DIR } from './bench-dataset.ts';
 import { runLoad, type LoadFigures } from './http-load.ts';
 import {
   LIST_SCENARIOS,
+  MAX_PAGE,
   listPath,
   pagePicker,
   readDataset,
@@ -20,6 +22,7 @@ import type { CapturedResponse } from './fastify-memory-server.ts';
 import { ensurePrism, startPrism, writeMockDocument } from './prism-mock.ts';
 import { readMemory, watchMemory, type Memory } from './process-memory.ts';
 import { rawListLoop, warmPageCache, type RawListFigures } from './raw-list.ts';
+import { isPostgres, rawPgLoop, readPgDataset, warmPgPages } from './raw-pg-list.ts';
 import { adminToken, ringlogCredentials, startChild, startRinglogServer, type RunningServer } from './ringlog-cli.ts';
 import { storeSettings, type StoreSettings } from './store-settings.ts';
 
@@ -38,6 +41,7 @@ export interface ScenarioFigures {
 }
 
 export interface ListFigures {
+  backend: 'sqlite' | 'postgres';
   records: number;
   dataset: Dataset;
   settings: StoreSettings;
@@ -184,25 +188,32 @@ async function loadFastify(dataset: Dataset, examples: Record<string, CapturedRe
 export async function runListBenchmark(db: string, seconds: number, connections = 10): Promise<ListFigures> {
   const o: LoadSettings = { connections, seconds, warmupSeconds: Math.min(2, Math.ceil(seconds / 5)) };
   const settings = await storeSettings();
-  const dataset = readDataset(db);
-  const records = countRecords(db);
+  const postgres = isPostgres(db);
+  const { records, ...dataset } = postgres
+    ? await readPgDataset(db)
+    : { ...readDataset(db), records: countRecords(db) };
   process.stderr.write('list: warming the page cache with every page the scenarios may read...\n');
-  warmPageCache(db, dataset, settings);
+  if (postgres) await warmPgPages(db, dataset, Math.max(...LIST_SCENARIOS.map((s) => s.perPage)), MAX_PAGE);
+  else warmPageCache(db, dataset, settings);
 
   const ringlog = await loadRinglog(db, dataset, o);
   const fastify = await loadFastify(dataset, ringlog.examples, o);
   const prism = await loadPrism(dataset, ringlog.examples, o);
-  const scenarios: ScenarioFigures[] = ringlog.figures.map((l, i) => {
-    process.stderr.write(`list: raw better-sqlite3 ${l.scenario.name} (${seconds} s)...\n`);
+  const scenarios: ScenarioFigures[] = [];
+  for (const [i, l] of ringlog.figures.entries()) {
+    process.stderr.write(`list: raw ${postgres ? 'pg' : 'better-sqlite3'} ${l.scenario.name} (${seconds} s)...\n`);
     const pick = pagePicker(dataset, l.scenario.level, i + 1);
-    return {
+    scenarios.push({
       ...l,
-      raw: rawListLoop(db, settings, dataset, l.scenario, pick, seconds),
+      raw: postgres
+        ? await rawPgLoop(db, dataset, l.scenario, pick, seconds, connections)
+        : rawListLoop(db, settings, dataset, l.scenario, pick, seconds),
       prism: prism.figures.get(l.scenario.name)!,
       fastify: fastify.figures.get(l.scenario.name)!,
-    };
-  });
+    });
+  }
   return {
+    backend: postgres ? 'postgres' : 'sqlite',
     records,
     dataset,
     settings,

@@ -13,6 +13,17 @@ const kb = (bytes: number) => `${int(bytes / 1000)} KB`;
 const wholeMs = (n: number) => int(n);
 const ms = (n: number) => fixed(n, n < 10 ? 2 : 1);
 
+const sqliteRaw = (
+  f: ListFigures,
+) => `Every page a scenario may read is read once beforehand, so both sides start from a warm OS page
+cache. The raw baseline reads pages drawn the same way (same generator, same seeds) in a tight loop in one
+process: better-sqlite3 with the store's settings (${describeSettings(f.settings)}).`;
+
+const POSTGRES_RAW = `Every page a scenario may read is read once beforehand (both views), so both sides start from warm
+caches. The database is PostgreSQL (\`ringlog serve --db postgres://…\`, a pool of 10 connections). The raw
+baseline reads pages drawn the same way (same generator, same seeds) from as many \`pg\` connections as the load
+has, in one process, each back to back with a named prepared statement, after a warm-up (bench/raw-pg-list.ts).`;
+
 export function listSection(f: ListFigures, info: RunInfo): string {
   const d = f.dataset;
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -46,19 +57,17 @@ export function listSection(f: ListFigures, info: RunInfo): string {
   });
   const peak = Math.max(...f.scenarios.map((s) => s.peakRssKiB));
   const peakAnon = Math.max(...f.scenarios.map((s) => s.peakAnonKiB));
-  return `## List: 100- and 1000-record pages on ${int(f.records)} records
+  return `## List: 100- and 1000-record pages on ${int(f.records)} records${f.backend === 'postgres' ? ' (PostgreSQL)' : ''}
 
 ${runInfoLine(info)}
 
-The cached seed database (${int(f.records)} records, ${d.userIds.length} users, ${day(d.firstStart)} to ${day(d.lastStart)}), served by
+The cached seed database (${f.backend === 'postgres' ? 'PostgreSQL, ' : ''}${int(f.records)} records, ${d.userIds.length} users, ${day(d.firstStart)} to ${day(d.lastStart)}), served by
 \`ringlog serve\` in a child process and read by an admin (JWT bearer grant) over loopback with autocannon:
 ${f.connections} connections, ${f.seconds} s per scenario after a ${f.warmupSeconds} s warm-up. Each request reads page 1..${MAX_PAGE}
 (at random) of a random user's log (\`/restapi/v1.0/account/~/extension/{id}/call-log\`) or of the company
 log (\`/restapi/v1.0/account/~/call-log\`), \`perPage\` 100 or 1000, with \`dateFrom\`/\`dateTo\` spanning the whole data
-set. Every page a scenario may read is read once beforehand, so both sides start from a warm OS page
-cache. The raw baseline reads pages drawn the same way (same generator, same seeds) in a tight loop in one
-process: better-sqlite3 with the store's settings (${describeSettings(f.settings)}), the store's SQL
-(its default filters, not deleted and not \`Blocked\`; \`… ORDER BY start_time DESC, id DESC LIMIT perPage + 1 OFFSET ?\`) and a string join of the prepared JSON.
+set. ${f.backend === 'postgres' ? POSTGRES_RAW : sqliteRaw(f)}
+The raw SQL is the store's (its default filters, not deleted and not \`Blocked\`; \`… ORDER BY start_time DESC, id DESC LIMIT perPage + 1 OFFSET ?\`), then a string join of the prepared JSON.
 
 ${table(['scenario', 'ringlog req/s', 'p50 ms', 'p99 ms', 'response', 'raw pages/s (p50 / p99 ms)', 'ringlog / raw', 'failed'], ringlogRows)}
 

@@ -4,130 +4,28 @@
 // HTTP load has; then two `ringlog serve` processes on the same database, 5 connections each, concurrently,
 // against one server with 10 connections.
 //
-//   node --import tsx bench/pg-list.ts POSTGRES_URL SQLITE_DB [SECONDS]   (prints JSON on stdout)
+//   node --import tsx bench/pg-list.ts POSTGRES_URL [SECONDS]   (prints JSON on stdout)
 //
-// SQLITE_DB is the cached seed database the PostgreSQL one holds the same records as: the account, users and
-// date span are read from it.
+// The account, users and date span are read from the database (before 2026-11-28 from a small SQLite seed with
+// the same options, given as a second argument). `npm run bench -- --only list --postgres URL` runs the list
+// benchmark with its Prism and Fastify baselines on PostgreSQL instead.
 
-import pg from 'pg';
 import { runLoad, type LoadFigures } from './http-load.ts';
-import {
-  LIST_SCENARIOS,
-  PER_PAGE,
-  listPath,
-  pagePicker,
-  readDataset,
-  type Dataset,
-  type ListScenario,
-  type PagePick,
-} from './list-scenarios.ts';
+import { LIST_SCENARIOS, listPath, pagePicker } from './list-scenarios.ts';
 import { readMemory, watchMemory } from './process-memory.ts';
+import { rawPgLoop, readPgDataset, type RawPgFigures } from './raw-pg-list.ts';
 import { adminToken, ringlogCredentials, startRinglogServer, type RunningServer } from './ringlog-cli.ts';
 
 const CONNECTIONS = 10;
-
-const SQL = (column: string) =>
-  `SELECT ${column} AS json FROM call_log WHERE account_id = $1 AND extension_id = $2 AND start_time >= $3 ` +
-  'AND start_time <= $4 AND deleted = $5 AND result <> $6 ORDER BY start_time DESC, id DESC LIMIT $7 OFFSET $8';
-
-const types: pg.CustomTypesConfig = {
-  getTypeParser: (oid, format) =>
-    oid === pg.types.builtins.INT8
-      ? (value: string) => Number(value)
-      : (pg.types.getTypeParser(oid, format) as unknown),
-};
-
-const percentile = (sorted: Float64Array, p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-
-interface RawFigures {
-  pagesPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  pageChars: number;
-  connections: number;
-}
-
-/** `connections` clients each reading pages back to back (one shared page sequence) for `seconds`. */
-async function rawPgLoop(
-  url: string,
-  dataset: Dataset,
-  s: ListScenario,
-  nextPick: () => PagePick,
-  seconds: number,
-  connections: number,
-): Promise<RawFigures> {
-  const column = s.view === 'Detailed' ? 'detailed_json' : 'simple_json';
-  const name = `raw_list_${column}`;
-  const clients = await Promise.all(
-    Array.from({ length: connections }, async () => {
-      const c = new pg.Client({ connectionString: url, types });
-      await c.connect();
-      return c;
-    }),
-  );
-  const readPage = async (c: pg.Client, pick: PagePick): Promise<string> => {
-    const { rows } = await c.query<{ json: string }>({
-      name,
-      text: SQL(column),
-      values: [
-        dataset.accountId,
-        pick.extensionId ?? '',
-        dataset.firstStart,
-        dataset.lastStart,
-        0,
-        'Blocked',
-        PER_PAGE + 1,
-        (pick.page - 1) * PER_PAGE,
-      ],
-    });
-    return `[${(rows.length > PER_PAGE ? rows.slice(0, PER_PAGE) : rows).map((r) => r.json).join(',')}]`;
-  };
-  try {
-    const run = async (ms: number, latencies: number[] | null) => {
-      let chars = 0;
-      const end = performance.now() + ms;
-      await Promise.all(
-        clients.map(async (c) => {
-          for (let now = performance.now(); now < end;) {
-            // Read the page before adding: `chars += await …` would add to the total as it was before the await,
-            // losing what the other connections added meanwhile.
-            const page = await readPage(c, nextPick());
-            chars += page.length;
-            const after = performance.now();
-            latencies?.push(after - now);
-            now = after;
-          }
-        }),
-      );
-      return chars;
-    };
-    await run(2000, null);
-    const latencies: number[] = [];
-    const started = performance.now();
-    const chars = await run(seconds * 1000, latencies);
-    const elapsed = (performance.now() - started) / 1000;
-    const sorted = Float64Array.from(latencies).sort();
-    return {
-      pagesPerSecond: latencies.length / elapsed,
-      p50Ms: percentile(sorted, 0.5),
-      p99Ms: percentile(sorted, 0.99),
-      pageChars: chars / latencies.length,
-      connections,
-    };
-  } finally {
-    await Promise.all(clients.map((c) => c.end()));
-  }
-}
 
 async function tokenFor(server: RunningServer, url: string): Promise<Record<string, string>> {
   return { authorization: `Bearer ${await adminToken(server.url, await ringlogCredentials(url))}` };
 }
 
 async function main() {
-  const [url, sqliteDb, secondsArg] = process.argv.slice(2);
+  const [url, secondsArg] = process.argv.slice(2);
   const seconds = Number(secondsArg ?? 10);
-  const dataset = readDataset(sqliteDb);
+  const dataset = await readPgDataset(url);
   const log = (m: string) => process.stderr.write(`pg-list: ${m}\n`);
 
   // 1. One server, 10 connections, every scenario; then the raw reads.
@@ -140,7 +38,7 @@ async function main() {
     for (const [i, s] of LIST_SCENARIOS.entries()) {
       log(`ringlog ${s.name}`);
       const pick = pagePicker(dataset, s.level, i + 1);
-      const nextPath = () => listPath(dataset, s.view, pick());
+      const nextPath = () => listPath(dataset, s.view, pick(), s.perPage);
       const first = await fetch(server.url + nextPath(), { headers });
       const body = (await first.json()) as { records: unknown[] };
       if (first.status !== 200 || body.records.length === 0) throw new Error(`${s.name}: ${first.status}`);
@@ -153,7 +51,7 @@ async function main() {
   } finally {
     await server.stop();
   }
-  const raw: { scenario: string; raw: RawFigures }[] = [];
+  const raw: { scenario: string; raw: RawPgFigures }[] = [];
   for (const [i, s] of LIST_SCENARIOS.entries()) {
     log(`raw pg ${s.name}`);
     raw.push({
@@ -174,8 +72,8 @@ async function main() {
       log(`one vs two servers, ${s.name}`);
       const pa = pagePicker(dataset, s.level, i + 1);
       const pb = pagePicker(dataset, s.level, i + 101);
-      const nextA = () => listPath(dataset, s.view, pa());
-      const nextB = () => listPath(dataset, s.view, pb());
+      const nextA = () => listPath(dataset, s.view, pa(), s.perPage);
+      const nextB = () => listPath(dataset, s.view, pb(), s.perPage);
       await runLoad({ url: a.url, headers: ha, nextPath: nextA, connections: CONNECTIONS, seconds: 2 });
       const one = await runLoad({ url: a.url, headers: ha, nextPath: nextA, connections: CONNECTIONS, seconds });
       await Promise.all([

@@ -39,6 +39,17 @@ export function warmPageCache(file: string, dataset: Dataset, settings: StoreSet
 const percentile = (sorted: Float64Array, p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
+/** A loop's figures from its page latencies (ms), its length (s) and the characters of its pages. */
+export function loopFigures(latencies: number[], elapsedSeconds: number, chars: number): RawListFigures {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    pagesPerSecond: latencies.length / elapsedSeconds,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    pageChars: chars / latencies.length,
+  };
+}
+
 export function rawListLoop(
   file: string,
   settings: StoreSettings,
@@ -75,14 +86,7 @@ export function rawListLoop(
       latencies.push(after - now);
       now = after;
     }
-    const elapsed = (performance.now() - started) / 1000;
-    const sorted = Float64Array.from(latencies).sort();
-    return {
-      pagesPerSecond: latencies.length / elapsed,
-      p50Ms: percentile(sorted, 0.5),
-      p99Ms: percentile(sorted, 0.99),
-      pageChars: chars / latencies.length,
-    };
+    return loopFigures(latencies, (performance.now() - started) / 1000, chars);
   } finally {
     db.close();
   }

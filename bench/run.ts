@@ -1,18 +1,22 @@
 // `npm run bench`: runs the seed and list benchmarks on about --records call-log records and writes their
 // figures, with the machine, commit and date, into docs/benchmarks.md. Not a test: nothing here asserts.
+// With --postgres URL, the list benchmark runs on PostgreSQL (on that server, a database seeded with the 1M
+// set's company and calls per day over as many days as --records need: bench/pg-dataset.ts).
 
 import { parseArgs } from 'node:util';
 import { benchSeedOptions, ensureSeededDb } from './bench-dataset.ts';
 import { runListBenchmark } from './list-benchmark.ts';
 import { listSection } from './list-section.ts';
 import { describeRun } from './machine-info.ts';
+import { ensurePgSeededDb, pgSeedOptions } from './pg-dataset.ts';
 import { BENCHMARKS_DOC, writeSection } from './benchmarks-doc.ts';
 import { runSeedBenchmark } from './seed-benchmark.ts';
 import { seedSection } from './seed-section.ts';
 import { runWebBenchmark } from './web-benchmark.ts';
 import { webSection } from './web-section.ts';
 
-const USAGE = 'usage: npm run bench -- [--records N] [--duration S] [--runs N (web)] [--only seed|list|web]';
+const USAGE =
+  'usage: npm run bench -- [--records N] [--duration S] [--runs N (web)] [--only seed|list|web] [--postgres URL (list)]';
 
 function positive(name: string, value: string): number {
   const n = Number(value);
@@ -28,6 +32,7 @@ function parseFlags(argv: string[]) {
       duration: { type: 'string', default: '5' },
       runs: { type: 'string', default: '5' },
       only: { type: 'string' },
+      postgres: { type: 'string' },
     },
   });
   if (values.only !== undefined && !['seed', 'list', 'web'].includes(values.only)) {
@@ -38,6 +43,7 @@ function parseFlags(argv: string[]) {
     duration: positive('--duration', values.duration),
     runs: Math.round(positive('--runs', values.runs)),
     only: values.only as 'seed' | 'list' | 'web' | undefined,
+    postgres: values.postgres,
   };
 }
 
@@ -45,6 +51,15 @@ async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const started = performance.now();
   const options = benchSeedOptions(flags.records);
+
+  if (flags.postgres !== undefined) {
+    if (flags.only !== 'list') throw new Error(`--postgres goes with --only list\n${USAGE}`);
+    const db = await ensurePgSeededDb(flags.postgres, pgSeedOptions(flags.records));
+    const info = describeRun();
+    writeSection('list-postgres', listSection(await runListBenchmark(db, flags.duration), info));
+    process.stderr.write(`list (PostgreSQL): written to ${BENCHMARKS_DOC}\n`);
+    return;
+  }
 
   if (flags.only === 'web') {
     const db = await ensureSeededDb(options);

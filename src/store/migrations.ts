@@ -5,6 +5,7 @@ import type { Database } from './schema.ts';
 import { hardening } from './hardening-migration.ts';
 import { createReportRollup } from './report-rollup.ts';
 import { createContactIndex, createReportHistogram } from './report-histogram.ts';
+import { statementRollupTriggers } from './report-rollup-pg.ts';
 import { callFacts, fromWire, withBase } from '../domain/index.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -639,6 +640,9 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
           },
         },
         '0013-webhook-cursors': webhookCursors(dialect),
+        '0014-report-rollup-statement-triggers': {
+          up: (db) => (dialect === 'postgres' ? statementRollupTriggers(db) : Promise.resolve()),
+        },
       });
     },
   };
