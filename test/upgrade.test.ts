@@ -5,7 +5,6 @@
 // as a database that received the same records through today's import.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -13,9 +12,9 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { openStore, type Store } from '../src/store/index.ts';
 import { backends, createTestDatabase, type TestDatabase } from './support/backends.ts';
+import { ringlog } from './support/ringlog-cli.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures/release-0.1-archive');
-const BIN = join(import.meta.dirname, '../bin/ringlog.js');
 const ACCOUNT = '405986647008';
 const LOGS = [
   'company',
@@ -36,7 +35,7 @@ const oldRecords = fixture('archive.ndjson.gz')
 const byId = (records: { id: string }[]) => [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
 function cli(...args: string[]): string {
-  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const run = ringlog(args);
   assert.equal(run.status, 0, `ringlog ${args.join(' ')}: ${run.stderr}`);
   return run.stdout;
 }

@@ -30,5 +30,6 @@ export function ringlog(
     env: { ...env, ...options.env },
     input: options.input,
     cwd: ROOT,
+    maxBuffer: 1 << 28,
   });
 }
