@@ -227,6 +227,9 @@ export class WebhookDispatcher {
       const events = await this.store.eventsAfter(this.readTo, EVENT_BATCH);
       for (const event of events) this.window.push({ event, read: eventReader(event, base) });
       if (events.length) this.readTo = events[events.length - 1].id;
+      // Told of a change while reading: what was just read may postdate it (a PUT answered, then an event
+      // appended), so it is matched against the subscriptions as they are now, in the refresh's pass.
+      if (this.refreshAt <= this.now()) return;
       let sending = lanes;
       for (let i = this.windowIndexAfter(from); i < this.window.length && sending.length; i++) {
         const { event, read } = this.window[i];
