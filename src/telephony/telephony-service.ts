@@ -258,7 +258,11 @@ class TelephonyService implements Telephony {
       else live.push(tsid);
     }
     if (!live.length) return after;
-    const stale = live.filter((tsid) => !this.open.current(accountId, tsid, (rows.get(tsid) as SessionRow).version));
+    // A session whose row this transaction created has only its new events and no presence items: nothing to read.
+    const stale = live.filter((tsid) => {
+      const row = rows.get(tsid) as SessionRow;
+      return !row.created && !this.open.current(accountId, tsid, row.version);
+    });
     const loaded = stale.length ? await this.tables.loadEvents(trx, accountId, stale) : new Map<string, string[]>();
     const presence = stale.length
       ? await this.tables.presenceItems(trx, accountId, stale)
@@ -267,7 +271,7 @@ class TelephonyService implements Telephony {
       const row = rows.get(tsid) as SessionRow;
       const added = fresh.get(tsid) as TelephonySessionEventBody[];
       const held = this.open.current(accountId, tsid, row.version);
-      const events = held ? [...held.events, ...added] : (loaded.get(tsid) ?? []).map(parseBody);
+      const events = held ? [...held.events, ...added] : row.created ? added : (loaded.get(tsid) ?? []).map(parseBody);
       return this.change(accountId, tsid, row, row.version + added.length, events, {
         directory,
         now,
@@ -389,15 +393,19 @@ class TelephonyService implements Telephony {
     if (rewritten.size) await this.tables.replacePresence(trx, accountId, [...rewritten.keys()], presence, bumps);
     const records = changes.flatMap((c) => c.records);
     if (records.length) {
+      // The event log's append lock (PostgreSQL) before the records: writing call_log locks report rollup rows (its
+      // trigger), and a sweep that took those first and the lock second deadlocked with an ingest group that holds
+      // the lock (it appended its events) and then writes records. Every transaction here now takes the session
+      // rows, then the append lock, then rollup rows.
+      await this.tables.appendEvents(
+        trx,
+        changes.flatMap((c) => c.records.map((r) => recordLogRow(r, c.telephonySessionId, now))),
+      );
       await this.tables.writeRecords(
         trx,
         records,
         changes.flatMap((c) => c.recordings),
         now,
-      );
-      await this.tables.appendEvents(
-        trx,
-        changes.flatMap((c) => c.records.map((r) => recordLogRow(r, c.telephonySessionId, now))),
       );
     }
     return rewritten;
