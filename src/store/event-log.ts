@@ -94,7 +94,7 @@ export class EventLog {
     }));
     const rows =
       this.dialect === 'postgres'
-        ? (await recordsetInsert<{ id: number }>('event_log', values, 'returning id').execute(trx)).rows
+        ? (await trx.executeQuery(recordsetInsert<{ id: number }>('event_log', values, 'returning id'))).rows
         : await trx.insertInto('event_log').values(values).returning('id').execute();
     return rows.map((r) => Number(r.id));
   }

@@ -4,7 +4,7 @@
 // binds of those inserts took more of the database's CPU than executing them); this text depends only on the
 // columns, so it is prepared once per connection and planned once.
 
-import { sql, type RawBuilder } from 'kysely';
+import { CompiledQuery } from 'kysely';
 
 /** Columns of the tables written this way that hold numbers (bigint or integer); every other column is text. */
 const NUMERIC = new Set([
@@ -40,19 +40,26 @@ export function recordsetJson(rows: readonly Record<string, unknown>[]): string 
   return json.includes('\\ud') ? json.replace(LONE_SURROGATE, '\\ufffd') : json;
 }
 
+const texts = new Map<string, string>();
+
 /**
- * `INSERT INTO table (columns of rows[0]) SELECT … FROM json_to_recordset($1) <tail>` (tail: ON CONFLICT …,
- * RETURNING …, trusted text): the rows go as one JSON parameter (JSON.stringify is native; pg's own array
- * parameters escaped every string in JavaScript and doubled the server's CPU per event). Rows must be non-empty and
- * share their keys.
+ * `INSERT INTO table (columns of rows[0]) SELECT * FROM json_to_recordset($1) <tail>` (tail: ON CONFLICT …,
+ * RETURNING …, trusted text), compiled once per table, columns and tail: the rows go as one JSON parameter
+ * (JSON.stringify is native; pg's own array parameters escaped every string in JavaScript and doubled the server's
+ * CPU per event). Rows must be non-empty and share their keys.
  */
 export function recordsetInsert<R = unknown>(
   table: string,
   rows: readonly Record<string, unknown>[],
   tail = '',
-): RawBuilder<R> {
+): CompiledQuery<R> {
   const columns = Object.keys(rows[0]);
-  const names = sql.join(columns.map((c) => sql.ref(c)));
-  const types = sql.join(columns.map((c) => sql`${sql.ref(c)} ${sql.raw(NUMERIC.has(c) ? 'bigint' : 'text')}`));
-  return sql<R>`insert into ${sql.table(table)} (${names}) select * from json_to_recordset(${recordsetJson(rows)}::json) as r(${types}) ${sql.raw(tail)}`;
+  const key = `${table}(${columns.join()})${tail}`;
+  let text = texts.get(key);
+  if (text === undefined) {
+    const types = columns.map((c) => `"${c}" ${NUMERIC.has(c) ? 'bigint' : 'text'}`).join(', ');
+    text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) select * from json_to_recordset($1::json) as r(${types}) ${tail}`;
+    texts.set(key, text);
+  }
+  return CompiledQuery.raw(text, [recordsetJson(rows)]);
 }

@@ -2,7 +2,7 @@
 // their sequence (the dedup key), active-call entries and presence items, and writing finished records in the
 // same transaction as the session state that produced them.
 
-import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { CallLogRecord, RecordingMeta } from '../domain/index.ts';
 import { prepareRecord } from './call-log-row.ts';
 import { KyselyStore, recordingRow } from './kysely-store.ts';
@@ -155,9 +155,13 @@ export class TelephonyStore {
     return chunks(rows, width, this.dialect === 'sqlite');
   }
 
+  /** SQLite's multi-row insert texts, by table, columns, row count and tail. */
+  private readonly valuesTexts = new Map<string, string>();
+
   /**
-   * `INSERT INTO table (columns of rows[0]) … tail` (ON CONFLICT, RETURNING): one statement of a JSON recordset on
-   * PostgreSQL (pg-recordset.ts), a multi-row VALUES list on SQLite. Returns the rows RETURNING gave.
+   * `INSERT INTO table (columns of rows[0]) … tail` (ON CONFLICT, RETURNING), its text compiled once, not built by
+   * Kysely for every statement: one statement of a JSON recordset on PostgreSQL (pg-recordset.ts), a multi-row
+   * VALUES list on SQLite (run lengths are powers of two: few texts). Returns the rows RETURNING gave.
    */
   private async insertRows<R = unknown>(
     trx: TelephonyTx,
@@ -166,11 +170,18 @@ export class TelephonyStore {
     tail = '',
   ): Promise<R[]> {
     if (!rows.length) return [];
-    if (this.dialect === 'postgres') return (await recordsetInsert<R>(table, rows, tail).execute(trx)).rows;
+    if (this.dialect === 'postgres') return (await trx.executeQuery(recordsetInsert<R>(table, rows, tail))).rows;
     const columns = Object.keys(rows[0]);
-    const tuples = rows.map((r) => sql`(${sql.join(columns.map((c) => r[c] ?? null))})`);
-    const query = sql<R>`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(tuples)} ${sql.raw(tail)}`;
-    return (await query.execute(trx)).rows;
+    const key = `${table}(${columns.join()})${rows.length}${tail}`;
+    let text = this.valuesTexts.get(key);
+    if (text === undefined) {
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
+      text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${Array.from(rows, () => tuple).join(', ')} ${tail}`;
+      this.valuesTexts.set(key, text);
+    }
+    const params: unknown[] = [];
+    for (const row of rows) for (const c of columns) params.push(row[c] ?? null);
+    return (await trx.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
   }
 
   /** `ref IN ids`: on PostgreSQL `= any(array)`, one statement text for any number of ids. */
