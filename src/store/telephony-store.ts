@@ -354,7 +354,7 @@ export class TelephonyStore {
     return rows.map((r) => ({ accountId: r.account_id, telephonySessionId: r.telephony_session_id }));
   }
 
-  /** Replaces the active-call entries of the sessions `telephonySessionIds` with `rows`. */
+  /** Deletes the active-call entries of the sessions `telephonySessionIds` and stores `rows` (theirs and new ones). */
   async replaceLiveCalls(
     trx: TelephonyTx,
     accountId: string,
@@ -417,7 +417,7 @@ export class TelephonyStore {
   }
 
   /**
-   * Replaces the presence items of the sessions `telephonySessionIds` with `rows`, and bumps each extension's
+   * Deletes the presence items of the sessions `telephonySessionIds`, stores `rows` (theirs and new ones), and bumps each extension's
    * presence sequence by its count in `bumps` (the sessions whose item of that extension changed).
    */
   async replacePresence(

@@ -82,6 +82,8 @@ interface GroupEvent {
 /** What one session's new events change: its state, live views, and (once it is over) its records. */
 interface SessionChange {
   telephonySessionId: string;
+  /** Its row was created by this transaction: no active-call entries or presence items stored yet. */
+  created: boolean;
   update: SessionUpdate;
   events: TelephonySessionEventBody[];
   liveCalls: LiveCallRow[];
@@ -328,6 +330,7 @@ class TelephonyService implements Telephony {
         liveCalls: withId(firstOfEach(liveCalls(j, ctx, now, false), (r) => r.logId)),
         presence: withId(presenceRows(presenceItems(j, isUser))),
         presenceBefore: o.presenceBefore,
+        created: row.created,
         records: [],
         recordings: [],
       };
@@ -353,6 +356,7 @@ class TelephonyService implements Telephony {
       liveCalls: withId(firstOfEach(liveCalls(j, ctx, now, true), (r) => r.logId)),
       presence: withId(presenceRows(final)),
       presenceBefore: o.presenceBefore,
+      created: row.created,
       records: firstOfEach(call.records, (r) => r.id),
       recordings: call.recordings,
     };
@@ -377,7 +381,7 @@ class TelephonyService implements Telephony {
     await this.tables.replaceLiveCalls(
       trx,
       accountId,
-      changes.map((c) => c.telephonySessionId),
+      changes.filter((c) => !c.created).map((c) => c.telephonySessionId),
       changes.flatMap((c) => c.liveCalls),
     );
     const bumps = new Map<string, number>();
@@ -390,7 +394,16 @@ class TelephonyService implements Telephony {
       rewritten.set(c.telephonySessionId, new Map(c.presence.map((i) => [i.extensionId, i.item])));
       presence.push(...c.presence);
     }
-    if (rewritten.size) await this.tables.replacePresence(trx, accountId, [...rewritten.keys()], presence, bumps);
+    if (rewritten.size) {
+      const stored = changes.filter((c) => !c.created && rewritten.has(c.telephonySessionId));
+      await this.tables.replacePresence(
+        trx,
+        accountId,
+        stored.map((c) => c.telephonySessionId),
+        presence,
+        bumps,
+      );
+    }
     const records = changes.flatMap((c) => c.records);
     if (records.length) {
       // The event log's append lock (PostgreSQL) before the records: writing call_log locks report rollup rows (its
