@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import type { TelephonySessionEventBody } from '../src/domain/index.ts';
 import { companyFromDirectory, startSimulator } from '../src/generator/live-simulator.ts';
 import { openStore } from '../src/store/index.ts';
@@ -41,6 +42,71 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * PostgreSQL's side of a run: CPU seconds of the database's backends (server processes of its connections and its
+ * autovacuum workers, sampled every second so backends that come and go are counted), the transactions committed,
+ * and at the end each telephony/event-log/call-log table's rows, dead rows and size. Same machine only (/proc).
+ */
+async function watchPostgres(location: string) {
+  const url = new URL(location);
+  const datname = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  const base = new Map<number, number>();
+  const last = new Map<number, number>();
+  let started = false;
+  const commits = async () =>
+    Number(
+      (
+        await client.query<{ xact_commit: string }>('select xact_commit from pg_stat_database where datname = $1', [
+          datname,
+        ])
+      ).rows[0].xact_commit,
+    );
+  const sample = async () => {
+    const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [
+      datname,
+    ]);
+    for (const { pid } of rows) {
+      try {
+        const cpu = cpuSeconds(pid);
+        if (!base.has(pid)) base.set(pid, started ? 0 : cpu);
+        last.set(pid, cpu);
+      } catch {
+        // exited between the query and the read
+      }
+    }
+  };
+  await sample();
+  started = true;
+  const commits0 = await commits();
+  const timer = setInterval(() => void sample().catch(() => undefined), 1000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sample();
+      let cpu = 0;
+      for (const [pid, value] of last) cpu += value - (base.get(pid) ?? 0);
+      const transactions = (await commits()) - commits0;
+      const db = new pg.Client({ connectionString: location });
+      await db.connect();
+      const { rows } = await db.query<{ relname: string; live: string; dead: string; mib: string }>(
+        `select relname, n_live_tup as live, n_dead_tup as dead,
+                round(pg_total_relation_size(relid) / 1048576.0) as mib
+           from pg_stat_user_tables where relname like 'telephony%' or relname in ('event_log', 'call_log')
+          order by relname`,
+      );
+      await db.end();
+      await client.end();
+      const tables = Object.fromEntries(
+        rows.map((r) => [r.relname, { live: Number(r.live), dead: Number(r.dead), mib: Number(r.mib) }]),
+      );
+      return { cpuSeconds: cpu, transactions, tables };
+    },
+  };
+}
 
 interface Options {
   minutes: number;
@@ -194,6 +260,7 @@ async function run(backend: BackendName, o: Options) {
   const rss: { atS: number; mib: number }[] = [];
   const t0 = Date.now();
   const cpu0 = { server: cpuSeconds(server.pid), bench: process.cpuUsage() };
+  const postgres = backend === 'postgres' ? await watchPostgres(database.location) : null;
   const sampleRss = () => {
     const m = readMemory(server.pid);
     if (m) rss.push({ atS: Math.round((Date.now() - t0) / 1000), mib: Math.round(m.rssKiB / 1024) });
@@ -205,6 +272,7 @@ async function run(backend: BackendName, o: Options) {
   const serverCpu = cpuSeconds(server.pid) - cpu0.server;
   const benchUsage = process.cpuUsage(cpu0.bench);
   const benchCpu = (benchUsage.user + benchUsage.system) / 1e6;
+  const db = await postgres?.stop();
   clearInterval(sampler);
   sampleRss();
   load.push(loadavg()[0]);
@@ -215,6 +283,7 @@ async function run(backend: BackendName, o: Options) {
   if (errors) process.stderr.write(`server stderr (end): ${server.stderr()}\n`);
   await server.stop();
   await database.drop();
+  const perEvent = (seconds: number) => Math.round((seconds * 1000 * 100) / Math.max(1, events)) / 100;
   // RSS growth: the second half's mean against the first half's (flat = about 0).
   const half = Math.floor(rss.length / 2);
   const mean = (xs: { mib: number }[]) => xs.reduce((a, x) => a + x.mib, 0) / Math.max(1, xs.length);
@@ -230,9 +299,13 @@ async function run(backend: BackendName, o: Options) {
     listedMs: { callStartToActiveCall: spread(listedStart), callEndToRecord: spread(listedEnd), missed: probesMissed },
     /** CPU time used per event acknowledged: load-independent where the wall-clock figures are not. */
     cpuMsPerEvent: {
-      server: Math.round((serverCpu * 1000 * 100) / Math.max(1, events)) / 100,
-      simulatorAndProbes: Math.round((benchCpu * 1000 * 100) / Math.max(1, events)) / 100,
+      server: perEvent(serverCpu),
+      simulatorAndProbes: perEvent(benchCpu),
+      ...(db && { postgresBackends: perEvent(db.cpuSeconds) }),
     },
+    ...(db && {
+      postgres: { transactionsPerSecond: Math.round(db.transactions / elapsed), tablesAtEnd: db.tables },
+    }),
     ingestErrors: errors,
     pendingEventsAtEnd: backlog,
     serverRssMiB: {

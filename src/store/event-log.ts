@@ -4,6 +4,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Dialect } from './migrations.ts';
 import type { Database, EventLogTable } from './schema.ts';
+import { recordsetInsert } from './pg-recordset.ts';
 
 /** What an event is about: a telephony session's party states, or a finished call-log record. */
 export type EventTopic = 'telephony-session' | 'call-log-record';
@@ -83,20 +84,18 @@ export class EventLog {
       return ids;
     }
     if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx);
-    const rows = await trx
-      .insertInto('event_log')
-      .values(
-        events.map((e) => ({
-          account_id: e.accountId,
-          topic: e.topic,
-          session_id: e.sessionId,
-          extension_ids: JSON.stringify(e.extensionIds),
-          created_at: e.createdAt,
-          body: e.body,
-        })),
-      )
-      .returning('id')
-      .execute();
+    const values = events.map((e) => ({
+      account_id: e.accountId,
+      topic: e.topic,
+      session_id: e.sessionId,
+      extension_ids: JSON.stringify(e.extensionIds),
+      created_at: e.createdAt,
+      body: e.body,
+    }));
+    const rows =
+      this.dialect === 'postgres'
+        ? (await trx.executeQuery(recordsetInsert<{ id: number }>('event_log', values, 'returning id'))).rows
+        : await trx.insertInto('event_log').values(values).returning('id').execute();
     return rows.map((r) => Number(r.id));
   }
 

@@ -54,7 +54,8 @@ const PREPARED_COLUMNS = CALL_LOG_COLUMNS.slice(0, -1) as Exclude<(typeof CALL_L
 
 const UPDATED = CALL_LOG_COLUMNS.filter((c) => c !== 'account_id' && c !== 'id');
 
-const onConflict = `ON CONFLICT (account_id, id) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}
+/** The upsert by (account, id) of call_log: a row replaces the stored one only if its last_modified is newer. */
+export const CALL_LOG_UPSERT = `ON CONFLICT (account_id, id) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}
   WHERE excluded.last_modified > call_log.last_modified`;
 
 /** Rows written between two turns of the event loop, so timers (a sync's pacing) are not held up by a big write. */
@@ -69,7 +70,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export function sqliteRecordWriter(db: Kysely<Schema>, sqlite: Database.Database): RecordWriter {
   const upsert = sqlite.prepare(
-    `INSERT INTO call_log (${CALL_LOG_COLUMNS.join(', ')}) VALUES (${CALL_LOG_COLUMNS.map(() => '?').join(', ')}) ${onConflict}`,
+    `INSERT INTO call_log (${CALL_LOG_COLUMNS.join(', ')}) VALUES (${CALL_LOG_COLUMNS.map(() => '?').join(', ')}) ${CALL_LOG_UPSERT}`,
   );
   // The report rollup is kept here rather than by row triggers: on SQLite an insert or update trigger on
   // call_log made every upsert about twice as costly (docs/benchmarks.md, report rollup).
@@ -158,7 +159,9 @@ export function postgresRecordWriter(pool: pg.Pool): RecordWriter {
           Readable.from(copyLines(rows, changedAt)),
           client.query(copyStreams.from(`COPY call_log_incoming (${columns}) FROM STDIN`)),
         );
-        await client.query(`INSERT INTO call_log (${columns}) SELECT ${columns} FROM call_log_incoming ${onConflict}`);
+        await client.query(
+          `INSERT INTO call_log (${columns}) SELECT ${columns} FROM call_log_incoming ${CALL_LOG_UPSERT}`,
+        );
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));

@@ -2,7 +2,7 @@
 // their sequence (the dedup key), active-call entries and presence items, and writing finished records in the
 // same transaction as the session state that produced them.
 
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { CallLogRecord, RecordingMeta } from '../domain/index.ts';
 import { prepareRecord } from './call-log-row.ts';
 import { KyselyStore, recordingRow } from './kysely-store.ts';
@@ -11,6 +11,8 @@ import type { Database } from './schema.ts';
 import type { NewEvent } from './event-log.ts';
 import type { Store } from './store.ts';
 import { rollupUpsert } from './report-rollup.ts';
+import { recordsetInsert } from './pg-recordset.ts';
+import { CALL_LOG_UPSERT } from './record-writers.ts';
 
 export interface TelephonySessionsTable {
   account_id: string;
@@ -85,6 +87,8 @@ export interface SessionRow {
   closeReason: string | null;
   /** How many events of the session are stored (bumped by every writer, under the row's lock). */
   version: number;
+  /** The row was created by this transaction: the session has no events stored before it, nor live views. */
+  created: boolean;
 }
 
 /** A session's state after a change (written by updateSessions). */
@@ -151,6 +155,42 @@ export class TelephonyStore {
     return chunks(rows, width, this.dialect === 'sqlite');
   }
 
+  /** SQLite's multi-row insert texts, by table, columns, row count and tail. */
+  private readonly valuesTexts = new Map<string, string>();
+
+  /**
+   * `INSERT INTO table (columns of rows[0]) … tail` (ON CONFLICT, RETURNING), its text compiled once, not built by
+   * Kysely for every statement: one statement of a JSON recordset on PostgreSQL (pg-recordset.ts), a multi-row
+   * VALUES list on SQLite (run lengths are powers of two: few texts). Returns the rows RETURNING gave.
+   */
+  private async insertRows<R = unknown>(
+    trx: TelephonyTx,
+    table: string,
+    rows: readonly Record<string, unknown>[],
+    tail = '',
+  ): Promise<R[]> {
+    if (!rows.length) return [];
+    if (this.dialect === 'postgres') return (await trx.executeQuery(recordsetInsert<R>(table, rows, tail))).rows;
+    const columns = Object.keys(rows[0]);
+    const key = `${table}(${columns.join()})${rows.length}${tail}`;
+    let text = this.valuesTexts.get(key);
+    if (text === undefined) {
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
+      text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${Array.from(rows, () => tuple).join(', ')} ${tail}`;
+      this.valuesTexts.set(key, text);
+    }
+    const params: unknown[] = [];
+    for (const row of rows) for (const c of columns) params.push(row[c] ?? null);
+    return (await trx.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
+  }
+
+  /** `ref IN ids`: on PostgreSQL `= any(array)`, one statement text for any number of ids. */
+  private inList(ref: Expression<string>, ids: readonly string[]): Expression<SqlBool> {
+    return this.dialect === 'postgres'
+      ? sql<SqlBool>`${ref} = any(${ids}::text[])`
+      : sql<SqlBool>`${ref} in (${sql.join([...ids])})`;
+  }
+
   /** Runs `fn` in a transaction; once it has committed, what listens for new events is told (appendEvents). */
   async transaction<T>(fn: (trx: TelephonyTx) => Promise<T>): Promise<T> {
     const result = await this.db.transaction().execute(fn);
@@ -170,47 +210,46 @@ export class TelephonyStore {
     now: number,
   ): Promise<Map<string, SessionRow>> {
     const sorted = [...inits].sort((a, b) => (a.telephonySessionId < b.telephonySessionId ? -1 : 1));
-    for (const part of this.parts(sorted, 10)) {
-      await trx
-        .insertInto('telephony_sessions')
-        .values(
-          part.map((init) => ({
-            account_id: accountId,
-            telephony_session_id: init.telephonySessionId,
-            session_id: init.sessionId,
-            state: 'open',
-            first_time: init.time,
-            last_time: init.time,
-            received_at: now,
-            parties_ended: 0,
-            closed_at: null,
-            close_reason: null,
-            version: 0,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['account_id', 'telephony_session_id']).doNothing())
-        .execute();
+    const created = new Set<string>();
+    const newRows = sorted.map((init) => ({
+      account_id: accountId,
+      telephony_session_id: init.telephonySessionId,
+      session_id: init.sessionId,
+      state: 'open',
+      first_time: init.time,
+      last_time: init.time,
+      received_at: now,
+      parties_ended: 0,
+      closed_at: null,
+      close_reason: null,
+      version: 0,
+    }));
+    for (const part of this.parts(newRows, 10)) {
+      const inserted = await this.insertRows<{ telephony_session_id: string }>(
+        trx,
+        'telephony_sessions',
+        part,
+        'on conflict (account_id, telephony_session_id) do nothing returning telephony_session_id',
+      );
+      for (const r of inserted) created.add(r.telephony_session_id);
     }
     const out = new Map<string, SessionRow>();
     for (const part of this.parts(sorted, 1)) {
-      let query = trx
+      const ids = part.map((i) => i.telephonySessionId);
+      const query = trx
         .selectFrom('telephony_sessions')
         .select(['telephony_session_id', 'session_id', 'state', 'closed_at', 'close_reason', 'version'])
         .where('account_id', '=', accountId)
-        .where(
-          'telephony_session_id',
-          'in',
-          part.map((i) => i.telephonySessionId),
-        )
+        .where((eb) => this.inList(eb.ref('telephony_session_id'), ids))
         .orderBy('telephony_session_id');
-      if (this.dialect === 'postgres') query = query.forUpdate();
-      for (const row of await query.execute()) {
+      for (const row of await (this.dialect === 'postgres' ? query.forUpdate() : query).execute()) {
         out.set(row.telephony_session_id, {
           sessionId: row.session_id,
           state: row.state === 'closed' ? 'closed' : 'open',
           closedAt: num(row.closed_at),
           closeReason: row.close_reason,
           version: Number(row.version),
+          created: created.has(row.telephony_session_id),
         });
       }
     }
@@ -225,22 +264,21 @@ export class TelephonyStore {
     now: number,
   ): Promise<Set<string>> {
     const stored = new Set<string>();
-    for (const part of this.parts(events, 5)) {
-      const rows = await trx
-        .insertInto('telephony_events')
-        .values(
-          part.map((e) => ({
-            account_id: accountId,
-            telephony_session_id: e.telephonySessionId,
-            sequence: e.sequence,
-            received_at: now,
-            body: e.body,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['account_id', 'telephony_session_id', 'sequence']).doNothing())
-        .returning(['telephony_session_id', 'sequence'])
-        .execute();
-      for (const r of rows) stored.add(eventKey(r.telephony_session_id, Number(r.sequence)));
+    const rows = events.map((e) => ({
+      account_id: accountId,
+      telephony_session_id: e.telephonySessionId,
+      sequence: e.sequence,
+      received_at: now,
+      body: e.body,
+    }));
+    for (const part of this.parts(rows, 5)) {
+      const inserted = await this.insertRows<{ telephony_session_id: string; sequence: number }>(
+        trx,
+        'telephony_events',
+        part,
+        'on conflict (account_id, telephony_session_id, sequence) do nothing returning telephony_session_id, sequence',
+      );
+      for (const r of inserted) stored.add(eventKey(r.telephony_session_id, Number(r.sequence)));
     }
     return stored;
   }
@@ -253,7 +291,7 @@ export class TelephonyStore {
         .selectFrom('telephony_events')
         .select(['telephony_session_id', 'body'])
         .where('account_id', '=', accountId)
-        .where('telephony_session_id', 'in', part)
+        .where((eb) => this.inList(eb.ref('telephony_session_id'), part))
         .orderBy('telephony_session_id')
         .orderBy('sequence')
         .execute();
@@ -268,38 +306,31 @@ export class TelephonyStore {
 
   /** Writes the sessions' new state (their rows exist and are locked by this transaction). */
   async updateSessions(trx: TelephonyTx, accountId: string, updates: SessionUpdate[], now: number): Promise<void> {
-    for (const part of this.parts(updates, 11)) {
-      await trx
-        .insertInto('telephony_sessions')
-        .values(
-          part.map((s) => ({
-            account_id: accountId,
-            telephony_session_id: s.telephonySessionId,
-            session_id: s.sessionId,
-            state: s.closed ? 'closed' : 'open',
-            first_time: s.firstTime,
-            last_time: s.lastTime,
-            received_at: now,
-            parties_ended: s.partiesEnded ? 1 : 0,
-            closed_at: s.closed?.at ?? null,
-            close_reason: s.closed?.reason ?? null,
-            version: s.version,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(['account_id', 'telephony_session_id']).doUpdateSet((eb) => ({
-            state: eb.ref('excluded.state'),
-            first_time: eb.ref('excluded.first_time'),
-            last_time: eb.ref('excluded.last_time'),
-            received_at: eb.ref('excluded.received_at'),
-            parties_ended: eb.ref('excluded.parties_ended'),
-            closed_at: eb.ref('excluded.closed_at'),
-            close_reason: eb.ref('excluded.close_reason'),
-            version: eb.ref('excluded.version'),
-          })),
-        )
-        .execute();
-    }
+    const rows = updates.map((s) => ({
+      account_id: accountId,
+      telephony_session_id: s.telephonySessionId,
+      session_id: s.sessionId,
+      state: s.closed ? 'closed' : 'open',
+      first_time: s.firstTime,
+      last_time: s.lastTime,
+      received_at: now,
+      parties_ended: s.partiesEnded ? 1 : 0,
+      closed_at: s.closed?.at ?? null,
+      close_reason: s.closed?.reason ?? null,
+      version: s.version,
+    }));
+    const set = [
+      'state',
+      'first_time',
+      'last_time',
+      'received_at',
+      'parties_ended',
+      'closed_at',
+      'close_reason',
+      'version',
+    ];
+    const tail = `on conflict (account_id, telephony_session_id) do update set ${set.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+    for (const part of this.parts(rows, 11)) await this.insertRows(trx, 'telephony_sessions', part, tail);
   }
 
   /** Open sessions idle since before `idleBefore`, or whose parties all ended and idle since before `graceBefore`. */
@@ -323,7 +354,7 @@ export class TelephonyStore {
     return rows.map((r) => ({ accountId: r.account_id, telephonySessionId: r.telephony_session_id }));
   }
 
-  /** Replaces the active-call entries of the sessions `telephonySessionIds` with `rows`. */
+  /** Deletes the active-call entries of the sessions `telephonySessionIds` and stores `rows` (theirs and new ones). */
   async replaceLiveCalls(
     trx: TelephonyTx,
     accountId: string,
@@ -334,24 +365,18 @@ export class TelephonyStore {
       await trx
         .deleteFrom('telephony_live_calls')
         .where('account_id', '=', accountId)
-        .where('telephony_session_id', 'in', part)
+        .where((eb) => this.inList(eb.ref('telephony_session_id'), part))
         .execute();
     }
-    for (const part of this.parts(rows, 6)) {
-      await trx
-        .insertInto('telephony_live_calls')
-        .values(
-          part.map((r) => ({
-            account_id: accountId,
-            log_id: r.logId,
-            telephony_session_id: r.telephonySessionId,
-            start_time: r.startTime,
-            ended_at: r.endedAt,
-            record: JSON.stringify(r.record),
-          })),
-        )
-        .execute();
-    }
+    const values = rows.map((r) => ({
+      account_id: accountId,
+      log_id: r.logId,
+      telephony_session_id: r.telephonySessionId,
+      start_time: r.startTime,
+      ended_at: r.endedAt,
+      record: JSON.stringify(r.record),
+    }));
+    for (const part of this.parts(values, 6)) await this.insertRows(trx, 'telephony_live_calls', part);
   }
 
   /** Active-call entries of a log ('' = company) in progress or ended at or after `endedSince`, newest first. */
@@ -380,7 +405,7 @@ export class TelephonyStore {
         .selectFrom('telephony_presence_items')
         .select(['telephony_session_id', 'extension_id', 'item'])
         .where('account_id', '=', accountId)
-        .where('telephony_session_id', 'in', part)
+        .where((eb) => this.inList(eb.ref('telephony_session_id'), part))
         .execute();
       for (const r of rows) {
         let items = out.get(r.telephony_session_id);
@@ -392,7 +417,7 @@ export class TelephonyStore {
   }
 
   /**
-   * Replaces the presence items of the sessions `telephonySessionIds` with `rows`, and bumps each extension's
+   * Deletes the presence items of the sessions `telephonySessionIds`, stores `rows` (theirs and new ones), and bumps each extension's
    * presence sequence by its count in `bumps` (the sessions whose item of that extension changed).
    */
   async replacePresence(
@@ -406,36 +431,24 @@ export class TelephonyStore {
       await trx
         .deleteFrom('telephony_presence_items')
         .where('account_id', '=', accountId)
-        .where('telephony_session_id', 'in', part)
+        .where((eb) => this.inList(eb.ref('telephony_session_id'), part))
         .execute();
     }
-    for (const part of this.parts(rows, 6)) {
-      await trx
-        .insertInto('telephony_presence_items')
-        .values(
-          part.map((i) => ({
-            account_id: accountId,
-            extension_id: i.extensionId,
-            telephony_session_id: i.telephonySessionId,
-            start_time: i.startTime,
-            ended_at: i.endedAt,
-            item: i.item,
-          })),
-        )
-        .execute();
-    }
-    const sorted = [...bumps].sort(([a], [b]) => (a < b ? -1 : 1));
-    for (const part of this.parts(sorted, 3)) {
-      await trx
-        .insertInto('telephony_presence')
-        .values(part.map(([extensionId, n]) => ({ account_id: accountId, extension_id: extensionId, sequence: n })))
-        .onConflict((oc) =>
-          oc
-            .columns(['account_id', 'extension_id'])
-            .doUpdateSet({ sequence: sql`telephony_presence.sequence + excluded.sequence` }),
-        )
-        .execute();
-    }
+    const items = rows.map((i) => ({
+      account_id: accountId,
+      extension_id: i.extensionId,
+      telephony_session_id: i.telephonySessionId,
+      start_time: i.startTime,
+      ended_at: i.endedAt,
+      item: i.item,
+    }));
+    for (const part of this.parts(items, 6)) await this.insertRows(trx, 'telephony_presence_items', part);
+    const sequences = [...bumps]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([extensionId, n]) => ({ account_id: accountId, extension_id: extensionId, sequence: n }));
+    const tail =
+      'on conflict (account_id, extension_id) do update set sequence = telephony_presence.sequence + excluded.sequence';
+    for (const part of this.parts(sequences, 3)) await this.insertRows(trx, 'telephony_presence', part, tail);
   }
 
   /** An extension's presence items (JSON) not ended before `endedSince`, newest first, and its sequence. */
@@ -472,23 +485,7 @@ export class TelephonyStore {
     // PostgreSQL's trigger keeps the report rollup; on SQLite the writer does (report-rollup.ts).
     if (this.dialect === 'sqlite') await rollupUpsert(trx as unknown as Kysely<Database>, rows);
     const width = rows.length ? Object.keys(rows[0]).length : 1;
-    for (const part of this.parts(rows, width)) {
-      await trx
-        .insertInto('call_log')
-        .values(part)
-        .onConflict((oc) =>
-          oc
-            .columns(['account_id', 'id'])
-            .doUpdateSet((eb) => {
-              const { account_id: _a, id: _i, ...rest } = part[0];
-              return Object.fromEntries(
-                Object.keys(rest).map((k) => [k, eb.ref(`excluded.${k}` as 'excluded.result')]),
-              );
-            })
-            .where(sql<boolean>`excluded.last_modified > call_log.last_modified`),
-        )
-        .execute();
-    }
+    for (const part of this.parts(rows, width)) await this.insertRows(trx, 'call_log', part, CALL_LOG_UPSERT);
     for (const part of this.parts(recordings, 7)) {
       await trx
         .insertInto('recordings')

@@ -82,6 +82,8 @@ interface GroupEvent {
 /** What one session's new events change: its state, live views, and (once it is over) its records. */
 interface SessionChange {
   telephonySessionId: string;
+  /** Its row was created by this transaction: no active-call entries or presence items stored yet. */
+  created: boolean;
   update: SessionUpdate;
   events: TelephonySessionEventBody[];
   liveCalls: LiveCallRow[];
@@ -258,7 +260,11 @@ class TelephonyService implements Telephony {
       else live.push(tsid);
     }
     if (!live.length) return after;
-    const stale = live.filter((tsid) => !this.open.current(accountId, tsid, (rows.get(tsid) as SessionRow).version));
+    // A session whose row this transaction created has only its new events and no presence items: nothing to read.
+    const stale = live.filter((tsid) => {
+      const row = rows.get(tsid) as SessionRow;
+      return !row.created && !this.open.current(accountId, tsid, row.version);
+    });
     const loaded = stale.length ? await this.tables.loadEvents(trx, accountId, stale) : new Map<string, string[]>();
     const presence = stale.length
       ? await this.tables.presenceItems(trx, accountId, stale)
@@ -267,7 +273,7 @@ class TelephonyService implements Telephony {
       const row = rows.get(tsid) as SessionRow;
       const added = fresh.get(tsid) as TelephonySessionEventBody[];
       const held = this.open.current(accountId, tsid, row.version);
-      const events = held ? [...held.events, ...added] : (loaded.get(tsid) ?? []).map(parseBody);
+      const events = held ? [...held.events, ...added] : row.created ? added : (loaded.get(tsid) ?? []).map(parseBody);
       return this.change(accountId, tsid, row, row.version + added.length, events, {
         directory,
         now,
@@ -324,6 +330,7 @@ class TelephonyService implements Telephony {
         liveCalls: withId(firstOfEach(liveCalls(j, ctx, now, false), (r) => r.logId)),
         presence: withId(presenceRows(presenceItems(j, isUser))),
         presenceBefore: o.presenceBefore,
+        created: row.created,
         records: [],
         recordings: [],
       };
@@ -349,6 +356,7 @@ class TelephonyService implements Telephony {
       liveCalls: withId(firstOfEach(liveCalls(j, ctx, now, true), (r) => r.logId)),
       presence: withId(presenceRows(final)),
       presenceBefore: o.presenceBefore,
+      created: row.created,
       records: firstOfEach(call.records, (r) => r.id),
       recordings: call.recordings,
     };
@@ -373,7 +381,7 @@ class TelephonyService implements Telephony {
     await this.tables.replaceLiveCalls(
       trx,
       accountId,
-      changes.map((c) => c.telephonySessionId),
+      changes.filter((c) => !c.created).map((c) => c.telephonySessionId),
       changes.flatMap((c) => c.liveCalls),
     );
     const bumps = new Map<string, number>();
@@ -386,18 +394,31 @@ class TelephonyService implements Telephony {
       rewritten.set(c.telephonySessionId, new Map(c.presence.map((i) => [i.extensionId, i.item])));
       presence.push(...c.presence);
     }
-    if (rewritten.size) await this.tables.replacePresence(trx, accountId, [...rewritten.keys()], presence, bumps);
+    if (rewritten.size) {
+      const stored = changes.filter((c) => !c.created && rewritten.has(c.telephonySessionId));
+      await this.tables.replacePresence(
+        trx,
+        accountId,
+        stored.map((c) => c.telephonySessionId),
+        presence,
+        bumps,
+      );
+    }
     const records = changes.flatMap((c) => c.records);
     if (records.length) {
+      // The event log's append lock (PostgreSQL) before the records: writing call_log locks report rollup rows (its
+      // trigger), and a sweep that took those first and the lock second deadlocked with an ingest group that holds
+      // the lock (it appended its events) and then writes records. Every transaction here now takes the session
+      // rows, then the append lock, then rollup rows.
+      await this.tables.appendEvents(
+        trx,
+        changes.flatMap((c) => c.records.map((r) => recordLogRow(r, c.telephonySessionId, now))),
+      );
       await this.tables.writeRecords(
         trx,
         records,
         changes.flatMap((c) => c.recordings),
         now,
-      );
-      await this.tables.appendEvents(
-        trx,
-        changes.flatMap((c) => c.records.map((r) => recordLogRow(r, c.telephonySessionId, now))),
       );
     }
     return rewritten;
