@@ -178,6 +178,10 @@ for (const backend of await backends())
           '[1].body.parties[0].status.code',
         ],
         [{ ...good, parties: [{ ...good.parties[0], accountId: '999' }] }, 400, 'CMN-101', 'body.parties[0].accountId'],
+        // A lone surrogate is stored as U+FFFD: a session id holding one would no longer match itself.
+        [{ ...good, telephonySessionId: 's-\ud800' }, 400, 'CMN-101', 'body.telephonySessionId'],
+        [{ ...good, parties: [{ ...good.parties[0], id: 'p-\udc00' }] }, 400, 'CMN-101', 'body.parties[0].id'],
+        [{ ...good, sessionId: 'nul\u0000' }, 400, 'CMN-101', 'body.sessionId'],
         [Array.from({ length: 1001 }, () => good), 400, 'CMN-106', undefined],
       ];
       for (const [body, status, code, parameterName] of cases) {

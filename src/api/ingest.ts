@@ -99,31 +99,37 @@ function eventBody(item: unknown, path: string, accountId: string): TelephonySes
   return body;
 }
 
-const NUL = String.fromCharCode(0);
+/**
+ * Characters no backend stores as they are given: NUL (PostgreSQL refuses it in text) and a lone surrogate (stored
+ * as U+FFFD, so a session id holding one would no longer match itself: the event was answered as a duplicate and
+ * never assembled).
+ */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what is looked for
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * The path of the first string (value or key) holding a NUL in a JSON value, if any: PostgreSQL cannot store NUL in
- * text, so such an event is refused on every backend rather than failing half-way through the telephony.
+ * The path of the first string (value or key) holding a character no backend stores as given, if any: such an
+ * event is refused on every backend rather than failing half-way through the telephony or being stored altered.
  */
-export function nulPath(value: unknown, path: string): string | undefined {
-  const steps = nulSteps(value);
+export function unstorablePath(value: unknown, path: string): string | undefined {
+  const steps = unstorableSteps(value);
   return steps && path + steps.reverse().join('');
 }
 
-/** The steps to the first NUL in `value`, last step first (built only for a NUL found: the walk is per request). */
-function nulSteps(value: unknown): string[] | undefined {
-  if (typeof value === 'string') return value.includes(NUL) ? [] : undefined;
+/** The steps to the first unstorable string in `value`, last step first (built only when one is found). */
+function unstorableSteps(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? [] : undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = nulSteps(value[i]);
+      const found = unstorableSteps(value[i]);
       if (found) return (found.push(`[${i}]`), found);
     }
     return undefined;
   }
   if (isObject(value)) {
     for (const key of Object.keys(value)) {
-      if (key.includes(NUL)) return [`.${key.split(NUL).join('')}`];
-      const found = nulSteps(value[key]);
+      if (UNSTORABLE.test(key)) return [`.${key.replace(new RegExp(UNSTORABLE, 'g'), '')}`];
+      const found = unstorableSteps(value[key]);
       if (found) return (found.push(`.${key}`), found);
     }
   }
@@ -132,8 +138,8 @@ function nulSteps(value: unknown): string[] | undefined {
 
 /** The event bodies of a request: one notification, one bare body, or an array of either. */
 export function eventBodies(payload: unknown, accountId: string): TelephonySessionEventBody[] {
-  const withNul = nulPath(payload, 'body');
-  if (withNul !== undefined) throw errors.invalidParameter(withNul);
+  const unstorable = unstorablePath(payload, 'body');
+  if (unstorable !== undefined) throw errors.invalidParameter(unstorable);
   if (Array.isArray(payload)) {
     if (payload.length > MAX_INGEST_EVENTS) throw errors.batchLimit(MAX_INGEST_EVENTS);
     return payload.map((item, i) => eventBody(item, `[${i}]`, accountId));
