@@ -311,7 +311,8 @@ export class WebhookDispatcher {
   private async save(force: boolean): Promise<void> {
     const now = this.now();
     const updates: { id: string; set: CursorUpdate }[] = [];
-    const settled: Lane[] = [];
+    /** Lanes whose failure is settled, and when their retry is due. */
+    const settled: { lane: Lane; retryAt: number }[] = [];
     for (const lane of this.lanes.values()) {
       const taken = takenTo(lane);
       if (lane.failure !== null && lane.inFlight === 0) {
@@ -321,19 +322,19 @@ export class WebhookDispatcher {
           this.lanes.delete(lane.row.id);
           continue;
         }
-        const delay = Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (attempts - 1));
+        const retryAt = now + Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (attempts - 1));
         updates.push({
           id: lane.row.id,
           set: {
             event_id: taken,
             attempts,
-            next_attempt_at: now + delay,
+            next_attempt_at: retryAt,
             last_error: lane.failure,
             owner: null,
             lease_until: 0,
           },
         });
-        settled.push(lane);
+        settled.push({ lane, retryAt });
       } else if (taken > lane.saved && (force || now - this.savedAt >= SAVE_MS)) {
         // A success after failures starts the count again.
         updates.push({
@@ -348,10 +349,10 @@ export class WebhookDispatcher {
     this.savedAt = now;
     const lost = await this.store.saveCursors(this.owner, updates);
     for (const id of lost) this.lanes.delete(id);
-    for (const lane of settled) {
+    for (const { lane, retryAt } of settled) {
       this.lanes.delete(lane.row.id);
       // This server takes it up again when the retry is due, unless another one does first.
-      this.refreshAt = Math.min(this.refreshAt, Number(updates.find((u) => u.id === lane.row.id)!.set.next_attempt_at));
+      this.refreshAt = Math.min(this.refreshAt, retryAt);
     }
   }
 
