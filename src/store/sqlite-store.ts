@@ -21,7 +21,6 @@ export interface SqliteStoreOptions {
   readers?: number;
 }
 
-/** Opens (creating if needed) the SQLite database at `file` (':memory:' for a private in-memory one). */
 /** The functions the migrations call that SQLite lacks: ringlog_reverse for 0005 (PostgreSQL has reverse()). */
 export function addSqliteFunctions(sqlite: Database.Database): void {
   sqlite.function('ringlog_reverse', { deterministic: true }, (text: unknown) =>
@@ -29,6 +28,7 @@ export function addSqliteFunctions(sqlite: Database.Database): void {
   );
 }
 
+/** Opens (creating if needed) the SQLite database at `file` (':memory:' for a private in-memory one). */
 export async function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Promise<KyselyStore> {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
