@@ -100,12 +100,11 @@ function eventBody(item: unknown, path: string, accountId: string): TelephonySes
 }
 
 /**
- * Characters no backend stores as they are given: NUL (PostgreSQL refuses it in text) and a lone surrogate (stored
- * as U+FFFD, so a session id holding one would no longer match itself: the event was answered as a duplicate and
- * never assembled).
+ * Can a backend store `text` as it is given? Not with a NUL (PostgreSQL refuses it in text) nor with a lone surrogate
+ * (stored as U+FFFD, so a session id holding one would no longer match itself: the event was answered as a duplicate
+ * and never assembled).
  */
-// eslint-disable-next-line no-control-regex -- NUL is exactly what is looked for
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const storable = (text: string): boolean => !text.includes('\u0000') && text.isWellFormed();
 
 /**
  * The path of the first string (value or key) holding a character no backend stores as given, if any: such an
@@ -118,7 +117,7 @@ export function unstorablePath(value: unknown, path: string): string | undefined
 
 /** The steps to the first unstorable string in `value`, last step first (built only when one is found). */
 function unstorableSteps(value: unknown): string[] | undefined {
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? [] : undefined;
+  if (typeof value === 'string') return storable(value) ? undefined : [];
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = unstorableSteps(value[i]);
@@ -128,7 +127,7 @@ function unstorableSteps(value: unknown): string[] | undefined {
   }
   if (isObject(value)) {
     for (const key of Object.keys(value)) {
-      if (UNSTORABLE.test(key)) return [`.${key.replace(new RegExp(UNSTORABLE, 'g'), '')}`];
+      if (!storable(key)) return [`.${key.replaceAll('\u0000', '').toWellFormed()}`];
       const found = unstorableSteps(value[key]);
       if (found) return (found.push(`.${key}`), found);
     }
