@@ -4,7 +4,7 @@
 import cors from '@fastify/cors';
 import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { ApiError, OAuthError, errors } from '../domain/index.ts';
+import { ApiError, NO_FAULTS, OAuthError, errors, type FaultConfig } from '../domain/index.ts';
 import { createTelephony } from '../telephony/index.ts';
 import type { ApiContext, LiveApiContext } from './context.ts';
 import { activeCallRoutes } from './active-calls.ts';
@@ -12,7 +12,7 @@ import { callLogRoutes } from './call-log.ts';
 import { callLogSyncRoutes } from './call-log-sync.ts';
 import { callLogExtractSyncRoutes } from './call-log-extract-sync.ts';
 import { directoryApiRoutes, directoryRoutes } from './directory.ts';
-import { installFaults, NO_FAULTS, type FaultConfig } from './faults.ts';
+import { installFaults } from './faults.ts';
 import { ingestRoutes } from './ingest.ts';
 import { oauthRoutes } from './oauth.ts';
 import { authorizeRoutes } from './oauth-authorize.ts';

@@ -3,22 +3,8 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { errors } from '../domain/index.ts';
-import { SeededRandom } from '../domain/index.ts';
+import { errors, SeededRandom, type FaultConfig } from '../domain/index.ts';
 import type { ApiContext } from './context.ts';
-
-export interface FaultConfig {
-  /** Shares (0..1) of requests answered 429 CMN-301, 503 CMN-201, or whose access token expires early. */
-  rate429: number;
-  rate5xx: number;
-  tokenExpiryRate: number;
-  /** Added latency per request, milliseconds (uniform in [0, latencyMs]). */
-  latencyMs: number;
-  /** Seed of the fault sequence, so a failing run can be replayed. */
-  seed: number;
-}
-
-export const NO_FAULTS: FaultConfig = { rate429: 0, rate5xx: 0, tokenExpiryRate: 0, latencyMs: 0, seed: 1 };
 
 export function hasFaults(f: FaultConfig): boolean {
   return f.rate429 > 0 || f.rate5xx > 0 || f.tokenExpiryRate > 0 || f.latencyMs > 0;

@@ -5,7 +5,7 @@ import { createApp, type AppOptions } from './app.ts';
 import type { ApiContext } from './context.ts';
 
 export { createApp, type AppOptions } from './app.ts';
-export { NO_FAULTS, type FaultConfig } from './faults.ts';
+export { NO_FAULTS, type FaultConfig } from '../domain/index.ts';
 export type { ApiContext } from './context.ts';
 
 /** Starts listening; resolves with the running app and its base URL (`http://host:port`). */

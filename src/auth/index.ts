@@ -1,13 +1,7 @@
 // What other modules may use from auth: the token service, credentials provisioning and JWT credentials.
-export {
-  TokenService,
-  RINGCENTRAL_TOKEN_CONFIG,
-  clampTtl,
-  type Admit,
-  type AuthContext,
-  type TokenConfig,
-  type TokenResponse,
-} from './token-service.ts';
+export { TokenService, clampTtl, type Admit, type AuthContext, type TokenResponse } from './token-service.ts';
+// The token lives are domain rules (the server's options read them without loading auth); here for the token service's users.
+export { RINGCENTRAL_TOKEN_CONFIG, type TokenConfig } from '../domain/index.ts';
 export { ensureCredentials, DEMO_APP_PERMISSIONS, type Credentials, type UserCredential } from './demo-credentials.ts';
 export { signJwtCredential } from './jwt-credential.ts';
 export { hashPassword } from './secrets.ts';

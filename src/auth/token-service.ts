@@ -7,10 +7,12 @@ import {
   GRANT_TYPES,
   oauthErrors,
   phoneDigits,
+  RINGCENTRAL_TOKEN_CONFIG,
   type App,
   type Extension,
   type GrantType,
   type Role,
+  type TokenConfig,
   type TokenForm,
 } from '../domain/index.ts';
 import { clientSecretMatches, type Store, type StoredToken } from '../store/index.ts';
@@ -18,17 +20,6 @@ import { AuthorizationCodes } from './authorization-codes.ts';
 import { verifyJwtCredential } from './jwt-credential.ts';
 import { LoginBackoff } from './login-backoff.ts';
 import { hashToken, randomToken, verifyPassword } from './secrets.ts';
-
-export interface TokenConfig {
-  /** Default (and maximum) access-token life, seconds. */
-  accessTtl: number;
-  /** Shortest access-token life a client may ask for, seconds. */
-  minAccessTtl: number;
-  /** Default (and maximum) refresh-token life, seconds. */
-  refreshTtl: number;
-}
-
-export const RINGCENTRAL_TOKEN_CONFIG: TokenConfig = { accessTtl: 3600, minAccessTtl: 600, refreshTtl: 604800 };
 
 export interface TokenResponse {
   access_token: string;

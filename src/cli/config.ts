@@ -2,14 +2,16 @@
 // RINGLOG_* environment variable, and the one typed Config the server thread receives.
 
 import { Option, type Command } from 'commander';
-import { RINGCENTRAL_TOKEN_CONFIG, type TokenConfig } from '../auth/index.ts';
-import { NO_FAULTS, type FaultConfig } from '../api/index.ts';
 import {
+  NO_FAULTS,
   parseRetention,
   rateLimitsFile,
   RINGCENTRAL_RATE_LIMITS,
+  RINGCENTRAL_TOKEN_CONFIG,
+  type FaultConfig,
   type RateLimits,
   type RetentionPolicy,
+  type TokenConfig,
 } from '../domain/index.ts';
 import type { SimulateConfig } from './simulation.ts';
 import { checked, dbOption, parsedBy, readSettingsFile, wholeNumber } from './options.ts';

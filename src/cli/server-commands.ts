@@ -1,11 +1,9 @@
-// `ringlog serve` and `ringlog demo`: the server's options (config.ts), the live simulated traffic's, and what
-// demo does before it serves (seed an empty database, pick a call rate, print credentials).
+// `ringlog serve` and `ringlog demo`: the server's options (config.ts) and the live simulated traffic's. What demo
+// does before it serves (demo.ts, credentials-command.ts) is loaded by its action only: `serve`'s main thread
+// loads no store (index.ts).
 
 import { Command, Option } from 'commander';
-import { DEFAULT_SEED, defaultCallsPerMinute, seedStore } from '../generator/index.ts';
-import { openStore } from '../store/index.ts';
 import { serverConfig, serverOptions, type ServerFlags } from './config.ts';
-import { credentialsOf, printCredentials } from './credentials-command.ts';
 import { parsedBy, positiveNumber, wholeNumber } from './options.ts';
 import { serve } from './serve.ts';
 import type { SimulateConfig } from './simulation.ts';
@@ -33,7 +31,7 @@ function simulateConfig(flags: SimulateFlags, callsPerMinute: number, shape: Sim
   return { callsPerMinute, shape, seed: flags.simulateSeed, speed: flags.simulateSpeed };
 }
 
-function serveCommand(): Command {
+export function serveCommand(): Command {
   const cmd = serverOptions(new Command('serve').description('serve the call-log API'), {
     rateLimits: 'off',
     retention: 'archive',
@@ -51,24 +49,7 @@ function serveCommand(): Command {
 
 type DemoFlags = ServerFlags & SimulateFlags & { callsPerMinute?: number; live: boolean };
 
-/** Seeds an empty database with the default company; returns the calls per minute that suit its users. */
-async function prepareDemo(db: string): Promise<number> {
-  const store = await openStore(db);
-  try {
-    if ((await store.listAccounts()).length === 0) {
-      process.stderr.write('Empty database: seeding a 30-day company (ringlog seed --seed 1)...\n');
-      const summary = await seedStore(store, { ...DEFAULT_SEED, endTime: Date.now() });
-      process.stderr.write(`Seeded ${summary.records} records in ${summary.seconds.toFixed(1)}s\n`);
-    }
-    const [account] = await store.listAccounts();
-    const users = (await store.listExtensions(account.id)).filter((e) => e.type === 'User').length;
-    return defaultCallsPerMinute(users);
-  } finally {
-    await store.close();
-  }
-}
-
-function demoCommand(): Command {
+export function demoCommand(): Command {
   const cmd = serverOptions(
     new Command('demo').description('seed a 30-day company if empty, serve it with live calls, print credentials'),
     { rateLimits: 'ringcentral', retention: 'ringcentral' },
@@ -82,11 +63,11 @@ function demoCommand(): Command {
     .option('--no-live', 'no live simulated traffic');
   return simulateOptions(cmd).action(async (flags: DemoFlags) => {
     const config = serverConfig(flags);
+    const { prepareDemo } = await import('./demo.ts');
+    const { credentialsOf, printCredentials } = await import('./credentials-command.ts');
     const suited = await prepareDemo(config.db);
     if (flags.live) config.simulate = simulateConfig(flags, flags.callsPerMinute ?? suited, 'business-hours');
     const credentials = await credentialsOf(config.db);
     await serve(config, (url) => printCredentials(url, credentials));
   });
 }
-
-export const serverCommands = (): Command[] => [serveCommand(), demoCommand()];

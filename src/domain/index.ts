@@ -8,6 +8,8 @@ export * from './directory.ts';
 export * from './recording.ts';
 export * from './rate-limits.ts';
 export * from './auth-backoff.ts';
+export * from './token-lifetimes.ts';
+export * from './fault-config.ts';
 export * from './call-log-wire.ts';
 export * from './prepared-json-edits.ts';
 export * from './retention-policy.ts';
