@@ -43,3 +43,18 @@ test('a tail longer than the room left for it is refused, not written past the r
   assert.throws(() => finishRecordsJson(json, ']]'), /longer than the room/);
   assert.equal((JSON.parse(finishRecordsJson(json, ']').toString()) as unknown[]).length, 1);
 });
+
+test('pages bigger than the buffer they are first written into, then a small one, come out whole', () => {
+  const base = 'http://h:1';
+  const expected = (records: string[]) => `[${records.map((json) => withBase(json, base)).join(',')}]`;
+  // 2,000 records of about 300 bytes, some with 3- and 4-byte characters: the page is several times 64 KiB.
+  const big = Array.from({ length: 2000 }, (_, i) => prepared(`R${i}`, i % 3 ? 'Zoë 東京 😀'.repeat(10) : 'Ann'));
+  for (const records of [big, big.slice(0, 700), [prepared('A1', 'Ann')], []]) {
+    const buffer = recordsJsonBuffer('[', records, ']', base);
+    assert.equal(buffer.toString('utf8'), expected(records));
+    assert.equal(buffer.length, Buffer.byteLength(expected(records)));
+  }
+  // Records read one at a time from an iterator, as a reader thread steps its statement.
+  const json = recordsJsonBytes('[', big.values(), base, 1);
+  assert.equal(finishRecordsJson(json, ']').toString('utf8'), expected(big));
+});

@@ -47,16 +47,22 @@ function statementOf(sql: string): Database.Statement {
   return statement;
 }
 
+function* jsonsOf(rows: Iterable<{ json: string }>): Generator<string> {
+  for (const row of rows) yield row.json;
+}
+
 parentPort!.on('message', (request: ReadRequest) => {
   try {
     const statement = statementOf(request.sql);
-    const rows = statement.reader ? statement.all(request.parameters) : [];
     if (!request.jsonPage) {
+      const rows = statement.reader ? statement.all(request.parameters) : [];
       parentPort!.postMessage({ id: request.id, rows } satisfies ReadAnswer);
       return;
     }
-    const jsons = (rows as { json: string }[]).map((row) => row.json);
-    const { count, hasMore, json } = jsonRecordPage(jsons, request.jsonPage.perPage, request.jsonPage.frame);
+    // The rows as they are stepped, each written into the page and dropped (json-page.ts): a page of rows alive at
+    // once was promoted by this thread's small young generation.
+    const rows = statement.iterate(request.parameters) as IterableIterator<{ json: string }>;
+    const { count, hasMore, json } = jsonRecordPage(jsonsOf(rows), request.jsonPage.perPage, request.jsonPage.frame);
     const bytes = json.bytes.buffer as ArrayBuffer;
     const page: JsonPageAnswer = { count, hasMore, bytes, end: json.end };
     parentPort!.postMessage({ id: request.id, page } satisfies ReadAnswer, [bytes]);
