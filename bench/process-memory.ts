@@ -17,7 +17,14 @@ export function readMemory(pid: number): Memory | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rssKiB: field('VmRSS'), anonKiB: field('RssAnon'), fileKiB: field('RssFile'), hwmKiB: field('VmHWM') };
+    const memory = {
+      rssKiB: field('VmRSS'),
+      anonKiB: field('RssAnon'),
+      fileKiB: field('RssFile'),
+      hwmKiB: field('VmHWM'),
+    };
+    // A process that has exited but not been reaped (a zombie) has a status without memory lines.
+    return Number.isNaN(memory.rssKiB) ? null : memory;
   } catch {
     return null;
   }

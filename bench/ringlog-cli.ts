@@ -23,16 +23,19 @@ export interface CliRun {
   memory: Memory | null;
 }
 
-/** Runs `ringlog ARGS`; with `pinnedNow`, Date.now() in the child is pinned to that time (see pinned-clock.mjs). */
+/**
+ * Runs `ringlog ARGS` (`bin`: another build's bin/ringlog.js, default this tree's); with `pinnedNow`, Date.now() in
+ * the child is pinned to that time (see pinned-clock.mjs).
+ */
 export async function runRinglog(
   args: string[],
-  options: { pinnedNow?: number; showStderr?: boolean } = {},
+  options: { pinnedNow?: number; showStderr?: boolean; bin?: string } = {},
 ): Promise<CliRun> {
   const nodeArgs = options.pinnedNow === undefined ? [] : ['--import', PINNED_CLOCK];
   const env =
     options.pinnedNow === undefined ? process.env : { ...process.env, RINGLOG_BENCH_NOW: String(options.pinnedNow) };
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, RINGLOG, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, options.bin ?? RINGLOG, ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', options.showStderr ? 'inherit' : 'pipe'],
