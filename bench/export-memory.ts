@@ -1,13 +1,14 @@
 // The memory of `ringlog export` over the benchmark's database: peak VmRSS, RssAnon (heap, buffers, SQLite's page
 // cache) and RssFile (mapped file pages) of the child, sampled every 250 ms.
-// `node --import tsx bench/export-memory.ts [DB] [--format ndjson|csv|parquet]`
+// `node --import tsx bench/export-memory.ts [DB] [--format ndjson|csv|parquet] [--ringlog BIN]` (BIN: another
+// build's bin/ringlog.js)
 
 import { parseArgs } from 'node:util';
 import { mib } from './process-memory.ts';
 import { runRinglog } from './ringlog-cli.ts';
 
-export async function exportMemory(db: string, format: string) {
-  const run = await runRinglog(['export', '--db', db, '--format', format, '--out', '/dev/null']);
+export async function exportMemory(db: string, format: string, bin?: string) {
+  const run = await runRinglog(['export', '--db', db, '--format', format, '--out', '/dev/null'], { bin });
   return {
     seconds: run.wallSeconds,
     peakRssMiB: mib(run.peakRssKiB),
@@ -20,9 +21,9 @@ export async function exportMemory(db: string, format: string) {
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'ndjson' } },
+    options: { format: { type: 'string', default: 'ndjson' }, ringlog: { type: 'string' } },
   });
-  const figures = await exportMemory(positionals[0] ?? '.bench-data/seed-1m.db', values.format);
+  const figures = await exportMemory(positionals[0] ?? '.bench-data/seed-1m.db', values.format, values.ringlog);
   process.stdout.write(`${JSON.stringify({ format: values.format, ...figures })}\n`);
 }
 
