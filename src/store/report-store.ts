@@ -8,6 +8,7 @@ import type { Database } from './schema.ts';
 import type { Dialect } from './migrations.ts';
 import { coverPeriod, rollupPlan } from './report-rollup.ts';
 import { bucketValues, HISTOGRAM_GRAIN, histogramAnswers, metricSql, valueBucket } from './report-histogram.ts';
+import { CONTACT_GRAIN, contactRollupAnswers } from './report-contacts.ts';
 
 /** The logs and time range a report reads. */
 export interface FactQuery {
@@ -656,24 +657,32 @@ export class ReportStore {
   /**
    * Per outside number of the query's records: voice calls, faxes, inbound and answered voice calls, their talk and
    * billable seconds (each answered voice call with talk > 0 billed in started `unitSeconds`, at least
-   * `minimumSeconds`). One pass; on SQLite the company log's in the order of the contact index (call_log_contact,
-   * migration 0012-report-speedups), so the numbers are grouped without sorting the period's records.
+   * `minimumSeconds`). The company log's whole UTC days come from report_contact (report-contacts.ts) when it keeps
+   * what the query asks (no filter, a minimum of at most one unit), the rest from the records: on SQLite along the
+   * contact index (call_log_contact, migration 0012-report-speedups), so they are grouped without sorting.
    */
   async contacts(
     q: AggregateQuery,
     billing: { unitSeconds: number; minimumSeconds: number },
   ): Promise<ContactTotals[]> {
     if (!q.logs.length) return [];
-    const unitMs = int(billing.unitSeconds * 1000);
-    const unit = int(billing.unitSeconds);
-    const min = int(billing.minimumSeconds);
-    // Started units (ceil of talk / unit, in integer arithmetic), at least the minimum; 0 without talk.
-    const billed = sql`((talk_ms + ${unitMs} - 1) / ${unitMs} * ${unit})`;
-    const voice = sql`type = 'Voice'`;
-    // The index holds the company log's records only; its WHERE must be spelled out for SQLite to use it.
-    const company = this.dialect === 'sqlite' && q.logs.length === 1 && q.logs[0] === null;
-    const index = company ? sql` indexed by call_log_contact` : sql``;
-    const own = company ? sql` and extension_id = ''` : sql``;
+    const plan = contactRollupAnswers(q, billing) ? coverPeriod(q, [CONTACT_GRAIN]) : null;
+    const parts = plan?.rollups.length
+      ? [
+          ...plan.rollups.map(
+            (r) => sql`select contact_digits as c, n, faxes, inbound, answered, talk_ms as talk,
+                ${sql.ref(`billed_${billing.unitSeconds}`)} as billable
+              from report_contact where account_id = ${q.accountId} and start_time >= ${r.from} and start_time < ${r.to}`,
+          ),
+          ...plan.records.map((r) => this.contactsOfRecords({ ...q, dateFrom: r.from, dateTo: r.to - 1 }, billing)),
+        ]
+      : [this.contactsOfRecords(q, billing)];
+    // A number whose records were all deleted or purged keeps rows of zeros: left out.
+    const query = !plan?.rollups.length
+      ? parts[0]
+      : sql`select c, sum(n) as n, sum(faxes) as faxes, sum(inbound) as inbound, sum(answered) as answered,
+            sum(talk) as talk, sum(billable) as billable
+          from (${sql.join(parts, sql` union all `)}) as parts group by c having sum(n) > 0`;
     const { rows } = await sql<{
       c: string;
       n: unknown;
@@ -682,15 +691,7 @@ export class ReportStore {
       answered: unknown;
       talk: unknown;
       billable: unknown;
-    }>`
-      select contact_digits as c, count(*) as n,
-        sum(case when type = 'Fax' then 1 else 0 end) as faxes,
-        sum(case when ${voice} and direction = 'Inbound' then 1 else 0 end) as inbound,
-        sum(case when ${voice} and ${ANSWERED} then 1 else 0 end) as answered,
-        sum(case when ${voice} then talk_ms else 0 end) as talk,
-        sum(case when ${voice} and ${ANSWERED} and talk_ms > 0 then (case when ${billed} < ${min} then ${min} else ${billed} end) else 0 end) as billable
-      from call_log${index} where contact_digits is not null${own} and ${this.where(q)}
-      group by contact_digits`.execute(this.db);
+    }>`${query}`.execute(this.db);
     return rows.map((r) => {
       const faxes = num(r.faxes);
       return {
@@ -703,6 +704,32 @@ export class ReportStore {
         billable: num(r.billable),
       };
     });
+  }
+
+  /** `contacts` of the query's records, one row per outside number (columns c, n, faxes … billable). */
+  private contactsOfRecords(
+    q: AggregateQuery,
+    billing: { unitSeconds: number; minimumSeconds: number },
+  ): RawBuilder<unknown> {
+    const unitMs = int(billing.unitSeconds * 1000);
+    const unit = int(billing.unitSeconds);
+    const min = int(billing.minimumSeconds);
+    // Started units (ceil of talk / unit, in integer arithmetic), at least the minimum; 0 without talk.
+    const billed = sql`((talk_ms + ${unitMs} - 1) / ${unitMs} * ${unit})`;
+    const voice = sql`type = 'Voice'`;
+    // The index holds the company log's records only; its WHERE must be spelled out for SQLite to use it.
+    const company = this.dialect === 'sqlite' && q.logs.length === 1 && q.logs[0] === null;
+    const index = company ? sql` indexed by call_log_contact` : sql``;
+    const own = company ? sql` and extension_id = ''` : sql``;
+    return sql`
+      select contact_digits as c, count(*) as n,
+        sum(case when type = 'Fax' then 1 else 0 end) as faxes,
+        sum(case when ${voice} and direction = 'Inbound' then 1 else 0 end) as inbound,
+        sum(case when ${voice} and ${ANSWERED} then 1 else 0 end) as answered,
+        sum(case when ${voice} then talk_ms else 0 end) as talk,
+        sum(case when ${voice} and ${ANSWERED} and talk_ms > 0 then (case when ${billed} < ${min} then ${min} else ${billed} end) else 0 end) as billable
+      from call_log${index} where contact_digits is not null${own} and ${this.where(q)}
+      group by contact_digits`;
   }
 
   /** The first and last start time of a log's live records in a range (null when it has none). */
