@@ -134,7 +134,10 @@ export async function createReportContacts(db: Kysely<unknown>, dialect: Dialect
     .addColumn('start_time', ms, (c) => c.notNull())
     .addColumn('contact_digits', 'text', (c) => c.notNull());
   for (const s of SUMS) table = table.addColumn(s, ms, (c) => c.notNull());
-  table = table.addPrimaryKeyConstraint('report_contact_pk', KEY as never);
+  // SQLite sums a period's days along the number (no sort: its grouping sorts otherwise); PostgreSQL reads the
+  // period's days by time and hashes the groups.
+  const order = dialect === 'sqlite' ? ['account_id', 'contact_digits', 'start_time'] : KEY;
+  table = table.addPrimaryKeyConstraint('report_contact_pk', order as never);
   if (dialect === 'sqlite') table = table.modifyEnd(sql`without rowid`);
   await table.execute();
   await sql.raw(`insert into report_contact (${[...KEY, ...SUMS].join(', ')}) ${CONTACTS_FROM_RECORDS}`).execute(db);
