@@ -1,11 +1,14 @@
-// The DuckDB anchor's Parquet for a big PostgreSQL data set: the columns bench/reports-benchmark.ts's DuckDB SQL
-// reads, named and typed as `ringlog export --format parquet` writes them, taken from call_log's report columns
-// (the call facts the store keeps per record, domain/call-facts.ts) by COPY, then written by DuckDB. Used where
-// the export itself is too slow for the data set (about 570 records/s on the 2-core machine: hours for millions).
+// The DuckDB anchor's Parquet for a big data set: the columns bench/reports-benchmark.ts's DuckDB SQL reads, named
+// and typed as `ringlog export --format parquet` writes them, taken from call_log's report columns (the call facts
+// the store keeps per record, domain/call-facts.ts) as CSV (PostgreSQL: COPY; SQLite: the same SELECT, read
+// with better-sqlite3), then written by DuckDB. Used where the export itself is too slow for the data set (about
+// 570 records/s on the 2-core machine: hours for millions).
 //
 //   node --import tsx bench/pg-facts-parquet.ts POSTGRES_URL OUT.parquet
+//   node --import tsx bench/pg-facts-parquet.ts FILE.db OUT.parquet
 
-import { createWriteStream, rmSync } from 'node:fs';
+import { createWriteStream, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { pipeline } from 'node:stream/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
@@ -37,11 +40,7 @@ const COLUMNS: Record<string, string> = {
   transferred: 'BOOLEAN',
 };
 
-async function main() {
-  const [url, out] = process.argv.slice(2);
-  if (!url || !out) throw new Error('usage: pg-facts-parquet.ts POSTGRES_URL OUT.parquet');
-  const csv = `${out}.csv`;
-  const started = performance.now();
+async function copyPostgres(url: string, csv: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -52,6 +51,36 @@ async function main() {
   } finally {
     await client.end();
   }
+}
+
+/** The same SELECT from a SQLite file, as CSV (values never hold commas, quotes or newlines; null is empty). */
+function copySqlite(file: string, csv: string): void {
+  const db = new Database(file, { readonly: true });
+  try {
+    writeFileSync(csv, `${Object.keys(COLUMNS).join(',')}\n`);
+    let lines: string[] = [];
+    const cell = (v: string | number | null) =>
+      v === null ? '' : typeof v === 'string' ? JSON.stringify(v) : String(v);
+    for (const row of db.prepare(FACTS).raw().iterate() as Iterable<(string | number | null)[]>) {
+      lines.push(row.map((v, i) => (i === 9 || i === 10 || i === 16 ? (v ? 'true' : 'false') : cell(v))).join(','));
+      if (lines.length === 10_000) {
+        appendFileSync(csv, `${lines.join('\n')}\n`);
+        lines = [];
+      }
+    }
+    if (lines.length) appendFileSync(csv, `${lines.join('\n')}\n`);
+  } finally {
+    db.close();
+  }
+}
+
+async function main() {
+  const [url, out] = process.argv.slice(2);
+  if (!url || !out) throw new Error('usage: pg-facts-parquet.ts POSTGRES_URL|FILE.db OUT.parquet');
+  const csv = `${out}.csv`;
+  const started = performance.now();
+  if (url.startsWith('postgres')) await copyPostgres(url, csv);
+  else copySqlite(url, csv);
   const copied = performance.now();
   const duck = await DuckDBInstance.create(':memory:');
   const c = await duck.connect();

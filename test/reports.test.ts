@@ -11,6 +11,7 @@ import { openStore, ReportStore, TelephonyStore, type Store } from '../src/store
 import { sql } from 'kysely';
 import type { KyselyStore } from '../src/store/kysely-store.ts';
 import { HISTOGRAM_FROM_RECORDS } from '../src/store/report-histogram.ts';
+import { CONTACTS_FROM_RECORDS } from '../src/store/report-contacts.ts';
 import { backends, createTestDatabase, type TestDatabase } from './support/backends.ts';
 
 /** How many reports `body` runs are answered from the value histograms (not by the plain path's fallback). */
@@ -339,8 +340,40 @@ for (const backend of await backends()) {
       assert.deepEqual(kept.rows.map(Object.values), fresh.rows.map(Object.values));
     };
 
+    /** The per-contact days (report-contacts.ts) hold what the records give, row for row (both backends). */
+    const checkContactDays = async () => {
+      const db = (store as KyselyStore).db;
+      // PostgreSQL hands bigints and sums over as strings: compare numbers.
+      const values = (rows: Record<string, unknown>[]) =>
+        rows.map((r) => Object.values(r).map((v, i) => (i === 0 || i === 2 ? v : Number(v))));
+      const kept = await sql<Record<string, unknown>>`
+        select * from report_contact where n <> 0 or talk_ms <> 0 or billed_1 <> 0 order by 1, 2, 3`.execute(db);
+      const fresh = await sql<Record<string, unknown>>`${sql.raw(CONTACTS_FROM_RECORDS)}`.execute(db);
+      assert.ok(fresh.rows.length > 100);
+      assert.deepEqual(values(kept.rows), values(fresh.rows));
+    };
+
+    /** `contacts` with each rounding (with and without a minimum the per-contact days can answer) vs brute force. */
+    const checkContacts = async (rs: CallLogRecord[], period: { from: string; to: string }) => {
+      for (const [rounding, unit, minimum] of [
+        ['second', 1, 0],
+        ['minute', 60, 60],
+        ['6s', 6, 30],
+      ] as const) {
+        const contacts = await run({ report: 'contacts', rounding, minimum: String(minimum), ...period });
+        const expected = bruteContacts(rs, unit, minimum);
+        assert.equal(contacts.rows.length, expected.size);
+        for (const row of contacts.rows) {
+          const { amount, ...rest } = row;
+          assert.equal(amount, null);
+          assert.deepEqual(rest, expected.get(String(row.contact).slice(1)), `${rounding}, minimum ${minimum}`);
+        }
+      }
+    };
+
     const checkAll = async () => {
       await checkHistogram();
+      await checkContactDays();
       const scope: Scope = { from, to: END, log: null, clock };
       const rs = inScope(records, scope);
       assert.ok(rs.length > 300, 'enough company records to be meaningful');
@@ -405,14 +438,8 @@ for (const backend of await backends()) {
         ),
       );
 
-      const contacts = await run({ report: 'contacts', rounding: '6s', minimum: '30', ...whole });
-      const expected = bruteContacts(rs, 6, 30);
-      assert.equal(contacts.rows.length, expected.size);
-      for (const row of contacts.rows) {
-        const { amount, ...rest } = row;
-        assert.equal(amount, null);
-        assert.deepEqual(rest, expected.get(String(row.contact).slice(1)));
-      }
+      // Local midnights: whole UTC days from report_contact, the partial ones from the records.
+      await checkContacts(rs, whole);
 
       // Business hours in the company's zone, one user's log, one queue.
       const business = inScope(records, { ...scope, businessOnly: true });
@@ -443,6 +470,30 @@ for (const backend of await backends()) {
 
     it('every report equals the brute-force figures over the generated records', async () => {
       await checkAll();
+    });
+
+    it('contacts reads whole UTC days from report_contact and the partial ones from the records', async () => {
+      const db = (store as KyselyStore).db;
+      const start = from + 2 * DAY + 5 * 3_600_000 + 1234;
+      const end = from + 8 * DAY + 17 * 3_600_000;
+      const period = { from: iso(start), to: iso(end) };
+      await checkContacts(inScope(records, { from: start, to: end, log: null, clock }), period);
+      // A changed row of a whole day shows in the report: it is read (and a minimum above the unit is not).
+      const day = Math.ceil(start / DAY) * DAY;
+      const row = await sql<{ contact_digits: string }>`
+        select contact_digits from report_contact where start_time = ${day} and n > 0 limit 1`.execute(db);
+      const contact = row.rows[0].contact_digits;
+      const faxesOf = async (minimum: string) =>
+        (await run({ report: 'contacts', minimum, ...period })).rows.find((r) => r.contact === `+${contact}`)!.faxes;
+      const before = [await faxesOf('0'), await faxesOf('30')];
+      await sql`update report_contact set faxes = faxes + 1000, n = n + 1000
+        where start_time = ${day} and contact_digits = ${contact}`.execute(db);
+      try {
+        assert.deepEqual([await faxesOf('0'), await faxesOf('30')], [Number(before[0]) + 1000, before[1]]);
+      } finally {
+        await sql`update report_contact set faxes = faxes - 1000, n = n - 1000
+          where start_time = ${day} and contact_digits = ${contact}`.execute(db);
+      }
     });
 
     it('an unbounded period is answered; a time grouping past 10,000 buckets is refused with a 400 naming the limit', async () => {

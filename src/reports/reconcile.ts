@@ -2,7 +2,7 @@
 // by outside number, start time within a tolerance and duration within a tolerance (docs/reports.md).
 
 import { errors, parseDateTime } from '../domain/index.ts';
-import type { FactRow } from '../store/index.ts';
+import type { OutsideCall } from '../store/index.ts';
 import type { ReportTable, ReportRow } from './report-definitions.ts';
 import { seconds } from './report-math.ts';
 
@@ -106,13 +106,12 @@ function parseDuration(text: string): number | null {
  * direction agrees, when the file gives one). Records are the period's outside calls (contactDigits set).
  */
 export function reconcile(
-  records: readonly FactRow[],
+  records: readonly OutsideCall[],
   calls: readonly ExternalCall[],
   rules: ReconcileRules,
 ): ReportTable {
-  const byNumber = new Map<string, FactRow[]>();
+  const byNumber = new Map<string, OutsideCall[]>();
   for (const r of records) {
-    if (r.contactDigits === null) continue;
     let list = byNumber.get(r.contactDigits);
     if (!list) byNumber.set(r.contactDigits, (list = []));
     list.push(r);
@@ -124,7 +123,7 @@ export function reconcile(
   const ordered = [...calls].sort((a, b) => a.startTime - b.startTime || a.line - b.line);
   for (const call of ordered) {
     const digits = normalizeNumber(call.number, rules.countryCode);
-    let best: FactRow | null = null;
+    let best: OutsideCall | null = null;
     let bestScore = Infinity;
     for (const r of (digits && byNumber.get(digits)) || []) {
       if (used.has(r.id)) continue;
@@ -153,8 +152,9 @@ export function reconcile(
       timeDifference: best ? seconds(best.startTime - call.startTime) : null,
     });
   }
+  // (In start order already: the sort only checks it.)
   const unmatched = records
-    .filter((r) => r.contactDigits !== null && !used.has(r.id))
+    .filter((r) => !used.has(r.id))
     .sort((a, b) => a.startTime - b.startTime || (a.id < b.id ? -1 : 1));
   for (const r of unmatched) {
     rows.push({

@@ -342,7 +342,7 @@ async function compute(
           `reconcile reads at most ${MAX_RECONCILE_RECORDS.toLocaleString('en-US')} records (this period holds ${records.toLocaleString('en-US')}); narrow from/to`,
         );
       }
-      return reconcile(await reports.facts({ ...q, external: true }), external, req.rules);
+      return reconcile(await reports.outsideCalls(q), external, req.rules);
     }
   }
 }

@@ -45,6 +45,7 @@ export {
   type FactGroup,
   type FactQuery,
   type FactRow,
+  type OutsideCall,
   type ContactTotals,
   type MetricStats,
   type MsRange,

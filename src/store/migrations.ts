@@ -5,6 +5,7 @@ import type { Database } from './schema.ts';
 import { hardening } from './hardening-migration.ts';
 import { createReportRollup } from './report-rollup.ts';
 import { createContactIndex, createReportHistogram } from './report-histogram.ts';
+import { createReportContacts } from './report-contacts.ts';
 import { statementRollupTriggers } from './report-rollup-pg.ts';
 import { callFacts, fromWire, withBase } from '../domain/index.ts';
 
@@ -643,6 +644,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0014-report-rollup-statement-triggers': {
           up: (db) => (dialect === 'postgres' ? statementRollupTriggers(db) : Promise.resolve()),
         },
+        '0015-report-contacts': { up: (db) => createReportContacts(db, dialect) },
       });
     },
   };

@@ -12,6 +12,7 @@ import type { PreparedRecord } from './call-log-row.ts';
 import type { CallLogTable, Database as Schema } from './schema.ts';
 import { APPLY_ROLLUP_CHANGE, ROLLUP_SOURCE_COLUMNS, RollupDeltas, type RollupSource } from './report-rollup.ts';
 import { APPLY_HISTOGRAM_CHANGE } from './report-histogram.ts';
+import { APPLY_CONTACT_CHANGE } from './report-contacts.ts';
 
 /** Writes rows, at most one per (account_id, id), in one transaction, stamped `changed_at`. */
 export type RecordWriter = (rows: PreparedRecord[], changedAt: number) => Promise<void>;
@@ -78,7 +79,9 @@ export function sqliteRecordWriter(db: Kysely<Schema>, sqlite: Database.Database
     `SELECT ${ROLLUP_SOURCE_COLUMNS.join(', ')} FROM call_log WHERE account_id = ? AND id = ?`,
   );
   const applyChange = new Map(
-    [APPLY_ROLLUP_CHANGE, APPLY_HISTOGRAM_CHANGE].map((text) => [text, sqlite.prepare(text)] as const),
+    [APPLY_ROLLUP_CHANGE, APPLY_HISTOGRAM_CHANGE, APPLY_CONTACT_CHANGE].map(
+      (text) => [text, sqlite.prepare(text)] as const,
+    ),
   );
   const values = new Array<unknown>(CALL_LOG_COLUMNS.length);
   const writeSome = (rows: PreparedRecord[], from: number, to: number, deltas: RollupDeltas) => {

@@ -13,6 +13,7 @@ import type { Database } from './schema.ts';
 import type { Dialect } from './migrations.ts';
 import type { AggregateQuery, FactDim } from './report-store.ts';
 import { APPLY_HISTOGRAM_CHANGE, HISTOGRAM_GRAIN, histogramValues, valueBucket } from './report-histogram.ts';
+import { APPLY_CONTACT_CHANGE, CONTACT_KEY, contactValues } from './report-contacts.ts';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -85,21 +86,28 @@ export interface RollupSource {
   duration_ms: number;
   talk_ms: number;
   answer_ms: number | null;
+  /** For report_contact (report-contacts.ts). */
+  contact_digits: string | null;
 }
 
 /** The call_log columns a RollupSource reads. */
-export const ROLLUP_SOURCE_COLUMNS = [...READ, 'account_id'] as const satisfies readonly (keyof RollupSource)[];
+export const ROLLUP_SOURCE_COLUMNS = [
+  ...READ,
+  'account_id',
+  'contact_digits',
+] as const satisfies readonly (keyof RollupSource)[];
 
 /** A statement and its parameters: one changed rollup or histogram row (RollupDeltas). */
 export type RollupChange = [statement: string, parameters: unknown[]];
 
 /**
- * Changes to rollup rows (and the company log's value histograms, report-histogram.ts), added up in memory over a
- * batch of writes and applied at its end (SQLite writers).
+ * Changes to rollup rows (and the company log's value histograms, report-histogram.ts, and its per-contact days,
+ * report-contacts.ts), added up in memory over a batch of writes and applied at its end (SQLite writers).
  */
 export class RollupDeltas {
   private readonly rows = new Map<string, unknown[]>();
   private readonly histogram = new Map<string, unknown[]>();
+  private readonly contacts = new Map<string, unknown[]>();
 
   /** Adds (sign 1) or removes (sign -1) a record, if live, to its period of each grain. */
   add(r: RollupSource, sign: 1 | -1): void {
@@ -115,6 +123,14 @@ export class RollupDeltas {
       (row[11] as number) += sign * r.talk_ms;
       (row[12] as number) += sign * (r.answer_ms ?? 0);
     }
+    const contact = contactValues(r);
+    if (contact) {
+      const id = contact.key.join('\u0000');
+      let row = this.contacts.get(id);
+      if (!row) this.contacts.set(id, (row = [...contact.key, ...contact.sums.map(() => 0)]));
+      const at = contact.key.length;
+      for (let i = 0; i < contact.sums.length; i++) (row[at + i] as number) += sign * contact.sums[i];
+    }
     const values = histogramValues(r);
     if (!values.length) return;
     const day = r.start_time - (r.start_time % HISTOGRAM_GRAIN);
@@ -128,14 +144,18 @@ export class RollupDeltas {
     }
   }
 
-  /** Each changed row as the statement that applies it (APPLY_ROLLUP_CHANGE, APPLY_HISTOGRAM_CHANGE). */
+  /** Each changed row as the statement that applies it (APPLY_ROLLUP_CHANGE, APPLY_HISTOGRAM_CHANGE, APPLY_CONTACT_CHANGE). */
   *changes(): Generator<RollupChange> {
     for (const row of this.rows.values()) if (row.slice(9).some((v) => v !== 0)) yield [APPLY_ROLLUP_CHANGE, row];
     for (const row of this.histogram.values()) {
       if (row[7] !== 0 || row[8] !== 0) yield [APPLY_HISTOGRAM_CHANGE, row];
     }
+    for (const row of this.contacts.values()) {
+      if (row.slice(CONTACT_KEY.length).some((v) => v !== 0)) yield [APPLY_CONTACT_CHANGE, row];
+    }
     this.rows.clear();
     this.histogram.clear();
+    this.contacts.clear();
   }
 }
 

@@ -8,6 +8,7 @@ import type { Database } from './schema.ts';
 import type { Dialect } from './migrations.ts';
 import { coverPeriod, rollupPlan } from './report-rollup.ts';
 import { bucketValues, HISTOGRAM_GRAIN, histogramAnswers, metricSql, valueBucket } from './report-histogram.ts';
+import { CONTACT_GRAIN, contactRollupAnswers } from './report-contacts.ts';
 
 /** The logs and time range a report reads. */
 export interface FactQuery {
@@ -41,6 +42,9 @@ export interface FactRow {
   contactDigits: string | null;
   toDigits: string | null;
 }
+
+/** A record as reconciliation matches it (ReportStore.outsideCalls). */
+export type OutsideCall = Pick<FactRow, 'id' | 'startTime' | 'direction' | 'durationMs'> & { contactDigits: string };
 
 /**
  * A time zone as SQL sees it over a range: the UTC offset (ms) from each instant on, ascending. The wall clock of
@@ -279,6 +283,16 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 
 /** The nearest rank of percentile p (0..100) among n values, in floating point as report-math.ts computes it. */
 const rankOf = (p: number, n: number) => Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
+
+/** Adds the figures of `b` to `a` (same outside number). */
+function addContact(a: ContactTotals, b: ContactTotals): void {
+  a.calls += b.calls;
+  a.faxes += b.faxes;
+  a.inbound += b.inbound;
+  a.answered += b.answered;
+  a.talkMs += b.talkMs;
+  a.billable += b.billable;
+}
 
 /** Adds up the groups of the parts of a period that have the same dimensions (no extremes: see rollupPlan). */
 function mergeGroups(by: readonly FactDim[], groups: FactGroup[]): FactGroup[] {
@@ -656,14 +670,86 @@ export class ReportStore {
   /**
    * Per outside number of the query's records: voice calls, faxes, inbound and answered voice calls, their talk and
    * billable seconds (each answered voice call with talk > 0 billed in started `unitSeconds`, at least
-   * `minimumSeconds`). One pass; on SQLite the company log's in the order of the contact index (call_log_contact,
-   * migration 0012-report-speedups), so the numbers are grouped without sorting the period's records.
+   * `minimumSeconds`). The company log's whole UTC days come from report_contact (report-contacts.ts) when it keeps
+   * what the query asks (no filter, a minimum of at most one unit), the rest from the records: on SQLite along the
+   * contact index (call_log_contact, migration 0012-report-speedups), so they are grouped without sorting.
    */
   async contacts(
     q: AggregateQuery,
     billing: { unitSeconds: number; minimumSeconds: number },
   ): Promise<ContactTotals[]> {
     if (!q.logs.length) return [];
+    const plan = contactRollupAnswers(q, billing) ? coverPeriod(q, [CONTACT_GRAIN]) : null;
+    if (!plan?.rollups.length) return this.contactRows(this.contactsOfRecords(q, billing));
+    const billed = sql.ref(`billed_${billing.unitSeconds}`);
+    // One grain: one range of whole days, and the partial days either side.
+    const [days, ...partial] = await Promise.all([
+      ...plan.rollups.map((r) =>
+        this.contactRows(sql`
+          select contact_digits as c, sum(n) as n, sum(faxes) as faxes, sum(inbound) as inbound,
+            sum(answered) as answered, sum(talk_ms) as talk, sum(${billed}) as billable
+          from report_contact where account_id = ${q.accountId} and start_time >= ${r.from} and start_time < ${r.to}
+          group by contact_digits having sum(n) > 0`),
+      ),
+      ...plan.records.map((r) =>
+        this.contactRows(this.contactsOfRecords({ ...q, dateFrom: r.from, dateTo: r.to - 1 }, billing, false)),
+      ),
+    ]);
+    // The partial days' numbers (a few thousand) added to the whole days' (a number whose records were all deleted
+    // keeps rows of zeros: `having` leaves it out).
+    const extra = new Map<string, ContactTotals>();
+    for (const t of partial.flat()) {
+      const m = extra.get(t.contact);
+      if (m) addContact(m, t);
+      else extra.set(t.contact, t);
+    }
+    for (const t of days) {
+      const m = extra.get(t.contact);
+      if (!m) continue;
+      addContact(t, m);
+      extra.delete(t.contact);
+    }
+    return extra.size ? [...days, ...extra.values()] : days;
+  }
+
+  /**
+   * The rows of a contacts query (columns c, n, faxes, inbound, answered, talk, billable) as ContactTotals. They
+   * come as one comma-separated list (numbers are digits): tens of thousands of rows are slow to hand over one by one
+   * (about 30% of the CPU of a month's contacts on the 1M seed).
+   */
+  private async contactRows(query: RawBuilder<unknown>): Promise<ContactTotals[]> {
+    const columns = ['c', 'n', 'faxes', 'inbound', 'answered', 'talk', 'billable'].map((c) => sql.ref(`rows.${c}`));
+    const list =
+      this.dialect === 'postgres'
+        ? sql`string_agg(concat_ws(',', ${sql.join(columns)}), ',')`
+        : sql`group_concat(${sql.join(columns, sql` || ',' || `)}, ',')`;
+    const { rows } = await sql<{ v: string | null }>`select ${list} as v from (${query}) as rows`.execute(this.db);
+    const v = rows[0]?.v;
+    if (!v) return [];
+    const p = v.split(',');
+    const out = new Array<ContactTotals>(p.length / 7);
+    for (let i = 0, j = 0; i < p.length; i += 7, j++) {
+      const faxes = Number(p[i + 2]);
+      out[j] = {
+        contact: p[i],
+        calls: Number(p[i + 1]) - faxes,
+        faxes,
+        inbound: Number(p[i + 3]),
+        answered: Number(p[i + 4]),
+        talkMs: Number(p[i + 5]),
+        billable: Number(p[i + 6]),
+      };
+    }
+    return out;
+  }
+
+  /** `contacts` of the query's records, one row per outside number (columns c, n, faxes … billable). */
+  private contactsOfRecords(
+    q: AggregateQuery,
+    billing: { unitSeconds: number; minimumSeconds: number },
+    /** SQLite: along the contact index (a long period); else by time and sorted (a partial day: few records). */
+    alongContacts = true,
+  ): RawBuilder<unknown> {
     const unitMs = int(billing.unitSeconds * 1000);
     const unit = int(billing.unitSeconds);
     const min = int(billing.minimumSeconds);
@@ -671,18 +757,10 @@ export class ReportStore {
     const billed = sql`((talk_ms + ${unitMs} - 1) / ${unitMs} * ${unit})`;
     const voice = sql`type = 'Voice'`;
     // The index holds the company log's records only; its WHERE must be spelled out for SQLite to use it.
-    const company = this.dialect === 'sqlite' && q.logs.length === 1 && q.logs[0] === null;
+    const company = alongContacts && this.dialect === 'sqlite' && q.logs.length === 1 && q.logs[0] === null;
     const index = company ? sql` indexed by call_log_contact` : sql``;
     const own = company ? sql` and extension_id = ''` : sql``;
-    const { rows } = await sql<{
-      c: string;
-      n: unknown;
-      faxes: unknown;
-      inbound: unknown;
-      answered: unknown;
-      talk: unknown;
-      billable: unknown;
-    }>`
+    return sql`
       select contact_digits as c, count(*) as n,
         sum(case when type = 'Fax' then 1 else 0 end) as faxes,
         sum(case when ${voice} and direction = 'Inbound' then 1 else 0 end) as inbound,
@@ -690,19 +768,7 @@ export class ReportStore {
         sum(case when ${voice} then talk_ms else 0 end) as talk,
         sum(case when ${voice} and ${ANSWERED} and talk_ms > 0 then (case when ${billed} < ${min} then ${min} else ${billed} end) else 0 end) as billable
       from call_log${index} where contact_digits is not null${own} and ${this.where(q)}
-      group by contact_digits`.execute(this.db);
-    return rows.map((r) => {
-      const faxes = num(r.faxes);
-      return {
-        contact: r.c,
-        calls: num(r.n) - faxes,
-        faxes,
-        inbound: num(r.inbound),
-        answered: num(r.answered),
-        talkMs: num(r.talk),
-        billable: num(r.billable),
-      };
-    });
+      group by contact_digits`;
   }
 
   /** The first and last start time of a log's live records in a range (null when it has none). */
@@ -728,7 +794,25 @@ export class ReportStore {
     return num(rows[0]?.n);
   }
 
-  /** The live records the query selects, one by one (what reconciliation reads, with `external`). */
+  /**
+   * The live records with an outside number the query selects, in start order (then id): the five columns
+   * reconciliation matches on. A month of the 1M seed is 170k records: all sixteen report columns took about four
+   * times as long to hand over.
+   */
+  async outsideCalls(q: AggregateQuery): Promise<OutsideCall[]> {
+    if (!q.logs.length) return [];
+    const { rows } = await sql<{ i: string; t: unknown; d: string; ms: unknown; c: string }>`
+      select id as i, start_time as t, direction as d, duration_ms as ms, contact_digits as c
+      from call_log where ${this.where({ ...q, external: true })} order by start_time, id`.execute(this.db);
+    const out = new Array<OutsideCall>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      out[i] = { id: r.i, startTime: Number(r.t), direction: r.d, durationMs: Number(r.ms), contactDigits: r.c };
+    }
+    return out;
+  }
+
+  /** The live records the query selects, one by one. */
   async facts(q: AggregateQuery): Promise<FactRow[]> {
     if (!q.logs.length) return [];
     const { rows } = await sql<Record<string, unknown>>`
