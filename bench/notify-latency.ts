@@ -64,12 +64,13 @@ async function main(): Promise<void> {
   await seedStore(store, { seed: 1, extensions: 10, days: 1, callsPerDay: 10, endTime: Date.now() });
   const tokens = new TokenService(store, RINGCENTRAL_TOKEN_CONFIG);
   const credentials = await ensureCredentials(store, tokens);
-  const answered: AnsweredPost[] = [];
+  /** What --trace keeps of each answered POST (not the post itself: its event would stay on the heap). */
+  const answered: Traced[] = [];
   const notifications = new Notifications(store, {
     location: database.location,
     allowPrivateWebhooks: true,
     pollMs: backend === 'postgres' ? 1000 : 10,
-    dispatcher: values.trace ? { onAnswered: (post) => answered.push(post) } : {},
+    dispatcher: values.trace ? { onAnswered: (post) => answered.push(traced(post)) } : {},
   });
   const ctx = {
     store,
@@ -214,16 +215,30 @@ async function main(): Promise<void> {
   await database.drop();
 }
 
+interface Traced {
+  key: string;
+  readAt: number;
+  postedAt: number;
+  answeredAt: number;
+}
+
+const traced = (post: AnsweredPost): Traced => ({
+  key: `${post.event.sessionId}|${post.address.port}`,
+  readAt: post.readAt,
+  postedAt: post.postedAt,
+  answeredAt: post.answeredAt,
+});
+
 /** Where WebHook latency went, stage by stage, for all notifications and the slowest 1% (see --trace). */
 function traceLines(
   accepted: Map<string, number>,
-  answered: AnsweredPost[],
+  answered: Traced[],
   arrivals: [string, number, number][],
   server: Pauses,
   clients: Pauses,
 ): string[] {
   const epoch = (ms: number) => performance.timeOrigin + ms;
-  const posts = new Map(answered.map((p) => [`${p.event.sessionId}|${p.address.port}`, p]));
+  const posts = new Map(answered.map((p) => [p.key, p]));
   const t0 = Math.min(...accepted.values());
   const stages = ['accepted → read', 'read → POST', 'POST → received', 'received → answer taken'] as const;
   const rows = arrivals.map(([session, at, port]) => {
