@@ -4,6 +4,7 @@
 // and hands the notes to the parent at the end. Driven over IPC by the parent (fork).
 
 import { createServer, type Server } from 'node:http';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 
@@ -16,13 +17,48 @@ export type ClientsCommand =
 export type ClientsMessage =
   | { type: 'ready' }
   | { type: 'progress'; webhooks: number; frames: number }
-  | { type: 'report'; webhooks: [string, number][]; frames: [string, number][]; rss: number; cpuSeconds: number }
+  | {
+      type: 'report';
+      /** Telephony session, when (epoch ms), and the receiver's port (which subscription). */
+      webhooks: [string, number, number][];
+      frames: [string, number][];
+      rss: number;
+      cpuSeconds: number;
+      pauses: Pauses;
+    }
   | { type: 'error'; message: string };
 
 const clock = () => performance.timeOrigin + performance.now();
 const send = (message: ClientsMessage) => process.send!(message);
 
-const webhookArrivals: [string, number][] = [];
+/** Event-loop delay (p50, p99, max ms) and garbage collection (count, total ms, each pause over 10 ms) of a process. */
+export interface Pauses {
+  loop: [number, number, number];
+  gcCount: number;
+  gcMs: number;
+  /** [epoch ms, ms] of each collection over 10 ms. */
+  longGcs: [number, number][];
+}
+
+/** Watches this process's event-loop delay and garbage collection; call the result for what it saw. */
+export function watchPauses(): () => Pauses {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const gcs: [number, number][] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push([performance.timeOrigin + e.startTime, e.duration]);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => ({
+    loop: [delay.percentile(50) / 1e6, delay.percentile(99) / 1e6, delay.max / 1e6],
+    gcCount: gcs.length,
+    gcMs: gcs.reduce((sum, [, ms]) => sum + ms, 0),
+    longGcs: gcs.filter(([, ms]) => ms > 10),
+  });
+}
+
+const pauses = watchPauses();
+const webhookArrivals: [string, number, number][] = [];
 const frameArrivals: [string, number][] = [];
 let peakRss = 0;
 
@@ -40,7 +76,7 @@ async function start(command: Extract<ClientsCommand, { type: 'start' }>): Promi
         else {
           const at = clock();
           const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { body: { telephonySessionId: string } };
-          webhookArrivals.push([body.body.telephonySessionId, at]);
+          webhookArrivals.push([body.body.telephonySessionId, at, req.socket.localPort ?? 0]);
         }
         res.end();
       });
@@ -91,7 +127,14 @@ process.on('message', (command: ClientsCommand) => {
   } else {
     const cpu = process.cpuUsage();
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    send({ type: 'report', webhooks: webhookArrivals, frames: frameArrivals, rss: peakRss, cpuSeconds });
+    send({
+      type: 'report',
+      webhooks: webhookArrivals,
+      frames: frameArrivals,
+      rss: peakRss,
+      cpuSeconds,
+      pauses: pauses(),
+    });
   }
 });
 process.on('disconnect', () => process.exit(0));

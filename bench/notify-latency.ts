@@ -8,8 +8,14 @@
 // ingested upstream at --follow-rate calls/s; p50/p99 of call end accepted upstream → provisional record in the
 // archive (the archive's intake committed it), and how many were replaced by the upstream's records.
 //
+// --trace adds where WebHook latency goes, stage by stage (the dispatcher's onAnswered): accepted → read from the log
+// by the dispatcher (commit and wake-up included), read → POST started (waiting for room in the subscription's
+// limit in flight), POST → received by the receiver, received → answer taken by the server; for all notifications
+// and for the slowest 1%; with when in the run the slow ones were, and both processes' event-loop delay and GC.
+//
 //   node --import tsx bench/notify-latency.ts [--db sqlite|postgres] [--rate EVENTS_PER_S] [--seconds S]
-//                                             [--webhooks N] [--websockets N] [--follow-rate CALLS_PER_S] [--write]
+//                                             [--webhooks N] [--websockets N] [--follow-rate CALLS_PER_S] [--trace]
+//                                             [--write]
 
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
@@ -27,7 +33,8 @@ import { createTestDatabase } from '../test/support/backends.ts';
 import { oneLegCallEvents, sessionEvent } from '../test/support/telephony-events.ts';
 import { writeSection } from './benchmarks-doc.ts';
 import { describeRun, runInfoLine } from './machine-info.ts';
-import type { ClientsCommand, ClientsMessage } from './notify-clients.ts';
+import { watchPauses, type ClientsCommand, type ClientsMessage, type Pauses } from './notify-clients.ts';
+import type { AnsweredPost } from '../src/events/webhook-dispatcher.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +44,7 @@ const { values } = parseArgs({
     webhooks: { type: 'string', default: '10' },
     websockets: { type: 'string', default: '100' },
     'follow-rate': { type: 'string', default: '20' },
+    trace: { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
   },
 });
@@ -56,10 +64,13 @@ async function main(): Promise<void> {
   await seedStore(store, { seed: 1, extensions: 10, days: 1, callsPerDay: 10, endTime: Date.now() });
   const tokens = new TokenService(store, RINGCENTRAL_TOKEN_CONFIG);
   const credentials = await ensureCredentials(store, tokens);
+  /** What --trace keeps of each answered POST (not the post itself: its event would stay on the heap). */
+  const answered: Traced[] = [];
   const notifications = new Notifications(store, {
     location: database.location,
     allowPrivateWebhooks: true,
     pollMs: backend === 'postgres' ? 1000 : 10,
+    dispatcher: values.trace ? { onAnswered: (post) => answered.push(traced(post)) } : {},
   });
   const ctx = {
     store,
@@ -119,6 +130,7 @@ async function main(): Promise<void> {
 
   // Load: `rate` events a second, appended in batches every 10 ms, each durable before it counts as accepted.
   const accepted = new Map<string, number>();
+  const pauses = watchPauses();
   const clock = () => performance.timeOrigin + performance.now();
   const total = Math.round(rate * seconds);
   const cpuBefore = process.cpuUsage();
@@ -157,7 +169,7 @@ async function main(): Promise<void> {
   const reported = fromClients('report');
   clients.send({ type: 'report' } satisfies ClientsCommand);
   const report = (await reported) as Extract<ClientsMessage, { type: 'report' }>;
-  const latencies = (arrivals: [string, number][]) =>
+  const latencies = (arrivals: [string, number, ...number[]][]) =>
     arrivals.map(([session, at]) => at - accepted.get(session)!).sort((a, b) => a - b);
   const w = latencies(report.webhooks);
   const s = latencies(report.frames);
@@ -184,6 +196,7 @@ async function main(): Promise<void> {
       `Receivers' and clients' process: peak RSS ${Math.round(report.rss / 1048576)} MiB, CPU ` +
       `${report.cpuSeconds.toFixed(1)} s (from its start, subscribing included).`,
   ];
+  if (values.trace) lines.push('', ...traceLines(accepted, answered, report.webhooks, pauses(), report.pauses));
   if (followRate > 0) {
     const credentialsOf = { url, clientId: credentials.clientId, clientSecret: credentials.clientSecret };
     const upstream = { ...credentialsOf, jwt: credentials.admin.jwt };
@@ -200,6 +213,77 @@ async function main(): Promise<void> {
   await app.close();
   await store.close();
   await database.drop();
+}
+
+interface Traced {
+  key: string;
+  readAt: number;
+  postedAt: number;
+  answeredAt: number;
+}
+
+const traced = (post: AnsweredPost): Traced => ({
+  key: `${post.event.sessionId}|${post.address.port}`,
+  readAt: post.readAt,
+  postedAt: post.postedAt,
+  answeredAt: post.answeredAt,
+});
+
+/** Where WebHook latency went, stage by stage, for all notifications and the slowest 1% (see --trace). */
+function traceLines(
+  accepted: Map<string, number>,
+  answered: Traced[],
+  arrivals: [string, number, number][],
+  server: Pauses,
+  clients: Pauses,
+): string[] {
+  const epoch = (ms: number) => performance.timeOrigin + ms;
+  const posts = new Map(answered.map((p) => [p.key, p]));
+  const t0 = Math.min(...accepted.values());
+  const stages = ['accepted → read', 'read → POST', 'POST → received', 'received → answer taken'] as const;
+  const rows = arrivals.map(([session, at, port]) => {
+    const post = posts.get(`${session}|${port}`)!;
+    const from = accepted.get(session)!;
+    return {
+      total: at - from,
+      second: (from - t0) / 1000,
+      stages: [
+        epoch(post.readAt) - from,
+        post.postedAt - post.readAt,
+        at - epoch(post.postedAt),
+        epoch(post.answeredAt) - at,
+      ],
+    };
+  });
+  rows.sort((a, b) => a.total - b.total);
+  const slow = rows.slice(Math.floor(rows.length * 0.99));
+  const f = (n: number) => n.toFixed(1);
+  const line = (name: string, of: typeof rows, i: number) => {
+    const sorted = of.map((r) => r.stages[i]).sort((a, b) => a - b);
+    return `| ${name} | ${f(percentile(sorted, 50))} | ${f(percentile(sorted, 99))} | ${f(
+      percentile(
+        slow.map((r) => r.stages[i]).sort((a, b) => a - b),
+        50,
+      ),
+    )} |`;
+  };
+  const bySecond = new Map<number, number>();
+  for (const r of slow) bySecond.set(Math.floor(r.second), (bySecond.get(Math.floor(r.second)) ?? 0) + 1);
+  const pauseLine = (name: string, p: Pauses) =>
+    `${name}: event-loop delay p50 / p99 / max ${p.loop.map(f).join(' / ')} ms; GC ${p.gcCount} pauses, ` +
+    `${Math.round(p.gcMs)} ms in all, ${p.longGcs.length} over 10 ms (longest ${f(Math.max(0, ...p.longGcs.map(([, ms]) => ms)))} ms)`;
+  return [
+    `WebHook stages (--trace; ms; "slowest 1%" = the notifications above the p99, ${slow.length} of them):`,
+    '',
+    '| stage | p50 | p99 | median of the slowest 1% |',
+    '|---|---|---|---|',
+    ...stages.map((name, i) => line(name, rows, i)),
+    '',
+    `The slowest 1% by second of the run (event accepted): ${[...bySecond]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s}s ${n}`)
+      .join(', ')}. ${pauseLine('Server process', server)}. ${pauseLine("Receivers' and clients' process", clients)}.`,
+  ];
 }
 
 /** One call of one party, outbound from `extensionId`: its three events (the last ends it). */

@@ -31,6 +31,8 @@ export interface DispatcherOptions {
   batch: number;
   /** Most POSTs in flight to one subscription. */
   perSubscription: number;
+  /** Told of every POST answered, with its stages' times (bench/notify-latency.ts --trace); none by default. */
+  onAnswered?: (post: AnsweredPost) => void;
 }
 
 export const DEFAULT_DISPATCHER: DispatcherOptions = {
@@ -39,17 +41,43 @@ export const DEFAULT_DISPATCHER: DispatcherOptions = {
   maxBackoffMs: 300_000,
   blacklistAfter: 10,
   batch: 1000,
-  perSubscription: 32,
+  // A lane at 500 events/s whose receiver pauses for 100 ms needs 50 in flight for all of them to be waiting at the
+  // receiver when it resumes, instead of in the window behind the lane's limit (bench/notify-latency.ts --trace).
+  perSubscription: 64,
 };
 
 /** Events read from the log at a time. */
 const EVENT_BATCH = 200;
 /** Most events kept between passes (a lane further behind reads the log again). */
 const WINDOW_MAX = 5000;
+/** Most POSTs started in one go before a pass lets the event loop run (answers, frames, the API). */
+const POSTS_PER_TURN = 100;
 /** How often delivered cursors are written (a crash in between means those notifications are delivered again). */
 const SAVE_MS = 100;
 /** How often the subscriptions are read again without being told of a change (other processes, expiry). */
 const REFRESH_MS = 5000;
+
+/** An event read from the log, kept for the lanes behind it. */
+interface WindowEntry {
+  event: LoggedEvent;
+  read: EventReader;
+  /** When it was read (performance.now()). */
+  readAt: number;
+}
+
+/** A POST answered (or failed), with its stages' times (performance.now() ms): what onAnswered is told. */
+export interface AnsweredPost {
+  event: LoggedEvent;
+  subscriptionId: string;
+  address: URL;
+  /** The event read from the log by this server. */
+  readAt: number;
+  /** The POST started. */
+  postedAt: number;
+  /** Its answer (or failure) taken. */
+  answeredAt: number;
+  failure: string | null;
+}
 
 /** A subscription this server delivers. */
 interface Lane {
@@ -84,6 +112,10 @@ export class WebhookDispatcher {
   private readonly owner = randomUUID();
   private readonly lanes = new Map<string, Lane>();
   private inFlight = 0;
+  /** POSTs started, ever (send yields every POSTS_PER_TURN). */
+  private posted = 0;
+  /** Lanes with answers since the last refill. */
+  private readonly refilling = new Set<Lane>();
   private stopped = false;
   private timer?: NodeJS.Timeout;
   /** Set while a moved cursor waits to be written. */
@@ -92,7 +124,7 @@ export class WebhookDispatcher {
   private refreshAt = 0;
   private savedAt = 0;
   /** Events read from the log, in id order: every event after windowFrom up to readTo. */
-  private window: { event: LoggedEvent; read: EventReader }[] = [];
+  private window: WindowEntry[] = [];
   private windowFrom = 0;
   private readTo = 0;
 
@@ -225,30 +257,65 @@ export class WebhookDispatcher {
         this.windowFrom = this.readTo = from;
       }
       const events = await this.store.eventsAfter(this.readTo, EVENT_BATCH);
-      for (const event of events) this.window.push({ event, read: eventReader(event, base) });
+      const readAt = performance.now();
+      for (const event of events) this.window.push({ event, read: eventReader(event, base), readAt });
       if (events.length) this.readTo = events[events.length - 1].id;
       // Told of a change while reading: what was just read may postdate it (a PUT answered, then an event
       // appended), so it is matched against the subscriptions as they are now, in the refresh's pass.
       if (this.refreshAt <= this.now()) return;
       let sending = lanes;
+      let turn = this.posted + POSTS_PER_TURN;
       for (let i = this.windowIndexAfter(from); i < this.window.length && sending.length; i++) {
-        const { event, read } = this.window[i];
-        for (const lane of sending) {
-          if (event.id <= lane.sent) continue;
-          if (lane.row.account_id === event.accountId) {
-            const notifications = notificationsFor(lane.target, event, read);
-            if (notifications.length) lane.open.set(event.id, notifications.length);
-            for (const n of notifications) this.post(lane, event.id, notificationText(n));
-          }
-          lane.sent = event.id;
-        }
+        const entry = this.window[i];
+        for (const lane of sending) if (entry.event.id > lane.sent) this.sendEvent(lane, entry);
         if (this.inFlight >= this.options.batch) return;
+        if (this.posted >= turn) {
+          // Lets answers in (and their lanes refill) between turns, instead of one long run of POSTs.
+          await new Promise((resolve) => setImmediate(resolve));
+          if (this.stopped || this.refreshAt <= this.now()) return;
+          turn = this.posted + POSTS_PER_TURN;
+        }
         if (sending.some((lane) => !this.ready(lane, now))) sending = sending.filter((lane) => this.ready(lane, now));
       }
       this.trimWindow(now);
       if (events.length < EVENT_BATCH) return;
       // Lets replies and deliveries in between batches (better-sqlite3 reads never yield to I/O).
       await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Starts the POSTs of an event's notifications to a lane (none if the event is not for it) and moves past it. */
+  private sendEvent(lane: Lane, entry: WindowEntry): void {
+    const { event, read } = entry;
+    if (lane.row.account_id === event.accountId) {
+      const notifications = notificationsFor(lane.target, event, read);
+      if (notifications.length) lane.open.set(event.id, notifications.length);
+      for (const n of notifications) this.post(lane, entry, notificationText(n));
+    }
+    lane.sent = event.id;
+  }
+
+  /**
+   * Refills the lanes whose POSTs were answered from the events already read, once the answers that came in together
+   * are all in: a lane behind keeps its limit of POSTs in flight instead of draining to half of it before a pass
+   * (which also reads the log) sends more, and the POSTs of one turn still leave together.
+   */
+  private refillSoon(lane: Lane): void {
+    this.refilling.add(lane);
+    if (this.refilling.size === 1) setImmediate(() => this.refill());
+  }
+
+  private refill(): void {
+    const lanes = [...this.refilling];
+    this.refilling.clear();
+    const now = this.now();
+    if (this.stopped || this.refreshAt <= now) return;
+    for (const lane of lanes) {
+      if (this.lanes.get(lane.row.id) !== lane || lane.sent < this.windowFrom) continue;
+      for (let i = this.windowIndexAfter(lane.sent); i < this.window.length; i++) {
+        if (!this.ready(lane, now) || this.inFlight >= this.options.batch) break;
+        this.sendEvent(lane, this.window[i]);
+      }
     }
   }
 
@@ -278,12 +345,24 @@ export class WebhookDispatcher {
     this.window = this.window.slice(drop);
   }
 
-  private post(lane: Lane, eventId: number, body: string): void {
+  private post(lane: Lane, entry: WindowEntry, body: string): void {
+    const eventId = entry.event.id;
+    const postedAt = this.options.onAnswered ? performance.now() : 0;
+    this.posted += 1;
     lane.inFlight += 1;
     this.inFlight += 1;
     this.client
       .deliver(lane.url, body, lane.row.verification_token)
       .then((failure) => {
+        this.options.onAnswered?.({
+          event: entry.event,
+          subscriptionId: lane.row.id,
+          address: lane.url,
+          readAt: entry.readAt,
+          postedAt,
+          answeredAt: performance.now(),
+          failure,
+        });
         if (failure !== null) {
           lane.failure ??= failure;
           return;
@@ -296,6 +375,7 @@ export class WebhookDispatcher {
       .finally(() => {
         lane.inFlight -= 1;
         this.inFlight -= 1;
+        this.refillSoon(lane);
         // Room again for what may wait (once half the room is free, not at every answer), a failure to settle, or
         // a cursor to write soon.
         const room = lane.inFlight === this.options.perSubscription >> 1 || this.inFlight === this.options.batch >> 1;
