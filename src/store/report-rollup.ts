@@ -294,6 +294,15 @@ export function coverPeriod(q: AggregateQuery, grains: readonly number[]): Rollu
 }
 
 /**
+ * SQLite: the stored rollup columns of an account's records by id (a JSON array of ids): one text for any number.
+ * `INDEXED BY` the (account_id, id) index: without statistics SQLite took `account_id = ? AND id IN (…)` along the
+ * primary key's account prefix, reading every record of the account at each group commit of live ingest (9% of
+ * the server thread in a one-minute run, growing with the log).
+ */
+export const STORED_BY_IDS = `SELECT ${[...ROLLUP_SOURCE_COLUMNS, 'id', 'last_modified'].join(', ')} FROM call_log INDEXED BY call_log_id
+  WHERE account_id = ? AND id IN (SELECT value FROM json_each(?))`;
+
+/**
  * SQLite: the rollup changes of upserting `rows` (each inserted, or replacing the stored record when its
  * last_modified is newer: the upsert's rule), applied inside `trx`. Call it before the upsert.
  */
@@ -302,28 +311,19 @@ export async function rollupUpsert(
   rows: readonly (RollupSource & { id: string; last_modified: number })[],
 ): Promise<void> {
   const deltas = new RollupDeltas();
-  for (let i = 0; i < rows.length; i += 500) {
-    const part = rows.slice(i, i + 500);
-    const stored = new Map<string, RollupSource & { last_modified: number }>();
-    for (const account of new Set(part.map((r) => r.account_id))) {
-      const found = await trx
-        .selectFrom('call_log')
-        .select([...ROLLUP_SOURCE_COLUMNS, 'id', 'last_modified'])
-        .where('account_id', '=', account)
-        .where(
-          'id',
-          'in',
-          part.filter((r) => r.account_id === account).map((r) => r.id),
-        )
-        .execute();
-      for (const f of found) stored.set(`${account} ${f.id}`, { ...f, last_modified: Number(f.last_modified) });
-    }
-    for (const row of part) {
-      const before = stored.get(`${row.account_id} ${row.id}`);
-      if (before && !(row.last_modified > before.last_modified)) continue;
-      if (before) deltas.add(before, -1);
-      deltas.add(row, 1);
-    }
+  const stored = new Map<string, RollupSource & { last_modified: number }>();
+  for (const account of new Set(rows.map((r) => r.account_id))) {
+    const ids = JSON.stringify(rows.filter((r) => r.account_id === account).map((r) => r.id));
+    const found = await trx.executeQuery<RollupSource & { id: string; last_modified: number }>(
+      CompiledQuery.raw(STORED_BY_IDS, [account, ids]),
+    );
+    for (const f of found.rows) stored.set(`${account} ${f.id}`, { ...f, last_modified: Number(f.last_modified) });
+  }
+  for (const row of rows) {
+    const before = stored.get(`${row.account_id} ${row.id}`);
+    if (before && !(row.last_modified > before.last_modified)) continue;
+    if (before) deltas.add(before, -1);
+    deltas.add(row, 1);
   }
   for (const [statement, parameters] of deltas.changes()) {
     await trx.executeQuery(CompiledQuery.raw(statement, parameters));

@@ -416,16 +416,12 @@ export class TelephonyStore {
     return out;
   }
 
-  /**
-   * Deletes the presence items of the sessions `telephonySessionIds`, stores `rows` (theirs and new ones), and bumps each extension's
-   * presence sequence by its count in `bumps` (the sessions whose item of that extension changed).
-   */
+  /** Deletes the presence items of the sessions `telephonySessionIds` and stores `rows` (theirs and new ones). */
   async replacePresence(
     trx: TelephonyTx,
     accountId: string,
     telephonySessionIds: string[],
     rows: PresenceItemRow[],
-    bumps: Map<string, number>,
   ): Promise<void> {
     for (const part of this.parts(telephonySessionIds, 1)) {
       await trx
@@ -443,6 +439,13 @@ export class TelephonyStore {
       item: i.item,
     }));
     for (const part of this.parts(items, 6)) await this.insertRows(trx, 'telephony_presence_items', part);
+  }
+
+  /**
+   * Bumps each extension's presence sequence by its count in `bumps` (the sessions whose item of that extension
+   * changed), in extension order (PostgreSQL locks the rows).
+   */
+  async bumpPresence(trx: TelephonyTx, accountId: string, bumps: Map<string, number>): Promise<void> {
     const sequences = [...bumps]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([extensionId, n]) => ({ account_id: accountId, extension_id: extensionId, sequence: n }));

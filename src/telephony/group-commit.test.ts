@@ -78,3 +78,39 @@ test('when a group fails, each job goes again alone and only the failing one is 
   assert.equal((results[0] as PromiseFulfilledResult<number>).value, 10);
   assert.equal(((results[1] as PromiseRejectedResult).reason as Error).message, 'bad job in 2');
 });
+
+test('with two lanes, work submitted while a group commits goes into a second group at once', async () => {
+  const { calls, commit } = controlled();
+  const group = new GroupCommit<number, number>({ commit, weight: () => 1, maxWeight: 100, lanes: 2 });
+  const answered: number[] = [];
+  const first = [1, 2].map((j) => group.submit(j).then((r) => answered.push(r)));
+  await tick();
+  await tick();
+  assert.deepEqual(
+    calls.map((c) => c.jobs),
+    [[1, 2]],
+  );
+  const second = group.submit(3).then((r) => answered.push(r));
+  await tick();
+  await tick();
+  assert.deepEqual(
+    calls.map((c) => c.jobs),
+    [[1, 2], [3]],
+    'the second lane takes it while the first commits',
+  );
+  // Both lanes busy: the next waits.
+  const third = group.submit(4).then((r) => answered.push(r));
+  await tick();
+  await tick();
+  assert.equal(calls.length, 2);
+  calls[1].finish();
+  await second;
+  assert.deepEqual(answered, [30], 'a lane answers its own group when it commits');
+  await tick();
+  assert.deepEqual(calls[2]?.jobs, [4]);
+  calls[0].finish();
+  calls[2].finish();
+  await Promise.all([...first, third]);
+  assert.deepEqual(answered, [30, 10, 20, 40]);
+  await group.idle();
+});

@@ -1,6 +1,9 @@
 // Group commit: work submitted while a transaction runs waits and then goes, all of it, into the next one, so many
 // concurrent requests share one transaction (one commit, one round of multi-row statements) instead of queueing
 // for a transaction each. Each submitter is answered only once the transaction holding its work has committed.
+// With `lanes` above 1 (PostgreSQL: a connection each) that many groups may run at once, so the next group's work
+// (assembling, building statements, the statements before it waits on a lock the running group holds) overlaps the
+// running group's transaction; the work queued when a lane starts is shared out between the idle lanes.
 
 export interface GroupCommitOptions<J, R> {
   /** Runs `jobs` in one transaction; resolves to one result per job, in order, once it has committed. */
@@ -8,6 +11,8 @@ export interface GroupCommitOptions<J, R> {
   /** How much work a job is (events); a group stops growing past `maxWeight`. */
   weight(job: J): number;
   maxWeight: number;
+  /** Groups that may run at once (default 1: one after another). */
+  lanes?: number;
 }
 
 interface Waiting<J, R> {
@@ -18,23 +23,30 @@ interface Waiting<J, R> {
 
 export class GroupCommit<J, R> {
   private queue: Waiting<J, R>[] = [];
-  private running: Promise<void> | null = null;
+  /** The lanes draining the queue. */
+  private readonly running = new Set<Promise<void>>();
+  /** Lanes inside a commit. */
+  private committing = 0;
+  private readonly lanes: number;
 
-  constructor(private readonly options: GroupCommitOptions<J, R>) {}
+  constructor(private readonly options: GroupCommitOptions<J, R>) {
+    this.lanes = Math.max(1, options.lanes ?? 1);
+  }
 
   /** Resolves with the job's result after the transaction that holds it commits; rejects if it cannot commit. */
   submit(job: J): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
-      this.running ??= this.drain().finally(() => {
-        this.running = null;
-      });
+      if (this.running.size < this.lanes && this.running.size <= this.committing) {
+        const lane: Promise<void> = this.drain().finally(() => this.running.delete(lane));
+        this.running.add(lane);
+      }
     });
   }
 
   /** Resolves when nothing is queued or running. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running.size) await Promise.all(this.running);
   }
 
   private async drain(): Promise<void> {
@@ -42,6 +54,7 @@ export class GroupCommit<J, R> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.queue.length) {
       const group = this.take();
+      this.committing++;
       try {
         const results = await this.options.commit(group.map((w) => w.job));
         group.forEach((w, i) => w.resolve(results[i]));
@@ -49,17 +62,24 @@ export class GroupCommit<J, R> {
         if (group.length === 1) group[0].reject(err);
         // One job's failure must not fail the others: each goes again in a transaction of its own.
         else for (const w of group) await this.alone(w);
+      } finally {
+        this.committing--;
       }
     }
   }
 
+  /** The next group: the queue's first jobs up to maxWeight, and up to this lane's share of it if lanes are idle. */
   private take(): Waiting<J, R>[] {
+    const idle = this.running.size - this.committing;
+    let limit = this.options.maxWeight;
+    if (idle > 1) {
+      let queued = 0;
+      for (const w of this.queue) queued += this.options.weight(w.job);
+      limit = Math.min(limit, Math.ceil(queued / idle));
+    }
     let weight = 0;
     let n = 0;
-    while (
-      n < this.queue.length &&
-      (n === 0 || weight + this.options.weight(this.queue[n].job) <= this.options.maxWeight)
-    ) {
+    while (n < this.queue.length && (n === 0 || weight + this.options.weight(this.queue[n].job) <= limit)) {
       weight += this.options.weight(this.queue[n].job);
       n++;
     }

@@ -11,7 +11,7 @@ import {
   type CallSessionObject,
   type CallSessionParty,
 } from '../domain/index.ts';
-import { assembleCall, type AssemblyContext } from './session-assembler.ts';
+import { assembleCall, type AssembledCall, type AssemblyContext } from './session-assembler.ts';
 import { terminalStep, type PartyJournal, type SessionJournal } from './session-journal.ts';
 
 export interface LiveCallEntry {
@@ -37,12 +37,19 @@ const isOpen = (p: PartyJournal) => terminalStep(p) === undefined;
 /**
  * The session's active-call entries: for each extension whose party got connected (Answered, Hold, Parked) and
  * for the company once any did, its record with `result: In Progress` while the extension is on the call, and
- * with the final result once it left (`endedAt`). `finished` = the session is closed (records final).
+ * with the final result once it left (`endedAt`). `finished` = the session is closed (records final); `assembled`, its
+ * `assembleCall(j, ctx)` if the caller has it already.
  */
-export function liveCalls(j: SessionJournal, ctx: AssemblyContext, now: number, finished: boolean): LiveCallEntry[] {
+export function liveCalls(
+  j: SessionJournal,
+  ctx: AssemblyContext,
+  now: number,
+  finished: boolean,
+  assembled?: AssembledCall,
+): LiveCallEntry[] {
   const connected = j.parties.filter((p) => p.extensionId !== undefined && wasConnected(p));
   if (!connected.length) return [];
-  const call = finished ? assembleCall(j, ctx) : assembleCall(j, ctx, now, now);
+  const call = finished ? (assembled ?? assembleCall(j, ctx)) : assembleCall(j, ctx, now, now);
   const out: LiveCallEntry[] = [];
   for (const record of call.records) {
     const logId = record.extensionId ?? '';

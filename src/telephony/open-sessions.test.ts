@@ -142,3 +142,12 @@ for (const backend of await backends())
       await telephony.close();
     });
   });
+
+test('an entry of an earlier version never replaces a later one (commits told out of order)', async () => {
+  const { OpenSessions } = await import('./open-sessions.ts');
+  const open = new OpenSessions(10);
+  open.set('a', 's', { version: 5, events: [], presence: new Map() });
+  open.set('a', 's', { version: 3, events: [], presence: new Map() });
+  assert.equal(open.current('a', 's', 5)?.version, 5);
+  assert.equal(open.current('a', 's', 3), undefined);
+});

@@ -32,8 +32,11 @@ export class OpenSessions {
     return entry?.version === version ? entry : undefined;
   }
 
+  /** Holds `entry`, unless an entry of a later version is held (two transactions' commits told out of order). */
   set(accountId: string, telephonySessionId: string, entry: OpenSession): void {
     const key = OpenSessions.key(accountId, telephonySessionId);
+    const held = this.entries.get(key);
+    if (held && held.version > entry.version) return;
     this.entries.delete(key);
     this.entries.set(key, entry);
     if (this.entries.size > this.capacity) {

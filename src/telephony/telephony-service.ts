@@ -3,6 +3,11 @@
 // in one transaction; on PostgreSQL the sessions' rows are locked first, so several servers take turns per session.
 // Concurrent requests share a transaction (group commit) and are answered once it has committed; the events of
 // open sessions are held in memory and used while the session row's version says they are all there are.
+//
+// Lock order (PostgreSQL), in every transaction here: session rows (key order), then the event log's append lock,
+// then report rollup rows (call_log's trigger), then presence sequence rows (extension order). Whatever needs no
+// lock shared between sessions (events, session state, live calls, presence items) is written before the append
+// lock, so on PostgreSQL a group of other sessions runs that part while the group before it finishes (two lanes).
 
 import { createHash } from 'node:crypto';
 import {
@@ -62,22 +67,40 @@ export function liveRecordId(accountId: string, telephonySessionId: string, exte
 
 type CloseReason = 'timeout' | 'grace';
 
+/** An accepted event and its JSON (as stored), made before the event waits for its group. */
+interface JobEvent {
+  body: TelephonySessionEventBody;
+  text: string;
+}
+
 /** One ingest request, validated, waiting for its group's transaction. */
 interface IngestJob {
   accountId: string;
   /** The request's events by session, each in sequence order, without the request's own duplicates. */
-  sessions: Map<string, TelephonySessionEventBody[]>;
+  sessions: Map<string, JobEvent[]>;
   events: number;
   /** Duplicates within the request. */
   duplicates: number;
   directory: Map<string, DirectoryEntry>;
 }
 
-/** An event of a group: its body and the index of the job (request) that brought it first. */
-interface GroupEvent {
-  body: TelephonySessionEventBody;
+/** An event of a group: its body and JSON, and the index of the job (request) that brought it first. */
+interface GroupEvent extends JobEvent {
   job: number;
 }
+
+/**
+ * What a transaction writes after the state of its sessions, under the locks shared between sessions: its event log
+ * rows (events, then records), records and recordings, and the presence sequence bumps by account and extension.
+ */
+interface Tail {
+  log: NewEvent[];
+  records: CallLogRecord[];
+  recordings: RecordingMeta[];
+  bumps: Map<string, Map<string, number>>;
+}
+
+const emptyTail = (): Tail => ({ log: [], records: [], recordings: [], bumps: new Map() });
 
 /** What one session's new events change: its state, live views, and (once it is over) its records. */
 interface SessionChange {
@@ -96,6 +119,8 @@ interface SessionChange {
 
 /** Events one group transaction takes at most (more wait for the next). */
 const GROUP_EVENTS = 2000;
+/** Group transactions running at once on PostgreSQL (SQLite has one connection: one at a time). */
+const POSTGRES_LANES = 2;
 
 const parseBody = (body: string) => JSON.parse(body) as TelephonySessionEventBody;
 
@@ -128,6 +153,7 @@ class TelephonyService implements Telephony {
       commit: (jobs) => this.commitGroup(jobs),
       weight: (job) => job.events,
       maxWeight: GROUP_EVENTS,
+      lanes: this.tables.dialect === 'postgres' ? POSTGRES_LANES : 1,
     });
     const every = Math.max(50, Math.min(5000, Math.floor(this.timeoutMs / 4)));
     this.timer = setInterval(() => {
@@ -153,11 +179,13 @@ class TelephonyService implements Telephony {
       if (events.has(e.sequence)) duplicates++;
       else events.set(e.sequence, e);
     }
-    const sessions = new Map<string, TelephonySessionEventBody[]>();
+    const sessions = new Map<string, JobEvent[]>();
     for (const [tsid, events] of bySession)
       sessions.set(
         tsid,
-        [...events.values()].sort((a, b) => a.sequence - b.sequence),
+        [...events.values()]
+          .sort((a, b) => a.sequence - b.sequence)
+          .map((body) => ({ body, text: JSON.stringify(body) })),
       );
     const directory = await this.directory(accountId, valid);
     return this.writer.submit({ accountId, sessions, events: valid.length, duplicates, directory });
@@ -182,19 +210,21 @@ class TelephonyService implements Telephony {
       for (const [tsid, events] of job.sessions) {
         let session = account.sessions.get(tsid);
         if (!session) account.sessions.set(tsid, (session = new Map<number, GroupEvent>()));
-        for (const body of events) {
-          if (session.has(body.sequence)) results[k].duplicates++;
-          else session.set(body.sequence, { body, job: k });
+        for (const e of events) {
+          if (session.has(e.body.sequence)) results[k].duplicates++;
+          else session.set(e.body.sequence, { ...e, job: k });
         }
       }
     });
     let afterCommit: (() => void)[] = [];
     await this.tables.transaction(async (trx) => {
       afterCommit = [];
+      const tail = emptyTail();
       for (const accountId of [...accounts.keys()].sort()) {
         const { directory, sessions } = accounts.get(accountId) as NonNullable<ReturnType<typeof accounts.get>>;
-        afterCommit.push(...(await this.ingestAccount(trx, accountId, sessions, directory, now, results)));
+        afterCommit.push(...(await this.ingestAccount(trx, accountId, sessions, directory, now, results, tail)));
       }
+      await this.writeTail(trx, tail, now);
     });
     for (const apply of afterCommit) apply();
     return results;
@@ -208,6 +238,7 @@ class TelephonyService implements Telephony {
     directory: Map<string, DirectoryEntry>,
     now: number,
     results: IngestResult[],
+    tail: Tail,
   ): Promise<(() => void)[]> {
     const ids = [...sessions.keys()].sort();
     const sorted = new Map(
@@ -225,19 +256,13 @@ class TelephonyService implements Telephony {
       }),
       now,
     );
-    const texts = new Map<GroupEvent, string>();
     const rowsToStore: { telephonySessionId: string; sequence: number; body: string }[] = [];
     for (const [tsid, events] of sorted) {
-      for (const e of events) {
-        const body = JSON.stringify(e.body);
-        texts.set(e, body);
-        rowsToStore.push({ telephonySessionId: tsid, sequence: e.body.sequence, body });
-      }
+      for (const e of events) rowsToStore.push({ telephonySessionId: tsid, sequence: e.body.sequence, body: e.text });
     }
     const stored = await this.tables.insertEvents(trx, accountId, rowsToStore, now);
     // The new events as accepted (what the store holds is their JSON: parsing it back would give the same).
     const fresh = new Map<string, TelephonySessionEventBody[]>();
-    const logRows: NewEvent[] = [];
     for (const [tsid, events] of sorted) {
       const list: TelephonySessionEventBody[] = [];
       for (const e of events) {
@@ -247,11 +272,10 @@ class TelephonyService implements Telephony {
         }
         results[e.job].accepted++;
         list.push(e.body);
-        logRows.push(eventLogRow(accountId, e.body, texts.get(e) as string, now));
+        tail.log.push(eventLogRow(accountId, e.body, e.text, now));
       }
       if (list.length) fresh.set(tsid, list);
     }
-    await this.tables.appendEvents(trx, logRows);
 
     const after: (() => void)[] = [];
     const live: string[] = [];
@@ -281,7 +305,7 @@ class TelephonyService implements Telephony {
         presenceBefore: held?.presence ?? presence.get(tsid) ?? new Map<string, string>(),
       });
     });
-    const writtenPresence = await this.write(trx, accountId, changes, now);
+    const writtenPresence = await this.write(trx, accountId, changes, now, tail);
     for (const c of changes) {
       after.push(() => {
         if (c.update.closed) return this.open.delete(accountId, c.telephonySessionId);
@@ -353,7 +377,7 @@ class TelephonyService implements Telephony {
         closed: { at: now, reason: complete ? 'ended' : (closing as CloseReason) },
       },
       events,
-      liveCalls: withId(firstOfEach(liveCalls(j, ctx, now, true), (r) => r.logId)),
+      liveCalls: withId(firstOfEach(liveCalls(j, ctx, now, true, call), (r) => r.logId)),
       presence: withId(presenceRows(final)),
       presenceBefore: o.presenceBefore,
       created: row.created,
@@ -363,7 +387,8 @@ class TelephonyService implements Telephony {
   }
 
   /**
-   * Writes the changes of one account's sessions with a few multi-row statements; returns the presence items now
+   * Writes the state of one account's changed sessions with a few multi-row statements and adds what is written
+   * under the shared locks (records, event log rows, presence sequences) to `tail`; returns the presence items now
    * stored of the sessions whose items were rewritten (JSON by extension id).
    */
   private async write(
@@ -371,6 +396,7 @@ class TelephonyService implements Telephony {
     accountId: string,
     changes: SessionChange[],
     now: number,
+    tail: Tail,
   ): Promise<Map<string, Map<string, string>>> {
     await this.tables.updateSessions(
       trx,
@@ -384,7 +410,8 @@ class TelephonyService implements Telephony {
       changes.filter((c) => !c.created).map((c) => c.telephonySessionId),
       changes.flatMap((c) => c.liveCalls),
     );
-    const bumps = new Map<string, number>();
+    let bumps = tail.bumps.get(accountId);
+    if (!bumps) tail.bumps.set(accountId, (bumps = new Map<string, number>()));
     const rewritten = new Map<string, Map<string, string>>();
     const presence: PresenceItemRow[] = [];
     for (const c of changes) {
@@ -401,27 +428,29 @@ class TelephonyService implements Telephony {
         accountId,
         stored.map((c) => c.telephonySessionId),
         presence,
-        bumps,
       );
     }
-    const records = changes.flatMap((c) => c.records);
-    if (records.length) {
-      // The event log's append lock (PostgreSQL) before the records: writing call_log locks report rollup rows (its
-      // trigger), and a sweep that took those first and the lock second deadlocked with an ingest group that holds
-      // the lock (it appended its events) and then writes records. Every transaction here now takes the session
-      // rows, then the append lock, then rollup rows.
-      await this.tables.appendEvents(
-        trx,
-        changes.flatMap((c) => c.records.map((r) => recordLogRow(r, c.telephonySessionId, now))),
-      );
-      await this.tables.writeRecords(
-        trx,
-        records,
-        changes.flatMap((c) => c.recordings),
-        now,
-      );
+    for (const c of changes) {
+      for (const r of c.records) {
+        tail.records.push(r);
+        tail.log.push(recordLogRow(r, c.telephonySessionId, now));
+      }
+      tail.recordings.push(...c.recordings);
     }
     return rewritten;
+  }
+
+  /**
+   * The end of a transaction, in the lock order above: the event log's append (events, then records; it takes the
+   * append lock on PostgreSQL), the records (call_log's trigger locks report rollup rows: a sweep that took those
+   * before the append lock deadlocked with an ingest group holding it), then the presence sequences.
+   */
+  private async writeTail(trx: TelephonyTx, tail: Tail, now: number): Promise<void> {
+    await this.tables.appendEvents(trx, tail.log);
+    if (tail.records.length) await this.tables.writeRecords(trx, tail.records, tail.recordings, now);
+    for (const accountId of [...tail.bumps.keys()].sort()) {
+      await this.tables.bumpPresence(trx, accountId, tail.bumps.get(accountId) as Map<string, number>);
+    }
   }
 
   private context(
@@ -517,7 +546,9 @@ class TelephonyService implements Telephony {
           closing: allPartiesEnded(buildJournal(events)) ? 'grace' : 'timeout',
           presenceBefore: presenceBefore ?? new Map<string, string>(),
         });
-        await this.write(trx, accountId, [change], now);
+        const tail = emptyTail();
+        await this.write(trx, accountId, [change], now, tail);
+        await this.writeTail(trx, tail, now);
         closed++;
       });
       this.open.delete(accountId, telephonySessionId);
