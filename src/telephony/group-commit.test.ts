@@ -114,3 +114,22 @@ test('with two lanes, work submitted while a group commits goes into a second gr
   assert.deepEqual(answered, [30, 10, 20, 40]);
   await group.idle();
 });
+
+test('work submitted as the last group is answered (before its lane has ended) still gets a commit', async () => {
+  const { calls, commit } = controlled();
+  const group = new GroupCommit<number, number>({ commit, weight: () => 1, maxWeight: 100 });
+  // The answer's continuation runs before the lane's own end: the submit it makes finds the lane still running.
+  const next = group.submit(1).then(() => group.submit(2));
+  await tick();
+  calls[0].finish();
+  await tick();
+  await tick();
+  assert.deepEqual(
+    calls.map((c) => c.jobs),
+    [[1], [2]],
+    'the job submitted meanwhile goes into a commit of its own',
+  );
+  calls[1].finish();
+  assert.equal(await next, 20);
+  await group.idle();
+});

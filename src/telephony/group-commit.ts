@@ -37,11 +37,21 @@ export class GroupCommit<J, R> {
   submit(job: J): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
-      if (this.running.size < this.lanes && this.running.size <= this.committing) {
-        const lane: Promise<void> = this.drain().finally(() => this.running.delete(lane));
-        this.running.add(lane);
-      }
+      this.startLane();
     });
+  }
+
+  /**
+   * Starts a lane if work waits and every running lane is inside a commit. Also when a lane ends: a job submitted
+   * between its last look at the queue and its removal from `running` found it still running and started none.
+   */
+  private startLane(): void {
+    if (!this.queue.length || this.running.size >= this.lanes || this.running.size > this.committing) return;
+    const lane: Promise<void> = this.drain().finally(() => {
+      this.running.delete(lane);
+      this.startLane();
+    });
+    this.running.add(lane);
   }
 
   /** Resolves when nothing is queued or running. */
