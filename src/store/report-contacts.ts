@@ -10,6 +10,7 @@
 import { sql, type Kysely } from 'kysely';
 import { ANSWERED_RESULTS } from '../domain/index.ts';
 import type { Dialect } from './migrations.ts';
+import { ANSWERED_SQL } from './report-histogram.ts';
 import type { AggregateQuery } from './report-store.ts';
 
 /** The rounding units billable seconds are kept for (report-math.ts's roundings). */
@@ -52,8 +53,6 @@ export function contactValues(r: ContactSource): { key: unknown[]; sums: number[
     ],
   };
 }
-
-const ANSWERED_SQL = `(${ANSWERED_RESULTS.map((r) => `'${r}'`).join(', ')})`;
 
 /** contactValues in SQL over a row `ref` ('' for a bare table), each sum times `sign`. */
 function valuesSql(ref: string, sign: 1 | -1): string[] {

@@ -49,7 +49,8 @@ export const bucketSql = (v: string): string =>
   `(case ${TIERS.map(([below, width]) => `when ${v} < ${below} then ${v} / ${width} * ${width}`).join(' ')} ` +
   `else ${v} / ${LAST_WIDTH} * ${LAST_WIDTH} end)`;
 
-const ANSWERED_SQL = `(${ANSWERED_RESULTS.map((r) => `'${r}'`).join(', ')})`;
+/** The answered results as an SQL list, `('Accepted', 'Call connected')`: the one SQL spelling of "answered". */
+export const ANSWERED_SQL = `(${ANSWERED_RESULTS.map((r) => `'${r}'`).join(', ')})`;
 
 /** Which voice records a metric counts, and its value, in SQL over a row `ref` ('' for a bare table). */
 export function metricSql(m: Metric, ref = ''): { only: string; value: string } {

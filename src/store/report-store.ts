@@ -7,7 +7,14 @@ import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from
 import type { Database } from './schema.ts';
 import type { Dialect } from './migrations.ts';
 import { coverPeriod, rollupPlan } from './report-rollup.ts';
-import { bucketValues, HISTOGRAM_GRAIN, histogramAnswers, metricSql, valueBucket } from './report-histogram.ts';
+import {
+  ANSWERED_SQL,
+  bucketValues,
+  HISTOGRAM_GRAIN,
+  histogramAnswers,
+  metricSql,
+  valueBucket,
+} from './report-histogram.ts';
 import { CONTACT_GRAIN, contactRollupAnswers } from './report-contacts.ts';
 
 /** The logs and time range a report reads. */
@@ -193,7 +200,7 @@ export interface MetricStats {
   values: number[];
 }
 
-const ANSWERED = sql`result in ('Accepted', 'Call connected')`;
+const ANSWERED = sql.raw(`result in ${ANSWERED_SQL}`);
 const DAY_MS = 86_400_000;
 
 const int = (v: number): RawBuilder<number> => {
