@@ -47,11 +47,6 @@ export const DEFAULT_GATEWAY: GatewayOptions = {
 
 export const WS_PATH = '/ws';
 const EVENT_BATCH = 100;
-/**
- * Events sent to every socket before a pass lets the event loop run: a hundred clients make it a hundred frames an
- * event, so a pass catching up does not hold the loop (WebHook answers, the API) for long.
- */
-const EVENTS_PER_TURN = 25;
 const FLUSH_MS = 1000;
 /**
  * Replayed notifications wait this long after ConnectionDetails: @rc-ex/ws attaches its subscription's listener only
@@ -494,7 +489,7 @@ export class WsGateway {
       return;
     }
     for (;;) {
-      const events = await this.store.eventsAfter(this.cursor, EVENTS_PER_TURN);
+      const events = await this.store.eventsAfter(this.cursor, EVENT_BATCH);
       if (!events.length) return;
       // Every socket corked while the batch is sent: a client's frames of the batch leave in one write, not one
       // system call each (a hundred clients at a few hundred events a second spent most of the CPU in writev).
@@ -507,7 +502,7 @@ export class WsGateway {
       }
       this.cursor = events[events.length - 1].id;
       // Lets replies and other deliveries in between batches (better-sqlite3 reads never yield to I/O).
-      if (events.length === EVENTS_PER_TURN) await new Promise((resolve) => setImmediate(resolve));
+      if (events.length === EVENT_BATCH) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
