@@ -11,6 +11,7 @@ import { sql, type Kysely } from 'kysely';
 import { ANSWERED_RESULTS } from '../domain/index.ts';
 import type { Dialect } from './migrations.ts';
 import { ANSWERED_SQL } from './report-histogram.ts';
+import { createStatementTriggers, type SignedSource } from './report-rollup-pg.ts';
 import type { AggregateQuery } from './report-store.ts';
 
 /** The rounding units billable seconds are kept for (report-math.ts's roundings). */
@@ -93,7 +94,7 @@ export const CONTACTS_FROM_RECORDS = `select account_id, start_time - start_time
   order by 1, 2, 3`;
 
 /** The summed changes of transition tables (PostgreSQL statement triggers), one upsert in key order. */
-function applyRowsPg(sources: { table: string; sign: 1 | -1 }[]): string {
+function applyRowsPg(sources: SignedSource[]): string {
   const selects = sources.map(
     ({ table, sign }) =>
       `select account_id, start_time - start_time % ${CONTACT_GRAIN} as start_time, contact_digits,
@@ -110,19 +111,6 @@ function applyRowsPg(sources: { table: string; sign: 1 | -1 }[]): string {
     order by 1, 2, 3
     ${UPSERT};`;
 }
-
-const PG_TRIGGERS = [
-  { event: 'insert', referencing: 'new table as new_rows', sources: [{ table: 'new_rows', sign: 1 as const }] },
-  {
-    event: 'update',
-    referencing: 'old table as old_rows new table as new_rows',
-    sources: [
-      { table: 'old_rows', sign: -1 as const },
-      { table: 'new_rows', sign: 1 as const },
-    ],
-  },
-  { event: 'delete', referencing: 'old table as old_rows', sources: [{ table: 'old_rows', sign: -1 as const }] },
-];
 
 /** Migration 0015: creates report_contact, fills it from the stored records and installs what keeps it. */
 export async function createReportContacts(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
@@ -152,23 +140,7 @@ export async function createReportContacts(db: Kysely<unknown>, dialect: Dialect
       .execute(db);
     return;
   }
-  for (const t of PG_TRIGGERS) {
-    await sql
-      .raw(
-        `create function report_contact_${t.event}() returns trigger language plpgsql as $$
-        begin
-          ${applyRowsPg(t.sources)}
-          return null;
-        end $$`,
-      )
-      .execute(db);
-    await sql
-      .raw(
-        `create trigger report_contact_${t.event} after ${t.event} on call_log referencing ${t.referencing}
-        for each statement execute function report_contact_${t.event}()`,
-      )
-      .execute(db);
-  }
+  await createStatementTriggers(db, 'report_contact', applyRowsPg);
 }
 
 /**

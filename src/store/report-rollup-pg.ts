@@ -33,35 +33,59 @@ function applyRows(sources: string[]): string {
   }).join('\n');
 }
 
-const TRIGGERS = [
-  { event: 'insert', referencing: 'new table as new_rows', sources: [signedRows('new_rows', 1)] },
+/** A transition table of a statement trigger on call_log, and the sign its rows carry in a sum kept from it. */
+export interface SignedSource {
+  table: string;
+  sign: 1 | -1;
+}
+
+/** The statement triggers a sum kept from call_log needs: one per event, with the transition tables it reads. */
+const STATEMENT_EVENTS: { event: string; referencing: string; sources: SignedSource[] }[] = [
+  { event: 'insert', referencing: 'new table as new_rows', sources: [{ table: 'new_rows', sign: 1 }] },
   {
     event: 'update',
     referencing: 'old table as old_rows new table as new_rows',
-    sources: [signedRows('old_rows', -1), signedRows('new_rows', 1)],
+    sources: [
+      { table: 'old_rows', sign: -1 },
+      { table: 'new_rows', sign: 1 },
+    ],
   },
-  { event: 'delete', referencing: 'old table as old_rows', sources: [signedRows('old_rows', -1)] },
+  { event: 'delete', referencing: 'old table as old_rows', sources: [{ table: 'old_rows', sign: -1 }] },
 ];
 
-/** Migration 0012 (PostgreSQL): replaces the rollup's row trigger with one statement trigger per event. */
-export async function statementRollupTriggers(db: Kysely<unknown>): Promise<void> {
-  await sql`drop trigger report_rollup on call_log`.execute(db);
-  await sql`drop function report_rollup_apply()`.execute(db);
-  for (const t of TRIGGERS) {
+/**
+ * Creates `${name}_insert`, `_update` and `_delete`: a function and a statement trigger on call_log each, whose body
+ * is `apply` of the event's signed transition tables (report_rollup, report_contact).
+ */
+export async function createStatementTriggers(
+  db: Kysely<unknown>,
+  name: string,
+  apply: (sources: SignedSource[]) => string,
+): Promise<void> {
+  for (const t of STATEMENT_EVENTS) {
     await sql
       .raw(
-        `create function report_rollup_${t.event}() returns trigger language plpgsql as $$
+        `create function ${name}_${t.event}() returns trigger language plpgsql as $$
         begin
-          ${applyRows(t.sources)}
+          ${apply(t.sources)}
           return null;
         end $$`,
       )
       .execute(db);
     await sql
       .raw(
-        `create trigger report_rollup_${t.event} after ${t.event} on call_log referencing ${t.referencing}
-        for each statement execute function report_rollup_${t.event}()`,
+        `create trigger ${name}_${t.event} after ${t.event} on call_log referencing ${t.referencing}
+        for each statement execute function ${name}_${t.event}()`,
       )
       .execute(db);
   }
+}
+
+/** Migration 0012 (PostgreSQL): replaces the rollup's row trigger with one statement trigger per event. */
+export async function statementRollupTriggers(db: Kysely<unknown>): Promise<void> {
+  await sql`drop trigger report_rollup on call_log`.execute(db);
+  await sql`drop function report_rollup_apply()`.execute(db);
+  await createStatementTriggers(db, 'report_rollup', (sources) =>
+    applyRows(sources.map(({ table, sign }) => signedRows(table, sign))),
+  );
 }
