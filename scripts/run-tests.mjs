@@ -15,7 +15,21 @@ function findTests(dir) {
 
 const only = process.argv.slice(2);
 const files = only.length ? only : [...findTests('src'), ...findTests('test')].sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
-  stdio: 'inherit',
-});
+const result = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    // A file that hangs fails after 20 minutes instead of holding CI until its own limit; a file whose tests are
+    // done exits even if something it started still holds the event loop open.
+    '--test-timeout=1200000',
+    '--test-force-exit',
+    ...files,
+  ],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exit(result.status ?? 1);

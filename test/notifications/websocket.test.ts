@@ -54,6 +54,43 @@ function inbox() {
 
 const sessionId = (n: number) => `s-${n.toString(16).padStart(32, '0')}`;
 
+/** `promise`, or a failure naming `what` after `ms`: a wait in these tests never hangs the run. */
+function within<T>(promise: Promise<T>, what: string, ms = 20_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Settles when the client's next automatic recovery does: resolves on success, rejects when the gateway answered
+ * recoveryState Failed; recovery errors (the client retries them) are named if the wait runs out.
+ */
+function nextRecovery(wse: WebSocketExtension): Promise<void> {
+  const errors: string[] = [];
+  const settled = new Promise<void>((resolve, reject) => {
+    wse.eventEmitter.once(Events.autoRecoverSuccess, () => resolve());
+    wse.eventEmitter.once(Events.autoRecoverFailed, () =>
+      reject(new Error(`recovery failed: ${JSON.stringify(wse.connectionDetails)}`)),
+    );
+    wse.eventEmitter.on(Events.autoRecoverError, (e: unknown) => errors.push(String(e)));
+  });
+  return within(settled, 'recovery').catch((err: Error) => {
+    throw errors.length ? new Error(`${err.message}; recovery errors: ${errors.join(' | ')}`) : err;
+  });
+}
+
+/** The next message of `socket` as JSON. */
+function nextMessage(socket: WebSocket): Promise<unknown[]> {
+  return within(
+    new Promise<unknown[]>((resolve) =>
+      socket.once('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8')) as unknown[])),
+    ),
+    'message',
+  );
+}
+
 for (const backend of await backends()) {
   describe(`WebSocket delivery (${backend})`, () => {
     let server: TestServer;
@@ -104,9 +141,7 @@ for (const backend of await backends()) {
       assert.equal(first[0].event, `/restapi/v1.0/account/${accountId}/extension/${userExt}/telephony/sessions`);
 
       // Drop the connection under the client; events arrive while it is away.
-      const recovered = new Promise<void>((resolve) =>
-        wsExtension.eventEmitter.once(Events.autoRecoverSuccess, () => resolve()),
-      );
+      const recovered = nextRecovery(wsExtension);
       const wscBefore = wsExtension.wsc!.token;
       wsExtension.ws.terminate();
       await new Promise((r) => setTimeout(r, 50));
@@ -147,9 +182,7 @@ for (const backend of await backends()) {
         [sessionId(201), sessionId(202)],
       );
       const wse = (ws as unknown as { wse: WebSocketExtension }).wse;
-      const recovered = new Promise<void>((resolve) =>
-        wse.eventEmitter.once(Events.autoRecoverSuccess, () => resolve()),
-      );
+      const recovered = nextRecovery(wse);
       wse.ws.terminate();
       await new Promise((r) => setTimeout(r, 50));
       await appendEvents(server.store, [call(203, adminExt)]);
@@ -173,11 +206,14 @@ for (const backend of await backends()) {
 
       const frames: unknown[][] = [];
       const socket = new WebSocket(`${String(uri)}?access_token=${String(ws_access_token)}`);
-      const next = () =>
-        new Promise<unknown[]>((resolve) => {
-          const check = () => (frames.length ? resolve(frames.shift()!) : setTimeout(check, 10));
-          check();
-        });
+      const next = async (): Promise<unknown[]> => {
+        const deadline = Date.now() + 20_000;
+        while (!frames.length) {
+          if (Date.now() > deadline) throw new Error('no frame within 20000 ms');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        return frames.shift()!;
+      };
       socket.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString('utf8')) as unknown[]));
       const [details, detailsBody] = (await next()) as Frame;
       assert.equal(details.type, 'ConnectionDetails');
@@ -222,9 +258,7 @@ for (const backend of await backends()) {
       socket.close();
 
       const bad = new WebSocket(`${String(uri)}?access_token=nope`);
-      const [error] = await new Promise<unknown[]>((resolve) =>
-        bad.on('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8')) as unknown[])),
-      );
+      const [error] = await nextMessage(bad);
       assert.equal((error as { type: string }).type, 'Error');
     });
   });
@@ -246,7 +280,7 @@ describe('WebSocket timeouts', () => {
       const socket = new WebSocket(`${uri}?access_token=${ws_access_token}`);
       const frames: Frame[] = [];
       socket.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString('utf8')) as Frame));
-      await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await within(new Promise<void>((resolve) => socket.once('close', () => resolve())), 'close');
       assert.equal(frames[0][0].type, 'ConnectionDetails');
       const last = frames[frames.length - 1];
       assert.equal(last[0].type, 'Error');
