@@ -1,7 +1,7 @@
 // Reconciliation: the calls of another source (a carrier invoice, a CRM export) matched against ringlog's records
 // by outside number, start time within a tolerance and duration within a tolerance (docs/reports.md).
 
-import { errors, parseDateTime } from '../domain/index.ts';
+import { errors, isoDateTime, parseDateTime } from '../domain/index.ts';
 import type { OutsideCall } from '../store/index.ts';
 import type { ReportTable, ReportRow } from './report-definitions.ts';
 import { seconds } from './report-math.ts';
@@ -142,11 +142,11 @@ export function reconcile(
     rows.push({
       status: best ? 'matched' : 'only-in-file',
       line: call.line,
-      fileTime: new Date(call.startTime).toISOString(),
+      fileTime: isoDateTime(call.startTime),
       fileNumber: call.number,
       fileDuration: call.durationSeconds ?? null,
       recordId: best?.id ?? null,
-      recordTime: best ? new Date(best.startTime).toISOString() : null,
+      recordTime: best ? isoDateTime(best.startTime) : null,
       number: best ? `+${best.contactDigits}` : digits ? `+${digits}` : null,
       recordDuration: best ? seconds(best.durationMs) : null,
       timeDifference: best ? seconds(best.startTime - call.startTime) : null,
@@ -164,7 +164,7 @@ export function reconcile(
       fileNumber: null,
       fileDuration: null,
       recordId: r.id,
-      recordTime: new Date(r.startTime).toISOString(),
+      recordTime: isoDateTime(r.startTime),
       number: `+${r.contactDigits}`,
       recordDuration: seconds(r.durationMs),
       timeDifference: null,
