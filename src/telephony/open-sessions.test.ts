@@ -141,6 +141,38 @@ for (const backend of await backends())
       }
       await telephony.close();
     });
+    test('records are stamped changed_at after the locks a group waited for, not when it began', async () => {
+      let clock = NOW;
+      const telephony = createTelephony(a, { now: () => clock });
+      const events = scriptScenario(world, 'outbound', START + 3 * 86_400_000).events();
+      const tsid = events[0].telephonySessionId;
+      for (const e of events.slice(0, -1)) await telephony.ingest(accountId, [e]);
+      const held = (b as KyselyStore).db;
+      let ending: Promise<unknown>;
+      if (backend === 'postgres') {
+        // Another server's transaction holds the session's row: the last event's group waits for it.
+        await held.transaction().execute(async (trx) => {
+          await sql`select 1 from telephony_sessions where telephony_session_id = ${tsid} for update`.execute(trx);
+          ending = telephony.ingest(accountId, [events[events.length - 1]]);
+          await new Promise((r) => setTimeout(r, 300));
+          clock = NOW + 60_000;
+        });
+      } else {
+        // SQLite has no row lock to wait at; the clock moves between the group's start and its writes instead.
+        let calls = 0;
+        const moving = createTelephony(a, { now: () => (calls++ === 0 ? NOW : NOW + 60_000) });
+        ending = moving.ingest(accountId, [events[events.length - 1]]).finally(() => moving.close());
+      }
+      await ending!;
+      const rows = await held
+        .selectFrom('call_log')
+        .select('changed_at')
+        .where('telephony_session_id', '=', tsid)
+        .execute();
+      assert.ok(rows.length > 0, 'the call ended: its records are written');
+      for (const r of rows) assert.equal(Number(r.changed_at), NOW + 60_000);
+      await telephony.close();
+    });
   });
 
 test('an entry of an earlier version never replaces a later one (commits told out of order)', async () => {

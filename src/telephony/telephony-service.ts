@@ -447,7 +447,10 @@ class TelephonyService implements Telephony {
    */
   private async writeTail(trx: TelephonyTx, tail: Tail, now: number): Promise<void> {
     await this.tables.appendEvents(trx, tail.log);
-    if (tail.records.length) await this.tables.writeRecords(trx, tail.records, tail.recordings, now);
+    // The records' changed_at (what sync cursors follow) is read now, with every lock held: a group that waited
+    // for another's locks longer than the sync safety margin would otherwise commit records behind a sync cursor.
+    const changedAt = Math.max(now, this.now());
+    if (tail.records.length) await this.tables.writeRecords(trx, tail.records, tail.recordings, changedAt);
     for (const accountId of [...tail.bumps.keys()].sort()) {
       await this.tables.bumpPresence(trx, accountId, tail.bumps.get(accountId) as Map<string, number>);
     }
