@@ -133,3 +133,39 @@ test('work submitted as the last group is answered (before its lane has ended) s
   assert.equal(await next, 20);
   await group.idle();
 });
+
+test('with two lanes, a job sharing a key with a committing group waits for it and keeps its order', async () => {
+  const { calls, commit } = controlled();
+  // Jobs are numbers; a job's key is its tens (11 and 12 share "1").
+  const group = new GroupCommit<number, number>({
+    commit,
+    weight: () => 1,
+    maxWeight: 100,
+    lanes: 2,
+    keys: (j) => [String(Math.floor(j / 10))],
+  });
+  const first = group.submit(11);
+  await tick();
+  await tick();
+  assert.deepEqual(
+    calls.map((c) => c.jobs),
+    [[11]],
+  );
+  const later = [12, 21, 13].map((j) => group.submit(j));
+  await tick();
+  await tick();
+  assert.deepEqual(
+    calls.map((c) => c.jobs),
+    [[11], [21]],
+    'the second lane takes only the job of another key',
+  );
+  calls[0].finish();
+  await first;
+  await tick();
+  await tick();
+  assert.deepEqual(calls[2]?.jobs, [12, 13], 'the waiting jobs of key 1 go once its group committed, in order');
+  calls[1].finish();
+  calls[2].finish();
+  assert.deepEqual(await Promise.all(later), [120, 210, 130]);
+  await group.idle();
+});

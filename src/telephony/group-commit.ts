@@ -4,6 +4,9 @@
 // With `lanes` above 1 (PostgreSQL: a connection each) that many groups may run at once, so the next group's work
 // (assembling, building statements, the statements before it waits on a lock the running group holds) overlaps the
 // running group's transaction; the work queued when a lane starts is shared out between the idle lanes.
+// Jobs sharing a key (`keys`: a telephony session) never run in two lanes at once, nor out of submission order: a
+// job waits while a running group holds one of its keys or an earlier waiting job shares one, so what one session's
+// jobs write in turn (the event log) keeps the order they were submitted in.
 
 export interface GroupCommitOptions<J, R> {
   /** Runs `jobs` in one transaction; resolves to one result per job, in order, once it has committed. */
@@ -13,6 +16,8 @@ export interface GroupCommitOptions<J, R> {
   maxWeight: number;
   /** Groups that may run at once (default 1: one after another). */
   lanes?: number;
+  /** What a job must not share with a job running in another lane (default: nothing). */
+  keys?(job: J): Iterable<string>;
 }
 
 interface Waiting<J, R> {
@@ -28,6 +33,8 @@ export class GroupCommit<J, R> {
   /** Lanes inside a commit. */
   private committing = 0;
   private readonly lanes: number;
+  /** The keys of the groups inside a commit. */
+  private readonly held = new Set<string>();
 
   constructor(private readonly options: GroupCommitOptions<J, R>) {
     this.lanes = Math.max(1, options.lanes ?? 1);
@@ -47,6 +54,8 @@ export class GroupCommit<J, R> {
    */
   private startLane(): void {
     if (!this.queue.length || this.running.size >= this.lanes || this.running.size > this.committing) return;
+    // A lane that could take nothing (every job waits for a running group) would only spin.
+    if (this.held.size && !this.queue.some((w) => this.eligible(w, new Set<string>()))) return;
     const lane: Promise<void> = this.drain().finally(() => {
       this.running.delete(lane);
       this.startLane();
@@ -64,6 +73,11 @@ export class GroupCommit<J, R> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.queue.length) {
       const group = this.take();
+      if (!group.length) break;
+      const keys = this.options.keys
+        ? group.flatMap((w) => [...(this.options.keys as (job: J) => Iterable<string>)(w.job)])
+        : [];
+      for (const k of keys) this.held.add(k);
       this.committing++;
       try {
         const results = await this.options.commit(group.map((w) => w.job));
@@ -74,11 +88,15 @@ export class GroupCommit<J, R> {
         else for (const w of group) await this.alone(w);
       } finally {
         this.committing--;
+        for (const k of keys) this.held.delete(k);
       }
     }
   }
 
-  /** The next group: the queue's first jobs up to maxWeight, and up to this lane's share of it if lanes are idle. */
+  /**
+   * The next group: the queue's first jobs up to maxWeight, and up to this lane's share of it if lanes are idle,
+   * passing over the jobs that wait for a key (held by a running group, or shared with a job passed over before).
+   */
   private take(): Waiting<J, R>[] {
     const idle = this.running.size - this.committing;
     let limit = this.options.maxWeight;
@@ -87,13 +105,40 @@ export class GroupCommit<J, R> {
       for (const w of this.queue) queued += this.options.weight(w.job);
       limit = Math.min(limit, Math.ceil(queued / idle));
     }
+    const passed = new Set<string>();
+    const group: Waiting<J, R>[] = [];
+    const rest: Waiting<J, R>[] = [];
     let weight = 0;
-    let n = 0;
-    while (n < this.queue.length && (n === 0 || weight + this.options.weight(this.queue[n].job) <= limit)) {
-      weight += this.options.weight(this.queue[n].job);
-      n++;
+    let full = false;
+    for (const w of this.queue) {
+      if (full) {
+        rest.push(w);
+        continue;
+      }
+      if (!this.eligible(w, passed)) {
+        rest.push(w);
+        if (this.options.keys) for (const k of this.options.keys(w.job)) passed.add(k);
+        continue;
+      }
+      const wWeight = this.options.weight(w.job);
+      if (group.length && weight + wWeight > limit) {
+        // Later jobs are not taken past one that did not fit: they would overtake it.
+        full = true;
+        rest.push(w);
+        continue;
+      }
+      weight += wWeight;
+      group.push(w);
     }
-    return this.queue.splice(0, n);
+    this.queue = rest;
+    return group;
+  }
+
+  /** Whether a job may go now: none of its keys is held by a running group or by a job passed over (`passed`). */
+  private eligible(w: Waiting<J, R>, passed: Set<string>): boolean {
+    if (!this.options.keys || (!this.held.size && !passed.size)) return true;
+    for (const k of this.options.keys(w.job)) if (this.held.has(k) || passed.has(k)) return false;
+    return true;
   }
 
   private async alone(w: Waiting<J, R>): Promise<void> {

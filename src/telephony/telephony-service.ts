@@ -8,6 +8,8 @@
 // then report rollup rows (call_log's trigger), then presence sequence rows (extension order). Whatever needs no
 // lock shared between sessions (events, session state, live calls, presence items) is written before the append
 // lock, so on PostgreSQL a group of other sessions runs that part while the group before it finishes (two lanes).
+// A session's jobs never run in two lanes at once (GroupCommit keys): two lanes racing for its row could log its
+// events out of order. Records' changed_at is stamped under the append lock (writeTail), not when a group began.
 
 import { createHash } from 'node:crypto';
 import {
@@ -154,6 +156,8 @@ class TelephonyService implements Telephony {
       weight: (job) => job.events,
       maxWeight: GROUP_EVENTS,
       lanes: this.tables.dialect === 'postgres' ? POSTGRES_LANES : 1,
+      // One session's jobs in one lane at a time, in the order they came: its events enter the event log in order.
+      keys: (job) => [...job.sessions.keys()].map((tsid) => `${job.accountId}\n${tsid}`),
     });
     const every = Math.max(50, Math.min(5000, Math.floor(this.timeoutMs / 4)));
     this.timer = setInterval(() => {
@@ -447,8 +451,10 @@ class TelephonyService implements Telephony {
    */
   private async writeTail(trx: TelephonyTx, tail: Tail, now: number): Promise<void> {
     await this.tables.appendEvents(trx, tail.log);
-    // The records' changed_at (what sync cursors follow) is read now, with every lock held: a group that waited
-    // for another's locks longer than the sync safety margin would otherwise commit records behind a sync cursor.
+    // The records' changed_at (what sync cursors read) is stamped now, under the append lock, not when the group
+    // began: a group that waited for its locks longer than SYNC_SAFETY_MS would otherwise commit records older
+    // than a cursor taken meanwhile, and a sync client would never see them. Commits hold the append lock, so each
+    // commits within moments of its stamp.
     const changedAt = Math.max(now, this.now());
     if (tail.records.length) await this.tables.writeRecords(trx, tail.records, tail.recordings, changedAt);
     for (const accountId of [...tail.bumps.keys()].sort()) {
