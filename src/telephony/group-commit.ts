@@ -22,6 +22,8 @@ export interface GroupCommitOptions<J, R> {
 
 interface Waiting<J, R> {
   job: J;
+  /** The job's keys, read once when it was submitted. */
+  keys: readonly string[];
   resolve(result: R): void;
   reject(err: unknown): void;
 }
@@ -43,7 +45,7 @@ export class GroupCommit<J, R> {
   /** Resolves with the job's result after the transaction that holds it commits; rejects if it cannot commit. */
   submit(job: J): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      this.queue.push({ job, keys: this.options.keys ? [...this.options.keys(job)] : [], resolve, reject });
       this.startLane();
     });
   }
@@ -74,9 +76,7 @@ export class GroupCommit<J, R> {
     while (this.queue.length) {
       const group = this.take();
       if (!group.length) break;
-      const keys = this.options.keys
-        ? group.flatMap((w) => [...(this.options.keys as (job: J) => Iterable<string>)(w.job)])
-        : [];
+      const keys = group.flatMap((w) => w.keys);
       for (const k of keys) this.held.add(k);
       this.committing++;
       try {
@@ -117,7 +117,7 @@ export class GroupCommit<J, R> {
       }
       if (!this.eligible(w, passed)) {
         rest.push(w);
-        if (this.options.keys) for (const k of this.options.keys(w.job)) passed.add(k);
+        for (const k of w.keys) passed.add(k);
         continue;
       }
       const wWeight = this.options.weight(w.job);
@@ -136,8 +136,8 @@ export class GroupCommit<J, R> {
 
   /** Whether a job may go now: none of its keys is held by a running group or by a job passed over (`passed`). */
   private eligible(w: Waiting<J, R>, passed: Set<string>): boolean {
-    if (!this.options.keys || (!this.held.size && !passed.size)) return true;
-    for (const k of this.options.keys(w.job)) if (this.held.has(k) || passed.has(k)) return false;
+    if (!this.held.size && !passed.size) return true;
+    for (const k of w.keys) if (this.held.has(k) || passed.has(k)) return false;
     return true;
   }
 
