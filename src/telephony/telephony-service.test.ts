@@ -111,6 +111,34 @@ for (const backend of await backends())
       }
     });
 
+    test('events posted at once, while the directory is looked up, enter the event log in the order they came', async () => {
+      // A fresh intake has no directory cached: each request looks it up, and the first look-up is the slowest.
+      let lookups = 0;
+      const slowFirst = Object.create(store) as Store;
+      slowFirst.listExtensions = async (id: string) => {
+        const wait = lookups++ === 0 ? 150 : 0;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        return store.listExtensions(id);
+      };
+      const fresh = createTelephony(slowFirst, { now: () => clock, sessionTimeoutMs: 3600_000 });
+      try {
+        const events = scriptScenario(f.world, 'inboundQueue', START + 3 * 86_400_000).events();
+        const before = await store.eventLog.lastId();
+        const answers = await Promise.all(events.map((e) => fresh.ingest(accountId, [e])));
+        assert.deepEqual(
+          answers,
+          events.map(() => ({ accepted: 1, duplicates: 0 })),
+        );
+        const logged = (await store.eventLog.readAfter(before, 1000)).filter((r) => r.topic === 'telephony-session');
+        assert.deepEqual(
+          logged.map((r) => (JSON.parse(r.body) as TelephonySessionEventBody).sequence),
+          events.map((e) => e.sequence),
+        );
+      } finally {
+        await fresh.close();
+      }
+    });
+
     test('property: shuffled, duplicated and batched delivery gives the records of ordered delivery', async () => {
       let n = 0;
       await fc.assert(

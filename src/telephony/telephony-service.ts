@@ -134,6 +134,8 @@ class TelephonyService implements Telephony {
   private readonly recordIdPrefix: string;
   private readonly plan = numberPlan();
   private readonly directories = new Map<string, { at: number; entries: Map<string, DirectoryEntry> }>();
+  /** Per account, the last request still on its way to the writer: requests reach it in the order they came. */
+  private readonly intake = new Map<string, Promise<unknown>>();
   private readonly open: OpenSessions;
   private readonly writer: GroupCommit<IngestJob, IngestResult>;
   private timer: NodeJS.Timeout | null = null;
@@ -191,8 +193,22 @@ class TelephonyService implements Telephony {
           .sort((a, b) => a.sequence - b.sequence)
           .map((body) => ({ body, text: JSON.stringify(body) })),
       );
-    const directory = await this.directory(accountId, valid);
-    return this.writer.submit({ accountId, sessions, events: valid.length, duplicates, directory });
+    // The directory look-up may wait for the database; a later request of the account must not overtake this one
+    // while it waits, or one session's events would enter the event log out of order.
+    const previous = this.intake.get(accountId) ?? Promise.resolve();
+    const submitted = previous.then(async () => {
+      const directory = await this.directory(accountId, valid);
+      return { result: this.writer.submit({ accountId, sessions, events: valid.length, duplicates, directory }) };
+    });
+    const settled = submitted.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.intake.set(accountId, settled);
+    void settled.then(() => {
+      if (this.intake.get(accountId) === settled) this.intake.delete(accountId);
+    });
+    return (await submitted).result;
   }
 
   /**
