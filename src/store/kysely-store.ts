@@ -583,17 +583,20 @@ export class KyselyStore implements Store {
   }
 
   async purgeLog(log: LogKey, before: number, limit: number): Promise<number> {
+    // The oldest records of the log, deleted by their whole primary key: with `account_id = ? and id in (…)` SQLite
+    // walked every record of the account for each batch (3.2 s for 51 records of the 1M seed, against 0.2 s).
     const victims = this.db
       .selectFrom('call_log')
-      .select('id')
+      .select(['account_id', 'extension_id', 'start_time', 'id'])
       .where('account_id', '=', log.accountId)
       .where('extension_id', '=', logKey(log.extensionId))
       .where('start_time', '<', before)
-      .limit(limit);
+      .orderBy('start_time')
+      .limit(limit)
+      .$asTuple('account_id', 'extension_id', 'start_time', 'id');
     const result = await this.db
       .deleteFrom('call_log')
-      .where('account_id', '=', log.accountId)
-      .where('id', 'in', victims)
+      .where((eb) => eb(eb.refTuple('account_id', 'extension_id', 'start_time', 'id'), 'in', victims))
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
