@@ -47,7 +47,8 @@ export class Notifications {
   private readonly onError: (err: unknown) => void;
   private readonly recoveryMs: number;
   private housekeepingTimer?: NodeJS.Timeout;
-  private housekeeping: Promise<unknown> = Promise.resolve();
+  /** The running housekeeping pass, if any (a tick while one runs, on a big backlog, is skipped). */
+  private housekeeping: Promise<unknown> | null = null;
 
   constructor(store: Store, options: Partial<NotificationOptions> & { location: string }) {
     const now = (this.now = options.now ?? Date.now);
@@ -113,7 +114,9 @@ export class Notifications {
     this.gateway.poke();
     this.dispatcher.poke();
     this.housekeepingTimer = setInterval(() => {
-      this.housekeeping = this.housekeep(this.now()).catch(this.onError);
+      this.housekeeping ??= this.housekeep(this.now())
+        .catch(this.onError)
+        .finally(() => (this.housekeeping = null));
     }, HOUSEKEEPING_MS);
     this.housekeepingTimer.unref();
   }
