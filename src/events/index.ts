@@ -8,12 +8,14 @@ import { SubscriptionService } from './subscription-service.ts';
 import { DEFAULT_DISPATCHER, WebhookDispatcher, type DispatcherOptions } from './webhook-dispatcher.ts';
 import { DEFAULT_WEBHOOK_CLIENT, WebhookClient, type WebhookClientOptions } from './webhook-client.ts';
 import { WakeUp } from './wake-up.ts';
+import { HOUSEKEEPING_MS, housekeep, type HousekeepingResult } from './housekeeping.ts';
 import { DEFAULT_GATEWAY, WS_PATH, WsGateway, type GatewayOptions } from './ws-gateway.ts';
 
 export { parseEventFilters, type EventFilter, type Subscriber } from './event-filters.ts';
 export { SubscriptionService, type SubscriptionInfo, type SubscriptionOwner } from './subscription-service.ts';
 export { notificationUuid } from './notifications.ts';
 export { WS_PATH } from './ws-gateway.ts';
+export { EVENT_RETENTION_MS, type HousekeepingResult } from './housekeeping.ts';
 
 export interface NotificationOptions {
   /** The store's location (`--db`): a postgres:// URL makes servers LISTEN for each other's events. */
@@ -41,10 +43,17 @@ export class Notifications {
   private readonly client: WebhookClient;
   private base = 'http://127.0.0.1';
   private started = false;
+  private readonly now: () => number;
+  private readonly onError: (err: unknown) => void;
+  private readonly recoveryMs: number;
+  private housekeepingTimer?: NodeJS.Timeout;
+  /** The running housekeeping pass, if any (a tick while one runs, on a big backlog, is skipped). */
+  private housekeeping: Promise<unknown> | null = null;
 
   constructor(store: Store, options: Partial<NotificationOptions> & { location: string }) {
-    const now = options.now ?? Date.now;
-    const onError = options.onError ?? ((err: unknown) => process.stderr.write(`notifications: ${String(err)}\n`));
+    const now = (this.now = options.now ?? Date.now);
+    const onError = (this.onError =
+      options.onError ?? ((err: unknown) => process.stderr.write(`notifications: ${String(err)}\n`)));
     this.store = subscriptionsStore(store);
     const client = (this.client = new WebhookClient({
       ...DEFAULT_WEBHOOK_CLIENT,
@@ -61,14 +70,9 @@ export class Notifications {
       now,
       onError,
     );
-    this.gateway = new WsGateway(
-      this.store,
-      this.subscriptions,
-      { ...DEFAULT_GATEWAY, ...options.gateway },
-      baseUrl,
-      now,
-      onError,
-    );
+    const gateway = { ...DEFAULT_GATEWAY, ...options.gateway };
+    this.recoveryMs = gateway.recoveryTimeout * 1000;
+    this.gateway = new WsGateway(this.store, this.subscriptions, gateway, baseUrl, now, onError);
     const postgres = isPostgresUrl(options.location);
     this.wakeUp = new WakeUp({
       postgresUrl: postgres ? options.location : undefined,
@@ -109,6 +113,20 @@ export class Notifications {
     ];
     this.gateway.poke();
     this.dispatcher.poke();
+    this.housekeepingTimer = setInterval(() => {
+      this.housekeeping ??= this.housekeep(this.now())
+        .catch(this.onError)
+        .finally(() => (this.housekeeping = null));
+    }, HOUSEKEEPING_MS);
+    this.housekeepingTimer.unref();
+  }
+
+  /**
+   * Forgets expired WebHook subscriptions and WebSocket sessions past recovery, and prunes the event log behind
+   * whoever is still owed events (housekeeping.ts). Every server runs it every minute.
+   */
+  housekeep(now: number): Promise<HousekeepingResult> {
+    return housekeep(this.store, now, this.recoveryMs);
   }
 
   /** The WebSocket URI for a base URL (`http://h:p` → `ws://h:p/ws`). */
@@ -117,6 +135,8 @@ export class Notifications {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.housekeepingTimer);
+    await this.housekeeping;
     for (const stop of this.stopListening) stop();
     await this.wakeUp.stop();
     await this.dispatcher.stop();

@@ -520,14 +520,16 @@ export class WsGateway {
     }
   }
 
-  /** Saves where each session is, for recovery on any server. */
+  /**
+   * Saves where each session is, for recovery on any server. Every FLUSH_MS: an open session whose saved position
+   * stays behind an event for the whole recovery window is taken for one a killed server left (giveUpWsSessions).
+   */
   private async flush(): Promise<void> {
     for (const session of this.sessions.values()) {
       if (!session.dirty) continue;
       session.dirty = false;
       await this.store.updateWsSession(session.id, { last_event_id: session.lastEventId, sequence: session.sequence });
     }
-    await this.store.deleteClosedWsSessions(this.now() - this.options.recoveryTimeout * 1000);
   }
 
   /** Count of open sockets (for health and tests). */

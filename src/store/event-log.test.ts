@@ -105,17 +105,34 @@ for (const backend of await backends())
       assert.equal(new Set(seen).size, 80);
     });
 
-    test('prune removes old events only', async () => {
+    test('two servers pruning at once remove each event once', async () => {
+      const ids = await store.eventLog.append(
+        Array.from({ length: 50 }, (_, i) => ({ ...event('E1', i), createdAt: T0 - 60_000 })),
+      );
+      const pruneAll = async () => {
+        let removed = 0;
+        for (let chunk = 1; chunk > 0; removed += chunk) chunk = await store.eventLog.prune(T0, ids[49] + 1, 7);
+        return removed;
+      };
+      const [a, b] = await Promise.all([pruneAll(), pruneAll()]);
+      assert.ok(a + b >= 50);
+      assert.deepEqual(await store.eventLog.readAfter(ids[0] - 1, 100, { accountId: 'E1' }), []);
+    });
+
+    test('prune removes old events below its bound only', async () => {
       const start = await store.eventLog.lastId();
-      await store.eventLog.append([
-        { ...event('D1', 1), createdAt: T0 - 10_000 },
-        { ...event('D1', 2), createdAt: T0 + 10_000 },
+      const [, owed] = await store.eventLog.append([
+        { ...event('D1', 1), createdAt: T0 - 30_000 },
+        { ...event('D1', 2), createdAt: T0 - 20_000 },
+        { ...event('D1', 3), createdAt: T0 + 10_000 },
       ]);
-      const removed = await store.eventLog.prune(T0, 1000);
-      assert.ok(removed >= 1);
+      let removed = 0;
+      for (let chunk = 1; chunk > 0; removed += chunk) chunk = await store.eventLog.prune(T0, owed, 1);
+      assert.ok(removed >= 1, 'in chunks of one');
       assert.deepEqual(
         (await store.eventLog.readAfter(start, 10, { accountId: 'D1' })).map((e) => e.createdAt),
-        [T0 + 10_000],
+        [T0 - 20_000, T0 + 10_000],
+        'the event at the bound and the newer one stay',
       );
     });
   });

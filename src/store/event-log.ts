@@ -122,14 +122,20 @@ export class EventLog {
     return Number(row?.id ?? 0);
   }
 
-  /** Removes up to `limit` of the oldest events created before `before`; returns how many. */
-  async prune(before: number, limit: number): Promise<number> {
-    const ids = this.db
+  /**
+   * Removes up to `limit` of the oldest events with ids below `upTo` created before `before`; returns how many. One
+   * bounded statement, so a big backlog is pruned in short transactions (call again while it returns `limit`). On
+   * PostgreSQL rows another server is pruning at the same time are skipped (SKIP LOCKED), not waited for.
+   */
+  async prune(before: number, upTo: number, limit: number): Promise<number> {
+    let ids = this.db
       .selectFrom('event_log')
       .select('id')
+      .where('id', '<', upTo)
       .where('created_at', '<', before)
       .orderBy('id')
       .limit(limit);
+    if (this.dialect === 'postgres') ids = ids.forUpdate().skipLocked();
     const result = await this.db.deleteFrom('event_log').where('id', 'in', ids).executeTakeFirst();
     return Number(result.numDeletedRows);
   }

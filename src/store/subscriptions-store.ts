@@ -141,12 +141,39 @@ export class SubscriptionsStore {
     await this.db.updateTable('ws_sessions').set(patch).where('id', '=', id).execute();
   }
 
-  /** Forgets gateway sessions closed before `before` and their WebSocket subscriptions. */
-  async deleteClosedWsSessions(before: number): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const ids = trx.selectFrom('ws_sessions').select('id').where('closed_at', '<', before);
-      await trx.deleteFrom('subscriptions').where('ws_session_id', 'in', ids).execute();
-      await trx.deleteFrom('ws_sessions').where('closed_at', '<', before).execute();
+  /**
+   * Gives up the gateway sessions that can no longer be recovered, with their WebSocket subscriptions: those closed
+   * before `before`, and those still open whose server stopped taking events: the first event after their position
+   * was appended before `before` (a live gateway saves its sessions' positions every second, so only a session whose
+   * server was killed stays behind that long). Returns how many.
+   */
+  async giveUpWsSessions(before: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const gone = await trx
+        .deleteFrom('ws_sessions')
+        .where((eb) =>
+          eb.or([
+            eb('closed_at', '<', before),
+            eb.and([
+              eb('closed_at', 'is', null),
+              eb(
+                eb
+                  .selectFrom('event_log')
+                  .select('event_log.created_at')
+                  .whereRef('event_log.id', '>', 'ws_sessions.last_event_id')
+                  .orderBy('event_log.id')
+                  .limit(1),
+                '<',
+                before,
+              ),
+            ]),
+          ]),
+        )
+        .returning('id')
+        .execute();
+      const ids = gone.map((r) => r.id);
+      if (ids.length) await trx.deleteFrom('subscriptions').where('ws_session_id', 'in', ids).execute();
+      return ids.length;
     });
   }
 
@@ -234,6 +261,46 @@ export class SubscriptionsStore {
       }
       return lost;
     });
+  }
+
+  /** Removes the WebHook subscriptions expired by `now` (not renewed in time) with their cursors; returns how many. */
+  async deleteExpiredWebhooks(now: number): Promise<number> {
+    const ids = await this.db.transaction().execute(async (trx) => {
+      const gone = await trx
+        .deleteFrom('subscriptions')
+        .where('transport', '=', 'WebHook')
+        .where('expires_at', '<=', now)
+        .returning('id')
+        .execute();
+      const ids = gone.map((r) => r.id);
+      if (ids.length) await trx.deleteFrom('webhook_cursors').where('subscription_id', 'in', ids).execute();
+      return ids;
+    });
+    if (ids.length) this.changed();
+    return ids.length;
+  }
+
+  /**
+   * The lowest event id someone may still be owed, null when nobody is: the event after the lowest cursor of an
+   * Active, unexpired WebHook subscription, and after the position of a gateway session open or closed since
+   * `recoverableSince` (giveUpWsSessions forgets the rest). Events below it may be pruned.
+   */
+  async lowestOwed(now: number, recoverableSince: number): Promise<number | null> {
+    const webhooks = await this.db
+      .selectFrom('webhook_cursors')
+      .innerJoin('subscriptions', 'subscriptions.id', 'webhook_cursors.subscription_id')
+      .select((eb) => eb.fn.min('webhook_cursors.event_id').as('id'))
+      .where('subscriptions.transport', '=', 'WebHook')
+      .where('subscriptions.status', '=', 'Active')
+      .where('subscriptions.expires_at', '>', now)
+      .executeTakeFirst();
+    const sessions = await this.db
+      .selectFrom('ws_sessions')
+      .select((eb) => eb.fn.min('last_event_id').as('id'))
+      .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', recoverableSince)]))
+      .executeTakeFirst();
+    const positions = [webhooks?.id, sessions?.id].filter((id) => id !== null && id !== undefined).map(Number);
+    return positions.length ? Math.min(...positions) + 1 : null;
   }
 
   /** The newest event id (where a fresh reader starts). */

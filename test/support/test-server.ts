@@ -25,6 +25,8 @@ export interface TestServer {
   credentials: Credentials;
   seed: SeedOptions;
   database: TestDatabase;
+  /** The notification service, when started with `notifications`. */
+  notifications?: Notifications;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export async function startTestServer(
     credentials,
     seed,
     database,
+    notifications: ctx.notifications,
     async close() {
       await app.close();
       await store.close();
