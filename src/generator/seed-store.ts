@@ -47,7 +47,7 @@ export async function seedStore(
   let records = 0;
   let recordings = 0;
   let finished = false;
-  let written: RecordingMeta[] = [];
+  let pending: RecordingMeta[] = [];
   let daysDone = 0;
   /** The next batches, up to RECORDS_PER_WRITE records; their recordings are kept for after the write. */
   function* nextWrite(): Generator<CallLogRecord[]> {
@@ -60,7 +60,7 @@ export async function seedStore(
       }
       const batch = next.value;
       records += batch.records.length;
-      for (const recording of batch.recordings) written.push(recording);
+      for (const recording of batch.recordings) pending.push(recording);
       if (batch.endsDay) daysDone = batch.day + 1;
       yield batch.records;
     }
@@ -68,9 +68,9 @@ export async function seedStore(
   while (!finished) {
     const days = daysDone;
     await store.upsertRecordBatches(nextWrite());
-    await store.upsertRecordings(written);
-    recordings += written.length;
-    written = [];
+    await store.upsertRecordings(pending);
+    recordings += pending.length;
+    pending = [];
     if (daysDone > days) onDay?.(daysDone);
   }
   return {

@@ -104,12 +104,11 @@ export function sqliteRecordWriter(db: Kysely<Schema>, sqlite: Database.Database
       const deltas = new RollupDeltas();
       sqlite.exec('BEGIN');
       try {
-        let turned = true;
+        let chunks = 0;
         for (const rows of batches) {
           for (let from = 0; from < rows.length; from += SQLITE_ROWS_PER_TURN) {
-            if (!turned) await nextTurn();
+            if (chunks++ > 0) await nextTurn();
             writeSome(rows, from, Math.min(rows.length, from + SQLITE_ROWS_PER_TURN), deltas);
-            turned = false;
           }
         }
         for (const [statement, parameters] of deltas.changes()) applyChange.get(statement)!.run(parameters);
