@@ -73,7 +73,7 @@ export interface TrafficBatch {
  * A batch is cut after the call that brings it to this many records (a call's records and recording stay in one
  * batch), so memory does not grow with the calls per day.
  */
-export const TRAFFIC_BATCH_RECORDS = 20_000;
+export const TRAFFIC_BATCH_RECORDS = 2_000;
 
 const COMPANY_STREAM = 1;
 const TRAFFIC_STREAM = 2;

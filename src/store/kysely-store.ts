@@ -420,16 +420,13 @@ export class KyselyStore implements Store {
   }
 
   async upsertPrepared(input: PreparedRecord[]): Promise<void> {
-    // One statement may not touch a row twice (PostgreSQL refuses): keep each id's newest version.
-    const newest = new Map<string, PreparedRecord>();
-    for (const r of input) {
-      const key = `${r.account_id}/${r.id}`;
-      const seen = newest.get(key);
-      if (!seen || r.last_modified > seen.last_modified) newest.set(key, r);
-    }
-    const rows = newest.size === input.length ? input : [...newest.values()];
+    const rows = newestRows(input);
     if (!rows.length) return;
-    await this.writeRows(rows, Date.now());
+    await this.writeRows([rows], Date.now());
+  }
+
+  async upsertRecordBatches(batches: Iterable<CallLogRecord[]>): Promise<void> {
+    await this.writeRows(preparedBatches(batches), Date.now());
   }
 
   async listRecords(q: CallLogQuery): Promise<RecordPage> {
@@ -787,4 +784,20 @@ function toApp(row: Selectable<Database['apps']>): App {
     grantTypes: (row.grant_types ? row.grant_types.split(' ') : []) as GrantType[],
     issueRefreshTokens: row.issue_refresh_tokens === 1,
   };
+}
+
+/** Each id's newest version among the rows: one statement may not touch a row twice (PostgreSQL refuses). */
+function newestRows(input: PreparedRecord[]): PreparedRecord[] {
+  const newest = new Map<string, PreparedRecord>();
+  for (const r of input) {
+    const key = `${r.account_id}/${r.id}`;
+    const seen = newest.get(key);
+    if (!seen || r.last_modified > seen.last_modified) newest.set(key, r);
+  }
+  return newest.size === input.length ? input : [...newest.values()];
+}
+
+/** The batches prepared one at a time, as the writer reads them. */
+function* preparedBatches(batches: Iterable<CallLogRecord[]>): Generator<PreparedRecord[]> {
+  for (const records of batches) yield newestRows(records.map(prepareRecord));
 }

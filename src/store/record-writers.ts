@@ -14,8 +14,11 @@ import { APPLY_ROLLUP_CHANGE, ROLLUP_SOURCE_COLUMNS, RollupDeltas, type RollupSo
 import { APPLY_HISTOGRAM_CHANGE } from './report-histogram.ts';
 import { APPLY_CONTACT_CHANGE } from './report-contacts.ts';
 
-/** Writes rows, at most one per (account_id, id), in one transaction, stamped `changed_at`. */
-export type RecordWriter = (rows: PreparedRecord[], changedAt: number) => Promise<void>;
+/**
+ * Writes batches of rows, each at most one per (account_id, id), in one transaction, stamped `changed_at`. The
+ * batches are read one at a time as the write goes, so a caller can make each batch only when it is its turn.
+ */
+export type RecordWriter = (batches: Iterable<PreparedRecord[]>, changedAt: number) => Promise<void>;
 
 export const CALL_LOG_COLUMNS = [
   'account_id',
@@ -95,15 +98,18 @@ export function sqliteRecordWriter(db: Kysely<Schema>, sqlite: Database.Database
       deltas.add(row, 1);
     }
   };
-  return (rows, changedAt) =>
+  return (batches, changedAt) =>
     db.connection().execute(async () => {
       values[PREPARED_COLUMNS.length] = changedAt;
       const deltas = new RollupDeltas();
       sqlite.exec('BEGIN');
       try {
-        for (let from = 0; from < rows.length; from += SQLITE_ROWS_PER_TURN) {
-          if (from > 0) await nextTurn();
-          writeSome(rows, from, Math.min(rows.length, from + SQLITE_ROWS_PER_TURN), deltas);
+        let chunks = 0;
+        for (const rows of batches) {
+          for (let from = 0; from < rows.length; from += SQLITE_ROWS_PER_TURN) {
+            if (chunks++ > 0) await nextTurn();
+            writeSome(rows, from, Math.min(rows.length, from + SQLITE_ROWS_PER_TURN), deltas);
+          }
         }
         for (const [statement, parameters] of deltas.changes()) applyChange.get(statement)!.run(parameters);
         sqlite.exec('COMMIT');
@@ -140,13 +146,13 @@ function* copyLines(rows: PreparedRecord[], changedAt: number, linesPerChunk = 6
 }
 
 /**
- * PostgreSQL: the rows go by COPY into a temporary table of the connection (emptied at commit), then into
- * call_log with one INSERT … SELECT … ON CONFLICT, in one transaction.
+ * PostgreSQL: each batch goes by COPY into a temporary table of the connection, then into call_log with one
+ * INSERT … SELECT … ON CONFLICT, all in one transaction; the table is emptied between batches and at commit.
  */
 export function postgresRecordWriter(pool: pg.Pool): RecordWriter {
   const columns = CALL_LOG_COLUMNS.join(', ');
   const prepared = new WeakSet<pg.PoolClient>();
-  return async (rows, changedAt) => {
+  return async (batches, changedAt) => {
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
@@ -158,13 +164,19 @@ export function postgresRecordWriter(pool: pg.Pool): RecordWriter {
       }
       await client.query('BEGIN');
       try {
-        await pipeline(
-          Readable.from(copyLines(rows, changedAt)),
-          client.query(copyStreams.from(`COPY call_log_incoming (${columns}) FROM STDIN`)),
-        );
-        await client.query(
-          `INSERT INTO call_log (${columns}) SELECT ${columns} FROM call_log_incoming ${CALL_LOG_UPSERT}`,
-        );
+        let copied = false;
+        for (const rows of batches) {
+          if (!rows.length) continue;
+          if (copied) await client.query('TRUNCATE call_log_incoming');
+          await pipeline(
+            Readable.from(copyLines(rows, changedAt)),
+            client.query(copyStreams.from(`COPY call_log_incoming (${columns}) FROM STDIN`)),
+          );
+          await client.query(
+            `INSERT INTO call_log (${columns}) SELECT ${columns} FROM call_log_incoming ${CALL_LOG_UPSERT}`,
+          );
+          copied = true;
+        }
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));

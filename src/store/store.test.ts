@@ -224,6 +224,35 @@ for (const backend of await backends())
       assert.equal(rest.hasMore, false);
     });
 
+    test('upsertRecordBatches writes every batch, a later batch updating an earlier one, in one transaction', async () => {
+      const account = freshAccount();
+      const a = record(account, { startTime: T0 - 2 * HOUR });
+      const b = record(account, { startTime: T0 - HOUR });
+      const c = record(account, { startTime: T0 - MINUTE });
+      const newerA = { ...a, result: 'Missed' as const, lastModifiedTime: a.lastModifiedTime + 1 };
+      await store.upsertRecordBatches([[a, b], [], [newerA, c]]);
+      const listed = (await store.listRecords(query(account))).records.map(
+        ({ json }) => JSON.parse(json) as { id: string; result: string },
+      );
+      assert.deepEqual(
+        listed.map((r) => [r.id, r.result]),
+        [
+          [c.id, c.result],
+          [b.id, b.result],
+          [a.id, 'Missed'],
+        ],
+      );
+
+      const failing = freshAccount();
+      function* batches(): Generator<CallLogRecord[]> {
+        yield [record(failing)];
+        yield [record(failing)];
+        throw new Error('generator failed');
+      }
+      await assert.rejects(store.upsertRecordBatches(batches()), /generator failed/);
+      assert.deepEqual(await ids(query(failing)), []);
+    });
+
     // ---- ordering and paging ----
 
     test('records list newest first, ties broken by id (descending)', async () => {

@@ -150,6 +150,11 @@ export interface CallLogStore {
   upsertRecords(records: CallLogRecord[]): Promise<void>;
   /** `upsertRecords` of records already prepared (prepareRecord), as bulk writers build them off the main thread. */
   upsertPrepared(records: PreparedRecord[]): Promise<void>;
+  /**
+   * `upsertRecords` of several batches in one transaction (one commit), each batch read and prepared only when
+   * the write reaches it: memory holds one batch, however many the transaction takes.
+   */
+  upsertRecordBatches(batches: Iterable<CallLogRecord[]>): Promise<void>;
   listRecords(query: CallLogQuery): Promise<RecordPage>;
   /**
    * The page `listRecords` reads, as JSON bytes in `frame`: on SQLite a reader thread writes them and hands the
