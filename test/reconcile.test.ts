@@ -229,6 +229,7 @@ describe('reconcile paging parameters', () => {
     ['page', '-1'],
     ['page', '1.5'],
     ['page', 'two'],
+    ['page', '99999999999999999'],
     ['perPage', '0'],
     ['perPage', '10001'],
     ['perPage', '1e3'],

@@ -191,7 +191,8 @@ export function parseReportRequest(p: Params): ReportRequest {
       countryCode: one(p, 'countryCode') ?? DEFAULT_RECONCILE_RULES.countryCode,
     },
     paging: {
-      page: count(p, 'page', Number.MAX_SAFE_INTEGER) ?? 1,
+      // Pages whose first row's offset is still an exact integer.
+      page: count(p, 'page', Math.floor(Number.MAX_SAFE_INTEGER / MAX_RECONCILE_PER_PAGE)) ?? 1,
       perPage: count(p, 'perPage', MAX_RECONCILE_PER_PAGE) ?? RECONCILE_PER_PAGE,
     },
   };
