@@ -262,5 +262,27 @@ for (const backend of await backends())
         rows.filter((r) => r.status === 'only-in-ringlog').length,
         top.calls + (contacts.rows[0] as unknown as { faxes: number }).faxes,
       );
+
+      // The only-in-ringlog rows a page at a time; a bad perPage is CMN-101 naming it.
+      const reconcilePage = (paging: string) =>
+        fetch(`${base}/reconcile?${q}&phoneNumber=${encodeURIComponent(top.contact)}&${paging}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ calls: [] }),
+        });
+      const second = (await (await reconcilePage('page=2&perPage=1')).json()) as {
+        rows: unknown[];
+        summary: Record<string, number>;
+        paging: Record<string, number>;
+      };
+      const total = rows.length - 1;
+      assert.equal(second.rows.length, total >= 2 ? 1 : 0);
+      assert.deepEqual(second.summary, { matched: 0, onlyInFile: 0, onlyInRingLog: total });
+      assert.deepEqual(second.paging, { page: 2, perPage: 1, totalPages: total, totalElements: total });
+      const refused = await reconcilePage('perPage=10001');
+      assert.equal(refused.status, 400);
+      const refusal = (await refused.json()) as { errorCode: string; errors: { parameterName?: string }[] };
+      assert.equal(refusal.errorCode, 'CMN-101');
+      assert.equal(refusal.errors[0].parameterName, 'perPage');
     });
   });

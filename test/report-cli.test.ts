@@ -91,4 +91,40 @@ for (const backend of await backends())
       );
       assert.ok(res.rows.some((r) => r.status === 'only-in-ringlog'));
     });
+
+    it('writes every reconcile row as CSV and JSON, page after page; --page gives one page', async () => {
+      const file = join(db.dir, 'one-call.csv');
+      writeFileSync(file, 'Date,Number\r\n2026-11-16T10:00:00Z,+15550001111\r\n');
+      type Answer = { rows: { status: string; recordId: string | null }[]; summary: Record<string, number> };
+      const paged = JSON.parse(
+        await runReportCommand('reconcile', flags({ format: 'json', file, page: '1', perPage: '5' })),
+      ) as Answer & { paging: { totalElements: number } };
+      const total = paged.summary.onlyInRingLog;
+      assert.ok(total > 10);
+      assert.equal(paged.rows.length, 1 + 5);
+      assert.equal(paged.paging.totalElements, total);
+      // Without --page: all rows, read in pages of --per-page (7 here, to read many).
+      const all = JSON.parse(
+        await runReportCommand('reconcile', flags({ format: 'json', file, perPage: '7' })),
+      ) as Answer;
+      assert.deepEqual(all.summary, paged.summary);
+      assert.equal(all.rows.length, 1 + total);
+      assert.equal(new Set(all.rows.map((r) => r.recordId)).size, 1 + total);
+      assert.equal('paging' in all, false);
+      const csv = (await runReportCommand('reconcile', flags({ format: 'csv', file, perPage: '7' })))
+        .trim()
+        .split('\r\n');
+      assert.equal(csv.length, 1 + 1 + total);
+      assert.deepEqual(
+        csv.slice(1).map((line) => line.split(',')[5] || null),
+        all.rows.map((r) => r.recordId),
+      );
+      const table = await runReportCommand('reconcile', flags({ file, perPage: '5' }));
+      assert.match(table, new RegExp(`matched 0, onlyInFile 1, onlyInRingLog ${total}\\b`));
+      assert.match(table, new RegExp(`page 1 of ${Math.ceil(total / 5)}`));
+      await assert.rejects(
+        runReportCommand('reconcile', flags({ file, perPage: '20000' })),
+        /--per-page: invalid value "20000"/,
+      );
+    });
   });

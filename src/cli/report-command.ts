@@ -1,14 +1,17 @@
-// `ringlog report NAME`: runs one of the reports (src/reports) over --db and prints it as a table, CSV or JSON.
+// `ringlog report NAME`: runs one of the reports (src/reports) over --db and prints it as a table, CSV or JSON
+// (reconcile as CSV or JSON: every row, page after page, unless --page asks for one).
 
+import { once } from 'node:events';
 import { Command, Option } from 'commander';
 import { ApiError } from '../domain/index.ts';
 import {
   externalCallsFromCsv,
+  formatAllRows,
   formatReport,
   parseReportRequest,
   REPORT_FORMATS,
   REPORT_NAMES,
-  runReport,
+  startReport,
   type ExternalCall,
   type ReportFormat,
 } from '../reports/index.ts';
@@ -39,7 +42,12 @@ export interface ReportFlags {
   timeTolerance?: string;
   durationTolerance?: string;
   countryCode?: string;
+  page?: string;
+  perPage?: string;
 }
+
+/** Rows per page when CSV or JSON output reads every page of reconcile's only-in-ringlog rows. */
+const ALL_ROWS_PER_PAGE = '10000';
 
 /** The flag behind each report parameter, to name it in messages. */
 const FLAG_OF: Record<string, string> = {
@@ -62,6 +70,8 @@ const FLAG_OF: Record<string, string> = {
   timeTolerance: '--time-tolerance',
   durationTolerance: '--duration-tolerance',
   countryCode: '--country-code',
+  page: '--page',
+  perPage: '--per-page',
   file: '--file',
 };
 
@@ -85,12 +95,16 @@ async function readExternalCalls(file: string): Promise<ExternalCall[]> {
   return externalCallsFromCsv(rows);
 }
 
-export async function runReportCommand(name: string, flags: ReportFlags): Promise<string> {
+/** The report as text, in chunks (a page of rows each when CSV or JSON writes all of reconcile's rows). */
+export async function* reportOutput(name: string, flags: ReportFlags): AsyncGenerator<string> {
   const { format, file, account, db: _db, ...rest } = flags;
+  // CSV and JSON hold every row unless a page is asked for; they read the rows in the largest pages by default.
+  const allRows = format !== 'table' && flags.page === undefined;
   let request;
   let external: ExternalCall[] = [];
   try {
-    request = parseReportRequest({ report: name, ...(rest as Record<string, string | undefined>) });
+    const params = { report: name, ...(rest as Record<string, string | undefined>) };
+    request = parseReportRequest(allRows && !flags.perPage ? { ...params, perPage: ALL_ROWS_PER_PAGE } : params);
     if (request.report === 'reconcile') {
       if (!file) throw new Error("reconcile needs --file FILE.csv (the other source's calls)");
       external = await readExternalCalls(file);
@@ -100,13 +114,20 @@ export async function runReportCommand(name: string, flags: ReportFlags): Promis
   }
   const store = await openStore(flags.db);
   try {
-    const result = await runReport(store, await accountOf(store, account), request, external).catch((err) => {
+    const started = await startReport(store, await accountOf(store, account), request, external).catch((err) => {
       throw cliError(err);
     });
-    return formatReport(result, format);
+    if (format !== 'table' && allRows) yield* formatAllRows(started.result, started.rest(), format);
+    else yield formatReport(started.result, format);
   } finally {
     await store.close();
   }
+}
+
+export async function runReportCommand(name: string, flags: ReportFlags): Promise<string> {
+  let out = '';
+  for await (const chunk of reportOutput(name, flags)) out += chunk;
+  return out;
 }
 
 /** A report parameter's error in the CLI's terms: the flag and the value. */
@@ -157,7 +178,11 @@ export function reportCommand(): Command {
     .option('--time-tolerance <seconds>', 'reconcile: start times may differ by this much (default 60)')
     .option('--duration-tolerance <seconds>', 'reconcile: durations may differ by this much (default 5)')
     .option('--country-code <digits>', 'reconcile/--phone-number: code put before national numbers (default 1)')
+    .option('--page <n>', 'reconcile: only this page of only-in-ringlog rows (table: default 1; csv/json: all pages)')
+    .option('--per-page <n>', 'reconcile: only-in-ringlog rows per page (default 1000, at most 10000)')
     .action(async (name: string, flags: ReportFlags) => {
-      process.stdout.write(await runReportCommand(name, flags));
+      for await (const chunk of reportOutput(name, flags)) {
+        if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+      }
     });
 }

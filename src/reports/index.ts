@@ -3,6 +3,7 @@
 
 export {
   runReport,
+  startReport,
   parseReportRequest,
   REPORT_NAMES,
   DEFAULT_SLA_SECONDS,
@@ -20,7 +21,14 @@ export {
   type Interval,
 } from './local-time.ts';
 export { billableSeconds, percentile, type BillingRule, type Rounding } from './report-math.ts';
-export { formatReport, reportCsv, reportTable, REPORT_FORMATS, type ReportFormat } from './report-format.ts';
+export {
+  formatAllRows,
+  formatReport,
+  reportCsv,
+  reportTable,
+  REPORT_FORMATS,
+  type ReportFormat,
+} from './report-format.ts';
 export {
   analyticsAggregation,
   analyticsTimeline,

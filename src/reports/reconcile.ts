@@ -2,7 +2,7 @@
 // by outside number, start time within a tolerance and duration within a tolerance (docs/reports.md).
 
 import { errors, isoDateTime, parseDateTime } from '../domain/index.ts';
-import type { OutsideCall } from '../store/index.ts';
+import type { OutsideCall, OutsideWindow } from '../store/index.ts';
 import type { ReportTable, ReportRow } from './report-definitions.ts';
 import { seconds } from './report-math.ts';
 
@@ -101,15 +101,47 @@ function parseDuration(text: string): number | null {
 }
 
 /**
+ * Where each external call's match may lie: its number's records that started within the time tolerance of it,
+ * inside [from, to] (the period, inclusive); overlapping windows of one number are merged, so no record is in two.
+ */
+export function candidateWindows(
+  calls: readonly ExternalCall[],
+  rules: ReconcileRules,
+  from: number,
+  to: number,
+): OutsideWindow[] {
+  const tol = rules.timeToleranceSeconds * 1000;
+  const spans: OutsideWindow[] = [];
+  for (const call of calls) {
+    const digits = normalizeNumber(call.number, rules.countryCode);
+    const span = {
+      digits: digits ?? '',
+      from: Math.max(from, call.startTime - tol),
+      to: Math.min(to, call.startTime + tol),
+    };
+    if (digits && span.from <= span.to) spans.push(span);
+  }
+  spans.sort((a, b) => (a.digits < b.digits ? -1 : a.digits > b.digits ? 1 : a.from - b.from));
+  const merged: OutsideWindow[] = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && last.digits === s.digits && s.from <= last.to) last.to = Math.max(last.to, s.to);
+    else merged.push({ ...s });
+  }
+  return merged;
+}
+
+/**
  * Matches each external call (in time order) to the unmatched ringlog record with the same outside number whose
  * start is nearest within the time tolerance and whose duration is within the duration tolerance (and whose
- * direction agrees, when the file gives one). Records are the period's outside calls (contactDigits set).
+ * direction agrees, when the file gives one). `records` must hold every outside call of the period that could
+ * match (those in candidateWindows, or more: the rest never match). One row per external call, in time order.
  */
-export function reconcile(
+export function matchCalls(
   records: readonly OutsideCall[],
   calls: readonly ExternalCall[],
   rules: ReconcileRules,
-): ReportTable {
+): { rows: ReportRow[]; matched: Set<string> } {
   const byNumber = new Map<string, OutsideCall[]>();
   for (const r of records) {
     let list = byNumber.get(r.contactDigits);
@@ -152,38 +184,34 @@ export function reconcile(
       timeDifference: best ? seconds(best.startTime - call.startTime) : null,
     });
   }
-  // (In start order already: the sort only checks it.)
-  const unmatched = records
-    .filter((r) => !used.has(r.id))
-    .sort((a, b) => a.startTime - b.startTime || (a.id < b.id ? -1 : 1));
-  for (const r of unmatched) {
-    rows.push({
-      status: 'only-in-ringlog',
-      line: null,
-      fileTime: null,
-      fileNumber: null,
-      fileDuration: null,
-      recordId: r.id,
-      recordTime: isoDateTime(r.startTime),
-      number: `+${r.contactDigits}`,
-      recordDuration: seconds(r.durationMs),
-      timeDifference: null,
-    });
-  }
+  return { rows, matched: used };
+}
+
+/** The row of a record no external call matched. */
+export function onlyInRingLogRow(r: OutsideCall): ReportRow {
   return {
-    report: 'reconcile',
-    columns: [
-      { key: 'status', label: 'Status' },
-      { key: 'line', label: 'Line' },
-      { key: 'fileTime', label: 'File time' },
-      { key: 'fileNumber', label: 'File number' },
-      { key: 'fileDuration', label: 'File s' },
-      { key: 'recordId', label: 'Record' },
-      { key: 'recordTime', label: 'Record time' },
-      { key: 'number', label: 'Number' },
-      { key: 'recordDuration', label: 'Record s' },
-      { key: 'timeDifference', label: 'Δt s' },
-    ],
-    rows,
+    status: 'only-in-ringlog',
+    line: null,
+    fileTime: null,
+    fileNumber: null,
+    fileDuration: null,
+    recordId: r.id,
+    recordTime: isoDateTime(r.startTime),
+    number: `+${r.contactDigits}`,
+    recordDuration: seconds(r.durationMs),
+    timeDifference: null,
   };
 }
+
+export const RECONCILE_COLUMNS: ReportTable['columns'] = [
+  { key: 'status', label: 'Status' },
+  { key: 'line', label: 'Line' },
+  { key: 'fileTime', label: 'File time' },
+  { key: 'fileNumber', label: 'File number' },
+  { key: 'fileDuration', label: 'File s' },
+  { key: 'recordId', label: 'Record' },
+  { key: 'recordTime', label: 'Record time' },
+  { key: 'number', label: 'Number' },
+  { key: 'recordDuration', label: 'Record s' },
+  { key: 'timeDifference', label: 'Δt s' },
+];

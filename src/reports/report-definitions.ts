@@ -14,6 +14,10 @@ export interface ReportTable {
   report: string;
   columns: { key: string; label: string }[];
   rows: ReportRow[];
+  /** Counts of the rows by kind, where some rows come in pages (reconcile). */
+  summary?: Record<string, number>;
+  /** Which page of the paged rows this answer holds, as RingCentral's list answers say it. */
+  paging?: { page: number; perPage: number; totalPages: number; totalElements: number };
 }
 
 /** What a report needs besides the records: the period, how to group, and the account's directory. */

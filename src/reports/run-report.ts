@@ -33,17 +33,18 @@ import {
   queuesReport,
   volumeReport,
   type ReportContext,
+  type ReportRow,
   type ReportTable,
 } from './report-definitions.ts';
 import { reportLimit } from './report-limits.ts';
 import { DEFAULT_BILLING, ROUNDINGS, type BillingRule, type Rounding } from './report-math.ts';
+import { DEFAULT_RECONCILE_RULES, normalizeNumber, type ExternalCall, type ReconcileRules } from './reconcile.ts';
 import {
-  DEFAULT_RECONCILE_RULES,
-  normalizeNumber,
-  reconcile,
-  type ExternalCall,
-  type ReconcileRules,
-} from './reconcile.ts';
+  MAX_RECONCILE_PER_PAGE,
+  RECONCILE_PER_PAGE,
+  reconcileReport,
+  type ReconcilePaging,
+} from './reconcile-report.ts';
 
 export const REPORT_NAMES = [
   'volume',
@@ -78,6 +79,8 @@ export interface ReportRequest {
   slaSeconds: number;
   billing: BillingRule;
   rules: ReconcileRules;
+  /** reconcile: the page of only-in-ringlog rows to answer. */
+  paging: ReconcilePaging;
 }
 
 export interface ReportResult extends ReportTable {
@@ -111,6 +114,15 @@ function number(p: Params, name: string, min: number): number | undefined {
   return n;
 }
 
+/** A whole number from 1 to max (page, perPage). */
+function count(p: Params, name: string, max: number): number | undefined {
+  const v = one(p, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || n < 1 || n > max) throw errors.invalidParameter(name, v);
+  return n;
+}
+
 function oneOf<T extends string>(p: Params, name: string, allowed: readonly T[]): T | undefined {
   const v = one(p, name);
   if (v === undefined) return undefined;
@@ -141,7 +153,7 @@ function instant(p: Params, name: string, clock: LocalClock): number {
 /**
  * The request named by text parameters, as the CLI flags and our HTTP API give them: report, from, to, by,
  * timeZone, businessHours, hours, direction, type, extension, queue, phoneNumber, sla, rounding, minimum, rate,
- * timeTolerance, durationTolerance, countryCode.
+ * timeTolerance, durationTolerance, countryCode, page, perPage.
  */
 export function parseReportRequest(p: Params): ReportRequest {
   const report = oneOf(p, 'report', REPORT_NAMES);
@@ -177,6 +189,11 @@ export function parseReportRequest(p: Params): ReportRequest {
       timeToleranceSeconds: number(p, 'timeTolerance', 0) ?? DEFAULT_RECONCILE_RULES.timeToleranceSeconds,
       durationToleranceSeconds: number(p, 'durationTolerance', 0) ?? DEFAULT_RECONCILE_RULES.durationToleranceSeconds,
       countryCode: one(p, 'countryCode') ?? DEFAULT_RECONCILE_RULES.countryCode,
+    },
+    paging: {
+      // Pages whose first row's offset is still an exact integer.
+      page: count(p, 'page', Math.floor(Number.MAX_SAFE_INTEGER / MAX_RECONCILE_PER_PAGE)) ?? 1,
+      perPage: count(p, 'perPage', MAX_RECONCILE_PER_PAGE) ?? RECONCILE_PER_PAGE,
     },
   };
 }
@@ -246,6 +263,19 @@ export async function runReport(
   req: ReportRequest,
   external: readonly ExternalCall[] = [],
 ): Promise<ReportResult> {
+  return (await startReport(store, accountId, req, external)).result;
+}
+
+/**
+ * Runs a report as runReport does, with the rows that come in pages (reconcile's only-in-ringlog rows) after the
+ * answer's page, a page at a time as they are asked for: for writing all of them out without holding them at once.
+ */
+export async function startReport(
+  store: Store,
+  accountId: string,
+  req: ReportRequest,
+  external: readonly ExternalCall[] = [],
+): Promise<{ result: ReportResult; rest: () => AsyncGenerator<ReportRow[]> }> {
   const extensions = await store.listExtensions(accountId);
   const { query, clock, own, users, queues } = await scope(store, accountId, req, extensions);
   const ctx: ReportContext = {
@@ -264,8 +294,15 @@ export async function runReport(
     timeZone: req.timeZone,
     filters: describeFilters(req),
   };
-  return { ...(await compute(store, req, query, own, ctx, external)), ...base };
+  if (req.report === 'reconcile') {
+    const answer = await reconcileReport(store.reports, query, external, req.rules, req.paging);
+    return { result: { ...answer.table, ...base }, rest: () => answer.rest() };
+  }
+  const table = await compute(store, { ...req, report: req.report }, query, own, ctx);
+  return { result: { ...table, ...base }, rest: noMoreRows };
 }
+
+async function* noMoreRows(): AsyncGenerator<ReportRow[]> {}
 
 /** The grouping dimension of `by` (volume, outcomes, durations). */
 function byDim(by: string | undefined): FactDim[] {
@@ -274,16 +311,13 @@ function byDim(by: string | undefined): FactDim[] {
   return [by as 'direction' | 'type' | 'result'];
 }
 
-/** Most records reconciliation reads (it matches record by record in memory). */
-export const MAX_RECONCILE_RECORDS = 1_000_000;
-
+/** The reports answered by grouped queries alone (all but reconcile). */
 async function compute(
   store: Store,
-  req: ReportRequest,
+  req: ReportRequest & { report: Exclude<ReportName, 'reconcile'> },
   q: AggregateQuery,
   own: Extension | null,
   ctx: ReportContext,
-  external: readonly ExternalCall[],
 ): Promise<ReportTable> {
   const reports = store.reports;
   const kinds: FactDim[] = ['direction', 'type', 'result'];
@@ -333,16 +367,6 @@ async function compute(
       const unit = req.billing.rounding === 'minute' ? 60 : req.billing.rounding === '6s' ? 6 : 1;
       const contacts = await reports.contacts(q, { unitSeconds: unit, minimumSeconds: req.billing.minimumSeconds });
       return contactsReport(contacts, ctx);
-    }
-    case 'reconcile': {
-      const records = await reports.count(q);
-      if (records > MAX_RECONCILE_RECORDS) {
-        throw reportLimit(
-          'to',
-          `reconcile reads at most ${MAX_RECONCILE_RECORDS.toLocaleString('en-US')} records (this period holds ${records.toLocaleString('en-US')}); narrow from/to`,
-        );
-      }
-      return reconcile(await reports.outsideCalls(q), external, req.rules);
     }
   }
 }

@@ -46,6 +46,7 @@ export {
   type FactQuery,
   type FactRow,
   type OutsideCall,
+  type OutsideWindow,
   type ContactTotals,
   type MetricStats,
   type MsRange,

@@ -1,7 +1,8 @@
 // What reports read from the store: the report columns of the live (not deleted) records of some logs in a time
 // range (covering index call_log_report, migration 0008-reports), aggregated in SQL — grouped counts and sums,
 // nearest-rank percentiles — so only groups leave the database; counts and sums by kind come from the per-hour and
-// per-day rollup for the whole hours of a period (report-rollup.ts). Reconciliation alone reads records.
+// per-day rollup for the whole hours of a period (report-rollup.ts). Reconciliation alone reads records: the few
+// near each of its file's calls, and a page of the rest.
 
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.ts';
@@ -52,6 +53,23 @@ export interface FactRow {
 
 /** A record as reconciliation matches it (ReportStore.outsideCalls). */
 export type OutsideCall = Pick<FactRow, 'id' | 'startTime' | 'direction' | 'durationMs'> & { contactDigits: string };
+
+/** Records of one outside number that started in [from, to] (epoch ms, inclusive): where reconciliation looks. */
+export interface OutsideWindow {
+  digits: string;
+  from: number;
+  to: number;
+}
+
+type OutsideRow = { i: string; t: unknown; d: string; ms: unknown; c: string };
+
+const outsideCall = (r: OutsideRow): OutsideCall => ({
+  id: r.i,
+  startTime: Number(r.t),
+  direction: r.d,
+  durationMs: Number(r.ms),
+  contactDigits: r.c,
+});
 
 /**
  * A time zone as SQL sees it over a range: the UTC offset (ms) from each instant on, ascending. The wall clock of
@@ -802,21 +820,73 @@ export class ReportStore {
   }
 
   /**
-   * The live records with an outside number the query selects, in start order (then id): the five columns
-   * reconciliation matches on. A month of the 1M seed is 170k records: all sixteen report columns took about four
-   * times as long to hand over.
+   * The live records the query selects whose outside number and start time fall in one of the windows (inclusive
+   * bounds; windows of one number must not overlap): reconciliation's candidates, read window by window along an
+   * index (SQLite: the contact index for the company log; PostgreSQL: call_log_report), never the whole period.
    */
-  async outsideCalls(q: AggregateQuery): Promise<OutsideCall[]> {
+  async outsideCandidates(q: AggregateQuery, windows: readonly OutsideWindow[]): Promise<OutsideCall[]> {
+    if (!q.logs.length || !windows.length) return [];
+    const list = JSON.stringify(windows.map((w) => ({ wc: w.digits, wa: w.from, wb: w.to })));
+    const where = this.where({ ...q, external: true });
+    const columns = sql`id as i, start_time as t, direction as d, duration_ms as ms, contact_digits as c`;
+    const query: RawBuilder<OutsideRow> =
+      this.dialect === 'sqlite'
+        ? this.sqliteCandidates(q, list, columns, where)
+        : // offset 0 keeps the subquery a lateral one: an index range per window, never a join over the period.
+          sql<OutsideRow>`select i, t, d, ms, c from jsonb_to_recordset(${list}::jsonb) as w(wc text, wa bigint, wb bigint)
+            cross join lateral (select ${columns} from call_log
+              where contact_digits = w.wc and start_time >= w.wa and start_time <= w.wb and ${where} offset 0) r`;
+    const { rows } = await query.execute(this.db);
+    return rows.map(outsideCall);
+  }
+
+  private sqliteCandidates(
+    q: AggregateQuery,
+    list: string,
+    columns: RawBuilder<unknown>,
+    where: RawBuilder<SqlBool>,
+  ): RawBuilder<OutsideRow> {
+    // The index holds the company log's records only; its WHERE must be spelled out for SQLite to use it.
+    const company = q.logs.length === 1 && q.logs[0] === null;
+    const index = company ? sql` indexed by call_log_contact` : sql``;
+    const own = company ? sql` and extension_id = ''` : sql``;
+    return sql<OutsideRow>`
+      with w(wc, wa, wb) as (
+        select json_extract(value, '$.wc'), json_extract(value, '$.wa'), json_extract(value, '$.wb') from json_each(${list}))
+      select ${columns} from w cross join call_log${index}
+      where contact_digits = wc and start_time >= wa and start_time <= wb${own} and ${where}`;
+  }
+
+  /**
+   * A page of the live records with an outside number the query selects, leaving out some ids, in start order then
+   * id: `offset` of them skipped, or those after `after` (a keyset, for reading them all page by page).
+   */
+  async outsideCallsExcept(
+    q: AggregateQuery,
+    except: readonly string[],
+    page: { limit: number; offset?: number; after?: { startTime: number; id: string } },
+  ): Promise<OutsideCall[]> {
     if (!q.logs.length) return [];
-    const { rows } = await sql<{ i: string; t: unknown; d: string; ms: unknown; c: string }>`
-      select id as i, start_time as t, direction as d, duration_ms as ms, contact_digits as c
-      from call_log where ${this.where({ ...q, external: true })} order by start_time, id`.execute(this.db);
-    const out = new Array<OutsideCall>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      out[i] = { id: r.i, startTime: Number(r.t), direction: r.d, durationMs: Number(r.ms), contactDigits: r.c };
+    const ids = JSON.stringify(except);
+    const a = page.after;
+    // A keyset page's range starts at its key, so reading every page reads the period once.
+    const from = a ? Math.max(q.dateFrom, a.startTime) : q.dateFrom;
+    const parts: RawBuilder<SqlBool>[] = [this.where({ ...q, dateFrom: from, external: true })];
+    if (except.length) {
+      parts.push(
+        this.dialect === 'sqlite'
+          ? sql`id not in (select value from json_each(${ids}))`
+          : sql`id not in (select jsonb_array_elements_text(${ids}::jsonb))`,
+      );
     }
-    return out;
+    // SQLite: along the covering report index (the table's own order holds whole records, ~3 KB each).
+    const index = this.dialect === 'sqlite' ? sql` indexed by call_log_report` : sql``;
+    if (a) parts.push(sql`(start_time > ${a.startTime} or (start_time = ${a.startTime} and id > ${a.id}))`);
+    const { rows } = await sql<OutsideRow>`
+      select id as i, start_time as t, direction as d, duration_ms as ms, contact_digits as c
+      from call_log${index} where ${sql.join(parts, sql` and `)}
+      order by start_time, id limit ${page.limit} offset ${page.offset ?? 0}`.execute(this.db);
+    return rows.map(outsideCall);
   }
 
   /** The live records the query selects, one by one. */
