@@ -645,6 +645,16 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
           up: (db) => (dialect === 'postgres' ? statementRollupTriggers(db) : Promise.resolve()),
         },
         '0015-report-contacts': { up: (db) => createReportContacts(db, dialect) },
+        // `call-log?telephonySessionId=` (how an integration fetches a finished call's records) walked the whole
+        // log range it was given: on the 1M set 79 ms over 7 days, 517 over 60.
+        '0016-call-log-telephony-session': {
+          up: (db) =>
+            db.schema
+              .createIndex('call_log_telephony_session')
+              .on('call_log')
+              .columns(['account_id', 'telephony_session_id', 'extension_id'])
+              .execute(),
+        },
       });
     },
   };

@@ -1,0 +1,59 @@
+// SQLite query plans of the paths that would otherwise walk a whole log: they must seek an index, whatever the
+// size of the archive (a plan that walks still answers right, so only the plan shows it).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { parseCallLogQuery } from '../domain/index.ts';
+import { openStore } from './index.ts';
+import type { KyselyStore } from './kysely-store.ts';
+
+async function plan(db: Kysely<unknown>, query: CompiledQuery): Promise<string[]> {
+  const rows = await db.executeQuery<{ detail: string }>(
+    CompiledQuery.raw(`EXPLAIN QUERY PLAN ${query.sql}`, [...query.parameters]),
+  );
+  return rows.rows.map((r) => r.detail);
+}
+
+for (const [filter, index] of [
+  ['telephonySessionId', 'call_log_telephony_session (account_id=? AND telephony_session_id=? AND extension_id=?'],
+  ['sessionId', 'call_log_session (account_id=? AND session_id=? AND extension_id=?'],
+] as const)
+  test(`SQLite: call-log?${filter}= seeks its index, over any date range`, async () => {
+    const store = (await openStore(':memory:')) as KyselyStore;
+    try {
+      const q = parseCallLogQuery(
+        { [filter]: filter === 'sessionId' ? '123456' : 's-a1b2c3', dateFrom: '2000-01-01T00:00:00Z' },
+        { accountId: 'a', extensionId: null },
+        Date.UTC(2026, 10, 28),
+      );
+      const compiled = (store as unknown as { listCompiled(q: unknown): CompiledQuery }).listCompiled(q);
+      const steps = await plan(store.db as Kysely<unknown>, compiled);
+      assert.ok(
+        steps.some((d) => d.includes(`USING INDEX ${index}`)),
+        steps.join('\n'),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+test('SQLite: retention deletes a batch by primary key, not by walking the account', async () => {
+  const store = (await openStore(':memory:')) as KyselyStore;
+  try {
+    const query = (
+      store as unknown as { purgeQuery(log: unknown, before: number, limit: number): { compile(): CompiledQuery } }
+    )
+      .purgeQuery({ accountId: 'a', extensionId: null }, 1, 500)
+      .compile();
+    const steps = await plan(store.db as Kysely<unknown>, query);
+    assert.ok(
+      steps.some((d) =>
+        /SEARCH call_log USING PRIMARY KEY \(account_id=\? AND extension_id=\? AND start_time=\? AND id=\?\)/.test(d),
+      ),
+      steps.join('\n'),
+    );
+  } finally {
+    await store.close();
+  }
+});
