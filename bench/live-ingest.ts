@@ -115,6 +115,7 @@ interface Options {
   connections: number;
   speed: number;
   probeEvery: number;
+  inFlight: number;
 }
 
 async function run(backend: BackendName, o: Options) {
@@ -146,8 +147,8 @@ async function run(backend: BackendName, o: Options) {
   const headers = { authorization: `Bearer ${token}` };
   const ingestUrl = `${server.url}/ringlog/v1/account/${account.id}/telephony/events`;
 
-  let wallStart = Date.now();
-  const wallOf = (simulated: number) => wallStart + (simulated - wallStart) / o.speed;
+  // Set once the simulator has started: its clock starts after it has built its world, not before.
+  let wallOf = (simulated: number) => simulated;
   const expected = new Map<string, number>();
   const seen = new Map<string, number>();
   const started = new Set<string>();
@@ -155,6 +156,9 @@ async function run(backend: BackendName, o: Options) {
   const ackEnd: number[] = [];
   const listedStart: number[] = [];
   const listedEnd: number[] = [];
+  /** Each ingest request's round trip, and each event's wait before its request was sent (simulator and client). */
+  const requestMs: number[] = [];
+  const sendLag: number[] = [];
   let probesMissed = 0;
   let errors = 0;
   let events = 0;
@@ -192,6 +196,7 @@ async function run(backend: BackendName, o: Options) {
 
   const post = async (bodies: TelephonySessionEventBody[]) => {
     for (const b of bodies) b.eventTime = new Date(wallOf(Date.parse(b.eventTime))).toISOString();
+    const sent = Date.now();
     const res = await fetch(ingestUrl, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
@@ -205,6 +210,8 @@ async function run(backend: BackendName, o: Options) {
     }
     await res.arrayBuffer();
     if (!measuring) return;
+    requestMs.push(done - sent);
+    for (const b of bodies) sendLag.push(sent - Date.parse(b.eventTime));
     events += bodies.length;
     for (const b of bodies) {
       const happened = Date.parse(b.eventTime);
@@ -232,11 +239,11 @@ async function run(backend: BackendName, o: Options) {
     }
   };
 
-  wallStart = Date.now();
   const simulator = startSimulator({
     company,
     callsPerMinute: (o.callsPerSecond * 60) / o.speed,
     speed: o.speed,
+    inFlight: o.inFlight,
     onCall: (c) => {
       calls++;
       expected.set(c.telephonySessionId, c.events);
@@ -254,6 +261,7 @@ async function run(backend: BackendName, o: Options) {
     },
   });
 
+  wallOf = (simulated) => simulator.wallTime(simulated);
   await sleep(WARM_UP_MS);
   measuring = true;
   const load = [loadavg()[0]];
@@ -296,6 +304,9 @@ async function run(backend: BackendName, o: Options) {
     eventsPerSecond: Math.round(events / elapsed),
     callEndsPerSecond: Math.round((ends / elapsed) * 10) / 10,
     ackMs: { callStart: spread(ackStart), callEnd: spread(ackEnd) },
+    /** Where the acknowledgement's time went: the event's wait to be sent, and its request's round trip. */
+    eventToSendMs: spread(sendLag),
+    requestMs: spread(requestMs),
     listedMs: { callStartToActiveCall: spread(listedStart), callEndToRecord: spread(listedEnd), missed: probesMissed },
     /** CPU time used per event acknowledged: load-independent where the wall-clock figures are not. */
     cpuMsPerEvent: {
@@ -328,6 +339,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '4' },
     speed: { type: 'string', default: '60' },
     'probe-every': { type: 'string', default: '50' },
+    'in-flight': { type: 'string', default: '1' },
   },
 });
 const options: Options = {
@@ -337,6 +349,7 @@ const options: Options = {
   connections: Number(values.connections),
   speed: Number(values.speed),
   probeEvery: Number(values['probe-every']),
+  inFlight: Number(values['in-flight']),
 };
 const backends: BackendName[] = values.backend === 'both' ? ['sqlite', 'postgres'] : [values.backend as BackendName];
 for (const backend of backends) process.stdout.write(`${JSON.stringify(await run(backend, options))}\n`);

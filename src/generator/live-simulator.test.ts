@@ -66,6 +66,80 @@ test('the same seed gives the same calls and events; each event is sent once its
     );
 });
 
+test("wallTime maps an event's simulated time back to the wall-clock time it was due", async () => {
+  // The wall clock reads later on each look, as if building the world took time before the simulated clock starts.
+  let clock = T0;
+  const looked = () => (clock += 7);
+  const sent: { wall: number; time: number }[] = [];
+  const sim = startSimulator({
+    ingest: (_account, bodies) => {
+      for (const body of bodies) sent.push({ wall: clock, time: Date.parse(body.eventTime) });
+      return Promise.resolve({ accepted: bodies.length, duplicates: 0 });
+    },
+    company,
+    callsPerMinute: 30,
+    seed: 3,
+    speed: 10,
+    now: looked,
+    tickMs: 1,
+  });
+  for (let i = 0; i < 40; i++) {
+    clock += 1000;
+    await sleep(3);
+  }
+  await sim.stop();
+  assert.ok(sent.length > 50, `events sent: ${sent.length}`);
+  for (const { wall, time } of sent) {
+    const due = sim.wallTime(time);
+    assert.ok(due <= wall, 'sent no earlier than due');
+    assert.ok(wall - due <= 1000 + 7 * 3, `sent within one step of being due (${wall - due} ms late)`);
+  }
+});
+
+test('inFlight: up to that many ticks are sent before the first is answered, and no more', async (t) => {
+  let clock = T0;
+  const waiting: (() => void)[] = [];
+  let calls = 0;
+  const sim = startSimulator({
+    ingest: (_account, bodies) => {
+      calls++;
+      return new Promise((resolve) => waiting.push(() => resolve({ accepted: bodies.length, duplicates: 0 })));
+    },
+    company,
+    callsPerMinute: 600,
+    seed: 3,
+    speed: 10,
+    now: () => clock,
+    tickMs: 1,
+    inFlight: 3,
+  });
+  const answerAll = () => waiting.splice(0).forEach((answer) => answer());
+  // Stopped whatever happens, so a failing check does not leave the simulator running.
+  t.after(async () => {
+    const stopping = sim.stop();
+    answerAll();
+    await stopping;
+  });
+  for (let i = 0; i < 30; i++) {
+    clock += 1000;
+    await sleep(3);
+  }
+  assert.equal(calls, 3, 'three ticks on their way, none answered');
+  answerAll();
+  for (let i = 0; i < 30 && calls < 6; i++) {
+    clock += 1000;
+    await sleep(3);
+  }
+  assert.equal(calls, 6, 'three more once those were answered');
+  const stopped = sim.stop();
+  let done = false;
+  void stopped.then(() => (done = true));
+  await sleep(10);
+  assert.equal(done, false, 'stop waits for the ticks on their way');
+  answerAll();
+  await stopped;
+});
+
 for (const backend of await backends())
   describe(`simulated traffic through the intake (${backend})`, () => {
     let store: Store;

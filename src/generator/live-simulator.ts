@@ -28,6 +28,12 @@ export interface SimulatorOptions {
   now?: () => number;
   /** How often due events are sent, wall-clock ms (default 20). */
   tickMs?: number;
+  /**
+   * Ticks whose events may be on their way at once (default 1: a tick waits for the one before, so one session's
+   * events arrive in order). Above 1, events go when due even while earlier ingest calls are unanswered, as a
+   * telephony platform's WebHooks do, and may arrive out of order.
+   */
+  inFlight?: number;
   onError?: (err: unknown) => void;
   /** Told about every call the simulator starts (benchmarks measure from it). */
   onCall?: (call: { telephonySessionId: string; start: number; end: number; events: number }) => void;
@@ -42,6 +48,8 @@ export interface SimulatorStats {
 
 export interface Simulator {
   stats(): SimulatorStats;
+  /** The wall-clock time at which simulated time `simulated` is (or was) due: how late an event is sent is measured from it. */
+  wallTime(simulated: number): number;
   /** Stops starting calls and sending events (calls in progress are left as they are). */
   stop(): Promise<void>;
 }
@@ -128,7 +136,8 @@ export function startSimulator(o: SimulatorOptions): Simulator {
   let nextArrival = wallStart + arrivals.exponential(perMs);
   let calls = 0;
   let sent = 0;
-  let busy: Promise<void> | null = null;
+  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = Math.max(1, o.inFlight ?? 1);
   let stopped = false;
 
   const schedule = (until: number) => {
@@ -162,20 +171,20 @@ export function startSimulator(o: SimulatorOptions): Simulator {
   };
 
   const timer = setInterval(() => {
-    if (busy || stopped) return;
-    busy = tick()
+    if (inFlight.size >= maxInFlight || stopped) return;
+    const sending: Promise<void> = tick()
       .catch((err: unknown) => o.onError?.(err))
-      .finally(() => {
-        busy = null;
-      });
+      .finally(() => inFlight.delete(sending));
+    inFlight.add(sending);
   }, o.tickMs ?? 20);
 
   return {
     stats: () => ({ calls, events: sent, pending: queue.size }),
+    wallTime: (simulated) => wallStart + (simulated - wallStart) / speed,
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await busy;
+      await Promise.all(inFlight);
     },
   };
 }
