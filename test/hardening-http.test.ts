@@ -2,6 +2,9 @@
 // CORS, --public-url, and the operator's endpoints (health, readiness, metrics, request ids).
 
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createConnection } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import type { KyselyStore } from '../src/store/kysely-store.ts';
 import { backends } from './support/backends.ts';
@@ -29,6 +32,35 @@ for (const backend of await backends()) {
       recordingId = row.id;
     });
     after(() => server.close());
+
+    test('a client that hangs up in the middle of its body is not logged as a server failure', async () => {
+      const logged: string[] = [];
+      const write = process.stderr.write.bind(process.stderr);
+      process.stderr.write = (chunk: string | Uint8Array, ...rest: never[]) => {
+        logged.push(String(chunk));
+        return write(chunk, ...rest);
+      };
+      try {
+        const { port } = new URL(server.url);
+        const socket = createConnection(Number(port), '127.0.0.1');
+        await once(socket, 'connect');
+        socket.write(
+          `POST /ringlog/v1/account/~/telephony/events HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+            `Authorization: Bearer ${admin}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{"uuid":`,
+        );
+        await sleep(100);
+        socket.destroy();
+        await sleep(200);
+        // The server still answers.
+        assert.equal((await get('/restapi/v1.0/account/~/extension/~')).status, 200);
+      } finally {
+        process.stderr.write = write;
+      }
+      assert.deepEqual(
+        logged.filter((line) => line.includes('failed (500)')),
+        [],
+      );
+    });
 
     // Fails on de17a40 for PostgreSQL: 500 CMN-203 (PostgreSQL refuses 0x00 in text).
     test('a NUL byte in any query parameter or path id is a 400 in the envelope', async () => {

@@ -137,6 +137,9 @@ export async function createApp(given: ApiContext, options: AppOptions = {}): Pr
     // PostgreSQL cancelled a statement past its statement_timeout: the server is busy, not broken.
     if ((err as { code?: unknown }).code === '57014') return sendError(reply, errors.serviceUnavailable());
     const fastifyError = err as FastifyError;
+    // The client hung up before its body had all come (Node's "aborted"): nobody to answer, nothing broken here.
+    if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' && request.raw.socket?.destroyed)
+      return sendError(reply, errors.jsonUnparsable());
     if (fastifyError.code?.startsWith('FST_')) {
       const answer = frameworkError(fastifyError);
       if (answer.status >= 500) logUnexpected(request, err, options.logger ?? false);
