@@ -17,6 +17,7 @@ import {
   valueBucket,
 } from './report-histogram.ts';
 import { CONTACT_GRAIN, contactRollupAnswers } from './report-contacts.ts';
+import { contactTable, mergeContacts, readContactList, type ContactTotals } from './contact-totals.ts';
 
 /** The logs and time range a report reads. */
 export interface FactQuery {
@@ -194,18 +195,6 @@ export interface FactGroup {
   maxAnswerMs?: number;
 }
 
-/** One outside number's calls (voice), faxes and billing (ReportStore.contacts). */
-export interface ContactTotals {
-  /** Digits of the outside number. */
-  contact: string;
-  calls: number;
-  faxes: number;
-  inbound: number;
-  answered: number;
-  talkMs: number;
-  billable: number;
-}
-
 /** Per-call values percentiles can be taken of. */
 export type Metric = 'talk' | 'wait' | 'duration';
 
@@ -308,16 +297,6 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 
 /** The nearest rank of percentile p (0..100) among n values, in floating point as report-math.ts computes it. */
 const rankOf = (p: number, n: number) => Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
-
-/** Adds the figures of `b` to `a` (same outside number). */
-function addContact(a: ContactTotals, b: ContactTotals): void {
-  a.calls += b.calls;
-  a.faxes += b.faxes;
-  a.inbound += b.inbound;
-  a.answered += b.answered;
-  a.talkMs += b.talkMs;
-  a.billable += b.billable;
-}
 
 /** Adds up the groups of the parts of a period that have the same dimensions (no extremes: see rollupPlan). */
 function mergeGroups(by: readonly FactDim[], groups: FactGroup[]): FactGroup[] {
@@ -699,16 +678,14 @@ export class ReportStore {
    * what the query asks (no filter, a minimum of at most one unit), the rest from the records: on SQLite along the
    * contact index (call_log_contact, migration 0012-report-speedups), so they are grouped without sorting.
    */
-  async contacts(
-    q: AggregateQuery,
-    billing: { unitSeconds: number; minimumSeconds: number },
-  ): Promise<ContactTotals[]> {
-    if (!q.logs.length) return [];
+  async contacts(q: AggregateQuery, billing: { unitSeconds: number; minimumSeconds: number }): Promise<ContactTotals> {
+    if (!q.logs.length) return contactTable(0);
     const plan = contactRollupAnswers(q, billing) ? coverPeriod(q, [CONTACT_GRAIN]) : null;
     if (!plan?.rollups.length) return this.contactRows(this.contactsOfRecords(q, billing));
     const billed = sql.ref(`billed_${billing.unitSeconds}`);
-    // One grain: one range of whole days, and the partial days either side.
-    const [days, ...partial] = await Promise.all([
+    // One grain: one range of whole days, and the partial days either side (a number whose records were all
+    // deleted keeps rows of zeros: `having` leaves it out).
+    const parts = await Promise.all([
       ...plan.rollups.map((r) =>
         this.contactRows(sql`
           select contact_digits as c, sum(n) as n, sum(faxes) as faxes, sum(inbound) as inbound,
@@ -720,21 +697,7 @@ export class ReportStore {
         this.contactRows(this.contactsOfRecords({ ...q, dateFrom: r.from, dateTo: r.to - 1 }, billing, false)),
       ),
     ]);
-    // The partial days' numbers (a few thousand) added to the whole days' (a number whose records were all deleted
-    // keeps rows of zeros: `having` leaves it out).
-    const extra = new Map<string, ContactTotals>();
-    for (const t of partial.flat()) {
-      const m = extra.get(t.contact);
-      if (m) addContact(m, t);
-      else extra.set(t.contact, t);
-    }
-    for (const t of days) {
-      const m = extra.get(t.contact);
-      if (!m) continue;
-      addContact(t, m);
-      extra.delete(t.contact);
-    }
-    return extra.size ? [...days, ...extra.values()] : days;
+    return mergeContacts(parts);
   }
 
   /**
@@ -742,30 +705,22 @@ export class ReportStore {
    * come as one comma-separated list (numbers are digits): tens of thousands of rows are slow to hand over one by one
    * (about 30% of the CPU of a month's contacts on the 1M seed).
    */
-  private async contactRows(query: RawBuilder<unknown>): Promise<ContactTotals[]> {
-    const columns = ['c', 'n', 'faxes', 'inbound', 'answered', 'talk', 'billable'].map((c) => sql.ref(`rows.${c}`));
+  private async contactRows(query: RawBuilder<unknown>): Promise<ContactTotals> {
+    // The number with its `+`: the report's text, made here rather than once more per number in JavaScript.
+    const columns = [
+      sql`'+' || rows.c`,
+      ...['n', 'faxes', 'inbound', 'answered', 'talk', 'billable'].map((c) => sql.ref(`rows.${c}`)),
+    ];
     const list =
       this.dialect === 'postgres'
         ? sql`string_agg(concat_ws(',', ${sql.join(columns)}), ',')`
         : sql`group_concat(${sql.join(columns, sql` || ',' || `)}, ',')`;
-    const { rows } = await sql<{ v: string | null }>`select ${list} as v from (${query}) as rows`.execute(this.db);
+    const { rows } = await sql<{
+      k: unknown;
+      v: string | null;
+    }>`select count(*) as k, ${list} as v from (${query}) as rows`.execute(this.db);
     const v = rows[0]?.v;
-    if (!v) return [];
-    const p = v.split(',');
-    const out = new Array<ContactTotals>(p.length / 7);
-    for (let i = 0, j = 0; i < p.length; i += 7, j++) {
-      const faxes = Number(p[i + 2]);
-      out[j] = {
-        contact: p[i],
-        calls: Number(p[i + 1]) - faxes,
-        faxes,
-        inbound: Number(p[i + 3]),
-        answered: Number(p[i + 4]),
-        talkMs: Number(p[i + 5]),
-        billable: Number(p[i + 6]),
-      };
-    }
-    return out;
+    return v ? readContactList(Number(rows[0].k), v) : contactTable(0);
   }
 
   /** `contacts` of the query's records, one row per outside number (columns c, n, faxes … billable). */
