@@ -423,6 +423,12 @@ export function queueMembersReport(groups: readonly FactGroup[], ctx: ReportCont
   };
 }
 
+/**
+ * `v` as a small integer where it is one: a figure read from a Float64Array is a double, and a row field holding
+ * doubles boxes each value (a heap number per figure per row: most of the time of building 54,677 rows).
+ */
+const small = (v: number): number => (v === (v | 0) ? v | 0 : v);
+
 /** Per outside number: calls, faxes, direction, answered, talk and billable time (amount at a rate). */
 export function contactsReport(t: ContactTotals, ctx: ReportContext): ReportTable {
   const rate = ctx.billing.ratePerMinute;
@@ -436,13 +442,13 @@ export function contactsReport(t: ContactTotals, ctx: ReportContext): ReportTabl
     const i = order[j];
     rows[j] = {
       contact: contact[i],
-      calls: calls[i],
-      faxes: t.faxes[i],
-      inbound: t.inbound[i],
-      outbound: calls[i] - t.inbound[i],
-      answered: t.answered[i],
+      calls: small(calls[i]),
+      faxes: small(t.faxes[i]),
+      inbound: small(t.inbound[i]),
+      outbound: small(calls[i] - t.inbound[i]),
+      answered: small(t.answered[i]),
       talk: seconds(talkMs[i]),
-      billable: t.billable[i],
+      billable: small(t.billable[i]),
       amount: rate === undefined ? null : billedAmount(t.billable[i], rate),
     };
   }
