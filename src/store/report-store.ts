@@ -16,7 +16,7 @@ import {
   metricSql,
   valueBucket,
 } from './report-histogram.ts';
-import { CONTACT_GRAIN, contactRollupAnswers } from './report-contacts.ts';
+import { CONTACT_GRAIN, contactRollupAnswers, contactsByTime } from './report-contacts.ts';
 import { contactTable, mergeContacts, readContactList, type ContactTotals } from './contact-totals.ts';
 
 /** The logs and time range a report reads. */
@@ -676,12 +676,18 @@ export class ReportStore {
    * billable seconds (each answered voice call with talk > 0 billed in started `unitSeconds`, at least
    * `minimumSeconds`). The company log's whole UTC days come from report_contact (report-contacts.ts) when it keeps
    * what the query asks (no filter, a minimum of at most one unit), the rest from the records: on SQLite along the
-   * contact index (call_log_contact, migration 0012-report-speedups), so they are grouped without sorting.
+   * contact index (call_log_contact, migration 0012-report-speedups), so they are grouped without sorting. A period
+   * that is a small part of the company log's span (contactsByTime) is read from its records by time and sorted.
    */
   async contacts(q: AggregateQuery, billing: { unitSeconds: number; minimumSeconds: number }): Promise<ContactTotals> {
     if (!q.logs.length) return contactTable(0);
-    const plan = contactRollupAnswers(q, billing) ? coverPeriod(q, [CONTACT_GRAIN]) : null;
-    if (!plan?.rollups.length) return this.contactRows(this.contactsOfRecords(q, billing));
+    // SQLite: both report_contact and the contact index lead with the number, so a period that is a small part of
+    // the company log's span reads its records by time instead (contactsByTime).
+    const company = this.dialect === 'sqlite' && q.logs.length === 1 && q.logs[0] === null;
+    const everything = { accountId: q.accountId, logs: [null], dateFrom: -8.64e15, dateTo: 8.64e15 };
+    const byTime = company && contactsByTime(q, await this.bounds(everything));
+    const plan = !byTime && contactRollupAnswers(q, billing) ? coverPeriod(q, [CONTACT_GRAIN]) : null;
+    if (!plan?.rollups.length) return this.contactRows(this.contactsOfRecords(q, billing, !byTime));
     const billed = sql.ref(`billed_${billing.unitSeconds}`);
     // One grain: one range of whole days, and the partial days either side (a number whose records were all
     // deleted keeps rows of zeros: `having` leaves it out).
@@ -727,7 +733,8 @@ export class ReportStore {
   private contactsOfRecords(
     q: AggregateQuery,
     billing: { unitSeconds: number; minimumSeconds: number },
-    /** SQLite: along the contact index (a long period); else by time and sorted (a partial day: few records). */
+    /** SQLite: along the contact index (a long period); else by time and sorted (few records: a partial day, a period
+     * that is a small part of the log's span). */
     alongContacts = true,
   ): RawBuilder<unknown> {
     const unitMs = int(billing.unitSeconds * 1000);
@@ -738,7 +745,11 @@ export class ReportStore {
     const voice = sql`type = 'Voice'`;
     // The index holds the company log's records only; its WHERE must be spelled out for SQLite to use it.
     const company = alongContacts && this.dialect === 'sqlite' && q.logs.length === 1 && q.logs[0] === null;
-    const index = company ? sql` indexed by call_log_contact` : sql``;
+    const index = company
+      ? sql` indexed by call_log_contact`
+      : this.dialect === 'sqlite'
+        ? sql` indexed by call_log_report`
+        : sql``;
     const own = company ? sql` and extension_id = ''` : sql``;
     return sql`
       select contact_digits as c, count(*) as n,
