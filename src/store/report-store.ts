@@ -762,17 +762,17 @@ export class ReportStore {
       group by contact_digits`;
   }
 
-  /** The first and last start time of a log's live records in a range (null when it has none). */
+  /** The first and last start time of a log's records in a range (null when it has none). */
   async bounds(q: FactQuery): Promise<{ first: number; last: number } | null> {
     const logs = q.logs.map((l) => l ?? '');
-    const row = await this.db
-      .selectFrom('call_log')
-      .select((eb) => [eb.fn.min('start_time').as('first'), eb.fn.max('start_time').as('last')])
-      .where('account_id', '=', q.accountId)
-      .where('extension_id', 'in', logs)
-      .where('start_time', '>=', q.dateFrom)
-      .where('start_time', '<=', q.dateTo)
-      .executeTakeFirst();
+    const where = sql`account_id = ${q.accountId} and extension_id in (${sql.join(logs)})
+      and start_time >= ${q.dateFrom} and start_time <= ${q.dateTo}`;
+    // min and max each in a query of its own: one seek of the index each, where together in one select SQLite read
+    // every record of the range (31 ms for the company log of the 1M seed).
+    const { rows } = await sql<{ first: unknown; last: unknown }>`
+      select (select min(start_time) from call_log where ${where}) as first,
+        (select max(start_time) from call_log where ${where}) as last`.execute(this.db);
+    const row = rows[0];
     if (!row || row.first === null || row.last === null) return null;
     return { first: Number(row.first), last: Number(row.last) };
   }
