@@ -708,8 +708,8 @@ export class ReportStore {
 
   /**
    * The rows of a contacts query (columns c, n, faxes, inbound, answered, talk, billable) as ContactTotals. They
-   * come as one comma-separated list (numbers are digits): tens of thousands of rows are slow to hand over one by one
-   * (about 30% of the CPU of a month's contacts on the 1M seed).
+   * come as their count and one comma-separated list (readContactList): tens of thousands of rows are slow to hand
+   * over one by one (about 30% of the CPU of a month's contacts on the 1M seed).
    */
   private async contactRows(query: RawBuilder<unknown>): Promise<ContactTotals> {
     // The number with its `+`: the report's text, made here rather than once more per number in JavaScript.
@@ -733,8 +733,7 @@ export class ReportStore {
   private contactsOfRecords(
     q: AggregateQuery,
     billing: { unitSeconds: number; minimumSeconds: number },
-    /** SQLite: along the contact index (a long period); else by time and sorted (few records: a partial day, a period
-     * that is a small part of the log's span). */
+    /** SQLite: along the contact index (a long period), else by time and sorted (a partial day, a short period). */
     alongContacts = true,
   ): RawBuilder<unknown> {
     const unitMs = int(billing.unitSeconds * 1000);
