@@ -496,6 +496,40 @@ for (const backend of await backends()) {
       }
     });
 
+    it('contacts of a period that is a small part of a long archive reads its records by time (SQLite)', async () => {
+      const db = (store as KyselyStore).db;
+      // A company record three years back makes the period below (two and a half days, one of them whole) under 1/30
+      // of the log's span.
+      const model = records.find((r) => r.extensionId === null && contactOf(r) !== null)!;
+      const old: CallLogRecord = { ...model, id: `${model.id}0ld`, startTime: from - 3 * 365 * DAY };
+      await store.upsertRecords([old]);
+      try {
+        const start = from + 3 * DAY + 5 * 3_600_000;
+        const end = from + 5 * DAY + 17 * 3_600_000;
+        const period = { from: iso(start), to: iso(end) };
+        await checkContacts(inScope(records, { from: start, to: end, log: null, clock }), period);
+        // A changed row of its whole day shows only where report_contact is read: PostgreSQL (keyed by time, it
+        // reads it for any period), not SQLite (by time from the records).
+        const day = Math.ceil(start / DAY) * DAY;
+        const row = await sql<{ contact_digits: string }>`
+          select contact_digits from report_contact where start_time = ${day} and n > 0 limit 1`.execute(db);
+        const contact = row.rows[0].contact_digits;
+        const faxes = async () =>
+          (await run({ report: 'contacts', ...period })).rows.find((r) => r.contact === `+${contact}`)!.faxes;
+        const before = Number(await faxes());
+        await sql`update report_contact set faxes = faxes + 1000, n = n + 1000
+          where start_time = ${day} and contact_digits = ${contact}`.execute(db);
+        try {
+          assert.equal(await faxes(), backend === 'sqlite' ? before : before + 1000);
+        } finally {
+          await sql`update report_contact set faxes = faxes - 1000, n = n - 1000
+            where start_time = ${day} and contact_digits = ${contact}`.execute(db);
+        }
+      } finally {
+        assert.equal(await store.purgeLog({ accountId, extensionId: null }, from - DAY, 100), 1);
+      }
+    });
+
     it('an unbounded period is answered; a time grouping past 10,000 buckets is refused with a 400 naming the limit', async () => {
       const unbounded = { from: '1970-01-02', to: '2100-01-01' };
       const scope: Scope = { from: Date.UTC(1970, 0, 2), to: Date.UTC(2100, 0, 1), log: null, clock };

@@ -423,22 +423,35 @@ export function queueMembersReport(groups: readonly FactGroup[], ctx: ReportCont
   };
 }
 
+/**
+ * `v` as a small integer where it is one: a figure read from a Float64Array is a double, and a row field holding
+ * doubles boxes each value (a heap number per figure per row: most of the time of building 54,677 rows).
+ */
+const small = (v: number): number => (v === (v | 0) ? v | 0 : v);
+
 /** Per outside number: calls, faxes, direction, answered, talk and billable time (amount at a rate). */
-export function contactsReport(contacts: readonly ContactTotals[], ctx: ReportContext): ReportTable {
+export function contactsReport(t: ContactTotals, ctx: ReportContext): ReportTable {
   const rate = ctx.billing.ratePerMinute;
-  const rows: ReportRow[] = [...contacts]
-    .sort((x, y) => y.talkMs - x.talkMs || y.calls - x.calls || (x.contact < y.contact ? -1 : 1))
-    .map((t) => ({
-      contact: `+${t.contact}`,
-      calls: t.calls,
-      faxes: t.faxes,
-      inbound: t.inbound,
-      outbound: t.calls - t.inbound,
-      answered: t.answered,
-      talk: seconds(t.talkMs),
-      billable: t.billable,
-      amount: rate === undefined ? null : billedAmount(t.billable, rate),
-    }));
+  const { contact, calls, talkMs } = t;
+  const n = contact.length;
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((x, y) => talkMs[y] - talkMs[x] || calls[y] - calls[x] || (contact[x] < contact[y] ? -1 : 1));
+  const rows = new Array<ReportRow>(n);
+  for (let j = 0; j < n; j++) {
+    const i = order[j];
+    rows[j] = {
+      contact: contact[i],
+      calls: small(calls[i]),
+      faxes: small(t.faxes[i]),
+      inbound: small(t.inbound[i]),
+      outbound: small(calls[i] - t.inbound[i]),
+      answered: small(t.answered[i]),
+      talk: seconds(talkMs[i]),
+      billable: small(t.billable[i]),
+      amount: rate === undefined ? null : billedAmount(t.billable[i], rate),
+    };
+  }
   const columns = [
     col('contact', 'Contact'),
     col('calls', 'Calls'),

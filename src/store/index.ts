@@ -47,11 +47,11 @@ export {
   type FactRow,
   type OutsideCall,
   type OutsideWindow,
-  type ContactTotals,
   type MetricStats,
   type MsRange,
   type ZoneSegments,
 } from './report-store.ts';
+export type { ContactTotals } from './contact-totals.ts';
 export { createDiskBlobStore, type BlobStore } from './blob-store.ts';
 export { AuthorizationStore, type AppAuthorization, type AuthorizationCode } from './authorization-store.ts';
 export { applyRetention, startRetentionJob, type RetentionResult } from './retention.ts';

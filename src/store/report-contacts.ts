@@ -161,4 +161,24 @@ export function contactRollupAnswers(
 
 const ALLOWED = new Set<keyof AggregateQuery>(['accountId', 'logs', 'dateFrom', 'dateTo']);
 
+/** The largest part of the company log's span a contacts period may be and still be read by time (contactsByTime). */
+export const CONTACTS_BY_TIME_SHARE = 1 / 30;
+
+/**
+ * SQLite: whether a contacts query of the company log reads its period's records by time and sorts them by number
+ * (the covering call_log_report) rather than walking report_contact or the contact index, whose keys lead with the
+ * number, through every day of the account: when the period covers less than CONTACTS_BY_TIME_SHARE of the log's
+ * span (`span`: its first and last start time). On the 1M seed (60 days, 1.8 records per number-day) the walk cost
+ * about 0.06 µs per number-day outside the period and 0.3 µs per one inside, the records by time about 1 µs each
+ * with their sort: 1 day 5.6 ms by time against 10.6 ms walking, 7 days 39 against 16, 30 days 223 against 36.
+ */
+export function contactsByTime(
+  q: Pick<AggregateQuery, 'dateFrom' | 'dateTo'>,
+  span: { first: number; last: number } | null,
+): boolean {
+  if (!span) return false;
+  const inside = Math.min(q.dateTo, span.last) - Math.max(q.dateFrom, span.first) + 1;
+  return inside < (span.last - span.first + 1) * CONTACTS_BY_TIME_SHARE;
+}
+
 export { KEY as CONTACT_KEY, SUMS as CONTACT_SUMS };
