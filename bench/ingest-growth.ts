@@ -10,15 +10,17 @@
 // starts (the child's CPU is then its own) and deleted after.
 //
 // `node --import tsx bench/ingest-growth.ts --source FILE.ndjson[.gz] [--chunks 5] [--lines N] [--span-days 60]
-//   [--db FILE] [--ringlog BIN]... [--dbstat] [--keep]`
+//   [--db FILE] [--ringlog BIN]... [--same-db] [--start-copy S] [--dbstat] [--keep]`
 // With several --ringlog builds each grows its own database (FILE.0.db, FILE.1.db, …), chunk k going into each in
-// turn (alternating, so both see the same load); --lines takes the first N lines of the source per chunk;
-// --dbstat prints the pages of each call_log b-tree after every chunk (a scan of the whole file).
+// turn (alternating, so both see the same load), or with --same-db they take turns on the one database (each its
+// own copy of the source), e.g. to compare a change at the size a kept database has reached: --start-copy S
+// continues a database holding copies 0…S−1. --lines takes the first N lines of the source per chunk; --dbstat
+// prints the pages of each call_log b-tree after every chunk (a scan of the whole file).
 
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
@@ -35,6 +37,8 @@ const { values } = parseArgs({
     'span-days': { type: 'string', default: '60' },
     db: { type: 'string', default: join(OUT_DIR, 'ingest-growth.db') },
     ringlog: { type: 'string', multiple: true },
+    'same-db': { type: 'boolean', default: false },
+    'start-copy': { type: 'string', default: '0' },
     dbstat: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
@@ -45,7 +49,12 @@ const chunks = Number(values.chunks);
 const lineLimit = values.lines === undefined ? Infinity : Number(values.lines);
 const spanMs = Number(values['span-days']) * 86_400_000;
 const bins = values.ringlog ?? [fileURLToPath(new URL('../bin/ringlog.js', import.meta.url))];
-const dbs = bins.length === 1 ? [values.db] : bins.map((_, i) => values.db.replace(/(\.db)?$/, `.${i}.db`));
+const sameDb = values['same-db'];
+const startCopy = Number(values['start-copy']);
+const dbs =
+  bins.length === 1 || sameDb
+    ? bins.map(() => values.db)
+    : bins.map((_, i) => values.db.replace(/(\.db)?$/, `.${i}.db`));
 const IO_AT_EXIT = new URL('./io-at-exit.mjs', import.meta.url).href;
 
 const ISO_TIME = /"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)"/g;
@@ -89,6 +98,7 @@ interface ImportRun {
   wchar: number;
   writeBytes: number;
   cancelledWriteBytes: number;
+  maxRssKiB: number;
   stdout: string;
 }
 
@@ -108,10 +118,11 @@ async function runImport(bin: string, file: string, db: string): Promise<ImportR
   const [code] = (await once(child, 'exit')) as [number | null];
   const wallSeconds = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`ringlog import exited with ${code}: ${stderr.trim()}`);
-  const { io, userSeconds, systemSeconds } = JSON.parse(readFileSync(ioFile, 'utf8')) as {
+  const { io, userSeconds, systemSeconds, maxRssKiB } = JSON.parse(readFileSync(ioFile, 'utf8')) as {
     io: Record<string, number>;
     userSeconds: number;
     systemSeconds: number;
+    maxRssKiB: number;
   };
   rmSync(ioFile);
   return {
@@ -120,6 +131,7 @@ async function runImport(bin: string, file: string, db: string): Promise<ImportR
     wchar: io.wchar,
     writeBytes: io.write_bytes,
     cancelledWriteBytes: io.cancelled_write_bytes,
+    maxRssKiB,
     stdout: stdout.trim(),
   };
 }
@@ -141,20 +153,36 @@ function btreePages(db: string): string {
 }
 
 const kb = (bytes: number, records: number) => (bytes / records / 1024).toFixed(1);
-const totals = dbs.map(() => 0);
-for (const db of dbs) removeDb(db);
+
+/** Rows already in `db` (continuing a kept database), else 0 after removing whatever was there. */
+function startingRows(db: string): number {
+  if (startCopy === 0) {
+    removeDb(db);
+    return 0;
+  }
+  const sqlite = new Database(db, { readonly: true });
+  try {
+    return (sqlite.prepare('SELECT count(*) AS n FROM call_log').get() as { n: number }).n;
+  } finally {
+    sqlite.close();
+  }
+}
+
+const totals = dbs.map(startingRows);
 process.stdout.write(
-  '| build | chunk | records after | wall s | records/s | CPU s | CPU µs/record | wchar KB/record | write_bytes KB/record | db KB/record | chunk\'s growth KB/record |\n',
+  "| build | chunk | records after | wall s | records/s | CPU s | CPU µs/record | wchar KB/record | write_bytes KB/record | db KB/record | chunk's growth KB/record | peak RSS MiB |\n",
 );
+const file = `${values.db}.chunk.ndjson`;
 for (let k = 0; k < chunks; k++) {
-  const file = join(OUT_DIR, `ingest-growth-chunk.ndjson`);
-  const lines = await writeChunk(k, file);
+  let lines = 0;
   for (let b = 0; b < bins.length; b++) {
+    // One copy per chunk for all builds (their own databases), or one per import (the same database).
+    if (sameDb || b === 0) lines = await writeChunk(startCopy + (sameDb ? k * bins.length + b : k), file);
     const db = dbs[b];
-    const before = existsSync(db) ? statSync(db).size : 0;
+    const before = statSync(db, { throwIfNoEntry: false })?.size ?? 0;
     const run = await runImport(bins[b], file, db);
     const size = statSync(db).size;
-    totals[b] += lines;
+    for (let i = 0; i < dbs.length; i++) if (dbs[i] === db) totals[i] += lines;
     const cells = [
       bins.length === 1 ? '' : String(b),
       String(k + 1),
@@ -167,11 +195,12 @@ for (let k = 0; k < chunks; k++) {
       kb(run.writeBytes - run.cancelledWriteBytes, lines),
       kb(size, totals[b]),
       kb(size - before, lines),
+      (run.maxRssKiB / 1024).toFixed(0),
     ];
     process.stdout.write(`| ${cells.join(' | ')} |\n`);
     process.stderr.write(`${JSON.stringify({ bin: bins[b], chunk: k + 1, lines, size, ...run })}\n`);
     if (values.dbstat) process.stderr.write(`b-tree pages after chunk ${k + 1}: ${btreePages(db)}\n`);
   }
-  rmSync(file);
 }
-if (!values.keep) for (const db of dbs) removeDb(db);
+rmSync(file);
+if (!values.keep) for (const db of new Set(dbs)) removeDb(db);
