@@ -9,12 +9,13 @@
 // so the archive grows forward in time as a real one does. Each chunk is written to a file before its import
 // starts (the child's CPU is then its own) and deleted after.
 //
-// `node --import tsx bench/ingest-growth.ts --source FILE.ndjson[.gz] [--chunks 5] [--lines N] [--span-days 60]
+// `node --import tsx bench/ingest-growth.ts --source FILE.ndjson[.gz] [--chunks 5] [--lines N] [--every M] [--span-days 60]
 //   [--db FILE] [--ringlog BIN]... [--same-db] [--start-copy S] [--dbstat] [--keep]`
 // With several --ringlog builds each grows its own database (FILE.0.db, FILE.1.db, …), chunk k going into each in
 // turn (alternating, so both see the same load), or with --same-db they take turns on the one database (each its
 // own copy of the source), e.g. to compare a change at the size a kept database has reached: --start-copy S
-// continues a database holding copies 0…S−1. --lines takes the first N lines of the source per chunk; --dbstat
+// continues a database holding copies 0…S−1. --lines takes the first N lines of the source per chunk (of every
+// Mth line with --every M: the same mix of logs as the whole source, in its order); --dbstat
 // prints the pages of each call_log b-tree after every chunk (a scan of the whole file).
 
 import Database from 'better-sqlite3';
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     source: { type: 'string' },
     chunks: { type: 'string', default: '5' },
     lines: { type: 'string' },
+    every: { type: 'string', default: '1' },
     'span-days': { type: 'string', default: '60' },
     db: { type: 'string', default: join(OUT_DIR, 'ingest-growth.db') },
     ringlog: { type: 'string', multiple: true },
@@ -47,6 +49,7 @@ if (!values.source) throw new Error('--source FILE.ndjson: the records each chun
 const source = values.source;
 const chunks = Number(values.chunks);
 const lineLimit = values.lines === undefined ? Infinity : Number(values.lines);
+const every = Number(values.every);
 const spanMs = Number(values['span-days']) * 86_400_000;
 const bins = values.ringlog ?? [fileURLToPath(new URL('../bin/ringlog.js', import.meta.url))];
 const sameDb = values['same-db'];
@@ -80,10 +83,11 @@ function copyRecord(line: string, k: number): string {
 async function writeChunk(k: number, file: string): Promise<number> {
   const out = createWriteStream(file);
   let n = 0;
+  let read = 0;
   const input = source.endsWith('.gz') ? createReadStream(source).pipe(createGunzip()) : createReadStream(source);
   for await (const line of createInterface({ input, crlfDelay: Infinity })) {
     if (n === lineLimit) break;
-    if (!line) continue;
+    if (!line || read++ % every !== 0) continue;
     n++;
     if (!out.write(`${copyRecord(line, k)}\n`)) await once(out, 'drain');
   }
