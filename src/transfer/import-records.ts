@@ -37,13 +37,16 @@ export interface ImportSummary {
 export const IMPORT_BATCH = 1000;
 
 /**
- * Decoded batches written together, in one store write (one transaction): a commit costs about as much as the
- * rows it holds on SQLite (its WAL writes and checkpoints), so fewer, larger commits go faster (measured).
+ * Decoded batches written together, in one store write (one transaction). On SQLite a commit rewrites every page it
+ * touched of the indexes whose keys are random to the file's order (record id, telephony session, reversed numbers,
+ * contact): at a few million records nearly one 64 KiB page per record per index, so a commit costs about as much
+ * as the pages it touches, not the rows it holds. 50,000 records a commit wrote 52 KB a record to disk at 4.5M
+ * records where 5,000 wrote 220 KB (docs/benchmarks.md, bench:h16grow).
  */
-const BATCHES_PER_WRITE = 5;
+const BATCHES_PER_WRITE = 50;
 
-/** Batches in flight before a write starts: one write's worth, and the next one's decoding meanwhile. */
-const IN_FLIGHT = 2 * BATCHES_PER_WRITE;
+/** Batches decoded ahead of the write that needs them: one write's worth and a few more, no more in memory. */
+const IN_FLIGHT = BATCHES_PER_WRITE + 5;
 
 /** Imports a stream; idempotent, and lastModifiedTime never goes back (both kept by the store's upsert). */
 export async function importCallLog(store: Store, input: Chunks, options: ImportOptions): Promise<ImportSummary> {
