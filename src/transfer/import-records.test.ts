@@ -145,14 +145,20 @@ test('a same-time copy later in the file does not replace the first', async () =
   await store.close();
 });
 
-test('an import writes 50 batches per transaction (SQLite rewrites the index pages a commit touches)', async () => {
+test('an import writes 50 batches per transaction (SQLite rewrites every index page a commit touches)', async () => {
   assert.ok(records.length > 50, `${records.length} records`);
   const store = await openStore(':memory:');
   const writes: number[] = [];
-  const upsert = store.upsertPrepared.bind(store);
-  store.upsertPrepared = (rows) => {
-    writes.push(rows.length);
-    return upsert(rows);
+  const upsert = store.upsertPreparedBatches.bind(store);
+  store.upsertPreparedBatches = (batches) => {
+    writes.push(0);
+    async function* counted() {
+      for await (const rows of batches) {
+        writes[writes.length - 1]++;
+        yield rows;
+      }
+    }
+    return upsert(counted());
   };
   const summary = await importCallLog(store, [records.map((r) => line(r)).join('\n')], {
     format: 'ndjson',
