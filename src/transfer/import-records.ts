@@ -40,8 +40,8 @@ export const IMPORT_BATCH = 1000;
  * Decoded batches written together, in one store write (one transaction). On SQLite a commit rewrites every page it
  * touched of the indexes whose keys are random to the file's order (record id, telephony session, reversed numbers,
  * contact): at a few million records nearly one 64 KiB page per record per index, so a commit costs about as much
- * as the pages it touches, not the rows it holds. 50,000 records a commit wrote 52 KB a record to disk at 4.5M
- * records where 5,000 wrote 220 KB (docs/benchmarks.md, bench:h16grow).
+ * as the pages it touches, not the rows it holds. With 50,000 records a commit, 50–58 KB a record went to disk at
+ * 4–5.5M records where 5,000 sent 220–245 KB (docs/benchmarks.md, bench:h16grow).
  */
 const BATCHES_PER_WRITE = 50;
 
