@@ -433,6 +433,10 @@ export class KyselyStore implements Store {
     await this.writeRows([rows], Date.now());
   }
 
+  async upsertPreparedBatches(batches: AsyncIterable<PreparedRecord[]>): Promise<void> {
+    await this.writeRows(newestBatches(batches), Date.now());
+  }
+
   async upsertRecordBatches(batches: Iterable<CallLogRecord[]>): Promise<void> {
     await this.writeRows(preparedBatches(batches), Date.now());
   }
@@ -821,6 +825,11 @@ function newestRows(input: PreparedRecord[]): PreparedRecord[] {
     if (!seen || r.last_modified > seen.last_modified) newest.set(key, r);
   }
   return newest.size === input.length ? input : [...newest.values()];
+}
+
+/** Each batch at most one row per record, as the writer reads them. */
+async function* newestBatches(batches: AsyncIterable<PreparedRecord[]>): AsyncGenerator<PreparedRecord[]> {
+  for await (const rows of batches) yield newestRows(rows);
 }
 
 /** The batches prepared one at a time, as the writer reads them. */

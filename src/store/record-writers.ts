@@ -16,9 +16,13 @@ import { APPLY_CONTACT_CHANGE } from './report-contacts.ts';
 
 /**
  * Writes batches of rows, each at most one per (account_id, id), in one transaction, stamped `changed_at`. The
- * batches are read one at a time as the write goes, so a caller can make each batch only when it is its turn.
+ * batches are read one at a time as the write goes (awaited, if they come from an async source), so a caller can
+ * make each batch only when it is its turn.
  */
-export type RecordWriter = (batches: Iterable<PreparedRecord[]>, changedAt: number) => Promise<void>;
+export type RecordWriter = (
+  batches: Iterable<PreparedRecord[]> | AsyncIterable<PreparedRecord[]>,
+  changedAt: number,
+) => Promise<void>;
 
 export const CALL_LOG_COLUMNS = [
   'account_id',
@@ -105,7 +109,7 @@ export function sqliteRecordWriter(db: Kysely<Schema>, sqlite: Database.Database
       sqlite.exec('BEGIN');
       try {
         let chunks = 0;
-        for (const rows of batches) {
+        for await (const rows of batches) {
           for (let from = 0; from < rows.length; from += SQLITE_ROWS_PER_TURN) {
             if (chunks++ > 0) await nextTurn();
             writeSome(rows, from, Math.min(rows.length, from + SQLITE_ROWS_PER_TURN), deltas);
@@ -165,7 +169,7 @@ export function postgresRecordWriter(pool: pg.Pool): RecordWriter {
       await client.query('BEGIN');
       try {
         let copied = false;
-        for (const rows of batches) {
+        for await (const rows of batches) {
           if (!rows.length) continue;
           if (copied) await client.query('TRUNCATE call_log_incoming');
           await pipeline(

@@ -151,6 +151,12 @@ export interface CallLogStore {
   /** `upsertRecords` of records already prepared (prepareRecord), as bulk writers build them off the main thread. */
   upsertPrepared(records: PreparedRecord[]): Promise<void>;
   /**
+   * `upsertPrepared` of several batches in one transaction (one commit), each awaited only when the write reaches
+   * it: memory holds the batches not yet written, however many the transaction takes. The write holds the store's
+   * (SQLite: only) connection until the last batch, so making a batch must not use the store.
+   */
+  upsertPreparedBatches(batches: AsyncIterable<PreparedRecord[]>): Promise<void>;
+  /**
    * `upsertRecords` of several batches in one transaction (one commit), each batch read and prepared only when
    * the write reaches it: memory holds one batch, however many the transaction takes.
    */

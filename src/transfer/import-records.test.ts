@@ -144,3 +144,33 @@ test('a same-time copy later in the file does not replace the first', async () =
   assert.equal((JSON.parse(json) as { result: string }).result, r.result);
   await store.close();
 });
+
+test('an import writes 50 batches per transaction (SQLite rewrites every index page a commit touches)', async () => {
+  assert.ok(records.length > 50, `${records.length} records`);
+  const store = await openStore(':memory:');
+  const writes: number[] = [];
+  const upsert = store.upsertPreparedBatches.bind(store);
+  store.upsertPreparedBatches = (batches) => {
+    writes.push(0);
+    async function* counted() {
+      for await (const rows of batches) {
+        writes[writes.length - 1]++;
+        yield rows;
+      }
+    }
+    return upsert(counted());
+  };
+  const summary = await importCallLog(store, [records.map((r) => line(r)).join('\n')], {
+    format: 'ndjson',
+    batchSize: 1,
+    decoders: 0,
+  });
+  assert.equal(summary.imported, records.length);
+  assert.deepEqual(
+    writes.slice(0, -1),
+    writes.slice(0, -1).map(() => 50),
+  );
+  assert.equal(writes.length, Math.ceil(records.length / 50));
+  assert.equal(await store.countRecords(), records.length);
+  await store.close();
+});

@@ -4,7 +4,7 @@
 
 import type { PreparedRecord, Store } from '../store/index.ts';
 import { createDecoderPool, defaultDecoders, type DecoderPool } from './decoder-pool.ts';
-import { DirectoryPlaceholders } from './directory-placeholders.ts';
+import { DirectoryPlaceholders, type DirectoryRefs } from './directory-placeholders.ts';
 import { csvLayout } from './csv-columns.ts';
 import { csvRows, ndjsonLines, type ImportFormat, type SourceItem } from './import-sources.ts';
 import type { Chunks } from './line-reader.ts';
@@ -37,13 +37,19 @@ export interface ImportSummary {
 export const IMPORT_BATCH = 1000;
 
 /**
- * Decoded batches written together, in one store write (one transaction): a commit costs about as much as the
- * rows it holds on SQLite (its WAL writes and checkpoints), so fewer, larger commits go faster (measured).
+ * Decoded batches written together, in one store write (one transaction). On SQLite a commit rewrites every page it
+ * touched of the indexes whose keys are random to the file's order (record id, telephony session, reversed numbers,
+ * contact): at a few million records nearly one 64 KiB page per record per index, so a commit costs about as much
+ * as the pages it touches, not the rows it holds. With 50,000 records a commit, 50–58 KB a record went to disk at
+ * 4–5.5M records where 5,000 sent 220–245 KB (docs/benchmarks.md, bench:h16grow).
  */
-const BATCHES_PER_WRITE = 5;
+const BATCHES_PER_WRITE = 50;
 
-/** Batches in flight before a write starts: one write's worth, and the next one's decoding meanwhile. */
-const IN_FLIGHT = 2 * BATCHES_PER_WRITE;
+/**
+ * Batches sent to the decoders ahead of the write: the write takes them one at a time as they are decoded, so
+ * memory holds these and the batch being written, not the transaction's records.
+ */
+const IN_FLIGHT = 5;
 
 /** Imports a stream; idempotent, and lastModifiedTime never goes back (both kept by the store's upsert). */
 export async function importCallLog(store: Store, input: Chunks, options: ImportOptions): Promise<ImportSummary> {
@@ -69,22 +75,6 @@ export async function importCallLog(store: Store, input: Chunks, options: Import
 
   let pool: DecoderPool | undefined;
   const inFlight: { decoded: Promise<DecodedBatch>; bytesRead: number }[] = [];
-  /** Writes the oldest batches in flight (in file order: the store keeps the first of equal versions). */
-  const storeNext = async () => {
-    const group = inFlight.splice(0, BATCHES_PER_WRITE);
-    const rows: PreparedRecord[] = [];
-    for (const { decoded } of group) {
-      const batch = await decoded;
-      summary.read += batch.read;
-      summary.rejected += batch.rejects.length;
-      for (const { line, error } of batch.rejects) options.onReject?.(line, error);
-      await directory.ensure(batch.refs);
-      for (const row of batch.rows) rows.push(row);
-    }
-    await store.upsertPrepared(rows);
-    summary.imported += rows.length;
-    options.onProgress?.(group[group.length - 1].bytesRead);
-  };
   let batch: SourceItem[] = [];
   const send = () => {
     pool ??= createDecoderPool(decoders);
@@ -93,16 +83,51 @@ export async function importCallLog(store: Store, input: Chunks, options: Import
     inFlight[inFlight.length - 1].decoded.catch(() => {});
     batch = [];
   };
-  try {
-    for await (const item of items) {
-      batch.push(item);
-      if (batch.length >= batchSize) {
-        send();
-        if (inFlight.length >= IN_FLIGHT) await storeNext();
+  const source = items[Symbol.asyncIterator]();
+  let ended = false;
+  /** Reads on and sends batches to the decoders until IN_FLIGHT are in flight or the input has ended. */
+  const fill = async () => {
+    while (!ended && inFlight.length < IN_FLIGHT) {
+      const next = await source.next();
+      if (next.done) {
+        ended = true;
+        if (batch.length) send();
+      } else {
+        batch.push(next.value);
+        if (batch.length >= batchSize) send();
       }
     }
-    if (batch.length) send();
-    while (inFlight.length) await storeNext();
+  };
+  /**
+   * The decoded batches of one write, oldest first (file order: the store keeps the first of equal versions), read
+   * on as the write takes them. What they name of the directory is kept in `refs` for after the write, which holds
+   * the store.
+   */
+  async function* nextWrite(refs: DirectoryRefs[], done: { bytesRead: number }): AsyncGenerator<PreparedRecord[]> {
+    for (let i = 0; i < BATCHES_PER_WRITE; i++) {
+      await fill();
+      const next = inFlight.shift();
+      if (!next) return;
+      const decoded = await next.decoded;
+      summary.read += decoded.read;
+      summary.rejected += decoded.rejects.length;
+      for (const { line, error } of decoded.rejects) options.onReject?.(line, error);
+      refs.push(decoded.refs);
+      summary.imported += decoded.rows.length;
+      done.bytesRead = next.bytesRead;
+      yield decoded.rows;
+    }
+  }
+  try {
+    for (await fill(); inFlight.length; await fill()) {
+      const refs: DirectoryRefs[] = [];
+      const done = { bytesRead: 0 };
+      await store.upsertPreparedBatches(nextWrite(refs, done));
+      // Placeholders are made after their records' commit (idempotent: an import run again after a crash here
+      // makes them then).
+      for (const r of refs) await directory.ensure(r);
+      options.onProgress?.(done.bytesRead);
+    }
   } finally {
     await pool?.close();
   }
