@@ -79,6 +79,19 @@ interface Scope {
   businessOnly?: boolean;
 }
 
+/** A contact number with calls in `day` (a whole UTC day) of report_contact. */
+async function contactOfDay(db: KyselyStore['db'], day: number): Promise<string> {
+  const row = await sql<{ contact_digits: string }>`
+    select contact_digits from report_contact where start_time = ${day} and n > 0 limit 1`.execute(db);
+  return row.rows[0].contact_digits;
+}
+
+/** Adds `delta` faxes (and calls) to a contact's row of `day` in report_contact. */
+async function bumpContactDay(db: KyselyStore['db'], day: number, contact: string, delta: number): Promise<void> {
+  await sql`update report_contact set faxes = faxes + ${delta}, n = n + ${delta}
+    where start_time = ${day} and contact_digits = ${contact}`.execute(db);
+}
+
 function inScope(records: CallLogRecord[], s: Scope): CallLogRecord[] {
   return records.filter(
     (r) =>
@@ -480,19 +493,15 @@ for (const backend of await backends()) {
       await checkContacts(inScope(records, { from: start, to: end, log: null, clock }), period);
       // A changed row of a whole day shows in the report: it is read (and a minimum above the unit is not).
       const day = Math.ceil(start / DAY) * DAY;
-      const row = await sql<{ contact_digits: string }>`
-        select contact_digits from report_contact where start_time = ${day} and n > 0 limit 1`.execute(db);
-      const contact = row.rows[0].contact_digits;
+      const contact = await contactOfDay(db, day);
       const faxesOf = async (minimum: string) =>
         (await run({ report: 'contacts', minimum, ...period })).rows.find((r) => r.contact === `+${contact}`)!.faxes;
       const before = [await faxesOf('0'), await faxesOf('30')];
-      await sql`update report_contact set faxes = faxes + 1000, n = n + 1000
-        where start_time = ${day} and contact_digits = ${contact}`.execute(db);
+      await bumpContactDay(db, day, contact, 1000);
       try {
         assert.deepEqual([await faxesOf('0'), await faxesOf('30')], [Number(before[0]) + 1000, before[1]]);
       } finally {
-        await sql`update report_contact set faxes = faxes - 1000, n = n - 1000
-          where start_time = ${day} and contact_digits = ${contact}`.execute(db);
+        await bumpContactDay(db, day, contact, -1000);
       }
     });
 
@@ -511,19 +520,15 @@ for (const backend of await backends()) {
         // A changed row of its whole day shows only where report_contact is read: PostgreSQL (keyed by time, it
         // reads it for any period), not SQLite (by time from the records).
         const day = Math.ceil(start / DAY) * DAY;
-        const row = await sql<{ contact_digits: string }>`
-          select contact_digits from report_contact where start_time = ${day} and n > 0 limit 1`.execute(db);
-        const contact = row.rows[0].contact_digits;
+        const contact = await contactOfDay(db, day);
         const faxes = async () =>
           (await run({ report: 'contacts', ...period })).rows.find((r) => r.contact === `+${contact}`)!.faxes;
         const before = Number(await faxes());
-        await sql`update report_contact set faxes = faxes + 1000, n = n + 1000
-          where start_time = ${day} and contact_digits = ${contact}`.execute(db);
+        await bumpContactDay(db, day, contact, 1000);
         try {
           assert.equal(await faxes(), backend === 'sqlite' ? before : before + 1000);
         } finally {
-          await sql`update report_contact set faxes = faxes - 1000, n = n - 1000
-            where start_time = ${day} and contact_digits = ${contact}`.execute(db);
+          await bumpContactDay(db, day, contact, -1000);
         }
       } finally {
         assert.equal(await store.purgeLog({ accountId, extensionId: null }, from - DAY, 100), 1);
