@@ -293,6 +293,9 @@ const BOOLEAN_DIMS = new Set<FactDim>([
 ]);
 const NUMBER_DIMS = new Set<FactDim>(['bucket']);
 
+/** Whether a query reads the company log alone (the one log call_log_contact and report_contact hold). */
+const companyLogOnly = (q: Pick<FactQuery, 'logs'>): boolean => q.logs.length === 1 && q.logs[0] === null;
+
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
 /** The nearest rank of percentile p (0..100) among n values, in floating point as report-math.ts computes it. */
@@ -683,7 +686,7 @@ export class ReportStore {
     if (!q.logs.length) return contactTable(0);
     // SQLite: both report_contact and the contact index lead with the number, so a period that is a small part of
     // the company log's span reads its records by time instead (contactsByTime).
-    const company = this.dialect === 'sqlite' && q.logs.length === 1 && q.logs[0] === null;
+    const company = this.dialect === 'sqlite' && companyLogOnly(q);
     const everything = { accountId: q.accountId, logs: [null], dateFrom: -8.64e15, dateTo: 8.64e15 };
     const byTime = company && contactsByTime(q, await this.bounds(everything));
     const plan = !byTime && contactRollupAnswers(q, billing) ? coverPeriod(q, [CONTACT_GRAIN]) : null;
@@ -743,7 +746,7 @@ export class ReportStore {
     const billed = sql`((talk_ms + ${unitMs} - 1) / ${unitMs} * ${unit})`;
     const voice = sql`type = 'Voice'`;
     // The index holds the company log's records only; its WHERE must be spelled out for SQLite to use it.
-    const company = alongContacts && this.dialect === 'sqlite' && q.logs.length === 1 && q.logs[0] === null;
+    const company = alongContacts && this.dialect === 'sqlite' && companyLogOnly(q);
     const index = company
       ? sql` indexed by call_log_contact`
       : this.dialect === 'sqlite'
@@ -812,7 +815,7 @@ export class ReportStore {
     where: RawBuilder<SqlBool>,
   ): RawBuilder<OutsideRow> {
     // The index holds the company log's records only; its WHERE must be spelled out for SQLite to use it.
-    const company = q.logs.length === 1 && q.logs[0] === null;
+    const company = companyLogOnly(q);
     const index = company ? sql` indexed by call_log_contact` : sql``;
     const own = company ? sql` and extension_id = ''` : sql``;
     return sql<OutsideRow>`
