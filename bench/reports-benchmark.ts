@@ -14,6 +14,10 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { parseReportRequest, runReport, type ExternalCall } from '../src/reports/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import { describeRun } from './machine-info.ts';
+import { runAsTheCommandRuns } from './ringlog-cli.ts';
+
+// Reports run in this process: with the allocator settings `ringlog report` and `ringlog serve` run with.
+runAsTheCommandRuns();
 
 const DAY = 86_400_000;
 const WARM_RUNS = 5;

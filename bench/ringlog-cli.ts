@@ -1,7 +1,8 @@
 // Runs the built `ringlog` command (bin/ringlog.js over dist/) in child processes: one-shot commands, and a
 // server whose URL is the first line it prints.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -11,6 +12,34 @@ import { watchMemory, type Memory } from './process-memory.ts';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RINGLOG = fileURLToPath(new URL('../bin/ringlog.js', import.meta.url));
 const PINNED_CLOCK = pathToFileURL(fileURLToPath(new URL('./pinned-clock.mjs', import.meta.url))).href;
+
+/** The GLIBC_TUNABLES the `ringlog` command starts node with (its shell line in bin/ringlog.js). */
+const LAUNCH_TUNABLES = /GLIBC_TUNABLES="([^$"]+)/.exec(readFileSync(RINGLOG, 'utf8'))![1];
+
+/**
+ * `env` as the `ringlog` command gives it to node. The benches start node on bin/ringlog.js themselves (to pass
+ * node flags), so every child they start (ringlog and the baselines beside it) gets it from here.
+ */
+export function launchEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const own = env.GLIBC_TUNABLES;
+  return {
+    ...env,
+    GLIBC_TUNABLES: own?.startsWith(LAUNCH_TUNABLES) ? own : [LAUNCH_TUNABLES, own].filter(Boolean).join(':'),
+  };
+}
+
+/**
+ * For a bench that runs ringlog's code in its own process: runs this process's command again with the `ringlog`
+ * command's environment (launchEnv) and exits with its code, unless it already has it. glibc reads it at start.
+ */
+export function runAsTheCommandRuns(): void {
+  if (process.env.GLIBC_TUNABLES === launchEnv().GLIBC_TUNABLES) return;
+  const { status } = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: launchEnv(),
+  });
+  process.exit(status ?? 1);
+}
 
 export interface CliRun {
   stdout: string;
@@ -32,8 +61,9 @@ export async function runRinglog(
   options: { pinnedNow?: number; showStderr?: boolean; bin?: string } = {},
 ): Promise<CliRun> {
   const nodeArgs = options.pinnedNow === undefined ? [] : ['--import', PINNED_CLOCK];
-  const env =
-    options.pinnedNow === undefined ? process.env : { ...process.env, RINGLOG_BENCH_NOW: String(options.pinnedNow) };
+  const env = launchEnv(
+    options.pinnedNow === undefined ? process.env : { ...process.env, RINGLOG_BENCH_NOW: String(options.pinnedNow) },
+  );
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, options.bin ?? RINGLOG, ...args], {
     cwd: ROOT,
@@ -82,6 +112,7 @@ export async function startChild(
   const flags = process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   const child: ChildProcess = spawn(process.execPath, [...flags, ...command], {
     cwd: ROOT,
+    env: launchEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { createInterface } from 'node:readline';
 import type { Credentials } from '../src/auth/index.ts';
@@ -134,5 +135,43 @@ describe('ringlog command', () => {
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /--port.*'abc'.*must be a whole number/);
     assert.doesNotMatch(result.stderr, /at .*\.js:\d+/);
+  });
+});
+
+describe('bin/ringlog.js, the installed command', () => {
+  const bin = fileURLToPath(new URL('../bin/ringlog.js', import.meta.url));
+  // What node itself sees of GLIBC_TUNABLES (printed on stderr before the CLI runs); node is found on PATH, as a
+  // user's shell finds it.
+  const run = (command: string, args: string[], tunables?: string) =>
+    spawnSync(command, args, {
+      encoding: 'utf8',
+      env: {
+        PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+        NODE_OPTIONS: '--import=data:text/javascript,console.error(`tunables=${process.env.GLIBC_TUNABLES}`)',
+        ...(tunables === undefined ? {} : { GLIBC_TUNABLES: tunables }),
+      },
+    });
+
+  test('run as a command, it starts node with glibc malloc on huge pages and passes every argument as given', () => {
+    const result = run(bin, ['no such command']);
+    assert.match(result.stderr, /^tunables=glibc\.malloc\.hugetlb=1$/m);
+    assert.match(result.stderr, /unknown command 'no such command'/);
+    assert.equal(run(bin, ['help']).status, 0);
+  });
+
+  test("a caller's own tunables are kept, after the launcher's, so they win", () => {
+    const result = run(bin, ['help'], 'glibc.malloc.hugetlb=0:glibc.malloc.arena_max=2');
+    assert.match(
+      result.stderr,
+      /^tunables=glibc\.malloc\.hugetlb=1:glibc\.malloc\.hugetlb=0:glibc\.malloc\.arena_max=2$/m,
+    );
+    assert.equal(result.status, 0);
+  });
+
+  test('run by node itself, the shell line is a comment and the environment is left as it is', () => {
+    const result = run(process.execPath, [bin, 'help']);
+    assert.match(result.stderr, /^tunables=undefined$/m);
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /Usage: ringlog/);
   });
 });
