@@ -655,6 +655,14 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
               .columns(['account_id', 'telephony_session_id', 'extension_id'])
               .execute(),
         },
+        // The `agents` report's transfers out: the company log's transferred records by agent (3% of them in the
+        // seeded company). Through call_log_report a month read every record of the company log: 57 MB on the 1M
+        // set, most of the report's first run on SQLite and 240–290 ms on PostgreSQL.
+        '0017-call-log-transfers': {
+          up: (db) =>
+            sql`create index call_log_transferred on call_log (account_id, extension_id, start_time, agent_id,
+              duration_ms, talk_ms, answer_ms) where transferred = 1 and deleted = 0`.execute(db),
+        },
       });
     },
   };

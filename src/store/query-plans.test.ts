@@ -57,3 +57,38 @@ test('SQLite: retention deletes a batch by primary key, not by walking the accou
     await store.close();
   }
 });
+
+test("SQLite: the agents report's transfers out seek the transferred records' index, not the company log", async () => {
+  const store = (await openStore(':memory:')) as KyselyStore;
+  try {
+    // The statements the report store runs, as it runs them.
+    const executor = store.db.getExecutor();
+    const seen: CompiledQuery[] = [];
+    const run = executor.executeQuery.bind(executor);
+    executor.executeQuery = ((query: CompiledQuery, id: never) => {
+      seen.push(query);
+      return run(query, id);
+    }) as typeof executor.executeQuery;
+    const day = 86_400_000;
+    const from = Date.UTC(2026, 9, 1, 7);
+    await store.reports.aggregate({
+      accountId: 'a',
+      logs: [null],
+      dateFrom: from,
+      dateTo: from + 30 * day,
+      transferred: true,
+      by: ['agent'],
+    });
+    executor.executeQuery = run;
+    assert.ok(seen.length > 0);
+    for (const query of seen) {
+      const steps = await plan(store.db as Kysely<unknown>, query);
+      assert.ok(
+        steps.some((d) => d.includes('USING COVERING INDEX call_log_transferred (account_id=? AND extension_id=?')),
+        `${query.sql}\n${steps.join('\n')}`,
+      );
+    }
+  } finally {
+    await store.close();
+  }
+});
