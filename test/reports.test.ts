@@ -497,9 +497,15 @@ for (const backend of await backends()) {
       const faxesOf = async (minimum: string) =>
         (await run({ report: 'contacts', minimum, ...period })).rows.find((r) => r.contact === `+${contact}`)!.faxes;
       const before = [await faxesOf('0'), await faxesOf('30')];
+      // Reconcile's count of the period's outside calls takes its whole days from the same rows.
+      const outside = () =>
+        store.reports.count({ accountId, logs: [null], dateFrom: start, dateTo: end - 1, external: true });
+      const counted = inScope(records, { from: start, to: end, log: null, clock }).filter((r) => contactOf(r) !== null);
+      assert.equal(await outside(), counted.length);
       await bumpContactDay(db, day, contact, 1000);
       try {
         assert.deepEqual([await faxesOf('0'), await faxesOf('30')], [Number(before[0]) + 1000, before[1]]);
+        assert.equal(await outside(), counted.length + 1000);
       } finally {
         await bumpContactDay(db, day, contact, -1000);
       }

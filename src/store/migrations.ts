@@ -659,9 +659,10 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         // seeded company). Through call_log_report a month read every record of the company log: 57 MB on the 1M
         // set, most of the report's first run on SQLite and 240–290 ms on PostgreSQL.
         '0017-call-log-transfers': {
-          up: (db) =>
-            sql`create index call_log_transferred on call_log (account_id, extension_id, start_time, agent_id,
-              duration_ms, talk_ms, answer_ms) where transferred = 1 and deleted = 0`.execute(db),
+          up: async (db) => {
+            await sql`create index call_log_transferred on call_log (account_id, extension_id, start_time, agent_id,
+              duration_ms, talk_ms, answer_ms) where transferred = 1 and deleted = 0`.execute(db);
+          },
         },
       });
     },

@@ -65,9 +65,9 @@ test("SQLite: the agents report's transfers out seek the transferred records' in
     const executor = store.db.getExecutor();
     const seen: CompiledQuery[] = [];
     const run = executor.executeQuery.bind(executor);
-    executor.executeQuery = ((query: CompiledQuery, id: never) => {
+    executor.executeQuery = ((query: CompiledQuery) => {
       seen.push(query);
-      return run(query, id);
+      return run(query);
     }) as typeof executor.executeQuery;
     const day = 86_400_000;
     const from = Date.UTC(2026, 9, 1, 7);

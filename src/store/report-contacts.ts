@@ -143,19 +143,25 @@ export async function createReportContacts(db: Kysely<unknown>, dialect: Dialect
   await createStatementTriggers(db, 'report_contact', applyRowsPg);
 }
 
+/** Whether report_contact holds what a query of outside calls counts of whole days: the company log, no filter. */
+export function contactDaysAnswer(q: AggregateQuery): boolean {
+  const set = (k: string) => (q as unknown as Record<string, unknown>)[k] !== undefined;
+  if (Object.keys(q).some((k) => set(k) && !ALLOWED.has(k as keyof AggregateQuery))) return false;
+  return q.logs.length === 1 && q.logs[0] === null;
+}
+
 /**
- * Whether report_contact answers a `contacts` query's whole days: the company log, no filter, and a rounding unit
- * it keeps with a minimum charge of at most one unit (every billed call is billed at least a unit).
+ * Whether report_contact answers a `contacts` query's whole days: contactDaysAnswer, and a rounding unit it keeps
+ * with a minimum charge of at most one unit (every billed call is billed at least a unit).
  */
 export function contactRollupAnswers(
   q: AggregateQuery,
   billing: { unitSeconds: number; minimumSeconds: number },
 ): boolean {
-  const set = (k: string) => (q as unknown as Record<string, unknown>)[k] !== undefined;
-  if (Object.keys(q).some((k) => set(k) && !ALLOWED.has(k as keyof AggregateQuery))) return false;
-  if (q.logs.length !== 1 || q.logs[0] !== null) return false;
   return (
-    (CONTACT_UNITS as readonly number[]).includes(billing.unitSeconds) && billing.minimumSeconds <= billing.unitSeconds
+    contactDaysAnswer(q) &&
+    (CONTACT_UNITS as readonly number[]).includes(billing.unitSeconds) &&
+    billing.minimumSeconds <= billing.unitSeconds
   );
 }
 
