@@ -143,7 +143,10 @@ export async function createReportContacts(db: Kysely<unknown>, dialect: Dialect
   await createStatementTriggers(db, 'report_contact', applyRowsPg);
 }
 
-/** Whether report_contact holds what a query of outside calls counts of whole days: the company log, no filter. */
+/**
+ * Whether report_contact holds what a query counts of whole days: the company log, no filter (`external` narrows
+ * nothing: the table holds outside calls only, and the query's outside calls are what it counts).
+ */
 export function contactDaysAnswer(q: AggregateQuery): boolean {
   const set = (k: string) => (q as unknown as Record<string, unknown>)[k] !== undefined;
   if (Object.keys(q).some((k) => set(k) && !ALLOWED.has(k as keyof AggregateQuery))) return false;
@@ -165,7 +168,7 @@ export function contactRollupAnswers(
   );
 }
 
-const ALLOWED = new Set<keyof AggregateQuery>(['accountId', 'logs', 'dateFrom', 'dateTo']);
+const ALLOWED = new Set<keyof AggregateQuery>(['accountId', 'logs', 'dateFrom', 'dateTo', 'external']);
 
 /** The largest part of the company log's span a contacts period may be and still be read by time (contactsByTime). */
 export const CONTACTS_BY_TIME_SHARE = 1 / 30;

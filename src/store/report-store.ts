@@ -407,8 +407,9 @@ export class ReportStore {
    * groups, sorted on disk at the default work_mem instead). Every sum here is of whole milliseconds or counts, far
    * below 2^53 and so exact in float8, whose sum is a plain double; it comes back as bigint.
    */
-  private total(e: RawBuilder<unknown>): RawBuilder<unknown> {
-    return this.dialect === 'postgres' ? sql`sum((${e})::float8)::bigint` : sql`sum(${e})`;
+  private total(e: RawBuilder<unknown>, only?: RawBuilder<unknown>): RawBuilder<unknown> {
+    const of = only ? sql` filter (where ${only})` : sql``;
+    return this.dialect === 'postgres' ? sql`(sum((${e})::float8)${of})::bigint` : sql`sum(${e})${of}`;
   }
 
   /** Groups and measures of the live records (grain null) or of the rollup rows of a grain. */
@@ -497,7 +498,7 @@ export class ReportStore {
       const fractions = sql.join(ps.map((p) => sql.lit(p / 100)));
       const figures = metrics.map((m, i) => {
         const of = sql`filter (where ${only(m)})`;
-        return sql`count(*) ${of} as ${sql.ref(`n${i}`)}, (sum(${value(m)}::float8) ${of})::bigint as ${sql.ref(`t${i}`)},
+        return sql`count(*) ${of} as ${sql.ref(`n${i}`)}, ${this.total(value(m), only(m))} as ${sql.ref(`t${i}`)},
           percentile_disc(array[${fractions}]::float8[]) within group (order by ${value(m)}) ${of} as ${sql.ref(`v${i}`)}`;
       });
       const { rows } = await sql<Record<string, unknown>>`
@@ -815,7 +816,7 @@ export class ReportStore {
    * is 57 MB of call_log_report to count along, against 12 MB of report_contact.
    */
   async count(q: AggregateQuery): Promise<number> {
-    const days = q.external ? (await this.contactDays(q, contactDaysAnswer({ ...q, external: undefined }))).plan : null;
+    const days = q.external && contactDaysAnswer(q) ? (await this.contactDays(q, true)).plan : null;
     if (!days) return this.countRecords(q);
     const counts = await Promise.all([
       ...days.rollups.map(async (r) => {
