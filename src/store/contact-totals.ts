@@ -1,6 +1,6 @@
 // What the `contacts` report's SQL hands over, as columns: per outside number its calls, faxes, inbound and answered
-// voice calls, talk and billable time (ReportStore.contacts), read from one comma-separated list and added up across
-// the parts of a period (report_contact's whole days, the records' partial days).
+// voice calls, talk and billable time (ReportStore.contacts), added up across everything a period reads
+// (report_contact's day rows, the records' partial days) by ContactSums.
 
 /**
  * Per outside number of a `contacts` query (ReportStore.contacts), one entry per number at the same index of every
@@ -20,89 +20,255 @@ export interface ContactTotals {
 }
 
 /** The figure columns of ContactTotals. */
-const CONTACT_FIGURES = ['calls', 'faxes', 'inbound', 'answered', 'talkMs', 'billable'] as const;
+const FIGURES = ['calls', 'faxes', 'inbound', 'answered', 'talkMs', 'billable'] as const;
 
-/** Room for `n` numbers. */
-export function contactTable(n: number): ContactTotals {
-  return {
-    contact: new Array<string>(n),
-    calls: new Float64Array(n),
-    faxes: new Float64Array(n),
-    inbound: new Float64Array(n),
-    answered: new Float64Array(n),
-    talkMs: new Float64Array(n),
-    billable: new Float64Array(n),
-  };
-}
+/** Numbers past this many digits may not be exact as a double's integer: they are kept by their text. */
+const MAX_KEY_DIGITS = 15;
 
 /**
- * The numbers of several tables in one, a number's figures added up where it is in more than one: the first table
- * (the whole days) is the large one, the others (partial days) hold a few thousand numbers.
+ * Buffer's own latin1 decoding (what `toString('latin1', …)` calls after making a Buffer of the range): the text of
+ * a number's bytes, which are ASCII.
  */
-export function mergeContacts([first, ...rest]: ContactTotals[]): ContactTotals {
-  const extra = new Map<string, number[]>();
-  for (const t of rest) {
-    for (let i = 0; i < t.contact.length; i++) {
-      let sums = extra.get(t.contact[i]);
-      if (!sums) extra.set(t.contact[i], (sums = CONTACT_FIGURES.map(() => 0)));
-      CONTACT_FIGURES.forEach((f, k) => (sums[k] += t[f][i]));
+interface Latin1 {
+  latin1Slice(from: number, to: number): string;
+}
+
+/** A slot of the key table that holds no number. */
+const EMPTY = -1;
+
+/**
+ * Per outside number, the sums of every row handed over for it, in whatever order and however many rows a number
+ * has: the SQL's list of grouped numbers (addList) or PostgreSQL's binary copy of report_contact's day rows
+ * (addCopy). A number is found by its digits read as an integer, in a table of doubles (a JavaScript Map keyed by
+ * numbers past 2^31 or by new strings took 300–600 ns a row on the 2-core machine; this takes tens); the text of a
+ * number is made once, when it is first seen. Digits that are not such an integer (a leading 0, more than 15 digits,
+ * anything but digits) are kept by their text.
+ */
+export class ContactSums {
+  private readonly out: ContactTotals;
+  private size = 0;
+  /** Open addressing: the key (a number's digits as an integer) and its index, EMPTY when free. */
+  private keys: Float64Array;
+  private slots: Int32Array;
+  /** 32 less the table's size in bits: a hash's top bits pick the slot. */
+  private shift: number;
+  private readonly byText = new Map<string, number>();
+
+  constructor() {
+    const capacity = 16;
+    this.out = {
+      contact: [],
+      calls: new Float64Array(capacity),
+      faxes: new Float64Array(capacity),
+      inbound: new Float64Array(capacity),
+      answered: new Float64Array(capacity),
+      talkMs: new Float64Array(capacity),
+      billable: new Float64Array(capacity),
+    };
+    const bits = Math.ceil(Math.log2(capacity * 2));
+    this.keys = new Float64Array(2 ** bits);
+    this.slots = new Int32Array(2 ** bits).fill(EMPTY);
+    this.shift = 32 - bits;
+  }
+
+  /** What was added, one entry per number with at least one call or fax: once, at the end (the columns are these sums'). */
+  totals(): ContactTotals {
+    const { out, size } = this;
+    let kept = 0;
+    for (let i = 0; i < size; i++) if (out.calls[i] + out.faxes[i] !== 0) kept++;
+    const t = { contact: out.contact } as ContactTotals;
+    for (const f of FIGURES) t[f] = out[f].subarray(0, size);
+    if (kept === size) return t;
+    // A number whose records were all deleted keeps day rows of zeros: left out, the others moved up in place.
+    let j = 0;
+    for (let i = 0; i < size; i++) {
+      if (out.calls[i] + out.faxes[i] === 0) continue;
+      t.contact[j] = t.contact[i];
+      for (const f of FIGURES) t[f][j] = t[f][i];
+      j++;
+    }
+    t.contact.length = kept;
+    for (const f of FIGURES) t[f] = t[f].subarray(0, kept);
+    return t;
+  }
+
+  /**
+   * Adds a list of the SQL (`rows` of +c,n,faxes,inbound,answered,talk,billable, figures integers, n the records:
+   * calls and faxes) without a string per figure.
+   */
+  addList(rows: number, v: string): void {
+    this.reserve(rows);
+    let at = 0;
+    const int = () => {
+      const negative = v.charCodeAt(at) === 45;
+      if (negative) at++;
+      const start = at;
+      let x = 0;
+      for (let c = v.charCodeAt(at); c >= 48 && c <= 57; c = v.charCodeAt(++at)) x = x * 10 + (c - 48);
+      if (at === start || !(at === v.length || v.charCodeAt(at) === 44))
+        throw new Error(`not a contacts list at ${at}`);
+      at++;
+      return negative ? -x : x;
+    };
+    for (let read = 0; at < v.length; read++) {
+      if (read === rows) throw new Error('contacts list longer than its count');
+      const comma = v.indexOf(',', at);
+      if (comma < 0 || v.charCodeAt(at) !== 43) throw new Error(`not a contacts list at ${at}`);
+      const i = this.indexOfText(v, at, comma);
+      at = comma + 1;
+      const n = int();
+      const faxes = int();
+      this.add(i, n, faxes, int(), int(), int(), int());
     }
   }
-  if (!extra.size) return first;
-  const n = first.contact.length;
-  const out = contactTable(n + extra.size);
-  for (const f of CONTACT_FIGURES) out[f].set(first[f]);
-  for (let i = 0; i < n; i++) {
-    const c = first.contact[i];
-    out.contact[i] = c;
-    const sums = extra.get(c);
-    if (!sums) continue;
-    CONTACT_FIGURES.forEach((f, k) => (out[f][i] += sums[k]));
-    extra.delete(c);
-  }
-  // Numbers of the partial days only (a number whose records were all deleted is not in the whole days' table).
-  let j = n;
-  for (const [c, sums] of extra) {
-    out.contact[j] = c;
-    CONTACT_FIGURES.forEach((f, k) => (out[f][j] = sums[k]));
-    j++;
-  }
-  out.contact.length = j;
-  for (const f of CONTACT_FIGURES) out[f] = out[f].subarray(0, j);
-  return out;
-}
 
-/**
- * A contacts query's rows handed over as one list (count k, list v: +c,n,faxes,inbound,answered,talk,billable per
- * number; figures are integers) read into columns without a string per figure.
- */
-export function readContactList(k: number, v: string): ContactTotals {
-  const t = contactTable(k);
-  let at = 0;
-  const int = () => {
-    const negative = v.charCodeAt(at) === 45;
-    if (negative) at++;
-    const start = at;
-    let x = 0;
-    for (let c = v.charCodeAt(at); c >= 48 && c <= 57; c = v.charCodeAt(++at)) x = x * 10 + (c - 48);
-    if (at === start || !(at === v.length || v.charCodeAt(at) === 44)) throw new Error(`not a contacts list at ${at}`);
-    at++;
-    return negative ? -x : x;
-  };
-  for (let i = 0; i < k; i++) {
-    const comma = v.indexOf(',', at);
-    if (comma < 0) throw new Error(`not a contacts list at ${at}`);
-    t.contact[i] = v.slice(at, comma);
-    at = comma + 1;
-    const n = int();
-    const faxes = int();
-    t.calls[i] = n - faxes;
-    t.faxes[i] = faxes;
-    t.inbound[i] = int();
-    t.answered[i] = int();
-    t.talkMs[i] = int();
-    t.billable[i] = int();
+  /**
+   * Adds the rows of PostgreSQL's binary COPY (FORMAT binary) of seven columns: the number as text (`+` and its
+   * digits), then n (calls and faxes), faxes, inbound, answered, talk ms and billable seconds as float8.
+   */
+  addCopy(b: Buffer): void {
+    const SIGNATURE = 'PGCOPY\n\xff\r\n\0';
+    if (b.length < 19 || b.toString('latin1', 0, 11) !== SIGNATURE) throw new Error('not a binary copy');
+    // DataView's reads are compiled inline; Buffer's readDoubleBE and readInt32BE are calls.
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const { out } = this;
+    let at = 19 + view.getInt32(15);
+    // A row takes at least 80 bytes: its count of fields, a number of one digit, six figures.
+    this.reserve(Math.floor((b.length - at) / 80));
+    for (;;) {
+      const fields = view.getInt16(at);
+      if (fields === -1) return;
+      const length = view.getInt32(at + 2);
+      at += 6;
+      if (fields !== 7 || length < 2 || b[at] !== 43) throw new Error(`not a contacts copy row at ${at}`);
+      const i = this.indexOfBytes(b, at, at + length);
+      at += length;
+      // Six float8 fields, each after its length (8).
+      for (let f = 0; f < 6; f++) if (view.getInt32(at + f * 12) !== 8) throw new Error(`not a float8 at ${at}`);
+      const n = view.getFloat64(at + 4);
+      const faxes = view.getFloat64(at + 16);
+      out.calls[i] += n - faxes;
+      out.faxes[i] += faxes;
+      out.inbound[i] += view.getFloat64(at + 28);
+      out.answered[i] += view.getFloat64(at + 40);
+      out.talkMs[i] += view.getFloat64(at + 52);
+      out.billable[i] += view.getFloat64(at + 64);
+      at += 72;
+    }
   }
-  if (at < v.length) throw new Error('contacts list longer than its count');
-  return t;
+
+  private add(
+    i: number,
+    n: number,
+    faxes: number,
+    inbound: number,
+    answered: number,
+    talkMs: number,
+    billable: number,
+  ) {
+    const { out } = this;
+    out.calls[i] += n - faxes;
+    out.faxes[i] += faxes;
+    out.inbound[i] += inbound;
+    out.answered[i] += answered;
+    out.talkMs[i] += talkMs;
+    out.billable[i] += billable;
+  }
+
+  /** The index of the number at [from, to) of `v` (`+` then digits), added when new. */
+  private indexOfText(v: string, from: number, to: number): number {
+    let key = 0;
+    const digits = to - from - 1;
+    let ok = digits > 0 && digits <= MAX_KEY_DIGITS && v.charCodeAt(from + 1) !== 48;
+    for (let k = from + 1; ok && k < to; k++) {
+      const c = v.charCodeAt(k) - 48;
+      ok = c >= 0 && c <= 9;
+      key = key * 10 + c;
+    }
+    if (!ok) return this.indexOfOther(v.slice(from, to));
+    const found = this.find(key);
+    return found >= 0 ? found : this.insert(~found, key, v.slice(from, to));
+  }
+
+  /** indexOfText of bytes (ASCII digits; anything else is read as UTF-8 text). */
+  private indexOfBytes(b: Buffer, from: number, to: number): number {
+    let key = 0;
+    const digits = to - from - 1;
+    let ok = digits > 0 && digits <= MAX_KEY_DIGITS && b[from + 1] !== 48;
+    for (let k = from + 1; ok && k < to; k++) {
+      const c = b[k] - 48;
+      ok = c >= 0 && c <= 9;
+      key = key * 10 + c;
+    }
+    if (!ok) return this.indexOfOther(b.toString('utf8', from, to));
+    const found = this.find(key);
+    return found >= 0 ? found : this.insert(~found, key, (b as unknown as Latin1).latin1Slice(from, to));
+  }
+
+  /** The index of the number whose digits are `key`, else ~ the free slot where it goes. */
+  private find(key: number): number {
+    const mask = this.keys.length - 1;
+    for (let s = this.slotOf(key); ; s = (s + 1) & mask) {
+      const i = this.slots[s];
+      if (i === EMPTY) return ~s;
+      if (this.keys[s] === key) return i;
+    }
+  }
+
+  /** A new number's index, its key at the free slot `s`. */
+  private insert(s: number, key: number, text: string): number {
+    const i = this.append(text);
+    this.keys[s] = key;
+    this.slots[s] = i;
+    return i;
+  }
+
+  private indexOfOther(text: string): number {
+    let i = this.byText.get(text);
+    if (i === undefined) this.byText.set(text, (i = this.append(text)));
+    return i;
+  }
+
+  /** Where a key's search starts: its low and high 32 bits mixed, the product's top bits (multiplicative hashing). */
+  private slotOf(key: number): number {
+    return Math.imul((key >>> 0) ^ Math.imul((key / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
+  }
+
+  /** A new number's index (the columns have room: reserve). */
+  private append(text: string): number {
+    this.out.contact.push(text);
+    return this.size++;
+  }
+
+  /** Room in the columns and the key table for `more` numbers than there are. */
+  private reserve(more: number): void {
+    const { out } = this;
+    const need = this.size + more;
+    if (need > out.calls.length) {
+      const capacity = Math.max(need, out.calls.length * 2);
+      for (const f of FIGURES) {
+        const grown = new Float64Array(capacity);
+        grown.set(out[f].subarray(0, this.size));
+        out[f] = grown;
+      }
+    }
+    if (need * 2 > this.keys.length) this.rehash(2 ** Math.ceil(Math.log2(need * 2)));
+  }
+
+  /** The key table at `size` slots (a power of 2), every key placed anew. */
+  private rehash(size: number): void {
+    const { keys, slots } = this;
+    this.keys = new Float64Array(size);
+    this.slots = new Int32Array(size).fill(EMPTY);
+    this.shift = 32 - Math.log2(size);
+    const mask = size - 1;
+    for (let s = 0; s < keys.length; s++) {
+      if (slots[s] === EMPTY) continue;
+      const key = keys[s];
+      let t = this.slotOf(key);
+      while (this.slots[t] !== EMPTY) t = (t + 1) & mask;
+      this.keys[t] = key;
+      this.slots[t] = slots[s];
+    }
+  }
 }

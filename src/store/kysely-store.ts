@@ -28,7 +28,7 @@ import type { Dialect } from './migrations.ts';
 import { EventLog } from './event-log.ts';
 import { hashClientSecret } from './client-secret.ts';
 import { lockedCounter, SecurityStore } from './security-store.ts';
-import { ReportStore } from './report-store.ts';
+import { ReportStore, type CopyOut } from './report-store.ts';
 import { ROLLUP_SOURCE_COLUMNS, RollupDeltas } from './report-rollup.ts';
 import { OperatorQueries } from './operator-queries.ts';
 import { prepareRecord, type PreparedRecord } from './call-log-row.ts';
@@ -173,17 +173,21 @@ export class KyselyStore implements Store {
     readonly dialect: Dialect,
     /** The backend's bulk write of call-log rows (record-writers.ts). */
     private readonly writeRows: RecordWriter,
-    /** Where list queries run: SQLite's reader threads (sqlite-readers.ts), else `db`. */
-    private readonly threads?: { db: Kysely<Database>; readers: SqliteReaders },
-    /** Stops the backend's own helpers (SQLite's checkpointer thread) before the connections close. */
-    private readonly stopHelpers: () => Promise<void> = () => Promise.resolve(),
+    private readonly backend: {
+      /** Where list queries run: SQLite's reader threads (sqlite-readers.ts), else `db`. */
+      threads?: { db: Kysely<Database>; readers: SqliteReaders };
+      /** Stops the backend's own helpers (SQLite's checkpointer thread) before the connections close. */
+      stopHelpers?: () => Promise<void>;
+      /** PostgreSQL's binary COPY out (postgres-store.ts), for the reports that read many rows. */
+      copyOut?: CopyOut;
+    } = {},
   ) {
-    this.reads = threads?.db ?? db;
+    this.reads = backend.threads?.db ?? db;
     this.tokenWithOwner = compileTokenWithOwner(db);
     this.eventLog = new EventLog(db, dialect);
     this.syncState = syncStateTable(db);
     this.security = new SecurityStore(db, dialect);
-    this.reports = new ReportStore(db, dialect);
+    this.reports = new ReportStore(db, dialect, backend.copyOut);
     this.operator = new OperatorQueries(db);
   }
 
@@ -449,7 +453,7 @@ export class KyselyStore implements Store {
 
   async listRecordsJson(q: CallLogQuery, frame: JsonPageFrame): Promise<JsonRecordPage> {
     const compiled = this.listCompiled(q);
-    if (this.threads) return this.threads.readers.listJsonPage(compiled, q.perPage, frame);
+    if (this.backend.threads) return this.backend.threads.readers.listJsonPage(compiled, q.perPage, frame);
     const rows = (await this.reads.executeQuery(compiled)).rows;
     return jsonRecordPage(
       rows.map((row) => row.json),
@@ -799,8 +803,9 @@ export class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.stopHelpers();
-    if (this.threads) await Promise.all([this.threads.db.destroy(), this.threads.readers.close()]);
+    await this.backend.stopHelpers?.();
+    const { threads } = this.backend;
+    if (threads) await Promise.all([threads.db.destroy(), threads.readers.close()]);
     await this.db.destroy();
   }
 }

@@ -4,7 +4,9 @@
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
 import { KyselyStore } from './kysely-store.ts';
+import type { CopyOut } from './report-store.ts';
 import { logQueryTime } from './query-timing.ts';
 import { postgresRecordWriter } from './record-writers.ts';
 import type { Database as Schema } from './schema.ts';
@@ -92,5 +94,34 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   pool.on('error', options.onPoolError ?? reportPoolError);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), log: logQueryTime });
   await migrate(db, 'postgres');
-  return new KyselyStore(db, 'postgres', postgresRecordWriter(pool));
+  return new KyselyStore(db, 'postgres', postgresRecordWriter(pool), { copyOut: binaryCopyOut(pool) });
+}
+
+/**
+ * `COPY (query) TO STDOUT (FORMAT binary)` on a connection of the pool: the query's rows without a text or an object
+ * per value. COPY takes no parameters, so the query's (integers and texts) are written into its text as literals.
+ */
+function binaryCopyOut(pool: pg.Pool): CopyOut {
+  const literal = (v: unknown): string => {
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+    if (typeof v === 'string') return pg.escapeLiteral(v);
+    throw new Error(`a COPY's parameter must be an integer or a text, not ${String(v)}`);
+  };
+  return async (query) => {
+    const text = query.sql.replace(/\$(\d+)\b/g, (_, n: string) => literal(query.parameters[Number(n) - 1]));
+    const client = await pool.connect();
+    let failed: Error | undefined;
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of client.query(copyStreams.to(`COPY (${text}) TO STDOUT (FORMAT binary)`))) {
+        chunks.push(chunk as Buffer);
+      }
+      return Buffer.concat(chunks);
+    } catch (err) {
+      failed = err as Error;
+      throw err;
+    } finally {
+      client.release(failed);
+    }
+  };
 }

@@ -55,8 +55,11 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
   const readers = new SqliteReaders(file, size);
   const reads = new Kysely<Schema>({ dialect: readers.dialect(), log: logQueryTime });
   const checkpointer = startCheckpointer(sqlite, file);
-  return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite), { db: reads, readers }, async () => {
-    await checkpointer.terminate();
+  return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite), {
+    threads: { db: reads, readers },
+    stopHelpers: async () => {
+      await checkpointer.terminate();
+    },
   });
 }
 
