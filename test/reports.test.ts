@@ -8,10 +8,11 @@ import type { CallLogLeg, CallLogRecord, Extension } from '../src/domain/index.t
 import { generateCompany, generateTraffic, type GeneratedCompany } from '../src/generator/index.ts';
 import { runReport, parseReportRequest, type ReportRow, LocalClock } from '../src/reports/index.ts';
 import { openStore, ReportStore, TelephonyStore, type Store } from '../src/store/index.ts';
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import type { KyselyStore } from '../src/store/kysely-store.ts';
 import { HISTOGRAM_FROM_RECORDS } from '../src/store/report-histogram.ts';
 import { CONTACTS_FROM_RECORDS } from '../src/store/report-contacts.ts';
+import { candidateWindows, DEFAULT_RECONCILE_RULES } from '../src/reports/reconcile.ts';
 import { backends, createTestDatabase, type TestDatabase } from './support/backends.ts';
 
 /** How many reports `body` runs are answered from the value histograms (not by the plain path's fallback). */
@@ -690,6 +691,50 @@ for (const backend of await backends()) {
         externalCallsFromCsv(rows),
       );
       assert.ok(strict.rows.filter((r) => r.status === 'matched').length < kept.length);
+    });
+
+    it("reconcile's candidates are the same read in time order and along the contact index (SQLite's two plans)", async () => {
+      const q = { accountId, logs: [null], dateFrom: END - 3 * DAY, dateTo: END - 1 };
+      const outside = inScope(records, { from: q.dateFrom, to: END, log: null, clock }).filter(
+        (r) => contactOf(r) !== null,
+      );
+      // Every third outside call, 20 s late; windows of a minute either way.
+      const calls = outside
+        .filter((_, i) => i % 3 === 0)
+        .map((r, i) => ({ line: i + 2, startTime: r.startTime + 20_000, number: `+${contactOf(r)}` }));
+      const windows = candidateWindows(
+        calls,
+        { ...DEFAULT_RECONCILE_RULES, timeToleranceSeconds: 60 },
+        q.dateFrom,
+        q.dateTo,
+      );
+      const inWindow = outside.filter((r) =>
+        windows.some((w) => w.digits === contactOf(r) && r.startTime >= w.from && r.startTime <= w.to),
+      );
+      assert.ok(inWindow.length >= calls.length);
+      const executor = (store as KyselyStore).db.getExecutor();
+      const run = executor.executeQuery.bind(executor);
+      for (const [outsideCalls, index] of [
+        [0, 'call_log_report'],
+        [1e12, 'call_log_contact'],
+      ] as const) {
+        const seen: string[] = [];
+        executor.executeQuery = ((query: CompiledQuery) => {
+          seen.push(query.sql);
+          return run(query);
+        }) as typeof executor.executeQuery;
+        try {
+          const found = await store.reports.outsideCandidates(q, windows, outsideCalls);
+          assert.deepEqual(found.map((c) => c.id).sort(), inWindow.map((r) => r.id).sort());
+        } finally {
+          executor.executeQuery = run;
+        }
+        if (backend === 'sqlite')
+          assert.ok(
+            seen.some((text) => text.includes(`indexed by ${index}`)),
+            seen.join('\n'),
+          );
+      }
     });
   });
 }

@@ -36,10 +36,8 @@ export async function reconcileReport(
   paging: ReconcilePaging,
 ): Promise<ReconcileAnswer> {
   const windows = candidateWindows(calls, rules, q.dateFrom, q.dateTo);
-  const [candidates, outside] = await Promise.all([
-    reports.outsideCandidates(q, windows),
-    reports.count({ ...q, external: true }),
-  ]);
+  const outside = await reports.count({ ...q, external: true });
+  const candidates = await reports.outsideCandidates(q, windows, outside);
   const { rows, matched } = matchCalls(candidates, calls, rules);
   const except = [...matched];
   const { perPage } = paging;
