@@ -138,9 +138,15 @@ test('a binary copy of day rows adds up per number; anything but the seven colum
   const int4 = binaryCopy([['+1', 1, 0, 0, 0, 0, 0]]);
   int4.writeInt32BE(4, 19 + 2 + 4 + 2);
   assert.throws(() => new ContactSums().addCopy(int4), /not a float8/);
+  // A copy without its trailer was cut short; nothing may follow the trailer.
+  const whole = binaryCopy(rows);
+  assert.throws(() => new ContactSums().addCopy(whole.subarray(0, whole.length - 2)), /cut short/);
+  const reader = new ContactSums().copyReader();
+  reader.push(whole);
+  assert.throws(() => reader.push(whole), /after its end/);
 });
 
-test('any rows in any split into lists and copies add up as brute force does (property)', () => {
+test('any rows in any split into lists and copies, the copies in any chunks, add up as brute force does (property)', () => {
   const digits = fc.oneof(
     fc.integer({ min: 0, max: 40 }).map((i) => `1650555${String(i).padStart(4, '0')}`),
     fc.stringMatching(/^[0-9]{1,17}$/),
@@ -155,11 +161,19 @@ test('any rows in any split into lists and copies add up as brute force does (pr
     fc.nat(4000),
   );
   fc.assert(
-    fc.property(fc.array(fc.array(row, { maxLength: 60 }), { maxLength: 5 }), (parts) => {
+    fc.property(fc.array(fc.array(row, { maxLength: 60 }), { maxLength: 5 }), fc.array(fc.nat()), (parts, cuts) => {
       const sums = new ContactSums();
       parts.forEach((rows, k) => {
-        if (k % 2) sums.addCopy(binaryCopy(rows));
-        else if (rows.length) sums.addList(rows.length, list(rows));
+        if (k % 2 === 0) {
+          if (rows.length) sums.addList(rows.length, list(rows));
+          return;
+        }
+        // A copy comes in chunks cut anywhere, even inside its header, a number or a figure.
+        const copy = binaryCopy(rows);
+        const at = [...new Set(cuts.map((c) => c % copy.length))].sort((a, b) => a - b);
+        const reader = sums.copyReader();
+        [0, ...at].forEach((from, c) => reader.push(copy.subarray(from, at[c] ?? copy.length)));
+        reader.end();
       });
       assert.deepEqual(plain(sums.totals()), bruteForce(parts.flat() as Row[]));
     }),

@@ -33,13 +33,16 @@ interface Latin1 {
   latin1Slice(from: number, to: number): string;
 }
 
+/** What a binary COPY starts with. */
+const COPY_SIGNATURE = 'PGCOPY\n\xff\r\n\0';
+
 /** A slot of the key table that holds no number. */
 const EMPTY = -1;
 
 /**
  * Per outside number, the sums of every row handed over for it, in whatever order and however many rows a number
  * has: the SQL's list of grouped numbers (addList) or PostgreSQL's binary copy of report_contact's day rows
- * (addCopy). A number is found by its digits read as an integer, in a table of doubles (a JavaScript Map keyed by
+ * (copyReader). A number is found by its digits read as an integer, in a table of doubles (a JavaScript Map keyed by
  * numbers past 2^31 or by new strings took 300–600 ns a row on the 2-core machine; this takes tens); the text of a
  * number is made once, when it is first seen. Digits that are not such an integer (a leading 0, more than 15 digits,
  * anything but digits) are kept by their text.
@@ -122,39 +125,78 @@ export class ContactSums {
     }
   }
 
-  /**
-   * Adds the rows of PostgreSQL's binary COPY (FORMAT binary) of seven columns: the number as text (`+` and its
-   * digits), then n (calls and faxes), faxes, inbound, answered, talk ms and billable seconds as float8.
-   */
+  /** Adds the rows of one whole binary COPY (copyReader). */
   addCopy(b: Buffer): void {
-    const SIGNATURE = 'PGCOPY\n\xff\r\n\0';
-    if (b.length < 19 || b.toString('latin1', 0, 11) !== SIGNATURE) throw new Error('not a binary copy');
+    const reader = this.copyReader();
+    reader.push(b);
+    reader.end();
+  }
+
+  /**
+   * A reader of one PostgreSQL binary COPY (FORMAT binary) of seven columns, fed its chunks as they come (a row may
+   * span chunks), adding each row: the number as text (`+` and its digits), then n (calls and faxes), faxes,
+   * inbound, answered, talk ms and billable seconds as float8. Only a row cut by a chunk's end is kept, so a copy of
+   * millions of day rows needs memory for its numbers, not for its rows.
+   */
+  copyReader(): { push(chunk: Buffer): void; end(): void } {
+    let rest: Buffer | null = null;
+    let header = true;
+    let ended = false;
+    return {
+      push: (chunk) => {
+        if (ended) throw new Error('binary copy data after its end');
+        const b = rest ? Buffer.concat([rest, chunk]) : chunk;
+        let at = 0;
+        if (header) {
+          if (b.length >= 11 && b.toString('latin1', 0, 11) !== COPY_SIGNATURE) throw new Error('not a binary copy');
+          if (b.length < 19 || b.length < 19 + b.readInt32BE(15)) {
+            rest = b;
+            return;
+          }
+          at = 19 + b.readInt32BE(15);
+          header = false;
+        }
+        at = this.addCopyRows(b, at);
+        if (at < 0) ended = true;
+        // The cut row, copied: a view would keep the whole chunk.
+        rest = at >= 0 && at < b.length ? Buffer.from(b.subarray(at)) : null;
+      },
+      end: () => {
+        if (!ended) throw new Error('binary copy cut short');
+      },
+    };
+  }
+
+  /** Adds the whole rows of `b` from `at`; where the first cut row starts, or -1 after the copy's trailer. */
+  private addCopyRows(b: Buffer, at: number): number {
     // DataView's reads are compiled inline; Buffer's readDoubleBE and readInt32BE are calls.
     const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     const { out } = this;
-    let at = 19 + view.getInt32(15);
     // A row takes at least 80 bytes: its count of fields, a number of one digit, six figures.
-    this.reserve(Math.floor((b.length - at) / 80));
-    for (;;) {
+    this.reserve(Math.floor((b.length - at) / 80) + 1);
+    while (at + 2 <= b.length) {
       const fields = view.getInt16(at);
-      if (fields === -1) return;
+      if (fields === -1) return -1;
+      if (at + 6 > b.length) break;
       const length = view.getInt32(at + 2);
-      at += 6;
-      if (fields !== 7 || length < 2 || b[at] !== 43) throw new Error(`not a contacts copy row at ${at}`);
-      const i = this.indexOfBytes(b, at, at + length);
-      at += length;
+      if (fields !== 7 || length < 2) throw new Error(`not a contacts copy row at ${at}`);
+      const figures = at + 6 + length;
+      if (figures + 72 > b.length) break;
+      if (b[at + 6] !== 43) throw new Error(`not a number at ${at + 6}`);
+      const i = this.indexOfBytes(b, at + 6, figures);
       // Six float8 fields, each after its length (8).
-      for (let f = 0; f < 6; f++) if (view.getInt32(at + f * 12) !== 8) throw new Error(`not a float8 at ${at}`);
-      const n = view.getFloat64(at + 4);
-      const faxes = view.getFloat64(at + 16);
+      for (let f = 0; f < 6; f++) if (view.getInt32(figures + f * 12) !== 8) throw new Error(`not a float8 at ${at}`);
+      const n = view.getFloat64(figures + 4);
+      const faxes = view.getFloat64(figures + 16);
       out.calls[i] += n - faxes;
       out.faxes[i] += faxes;
-      out.inbound[i] += view.getFloat64(at + 28);
-      out.answered[i] += view.getFloat64(at + 40);
-      out.talkMs[i] += view.getFloat64(at + 52);
-      out.billable[i] += view.getFloat64(at + 64);
-      at += 72;
+      out.inbound[i] += view.getFloat64(figures + 28);
+      out.answered[i] += view.getFloat64(figures + 40);
+      out.talkMs[i] += view.getFloat64(figures + 52);
+      out.billable[i] += view.getFloat64(figures + 64);
+      at = figures + 72;
     }
+    return at;
   }
 
   private add(

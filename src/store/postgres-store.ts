@@ -107,16 +107,14 @@ function binaryCopyOut(pool: pg.Pool): CopyOut {
     if (typeof v === 'string') return pg.escapeLiteral(v);
     throw new Error(`a COPY's parameter must be an integer or a text, not ${String(v)}`);
   };
-  return async (query) => {
+  return async (query, each) => {
     const text = query.sql.replace(/\$(\d+)\b/g, (_, n: string) => literal(query.parameters[Number(n) - 1]));
     const client = await pool.connect();
     let failed: Error | undefined;
     try {
-      const chunks: Buffer[] = [];
       for await (const chunk of client.query(copyStreams.to(`COPY (${text}) TO STDOUT (FORMAT binary)`))) {
-        chunks.push(chunk as Buffer);
+        each(chunk as Buffer);
       }
-      return Buffer.concat(chunks);
     } catch (err) {
       failed = err as Error;
       throw err;
