@@ -5,10 +5,12 @@
 // as a database that received the same records through today's import.
 
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { openStore, type Store } from '../src/store/index.ts';
 import { backends, createTestDatabase, type TestDatabase } from './support/backends.ts';
@@ -112,3 +114,24 @@ for (const backend of await backends())
       }
     });
   });
+
+test('a database a newer ringlog upgraded is refused with a message that says so, not as corrupted', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringlog-newer-'));
+  try {
+    const file = join(dir, 'newer.db');
+    const store = await openStore(file);
+    await store.close();
+    // What a newer release leaves: a migration this one does not have.
+    const db = new Database(file);
+    db.prepare("insert into ringlog_migration (name, timestamp) values ('9999-from-a-newer-release', ?)").run(
+      new Date().toISOString(),
+    );
+    db.close();
+    const run = ringlog(['report', 'volume', '--db', file, '--from', '2026-01-01', '--to', '2026-01-02']);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /upgraded by a newer ringlog \(its migration 9999-from-a-newer-release is unknown/);
+    assert.doesNotMatch(run.stderr, /corrupted|at .*\.ts:\d+/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -678,5 +678,14 @@ export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<v
     migrationLockTableName: 'ringlog_migration_lock',
   });
   const { error } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
+  if (!error) return;
+  // A migration this version does not have was run on the database: a newer ringlog wrote it.
+  const newer = error instanceof Error && /previously executed migration (\S+) is missing/.exec(error.message);
+  if (newer) {
+    throw new Error(
+      `the database was upgraded by a newer ringlog (its migration ${newer[1]} is unknown to this one): run a ringlog at least as new as the one that last opened it`,
+      { cause: error },
+    );
+  }
+  throw error instanceof Error ? error : new Error('migration failed', { cause: error });
 }
