@@ -25,14 +25,6 @@ const FIGURES = ['calls', 'faxes', 'inbound', 'answered', 'talkMs', 'billable'] 
 /** Numbers past this many digits may not be exact as a double's integer: they are kept by their text. */
 const MAX_KEY_DIGITS = 15;
 
-/**
- * Buffer's own latin1 decoding (what `toString('latin1', …)` calls after making a Buffer of the range): the text of
- * a number's bytes, which are ASCII.
- */
-interface Latin1 {
-  latin1Slice(from: number, to: number): string;
-}
-
 /** What a binary COPY starts with. */
 const COPY_SIGNATURE = 'PGCOPY\n\xff\r\n\0';
 
@@ -43,8 +35,8 @@ const EMPTY = -1;
  * Per outside number, the sums of every row handed over for it, in whatever order and however many rows a number
  * has: the SQL's list of grouped numbers (addList) or PostgreSQL's binary copy of report_contact's day rows
  * (copyReader). A number is found by its digits read as an integer, in a table of doubles (a JavaScript Map keyed by
- * numbers past 2^31 or by new strings took 300–600 ns a row on the 2-core machine; this takes tens); the text of a
- * number is made once, when it is first seen. Digits that are not such an integer (a leading 0, more than 15 digits,
+ * numbers past 2^31 or by new strings took 30–100 ms for a month's 94,000 day rows on the 2-core machine, this
+ * 11–30 with the parsing); the text of a number is made once, when it is first seen. Digits that are not such an integer (a leading 0, more than 15 digits,
  * anything but digits) are kept by their text.
  */
 export class ContactSums {
@@ -171,7 +163,6 @@ export class ContactSums {
   private addCopyRows(b: Buffer, at: number): number {
     // DataView's reads are compiled inline; Buffer's readDoubleBE and readInt32BE are calls.
     const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    const { out } = this;
     // A row takes at least 80 bytes: its count of fields, a number of one digit, six figures.
     this.reserve(Math.floor((b.length - at) / 80) + 1);
     while (at + 2 <= b.length) {
@@ -186,19 +177,21 @@ export class ContactSums {
       const i = this.indexOfBytes(b, at + 6, figures);
       // Six float8 fields, each after its length (8).
       for (let f = 0; f < 6; f++) if (view.getInt32(figures + f * 12) !== 8) throw new Error(`not a float8 at ${at}`);
-      const n = view.getFloat64(figures + 4);
-      const faxes = view.getFloat64(figures + 16);
-      out.calls[i] += n - faxes;
-      out.faxes[i] += faxes;
-      out.inbound[i] += view.getFloat64(figures + 28);
-      out.answered[i] += view.getFloat64(figures + 40);
-      out.talkMs[i] += view.getFloat64(figures + 52);
-      out.billable[i] += view.getFloat64(figures + 64);
+      this.add(
+        i,
+        view.getFloat64(figures + 4),
+        view.getFloat64(figures + 16),
+        view.getFloat64(figures + 28),
+        view.getFloat64(figures + 40),
+        view.getFloat64(figures + 52),
+        view.getFloat64(figures + 64),
+      );
       at = figures + 72;
     }
     return at;
   }
 
+  /** Adds a row's figures to number `i` (n: its calls and faxes). */
   private add(
     i: number,
     n: number,
@@ -244,7 +237,7 @@ export class ContactSums {
     }
     if (!ok) return this.indexOfOther(b.toString('utf8', from, to));
     const found = this.find(key);
-    return found >= 0 ? found : this.insert(~found, key, (b as unknown as Latin1).latin1Slice(from, to));
+    return found >= 0 ? found : this.insert(~found, key, b.toString('latin1', from, to));
   }
 
   /** The index of the number whose digits are `key`, else ~ the free slot where it goes. */

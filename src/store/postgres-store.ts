@@ -103,7 +103,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
  */
 function binaryCopyOut(pool: pg.Pool): CopyOut {
   const literal = (v: unknown): string => {
-    if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+    // In parentheses: a negative number after a minus would otherwise start a comment (`--`).
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return `(${v})`;
     if (typeof v === 'string') return pg.escapeLiteral(v);
     throw new Error(`a COPY's parameter must be an integer or a text, not ${String(v)}`);
   };
