@@ -163,7 +163,9 @@ async function main() {
   const info = describeRun();
   const store = await openStore(DB);
   // As autovacuum would on a live server: without it a freshly seeded table's index-only scans still visit the heap.
-  if (DB.startsWith('postgres')) await sql`vacuum analyze call_log`.execute((store as KyselyStore).db);
+  // Not ANALYZE: the seed analyzed the table once; sampling it anew at every run can change plans between runs
+  // (queues over 30 days of the 10M set took 63 ms warm in one run, 226–311 in later ones; not traced further).
+  if (DB.startsWith('postgres')) await sql`vacuum call_log`.execute((store as KyselyStore).db);
   const [account] = await store.listAccounts();
   const extensions = await store.listExtensions(account.id);
   const total = await store.countRecords();
