@@ -921,7 +921,7 @@ export class ReportStore {
     columns: RawBuilder<unknown>,
     where: RawBuilder<SqlBool>,
   ): RawBuilder<OutsideRow> {
-    // The indexes hold the company log's records; their WHERE must be spelled out for SQLite to use them.
+    // call_log_contact holds the company log's records only: its WHERE must be spelled out for SQLite to use it.
     const company = companyLogOnly(q);
     const own = company ? sql` and extension_id = ''` : sql``;
     const period = q.dateTo - q.dateFrom + 1;
