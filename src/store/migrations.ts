@@ -680,10 +680,12 @@ export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<v
   const { error } = await migrator.migrateToLatest();
   if (!error) return;
   // A migration this version does not have was run on the database: a newer ringlog wrote it.
-  const newer = error instanceof Error && /previously executed migration (\S+) is missing/.exec(error.message);
-  if (newer) {
+  const known = new Set(Object.keys(await migrationProvider(dialect).getMigrations()));
+  const executed = await sql<{ name: string }>`select name from ringlog_migration`.execute(db).catch(() => null);
+  const unknown = (executed?.rows ?? []).map((r) => r.name).filter((name) => !known.has(name));
+  if (unknown.length) {
     throw new Error(
-      `the database was upgraded by a newer ringlog (its migration ${newer[1]} is unknown to this one): run a ringlog at least as new as the one that last opened it`,
+      `the database was upgraded by a newer ringlog (its migration ${unknown.join(', ')} is unknown to this one): run a ringlog at least as new as the one that last opened it`,
       { cause: error },
     );
   }

@@ -743,12 +743,14 @@ export class ReportStore {
     billed: string,
     sums: ContactSums,
   ): Promise<void> {
+    const days = (from: number, to: number) =>
+      sql`account_id = ${accountId} and start_time >= ${from} and start_time < ${to}`;
     const { copyOut } = this;
     if (copyOut) {
       const figures = ['n', 'faxes', 'inbound', 'answered', 'talk_ms', billed].map((c) => sql`${sql.ref(c)}::float8`);
       const copy = async (from: number, to: number) => {
         const rows = sql`select '+' || contact_digits, ${sql.join(figures)} from report_contact
-          where account_id = ${accountId} and start_time >= ${from} and start_time < ${to} and n > 0`;
+          where ${days(from, to)} and n > 0`;
         const reader = sums.copyReader();
         await copyOut(rows.compile(this.db), (chunk) => reader.push(chunk));
         reader.end();
@@ -763,8 +765,7 @@ export class ReportStore {
     await this.contactRows(
       sql`select contact_digits as c, ${sum('n')} as n, ${sum('faxes')} as faxes, ${sum('inbound')} as inbound,
           ${sum('answered')} as answered, ${sum('talk_ms')} as talk, ${sum(billed)} as billable
-        from report_contact where account_id = ${accountId} and start_time >= ${r.from} and start_time < ${r.to}
-        group by 1 having ${sum('n')} > 0`,
+        from report_contact where ${days(r.from, r.to)} group by 1 having ${sum('n')} > 0`,
       sums,
     );
   }
