@@ -58,7 +58,8 @@ async function timeRinglog(
   external: ExternalCall[] = [],
 ): Promise<Timing> {
   if (SKIP_RINGLOG) return SKIPPED;
-  let store: Store = await openStore(DB);
+  // As `ringlog serve` and `ringlog report` open it (SQLite: reports read on two reader threads).
+  let store: Store = await openStore(DB, { readers: 2 });
   try {
     const req = parseReportRequest(params);
     let t = performance.now();

@@ -112,7 +112,8 @@ export async function* reportOutput(name: string, flags: ReportFlags): AsyncGene
   } catch (err) {
     throw cliError(err);
   }
-  const store = await openStore(flags.db);
+  // As `ringlog serve` opens it: on SQLite, two reader threads run a report's parts at once.
+  const store = await openStore(flags.db, { readers: 2 });
   try {
     const started = await startReport(store, await accountOf(store, account), request, external).catch((err) => {
       throw cliError(err);

@@ -159,7 +159,8 @@ export function recordingRow(r: RecordingMeta): Insertable<RecordingsTable> {
 
 export class KyselyStore implements Store {
   private readonly tokenWithOwner: ReturnType<typeof compileTokenWithOwner>;
-  private readonly reads: Kysely<Database>;
+  /** Where reads that need no transaction run: SQLite's reader threads where the store has them, else `db`. */
+  readonly reads: Kysely<Database>;
   /** Compiled list queries by shape (listCompiled). */
   private readonly listTexts = new Map<string, CompiledQuery<ListRow>>();
   private readonly syncState: SyncStateStore;
@@ -187,7 +188,12 @@ export class KyselyStore implements Store {
     this.eventLog = new EventLog(db, dialect);
     this.syncState = syncStateTable(db);
     this.security = new SecurityStore(db, dialect);
-    this.reports = new ReportStore(db, dialect, backend.copyOut);
+    // Reports read where lists do: on SQLite's reader threads a long report holds up neither the server's other
+    // requests nor, with two threads, its own other parts (which then run at once, as on PostgreSQL's pool).
+    this.reports = new ReportStore(this.reads, dialect, {
+      copyOut: backend.copyOut,
+      connections: backend.threads ? backend.threads.readers.size : dialect === 'postgres' ? 2 : 1,
+    });
     this.operator = new OperatorQueries(db);
   }
 

@@ -6,6 +6,7 @@ import { hardening } from './hardening-migration.ts';
 import { createReportRollup } from './report-rollup.ts';
 import { createContactIndex, createReportHistogram } from './report-histogram.ts';
 import { createReportContacts } from './report-contacts.ts';
+import { createEntryIndex } from './report-entries.ts';
 import { statementRollupTriggers } from './report-rollup-pg.ts';
 import { callFacts, fromWire, withBase } from '../domain/index.ts';
 
@@ -664,6 +665,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
               duration_ms, talk_ms, answer_ms) where transferred = 1 and deleted = 0`.execute(db);
           },
         },
+        // The queue reports' calls (report-entries.ts).
+        '0018-call-log-entries': { up: (db) => createEntryIndex(db, dialect) },
       });
     },
   };

@@ -58,36 +58,66 @@ test('SQLite: retention deletes a batch by primary key, not by walking the accou
   }
 });
 
-test("SQLite: the agents report's transfers out seek the transferred records' index, not the company log", async () => {
+const MONTH = { dateFrom: Date.UTC(2026, 9, 1, 7), dateTo: Date.UTC(2026, 9, 31, 7) };
+
+for (const [report, query, index] of [
+  [
+    "the agents report's transfers out",
+    { transferred: true, by: ['agent'] },
+    'call_log_transferred (account_id=? AND extension_id=?',
+  ],
+  [
+    'the queues report',
+    { directions: ['Inbound'], types: ['Voice'], entryIds: ['q1', 'q2'], by: ['entry', 'result'], slaMs: 20_000 },
+    'call_log_entry (account_id=? AND entry_id=?',
+  ],
+  [
+    'the queue-members report',
+    { results: ['Accepted', 'Call connected'], entryIds: ['q1'], by: ['entry', 'agent'] },
+    'call_log_entry (account_id=? AND entry_id=?',
+  ],
+] as const)
+  test(`SQLite: ${report} seeks its own index, not the company log`, async () => {
+    const store = (await openStore(':memory:')) as KyselyStore;
+    try {
+      // The statements the report store runs, as it runs them.
+      const executor = store.db.getExecutor();
+      const seen: CompiledQuery[] = [];
+      const run = executor.executeQuery.bind(executor);
+      executor.executeQuery = ((compiled: CompiledQuery) => {
+        seen.push(compiled);
+        return run(compiled);
+      }) as typeof executor.executeQuery;
+      await store.reports.aggregate({ accountId: 'a', logs: [null], ...MONTH, ...query });
+      executor.executeQuery = run;
+      assert.ok(seen.length > 0);
+      for (const compiled of seen) {
+        const steps = await plan(store.db as Kysely<unknown>, compiled);
+        assert.ok(
+          steps.some((d) => d.includes(`USING COVERING INDEX ${index}`)),
+          `${compiled.sql}\n${steps.join('\n')}`,
+        );
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+test('SQLite: a queue query the entry index cannot answer reads the records, and answers the same', async () => {
   const store = (await openStore(':memory:')) as KyselyStore;
   try {
-    // The statements the report store runs, as it runs them.
     const executor = store.db.getExecutor();
     const seen: CompiledQuery[] = [];
     const run = executor.executeQuery.bind(executor);
-    executor.executeQuery = ((query: CompiledQuery) => {
-      seen.push(query);
-      return run(query);
+    executor.executeQuery = ((compiled: CompiledQuery) => {
+      seen.push(compiled);
+      return run(compiled);
     }) as typeof executor.executeQuery;
-    const day = 86_400_000;
-    const from = Date.UTC(2026, 9, 1, 7);
-    await store.reports.aggregate({
-      accountId: 'a',
-      logs: [null],
-      dateFrom: from,
-      dateTo: from + 30 * day,
-      transferred: true,
-      by: ['agent'],
-    });
+    // The contact's number is not in call_log_entry.
+    await store.reports.aggregate({ accountId: 'a', logs: [null], ...MONTH, entryIds: ['q1'], by: ['contact'] });
     executor.executeQuery = run;
     assert.ok(seen.length > 0);
-    for (const query of seen) {
-      const steps = await plan(store.db as Kysely<unknown>, query);
-      assert.ok(
-        steps.some((d) => d.includes('USING COVERING INDEX call_log_transferred (account_id=? AND extension_id=?')),
-        `${query.sql}\n${steps.join('\n')}`,
-      );
-    }
+    for (const compiled of seen) assert.ok(!compiled.sql.includes('call_log_entry'), compiled.sql);
   } finally {
     await store.close();
   }

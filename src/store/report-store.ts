@@ -18,6 +18,7 @@ import {
 } from './report-histogram.ts';
 import { CONTACT_GRAIN, contactDaysAnswer, contactRollupAnswers, contactsByTime } from './report-contacts.ts';
 import { ContactSums, type ContactTotals } from './contact-totals.ts';
+import { companyEntries, entryIndexAnswers } from './report-entries.ts';
 
 /** The logs and time range a report reads. */
 export interface FactQuery {
@@ -333,8 +334,12 @@ export class ReportStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
-    /** PostgreSQL: how report_contact's day rows are read (contacts). */
-    private readonly copyOut?: CopyOut,
+    private readonly backend: {
+      /** PostgreSQL: how report_contact's day rows are read (contacts). */
+      copyOut?: CopyOut;
+      /** How many of `db`'s queries run at once (1: one after the other, on one connection). */
+      connections: number;
+    },
   ) {}
 
   /** The WHERE of a query: its logs, range and filters; on the live records, or on the rollup rows of a grain. */
@@ -451,9 +456,18 @@ export class ReportStore {
       );
     }
     const groupBy = dims.length ? sql` group by ${sql.join(dims.map((_, i) => sql.raw(String(i + 1))))}` : sql``;
+    // The calls of given entries (queues) along their own index (report-entries.ts).
+    const entries = grain === null && entryIndexAnswers(q);
+    const table =
+      grain !== null
+        ? sql.table('report_rollup')
+        : entries && this.dialect === 'sqlite'
+          ? sql`call_log indexed by call_log_entry`
+          : sql.table('call_log');
+    const where = entries ? sql`${this.where(q)} and ${companyEntries}` : this.where(q, grain);
     const query = sql<
       Record<string, unknown>
-    >`select ${sql.join([...selected, ...measures])} from ${sql.table(grain === null ? 'call_log' : 'report_rollup')} where ${this.where(q, grain)}${groupBy}`;
+    >`select ${sql.join([...selected, ...measures])} from ${table} where ${where}${groupBy}`;
     const { rows } = await query.execute(this.db);
     // Rollup rows whose records were all deleted or moved stay behind with n = 0.
     const live = grain === null || !by.length ? rows : rows.filter((r) => num(r.n) !== 0);
@@ -732,10 +746,12 @@ export class ReportStore {
   }
 
   /**
-   * report_contact's sums of whole days [from, to) per number, added into `sums`. SQLite groups them along the
-   * table's order (number, then day: no sort) and hands them over as one list. PostgreSQL reads the days by time;
-   * grouping a month's 94,000 day rows into 55,000 numbers and writing them as text took it about 160 ms of the
-   * 1M set's 300, so it copies the day rows out in binary (about 50 ms) and ContactSums adds them up as they come.
+   * report_contact's sums of whole days [from, to) per number, added into `sums`; where two queries run at once,
+   * the days in two halves, one on each connection (a number seen in both halves is added up in `sums`).
+   * SQLite groups them along the table's order (number, then day: no sort) and hands them over as one list.
+   * PostgreSQL reads the days by time; grouping a month's 94,000 day rows into 55,000 numbers and writing them as
+   * text took it about 160 ms of the 1M set's 300, so it copies the day rows out in binary (about 50 ms) and
+   * ContactSums adds them up as they come.
    */
   private async contactDayRows(
     accountId: string,
@@ -743,30 +759,37 @@ export class ReportStore {
     billed: string,
     sums: ContactSums,
   ): Promise<void> {
-    const days = (from: number, to: number) =>
-      sql`account_id = ${accountId} and start_time >= ${from} and start_time < ${to}`;
-    const { copyOut } = this;
-    if (copyOut) {
-      const figures = ['n', 'faxes', 'inbound', 'answered', 'talk_ms', billed].map((c) => sql`${sql.ref(c)}::float8`);
-      const copy = async (from: number, to: number) => {
-        const rows = sql`select '+' || contact_digits, ${sql.join(figures)} from report_contact
-          where ${days(from, to)} and n > 0`;
-        const reader = sums.copyReader();
-        await copyOut(rows.compile(this.db), (chunk) => reader.push(chunk));
-        reader.end();
-      };
-      // The days in two halves, copied on two connections at once.
-      const half = r.from + Math.floor((r.to - r.from) / CONTACT_GRAIN / 2) * CONTACT_GRAIN;
-      await Promise.all(half > r.from ? [copy(r.from, half), copy(half, r.to)] : [copy(r.from, r.to)]);
-      return;
-    }
-    const sum = (c: string) => this.total(sql.ref(c));
-    // A number whose records were all deleted keeps rows of zeros: `having` leaves it out.
-    await this.contactRows(
-      sql`select contact_digits as c, ${sum('n')} as n, ${sum('faxes')} as faxes, ${sum('inbound')} as inbound,
-          ${sum('answered')} as answered, ${sum('talk_ms')} as talk, ${sum(billed)} as billable
-        from report_contact where ${days(r.from, r.to)} group by 1 having ${sum('n')} > 0`,
-      sums,
+    const half = r.from + Math.floor((r.to - r.from) / CONTACT_GRAIN / 2) * CONTACT_GRAIN;
+    const halves = this.backend.connections > 1 && half > r.from;
+    const parts = halves
+      ? [
+          { from: r.from, to: half },
+          { from: half, to: r.to },
+        ]
+      : [r];
+    const { copyOut } = this.backend;
+    await Promise.all(
+      parts.map(async ({ from, to }) => {
+        const days = sql`account_id = ${accountId} and start_time >= ${from} and start_time < ${to}`;
+        if (copyOut) {
+          const figures = ['n', 'faxes', 'inbound', 'answered', 'talk_ms', billed].map(
+            (c) => sql`${sql.ref(c)}::float8`,
+          );
+          const rows = sql`select '+' || contact_digits, ${sql.join(figures)} from report_contact where ${days} and n > 0`;
+          const reader = sums.copyReader();
+          await copyOut(rows.compile(this.db), (chunk) => reader.push(chunk));
+          reader.end();
+          return;
+        }
+        const sum = (c: string) => this.total(sql.ref(c));
+        // A number whose records were all deleted keeps rows of zeros: `having` leaves it out.
+        await this.contactRows(
+          sql`select contact_digits as c, ${sum('n')} as n, ${sum('faxes')} as faxes, ${sum('inbound')} as inbound,
+              ${sum('answered')} as answered, ${sum('talk_ms')} as talk, ${sum(billed)} as billable
+            from report_contact where ${days} group by 1 having ${sum('n')} > 0`,
+          sums,
+        );
+      }),
     );
   }
 

@@ -26,6 +26,9 @@ export interface JsonPageAnswer {
 export type ReadAnswer =
   { id: number; rows: unknown[] } | { id: number; page: JsonPageAnswer } | { id: number; error: string };
 
+/** What a thread posts once its connection is open, before any answer. */
+export type Ready = 'ready';
+
 const { file } = workerData as { file: string };
 const sqlite = new Database(file, { readonly: true, fileMustExist: true });
 sqlite.pragma('busy_timeout = 5000');
@@ -70,3 +73,5 @@ parentPort!.on('message', (request: ReadRequest) => {
     parentPort!.postMessage({ id: request.id, error: (err as Error).message } satisfies ReadAnswer);
   }
 });
+
+parentPort!.postMessage('ready' satisfies Ready);

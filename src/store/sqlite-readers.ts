@@ -20,7 +20,7 @@ import {
 } from 'kysely';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/index.ts';
-import type { JsonPageAnswer, ReadAnswer, ReadRequest } from './sqlite-reader-worker.ts';
+import type { JsonPageAnswer, ReadAnswer, ReadRequest, Ready } from './sqlite-reader-worker.ts';
 import type { JsonPageFrame, JsonRecordPage } from './store.ts';
 
 type Answer = { rows: unknown[] } | { page: JsonPageAnswer };
@@ -28,9 +28,24 @@ type Answer = { rows: unknown[] } | { page: JsonPageAnswer };
 class ReaderThread implements DatabaseConnection {
   private next = 1;
   private readonly pending = new Map<number, { resolve: (answer: Answer) => void; reject: (err: Error) => void }>();
+  /** Settles when the thread's connection is open (or the thread failed to start). */
+  readonly ready: Promise<void>;
 
   constructor(private readonly worker: Worker) {
-    worker.on('message', (answer: ReadAnswer) => {
+    this.ready = new Promise((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`a reader thread stopped (exit code ${code})`)));
+      const started = (message: unknown) => {
+        if (message !== ('ready' satisfies Ready)) return;
+        worker.off('message', started);
+        resolve();
+      };
+      worker.on('message', started);
+    });
+    // Rejected only when the thread failed, which its pending queries report too.
+    this.ready.catch(() => {});
+    worker.on('message', (answer: ReadAnswer | Ready) => {
+      if (answer === 'ready') return;
       const waiting = this.pending.get(answer.id);
       if (!waiting) return;
       this.pending.delete(answer.id);
@@ -92,6 +107,16 @@ export class SqliteReaders {
       this.threads.push(thread);
       this.free.push(thread);
     }
+  }
+
+  /** Settles when every thread's connection is open; rejects if one failed to start. */
+  ready(): Promise<void> {
+    return Promise.all(this.threads.map((t) => t.ready)).then(() => {});
+  }
+
+  /** How many threads read at once. */
+  get size(): number {
+    return this.threads.length;
   }
 
   acquire(): Promise<ReaderThread> {

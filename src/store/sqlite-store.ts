@@ -53,6 +53,12 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
   const size = file === ':memory:' ? 0 : (options.readers ?? 0);
   if (!size) return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite));
   const readers = new SqliteReaders(file, size);
+  // Open means ready to read: a first query would otherwise wait for the threads to start (their modules loaded,
+  // their connections opened), and a thread that cannot start fails the open rather than a later query.
+  await readers.ready().catch(async (err: unknown) => {
+    await readers.close();
+    throw err;
+  });
   const reads = new Kysely<Schema>({ dialect: readers.dialect(), log: logQueryTime });
   const checkpointer = startCheckpointer(sqlite, file);
   return new KyselyStore(db, 'sqlite', sqliteRecordWriter(db, sqlite), {
