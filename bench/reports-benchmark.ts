@@ -58,7 +58,8 @@ async function timeRinglog(
   external: ExternalCall[] = [],
 ): Promise<Timing> {
   if (SKIP_RINGLOG) return SKIPPED;
-  // As `ringlog serve` and `ringlog report` open it (SQLite: reports read on two reader threads).
+  // As `ringlog serve` opens it (SQLite: reports read on its two reader threads; `ringlog report` runs them on one
+  // connection, as a store opened without readers does).
   let store: Store = await openStore(DB, { readers: 2 });
   try {
     const req = parseReportRequest(params);
