@@ -1,8 +1,10 @@
 // Issue 11 item 11: how long a cheap request (the caller's extension) takes while 10 clients run whole-history
-// phoneNumber searches, on a ringlog `serve` of a seeded database. Run against any build of ringlog (--root), so the
-// same database can be measured before and after a change. Prints one JSON object; not a test.
+// phoneNumber searches, on a ringlog `serve` of a seeded database; with --report NAME, while the clients run that
+// report of the last 30 days of records through ringlog's report API instead. Run against any build of ringlog
+// (--root), so the same database can be measured before and after a change. Prints one JSON object; not a test.
 //
 //   node --import tsx bench/slow-query-isolation.ts --db FILE [--root DIR] [--seconds 20] [--suffix N] [--clients 10]
+//   node --import tsx bench/slow-query-isolation.ts --db FILE --report contacts --clients 2
 
 import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -15,6 +17,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     suffix: { type: 'string' },
     clients: { type: 'string', default: '10' },
+    report: { type: 'string' },
   },
 });
 if (!values.db) throw new Error('--db FILE is required');
@@ -77,6 +80,18 @@ async function main() {
     );
     const suffix = values.suffix ? Number(values.suffix) : undefined;
     const searched = numbers.slice(0, clients).map((d) => (suffix ? d.slice(-suffix) : d));
+    // The report's period: the 30 days up to the newest record.
+    const newest = Date.parse(
+      (
+        (await (
+          await fetch(`${url}/restapi/v1.0/account/~/call-log?dateFrom=2000-01-01T00:00:00.000Z&perPage=1`, {
+            headers: { Authorization: `Bearer ${token}` },
+          })
+        ).json()) as { records: { startTime: string }[] }
+      ).records[0].startTime,
+    );
+    const period = `from=${new Date(newest + 1 - 30 * 86_400_000).toISOString()}&to=${new Date(newest + 1).toISOString()}`;
+    const report = values.report ? `${url}/ringlog/v1/accounts/~/reports/${values.report}?${period}` : null;
     const cheap = `${url}/restapi/v1.0/account/~/extension/~`;
 
     const idle: number[] = [];
@@ -86,7 +101,9 @@ async function main() {
     const searches: number[] = [];
     const loaded: number[] = [];
     const searchers = searched.map(async (digits) => {
-      const search = `${url}/restapi/v1.0/account/~/call-log?dateFrom=2000-01-01T00:00:00.000Z&perPage=100&phoneNumber=${digits}`;
+      const search =
+        report ??
+        `${url}/restapi/v1.0/account/~/call-log?dateFrom=2000-01-01T00:00:00.000Z&perPage=100&phoneNumber=${digits}`;
       while (performance.now() < until) searches.push(await timed(search, token));
     });
     await new Promise((ok) => setTimeout(ok, 200));
@@ -98,7 +115,7 @@ async function main() {
         db: values.db,
         seconds,
         clients: searched.length,
-        suffixDigits: suffix ?? 'whole number',
+        load: report ? `${values.report} report, 30 days` : `phoneNumber search, ${suffix ?? 'whole number'}`,
         cheapIdleMs: summary(idle),
         cheapUnderLoadMs: summary(loaded),
         searchMs: summary(searches),
