@@ -22,8 +22,9 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/index.ts';
 import type { JsonPageAnswer, ReadAnswer, ReadRequest, Ready } from './sqlite-reader-worker.ts';
 import type { JsonPageFrame, JsonRecordPage } from './store.ts';
+import type { ContactTotals } from './contact-totals.ts';
 
-type Answer = { rows: unknown[] } | { page: JsonPageAnswer };
+type Answer = { rows: unknown[] } | { page: JsonPageAnswer } | { contacts: ContactTotals };
 
 class ReaderThread implements DatabaseConnection {
   private next = 1;
@@ -77,6 +78,12 @@ class ReaderThread implements DatabaseConnection {
     if (!('page' in answer)) throw new Error('a reader thread answered a list page with rows');
     const { count, hasMore, bytes, end } = answer.page;
     return { count, hasMore, json: { bytes: Buffer.from(bytes), end } };
+  }
+
+  async contactTotals(compiled: CompiledQuery): Promise<ContactTotals> {
+    const answer = await this.ask({ sql: compiled.sql, parameters: [...compiled.parameters], contactList: true });
+    if (!('contacts' in answer)) throw new Error('a reader thread answered a contacts list with rows');
+    return answer.contacts;
   }
 
   streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
@@ -140,6 +147,19 @@ export class SqliteReaders {
       this.release(thread);
     }
   }
+  /**
+   * A contacts query's sums per number (ContactSums.addList of its one row, `k` and `v`), added up on a reader
+   * thread: the list of a month's numbers took the main thread about 40 ms to read on the 1M seed.
+   */
+  async contactTotals(compiled: CompiledQuery): Promise<ContactTotals> {
+    const thread = await this.acquire();
+    try {
+      return await thread.contactTotals(compiled);
+    } finally {
+      this.release(thread);
+    }
+  }
+
   /** A Kysely dialect whose queries run on the reader threads. */
   dialect(): Dialect {
     return {
