@@ -138,26 +138,27 @@ export class SqliteReaders {
     else this.free.push(thread);
   }
 
-  /** A list query's page as JSON bytes (json-page.ts), written on a reader thread. */
-  async listJsonPage(compiled: CompiledQuery, perPage: number, frame: JsonPageFrame): Promise<JsonRecordPage> {
+  /** `ask` on a free thread, released after. */
+  private async onThread<T>(ask: (thread: ReaderThread) => Promise<T>): Promise<T> {
     const thread = await this.acquire();
     try {
-      return await thread.jsonPage(compiled, perPage, frame);
+      return await ask(thread);
     } finally {
       this.release(thread);
     }
   }
+
+  /** A list query's page as JSON bytes (json-page.ts), written on a reader thread. */
+  listJsonPage(compiled: CompiledQuery, perPage: number, frame: JsonPageFrame): Promise<JsonRecordPage> {
+    return this.onThread((thread) => thread.jsonPage(compiled, perPage, frame));
+  }
+
   /**
    * A contacts query's sums per number (ContactSums.addList of its one row, `k` and `v`), added up on a reader
    * thread: the list of a month's numbers took the main thread about 40 ms to read on the 1M seed.
    */
-  async contactTotals(compiled: CompiledQuery): Promise<ContactTotals> {
-    const thread = await this.acquire();
-    try {
-      return await thread.contactTotals(compiled);
-    } finally {
-      this.release(thread);
-    }
+  contactTotals(compiled: CompiledQuery): Promise<ContactTotals> {
+    return this.onThread((thread) => thread.contactTotals(compiled));
   }
 
   /** A Kysely dialect whose queries run on the reader threads. */

@@ -56,7 +56,7 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
   // Open means ready to read: a first query would otherwise wait for the threads to start (their modules loaded,
   // their connections opened), and a thread that cannot start fails the open rather than a later query.
   await readers.ready().catch(async (err: unknown) => {
-    await readers.close();
+    await Promise.all([readers.close(), db.destroy()]);
     throw err;
   });
   const reads = new Kysely<Schema>({ dialect: readers.dialect(), log: logQueryTime });
