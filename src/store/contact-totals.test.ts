@@ -146,36 +146,26 @@ test('a binary copy of day rows adds up per number; anything but the seven colum
   assert.throws(() => reader.push(whole), /after its end/);
 });
 
-test('any rows in any split into lists, copies and other sums, the copies in any chunks, add up as brute force does (property)', () => {
+test('any rows in any split into lists and copies, the copies in any chunks, add up as brute force does (property)', () => {
   const digits = fc.oneof(
     fc.integer({ min: 0, max: 40 }).map((i) => `1650555${String(i).padStart(4, '0')}`),
     fc.stringMatching(/^[0-9]{1,17}$/),
   );
-  const row = fc
-    .tuple(
-      digits.map((d) => `+${d}`),
-      fc.nat(5),
-      fc.nat(2),
-      fc.nat(5),
-      fc.nat(5),
-      fc.nat(4_000_000),
-      fc.nat(4000),
-    )
-    // A row sums records: one of no records (all deleted) sums nothing.
-    .map(([c, n, ...figures]): Row => (n === 0 ? [c, 0, 0, 0, 0, 0, 0] : [c, n, ...figures]));
+  const row = fc.tuple(
+    digits.map((d) => `+${d}`),
+    fc.nat(5),
+    fc.nat(2),
+    fc.nat(5),
+    fc.nat(5),
+    fc.nat(4_000_000),
+    fc.nat(4000),
+  );
   fc.assert(
-    fc.property(fc.array(fc.array(row, { maxLength: 60 }), { maxLength: 6 }), fc.array(fc.nat()), (parts, cuts) => {
+    fc.property(fc.array(fc.array(row, { maxLength: 60 }), { maxLength: 5 }), fc.array(fc.nat()), (parts, cuts) => {
       const sums = new ContactSums();
       parts.forEach((rows, k) => {
-        if (k % 3 === 0) {
+        if (k % 2 === 0) {
           if (rows.length) sums.addList(rows.length, list(rows));
-          return;
-        }
-        if (k % 3 === 2) {
-          // What a reader thread added up.
-          const other = new ContactSums();
-          if (rows.length) other.addList(rows.length, list(rows));
-          sums.addTotals(other.totals());
           return;
         }
         // A copy comes in chunks cut anywhere, even inside its header, a number or a figure.
@@ -185,10 +175,7 @@ test('any rows in any split into lists, copies and other sums, the copies in any
         [0, ...at].forEach((from, c) => reader.push(copy.subarray(from, at[c] ?? copy.length)));
         reader.end();
       });
-      // In no particular order: a number another sums dropped (nothing left) comes first where it comes next.
-      const byContact = <T extends { contact: string }>(xs: T[]) =>
-        [...xs].sort((a, b) => (a.contact < b.contact ? -1 : a.contact > b.contact ? 1 : 0));
-      assert.deepEqual(byContact(plain(sums.totals())), byContact(bruteForce(parts.flat())));
+      assert.deepEqual(plain(sums.totals()), bruteForce(parts.flat() as Row[]));
     }),
     { numRuns: 300 },
   );

@@ -20,7 +20,7 @@ export interface ContactTotals {
 }
 
 /** The figure columns of ContactTotals. */
-export const FIGURES = ['calls', 'faxes', 'inbound', 'answered', 'talkMs', 'billable'] as const;
+const FIGURES = ['calls', 'faxes', 'inbound', 'answered', 'talkMs', 'billable'] as const;
 
 /** Numbers past this many digits may not be exact as a double's integer: they are kept by their text. */
 const MAX_KEY_DIGITS = 15;
@@ -114,18 +114,6 @@ export class ContactSums {
       const n = int();
       const faxes = int();
       this.add(i, n, faxes, int(), int(), int(), int());
-    }
-  }
-
-  /** Adds what another ContactSums added up (its totals: a reader thread's, sqlite-readers.ts). */
-  addTotals(t: ContactTotals): void {
-    const n = t.contact.length;
-    this.reserve(n);
-    for (let k = 0; k < n; k++) {
-      const text = t.contact[k];
-      const faxes = t.faxes[k];
-      const i = this.indexOfText(text, 0, text.length);
-      this.add(i, t.calls[k] + faxes, faxes, t.inbound[k], t.answered[k], t.talkMs[k], t.billable[k]);
     }
   }
 

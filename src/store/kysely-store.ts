@@ -192,7 +192,6 @@ export class KyselyStore implements Store {
     // requests nor, with two threads, its own other parts (which then run at once, as on PostgreSQL's pool).
     this.reports = new ReportStore(this.reads, dialect, {
       copyOut: backend.copyOut,
-      contactTotals: backend.threads && ((query) => backend.threads!.readers.contactTotals(query)),
       connections: backend.threads ? backend.threads.readers.size : dialect === 'postgres' ? 2 : 1,
     });
     this.operator = new OperatorQueries(db);

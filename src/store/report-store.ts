@@ -337,8 +337,6 @@ export class ReportStore {
     private readonly backend: {
       /** PostgreSQL: how report_contact's day rows are read (contacts). */
       copyOut?: CopyOut;
-      /** SQLite's reader threads: a contacts list's sums per number, added up on a thread (sqlite-readers.ts). */
-      contactTotals?: (query: CompiledQuery) => Promise<ContactTotals>;
       /** How many of `db`'s queries run at once (1: one after the other, on one connection). */
       connections: number;
     },
@@ -812,8 +810,7 @@ export class ReportStore {
   /**
    * The rows of a contacts query (columns c, n, faxes, inbound, answered, talk, billable) added into `sums`. They
    * come as their count and one comma-separated list (ContactSums.addList): tens of thousands of rows are slow to
-   * hand over one by one (about 30% of the CPU of a month's contacts on the 1M seed). On SQLite's reader threads the
-   * thread reads the list into sums of its own, which are added here (contactTotals).
+   * hand over one by one (about 30% of the CPU of a month's contacts on the 1M seed).
    */
   private async contactRows(query: RawBuilder<unknown>, sums: ContactSums): Promise<void> {
     // The number with its `+`: the report's text, made here rather than once more per number in JavaScript.
@@ -825,13 +822,10 @@ export class ReportStore {
       this.dialect === 'postgres'
         ? sql`string_agg(concat_ws(',', ${sql.join(columns)}), ',')`
         : sql`group_concat(${sql.join(columns, sql` || ',' || `)}, ',')`;
-    const listed = sql<{ k: unknown; v: string | null }>`select count(*) as k, ${list} as v from (${query}) as rows`;
-    const { contactTotals } = this.backend;
-    if (contactTotals) {
-      sums.addTotals(await contactTotals(listed.compile(this.db)));
-      return;
-    }
-    const { rows } = await listed.execute(this.db);
+    const { rows } = await sql<{
+      k: unknown;
+      v: string | null;
+    }>`select count(*) as k, ${list} as v from (${query}) as rows`.execute(this.db);
     const v = rows[0]?.v;
     if (v) sums.addList(Number(rows[0].k), v);
   }

@@ -4,7 +4,6 @@
 
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ContactSums, FIGURES, type ContactTotals } from './contact-totals.ts';
 import { jsonRecordPage } from './json-page.ts';
 import type { JsonPageFrame } from './store.ts';
 
@@ -14,11 +13,6 @@ export interface ReadRequest {
   parameters: unknown[];
   /** Answer with the rows' `json` column as a page of JSON bytes instead of the rows. */
   jsonPage?: { perPage: number; frame: JsonPageFrame };
-  /**
-   * The query answers one row: a contacts list (`k` its count, `v` the list: ContactSums.addList); answer with its
-   * sums per number instead, added up on this thread.
-   */
-  contactList?: true;
 }
 
 /** A page of JSON bytes as it crosses threads: `bytes` is the whole buffer (transferred), `end` as in RecordsJson. */
@@ -30,10 +24,7 @@ export interface JsonPageAnswer {
 }
 
 export type ReadAnswer =
-  | { id: number; rows: unknown[] }
-  | { id: number; page: JsonPageAnswer }
-  | { id: number; contacts: ContactTotals }
-  | { id: number; error: string };
+  { id: number; rows: unknown[] } | { id: number; page: JsonPageAnswer } | { id: number; error: string };
 
 /** What a thread posts once its connection is open, before any answer. */
 export type Ready = 'ready';
@@ -66,15 +57,6 @@ function* jsonsOf(rows: Iterable<{ json: string }>): Generator<string> {
 parentPort!.on('message', (request: ReadRequest) => {
   try {
     const statement = statementOf(request.sql);
-    if (request.contactList) {
-      const row = statement.get(request.parameters) as { k: unknown; v: string | null } | undefined;
-      const sums = new ContactSums();
-      if (row?.v) sums.addList(Number(row.k), row.v);
-      const contacts = sums.totals();
-      const buffers = new Set(FIGURES.map((f) => contacts[f].buffer as ArrayBuffer));
-      parentPort!.postMessage({ id: request.id, contacts } satisfies ReadAnswer, [...buffers]);
-      return;
-    }
     if (!request.jsonPage) {
       const rows = statement.reader ? statement.all(request.parameters) : [];
       parentPort!.postMessage({ id: request.id, rows } satisfies ReadAnswer);

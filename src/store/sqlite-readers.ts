@@ -22,9 +22,8 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/index.ts';
 import type { JsonPageAnswer, ReadAnswer, ReadRequest, Ready } from './sqlite-reader-worker.ts';
 import type { JsonPageFrame, JsonRecordPage } from './store.ts';
-import type { ContactTotals } from './contact-totals.ts';
 
-type Answer = { rows: unknown[] } | { page: JsonPageAnswer } | { contacts: ContactTotals };
+type Answer = { rows: unknown[] } | { page: JsonPageAnswer };
 
 class ReaderThread implements DatabaseConnection {
   private next = 1;
@@ -80,12 +79,6 @@ class ReaderThread implements DatabaseConnection {
     return { count, hasMore, json: { bytes: Buffer.from(bytes), end } };
   }
 
-  async contactTotals(compiled: CompiledQuery): Promise<ContactTotals> {
-    const answer = await this.ask({ sql: compiled.sql, parameters: [...compiled.parameters], contactList: true });
-    if (!('contacts' in answer)) throw new Error('a reader thread answered a contacts list with rows');
-    return answer.contacts;
-  }
-
   streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('reader threads do not stream');
   }
@@ -138,29 +131,15 @@ export class SqliteReaders {
     else this.free.push(thread);
   }
 
-  /** `ask` on a free thread, released after. */
-  private async onThread<T>(ask: (thread: ReaderThread) => Promise<T>): Promise<T> {
+  /** A list query's page as JSON bytes (json-page.ts), written on a reader thread. */
+  async listJsonPage(compiled: CompiledQuery, perPage: number, frame: JsonPageFrame): Promise<JsonRecordPage> {
     const thread = await this.acquire();
     try {
-      return await ask(thread);
+      return await thread.jsonPage(compiled, perPage, frame);
     } finally {
       this.release(thread);
     }
   }
-
-  /** A list query's page as JSON bytes (json-page.ts), written on a reader thread. */
-  listJsonPage(compiled: CompiledQuery, perPage: number, frame: JsonPageFrame): Promise<JsonRecordPage> {
-    return this.onThread((thread) => thread.jsonPage(compiled, perPage, frame));
-  }
-
-  /**
-   * A contacts query's sums per number (ContactSums.addList of its one row, `k` and `v`), added up on a reader
-   * thread: the list of a month's numbers took the main thread about 40 ms to read on the 1M seed.
-   */
-  contactTotals(compiled: CompiledQuery): Promise<ContactTotals> {
-    return this.onThread((thread) => thread.contactTotals(compiled));
-  }
-
   /** A Kysely dialect whose queries run on the reader threads. */
   dialect(): Dialect {
     return {
