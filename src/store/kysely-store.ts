@@ -188,8 +188,9 @@ export class KyselyStore implements Store {
     this.eventLog = new EventLog(db, dialect);
     this.syncState = syncStateTable(db);
     this.security = new SecurityStore(db, dialect);
-    // Reports read where lists do: on SQLite's reader threads a long report holds up neither the server's other
-    // requests nor, with two threads, its own other parts (which then run at once, as on PostgreSQL's pool).
+    // Reports read where lists do: on SQLite's reader threads a long report no longer holds up the server's other
+    // requests (docs/benchmarks.md, session13-reports), and with two threads its parts run at once, as on
+    // PostgreSQL's pool.
     this.reports = new ReportStore(this.reads, dialect, {
       copyOut: backend.copyOut,
       connections: backend.threads ? backend.threads.readers.size : dialect === 'postgres' ? 2 : 1,
