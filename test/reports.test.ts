@@ -309,8 +309,8 @@ function bruteContacts(rs: CallLogRecord[], unit: number, minimum: number): Map<
 
 // ---- the tests ------------------------------------------------------------------------------------------------
 
-// SQLite both as `ringlog serve` and `ringlog report` open it (reports read on two reader threads, their parts at
-// once) and on its one connection (a store opened without readers).
+// SQLite both as `ringlog serve` opens it (reports read on two reader threads, their parts at once) and on one
+// connection (`ringlog report`, any store opened without readers).
 const variants = (await backends()).flatMap((backend) =>
   (backend === 'sqlite' ? [2, 0] : [0]).map((readers) => ({ backend, readers })),
 );
