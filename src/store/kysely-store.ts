@@ -193,7 +193,7 @@ export class KyselyStore implements Store {
     // PostgreSQL's pool.
     this.reports = new ReportStore(this.reads, dialect, {
       copyOut: backend.copyOut,
-      connections: backend.threads ? backend.threads.readers.size : dialect === 'postgres' ? 2 : 1,
+      parallel: backend.threads ? backend.threads.readers.size > 1 : dialect === 'postgres',
     });
     this.operator = new OperatorQueries(db);
   }

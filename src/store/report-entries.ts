@@ -34,12 +34,12 @@ const ANSWERED_DIMS = new Set<FactDim>([
 ] as FactDim[]);
 
 /**
- * Whether call_log_entry answers a query: the company log's calls of given entries, filtered and grouped only by
- * what the index keeps. Such a query spells out the index's condition (`companyEntries`): SQLite uses a partial
- * index only when the query's WHERE names its terms.
+ * Whether call_log_entry answers a query of the company log (the caller checks the log): its calls of given entries,
+ * filtered and grouped only by what the index keeps. Such a query spells out the index's condition
+ * (`companyEntries`): SQLite uses a partial index only when the query's WHERE names its terms.
  */
 export function entryIndexAnswers(q: AggregateQuery): boolean {
-  if (!(q.logs.length === 1 && q.logs[0] === null && q.entryIds?.length)) return false;
+  if (!q.entryIds?.length) return false;
   const asked = Object.entries(q).filter(([, v]) => v !== undefined);
   return asked.every(([k]) => ANSWERED_QUERY.has(k)) && (q.by ?? []).every((d) => ANSWERED_DIMS.has(d));
 }

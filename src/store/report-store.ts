@@ -337,8 +337,8 @@ export class ReportStore {
     private readonly backend: {
       /** PostgreSQL: how report_contact's day rows are read (contacts). */
       copyOut?: CopyOut;
-      /** How many of `db`'s queries run at once (1: one after the other, on one connection). */
-      connections: number;
+      /** Whether two of `db`'s queries run at once (PostgreSQL's pool, SQLite's reader threads). */
+      parallel: boolean;
     },
   ) {}
 
@@ -457,7 +457,7 @@ export class ReportStore {
     }
     const groupBy = dims.length ? sql` group by ${sql.join(dims.map((_, i) => sql.raw(String(i + 1))))}` : sql``;
     // The calls of given entries (queues) along their own index (report-entries.ts).
-    const entries = grain === null && entryIndexAnswers(q);
+    const entries = grain === null && companyLogOnly(q) && entryIndexAnswers(q);
     const table =
       grain !== null
         ? sql.table('report_rollup')
@@ -760,7 +760,7 @@ export class ReportStore {
     sums: ContactSums,
   ): Promise<void> {
     const half = r.from + Math.floor((r.to - r.from) / CONTACT_GRAIN / 2) * CONTACT_GRAIN;
-    const halves = this.backend.connections > 1 && half > r.from;
+    const halves = this.backend.parallel && half > r.from;
     const parts = halves
       ? [
           { from: r.from, to: half },
