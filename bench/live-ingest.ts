@@ -3,7 +3,8 @@
 // and PostgreSQL. Reports events/s and call ends/s acknowledged; p50/p99 from an event happening to its
 // acknowledgement; and, for a sample of calls read back through the API while the load runs, p50/p99 of call start
 // (first Answered party) → listed in the extension's active calls, and of call end (last event) → record listed in
-// the company call log. The server's RSS is sampled over the run. Not a test: nothing asserts.
+// the company call log; and p50/p99 of each of those read-back requests (probeRequestMs: how long an API read waits
+// while the ingest runs). The server's RSS is sampled over the run. Not a test: nothing asserts.
 //
 // Simulated time runs --speed times faster than the wall clock (calls of minutes end in seconds); event times are
 // mapped back onto the wall clock before they are sent, so "ended 120 s ago" and the sweep mean what they say.
@@ -159,6 +160,8 @@ async function run(backend: BackendName, o: Options) {
   /** Each ingest request's round trip, and each event's wait before its request was sent (simulator and client). */
   const requestMs: number[] = [];
   const sendLag: number[] = [];
+  /** Each probe request's round trip: how long a read of the API waits while the ingest runs. */
+  const readMs: number[] = [];
   let probesMissed = 0;
   let errors = 0;
   let events = 0;
@@ -177,8 +180,10 @@ async function run(backend: BackendName, o: Options) {
     const p = (async () => {
       await sleep(Math.max(0, happened - Date.now()));
       while (Date.now() - happened < PROBE_GIVE_UP_MS) {
+        const asked = Date.now();
         const res = await fetch(`${server.url}${path}`, { headers });
         const at = Date.now();
+        if (measuring) readMs.push(at - asked);
         if (res.ok && found((await res.json()) as { records?: { telephonySessionId?: string }[] })) {
           into.push(at - happened);
           return;
@@ -308,6 +313,7 @@ async function run(backend: BackendName, o: Options) {
     eventToSendMs: spread(sendLag),
     requestMs: spread(requestMs),
     listedMs: { callStartToActiveCall: spread(listedStart), callEndToRecord: spread(listedEnd), missed: probesMissed },
+    probeRequestMs: spread(readMs),
     /** CPU time used per event acknowledged: load-independent where the wall-clock figures are not. */
     cpuMsPerEvent: {
       server: perEvent(serverCpu),
