@@ -314,6 +314,23 @@ function bruteContacts(rs: CallLogRecord[], unit: number, minimum: number): Map<
 const variants = (await backends()).flatMap((backend) =>
   (backend === 'sqlite' ? [2, 0] : [0]).map((readers) => ({ backend, readers })),
 );
+/** The SQL texts `fn` runs where the store's reports read (its reads: SQLite's reader threads where it has them). */
+async function readsDuring(store: Store, fn: () => Promise<unknown>): Promise<string[]> {
+  const executor = (store as KyselyStore).reads.getExecutor();
+  const run = executor.executeQuery.bind(executor);
+  const seen: string[] = [];
+  executor.executeQuery = ((query: CompiledQuery) => {
+    seen.push(query.sql);
+    return run(query);
+  }) as typeof executor.executeQuery;
+  try {
+    await fn();
+  } finally {
+    executor.executeQuery = run;
+  }
+  return seen;
+}
+
 for (const { backend, readers } of variants) {
   describe(`reports against brute force (${backend}${readers ? `, ${readers} reader threads` : ''})`, () => {
     let db: TestDatabase;
@@ -518,18 +535,9 @@ for (const { backend, readers } of variants) {
     });
 
     it('contacts reads its whole days in two ranges of numbers where SQLite reads on two threads', async () => {
-      const executor = (store as KyselyStore).reads.getExecutor();
-      const run0 = executor.executeQuery.bind(executor);
-      const seen: string[] = [];
-      executor.executeQuery = ((query: CompiledQuery) => {
-        seen.push(query.sql);
-        return run0(query);
-      }) as typeof executor.executeQuery;
-      try {
-        await run({ report: 'contacts', from: iso(from + 2 * DAY + 1234), to: iso(from + 8 * DAY) });
-      } finally {
-        executor.executeQuery = run0;
-      }
+      const seen = await readsDuring(store, () =>
+        run({ report: 'contacts', from: iso(from + 2 * DAY + 1234), to: iso(from + 8 * DAY) }),
+      );
       const days = seen.filter((text) => /from report_contact/.test(text));
       const ranges = days.filter((text) => /contact_digits (<|>=) \?/.test(text));
       // Each number in one range only: brute force above checks the sums.
@@ -737,23 +745,14 @@ for (const { backend, readers } of variants) {
         windows.some((w) => w.digits === contactOf(r) && r.startTime >= w.from && r.startTime <= w.to),
       );
       assert.ok(inWindow.length >= calls.length);
-      const executor = (store as KyselyStore).reads.getExecutor();
-      const run = executor.executeQuery.bind(executor);
       for (const [outsideCalls, index] of [
         [0, 'call_log_report'],
         [1e12, 'call_log_contact'],
       ] as const) {
-        const seen: string[] = [];
-        executor.executeQuery = ((query: CompiledQuery) => {
-          seen.push(query.sql);
-          return run(query);
-        }) as typeof executor.executeQuery;
-        try {
+        const seen = await readsDuring(store, async () => {
           const found = await store.reports.outsideCandidates(q, windows, outsideCalls);
           assert.deepEqual(found.map((c) => c.id).sort(), inWindow.map((r) => r.id).sort());
-        } finally {
-          executor.executeQuery = run;
-        }
+        });
         if (backend === 'sqlite')
           assert.ok(
             seen.some((text) => text.includes(`indexed by ${index}`)),
