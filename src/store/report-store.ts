@@ -294,10 +294,10 @@ const BOOLEAN_DIMS = new Set<FactDim>([
 ]);
 const NUMBER_DIMS = new Set<FactDim>(['bucket']);
 
-/** Whether a query reads the company log alone (the one log call_log_contact and report_contact hold). */
 /** How many outside numbers contactSplit looks at. */
 const CONTACT_SPLIT_SAMPLE = 1000;
 
+/** Whether a query reads the company log alone (the one log call_log_contact and report_contact hold). */
 const companyLogOnly = (q: Pick<FactQuery, 'logs'>): boolean => q.logs.length === 1 && q.logs[0] === null;
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
