@@ -169,3 +169,56 @@ test('with two lanes, a job sharing a key with a committing group waits for it a
   assert.deepEqual(await Promise.all(later), [120, 210, 130]);
   await group.idle();
 });
+
+test('with pauseMs, work gathers after a group of several jobs; one job at a time is not held', async () => {
+  const { calls, commit } = controlled();
+  const group = new GroupCommit<number, number>({ commit, weight: () => 1, maxWeight: 100, pauseMs: 200 });
+  const first = group.submit(1);
+  await tick();
+  assert.deepEqual(calls[0].jobs, [1], 'work that finds the lane idle goes at once');
+  calls[0].finish();
+  await first;
+  // After a group of one job, the next goes at once too (a caller that submits one job at a time).
+  const second = group.submit(2);
+  await tick();
+  await tick();
+  assert.deepEqual(calls[1].jobs, [2]);
+  const during = [group.submit(3), group.submit(4)];
+  calls[1].finish();
+  await second;
+  await tick();
+  await tick();
+  assert.deepEqual(calls[2].jobs, [3, 4]);
+  // After a group of several jobs, the lane lets work gather: what comes during the pause joins the next group.
+  const queued = group.submit(5);
+  calls[2].finish();
+  await Promise.all(during);
+  const late = group.submit(6);
+  await tick();
+  await tick();
+  assert.equal(calls.length, 3, 'no group is taken during the pause');
+  await new Promise((r) => setTimeout(r, 250));
+  assert.deepEqual(calls[3].jobs, [5, 6]);
+  calls[3].finish();
+  assert.deepEqual(await Promise.all([queued, late]), [50, 60]);
+  await group.idle();
+});
+test('without pauseMs, the next group is taken as soon as the commit is done', async () => {
+  const { calls, commit } = controlled();
+  const group = new GroupCommit<number, number>({ commit, weight: () => 1, maxWeight: 100 });
+  const first = group.submit(1);
+  await tick();
+  const during = group.submit(2);
+  calls[0].finish();
+  await first;
+  const after = group.submit(3);
+  await tick();
+  assert.deepEqual(calls[1].jobs, [2]);
+  calls[1].finish();
+  await during;
+  await tick();
+  assert.deepEqual(calls[2].jobs, [3]);
+  calls[2].finish();
+  await after;
+  await group.idle();
+});

@@ -18,6 +18,12 @@ export interface GroupCommitOptions<J, R> {
   lanes?: number;
   /** What a job must not share with a job running in another lane (default: nothing). */
   keys?(job: J): Iterable<string>;
+  /**
+   * Under concurrent load, how long a lane lets work gather before it takes a group (default 0: at once): when the
+   * group before held more than one job and committed less than a second ago. The groups get bigger (fewer commits)
+   * and the thread is left free for other requests between them; a caller submitting one job at a time is not held.
+   */
+  pauseMs?: number;
 }
 
 interface Waiting<J, R> {
@@ -28,6 +34,9 @@ interface Waiting<J, R> {
   reject(err: unknown): void;
 }
 
+/** A commit that ended this recently, of more than one job, means concurrent load (pauseMs). */
+const BUSY_MS = 1000;
+
 export class GroupCommit<J, R> {
   private queue: Waiting<J, R>[] = [];
   /** The lanes draining the queue. */
@@ -37,6 +46,9 @@ export class GroupCommit<J, R> {
   private readonly lanes: number;
   /** The keys of the groups inside a commit. */
   private readonly held = new Set<string>();
+  /** The last group's size in jobs, and when its commit ended (pauseMs). */
+  private lastJobs = 0;
+  private lastEnded = 0;
 
   constructor(private readonly options: GroupCommitOptions<J, R>) {
     this.lanes = Math.max(1, options.lanes ?? 1);
@@ -74,6 +86,9 @@ export class GroupCommit<J, R> {
     // Let the requests already on their way join the first group.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.queue.length) {
+      const { pauseMs } = this.options;
+      if (pauseMs && this.lastJobs > 1 && performance.now() - this.lastEnded < BUSY_MS)
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
       const group = this.take();
       if (!group.length) break;
       const keys = group.flatMap((w) => w.keys);
@@ -89,6 +104,8 @@ export class GroupCommit<J, R> {
       } finally {
         this.committing--;
         for (const k of keys) this.held.delete(k);
+        this.lastJobs = group.length;
+        this.lastEnded = performance.now();
       }
     }
   }
