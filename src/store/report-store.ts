@@ -781,14 +781,12 @@ export class ReportStore {
       );
       return;
     }
+    const whole = days(r.from, r.to);
     const split = parallel ? await this.contactSplit(accountId, r) : null;
     const parts =
       split === null
-        ? [days(r.from, r.to)]
-        : [
-            sql<SqlBool>`${days(r.from, r.to)} and contact_digits < ${split}`,
-            sql<SqlBool>`${days(r.from, r.to)} and contact_digits >= ${split}`,
-          ];
+        ? [whole]
+        : [sql<SqlBool>`${whole} and contact_digits < ${split}`, sql<SqlBool>`${whole} and contact_digits >= ${split}`];
     const sum = (c: string) => this.total(sql.ref(c));
     await Promise.all(
       parts.map((where) =>

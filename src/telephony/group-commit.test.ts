@@ -203,22 +203,27 @@ test('with pauseMs, work gathers after a group of several jobs; one job at a tim
   assert.deepEqual(await Promise.all([queued, late]), [50, 60]);
   await group.idle();
 });
-test('without pauseMs, the next group is taken as soon as the commit is done', async () => {
+test('without pauseMs, the next group is taken as soon as the commit is done, also after a group of several jobs', async () => {
   const { calls, commit } = controlled();
   const group = new GroupCommit<number, number>({ commit, weight: () => 1, maxWeight: 100 });
-  const first = group.submit(1);
+  const first = [group.submit(1), group.submit(2)];
   await tick();
-  const during = group.submit(2);
+  await tick();
+  assert.deepEqual(calls[0].jobs, [1, 2]);
+  const queued = group.submit(3);
   calls[0].finish();
-  await first;
-  const after = group.submit(3);
+  await Promise.all(first);
+  const late = group.submit(4);
   await tick();
-  assert.deepEqual(calls[1].jobs, [2]);
+  await tick();
+  // With pauseMs, 3 would wait and go with 4.
+  assert.deepEqual(calls[1].jobs, [3]);
   calls[1].finish();
-  await during;
+  await queued;
   await tick();
-  assert.deepEqual(calls[2].jobs, [3]);
+  await tick();
+  assert.deepEqual(calls[2].jobs, [4]);
   calls[2].finish();
-  await after;
+  await late;
   await group.idle();
 });
