@@ -171,6 +171,10 @@ export async function createApp(given: ApiContext, options: AppOptions = {}): Pr
       notifications.setBaseUrl(ctx.http.publicUrl ?? `http://${host}:${port}`);
       await notifications.start(app.server, app);
     });
+    app.addHook('preClose', (done) => {
+      notifications.gateway.disconnect();
+      done();
+    });
     app.addHook('onClose', () => notifications.close());
   }
   // @rc-ex/core sends /restapi/v1.0/...; @ringcentral/sdk 4+ sends paths as written, often without the prefix.

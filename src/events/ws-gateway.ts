@@ -153,7 +153,8 @@ export class WsGateway {
       }
       this.wss.handleUpgrade(request, socket, head, (ws) => {
         this.open(ws, socket, url, app).catch((err: unknown) => {
-          this.onError(err);
+          // A socket still opening when the gateway closes is terminated by close(); its store calls may then fail.
+          if (!this.closed) this.onError(err);
           ws.terminate();
         });
       });
@@ -537,10 +538,18 @@ export class WsGateway {
     return this.sessions.size;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Refuses new sockets and ends every open one, also those still in open(). Runs before the HTTP server closes:
+   * the server's close waits for upgraded sockets too, and a client's automatic recovery may just have opened one.
+   */
+  disconnect(): void {
     this.closed = true;
+    for (const ws of this.wss.clients) ws.terminate();
+  }
+
+  async close(): Promise<void> {
+    this.disconnect();
     clearInterval(this.flushTimer);
-    for (const session of this.sessions.values()) session.ws.terminate();
     await this.runner.idle();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }

@@ -290,3 +290,36 @@ describe('WebSocket timeouts', () => {
     }
   });
 });
+
+describe('WebSocket gateway shutdown', () => {
+  test('closing the server ends a socket whose handshake is still being checked', async () => {
+    const server = await startTestServer({ seed: { days: 1, callsPerDay: 2 }, notifications: {} });
+    // Hold the token look-up of the next connection, so the server closes while that socket is still opening.
+    const store = server.notifications!.store;
+    const lookUp = store.wsToken.bind(store);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let lookUps = 0;
+    store.wsToken = async (hash) => {
+      lookUps += 1;
+      await released;
+      return lookUp(hash);
+    };
+    try {
+      const token = await jwtAccessToken(server, server.credentials.user.jwt);
+      const response = await fetch(`${server.url}/restapi/oauth/wstoken`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      const { uri, ws_access_token } = (await response.json()) as { uri: string; ws_access_token: string };
+      const socket = new WebSocket(`${uri}?access_token=${ws_access_token}`);
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await within(new Promise((resolve) => socket.once('open', resolve)), 'upgrade');
+      assert.equal(lookUps, 1, 'the server is checking the token');
+      await within(server.close(), 'server close', 10_000);
+      await within(closed, 'socket close');
+    } finally {
+      release();
+    }
+  });
+});
