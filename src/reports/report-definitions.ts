@@ -5,7 +5,7 @@
 import { isAnswered, type Extension } from '../domain/index.ts';
 import type { ContactTotals, FactGroup, MetricStats } from '../store/index.ts';
 import { LocalClock, type Interval, INTERVALS } from './local-time.ts';
-import { averageSeconds, billedAmount, percent, seconds, type BillingRule } from './report-math.ts';
+import { averageSeconds, billedAmount, percent, rankOrder, seconds, type BillingRule } from './report-math.ts';
 
 export type Cell = string | number | null;
 export type ReportRow = Record<string, Cell>;
@@ -438,9 +438,8 @@ export function contactsReport(t: ContactTotals, ctx: ReportContext): ReportTabl
   const rate = ctx.billing.ratePerMinute;
   const { contact, calls, talkMs } = t;
   const n = contact.length;
-  const order = new Array<number>(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((x, y) => talkMs[y] - talkMs[x] || calls[y] - calls[x] || (contact[x] < contact[y] ? -1 : 1));
+  // Talk time (most first), then calls (most first), then the number.
+  const order = rankOrder(talkMs, calls, contact);
   const rows = new Array<ReportRow>(n);
   for (let j = 0; j < n; j++) {
     const i = order[j];

@@ -2,7 +2,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { billableSeconds, billedAmount, percentile } from './report-math.ts';
+import fc from 'fast-check';
+import { billableSeconds, billedAmount, percentile, rankOrder } from './report-math.ts';
 
 test('226 s of talk: per second, per started minute, 6-second increments, minimum charge, amount', () => {
   assert.equal(billableSeconds(226_000, { rounding: 'second', minimumSeconds: 0 }), 226);
@@ -21,4 +22,36 @@ test('nearest-rank percentiles', () => {
   assert.equal(percentile(v, 95), 10);
   assert.equal(percentile(v, 100), 10);
   assert.equal(percentile([], 50), null);
+});
+
+test('rankOrder: by the first figure, then the second (most first), then the text; as the plain comparator', () => {
+  const reference = (first: number[], second: number[], text: string[]) =>
+    text.map((_, i) => i).sort((x, y) => first[y] - first[x] || second[y] - second[x] || (text[x] < text[y] ? -1 : 1));
+  // One kind of figure per case: few values (runs of ties), any 31-bit integer, pairs past 64 bits or not integers
+  // (the comparator).
+  const kinds = [fc.nat({ max: 3 }), fc.nat(), fc.maxSafeInteger(), fc.double({ min: 0, max: 100, noNaN: true })];
+  fc.assert(
+    fc.property(
+      fc
+        .tuple(fc.uniqueArray(fc.stringMatching(/^\+[0-9]{1,6}$/), { maxLength: 300 }), fc.constantFrom(...kinds))
+        .chain(([text, figure]) =>
+          fc.tuple(
+            fc.constant(text),
+            fc.array(figure, { minLength: text.length, maxLength: text.length }),
+            fc.array(figure, { minLength: text.length, maxLength: text.length }),
+          ),
+        ),
+      ([text, first, second]) => {
+        assert.deepEqual(rankOrder(first, second, text), reference(first, second, text));
+      },
+    ),
+    { numRuns: 400 },
+  );
+  // Keys that use every bit of the low word: a large first figure, many rows, long runs of ties whose texts are not
+  // in index order.
+  const n = 5000;
+  const text = Array.from({ length: n }, (_, i) => `+1${String((i * 7919) % n).padStart(6, '0')}`);
+  const first = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 472_217_283 - (i % 97) * 4_000_001));
+  const second = Array.from({ length: n }, (_, i) => (i % 5) * 600);
+  assert.deepEqual(rankOrder(first, second, text), reference(first, second, text));
 });
