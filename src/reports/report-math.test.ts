@@ -54,4 +54,16 @@ test('rankOrder: by the first figure, then the second (most first), then the tex
   const first = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 472_217_283 - (i % 97) * 4_000_001));
   const second = Array.from({ length: n }, (_, i) => (i % 5) * 600);
   assert.deepEqual(rankOrder(first, second, text), reference(first, second, text));
+  // Ties in text order: a number before the longer ones it starts (compared as numbers), or any text (compared as text).
+  const numbers = ['+10', '+1', '+100', '+2', '+09', '+0', '+999999999999999', '+99999999999999'];
+  const same = numbers.map(() => 7);
+  assert.deepEqual(
+    rankOrder(same, same, numbers).map((i) => numbers[i]),
+    ['+0', '+09', '+1', '+10', '+100', '+2', '+99999999999999', '+999999999999999'],
+  );
+  const texts = ['b', '+1', 'a', '+0'];
+  assert.deepEqual(
+    rankOrder([1, 1, 1, 1], [0, 0, 0, 0], texts).map((i) => texts[i]),
+    ['+0', '+1', 'a', 'b'],
+  );
 });
