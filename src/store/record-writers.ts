@@ -106,7 +106,10 @@ export function sqliteRecordWriter(db: Kysely<Schema>, sqlite: Database.Database
     db.connection().execute(async () => {
       values[PREPARED_COLUMNS.length] = changedAt;
       const deltas = new RollupDeltas();
-      sqlite.exec('BEGIN');
+      // IMMEDIATE: the write lock first (waiting busy_timeout for another process's commit), then the reads of the
+      // stored versions. Deferred, another process committing after those reads made the first write fail at once
+      // ("database is locked": `ringlog sync` into a database `ringlog serve` writes to).
+      sqlite.exec('BEGIN IMMEDIATE');
       try {
         let chunks = 0;
         for await (const rows of batches) {
