@@ -93,6 +93,10 @@ export class SqliteReaders {
   private readonly threads: ReaderThread[] = [];
   private readonly free: ReaderThread[] = [];
   private readonly waiting: ((thread: ReaderThread) => void)[] = [];
+  /** List pages waiting for a thread: served before other queries (a report's parts). */
+  private readonly waitingPages: ((thread: ReaderThread) => void)[] = [];
+  /** Threads running other queries than list pages. */
+  private readonly heldByOthers = new Set<ReaderThread>();
   private closed: Promise<void> | null = null;
 
   constructor(file: string, size: number) {
@@ -119,21 +123,34 @@ export class SqliteReaders {
     return this.threads.length;
   }
 
-  acquire(): Promise<ReaderThread> {
+  acquire(page = false): Promise<ReaderThread> {
     const thread = this.free.pop();
-    if (thread) return Promise.resolve(thread);
-    return new Promise((resolve) => this.waiting.push(resolve));
+    if (thread) {
+      if (!page) this.heldByOthers.add(thread);
+      return Promise.resolve(thread);
+    }
+    return new Promise((resolve) => (page ? this.waitingPages : this.waiting).push(resolve));
   }
 
+  /**
+   * A freed thread goes to a waiting list page first, unless other queries wait and none holds a thread: then to
+   * the first of them. Under list load a report's parts thus run one at a time on one thread, and never starve.
+   */
   release(thread: ReaderThread): void {
-    const next = this.waiting.shift();
-    if (next) next(thread);
-    else this.free.push(thread);
+    this.heldByOthers.delete(thread);
+    const other = this.waiting.length > 0 && (this.heldByOthers.size === 0 || this.waitingPages.length === 0);
+    const next = other ? this.waiting.shift() : this.waitingPages.shift();
+    if (!next) {
+      this.free.push(thread);
+      return;
+    }
+    if (other) this.heldByOthers.add(thread);
+    next(thread);
   }
 
   /** A list query's page as JSON bytes (json-page.ts), written on a reader thread. */
   async listJsonPage(compiled: CompiledQuery, perPage: number, frame: JsonPageFrame): Promise<JsonRecordPage> {
-    const thread = await this.acquire();
+    const thread = await this.acquire(true);
     try {
       return await thread.jsonPage(compiled, perPage, frame);
     } finally {
