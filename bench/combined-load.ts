@@ -62,7 +62,7 @@ const quantile = (xs: number[], q: number) => {
 const ms = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(0));
 
 function removeDb(file: string): void {
-  for (const suffix of ['', '-wal', '-shm', '.blobs']) rmSync(file + suffix, { recursive: true, force: true });
+  for (const suffix of ['', '-wal', '-shm', '.blobs', '.key']) rmSync(file + suffix, { recursive: true, force: true });
 }
 
 /** Runs `ringlog ARGS` to its end; its stdout, wall seconds and peak RSS. */
