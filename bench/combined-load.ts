@@ -11,8 +11,6 @@
 //   npm run build && node --import tsx bench/combined-load.ts --db bench/out/seed1-….db [--seconds 20]
 //     [--connections 10] [--calls-per-minute 500] [--sync-records 100000] [--reports contacts,agents]
 
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +21,7 @@ import { runLoad, type LoadFigures } from './http-load.ts';
 import { LIST_SCENARIOS, listPath, pagePicker, readDataset, type Dataset } from './list-scenarios.ts';
 import { describeRun, runInfoLine } from './machine-info.ts';
 import { mib, watchMemory } from './process-memory.ts';
-import { adminToken, launchEnv, ringlogCredentials, ROOT, startChild, type RunningServer } from './ringlog-cli.ts';
+import { adminToken, ringlogCredentials, ROOT, runRinglog, startChild, type RunningServer } from './ringlog-cli.ts';
 
 const { values } = parseArgs({
   options: {
@@ -65,25 +63,6 @@ function removeDb(file: string): void {
   for (const suffix of ['', '-wal', '-shm', '.blobs', '.key']) rmSync(file + suffix, { recursive: true, force: true });
 }
 
-/** Runs `ringlog ARGS` to its end; its stdout, wall seconds and peak RSS. */
-async function ringlog(args: string[]): Promise<{ stdout: string; seconds: number; peakRssKiB: number }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    env: launchEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const memory = watchMemory(child.pid ?? 0, 200);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr = (stderr + c).slice(-4000)));
-  const [status] = (await once(child, 'close')) as [number | null];
-  memory.stop();
-  if (status !== 0) throw new Error(`ringlog ${args[0]} exited with ${status}: ${stderr.trim()}`);
-  return { stdout, seconds: (performance.now() - started) / 1000, peakRssKiB: memory.peakKiB() };
-}
-
 const serve = (db: string, extra: string[] = []): Promise<RunningServer> =>
   startChild([BIN, 'serve', '--db', db, '--port', '0', ...extra], (line) =>
     /^http:\/\/\S+$/.test(line.trim()) ? line.trim() : null,
@@ -91,13 +70,13 @@ const serve = (db: string, extra: string[] = []): Promise<RunningServer> =>
 
 /** `ringlog sync` of the upstream's company into `db`: records written and records/s. */
 async function sync(url: string, c: Credentials, db: string) {
-  const run = await ringlog([
+  const run = await runRinglog([
     'sync',
     ...['--db', db, '--from', url, '--client-id', c.clientId, '--client-secret', c.clientSecret, '--jwt', c.admin.jwt],
     '--json',
   ]);
   const { records } = JSON.parse(run.stdout) as SyncSummary;
-  return { records, seconds: run.seconds, perSecond: records / run.seconds, peakRssKiB: run.peakRssKiB };
+  return { records, seconds: run.wallSeconds, perSecond: records / run.wallSeconds, peakRssKiB: run.peakRssKiB };
 }
 
 /** Asks the reports one after another until `until` resolves; each one's time in ms. */
@@ -195,7 +174,7 @@ async function main() {
   process.stderr.write(`combined: seeding the upstream (about ${SYNC_RECORDS} records)...\n`);
   removeDb(UPSTREAM);
   const callsPerDay = Math.max(1, Math.round(SYNC_RECORDS / 1.8 / 30));
-  await ringlog([
+  await runRinglog([
     'seed',
     '--db',
     UPSTREAM,

@@ -81,6 +81,17 @@ function nextRecovery(wse: WebSocketExtension): Promise<void> {
   });
 }
 
+/** A plain WebSocket to the gateway with a wstoken of the server's user. */
+async function userSocket(server: TestServer): Promise<WebSocket> {
+  const token = await jwtAccessToken(server, server.credentials.user.jwt);
+  const response = await fetch(`${server.url}/restapi/oauth/wstoken`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  const { uri, ws_access_token } = (await response.json()) as { uri: string; ws_access_token: string };
+  return new WebSocket(`${uri}?access_token=${ws_access_token}`);
+}
+
 /** The next message of `socket` as JSON. */
 function nextMessage(socket: WebSocket): Promise<unknown[]> {
   return within(
@@ -271,13 +282,7 @@ describe('WebSocket timeouts', () => {
       notifications: { gateway: { idleTimeout: 1 } },
     });
     try {
-      const token = await jwtAccessToken(server, server.credentials.user.jwt);
-      const response = await fetch(`${server.url}/restapi/oauth/wstoken`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}` },
-      });
-      const { uri, ws_access_token } = (await response.json()) as { uri: string; ws_access_token: string };
-      const socket = new WebSocket(`${uri}?access_token=${ws_access_token}`);
+      const socket = await userSocket(server);
       const frames: Frame[] = [];
       socket.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString('utf8')) as Frame));
       await within(new Promise<void>((resolve) => socket.once('close', () => resolve())), 'close');
@@ -306,13 +311,7 @@ describe('WebSocket gateway shutdown', () => {
       return lookUp(hash);
     };
     try {
-      const token = await jwtAccessToken(server, server.credentials.user.jwt);
-      const response = await fetch(`${server.url}/restapi/oauth/wstoken`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}` },
-      });
-      const { uri, ws_access_token } = (await response.json()) as { uri: string; ws_access_token: string };
-      const socket = new WebSocket(`${uri}?access_token=${ws_access_token}`);
+      const socket = await userSocket(server);
       const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
       await within(new Promise((resolve) => socket.once('open', resolve)), 'upgrade');
       assert.equal(lookUps, 1, 'the server is checking the token');
