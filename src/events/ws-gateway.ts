@@ -153,7 +153,7 @@ export class WsGateway {
       }
       this.wss.handleUpgrade(request, socket, head, (ws) => {
         this.open(ws, socket, url, app).catch((err: unknown) => {
-          // A socket still opening when the gateway closes is terminated by close(); its store calls may then fail.
+          // A socket still opening when the gateway closes is terminated by disconnect(); its store calls may then fail.
           if (!this.closed) this.onError(err);
           ws.terminate();
         });
