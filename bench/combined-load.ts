@@ -21,7 +21,8 @@ import { runLoad, type LoadFigures } from './http-load.ts';
 import { LIST_SCENARIOS, listPath, pagePicker, readDataset, type Dataset } from './list-scenarios.ts';
 import { describeRun, runInfoLine } from './machine-info.ts';
 import { mib, watchMemory } from './process-memory.ts';
-import { adminToken, ringlogCredentials, ROOT, runRinglog, startChild, type RunningServer } from './ringlog-cli.ts';
+import { percentile } from '../src/reports/index.ts';
+import { adminToken, ringlogCredentials, runRinglog, startRinglogServer, type RunningServer } from './ringlog-cli.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +43,6 @@ const CONNECTIONS = Number(values.connections);
 const CALLS_PER_MINUTE = Number(values['calls-per-minute']);
 const SYNC_RECORDS = Number(values['sync-records']);
 const POLL_MS = Number(values['poll-ms']);
-const BIN = join(ROOT, 'bin/ringlog.js');
 const SERVED = join(OUT_DIR, 'combined-served.db');
 const UPSTREAM = join(OUT_DIR, 'combined-upstream.db');
 const ALONE = join(OUT_DIR, 'combined-sync-alone.db');
@@ -52,21 +52,17 @@ const SCENARIOS = LIST_SCENARIOS.filter((s) => s.view === 'Simple' && s.perPage 
 const REPORTS = values.reports.split(',');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const quantile = (xs: number[], q: number) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
+/** Nearest-rank percentile p (0–100) of `xs`, NaN for none. */
+const pct = (xs: number[], p: number) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    p,
+  ) ?? NaN;
 const ms = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(0));
 
 function removeDb(file: string): void {
   for (const suffix of ['', '-wal', '-shm', '.blobs', '.key']) rmSync(file + suffix, { recursive: true, force: true });
 }
-
-const serve = (db: string, extra: string[] = []): Promise<RunningServer> =>
-  startChild([BIN, 'serve', '--db', db, '--port', '0', ...extra], (line) =>
-    /^http:\/\/\S+$/.test(line.trim()) ? line.trim() : null,
-  );
 
 /** `ringlog sync` of the upstream's company into `db`: records written and records/s. */
 async function sync(url: string, c: Credentials, db: string) {
@@ -83,7 +79,8 @@ async function sync(url: string, c: Credentials, db: string) {
 async function reportLoop(url: string, headers: Record<string, string>, d: Dataset, until: Promise<unknown>) {
   const times = new Map<string, number[]>(REPORTS.map((r) => [r, []]));
   let done = false;
-  void until.finally(() => (done = true));
+  const stop = () => (done = true);
+  until.then(stop, stop);
   const to = d.lastStart + 1;
   const range = new URLSearchParams({ from: new Date(to - 30 * DAY).toISOString(), to: new Date(to).toISOString() });
   let failures = 0;
@@ -101,7 +98,8 @@ async function reportLoop(url: string, headers: Record<string, string>, d: Datas
 /** Polls the account's active calls every POLL_MS until `until` resolves: each request's time, calls newly listed. */
 async function activeCallLoop(url: string, headers: Record<string, string>, until: Promise<unknown>) {
   let done = false;
-  void until.finally(() => (done = true));
+  const stop = () => (done = true);
+  until.then(stop, stop);
   const seen = new Set<string>();
   let listed = 0;
   const requests: number[] = [];
@@ -188,7 +186,7 @@ async function main() {
     String(callsPerDay),
   ]);
   const upstreamCredentials = await ringlogCredentials(UPSTREAM);
-  const upstream = await serve(UPSTREAM);
+  const upstream = await startRinglogServer(UPSTREAM);
   try {
     process.stderr.write('combined: sync alone into an empty database...\n');
     removeDb(ALONE);
@@ -201,7 +199,7 @@ async function main() {
     if (existsSync(`${SEED_DB}-wal`)) copyFileSync(`${SEED_DB}-wal`, `${SERVED}-wal`);
     const credentials = await ringlogCredentials(SERVED);
 
-    let server = await serve(SERVED);
+    let server = await startRinglogServer(SERVED);
     let headers = { authorization: `Bearer ${await adminToken(server.url, credentials)}` };
     const phases: PhaseFigures[] = [];
     try {
@@ -211,7 +209,7 @@ async function main() {
       await server.stop();
     }
 
-    server = await serve(SERVED, ['--simulate', String(CALLS_PER_MINUTE)]);
+    server = await startRinglogServer(SERVED, ['--simulate', String(CALLS_PER_MINUTE)]);
     let synced: Awaited<ReturnType<typeof sync>>;
     try {
       headers = { authorization: `Bearer ${await adminToken(server.url, credentials)}` };
@@ -246,7 +244,7 @@ async function main() {
     for (const f of phases) {
       const reports = REPORTS.map((r) => {
         const t = f.reports.get(r) ?? [];
-        return t.length ? `${ms(quantile(t, 0.5))} / ${ms(Math.max(...t))} (${t.length})` : '–';
+        return t.length ? `${ms(pct(t, 50))} / ${ms(Math.max(...t))} (${t.length})` : '–';
       });
       out(
         `| ${f.mode} | ${f.scenario} | ${f.list.requestsPerSecond.toFixed(0)} | ${ms(f.list.p50Ms)} | ${ms(f.list.p99Ms)} | ` +
@@ -259,7 +257,7 @@ async function main() {
       const a = f.active;
       out(
         `- ${f.mode}, ${f.scenario}: the account's active calls polled every ${POLL_MS} ms, ${a.requests.length} ` +
-          `requests p50 ${ms(quantile(a.requests, 0.5))} ms, p99 ${ms(quantile(a.requests, 0.99))} ms; ${a.listed} calls newly listed.`,
+          `requests p50 ${ms(pct(a.requests, 50))} ms, p99 ${ms(pct(a.requests, 99))} ms; ${a.listed} calls newly listed.`,
       );
     }
     out(

@@ -148,8 +148,9 @@ export async function startChild(
   };
 }
 
-export function startRinglogServer(db: string): Promise<RunningServer> {
-  return startChild([RINGLOG, 'serve', '--db', db, '--port', '0'], (line) =>
+/** `ringlog serve` on `db` on a free port, with `options` (e.g. `['--simulate', '500']`). */
+export function startRinglogServer(db: string, options: string[] = []): Promise<RunningServer> {
+  return startChild([RINGLOG, 'serve', '--db', db, '--port', '0', ...options], (line) =>
     /^http:\/\/\S+$/.test(line.trim()) ? line.trim() : null,
   );
 }

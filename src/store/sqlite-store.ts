@@ -121,6 +121,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
+/** SQLite under Kysely with transactional DDL (the adapter above) and IMMEDIATE transactions (the driver above). */
 class TransactionalDdlSqliteDialect extends SqliteDialect {
   constructor(private readonly config: SqliteDialectConfig) {
     super(config);
