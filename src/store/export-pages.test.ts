@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import type { CallLogRecord } from '../domain/index.ts';
 import { createTestDatabase } from '../../test/support/backends.ts';
+import { FIRST_CALL, voiceCall } from '../../test/support/records.ts';
 import { openStore } from './index.ts';
 
 type Statement = { source: string; all: (this: Statement, ...params: unknown[]) => unknown[] };
@@ -30,30 +30,15 @@ test('SQLite: each page of an export starts its range at the last start time sen
     return all.apply(this, params);
   };
   try {
-    const t0 = Date.parse('2026-11-01T10:00:00Z');
-    // Two records at each start time: a page may end between them.
-    const record = (n: number): CallLogRecord => ({
-      id: `R${String(n).padStart(3, '0')}`,
-      accountId: '1000',
-      extensionId: null,
-      sessionId: String(500000000 + n),
-      telephonySessionId: `s-${n}`,
-      startTime: t0 + Math.floor(n / 2) * 60_000,
-      duration: 30,
-      durationMs: 30_000,
-      type: 'Voice',
-      direction: 'Inbound',
-      action: 'Phone Call',
-      result: 'Accepted',
-      from: { phoneNumber: '+16505550100' },
-      to: { phoneNumber: '+16505550101' },
-      transport: 'PSTN',
-      legs: [],
-      lastModifiedTime: t0,
-      deleted: false,
-    });
+    // The company's calls, two at each start time: a page may end between them.
+    const record = (n: number) =>
+      voiceCall(n, {
+        id: `R${String(n).padStart(3, '0')}`,
+        extensionId: null,
+        startTime: FIRST_CALL + Math.floor(n / 2) * 60_000,
+      });
     await store.upsertRecords(Array.from({ length: 25 }, (_, n) => record(n)));
-    const filter = { accountId: '1000', dateFrom: 0, dateTo: t0 + 86_400_000, view: 'Simple' as const };
+    const filter = { accountId: '1000', dateFrom: 0, dateTo: FIRST_CALL + 86_400_000, view: 'Simple' as const };
     const pages: string[][] = [];
     for await (const page of store.exportRecords(filter, 7)) pages.push(page);
     const ids = pages.flat().map((json) => (JSON.parse(json) as { id: string }).id);

@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
-import type { CallLogRecord } from '../domain/index.ts';
 import { createTestDatabase } from '../../test/support/backends.ts';
+import { voiceCall } from '../../test/support/records.ts';
 import { openStore } from './index.ts';
 import type { KyselyStore } from './kysely-store.ts';
 
@@ -31,31 +31,10 @@ test('SQLite: a store writes records while another process commits to the same f
   try {
     const [line] = (await once(createInterface({ input: other.stdout }), 'line')) as [string];
     assert.equal(line, 'writing');
-    const t0 = Date.parse('2026-11-01T10:00:00Z');
-    const record = (n: number): CallLogRecord => ({
-      id: `R${n}`,
-      accountId: '1000',
-      extensionId: '62000001',
-      sessionId: String(500000000 + n),
-      telephonySessionId: `s-${n}`,
-      startTime: t0 + n * 60_000,
-      duration: 30,
-      durationMs: 30_000,
-      type: 'Voice',
-      direction: 'Inbound',
-      action: 'Phone Call',
-      result: 'Accepted',
-      from: { phoneNumber: '+16505550100' },
-      to: { phoneNumber: '+16505550101', extensionNumber: '101' },
-      transport: 'PSTN',
-      legs: [],
-      lastModifiedTime: t0 + n * 60_000 + 30_000,
-      deleted: false,
-    });
     // Each write reads the stored version of its records first (the rollups add the difference): the case that
     // failed at once when the other process committed in between.
-    for (let n = 0; n < 150; n++) await store.upsertRecords([record(n), record(n + 1000)]);
-    for (let n = 0; n < 50; n++) await store.upsertRecords([{ ...record(n), duration: 31, durationMs: 31_000 }]);
+    for (let n = 0; n < 150; n++) await store.upsertRecords([voiceCall(n), voiceCall(n + 1000)]);
+    for (let n = 0; n < 50; n++) await store.upsertRecords([{ ...voiceCall(n), duration: 31, durationMs: 31_000 }]);
     assert.equal(await store.countRecords(), 300);
     // A transaction of the store's query builder that reads, lets the other process run, then writes (as the
     // telephony group commit reads open sessions before writing their changes).
