@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { TelephonySessionEventBody } from '../src/domain/index.ts';
 import { companyFromDirectory, startSimulator } from '../src/generator/live-simulator.ts';
+import { percentile } from '../src/reports/index.ts';
 import { openStore } from '../src/store/index.ts';
 import { createTestDatabase, type BackendName } from '../test/support/backends.ts';
 import { readMemory } from './process-memory.ts';
@@ -29,12 +30,15 @@ const PROBE_POLL_MS = 20;
 const PROBE_GIVE_UP_MS = 30_000;
 const RSS_EVERY_MS = 5_000;
 
-function quantile(values: number[], q: number): number | null {
-  if (!values.length) return null;
+/** Nearest-rank p50 and p99 of `values` (ms, rounded), null for none, and how many there are. */
+function spread(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+  const at = (p: number) => {
+    const v = percentile(sorted, p);
+    return v === null ? null : Math.round(v);
+  };
+  return { p50: at(50), p99: at(99), n: values.length };
 }
-const spread = (values: number[]) => ({ p50: quantile(values, 0.5), p99: quantile(values, 0.99), n: values.length });
 /** A number of the session's id that spreads sessions evenly (its random hex part). */
 const sessionNumber = (tsid: string) => parseInt(tsid.slice(2, 9), 16);
 /** CPU seconds (user + system) a process has used, from /proc/PID/stat. */

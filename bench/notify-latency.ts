@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { listen, NO_FAULTS } from '../src/api/index.ts';
 import { ensureCredentials, RINGCENTRAL_TOKEN_CONFIG, TokenService } from '../src/auth/index.ts';
 import { seedStore } from '../src/generator/index.ts';
+import { percentile } from '../src/reports/index.ts';
 import { Notifications } from '../src/events/index.ts';
 import type { TelephonySessionEventBody } from '../src/domain/index.ts';
 import { createDiskBlobStore, openStore, type Store } from '../src/store/index.ts';
@@ -54,9 +55,6 @@ const seconds = Number(values.seconds);
 const webhookCount = Number(values.webhooks);
 const socketCount = Number(values.websockets);
 const followRate = Number(values['follow-rate']);
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 
 async function main(): Promise<void> {
   const database = await createTestDatabase(backend);
@@ -173,7 +171,7 @@ async function main(): Promise<void> {
     arrivals.map(([session, at]) => at - accepted.get(session)!).sort((a, b) => a - b);
   const w = latencies(report.webhooks);
   const s = latencies(report.frames);
-  const f = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(1));
+  const f = (n: number | null | undefined) => (n === null || n === undefined ? '-' : n.toFixed(1));
   const lines = [
     `## Notifications: event accepted → WebHook / WebSocket (${backend})`,
     '',
@@ -257,7 +255,7 @@ function traceLines(
   });
   rows.sort((a, b) => a.total - b.total);
   const slow = rows.slice(Math.floor(rows.length * 0.99));
-  const f = (n: number) => n.toFixed(1);
+  const f = (n: number | null) => (n === null ? '-' : n.toFixed(1));
   const line = (name: string, of: typeof rows, i: number) => {
     const sorted = of.map((r) => r.stages[i]).sort((a, b) => a - b);
     return `| ${name} | ${f(percentile(sorted, 50))} | ${f(percentile(sorted, 99))} | ${f(
@@ -350,7 +348,7 @@ async function followLatency(
   await archive.close();
   await database.drop();
   const sorted = [...latency].sort((a, b) => a - b);
-  const f = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(1));
+  const f = (n: number | null | undefined) => (n === null || n === undefined ? '-' : n.toFixed(1));
   return [
     `\`sync --follow\` of this server into a second ${backend} database: ${total} calls at ${followRate}/s ingested ` +
       'upstream (all in the same process).',
