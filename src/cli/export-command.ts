@@ -29,6 +29,8 @@ export interface ExportFlags {
 
 /** The latest time JavaScript dates can hold: `--to` when not given. */
 const END_OF_TIME = 8.64e15;
+/** SQLite's page cache for an export, KiB (a few 64 KiB pages of each b-tree it walks). */
+const EXPORT_CACHE_KIB = 8192;
 
 /** The logs to export, per account: --extension picks one log (an id, a number, or `company`), else every log. */
 async function logsToExport(
@@ -100,7 +102,9 @@ export async function runExport(flags: ExportFlags): Promise<number> {
   const target = flags.out;
   const format = flags.format ?? (/\.csv$/i.test(target) ? 'csv' : /\.parquet$/i.test(target) ? 'parquet' : 'ndjson');
   if (format === 'parquet' && target === '-') throw new Error('--format parquet writes a file: add --out FILE.parquet');
-  const store = await openStore(flags.db);
+  // An export reads each page of a log once, in key order: SQLite's default 64 MiB cache would only hold pages it
+  // never reads again (about 50 MiB of the 1M-record export's RSS: docs/benchmarks.md, session16).
+  const store = await openStore(flags.db, { cacheKiB: EXPORT_CACHE_KIB });
   try {
     const filters: ExportFilter[] = (await logsToExport(store, flags)).map((log) => ({
       ...log,

@@ -7,9 +7,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import { createTestDatabase } from '../../test/support/backends.ts';
 import { FIRST_CALL, voiceCall } from '../../test/support/records.ts';
 import { openStore } from './index.ts';
+import type { KyselyStore } from './kysely-store.ts';
 
 type Statement = { source: string; all: (this: Statement, ...params: unknown[]) => unknown[] };
 
@@ -51,6 +53,25 @@ test('SQLite: each page of an export starts its range at the last start time sen
   } finally {
     proto.all = all;
     await store.close();
+    await database.drop();
+  }
+});
+
+test("SQLite: the main connection's page cache is the store's cacheKiB (export asks for a small one), 64 MiB by default", async () => {
+  const database = await createTestDatabase('sqlite');
+  const cacheOf = async (options: { cacheKiB?: number }) => {
+    const store = (await openStore(database.location, options)) as KyselyStore;
+    try {
+      const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(store.db);
+      return rows[0].cache_size;
+    } finally {
+      await store.close();
+    }
+  };
+  try {
+    assert.equal(await cacheOf({}), -65536);
+    assert.equal(await cacheOf({ cacheKiB: 8192 }), -8192);
+  } finally {
     await database.drop();
   }
 });

@@ -24,12 +24,14 @@ import { startWorker } from '../threads/index.ts';
 import { SqliteReaders } from './sqlite-readers.ts';
 import type { Database as Schema } from './schema.ts';
 
-/** SQLite page cache of the main connection (negative: KiB): bounds its anonymous memory. */
-const MAIN_CACHE_SIZE = -65536;
+/** SQLite page cache of the main connection, KiB: bounds its anonymous memory. */
+const MAIN_CACHE_KIB = 65536;
 
 export interface SqliteStoreOptions {
   /** Reader threads for list queries (sqlite-readers.ts); 0 = every query on the main connection. */
   readers?: number;
+  /** The main connection's page cache, KiB (default 64 MiB). */
+  cacheKiB?: number;
 }
 
 /** The functions the migrations call that SQLite lacks: ringlog_reverse for 0005 (PostgreSQL has reverse()). */
@@ -50,7 +52,7 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma(`cache_size = ${MAIN_CACHE_SIZE}`);
+  sqlite.pragma(`cache_size = ${-(options.cacheKiB ?? MAIN_CACHE_KIB)}`);
   // No memory map: every database page a process touched through one stayed in its RSS (file-backed, once per
   // connection), so an export of 1M records reached 2.2 GiB and a server reading many logs grew with the file.
   // Pages come from the OS page cache through SQLite's own bounded cache instead (docs/benchmarks.md, issue 16).
