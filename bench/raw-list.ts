@@ -2,6 +2,7 @@
 // SQL shape of the store's listRecords and a string join of the prepared JSON.
 
 import Database from 'better-sqlite3';
+import { percentile } from '../src/reports/index.ts';
 import { LIST_SCENARIOS, MAX_PAGE, type Dataset, type ListScenario, type PagePick } from './list-scenarios.ts';
 import { applyStoreSettings, type StoreSettings } from './store-settings.ts';
 
@@ -36,16 +37,13 @@ export function warmPageCache(file: string, dataset: Dataset, settings: StoreSet
   }
 }
 
-const percentile = (sorted: Float64Array, p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-
 /** A loop's figures from its page latencies (ms), its length (s) and the characters of its pages. */
 export function loopFigures(latencies: number[], elapsedSeconds: number, chars: number): RawListFigures {
   const sorted = Float64Array.from(latencies).sort();
   return {
     pagesPerSecond: latencies.length / elapsedSeconds,
-    p50Ms: percentile(sorted, 0.5),
-    p99Ms: percentile(sorted, 0.99),
+    p50Ms: percentile(sorted, 50) ?? NaN,
+    p99Ms: percentile(sorted, 99) ?? NaN,
     pageChars: chars / latencies.length,
   };
 }

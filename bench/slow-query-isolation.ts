@@ -9,6 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { percentile } from '../src/reports/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,18 +26,13 @@ const bin = join(values.root, 'bin/ringlog.js');
 const seconds = Number(values.seconds);
 const clients = Number(values.clients);
 
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 function summary(ms: number[]) {
   const sorted = [...ms].sort((a, b) => a - b);
   const round = (n: number) => Math.round(n * 10) / 10;
   return {
     n: ms.length,
-    p50: round(percentile(sorted, 50)),
-    p99: round(percentile(sorted, 99)),
+    p50: round(percentile(sorted, 50) ?? NaN),
+    p99: round(percentile(sorted, 99) ?? NaN),
     max: round(sorted.at(-1) ?? NaN),
   };
 }

@@ -735,7 +735,8 @@ export class KyselyStore implements Store {
     const json = filter.view === 'Detailed' ? 'detailed_json' : 'simple_json';
     let after: { start: number; id: string } | null = null;
     for (;;) {
-      const from: number = after ? Math.max(after.start, filter.dateFrom) : filter.dateFrom;
+      // Typed: inferred, it would depend on `after`, which the loop assigns from this query's rows.
+      const from: number = after?.start ?? filter.dateFrom;
       let query = this.db
         .selectFrom('call_log')
         .select(['start_time', 'id', sql<string>`${sql.ref(json)}`.as('json')])

@@ -34,7 +34,7 @@ test('SQLite: a store writes records while another process commits to the same f
     // Each write reads the stored version of its records first (the rollups add the difference): the case that
     // failed at once when the other process committed in between.
     for (let n = 0; n < 150; n++) await store.upsertRecords([voiceCall(n), voiceCall(n + 1000)]);
-    for (let n = 0; n < 50; n++) await store.upsertRecords([{ ...voiceCall(n), duration: 31, durationMs: 31_000 }]);
+    for (let n = 0; n < 50; n++) await store.upsertRecords([voiceCall(n, { duration: 31, durationMs: 31_000 })]);
     assert.equal(await store.countRecords(), 300);
     // A transaction of the store's query builder that reads, lets the other process run, then writes (as the
     // telephony group commit reads open sessions before writing their changes).
