@@ -502,7 +502,8 @@ export class ReportStore {
   /**
    * Each metric's count, total and nearest-rank percentiles (the ⌈p/100·n⌉-th smallest value, p in 0..100, computed
    * in floating point as report-math.ts `percentile` does) per value of one optional dimension, in the order of
-   * `metrics`. PostgreSQL: `percentile_disc`, which takes that very rank; SQLite: the values, read and sorted here.
+   * `metrics`. The company log's whole days from its value histograms (percentilesFromHistogram) where they answer;
+   * otherwise PostgreSQL's `percentile_disc`, which takes that very rank, or on SQLite the values, read and sorted here.
    */
   async percentiles(q: AggregateQuery, metrics: readonly Metric[], ps: readonly number[]): Promise<MetricStats[][]> {
     if (!q.logs.length) return metrics.map(() => []);
@@ -520,6 +521,9 @@ export class ReportStore {
         : m === 'talk'
           ? ANSWERED
           : sql`${ANSWERED} and direction = 'Inbound' and answer_ms is not null`;
+    const plan = histogramAnswers(q) ? coverPeriod(q, [HISTOGRAM_GRAIN]) : null;
+    const fromHistogram = plan && (await this.percentilesFromHistogram(q, plan, metrics, ps));
+    if (fromHistogram) return fromHistogram;
     if (this.dialect === 'postgres') {
       // One statement for every metric (an ordered-set aggregate takes a FILTER): one pass over the period's
       // records on one connection, where a statement per metric read them once each, on as many new backends.
@@ -545,9 +549,6 @@ export class ReportStore {
           }),
       );
     }
-    const plan = histogramAnswers(q) ? coverPeriod(q, [HISTOGRAM_GRAIN]) : null;
-    const fromHistogram = plan && (await this.percentilesFromHistogram(q, plan, metrics, ps));
-    if (fromHistogram) return fromHistogram;
     // SQLite has no ordered-set aggregate and its window sorts every row in a temporary B-tree (1.5–3.5 s for a
     // month of 1M records); a row per record is slow to hand over too. In one pass, each group's values of each
     // metric come as one list (group_concat skips the nulls of records a metric leaves out) and are sorted here.
@@ -602,12 +603,14 @@ export class ReportStore {
     const wanted = new Set(metrics);
     const voice = (part: { from: number; to: number }) =>
       sql`${this.where({ ...q, dateFrom: part.from, dateTo: part.to - 1 })} and type = 'Voice'`;
-    // Values come as one comma-separated list per group and metric (group_concat skips nulls): a row per value is
-    // slow to hand over.
+    // Values come as one comma-separated list per group and metric (group_concat and string_agg skip nulls): a row
+    // per value is slow to hand over.
     const lists = (tests: readonly (RawBuilder<unknown> | null)[]) =>
       metrics.map((m, i) => {
-        const test = tests[i] ?? sql`0`;
-        return sql`group_concat(case when ${test} then ${sql.raw(metricSql(m).value)} end) as ${sql.ref(`v${i}`)}`;
+        const test = tests[i] ?? sql`1 = 0`;
+        const value = sql`case when ${test} then ${sql.raw(metricSql(m).value)} end`;
+        const list = this.dialect === 'postgres' ? sql`string_agg((${value})::text, ',')` : sql`group_concat(${value})`;
+        return sql`${list} as ${sql.ref(`v${i}`)}`;
       });
     const eachValue = (rows: Record<string, unknown>[], use: (k: unknown, m: Metric, v: number) => void) => {
       for (const row of rows) {
