@@ -443,6 +443,29 @@ for (const { backend, readers } of variants) {
           `outcomes by ${by}`,
         );
       }
+      // In UTC the rollup's whole days line up with days, weeks and months, and its ten-day periods with none of them.
+      const utc: Scope = { ...scope, clock: new LocalClock('UTC') };
+      assert.deepEqual(
+        (await run({ report: 'volume', by: 'day', timeZone: 'UTC', ...whole })).rows,
+        bruteVolumeByDay(rs, utc),
+        'volume by UTC day',
+      );
+      for (const [by, bucket] of [
+        ['week', (t: number) => localWeek(t, utc.clock)],
+        ['month', (t: number) => localDate(t, utc.clock).slice(0, 7)],
+      ] as const) {
+        assert.deepEqual(
+          (await run({ report: 'outcomes', by, timeZone: 'UTC', ...whole })).rows,
+          bruteGrouped(
+            rs,
+            utc,
+            (r) => bucket(r.startTime),
+            bucket,
+            (list) => [bruteOutcomes(list)],
+          ),
+          `outcomes by UTC ${by}`,
+        );
+      }
       assert.deepEqual(
         (await run({ report: 'durations', by: 'week', ...whole })).rows,
         bruteGrouped(rs, scope, (r) => week(r.startTime), week, bruteDurations),

@@ -3,11 +3,11 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
 import { hardening } from './hardening-migration.ts';
-import { createReportRollup } from './report-rollup.ts';
+import { addTenDayGrain, createReportRollup } from './report-rollup.ts';
 import { createContactIndex, createReportHistogram } from './report-histogram.ts';
 import { createReportContacts } from './report-contacts.ts';
 import { createEntryIndex } from './report-entries.ts';
-import { statementRollupTriggers } from './report-rollup-pg.ts';
+import { replaceStatementRollupTriggers, statementRollupTriggers } from './report-rollup-pg.ts';
 import { callFacts, fromWire, withBase } from '../domain/index.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -671,6 +671,12 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         // of the 10M set. The value histograms SQLite has had since 0012 (report-histogram.ts).
         '0019-report-histogram-pg': {
           up: (db) => (dialect === 'postgres' ? createReportHistogram(db, dialect) : Promise.resolve()),
+        },
+        '0020-report-rollup-ten-days': {
+          up: async (db) => {
+            await addTenDayGrain(db, dialect);
+            if (dialect === 'postgres') await replaceStatementRollupTriggers(db);
+          },
         },
       });
     },

@@ -89,3 +89,14 @@ export async function statementRollupTriggers(db: Kysely<unknown>): Promise<void
     applyRows(sources.map(({ table, sign }) => signedRows(table, sign))),
   );
 }
+
+/** Migration 0020 (PostgreSQL): the rollup's statement triggers made again from GRAINS (a grain was added). */
+export async function replaceStatementRollupTriggers(db: Kysely<unknown>): Promise<void> {
+  for (const { event } of STATEMENT_EVENTS) {
+    await sql.raw(`drop trigger report_rollup_${event} on call_log`).execute(db);
+    await sql.raw(`drop function report_rollup_${event}()`).execute(db);
+  }
+  await createStatementTriggers(db, 'report_rollup', (sources) =>
+    applyRows(sources.map(({ table, sign }) => signedRows(table, sign))),
+  );
+}

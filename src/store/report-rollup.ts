@@ -1,4 +1,4 @@
-// Per-hour and per-day counts and sums of the live records of each log by kind (direction, type, result, action,
+// Per-hour, per-day and per-ten-day counts and sums of the live records of each log by kind (direction, type, result, action,
 // transferred): table report_rollup, changed in the transaction that inserts, updates, soft-deletes or purges a
 // record, so whatever path wrote it (upsert, import, sync, the session assembler, deletion, retention) the rollup
 // is never stale. PostgreSQL: statement triggers on call_log (report-rollup-pg.ts). SQLite: the bulk writer
@@ -17,8 +17,13 @@ import { APPLY_CONTACT_CHANGE, CONTACT_KEY, contactValues } from './report-conta
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
-/** The period lengths rolled up, longest first. */
-export const GRAINS = [DAY_MS, HOUR_MS] as const;
+/**
+ * Ten UTC days from the epoch (migration 0020-report-rollup-ten-days): a year of `agents` read 826,657 day rows on
+ * the 10M PostgreSQL set (1 s, sorted on disk); queries with no time grouping read a tenth of them.
+ */
+export const TEN_DAYS_MS = 10 * DAY_MS;
+/** The period lengths rolled up, longest first; each divides the one before. */
+export const GRAINS = [TEN_DAYS_MS, DAY_MS, HOUR_MS] as const;
 
 /** The key of a rollup row after its log: the grain (ms), the period's start (`start_time`), the kind. */
 const KEY = [
@@ -224,6 +229,30 @@ export async function createReportRollup(db: Kysely<unknown>, dialect: Dialect):
     .execute(db);
 }
 
+/**
+ * Migration 0020: rolls the day rows up into ten-day rows (TEN_DAYS_MS, now in GRAINS) and, on SQLite, rebuilds the
+ * delete trigger from GRAINS (PostgreSQL's statement triggers: replaceStatementRollupTriggers). A new database
+ * already has the rows (0011 fills every grain): they are made again from its day rows, the same sums.
+ */
+export async function addTenDayGrain(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const kind = ['direction', 'type', 'result', 'action', 'transferred'];
+  await sql`delete from report_rollup where grain = ${sql.lit(TEN_DAYS_MS)}`.execute(db);
+  await sql
+    .raw(
+      `insert into report_rollup (${[...KEY, ...SUMS].join(', ')})
+      select account_id, extension_id, ${TEN_DAYS_MS}, start_time - start_time % ${TEN_DAYS_MS}, ${kind.join(', ')},
+        ${SUMS.map((c) => `sum(${c})`).join(', ')}
+      from report_rollup where grain = ${DAY_MS}
+      group by account_id, extension_id, start_time - start_time % ${TEN_DAYS_MS}, ${kind.join(', ')}`,
+    )
+    .execute(db);
+  if (dialect === 'postgres') return;
+  await sql`drop trigger report_rollup_delete`.execute(db);
+  await sql
+    .raw(`create trigger report_rollup_delete after delete on call_log for each row begin ${apply('old', -1)} end`)
+    .execute(db);
+}
+
 /** The dimensions a rollup row carries (`bucket` when its grain lines up with the buckets). */
 const ROLLUP_DIMS = new Set<FactDim>(['log', 'direction', 'type', 'result', 'action', 'transferred', 'bucket']);
 
@@ -240,7 +269,7 @@ function bucketsAlign(q: AggregateQuery, grain: number): boolean {
   if (zone.some((s, i) => s.offsetMs % grain !== 0 || (i > 0 && s.from % grain !== 0))) return false;
   const b = q.buckets ?? 'day';
   if (b === 'hour') return grain <= HOUR_MS;
-  if (b === 'day' || b === 'week') return true;
+  if (b === 'day' || b === 'week') return grain <= DAY_MS;
   return b.every((start) => start % grain === 0);
 }
 
