@@ -667,7 +667,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         },
         // The queue reports' calls (report-entries.ts).
         '0018-call-log-entries': { up: (db) => createEntryIndex(db, dialect) },
-        // PostgreSQL's `durations` ranked every value of the period with percentile_disc: 5.7 s for the whole range
+        // PostgreSQL's `durations` ranked every value of the period with percentile_disc: 3.1–5.7 s for the whole range
         // of the 10M set. The value histograms SQLite has had since 0012 (report-histogram.ts).
         '0019-report-histogram-pg': {
           up: (db) => (dialect === 'postgres' ? createReportHistogram(db, dialect) : Promise.resolve()),

@@ -1,12 +1,12 @@
-// Per-hour, per-day and per-ten-day counts and sums of the live records of each log by kind (direction, type, result, action,
-// transferred): table report_rollup, changed in the transaction that inserts, updates, soft-deletes or purges a
-// record, so whatever path wrote it (upsert, import, sync, the session assembler, deletion, retention) the rollup
-// is never stale. PostgreSQL: statement triggers on call_log (report-rollup-pg.ts). SQLite: the bulk writer
-// (record-writers.ts) and the soft delete (kysely-store.ts) add up their changes (RollupDeltas, which also carries
-// the company log's value histograms, report-histogram.ts), and delete triggers cover purges; any new code
-// that updates call_log's rollup columns on SQLite must do the same. A report that groups and filters only by those columns reads a
-// period's whole days and hours from it (a few thousand rows instead of every record) and only its partial hours
-// from the records (migration 0011-report-rollup, report-store.ts).
+// Per-hour, per-day and per-ten-day counts and sums of the live records of each log by kind (direction, type,
+// result, action, transferred): table report_rollup, changed in the transaction that inserts, updates, soft-deletes
+// or purges a record, so whatever path wrote it (upsert, import, sync, the session assembler, deletion, retention)
+// the rollup is never stale. PostgreSQL: statement triggers on call_log (report-rollup-pg.ts). SQLite: the bulk
+// writer (record-writers.ts) and the soft delete (kysely-store.ts) add up their changes (RollupDeltas, which also
+// carries the company log's value histograms, report-histogram.ts), and delete triggers cover purges; any new code
+// that updates call_log's rollup columns on SQLite must do the same. A report that groups and filters only by those
+// columns reads a period's whole ten-day periods, days and hours from it (a few thousand rows instead of every
+// record) and only its partial hours from the records (migrations 0011-report-rollup and 0020, report-store.ts).
 
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';

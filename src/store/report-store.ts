@@ -1,7 +1,7 @@
 // What reports read from the store: the report columns of the live (not deleted) records of some logs in a time
 // range (covering index call_log_report, migration 0008-reports), aggregated in SQL — grouped counts and sums,
-// nearest-rank percentiles — so only groups leave the database; counts and sums by kind come from the per-hour and
-// per-day rollup for the whole hours of a period (report-rollup.ts). Reconciliation alone reads records: the few
+// nearest-rank percentiles — so only groups leave the database; counts and sums by kind come from the per-hour,
+// per-day and per-ten-day rollup for the whole hours of a period (report-rollup.ts). Reconciliation alone reads records: the few
 // near each of its file's calls, and a page of the rest.
 
 import { sql, type CompiledQuery, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
