@@ -4,10 +4,10 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Database } from './schema.ts';
 import { hardening } from './hardening-migration.ts';
 import { addTenDayGrain, createReportRollup } from './report-rollup.ts';
-import { createContactIndex, createReportHistogram } from './report-histogram.ts';
-import { createReportContacts } from './report-contacts.ts';
+import { createContactIndex, createReportHistogram, histogramTriggerBody } from './report-histogram.ts';
+import { contactTriggerBody, createReportContacts } from './report-contacts.ts';
 import { createEntryIndex } from './report-entries.ts';
-import { replaceStatementRollupTriggers, statementRollupTriggers } from './report-rollup-pg.ts';
+import { replaceStatementTriggerFunctions, rollupTriggerBody, statementRollupTriggers } from './report-rollup-pg.ts';
 import { callFacts, fromWire, withBase } from '../domain/index.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -675,7 +675,16 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '0020-report-rollup-ten-days': {
           up: async (db) => {
             await addTenDayGrain(db, dialect);
-            if (dialect === 'postgres') await replaceStatementRollupTriggers(db);
+            if (dialect === 'postgres') await replaceStatementTriggerFunctions(db, 'report_rollup', rollupTriggerBody);
+          },
+        },
+        // PostgreSQL: every statement trigger that keeps a sum takes the account's lock first (report-rollup-pg.ts).
+        '0021-report-trigger-locks': {
+          up: async (db) => {
+            if (dialect !== 'postgres') return;
+            await replaceStatementTriggerFunctions(db, 'report_rollup', rollupTriggerBody);
+            await replaceStatementTriggerFunctions(db, 'report_contact', contactTriggerBody);
+            await replaceStatementTriggerFunctions(db, 'report_histogram', histogramTriggerBody);
           },
         },
       });

@@ -94,7 +94,7 @@ export const CONTACTS_FROM_RECORDS = `select account_id, start_time - start_time
   order by 1, 2, 3`;
 
 /** The summed changes of transition tables (PostgreSQL statement triggers), one upsert in key order. */
-function applyRowsPg(sources: SignedSource[]): string {
+export function contactTriggerBody(sources: SignedSource[]): string {
   const selects = sources.map(
     ({ table, sign }) =>
       `select account_id, start_time - start_time % ${CONTACT_GRAIN} as start_time, contact_digits,
@@ -140,7 +140,7 @@ export async function createReportContacts(db: Kysely<unknown>, dialect: Dialect
       .execute(db);
     return;
   }
-  await createStatementTriggers(db, 'report_contact', applyRowsPg);
+  await createStatementTriggers(db, 'report_contact', contactTriggerBody);
 }
 
 /**

@@ -111,7 +111,7 @@ export const HISTOGRAM_FROM_RECORDS = HISTOGRAM_METRICS.map((m) => {
 }).join(' union all ');
 
 /** The histogram changes of PostgreSQL transition tables, summed, in one upsert in key order. */
-function applyRowsPg(sources: SignedSource[]): string {
+export function histogramTriggerBody(sources: SignedSource[]): string {
   const g = HISTOGRAM_GRAIN;
   const selects = sources.flatMap(({ table, sign }) =>
     HISTOGRAM_METRICS.map((m) => {
@@ -149,7 +149,7 @@ export async function createReportHistogram(db: Kysely<unknown>, dialect: Dialec
   await table.execute();
   await sql.raw(`insert into report_histogram (${[...KEY, ...SUMS].join(', ')}) ${HISTOGRAM_FROM_RECORDS}`).execute(db);
   if (dialect === 'postgres') {
-    await createStatementTriggers(db, 'report_histogram', applyRowsPg);
+    await createStatementTriggers(db, 'report_histogram', histogramTriggerBody);
     // The pass that reads the values in the ranks' buckets (ReportStore.percentilesFromHistogram) walks the period's
     // company voice records: along call_log_entry (842 MB on the 10M set) it took 1.2–1.4 s for the whole range,
     // along these narrow entries (335 MB) 0.54–0.63 s. In time order, so a write adds at the end.

@@ -54,8 +54,27 @@ const STATEMENT_EVENTS: { event: string; referencing: string; sources: SignedSou
 ];
 
 /**
+ * The key (with the account's hash) of the advisory lock every statement trigger takes before it changes a sum:
+ * a transaction that writes an account's records changes that account's sums alone until it commits. Without it,
+ * an upsert's update triggers took sum rows before its insert triggers did, so a sync page that updated a record
+ * and inserted another deadlocked with a live-ingest group inserting into the same day's or ten days' rows.
+ */
+const SUMS_LOCK = 0x726c6c70;
+
+/** The function behind one statement trigger: the accounts' locks in order, then `apply`. */
+function triggerFunction(name: string, t: (typeof STATEMENT_EVENTS)[number], apply: (s: SignedSource[]) => string) {
+  return `create or replace function ${name}_${t.event}() returns trigger language plpgsql as $$
+    begin
+      perform pg_advisory_xact_lock(${SUMS_LOCK}, hashtext(account_id))
+        from (select distinct account_id from ${t.sources[0].table} order by account_id) as accounts;
+      ${apply(t.sources)}
+      return null;
+    end $$`;
+}
+
+/**
  * Creates `${name}_insert`, `_update` and `_delete`: a function and a statement trigger on call_log each, whose body
- * is `apply` of the event's signed transition tables (report_rollup, report_contact).
+ * is `apply` of the event's signed transition tables (report_rollup, report_contact, report_histogram).
  */
 export async function createStatementTriggers(
   db: Kysely<unknown>,
@@ -63,15 +82,7 @@ export async function createStatementTriggers(
   apply: (sources: SignedSource[]) => string,
 ): Promise<void> {
   for (const t of STATEMENT_EVENTS) {
-    await sql
-      .raw(
-        `create function ${name}_${t.event}() returns trigger language plpgsql as $$
-        begin
-          ${apply(t.sources)}
-          return null;
-        end $$`,
-      )
-      .execute(db);
+    await sql.raw(triggerFunction(name, t, apply)).execute(db);
     await sql
       .raw(
         `create trigger ${name}_${t.event} after ${t.event} on call_log referencing ${t.referencing}
@@ -81,22 +92,22 @@ export async function createStatementTriggers(
   }
 }
 
-/** Migration 0012 (PostgreSQL): replaces the rollup's row trigger with one statement trigger per event. */
+/** The functions of createStatementTriggers made again (a grain added, the lock): the triggers stay. */
+export async function replaceStatementTriggerFunctions(
+  db: Kysely<unknown>,
+  name: string,
+  apply: (sources: SignedSource[]) => string,
+): Promise<void> {
+  for (const t of STATEMENT_EVENTS) await sql.raw(triggerFunction(name, t, apply)).execute(db);
+}
+
+/** The rollup's statement trigger body: its changes per grain (report-rollup.ts GRAINS). */
+export const rollupTriggerBody = (sources: SignedSource[]): string =>
+  applyRows(sources.map(({ table, sign }) => signedRows(table, sign)));
+
+/** Migration 0014 (PostgreSQL): replaces the rollup's row trigger with one statement trigger per event. */
 export async function statementRollupTriggers(db: Kysely<unknown>): Promise<void> {
   await sql`drop trigger report_rollup on call_log`.execute(db);
   await sql`drop function report_rollup_apply()`.execute(db);
-  await createStatementTriggers(db, 'report_rollup', (sources) =>
-    applyRows(sources.map(({ table, sign }) => signedRows(table, sign))),
-  );
-}
-
-/** Migration 0020 (PostgreSQL): the rollup's statement triggers made again from GRAINS (a grain was added). */
-export async function replaceStatementRollupTriggers(db: Kysely<unknown>): Promise<void> {
-  for (const { event } of STATEMENT_EVENTS) {
-    await sql.raw(`drop trigger report_rollup_${event} on call_log`).execute(db);
-    await sql.raw(`drop function report_rollup_${event}()`).execute(db);
-  }
-  await createStatementTriggers(db, 'report_rollup', (sources) =>
-    applyRows(sources.map(({ table, sign }) => signedRows(table, sign))),
-  );
+  await createStatementTriggers(db, 'report_rollup', rollupTriggerBody);
 }

@@ -231,7 +231,7 @@ export async function createReportRollup(db: Kysely<unknown>, dialect: Dialect):
 
 /**
  * Migration 0020: rolls the day rows up into ten-day rows (TEN_DAYS_MS, now in GRAINS) and, on SQLite, rebuilds the
- * delete trigger from GRAINS (PostgreSQL's statement triggers: replaceStatementRollupTriggers). A new database
+ * delete trigger from GRAINS (PostgreSQL: its statement triggers, in migrations.ts). A new database
  * already has the rows (0011 fills every grain): they are made again from its day rows, the same sums.
  */
 export async function addTenDayGrain(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
@@ -274,7 +274,7 @@ function bucketsAlign(q: AggregateQuery, grain: number): boolean {
 }
 
 /**
- * How to answer an aggregate query from the rollup: its whole days and hours from rollup rows, its partial hours
+ * How to answer an aggregate query from the rollup: its whole ten-day periods, days and hours from rollup rows, its partial hours
  * from the records; null when the query groups, filters or measures by anything the rollup does not keep.
  */
 export function rollupPlan(q: AggregateQuery): RollupPlan | null {

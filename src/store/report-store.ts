@@ -406,8 +406,8 @@ export class ReportStore {
   }
 
   /**
-   * The query's records grouped by `q.by`, counted and summed in SQL: the whole days and hours of its period from
-   * the rollup (report-rollup.ts) when it keeps all the query asks for, the rest from the records.
+   * The query's records grouped by `q.by`, counted and summed in SQL: the whole ten-day periods, days and hours of
+   * its period from the rollup (report-rollup.ts) when it keeps all the query asks for, the rest from the records.
    */
   async aggregate(q: AggregateQuery): Promise<FactGroup[]> {
     if (!q.logs.length) return [];
@@ -575,7 +575,7 @@ export class ReportStore {
   }
 
   /**
-   * SQLite percentiles from the company log's value histograms (report-histogram.ts): the counts of the whole days
+   * Percentiles from the company log's value histograms (report-histogram.ts): the counts of the whole days
    * of the period from report_histogram and of its partial days from the records give each rank's bucket; one pass
    * over the period's records then hands over only the values in those buckets, and the rank is taken among them.
    */

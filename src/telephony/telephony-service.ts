@@ -5,7 +5,8 @@
 // open sessions are held in memory and used while the session row's version says they are all there are.
 //
 // Lock order (PostgreSQL), in every transaction here: session rows (key order), then the event log's append lock,
-// then report rollup rows (call_log's trigger), then presence sequence rows (extension order). Whatever needs no
+// then the accounts' report-sum locks and rows (call_log's triggers: report_contact, report_histogram,
+// report_rollup), then presence sequence rows (extension order). Whatever needs no
 // lock shared between sessions (events, session state, live calls, presence items) is written before the append
 // lock, so on PostgreSQL a group of other sessions runs that part while the group before it finishes (two lanes).
 // A session's jobs never run in two lanes at once (GroupCommit keys): two lanes racing for its row could log its
