@@ -522,7 +522,17 @@ export class ReportStore {
           ? ANSWERED
           : sql`${ANSWERED} and direction = 'Inbound' and answer_ms is not null`;
     const plan = histogramAnswers(q) ? coverPeriod(q, [HISTOGRAM_GRAIN]) : null;
-    const fromHistogram = plan && (await this.percentilesFromHistogram(q, plan, metrics, ps));
+    // PostgreSQL reads the histogram and the values in one snapshot: read committed, a record written between its
+    // statements (live ingest) made the counts and the values disagree, and the report ranked every value instead.
+    // (SQLite's reader threads each read their own snapshot.)
+    const fromHistogram =
+      plan &&
+      (this.dialect === 'postgres'
+        ? await this.db
+            .transaction()
+            .setIsolationLevel('repeatable read')
+            .execute((trx) => this.percentilesFromHistogram(trx, q, plan, metrics, ps))
+        : await this.percentilesFromHistogram(this.db, q, plan, metrics, ps));
     if (fromHistogram) return fromHistogram;
     if (this.dialect === 'postgres') {
       // One statement for every metric (an ordered-set aggregate takes a FILTER): one pass over the period's
@@ -580,6 +590,7 @@ export class ReportStore {
    * over the period's records then hands over only the values in those buckets, and the rank is taken among them.
    */
   private async percentilesFromHistogram(
+    db: Kysely<Database>,
     q: AggregateQuery,
     plan: { rollups: { from: number; to: number }[]; records: { from: number; to: number }[] },
     metrics: readonly Metric[],
@@ -627,7 +638,7 @@ export class ReportStore {
           select ${key} as k, metric, bucket, sum(n) as n, sum(total) as total from report_histogram
           where account_id = ${q.accountId} and extension_id = '' and grain = ${int(HISTOGRAM_GRAIN)}
             and start_time >= ${r.from} and start_time < ${r.to}${directions}
-          group by 1, 2, 3`.execute(this.db);
+          group by 1, 2, 3`.execute(db);
         for (const row of rows) {
           if (!wanted.has(row.metric) || num(row.n) === 0) continue;
           const c = cell(row.k, row.metric, num(row.bucket));
@@ -638,7 +649,7 @@ export class ReportStore {
       ...plan.records.map(async (r) => {
         const { rows } = await sql<Record<string, unknown>>`
           select ${key} as k, ${sql.join(lists(metrics.map((m) => sql.raw(metricSql(m).only))))}
-          from call_log where ${voice(r)} group by 1`.execute(this.db);
+          from call_log where ${voice(r)} group by 1`.execute(db);
         eachValue(rows, (k, m, v) => {
           const c = cell(k, m, valueBucket(v));
           c.n += 1;
@@ -685,7 +696,7 @@ export class ReportStore {
       const { rows } = await sql<Record<string, unknown>>`
         select ${key} as k, ${sql.join(lists(picks))} from call_log
         where ${voice({ from: q.dateFrom, to: q.dateTo + 1 })} and (${sql.join(any, sql` or `)})
-        group by 1`.execute(this.db);
+        group by 1`.execute(db);
       eachValue(rows, (k, m, v) => {
         const id = `${String(k)}\u0000${m}\u0000${valueBucket(v)}`;
         let list = found.get(id);
