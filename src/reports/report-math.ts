@@ -55,8 +55,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * the texts are phone numbers: phoneTextKeys). The pair is the figures themselves where they are integers ≥ 0 that
  * fit, else their dense ranks (the whole range of the 10M set has a number with 9.4·10⁹ ms of talk in 47,749 calls:
  * past the 44 bits a million indices leave). A month's 54,677 numbers of the 1M seed took 21–44 ms with a comparator
- * of the three, 11–12 ms so; the 10M set's whole range (1,024,170 numbers) about 1.3 s with the comparator.
- * The comparator only on a big-endian machine or for NaN.
+ * of the three, 11–12 ms so; the 10M set's whole range (1,024,170 numbers) about 750 ms with the comparator.
+ * The comparator only where even the ranks do not fit, for NaN, or on a big-endian machine.
  */
 export function rankOrder(first: ArrayLike<number>, second: ArrayLike<number>, text: readonly string[]): number[] {
   const n = text.length;
@@ -158,9 +158,8 @@ function denseRanks(values: ArrayLike<number>): Float64Array | null {
 }
 
 /**
- * Runs of tied pairs at least this long are ordered by a native sort of their text keys (sortByDistinctKeys): the
- * whole range of the 10M set has runs of hundreds of thousands of numbers (one unanswered call each), whose
- * comparator sort took about 650 ms of the report's 2.7 s.
+ * Runs of tied pairs at least this long are ordered by a native sort of their text keys (sortByDistinctKeys), not a
+ * comparator: over a long period most numbers share a few pairs (one call, no talk), so the runs are long.
  */
 const NATIVE_RUN = 64;
 
