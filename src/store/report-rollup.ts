@@ -274,8 +274,9 @@ function bucketsAlign(q: AggregateQuery, grain: number): boolean {
 }
 
 /**
- * How to answer an aggregate query from the rollup: its whole ten-day periods, days and hours from rollup rows, its partial hours
- * from the records; null when the query groups, filters or measures by anything the rollup does not keep.
+ * How to answer an aggregate query from the rollup: its whole ten-day periods, days and hours from rollup rows, its
+ * partial hours from the records; null when the query groups, filters or measures by anything the rollup does not
+ * keep.
  */
 export function rollupPlan(q: AggregateQuery): RollupPlan | null {
   const unkept =

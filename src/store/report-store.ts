@@ -1,8 +1,8 @@
 // What reports read from the store: the report columns of the live (not deleted) records of some logs in a time
 // range (covering index call_log_report, migration 0008-reports), aggregated in SQL — grouped counts and sums,
 // nearest-rank percentiles — so only groups leave the database; counts and sums by kind come from the per-hour,
-// per-day and per-ten-day rollup for the whole hours of a period (report-rollup.ts). Reconciliation alone reads records: the few
-// near each of its file's calls, and a page of the rest.
+// per-day and per-ten-day rollup for the whole hours of a period (report-rollup.ts). Reconciliation alone reads
+// records: the few near each of its file's calls, and a page of the rest.
 
 import { sql, type CompiledQuery, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from './schema.ts';
@@ -503,7 +503,8 @@ export class ReportStore {
    * Each metric's count, total and nearest-rank percentiles (the ⌈p/100·n⌉-th smallest value, p in 0..100, computed
    * in floating point as report-math.ts `percentile` does) per value of one optional dimension, in the order of
    * `metrics`. The company log's whole days from its value histograms (percentilesFromHistogram) where they answer;
-   * otherwise PostgreSQL's `percentile_disc`, which takes that very rank, or on SQLite the values, read and sorted here.
+   * otherwise PostgreSQL's `percentile_disc`, which takes that very rank, or on SQLite the values, read and sorted
+   * here.
    */
   async percentiles(q: AggregateQuery, metrics: readonly Metric[], ps: readonly number[]): Promise<MetricStats[][]> {
     if (!q.logs.length) return metrics.map(() => []);

@@ -107,7 +107,10 @@ export interface CallLogTable {
   contact_digits: string | null;
 }
 
-/** Live records of a log per hour, day or ten days (`grain`, ms) and kind, kept by triggers on call_log (report-rollup.ts). */
+/**
+ * Live records of a log per hour, day or ten days (`grain`, ms) and kind, kept by triggers on call_log
+ * (report-rollup.ts).
+ */
 export interface ReportRollupTable {
   account_id: string;
   extension_id: string;
