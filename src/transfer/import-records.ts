@@ -46,6 +46,13 @@ export const IMPORT_BATCH = 1000;
 const BATCHES_PER_WRITE = 50;
 
 /**
+ * PostgreSQL writes pages as they change, so a commit costs little more than its rows, and its report triggers hold
+ * the account's lock until the commit (report-rollup-pg.ts): 5,000 records a transaction keep live ingest into the
+ * same account waiting under a second, where 50,000 held it for several.
+ */
+const PG_BATCHES_PER_WRITE = 5;
+
+/**
  * Batches sent to the decoders ahead of the write: the write takes them one at a time as they are decoded, so
  * memory holds these and the batch being written, not the transaction's records.
  */
@@ -53,6 +60,7 @@ const IN_FLIGHT = 5;
 
 /** Imports a stream; idempotent, and lastModifiedTime never goes back (both kept by the store's upsert). */
 export async function importCallLog(store: Store, input: Chunks, options: ImportOptions): Promise<ImportSummary> {
+  const batchesPerWrite = store.dialect === 'postgres' ? PG_BATCHES_PER_WRITE : BATCHES_PER_WRITE;
   const summary: ImportSummary = {
     read: 0,
     imported: 0,
@@ -104,7 +112,7 @@ export async function importCallLog(store: Store, input: Chunks, options: Import
    * the store.
    */
   async function* nextWrite(refs: DirectoryRefs[], done: { bytesRead: number }): AsyncGenerator<PreparedRecord[]> {
-    for (let i = 0; i < BATCHES_PER_WRITE; i++) {
+    for (let i = 0; i < batchesPerWrite; i++) {
       await fill();
       const next = inFlight.shift();
       if (!next) return;
