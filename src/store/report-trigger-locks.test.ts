@@ -39,6 +39,7 @@ test(
       await store.upsertRecords([first, next]);
       await one.connect();
       await two.connect();
+      const { rows: pids } = await two.query<{ pid: number }>('select pg_backend_pid() as pid');
       await one.query('begin');
       await two.query('begin');
       // One: a late update of the first day's call (its day's contact and histogram rows, its ten-day rollup row).
@@ -48,7 +49,16 @@ test(
         () => 'inserted',
         (err: Error) => err.message,
       );
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Until two waits for a lock (one's rollup row without the account's lock, the lock itself with it).
+      for (let waited = 0; ; waited += 20) {
+        const { rows: state } = await one.query<{ wait: string | null }>(
+          'select wait_event_type as wait from pg_stat_activity where pid = $1',
+          [pids[0].pid],
+        );
+        if (state[0]?.wait === 'Lock') break;
+        assert.ok(waited < 10_000, 'two never waited for a lock');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       // One: a call of the next day too (the contact and histogram rows two holds, without the lock).
       await one.query(COPY, ['R2', 'one']);
       await one.query('commit');
