@@ -77,13 +77,16 @@ export function rankOrder(first: ArrayLike<number>, second: ArrayLike<number>, t
   let a: ArrayLike<number> = first;
   let b: ArrayLike<number> = second;
   let span = fits(a, b);
-  // The second figure's ranks first (calls: a few hundred values, ranked by counting), then both.
-  for (const rankFirst of [false, true]) {
-    if (span || !LITTLE_ENDIAN || indexBits > 31) break;
-    const ranks = [rankFirst ? denseRanks(first) : first, denseRanks(second)] as const;
-    if (!ranks[0] || !ranks[1]) break;
-    [a, b] = ranks;
+  // The second figure's ranks first (calls: a few hundred values, ranked by counting), then the first's too.
+  const secondRanks = span || !LITTLE_ENDIAN || indexBits > 31 ? null : denseRanks(second);
+  if (secondRanks) {
+    b = secondRanks;
     span = fits(a, b);
+    const firstRanks = span ? null : denseRanks(first);
+    if (firstRanks) {
+      a = firstRanks;
+      span = fits(a, b);
+    }
   }
   if (!span || !LITTLE_ENDIAN || indexBits > 31) {
     for (let i = 0; i < n; i++) order[i] = i;

@@ -6,24 +6,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
 import { backends, createTestDatabase } from '../../test/support/backends.ts';
-import { voiceCall, FIRST_CALL } from '../../test/support/records.ts';
+import { copyCallLogRow, voiceCall, FIRST_CALL } from '../../test/support/records.ts';
 import { openStore } from './index.ts';
-import { CALL_LOG_COLUMNS } from './record-writers.ts';
 import { ReportStore } from './report-store.ts';
 
 const DAY = 86_400_000;
 
 /** A copy of stored record R0 under a new id, at a later time, with another duration and talk time. */
-const COPY = `insert into call_log (${CALL_LOG_COLUMNS.join(', ')})
-  select ${CALL_LOG_COLUMNS.map((c) =>
-    c === 'id'
-      ? '$1'
-      : c === 'start_time'
-        ? 'start_time + $2::bigint'
-        : c === 'duration_ms' || c === 'talk_ms'
-          ? '$3::bigint'
-          : c,
-  ).join(', ')} from call_log where id = 'R0'`;
+const COPY = copyCallLogRow(
+  { id: '$1', start_time: 'start_time + $2::bigint', duration_ms: '$3::bigint', talk_ms: '$3::bigint' },
+  `id = 'R0'`,
+);
 
 const noPostgres = !(await backends()).includes('postgres');
 

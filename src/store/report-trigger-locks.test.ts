@@ -8,13 +8,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
 import { backends, createTestDatabase } from '../../test/support/backends.ts';
-import { voiceCall } from '../../test/support/records.ts';
+import { copyCallLogRow, voiceCall } from '../../test/support/records.ts';
 import { openStore } from './index.ts';
-import { CALL_LOG_COLUMNS } from './record-writers.ts';
 
-/** A copy of stored record `from` under a new id. */
-const COPY = `insert into call_log (${CALL_LOG_COLUMNS.join(', ')})
-  select ${CALL_LOG_COLUMNS.map((c) => (c === 'id' ? '$2' : c)).join(', ')} from call_log where id = $1`;
+/** A copy of stored record $1 under the id $2. */
+const COPY = copyCallLogRow({ id: '$2' }, 'id = $1');
 
 const pgOnly = !(await backends()).includes('postgres');
 

@@ -1,6 +1,7 @@
 // Call-log records for store tests that need some records, not particular ones.
 
 import type { CallLogRecord } from '../../src/domain/index.ts';
+import { CALL_LOG_COLUMNS } from '../../src/store/record-writers.ts';
 
 /** 2026-11-01T10:00:00Z: when the first of `voiceCall`'s calls starts. */
 export const FIRST_CALL = Date.parse('2026-11-01T10:00:00Z');
@@ -32,4 +33,13 @@ export function voiceCall(n: number, fields: Partial<CallLogRecord> = {}): CallL
     deleted: false,
     ...fields,
   };
+}
+
+/**
+ * SQL that copies the stored row `where` selects into call_log, with the columns in `set` given as SQL (e.g. a new
+ * id as a parameter): a write that goes through call_log's triggers as any other insert does.
+ */
+export function copyCallLogRow(set: Partial<Record<(typeof CALL_LOG_COLUMNS)[number], string>>, where: string): string {
+  return `insert into call_log (${CALL_LOG_COLUMNS.join(', ')})
+    select ${CALL_LOG_COLUMNS.map((c) => set[c] ?? c).join(', ')} from call_log where ${where}`;
 }
