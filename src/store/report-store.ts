@@ -10,7 +10,7 @@ import type { Dialect } from './migrations.ts';
 import { coverPeriod, rollupPlan, type RollupPlan } from './report-rollup.ts';
 import {
   ANSWERED_SQL,
-  bucketValues,
+  inBucketsSql,
   HISTOGRAM_GRAIN,
   histogramAnswers,
   metricSql,
@@ -532,8 +532,8 @@ export class ReportStore {
         ? await this.db
             .transaction()
             .setIsolationLevel('repeatable read')
-            .execute((trx) => this.percentilesFromHistogram(trx, q, plan, metrics, ps))
-        : await this.percentilesFromHistogram(this.db, q, plan, metrics, ps));
+            .execute((trx) => this.percentilesFromHistogram(trx, q, plan, metrics, ps, false))
+        : await this.percentilesFromHistogram(this.db, q, plan, metrics, ps, this.backend.parallel));
     if (fromHistogram) return fromHistogram;
     if (this.dialect === 'postgres') {
       // One statement for every metric (an ordered-set aggregate takes a FILTER): one pass over the period's
@@ -596,6 +596,8 @@ export class ReportStore {
     plan: { rollups: { from: number; to: number }[]; records: { from: number; to: number }[] },
     metrics: readonly Metric[],
     ps: readonly number[],
+    /** Whether `db` runs two queries at once (SQLite's reader threads; not one PostgreSQL transaction). */
+    parallel: boolean,
   ): Promise<MetricStats[][] | null> {
     const dim = q.by?.[0];
     const key = dim ? dimension(dim, q) : sql`0`;
@@ -634,19 +636,21 @@ export class ReportStore {
       }
     };
     await Promise.all([
-      ...plan.rollups.map(async (r) => {
-        const { rows } = await sql<{ k: unknown; metric: Metric; bucket: unknown; n: unknown; total: unknown }>`
+      ...plan.rollups
+        .flatMap((whole) => this.halves(whole, HISTOGRAM_GRAIN, parallel))
+        .map(async (r) => {
+          const { rows } = await sql<{ k: unknown; metric: Metric; bucket: unknown; n: unknown; total: unknown }>`
           select ${key} as k, metric, bucket, sum(n) as n, sum(total) as total from report_histogram
           where account_id = ${q.accountId} and extension_id = '' and grain = ${int(HISTOGRAM_GRAIN)}
             and start_time >= ${r.from} and start_time < ${r.to}${directions}
           group by 1, 2, 3`.execute(db);
-        for (const row of rows) {
-          if (!wanted.has(row.metric) || num(row.n) === 0) continue;
-          const c = cell(row.k, row.metric, num(row.bucket));
-          c.n += num(row.n);
-          c.total += num(row.total);
-        }
-      }),
+          for (const row of rows) {
+            if (!wanted.has(row.metric) || num(row.n) === 0) continue;
+            const c = cell(row.k, row.metric, num(row.bucket));
+            c.n += num(row.n);
+            c.total += num(row.total);
+          }
+        }),
       ...plan.records.map(async (r) => {
         const { rows } = await sql<Record<string, unknown>>`
           select ${key} as k, ${sql.join(lists(metrics.map((m) => sql.raw(metricSql(m).only))))}
@@ -684,26 +688,27 @@ export class ReportStore {
     // The values in those buckets, over the whole period (one pass over the period's records).
     const picks = metrics.map((m) => {
       const { only, value } = metricSql(m);
-      const ranges = [...buckets.get(m)!].map((lo) => {
-        const { min, max } = bucketValues(lo);
-        return sql`${sql.raw(value)} between ${int(min)} and ${int(max)}`;
-      });
+      const los = [...buckets.get(m)!];
       // The numeric ranges first: most rows fail them before the string comparisons of `only`.
-      return ranges.length ? sql`((${sql.join(ranges, sql` or `)}) and ${sql.raw(only)})` : null;
+      return los.length ? sql.raw(`(${inBucketsSql(value, los)} and ${only})`) : null;
     });
     const found = new Map<string, number[]>(); // `${group}\u0000${metric}\u0000${bucket}`
     if (picks.some((p) => p !== null)) {
       const any = picks.filter((p) => p !== null);
-      const { rows } = await sql<Record<string, unknown>>`
-        select ${key} as k, ${sql.join(lists(picks))} from call_log
-        where ${voice({ from: q.dateFrom, to: q.dateTo + 1 })} and (${sql.join(any, sql` or `)})
-        group by 1`.execute(db);
-      eachValue(rows, (k, m, v) => {
-        const id = `${String(k)}\u0000${m}\u0000${valueBucket(v)}`;
-        let list = found.get(id);
-        if (!list) found.set(id, (list = []));
-        list.push(v);
-      });
+      const read = (part: { from: number; to: number }) =>
+        sql<Record<string, unknown>>`
+          select ${key} as k, ${sql.join(lists(picks))} from call_log
+          where ${voice(part)} and (${sql.join(any, sql` or `)})
+          group by 1`.execute(db);
+      const parts = await Promise.all(this.halves({ from: q.dateFrom, to: q.dateTo + 1 }, 1, parallel).map(read));
+      for (const { rows } of parts) {
+        eachValue(rows, (k, m, v) => {
+          const id = `${String(k)}\u0000${m}\u0000${valueBucket(v)}`;
+          let list = found.get(id);
+          if (!list) found.set(id, (list = []));
+          list.push(v);
+        });
+      }
     }
     const parse = (v: unknown) =>
       !dim || v === null || v === undefined ? null : NUMBER_DIMS.has(dim) ? Number(v) : `${v as string | number}`;
@@ -783,8 +788,7 @@ export class ReportStore {
       sql<SqlBool>`account_id = ${accountId} and start_time >= ${from} and start_time < ${to}`;
     const { copyOut, parallel } = this.backend;
     if (copyOut) {
-      const half = r.from + Math.floor((r.to - r.from) / CONTACT_GRAIN / 2) * CONTACT_GRAIN;
-      const parts = parallel && half > r.from ? [days(r.from, half), days(half, r.to)] : [days(r.from, r.to)];
+      const parts = this.halves(r, CONTACT_GRAIN).map((h) => days(h.from, h.to));
       const figures = ['n', 'faxes', 'inbound', 'answered', 'talk_ms', billed].map((c) => sql`${sql.ref(c)}::float8`);
       await Promise.all(
         parts.map(async (where) => {
@@ -814,6 +818,25 @@ export class ReportStore {
         ),
       ),
     );
+  }
+
+  /**
+   * A range in two halves split at a multiple of `grain` from its start, to be read at once on two connections
+   * (SQLite's reader threads, PostgreSQL's pool), or the range itself when there is one connection or it is a single
+   * grain.
+   */
+  private halves(
+    r: { from: number; to: number },
+    grain = 1,
+    parallel = this.backend.parallel,
+  ): { from: number; to: number }[] {
+    const half = r.from + Math.floor((r.to - r.from) / grain / 2) * grain;
+    return parallel && half > r.from
+      ? [
+          { from: r.from, to: half },
+          { from: half, to: r.to },
+        ]
+      : [{ from: r.from, to: r.to }];
   }
 
   /**
