@@ -305,7 +305,17 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 /** The nearest rank of percentile p (0..100) among n values, in floating point as report-math.ts computes it. */
 const rankOf = (p: number, n: number) => Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
 
-/** Adds up the groups of the parts of a period that have the same dimensions (no extremes: see rollupPlan). */
+/** The extremes of FactGroup: each the smaller or the larger of two parts' (either may lack it). */
+const EXTREMES = [
+  ['minDurationMs', Math.min],
+  ['maxDurationMs', Math.max],
+  ['minTalkMs', Math.min],
+  ['maxTalkMs', Math.max],
+  ['minAnswerMs', Math.min],
+  ['maxAnswerMs', Math.max],
+] as const;
+
+/** Adds up the groups of the parts of a period that have the same dimensions, their extremes the parts' extremes. */
 function mergeGroups(by: readonly FactDim[], groups: FactGroup[]): FactGroup[] {
   const merged = new Map<string, FactGroup>();
   for (const g of groups) {
@@ -315,11 +325,16 @@ function mergeGroups(by: readonly FactDim[], groups: FactGroup[]): FactGroup[] {
       merged.set(key, { ...g });
       continue;
     }
-    m.n += g.n;
     m.durationMs += g.durationMs;
     m.talkMs += g.talkMs;
     m.answerMs += g.answerMs;
     m.inSlaCount += g.inSlaCount;
+    // A part without records of the group (an aggregate without groups gives a row) has no extremes.
+    for (const [f, pick] of g.n === 0 ? [] : EXTREMES) {
+      const v = g[f];
+      if (v !== undefined) m[f] = m[f] === undefined || m.n === 0 ? v : pick(m[f], v);
+    }
+    m.n += g.n;
   }
   return [...merged.values()];
 }
@@ -412,11 +427,16 @@ export class ReportStore {
   async aggregate(q: AggregateQuery): Promise<FactGroup[]> {
     if (!q.logs.length) return [];
     const plan = rollupPlan(q);
-    if (!plan || !(plan.rollups.length + plan.records.length)) return this.aggregateFrom(q, null);
-    const parts = await Promise.all([
-      ...plan.rollups.map((r) => this.aggregateFrom({ ...q, dateFrom: r.from, dateTo: r.to - 1 }, r.grain)),
-      ...plan.records.map((r) => this.aggregateFrom({ ...q, dateFrom: r.from, dateTo: r.to - 1 }, null)),
-    ]);
+    const span = (r: { from: number; to: number }) => ({ ...q, dateFrom: r.from, dateTo: r.to - 1 });
+    // Without the rollup, the records of the two halves of the period at once where two connections read them.
+    const parts = await Promise.all(
+      plan && plan.rollups.length + plan.records.length
+        ? [
+            ...plan.rollups.map((r) => this.aggregateFrom(span(r), r.grain)),
+            ...plan.records.map((r) => this.aggregateFrom(span(r), null)),
+          ]
+        : this.halves({ from: q.dateFrom, to: q.dateTo + 1 }).map((r) => this.aggregateFrom(span(r), null)),
+    );
     return mergeGroups(q.by ?? [], parts.flat());
   }
 
