@@ -317,12 +317,25 @@ const EXTREMES = [
 
 /** Adds up the groups of the parts of a period that have the same dimensions, their extremes the parts' extremes. */
 function mergeGroups(by: readonly FactDim[], groups: FactGroup[]): FactGroup[] {
-  const merged = new Map<string, FactGroup>();
+  // A map per dimension, keyed by its values (a key text per group, JSON.stringify of the values, took 15 ms of the
+  // agents' 30 days on the 1M seed: 10,000 groups of its rollup parts).
+  type Tree = Map<unknown, Tree | FactGroup>;
+  const root: Tree = new Map();
+  const merged: FactGroup[] = [];
   for (const g of groups) {
-    const key = JSON.stringify(by.map((d) => g[d] ?? null));
-    const m = merged.get(key);
+    let node = root;
+    for (let i = 0; i < by.length - 1; i++) {
+      const v = g[by[i]] ?? null;
+      let next = node.get(v) as Tree | undefined;
+      if (!next) node.set(v, (next = new Map()));
+      node = next;
+    }
+    const last = by.length ? (g[by[by.length - 1]] ?? null) : null;
+    const m = node.get(last) as FactGroup | undefined;
     if (!m) {
-      merged.set(key, { ...g });
+      const copy = { ...g };
+      node.set(last, copy);
+      merged.push(copy);
       continue;
     }
     m.durationMs += g.durationMs;
@@ -336,7 +349,7 @@ function mergeGroups(by: readonly FactDim[], groups: FactGroup[]): FactGroup[] {
     }
     m.n += g.n;
   }
-  return [...merged.values()];
+  return merged;
 }
 
 /**
