@@ -181,6 +181,8 @@ export class KyselyStore implements Store {
       stopHelpers?: () => Promise<void>;
       /** PostgreSQL's binary COPY out (postgres-store.ts), for the reports that read many rows. */
       copyOut?: CopyOut;
+      /** PostgreSQL: the most connections the pool opens. */
+      connections?: number;
     } = {},
   ) {
     this.reads = backend.threads?.db ?? db;
@@ -193,7 +195,8 @@ export class KyselyStore implements Store {
     // PostgreSQL's pool.
     this.reports = new ReportStore(this.reads, dialect, {
       copyOut: backend.copyOut,
-      parallel: backend.threads ? backend.threads.readers.size > 1 : dialect === 'postgres',
+      parallel: backend.threads ? backend.threads.readers.size > 1 : (backend.connections ?? 1) > 1,
+      sharedSnapshots: Math.floor((backend.connections ?? 1) / 2),
     });
     this.operator = new OperatorQueries(db);
   }
