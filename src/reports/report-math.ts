@@ -171,16 +171,25 @@ const NATIVE_RUN = 64;
  * False, and `run` as it was, when two are equal.
  */
 function sortByDistinctKeys(run: number[], keys: Float64Array): boolean {
-  const sorted = new Float64Array(run.length);
-  const indexOf = new Map<number, number>();
-  for (let r = 0; r < run.length; r++) {
-    const key = keys[run[r]];
-    if (indexOf.has(key)) return false;
-    indexOf.set(key, run[r]);
-    sorted[r] = key;
-  }
+  const n = run.length;
+  const sorted = new Float64Array(n);
+  for (let r = 0; r < n; r++) sorted[r] = keys[run[r]];
   sorted.sort();
-  for (let r = 0; r < run.length; r++) run[r] = indexOf.get(sorted[r]) as number;
+  for (let r = 1; r < n; r++) if (sorted[r] === sorted[r - 1]) return false;
+  // Each index at its key's place, found by binary search (a Map from key to index took about half again as long).
+  const placed = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const key = keys[run[r]];
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    placed[lo] = run[r];
+  }
+  for (let r = 0; r < n; r++) run[r] = placed[r];
   return true;
 }
 
