@@ -181,8 +181,6 @@ export class KyselyStore implements Store {
       stopHelpers?: () => Promise<void>;
       /** PostgreSQL's binary COPY out (postgres-store.ts), for the reports that read many rows. */
       copyOut?: CopyOut;
-      /** PostgreSQL: the most connections the pool opens. */
-      connections?: number;
     } = {},
   ) {
     this.reads = backend.threads?.db ?? db;
@@ -195,8 +193,7 @@ export class KyselyStore implements Store {
     // PostgreSQL's pool.
     this.reports = new ReportStore(this.reads, dialect, {
       copyOut: backend.copyOut,
-      parallel: backend.threads ? backend.threads.readers.size > 1 : (backend.connections ?? 1) > 1,
-      sharedSnapshots: Math.floor((backend.connections ?? 1) / 2),
+      parallel: backend.threads ? backend.threads.readers.size > 1 : dialect === 'postgres',
     });
     this.operator = new OperatorQueries(db);
   }

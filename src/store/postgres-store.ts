@@ -83,10 +83,9 @@ const reportPoolError = (err: Error) =>
   process.stderr.write(`ringlog: PostgreSQL connection lost (${err.message}); it is replaced on the next query\n`);
 
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<KyselyStore> {
-  const connections = options.poolSize ?? 10;
   const pool = new pg.Pool({
     connectionString: url,
-    max: connections,
+    max: options.poolSize ?? 10,
     types,
     statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
   });
@@ -95,7 +94,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   pool.on('error', options.onPoolError ?? reportPoolError);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), log: logQueryTime });
   await migrate(db, 'postgres');
-  return new KyselyStore(db, 'postgres', postgresRecordWriter(pool), { copyOut: binaryCopyOut(pool), connections });
+  return new KyselyStore(db, 'postgres', postgresRecordWriter(pool), { copyOut: binaryCopyOut(pool) });
 }
 
 /**

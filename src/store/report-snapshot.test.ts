@@ -1,19 +1,14 @@
 // PostgreSQL answers percentiles from the value histograms while records are being written: the histogram's counts
-// and the values in the ranks' buckets come from one snapshot, which two transactions on two connections share
-// (ReportStore.inOneSnapshot) so that each reads half the period. Read committed, a record written between the two
+// and the values in the ranks' buckets come from one snapshot. Read committed, a record written between the two
 // reads made them disagree, and the report fell back to ranking every value (3 s for the 10M set's whole range).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { backends, createTestDatabase } from '../../test/support/backends.ts';
 import { copyCallLogRow, voiceCall, FIRST_CALL } from '../../test/support/records.ts';
 import { openStore } from './index.ts';
-import type { KyselyStore } from './kysely-store.ts';
-import { openPostgresStore } from './postgres-store.ts';
 import { ReportStore } from './report-store.ts';
-import type { Database } from './schema.ts';
 
 const DAY = 86_400_000;
 
@@ -70,43 +65,6 @@ test('PostgreSQL: durations come from the histograms while records are written',
   } finally {
     writing = false;
     proto.percentilesFromHistogram = original;
-    await writer.end().catch(() => {});
-    await store.close();
-    await database.drop();
-  }
-});
-
-test('PostgreSQL: the two transactions of a shared read see one snapshot', { skip: noPostgres }, async () => {
-  const database = await createTestDatabase('postgres');
-  const store = await openStore(database.location);
-  const writer = new pg.Client({ connectionString: database.location });
-  try {
-    await store.upsertRecords([voiceCall(0, { extensionId: null })]);
-    await writer.connect();
-    const count = async (db: Kysely<Database>) =>
-      (await sql<{ n: number }>`select count(*)::int as n from call_log`.execute(db)).rows[0].n;
-    type Shared = (fn: (readers: Kysely<Database>[]) => Promise<number[]>) => Promise<number[]>;
-    const reports = store.reports as unknown as { inOneSnapshot: Shared };
-    const seen = await reports.inOneSnapshot.call(store.reports, async (readers) => {
-      const before = await count(readers[0]);
-      // A record committed after the first transaction's snapshot, before the second reads anything.
-      await writer.query(COPY, ['W1', DAY, 60_000]);
-      return [readers.length, before, await count(readers[0]), await count(readers[1])];
-    });
-    assert.deepEqual(seen, [2, 1, 1, 1]);
-    assert.equal(await count((store as KyselyStore).db), 2);
-    // A pool of one connection: the read keeps to it (waiting for a second would wait for ever).
-    const single = await openPostgresStore(database.location, { poolSize: 1 });
-    try {
-      const lone = single.reports as unknown as { inOneSnapshot: Shared };
-      assert.deepEqual(
-        await lone.inOneSnapshot.call(single.reports, (readers) => Promise.resolve([readers.length])),
-        [1],
-      );
-    } finally {
-      await single.close();
-    }
-  } finally {
     await writer.end().catch(() => {});
     await store.close();
     await database.drop();

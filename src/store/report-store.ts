@@ -370,41 +370,8 @@ export class ReportStore {
       copyOut?: CopyOut;
       /** Whether two of `db`'s queries run at once (PostgreSQL's pool, SQLite's reader threads). */
       parallel: boolean;
-      /**
-       * PostgreSQL: how many reads may hold a connection while they wait for a second (inOneSnapshot); at most half
-       * the pool, so that waiting reads never hold every connection.
-       */
-      sharedSnapshots: number;
     },
   ) {}
-
-  /** How many reads hold a connection and wait for, or hold, a second one that shares its snapshot. */
-  private sharing = 0;
-
-  /**
-   * PostgreSQL: `fn` given two repeatable-read transactions on two connections that read one snapshot (the first's,
-   * exported to the second), so that a long read can go in two halves at once; or the first alone when that many
-   * reads already do so.
-   */
-  private inOneSnapshot<T>(fn: (readers: Kysely<Database>[]) => Promise<T>): Promise<T> {
-    const begin = () => this.db.transaction().setIsolationLevel('repeatable read');
-    return begin().execute(async (first) => {
-      if (this.sharing >= this.backend.sharedSnapshots) return fn([first]);
-      this.sharing++;
-      try {
-        const { rows } = await sql<{ id: string }>`select pg_export_snapshot() as id`.execute(first);
-        const id = rows[0]?.id ?? '';
-        if (!/^[0-9A-F-]+$/.test(id)) throw new Error(`not a snapshot id: ${id}`);
-        return await begin().execute(async (second) => {
-          // Before any other statement of the transaction, as PostgreSQL requires.
-          await sql.raw(`set transaction snapshot '${id}'`).execute(second);
-          return fn([first, second]);
-        });
-      } finally {
-        this.sharing--;
-      }
-    });
-  }
 
   /** The WHERE of a query: its logs, range and filters; on the live records, or on the rollup rows of a grain. */
   private where(q: AggregateQuery, grain: number | null = null): RawBuilder<SqlBool> {
@@ -591,18 +558,15 @@ export class ReportStore {
     const plan = histogramAnswers(q) ? coverPeriod(q, [HISTOGRAM_GRAIN]) : null;
     // PostgreSQL reads the histogram and the values in one snapshot: read committed, a record written between its
     // statements (live ingest) made the counts and the values disagree, and the report ranked every value instead.
-    // Two transactions share it, one on each of two connections. (SQLite's reader threads each read their own.)
+    // (SQLite's reader threads each read their own snapshot.)
     const fromHistogram =
       plan &&
       (this.dialect === 'postgres'
-        ? await this.inOneSnapshot((readers) => this.percentilesFromHistogram(readers, q, plan, metrics, ps))
-        : await this.percentilesFromHistogram(
-            this.backend.parallel ? [this.db, this.db] : [this.db],
-            q,
-            plan,
-            metrics,
-            ps,
-          ));
+        ? await this.db
+            .transaction()
+            .setIsolationLevel('repeatable read')
+            .execute((trx) => this.percentilesFromHistogram(trx, q, plan, metrics, ps, false))
+        : await this.percentilesFromHistogram(this.db, q, plan, metrics, ps, this.backend.parallel));
     if (fromHistogram) return fromHistogram;
     if (this.dialect === 'postgres') {
       // One statement for every metric (an ordered-set aggregate takes a FILTER): one pass over the period's
@@ -660,15 +624,14 @@ export class ReportStore {
    * over the period's records then hands over only the values in those buckets, and the rank is taken among them.
    */
   private async percentilesFromHistogram(
-    /** Where to read: one, or two that run at once (SQLite's reader threads, PostgreSQL's inOneSnapshot). */
-    readers: readonly Kysely<Database>[],
+    db: Kysely<Database>,
     q: AggregateQuery,
     plan: { rollups: { from: number; to: number }[]; records: { from: number; to: number }[] },
     metrics: readonly Metric[],
     ps: readonly number[],
+    /** Whether `db` runs two queries at once (SQLite's reader threads; not one PostgreSQL transaction). */
+    parallel: boolean,
   ): Promise<MetricStats[][] | null> {
-    const parallel = readers.length > 1;
-    const db = readers[0];
     const dim = q.by?.[0];
     const key = dim ? dimension(dim, q) : sql`0`;
     const directions = q.directions ? sql` and direction in (${sql.join([...q.directions, ''])})` : sql``;
@@ -708,12 +671,12 @@ export class ReportStore {
     await Promise.all([
       ...plan.rollups
         .flatMap((whole) => this.halves(whole, HISTOGRAM_GRAIN, parallel))
-        .map(async (r, i) => {
+        .map(async (r) => {
           const { rows } = await sql<{ k: unknown; metric: Metric; bucket: unknown; n: unknown; total: unknown }>`
           select ${key} as k, metric, bucket, sum(n) as n, sum(total) as total from report_histogram
           where account_id = ${q.accountId} and extension_id = '' and grain = ${int(HISTOGRAM_GRAIN)}
             and start_time >= ${r.from} and start_time < ${r.to}${directions}
-          group by 1, 2, 3`.execute(readers[i % readers.length]);
+          group by 1, 2, 3`.execute(db);
           for (const row of rows) {
             if (!wanted.has(row.metric) || num(row.n) === 0) continue;
             const c = cell(row.k, row.metric, num(row.bucket));
@@ -765,11 +728,11 @@ export class ReportStore {
     const found = new Map<string, number[]>(); // `${group}\u0000${metric}\u0000${bucket}`
     if (picks.some((p) => p !== null)) {
       const any = picks.filter((p) => p !== null);
-      const read = (part: { from: number; to: number }, i: number) =>
+      const read = (part: { from: number; to: number }) =>
         sql<Record<string, unknown>>`
           select ${key} as k, ${sql.join(lists(picks))} from call_log
           where ${voice(part)} and (${sql.join(any, sql` or `)})
-          group by 1`.execute(readers[i % readers.length]);
+          group by 1`.execute(db);
       const parts = await Promise.all(this.halves({ from: q.dateFrom, to: q.dateTo + 1 }, 1, parallel).map(read));
       for (const { rows } of parts) {
         eachValue(rows, (k, m, v) => {
