@@ -1,8 +1,10 @@
 // Tests of the PostgreSQL store's connections: an idle connection the server drops is reported (not swallowed) and
-// replaced on the next query; the binary COPY the contacts report reads with takes its parameters as literals.
+// replaced on the next query; the binary COPY the contacts report reads with takes its parameters as literals; the
+// connections run without JIT.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { backends, createTestDatabase } from '../../test/support/backends.ts';
 import { generateCompany, generateTraffic } from '../generator/index.ts';
@@ -64,6 +66,19 @@ if ((await backends()).includes('postgres'))
       // The pool's one connection is free again (a copy that kept it would hang here).
       assert.equal((await store.listAccounts()).length, 1);
       assert.equal(await store.countRecords(), records.length);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  });
+
+if ((await backends()).includes('postgres'))
+  test('connections run without JIT (a report statement would spend longer compiling than running)', async () => {
+    const database = await createTestDatabase('postgres');
+    const store = await openPostgresStore(database.location, { poolSize: 2 });
+    try {
+      const { rows } = await sql<{ jit: string }>`show jit`.execute(store.db);
+      assert.equal(rows[0].jit, 'off');
     } finally {
       await store.close();
       await database.drop();

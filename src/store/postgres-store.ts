@@ -79,6 +79,14 @@ export interface PostgresStoreOptions {
 /** Longest a statement may run before PostgreSQL cancels it (the API answers 503): one query cannot hold a connection. */
 export const STATEMENT_TIMEOUT_MS = 30_000;
 
+/**
+ * Session settings of every connection, after the user's own (PGOPTIONS; `options` in the URL replaces both). JIT off:
+ * a report's statements over millions of records cost past `jit_above_cost`, and compiling one took 100–400 ms of the
+ * 2-core machine (`durations` over the whole 10M set: 1,000 → 750–810 ms without it, docs/benchmarks.md session18);
+ * ringlog's statements go along indexes and do not run long enough for JIT to pay back.
+ */
+export const CONNECTION_OPTIONS = [process.env.PGOPTIONS, '-c jit=off'].filter(Boolean).join(' ');
+
 const reportPoolError = (err: Error) =>
   process.stderr.write(`ringlog: PostgreSQL connection lost (${err.message}); it is replaced on the next query\n`);
 
@@ -88,6 +96,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     max: options.poolSize ?? 10,
     types,
     statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+    options: CONNECTION_OPTIONS,
   });
   // An idle connection the server closes (restart, failover, admin) is dropped from the pool and replaced
   // on the next query; without a listener the 'error' event would end the process.
