@@ -485,9 +485,17 @@ export class WsGateway {
   }
 
   private async pass(): Promise<void> {
-    if (this.cursor < 0) {
-      this.cursor = await this.store.lastEventId();
+    // No open socket, nothing to read the events for (live ingest writes thousands a second). The cursor is set again
+    // when one opens.
+    if (!this.sessions.size) {
+      this.cursor = -1;
       return;
+    }
+    if (this.cursor < 0) {
+      // From the oldest place of an open session: one that opened or recovered while there was no cursor is owed the
+      // events after its own place.
+      const last = await this.store.lastEventId();
+      this.cursor = Math.min(last, ...[...this.sessions.values()].map((session) => session.lastEventId));
     }
     for (;;) {
       const events = await this.store.eventsAfter(this.cursor, EVENT_BATCH);
