@@ -147,17 +147,20 @@ function denseRanks(values: ArrayLike<number>): Float64Array | null {
     if (Number.isNaN(distinct[i])) return null;
     if (u === 0 || distinct[i] !== distinct[u - 1]) distinct[u++] = distinct[i];
   }
-  for (let i = 0; i < values.length; i++) {
-    let lo = 0;
-    let hi = u - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (distinct[mid] < values[i]) lo = mid + 1;
-      else hi = mid;
-    }
-    ranks[i] = lo;
-  }
+  for (let i = 0; i < values.length; i++) ranks[i] = placeOf(distinct, u, values[i]);
   return ranks;
+}
+
+/** Where `value` is, or would go, among the first `length` values of `sorted` (ascending): a binary search. */
+function placeOf(sorted: Float64Array, length: number, value: number): number {
+  let lo = 0;
+  let hi = length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -178,17 +181,7 @@ function sortByDistinctKeys(run: number[], keys: Float64Array): boolean {
   for (let r = 1; r < n; r++) if (sorted[r] === sorted[r - 1]) return false;
   // Each index at its key's place, found by binary search (a Map from key to index took about half again as long).
   const placed = new Int32Array(n);
-  for (let r = 0; r < n; r++) {
-    const key = keys[run[r]];
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid] < key) lo = mid + 1;
-      else hi = mid;
-    }
-    placed[lo] = run[r];
-  }
+  for (let r = 0; r < n; r++) placed[placeOf(sorted, n, keys[run[r]])] = run[r];
   for (let r = 0; r < n; r++) run[r] = placed[r];
   return true;
 }
